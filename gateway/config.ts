@@ -1,0 +1,54 @@
+/**
+ * Gateway configuration: one zod schema over the environment, validated at start-up with every problem reported
+ * at once. Modules receive the typed result and never read `process.env` themselves.
+ */
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+import { parseConfig } from "../lib/config.ts";
+
+const DEFAULT_SUPERGRAPH = fileURLToPath(new URL("../schema/supergraph.graphql", import.meta.url));
+
+const subgraphUrls = z
+  .string()
+  .default("")
+  .transform((value, ctx) => {
+    const urls: Record<string, string> = {};
+    for (const pair of value
+      .split(",")
+      .map((p) => p.trim())
+      .filter(Boolean)) {
+      const [name, url] = pair.split("=", 2).map((s) => s.trim());
+      if (!name || !url || !URL.canParse(url)) {
+        ctx.addIssue({ code: "custom", message: `"${pair}" is not name=url (e.g. health=http://health:4102/graphql)` });
+        continue;
+      }
+      urls[name] = url;
+    }
+    return urls;
+  });
+
+export const gatewayConfigSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  /** The Federation 2 supergraph to serve; reloaded when the file changes. */
+  SUPERGRAPH_PATH: z.string().min(1).default(DEFAULT_SUPERGRAPH),
+  /** Overrides of subgraph URLs from the supergraph: `name=url,name=url` (deployments, tests). */
+  SUBGRAPH_URLS: subgraphUrls,
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024),
+  /** How long a subgraph may take to answer the readiness probe. */
+  READINESS_TIMEOUT_MS: z.coerce.number().int().positive().default(2000),
+  /** Longest wait for in-flight requests on shutdown. */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().positive().default(10_000),
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+});
+
+export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
+
+export function loadGatewayConfig(env: Record<string, string | undefined>): GatewayConfig {
+  return parseConfig(gatewayConfigSchema, env);
+}

@@ -1,0 +1,138 @@
+/**
+ * The district gateway: Apollo Server 5 + Apollo Gateway serving a Federation 2 supergraph from a file.
+ *
+ * Request flow (ARCHITECTURE.md §4): HTTP edge (body, content type, JSON) → context (request id; identity in later
+ * work) → plugins (gateway/plugins.ts, one ordered list) → Apollo's query planner and executor → subgraph fetches
+ * through `SubgraphDataSource` → the one error-masking path → response.
+ */
+import { randomUUID } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { ApolloGateway } from "@apollo/gateway";
+import { ApolloServer } from "@apollo/server";
+import { closeGracefully } from "../lib/http/closeGracefully.ts";
+import { createGraphQLListener, sendJson } from "../lib/http/graphqlHttp.ts";
+import { createLogger, type Logger } from "../lib/log.ts";
+import { acceptRequestId, REQUEST_ID_HEADER } from "../lib/wire.ts";
+import type { GatewayConfig } from "./config.ts";
+import type { GatewayContext } from "./context.ts";
+import { maskError } from "./maskErrors.ts";
+import { gatewayPlugins } from "./plugins.ts";
+import { createReadinessCheck } from "./readiness.ts";
+import { SubgraphDataSource, type SubgraphFetchStats } from "./subgraphDataSource.ts";
+import { SupergraphFile, subgraphsOf } from "./supergraphFile.ts";
+
+export interface GatewayServer {
+  url: string;
+  port: number;
+  log: Logger;
+  /** Fetches sent to each subgraph since start (survives supergraph reloads). */
+  fetchStats(): Record<string, SubgraphFetchStats>;
+  /** Number of supergraphs loaded so far (1 after start; +1 per accepted reload). */
+  supergraphLoads(): number;
+  stop(): Promise<void>;
+}
+
+export async function startGateway(config: GatewayConfig, options: { log?: Logger } = {}): Promise<GatewayServer> {
+  const log = options.log ?? createLogger({ service: "gateway", level: config.LOG_LEVEL });
+  const stats = new Map<string, SubgraphFetchStats>();
+  let supergraphSdl = "";
+  let loads = 0;
+
+  const urlOf = (name: string, url: string) => config.SUBGRAPH_URLS[name] ?? url;
+  const gateway = new ApolloGateway({
+    supergraphSdl: new SupergraphFile({
+      path: config.SUPERGRAPH_PATH,
+      log,
+      onLoaded: (sdl) => {
+        supergraphSdl = sdl;
+        loads += 1;
+      },
+    }),
+    buildService: ({ name, url }) => {
+      const dataSource = new SubgraphDataSource(name, urlOf(name, url ?? ""), log);
+      const existing = stats.get(name);
+      if (existing) Object.assign(dataSource.stats, existing);
+      stats.set(name, dataSource.stats);
+      return dataSource;
+    },
+    logger: {
+      debug: (message) => log.debug(String(message)),
+      info: (message) => log.info(String(message)),
+      warn: (message) => log.warn(String(message)),
+      error: (message) => log.error(String(message)),
+    },
+  });
+
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    includeStacktraceInErrorResponses: false,
+    plugins: gatewayPlugins({ log }),
+    formatError: (formatted, error) => maskError(formatted, error, log),
+  });
+  await apollo.start();
+
+  const readiness = createReadinessCheck({
+    timeoutMs: config.READINESS_TIMEOUT_MS,
+    subgraphs: () => subgraphsOf(supergraphSdl).map(({ name, url }) => ({ name, url: urlOf(name, url) })),
+  });
+
+  const listener = createGraphQLListener<GatewayContext>({
+    server: apollo,
+    log,
+    maxBodyBytes: config.MAX_BODY_BYTES,
+    requestId: (req) => acceptRequestId(req.headers[REQUEST_ID_HEADER], randomUUID),
+    context: async (_req, requestId) => ({ requestId, log: log.child({ requestId }) }),
+    routes: {
+      "/healthz": (_req, res) => sendJson(res, 200, { status: "ok", service: "gateway" }),
+      "/readyz": async (_req, res) => {
+        if (!supergraphSdl) {
+          sendJson(res, 503, { status: "not ready", reason: "no supergraph loaded", subgraphs: [] });
+          return;
+        }
+        const subgraphs = await readiness();
+        const ready = subgraphs.every((s) => s.ok);
+        sendJson(res, ready ? 200 : 503, { status: ready ? "ready" : "not ready", subgraphs });
+      },
+      "/metrics": (_req, res) => {
+        res.setHeader("content-type", "text/plain; version=0.0.4");
+        const lines = [
+          "# HELP og_gateway_subgraph_fetches_total Fetches sent to each subgraph.",
+          "# TYPE og_gateway_subgraph_fetches_total counter",
+          ...[...stats].map(([name, s]) => `og_gateway_subgraph_fetches_total{subgraph="${name}"} ${s.fetches}`),
+          "# HELP og_gateway_subgraph_failures_total Subgraph fetches that failed.",
+          "# TYPE og_gateway_subgraph_failures_total counter",
+          ...[...stats].map(([name, s]) => `og_gateway_subgraph_failures_total{subgraph="${name}"} ${s.failures}`),
+          "",
+        ];
+        res.end(lines.join("\n"));
+      },
+    },
+  });
+
+  const server = createServer({ keepAliveTimeout: 5_000 }, listener);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.PORT, config.HOST, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${config.HOST}:${port}/graphql`;
+  log.info({ url, supergraph: config.SUPERGRAPH_PATH }, "gateway is listening");
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    log,
+    fetchStats: () => Object.fromEntries([...stats].map(([name, s]) => [name, { ...s }])),
+    supergraphLoads: () => loads,
+    stop: () => {
+      stopping ??= (async () => {
+        await closeGracefully(server, config.SHUTDOWN_GRACE_MS);
+        await apollo.stop();
+        log.info("gateway stopped");
+      })();
+      return stopping;
+    },
+  };
+}

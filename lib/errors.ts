@@ -1,0 +1,67 @@
+/**
+ * The one registry of error codes that clients can see. Each code has an HTTP status (for errors that end a
+ * request before execution) and a one-sentence description; `docs/errors.md` is generated from this table by
+ * `npm run docs:errors`. Messages are full sentences that tell the caller what to change.
+ *
+ * Anything thrown that is not a `GraphQLError` carrying one of these codes is masked as INTERNAL_SERVER_ERROR.
+ */
+import { GraphQLError } from "graphql";
+
+export const errorCodes = {
+  BAD_REQUEST: { status: 400, description: "The HTTP request is not a GraphQL request this server accepts." },
+  INVALID_JSON: { status: 400, description: "The request body is not valid JSON." },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    description: "POST requests must send `Content-Type: application/json` with a GraphQL request body.",
+  },
+  PAYLOAD_TOO_LARGE: { status: 413, description: "The request body is larger than the server accepts." },
+  METHOD_NOT_ALLOWED: { status: 405, description: "Only GET (queries) and POST are accepted on /graphql." },
+  NOT_FOUND: { status: 404, description: "No such path; GraphQL is served at /graphql." },
+  GRAPHQL_PARSE_FAILED: { status: 400, description: "The GraphQL document has a syntax error." },
+  GRAPHQL_VALIDATION_FAILED: {
+    status: 400,
+    description: "The operation does not match the schema (unknown field, wrong argument type …).",
+  },
+  BAD_USER_INPUT: { status: 400, description: "An argument value is invalid; the message says which and why." },
+  OPERATION_RESOLUTION_FAILURE: {
+    status: 400,
+    description: "The request names an operation the document does not contain, or several without choosing.",
+  },
+  PERSISTED_QUERY_NOT_SUPPORTED: { status: 400, description: "Automatic persisted queries are not enabled." },
+  INVALID_CURSOR: { status: 400, description: "A pagination cursor was not issued by this list; start without it." },
+  PAGE_SIZE_OUT_OF_RANGE: { status: 400, description: "`first` must be between 1 and the list's maximum page size." },
+  NOT_FOUND_ENTITY: { status: 404, description: "A record named by an argument does not exist." },
+  SLOT_FULL: { status: 409, description: "The appointment slot has no places left; choose another slot." },
+  SLOT_IN_PAST: { status: 409, description: "The appointment slot has already started; choose a future slot." },
+  ALREADY_BOOKED: { status: 409, description: "The resident already holds an appointment in this slot." },
+  APPOINTMENT_NOT_CANCELLABLE: {
+    status: 409,
+    description: "The appointment is already cancelled or its slot has started.",
+  },
+  SUBGRAPH_UNAVAILABLE: {
+    status: 502,
+    description:
+      "A department's service did not answer; the fields it owns are null and the rest of the answer arrived.",
+  },
+  SUPERGRAPH_NOT_LOADED: { status: 503, description: "The gateway has no valid supergraph loaded yet; retry shortly." },
+  INTERNAL_SERVER_ERROR: {
+    status: 500,
+    description: "An unexpected failure; the details are in the server log under the request id.",
+  },
+} as const satisfies Record<string, { status: number; description: string }>;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+export function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === "string" && Object.hasOwn(errorCodes, code);
+}
+
+/** Creates a client-visible GraphQL error with a registered code. */
+export function codedError(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { ...extensions, code } });
+}
+
+/** The JSON body for errors that end an HTTP request before GraphQL execution. */
+export function errorBody(code: ErrorCode, message: string): string {
+  return JSON.stringify({ errors: [{ message, extensions: { code } }] });
+}

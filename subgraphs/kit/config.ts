@@ -1,0 +1,31 @@
+/** Configuration of one subgraph service, parsed once from the environment (every problem reported at once). */
+import { z } from "zod";
+import { parseConfig } from "../../lib/config.ts";
+
+const flag = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((value) => value === "true" || value === "1" || value === "yes");
+
+export function subgraphConfigSchema(name: string, defaultPort: number) {
+  return z.object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(defaultPort),
+    HOST: z.string().min(1).default("127.0.0.1"),
+    /** PostgreSQL; the subgraph uses schema `<name>` as role `og_<name>`. Absent: embedded PGlite. */
+    DATABASE_URL: z
+      .string()
+      .refine((v) => /^postgres(ql)?:\/\//.test(v), "must be a postgresql:// connection string")
+      .optional(),
+    /** Folder of the embedded PGlite database. */
+    DATA_DIR: z.string().min(1).default(`.data/pglite/${name}`),
+    /** Load the deterministic seed data at start (idempotent). */
+    SEED: flag.default(true),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    SHUTDOWN_GRACE_MS: z.coerce.number().int().positive().default(10_000),
+  });
+}
+
+export type SubgraphConfig = z.infer<ReturnType<typeof subgraphConfigSchema>>;
+
+export function loadSubgraphConfig(name: string, defaultPort: number, env: Record<string, string | undefined>) {
+  return parseConfig(subgraphConfigSchema(name, defaultPort), env);
+}

@@ -1,0 +1,60 @@
+/**
+ * The shape every subgraph exports from its `index.ts`. The subgraph kit turns one of these into a running
+ * service; adding a department is copying a subgraph folder and filling these in (CONTRIBUTING.md).
+ */
+import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/index.js";
+import type { SqlDriverAdapterFactory } from "@prisma/client/runtime/client";
+import type { DocumentNode } from "graphql";
+import type { SubgraphDatabase } from "../../lib/db/database.ts";
+import type { Logger } from "../../lib/log.ts";
+
+/** What the kit passes when it creates the module's Prisma client. Spread it into `new PrismaClient(...)`. */
+export interface PrismaClientOptions {
+  adapter: SqlDriverAdapterFactory;
+  log: [{ emit: "event"; level: "query" }];
+}
+
+/** The minimum the kit needs from a generated Prisma client. */
+export interface PrismaLike {
+  $on(event: "query", listener: (event: { query: string; duration: number }) => void): void;
+  $disconnect(): Promise<void>;
+}
+
+/** Per-request context: the shared Prisma client and loaders that live exactly as long as the request. */
+export interface SubgraphContext<TPrisma = unknown, TLoaders = unknown> {
+  prisma: TPrisma;
+  loaders: TLoaders;
+  requestId: string;
+  log: Logger;
+}
+
+export interface SeedSummary {
+  /** Rows per table after seeding, for the start-up log. */
+  [table: string]: number;
+}
+
+export interface SubgraphModule<TPrisma extends PrismaLike = PrismaLike, TLoaders = unknown> {
+  /** Service name, also its PostgreSQL schema (`lower_snake`). */
+  name: string;
+  /** Human title with the owning department, for logs and the service directory. */
+  title: string;
+  /** Port used by `npm start` when none is configured. */
+  defaultPort: number;
+  /** Federation 2 SDL (`extend schema @link(...)`). */
+  typeDefs: DocumentNode;
+  resolvers: GraphQLResolverMap<SubgraphContext<TPrisma, TLoaders>>;
+  /** Absolute path of the folder with committed `NNNN_name.sql` migrations. */
+  migrationsDir: string;
+  createPrisma(options: PrismaClientOptions): TPrisma;
+  /** Fresh DataLoaders for one request. Never share them across requests. */
+  createLoaders(prisma: TPrisma): TLoaders;
+  /** Deterministic, idempotent seed: running it twice leaves the same rows. */
+  seed(prisma: TPrisma, db: SubgraphDatabase): Promise<SeedSummary>;
+}
+
+/** Helps TypeScript infer the module's types at the definition site. */
+export function defineSubgraph<TPrisma extends PrismaLike, TLoaders>(
+  module: SubgraphModule<TPrisma, TLoaders>,
+): SubgraphModule<TPrisma, TLoaders> {
+  return module;
+}

@@ -1,0 +1,186 @@
+/**
+ * The subgraph kit: turns a `SubgraphModule` into a running federated service.
+ *
+ * start-up: open its database → apply migrations → seed (when asked) → build the subgraph schema → listen.
+ * per request: a context with the shared Prisma client and fresh DataLoaders.
+ * shutdown: stop accepting, let in-flight requests finish (bounded by a grace period), close connections.
+ */
+import { randomUUID } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
+import { buildSubgraphSchema } from "@apollo/subgraph";
+import { GraphQLError, type GraphQLFormattedError } from "graphql";
+import { openSubgraphDatabase, type SubgraphDatabase } from "../../lib/db/database.ts";
+import { migrate, readMigrations } from "../../lib/db/migrate.ts";
+import { isErrorCode } from "../../lib/errors.ts";
+import { closeGracefully } from "../../lib/http/closeGracefully.ts";
+import { createGraphQLListener, sendJson } from "../../lib/http/graphqlHttp.ts";
+import { createLogger, type Logger } from "../../lib/log.ts";
+import { acceptRequestId, REQUEST_ID_HEADER } from "../../lib/wire.ts";
+import type { PrismaLike, SubgraphContext, SubgraphModule } from "./module.ts";
+
+export interface SubgraphServiceOptions {
+  /** TCP port; 0 picks a free one (tests). Default: the module's `defaultPort`. */
+  port?: number;
+  host?: string;
+  /** PostgreSQL connection string; absent means embedded PGlite. */
+  databaseUrl?: string | undefined;
+  /** PGlite folder; absent (with no databaseUrl) means an in-memory database. */
+  dataDir?: string | undefined;
+  /** Run the module's seed after migrations. */
+  seed?: boolean;
+  log?: Logger;
+  logLevel?: string;
+  /** Longest wait for in-flight requests on shutdown, in ms. */
+  shutdownGraceMs?: number;
+  maxBodyBytes?: number;
+}
+
+export interface SubgraphService<TPrisma extends PrismaLike = PrismaLike> {
+  name: string;
+  /** The GraphQL endpoint, e.g. http://127.0.0.1:4102/graphql */
+  url: string;
+  port: number;
+  prisma: TPrisma;
+  db: SubgraphDatabase;
+  log: Logger;
+  /** SQL statements Prisma has sent since start (query-count tests, benchmarks, /metrics). */
+  sqlQueries(): number;
+  /** GraphQL requests served since start. */
+  requests(): number;
+  stop(): Promise<void>;
+}
+
+export async function startSubgraph<TPrisma extends PrismaLike, TLoaders>(
+  module: SubgraphModule<TPrisma, TLoaders>,
+  options: SubgraphServiceOptions = {},
+): Promise<SubgraphService<TPrisma>> {
+  const log = options.log ?? createLogger({ service: module.name, level: options.logLevel ?? "info" });
+  const db = await openSubgraphDatabase({
+    schema: module.name,
+    databaseUrl: options.databaseUrl,
+    dataDir: options.dataDir,
+  });
+  let prisma: TPrisma | undefined;
+  try {
+    const migrations = await migrate(db, await readMigrations(module.migrationsDir));
+    if (migrations.applied.length > 0) log.info({ applied: migrations.applied }, "migrations applied");
+
+    prisma = module.createPrisma({ adapter: db.adapter, log: [{ emit: "event", level: "query" }] });
+    let sqlQueries = 0;
+    prisma.$on("query", () => {
+      sqlQueries += 1;
+    });
+    if (options.seed) {
+      const summary = await module.seed(prisma, db);
+      log.info({ rows: summary }, "seed data in place");
+    }
+
+    const schema = buildSubgraphSchema([{ typeDefs: module.typeDefs, resolvers: module.resolvers }]);
+    const apollo = new ApolloServer<SubgraphContext<TPrisma, TLoaders>>({
+      schema,
+      includeStacktraceInErrorResponses: false,
+      // Field traces (ftv1) are for Apollo's hosted studio, which the district does not use; they cost CPU per field.
+      plugins: [ApolloServerPluginInlineTraceDisabled()],
+      formatError: (formatted, error) => maskSubgraphError(formatted, error, log),
+    });
+    await apollo.start();
+
+    let requests = 0;
+    const activePrisma = prisma;
+    const listener = createGraphQLListener({
+      server: apollo,
+      log,
+      maxBodyBytes: options.maxBodyBytes,
+      requestId: (req) => acceptRequestId(req.headers[REQUEST_ID_HEADER], randomUUID),
+      context: async (_req, requestId) => {
+        requests += 1;
+        return {
+          prisma: activePrisma,
+          loaders: module.createLoaders(activePrisma),
+          requestId,
+          log: log.child({ requestId }),
+        };
+      },
+      routes: {
+        "/healthz": async (_req, res) => {
+          try {
+            await db.query("SELECT 1");
+            sendJson(res, 200, { status: "ok", service: module.name });
+          } catch {
+            sendJson(res, 503, { status: "unavailable", service: module.name, reason: "database" });
+          }
+        },
+        "/metrics": (_req, res) => {
+          res.setHeader("content-type", "text/plain; version=0.0.4");
+          res.end(
+            [
+              "# HELP og_subgraph_requests_total GraphQL requests served.",
+              "# TYPE og_subgraph_requests_total counter",
+              `og_subgraph_requests_total{subgraph="${module.name}"} ${requests}`,
+              "# HELP og_subgraph_sql_queries_total SQL statements sent by Prisma.",
+              "# TYPE og_subgraph_sql_queries_total counter",
+              `og_subgraph_sql_queries_total{subgraph="${module.name}"} ${sqlQueries}`,
+              "",
+            ].join("\n"),
+          );
+        },
+      },
+    });
+
+    const server = createServer({ keepAliveTimeout: 5_000 }, listener);
+    const host = options.host ?? "127.0.0.1";
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(options.port ?? module.defaultPort, host, () => resolve());
+    });
+    const port = (server.address() as AddressInfo).port;
+    const url = `http://${host}:${port}/graphql`;
+    log.info({ url }, `${module.title} is listening`);
+
+    let stopping: Promise<void> | undefined;
+    return {
+      name: module.name,
+      url,
+      port,
+      prisma: activePrisma,
+      db,
+      log,
+      sqlQueries: () => sqlQueries,
+      requests: () => requests,
+      stop: () => {
+        stopping ??= (async () => {
+          await closeGracefully(server, options.shutdownGraceMs ?? 10_000);
+          await apollo.stop();
+          await activePrisma.$disconnect();
+          await db.close();
+          log.info("stopped");
+        })();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await prisma?.$disconnect().catch(() => {});
+    await db.close().catch(() => {});
+    throw error;
+  }
+}
+
+/**
+ * Errors with a registered code pass through (they are written for callers); anything else is an internal failure:
+ * logged in full, answered with a generic message.
+ */
+function maskSubgraphError(formatted: GraphQLFormattedError, error: unknown, log: Logger): GraphQLFormattedError {
+  const code = formatted.extensions?.code;
+  if (isErrorCode(code) && code !== "INTERNAL_SERVER_ERROR") return formatted;
+  const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+  log.error({ err: original, path: formatted.path }, "resolver failed");
+  return {
+    message: "An internal error occurred in this service.",
+    ...(formatted.path ? { path: formatted.path } : {}),
+    ...(formatted.locations ? { locations: formatted.locations } : {}),
+    extensions: { code: "INTERNAL_SERVER_ERROR" },
+  };
+}
