@@ -1,0 +1,173 @@
+/**
+ * `npm run bench`: measures representative operations through our gateway and through a plain Apollo Gateway over
+ * the same subgraph processes, in the same run, and prints requests/s, p50/p99 latency, gateway CPU-ms per
+ * request and subgraph fetches per request, with the ratio ours/plain.
+ *
+ * Everything runs on this machine: subgraphs on fresh PGlite databases with seed data, both gateways as separate
+ * processes (so their CPU can be read from /proc), autocannon as the load generator in this process.
+ * Environment: BENCH_SECONDS (default 8), BENCH_CONNECTIONS (default 10).
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import autocannon from "autocannon";
+import { subgraphModules } from "../subgraphs/registry.ts";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const seconds = Number(process.env.BENCH_SECONDS ?? 8);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const CLOCK_TICKS_PER_SECOND = 100; // Linux USER_HZ
+
+export const operations: Array<{ name: string; query: string }> = [
+  {
+    name: "street dashboard (catalog + health)",
+    query: `query StreetDashboard {
+      street(id: "street-linfenlu") {
+        name population
+        hospitals { name kind level department { name } }
+        resources(first: 5) { nodes { name classification } }
+      }
+    }`,
+  },
+  {
+    name: "100 hospitals with street and department",
+    query: `query HospitalList {
+      hospitals(first: 100) { nodes { name kind street { name } department { name } } }
+    }`,
+  },
+  {
+    name: "open-data list page (catalog only)",
+    query: `query OpenData {
+      openDataList(first: 50) { nodes { code name updateFrequency ownerDepartment { name } } }
+    }`,
+  },
+];
+
+const children: ChildProcess[] = [];
+function start(args: string[], env: Record<string, string>): ChildProcess {
+  const child = spawn(process.execPath, ["--import", "tsx", ...args], {
+    cwd: root,
+    env: { ...process.env, LOG_LEVEL: "warn", ...env },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  children.push(child);
+  return child;
+}
+
+async function waitFor(url: string, timeoutMs = 180_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url, { signal: AbortSignal.timeout(1000) })).status < 500) return;
+    } catch {}
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
+}
+
+async function cpuMs(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
+async function subgraphRequests(ports: number[]): Promise<number> {
+  let total = 0;
+  for (const port of ports) {
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    total += Number(/og_subgraph_requests_total\{[^}]*\} (\d+)/.exec(text)?.[1] ?? 0);
+  }
+  return total;
+}
+
+interface Measurement {
+  rps: number;
+  p50: number;
+  p99: number;
+  cpuMsPerRequest: number;
+  fetchesPerRequest: number;
+  errors: number;
+}
+
+async function measure(url: string, pid: number, query: string, ports: number[]): Promise<Measurement> {
+  const body = JSON.stringify({ query });
+  const request = { url, method: "POST" as const, headers: { "content-type": "application/json" }, body };
+  // Check the answer once: a benchmark of errors measures nothing.
+  const check = (await (await fetch(url, request)).json()) as { errors?: unknown[] };
+  if (check.errors) throw new Error(`operation failed through ${url}: ${JSON.stringify(check.errors)}`);
+  await autocannon({ ...request, connections, duration: 2 }); // warm-up: JIT, query-plan cache, connections
+  const cpuBefore = await cpuMs(pid);
+  const fetchesBefore = await subgraphRequests(ports);
+  const result = await autocannon({ ...request, connections, duration: seconds });
+  const cpuAfter = await cpuMs(pid);
+  const fetchesAfter = await subgraphRequests(ports);
+  const requests = result.requests.total;
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    cpuMsPerRequest: (cpuAfter - cpuBefore) / requests,
+    fetchesPerRequest: (fetchesAfter - fetchesBefore) / requests,
+    errors: result.errors + result.non2xx,
+  };
+}
+
+const dataDir = await mkdtemp(join(tmpdir(), "og-bench-"));
+try {
+  const ports = subgraphModules.map((m, i) => 4500 + i);
+  for (const [i, module] of subgraphModules.entries()) {
+    start(["scripts/subgraph.ts", module.name], { PORT: String(ports[i]), DATA_DIR: join(dataDir, module.name) });
+    await waitFor(`http://127.0.0.1:${ports[i]}/healthz`);
+  }
+  const urls = subgraphModules.map((m, i) => `${m.name}=http://127.0.0.1:${ports[i]}/graphql`).join(",");
+  const ours = start(["gateway/main.ts"], { PORT: "4490", SUBGRAPH_URLS: urls, NODE_ENV: "production" });
+  const plainSupergraph = join(dataDir, "supergraph.graphql");
+  let sdl = await readFile(join(root, "schema/supergraph.graphql"), "utf8");
+  for (const [i, module] of subgraphModules.entries()) {
+    sdl = sdl.replaceAll(`http://127.0.0.1:${module.defaultPort}/graphql`, `http://127.0.0.1:${ports[i]}/graphql`);
+  }
+  await import("node:fs/promises").then((fs) => fs.writeFile(plainSupergraph, sdl));
+  const plain = start(["scripts/plainGateway.ts"], { PORT: "4491", SUPERGRAPH_PATH: plainSupergraph, NODE_ENV: "production" });
+  await waitFor("http://127.0.0.1:4490/readyz");
+  await waitFor("http://127.0.0.1:4491/graphql?query=%7B__typename%7D");
+
+  console.log(`\nJing'an One Graph benchmark — ${seconds} s per run, ${connections} connections, Node ${process.version}\n`);
+  const header = ["operation", "gateway", "req/s", "p50 ms", "p99 ms", "CPU ms/req", "fetches/req", "errors"];
+  const rows: string[][] = [];
+  for (const operation of operations) {
+    const a = await measure("http://127.0.0.1:4490/graphql", ours.pid!, operation.query, ports);
+    const b = await measure("http://127.0.0.1:4491/graphql", plain.pid!, operation.query, ports);
+    const fmt = (m: Measurement) => [
+      m.rps.toFixed(0),
+      m.p50.toFixed(1),
+      m.p99.toFixed(1),
+      m.cpuMsPerRequest.toFixed(2),
+      m.fetchesPerRequest.toFixed(2),
+      String(m.errors),
+    ];
+    rows.push([operation.name, "ours", ...fmt(a)]);
+    rows.push(["", "plain", ...fmt(b)]);
+    rows.push([
+      "",
+      "ours/plain",
+      (a.rps / b.rps).toFixed(2),
+      (a.p50 / b.p50).toFixed(2),
+      (a.p99 / b.p99).toFixed(2),
+      (a.cpuMsPerRequest / b.cpuMsPerRequest).toFixed(2),
+      (a.fetchesPerRequest / b.fetchesPerRequest).toFixed(2),
+      "",
+    ]);
+  }
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+  console.log(line(header));
+  console.log(widths.map((w) => "-".repeat(w)).join("  "));
+  for (const row of rows) console.log(line(row));
+  console.log();
+} finally {
+  for (const child of children) child.kill("SIGTERM");
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  await rm(dataDir, { recursive: true, force: true });
+}
