@@ -116,7 +116,7 @@ async function measure(url: string, pid: number, query: string, ports: number[])
 
 const dataDir = await mkdtemp(join(tmpdir(), "og-bench-"));
 try {
-  const ports = subgraphModules.map((m, i) => 4500 + i);
+  const ports = subgraphModules.map((_, i) => 4500 + i);
   for (const [i, module] of subgraphModules.entries()) {
     start(["scripts/subgraph.ts", module.name], { PORT: String(ports[i]), DATA_DIR: join(dataDir, module.name) });
     await waitFor(`http://127.0.0.1:${ports[i]}/healthz`);
@@ -129,11 +129,17 @@ try {
     sdl = sdl.replaceAll(`http://127.0.0.1:${module.defaultPort}/graphql`, `http://127.0.0.1:${ports[i]}/graphql`);
   }
   await import("node:fs/promises").then((fs) => fs.writeFile(plainSupergraph, sdl));
-  const plain = start(["scripts/plainGateway.ts"], { PORT: "4491", SUPERGRAPH_PATH: plainSupergraph, NODE_ENV: "production" });
+  const plain = start(["scripts/plainGateway.ts"], {
+    PORT: "4491",
+    SUPERGRAPH_PATH: plainSupergraph,
+    NODE_ENV: "production",
+  });
   await waitFor("http://127.0.0.1:4490/readyz");
   await waitFor("http://127.0.0.1:4491/graphql?query=%7B__typename%7D");
 
-  console.log(`\nJing'an One Graph benchmark — ${seconds} s per run, ${connections} connections, Node ${process.version}\n`);
+  console.log(
+    `\nJing'an One Graph benchmark — ${seconds} s per run, ${connections} connections, Node ${process.version}\n`,
+  );
   const header = ["operation", "gateway", "req/s", "p50 ms", "p99 ms", "CPU ms/req", "fetches/req", "errors"];
   const rows: string[][] = [];
   for (const operation of operations) {
@@ -161,7 +167,8 @@ try {
     ]);
   }
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
   console.log(line(header));
   console.log(widths.map((w) => "-".repeat(w)).join("  "));
   for (const row of rows) console.log(line(row));

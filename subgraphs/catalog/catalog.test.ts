@@ -44,7 +44,9 @@ async function walk(field: "dataResources" | "openDataList", first: number, filt
 
 describe("streets and departments", () => {
   it("serves the 14 streets and towns of Jing'an with their real names, in division-code order", async () => {
-    const { body } = await query(`{ streets { id code name kind areaKm2 population officeAddress office { id kind } } }`);
+    const { body } = await query(
+      `{ streets { id code name kind areaKm2 population officeAddress office { id kind } } }`,
+    );
     expect(body.errors).toBeUndefined();
     const streets = body.data.streets;
     expect(streets.map((s: { name: string }) => s.name)).toEqual([
@@ -163,7 +165,8 @@ describe("the data catalogue", () => {
       expect(n.ownerDepartment.id).toBe("dept-transport");
     }
     expect(body.data.linfen.nodes.map((n: { name: string }) => n.name)).toContain("临汾路街道数字家园应用场景");
-    for (const n of body.data.linfen.nodes) expect(n).toMatchObject({ openStatus: "OPEN", street: { name: "临汾路街道" } });
+    for (const n of body.data.linfen.nodes)
+      expect(n).toMatchObject({ openStatus: "OPEN", street: { name: "临汾路街道" } });
   });
 
   it("pages a department's own resources, consistent with its resourceCount", async () => {
@@ -196,9 +199,12 @@ describe("the data catalogue", () => {
 
   it("rejects a cursor it did not issue with INVALID_CURSOR", async () => {
     for (const after of ["not-a-cursor", encodeCursor("openDataList", "res-0001")]) {
-      const { body } = await query(`query($after: String) { dataResources(first: 5, after: $after) { nodes { id } } }`, {
-        after,
-      });
+      const { body } = await query(
+        `query($after: String) { dataResources(first: 5, after: $after) { nodes { id } } }`,
+        {
+          after,
+        },
+      );
       expect(body.errors?.[0]?.extensions?.code).toBe("INVALID_CURSOR");
       expect(body.errors?.[0]?.message).toMatch(/endCursor/);
     }
@@ -212,9 +218,12 @@ describe("the data catalogue", () => {
   });
 
   it("rejects an overlong name search with BAD_USER_INPUT", async () => {
-    const { body } = await query(`query($filter: DataResourceFilter) { dataResources(filter: $filter) { totalCount } }`, {
-      filter: { nameContains: "停".repeat(51) },
-    });
+    const { body } = await query(
+      `query($filter: DataResourceFilter) { dataResources(filter: $filter) { totalCount } }`,
+      {
+        filter: { nameContains: "停".repeat(51) },
+      },
+    );
     expect(body.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
   });
 
@@ -315,7 +324,9 @@ describe("query cost does not grow with the page", () => {
 
   /** Starts at the first street-scoped resource, so both pages hop to departments and streets. */
   async function streetScopedStart(): Promise<string> {
-    const { body } = await query(`{ dataResources(filter: { streetId: "street-jiangninglu" }, first: 1) { nodes { id } } }`);
+    const { body } = await query(
+      `{ dataResources(filter: { streetId: "street-jiangninglu" }, first: 1) { nodes { id } } }`,
+    );
     const firstId: string = body.data.dataResources.nodes[0].id;
     return encodeCursor("dataResources", `res-${String(Number(firstId.slice(4)) - 1).padStart(4, "0")}`);
   }
@@ -324,7 +335,10 @@ describe("query cost does not grow with the page", () => {
     const before = service.sqlQueries();
     const { body } = await query(listing, { first, after });
     expect(body.errors).toBeUndefined();
-    const nodes = body.data.dataResources.nodes as Array<{ ownerDepartment: { id: string }; street: { id: string } | null }>;
+    const nodes = body.data.dataResources.nodes as Array<{
+      ownerDepartment: { id: string };
+      street: { id: string } | null;
+    }>;
     expect(nodes).toHaveLength(first);
     return {
       statements: service.sqlQueries() - before,

@@ -3,12 +3,7 @@
  * in the loaders), and turned into a Prisma condition.
  */
 import { codedError } from "../../lib/errors.ts";
-import type {
-  DataClassification,
-  DataOpenStatus,
-  DataUpdateFrequency,
-  Prisma,
-} from "./generated/prisma/client.ts";
+import type { DataClassification, DataOpenStatus, DataUpdateFrequency, Prisma } from "./generated/prisma/client.ts";
 
 /** The GraphQL input as it arrives (every field optional or null). */
 export interface DataResourceFilterInput {

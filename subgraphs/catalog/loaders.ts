@@ -83,7 +83,11 @@ function resourcePageLoader(prisma: PrismaClient, parent: ResourceParent) {
           const parentIds = [...new Set(group.map((key) => key.parentId))];
           const rows = await prisma.dataResource.findMany({
             where: {
-              AND: [resourceWhere(filter), parent.where(parentIds), afterId === undefined ? {} : { id: { gt: afterId } }],
+              AND: [
+                resourceWhere(filter),
+                parent.where(parentIds),
+                afterId === undefined ? {} : { id: { gt: afterId } },
+              ],
             },
             orderBy: { id: "asc" },
             ...(parentIds.length === 1 ? { take } : {}),

@@ -1,10 +1,16 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { openSubgraphDatabase, type SubgraphDatabase } from "../../lib/db/database.ts";
-import { migrate, type Migration } from "../../lib/db/migrate.ts";
+import { type Migration, migrate } from "../../lib/db/migrate.ts";
 import { createTestDatabase, type TestDatabase, testTier } from "../support/database.ts";
 
-const first: Migration = { name: "0001_init.sql", sql: `CREATE TABLE "Thing" (id text PRIMARY KEY, label text NOT NULL);` };
-const second: Migration = { name: "0002_more.sql", sql: `ALTER TABLE "Thing" ADD COLUMN weight int NOT NULL DEFAULT 0;` };
+const first: Migration = {
+  name: "0001_init.sql",
+  sql: `CREATE TABLE "Thing" (id text PRIMARY KEY, label text NOT NULL);`,
+};
+const second: Migration = {
+  name: "0002_more.sql",
+  sql: `ALTER TABLE "Thing" ADD COLUMN weight int NOT NULL DEFAULT 0;`,
+};
 
 describe(`migrations (${testTier})`, () => {
   const opened: Array<{ db: SubgraphDatabase; test: TestDatabase }> = [];
@@ -24,8 +30,14 @@ describe(`migrations (${testTier})`, () => {
   it("applies each migration once and records it", async () => {
     const { db } = await open();
     expect(await migrate(db, [first])).toEqual({ applied: ["0001_init.sql"], alreadyApplied: [] });
-    expect(await migrate(db, [first, second])).toEqual({ applied: ["0002_more.sql"], alreadyApplied: ["0001_init.sql"] });
-    expect(await migrate(db, [first, second])).toEqual({ applied: [], alreadyApplied: ["0001_init.sql", "0002_more.sql"] });
+    expect(await migrate(db, [first, second])).toEqual({
+      applied: ["0002_more.sql"],
+      alreadyApplied: ["0001_init.sql"],
+    });
+    expect(await migrate(db, [first, second])).toEqual({
+      applied: [],
+      alreadyApplied: ["0001_init.sql", "0002_more.sql"],
+    });
     await db.exec(`INSERT INTO "Thing" (id, label, weight) VALUES ('a', 'x', 3)`);
     expect(await db.query(`SELECT weight FROM "Thing"`)).toEqual([{ weight: 3 }]);
   });
@@ -45,7 +57,10 @@ describe(`migrations (${testTier})`, () => {
 
   it("leaves nothing half-applied when a migration fails", async () => {
     const { db } = await open();
-    const broken: Migration = { name: "0002_broken.sql", sql: `CREATE TABLE "Other" (id text); SELECT * FROM nowhere;` };
+    const broken: Migration = {
+      name: "0002_broken.sql",
+      sql: `CREATE TABLE "Other" (id text); SELECT * FROM nowhere;`,
+    };
     await expect(migrate(db, [first, broken])).rejects.toThrow();
     const tables = await db.query<{ table_name: string }>(
       `SELECT table_name FROM information_schema.tables WHERE table_schema = $1`,

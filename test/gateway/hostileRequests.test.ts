@@ -43,14 +43,40 @@ describe("bad input gets a 4xx with a coded GraphQL error", () => {
     ["malformed JSON", () => post('{"query": "{ books { id } }"'), 400, "INVALID_JSON"],
     ["a JSON body that is not an object", () => post('"{ books { id } }"'), 400, "BAD_REQUEST"],
     ["a batch (JSON array)", () => post('[{"query":"{ books { id } }"}]'), 400, "BAD_REQUEST"],
-    ["a wrong content type", () => post("query=%7Bbooks%7Bid%7D%7D", "application/x-www-form-urlencoded"), 415, "UNSUPPORTED_MEDIA_TYPE"],
-    ["text/plain (a CSRF-style simple request)", () => post('{"query":"{ books { id } }"}', "text/plain"), 415, "UNSUPPORTED_MEDIA_TYPE"],
+    [
+      "a wrong content type",
+      () => post("query=%7Bbooks%7Bid%7D%7D", "application/x-www-form-urlencoded"),
+      415,
+      "UNSUPPORTED_MEDIA_TYPE",
+    ],
+    [
+      "text/plain (a CSRF-style simple request)",
+      () => post('{"query":"{ books { id } }"}', "text/plain"),
+      415,
+      "UNSUPPORTED_MEDIA_TYPE",
+    ],
     ["an unknown field", () => post(JSON.stringify({ query: "{ books { isbn } }" })), 400, "GRAPHQL_VALIDATION_FAILED"],
     ["a syntax error", () => post(JSON.stringify({ query: "{ books { id " })), 400, "GRAPHQL_PARSE_FAILED"],
     ["a missing query", () => post(JSON.stringify({ variables: {} })), 400, "BAD_REQUEST"],
-    ["variables of the wrong type", () => post(JSON.stringify({ query: "query ($ms: Int!) { slowReviewCount(ms: $ms) }", variables: { ms: "soon" } })), 400, "BAD_USER_INPUT"],
-    ["an operation name not in the document", () => post(JSON.stringify({ query: "query A { books { id } }", operationName: "B" })), 400, "OPERATION_RESOLUTION_FAILURE"],
-    ["a body over the size limit", () => post(JSON.stringify({ query: `{ books { id } } #${"x".repeat(70_000)}` })), 413, "PAYLOAD_TOO_LARGE"],
+    [
+      "variables of the wrong type",
+      () =>
+        post(JSON.stringify({ query: "query ($ms: Int!) { slowReviewCount(ms: $ms) }", variables: { ms: "soon" } })),
+      400,
+      "BAD_USER_INPUT",
+    ],
+    [
+      "an operation name not in the document",
+      () => post(JSON.stringify({ query: "query A { books { id } }", operationName: "B" })),
+      400,
+      "OPERATION_RESOLUTION_FAILURE",
+    ],
+    [
+      "a body over the size limit",
+      () => post(JSON.stringify({ query: `{ books { id } } #${"x".repeat(70_000)}` })),
+      413,
+      "PAYLOAD_TOO_LARGE",
+    ],
   ];
 
   for (const [name, send, status, code] of cases) {
@@ -131,7 +157,14 @@ describe("a subgraph that is down", () => {
     expect(body.errors[0].extensions).toEqual({ code: "SUBGRAPH_UNAVAILABLE", subgraph: "reviews" });
     expect(body.errors[0].message).toContain("reviews service did not answer");
     const again = await graphql(gateway.url, "{ books { id title } }");
-    expect(again.body).toEqual({ data: { books: [{ id: "b1", title: "长恨歌" }, { id: "b2", title: "繁花" }] } });
+    expect(again.body).toEqual({
+      data: {
+        books: [
+          { id: "b1", title: "长恨歌" },
+          { id: "b2", title: "繁花" },
+        ],
+      },
+    });
   });
 
   it("reports not ready, naming the subgraph but not its address", async () => {
@@ -140,6 +173,8 @@ describe("a subgraph that is down", () => {
     const text = await response.text();
     expect(response.status).toBe(503);
     expectNoLeak(text);
-    expect(JSON.parse(text).subgraphs).toContainEqual(expect.objectContaining({ name: "reviews", ok: false, reason: "unreachable" }));
+    expect(JSON.parse(text).subgraphs).toContainEqual(
+      expect.objectContaining({ name: "reviews", ok: false, reason: "unreachable" }),
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import gql from "graphql-tag";
+import { gql } from "graphql-tag";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError } from "../../lib/config.ts";
 import { loadSubgraphConfig } from "../../subgraphs/kit/config.ts";

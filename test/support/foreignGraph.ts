@@ -6,7 +6,7 @@ import type { IncomingHttpHeaders } from "node:http";
 import { ApolloServer } from "@apollo/server";
 import { startStandaloneServer } from "@apollo/server/standalone";
 import { buildSubgraphSchema } from "@apollo/subgraph";
-import gql from "graphql-tag";
+import { gql } from "graphql-tag";
 import { composeSupergraph } from "../../scripts/composeSupergraph.ts";
 
 const booksTypeDefs = (withYear: boolean) => gql`

@@ -1,0 +1,95 @@
+/**
+ * `npm start`: every subgraph and the gateway as separate processes, on embedded PGlite databases with seed
+ * data (or PostgreSQL when DATABASE_URL is set). Waits until each answers, prints the URLs, and stops them all on
+ * Ctrl-C. Subgraphs start one after another: each one's first start migrates and seeds its own database.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { subgraphModules } from "../subgraphs/registry.ts";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const children: ChildProcess[] = [];
+let shuttingDown = false;
+
+function run(label: string, args: string[], env: NodeJS.ProcessEnv = process.env): ChildProcess {
+  const child = spawn(process.execPath, ["--import", "tsx", ...args], {
+    cwd: root,
+    env,
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  child.on("exit", (code, signal) => {
+    if (shuttingDown) return;
+    console.error(`\n${label} exited (${signal ?? code}); stopping everything.`);
+    void shutdown(1);
+  });
+  children.push(child);
+  return child;
+}
+
+async function waitFor(url: string, label: string, timeoutMs = 180_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (shuttingDown) throw new Error("shutting down");
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${label} did not become ready at ${url} within ${timeoutMs / 1000} s`);
+}
+
+async function shutdown(code: number): Promise<never> {
+  shuttingDown = true;
+  await Promise.all(
+    children
+      .filter((child) => child.exitCode === null && child.signalCode === null)
+      .map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            child.once("exit", () => resolve());
+            child.kill("SIGTERM");
+          }),
+      ),
+  );
+  process.exit(code);
+}
+
+process.once("SIGINT", () => void shutdown(0));
+process.once("SIGTERM", () => void shutdown(0));
+
+const host = process.env.HOST ?? "127.0.0.1";
+const portOf = (module: { name: string; defaultPort: number }) =>
+  Number(process.env[`${module.name.toUpperCase()}_PORT`] ?? module.defaultPort);
+const gatewayPort = Number(process.env.PORT ?? 4000);
+try {
+  for (const module of subgraphModules) {
+    const port = portOf(module);
+    // The gateway's PORT must not leak into the subgraphs.
+    const env = { ...process.env, PORT: String(port) };
+    run(`subgraph ${module.name}`, ["scripts/subgraph.ts", module.name], env);
+    await waitFor(`http://${host}:${port}/healthz`, `subgraph ${module.name}`);
+  }
+  // The gateway reaches the subgraphs where they were started, whatever ports the supergraph file names.
+  const subgraphUrls = subgraphModules.map((m) => `${m.name}=http://${host}:${portOf(m)}/graphql`).join(",");
+  run("gateway", ["gateway/main.ts"], { ...process.env, SUBGRAPH_URLS: process.env.SUBGRAPH_URLS ?? subgraphUrls });
+  await waitFor(`http://${host}:${gatewayPort}/readyz`, "gateway");
+} catch (error) {
+  console.error((error as Error).message);
+  await shutdown(1);
+}
+
+const lines = [
+  "",
+  "Jing'an One Graph is running.",
+  `  GraphQL      http://${host}:${gatewayPort}/graphql`,
+  `  health       http://${host}:${gatewayPort}/healthz   ready  http://${host}:${gatewayPort}/readyz`,
+  ...subgraphModules.map((m) => `  ${m.name.padEnd(12)} http://${host}:${portOf(m)}/graphql   ${m.title}`),
+  `Try: curl -s http://${host}:${gatewayPort}/graphql -H 'content-type: application/json' \\`,
+  `       -d '{"query":"{ street(id: \\"street-linfenlu\\") { name hospitals { name kind } } }"}'`,
+  "Press Ctrl-C to stop.",
+  "",
+];
+console.log(lines.join("\n"));

@@ -1,0 +1,320 @@
+/**
+ * Resolvers of the health subgraph. Root lists page with the kit's `paginate`; every hop from a row to another row
+ * goes through the request's loaders; bookings live in `booking.ts`.
+ */
+import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/index.js";
+import { codedError } from "../../lib/errors.ts";
+import type { SubgraphContext } from "../kit/module.ts";
+import { type ConnectionArgs, paginate } from "../kit/pagination.ts";
+import {
+  type BookAppointmentInput,
+  bookAppointment,
+  type CancelAppointmentInput,
+  cancelAppointment,
+} from "./booking.ts";
+import { DateTime } from "./dateTime.ts";
+import type {
+  Appointment,
+  AppointmentSlot,
+  ChronicFollowUp,
+  Clinic,
+  Doctor,
+  DoctorTitle,
+  Hospital,
+  HospitalKind,
+  HospitalLevel,
+  NursingHome,
+  PrescriptionRenewal,
+  Prisma,
+} from "./generated/prisma/client.ts";
+import type { HealthLoaders, HealthPrisma } from "./loaders.ts";
+
+export type HealthContext = SubgraphContext<HealthPrisma, HealthLoaders>;
+
+/** The district directory (about 220 institutions) fits in one page of this size. */
+export const HOSPITALS_MAX_PAGE_SIZE = 200;
+const MAX_NAME_FILTER_LENGTH = 50;
+
+interface HospitalFilter {
+  streetId?: string | null;
+  kind?: HospitalKind | null;
+  level?: HospitalLevel | null;
+  isInternetHospital?: boolean | null;
+  nameContains?: string | null;
+}
+
+interface DoctorFilter {
+  hospitalId?: string | null;
+  clinicId?: string | null;
+  title?: DoctorTitle | null;
+  nameContains?: string | null;
+}
+
+interface AppointmentSlotFilter {
+  hospitalId?: string | null;
+  clinicId?: string | null;
+  doctorId?: string | null;
+  from?: Date | null;
+  to?: Date | null;
+  availableOnly?: boolean | null;
+}
+
+interface NursingHomeFilter {
+  streetId?: string | null;
+  inInternetHospitalPilot?: boolean | null;
+  nameContains?: string | null;
+}
+
+type ListArgs<F> = ConnectionArgs & { filter?: F | null };
+type Reference = { id: string };
+
+export interface HealthResolverOptions {
+  /** The current time, for "has this slot started?". Tests pass a fixed clock; the service uses the real one. */
+  now?: () => Date;
+}
+
+export function createResolvers(options: HealthResolverOptions = {}): GraphQLResolverMap<HealthContext> {
+  const now = options.now ?? (() => new Date());
+
+  return {
+    DateTime,
+
+    Query: {
+      hospitals: (_: unknown, args: ListArgs<HospitalFilter>, { prisma }: HealthContext) => {
+        const where = hospitalWhere(args.filter);
+        return paginate(
+          "hospitals",
+          args,
+          ({ take, afterId }) =>
+            prisma.hospital.findMany({ where: after(where, afterId), orderBy: { id: "asc" }, take }),
+          () => prisma.hospital.count({ where }),
+          HOSPITALS_MAX_PAGE_SIZE,
+        );
+      },
+      hospital: (_: unknown, { id }: Reference, { loaders }: HealthContext) => loaders.hospitalById.load(id),
+
+      doctors: (_: unknown, args: ListArgs<DoctorFilter>, { prisma }: HealthContext) => {
+        const where = doctorWhere(args.filter);
+        return paginate(
+          "doctors",
+          args,
+          ({ take, afterId }) => prisma.doctor.findMany({ where: after(where, afterId), orderBy: { id: "asc" }, take }),
+          () => prisma.doctor.count({ where }),
+        );
+      },
+
+      appointmentSlots: (_: unknown, args: ListArgs<AppointmentSlotFilter>, { prisma }: HealthContext) => {
+        const where = slotWhere(args.filter, now(), prisma);
+        return paginate(
+          "appointmentSlots",
+          args,
+          ({ take, afterId }) =>
+            prisma.appointmentSlot.findMany({ where: after(where, afterId), orderBy: { id: "asc" }, take }),
+          () => prisma.appointmentSlot.count({ where }),
+        );
+      },
+      appointment: (_: unknown, { id }: Reference, { loaders }: HealthContext) => loaders.appointmentById.load(id),
+
+      nursingHomes: (_: unknown, args: ListArgs<NursingHomeFilter>, { prisma }: HealthContext) => {
+        const where = nursingHomeWhere(args.filter);
+        return paginate(
+          "nursingHomes",
+          args,
+          ({ take, afterId }) =>
+            prisma.nursingHome.findMany({ where: after(where, afterId), orderBy: { id: "asc" }, take }),
+          () => prisma.nursingHome.count({ where }),
+        );
+      },
+      nursingHome: (_: unknown, { id }: Reference, { loaders }: HealthContext) => loaders.nursingHomeById.load(id),
+    },
+
+    Mutation: {
+      bookAppointment: async (
+        _: unknown,
+        { input }: { input: BookAppointmentInput },
+        { prisma, loaders }: HealthContext,
+      ) => {
+        const { appointment, slot } = await bookAppointment(prisma, input, now());
+        loaders.slotById.clear(slot.id).prime(slot.id, slot);
+        return appointment;
+      },
+      cancelAppointment: async (
+        _: unknown,
+        { input }: { input: CancelAppointmentInput },
+        { prisma, loaders }: HealthContext,
+      ) => {
+        const { appointment, slot } = await cancelAppointment(prisma, input, now());
+        loaders.slotById.clear(slot.id).prime(slot.id, slot);
+        return appointment;
+      },
+    },
+
+    Hospital: {
+      __resolveReference: (ref: Reference, { loaders }: HealthContext) => loaders.hospitalById.load(ref.id),
+      street: (hospital: Hospital) => ({ __typename: "Street", id: hospital.streetId }),
+      department: (hospital: Hospital) => ({ __typename: "Department", id: hospital.departmentId }),
+      clinics: (hospital: Hospital, _: unknown, { loaders }: HealthContext) =>
+        loaders.clinicsByHospital.load(hospital.id),
+    },
+
+    Clinic: {
+      __resolveReference: (ref: Reference, { loaders }: HealthContext) => loaders.clinicById.load(ref.id),
+      hospital: (clinic: Clinic, _: unknown, { loaders }: HealthContext) =>
+        loaders.hospitalById.load(clinic.hospitalId),
+      doctors: (clinic: Clinic, _: unknown, { loaders }: HealthContext) => loaders.doctorsByClinic.load(clinic.id),
+    },
+
+    Doctor: {
+      __resolveReference: (ref: Reference, { loaders }: HealthContext) => loaders.doctorById.load(ref.id),
+      clinic: (doctor: Doctor, _: unknown, { loaders }: HealthContext) => loaders.clinicById.load(doctor.clinicId),
+      hospital: async (doctor: Doctor, _: unknown, { loaders }: HealthContext) => {
+        const clinic = await loaders.clinicById.load(doctor.clinicId);
+        return clinic && loaders.hospitalById.load(clinic.hospitalId);
+      },
+    },
+
+    AppointmentSlot: {
+      __resolveReference: (ref: Reference, { loaders }: HealthContext) => loaders.slotById.load(ref.id),
+      doctor: (slot: AppointmentSlot, _: unknown, { loaders }: HealthContext) => loaders.doctorById.load(slot.doctorId),
+      clinic: (slot: AppointmentSlot, _: unknown, { loaders }: HealthContext) => loaders.clinicById.load(slot.clinicId),
+      hospital: (slot: AppointmentSlot, _: unknown, { loaders }: HealthContext) =>
+        loaders.hospitalById.load(slot.hospitalId),
+      remaining: (slot: AppointmentSlot) => Math.max(0, slot.capacity - slot.bookedCount),
+      bookable: (slot: AppointmentSlot) => slot.bookedCount < slot.capacity && slot.startsAt > now(),
+      estimatedWaitMinutes: async (slot: AppointmentSlot, _: unknown, { loaders }: HealthContext) => {
+        const clinic = await loaders.clinicById.load(slot.clinicId);
+        return slot.bookedCount * (clinic?.averageConsultMinutes ?? 0);
+      },
+    },
+
+    Appointment: {
+      __resolveReference: (ref: Reference, { loaders }: HealthContext) => loaders.appointmentById.load(ref.id),
+      slot: (appointment: Appointment, _: unknown, { loaders }: HealthContext) =>
+        loaders.slotById.load(appointment.slotId),
+      resident: (appointment: Appointment) => residentRef(appointment.residentId),
+    },
+
+    NursingHome: {
+      __resolveReference: (ref: Reference, { loaders }: HealthContext) => loaders.nursingHomeById.load(ref.id),
+      street: (home: NursingHome) => ({ __typename: "Street", id: home.streetId }),
+      internetHospital: (home: NursingHome, _: unknown, { loaders }: HealthContext) =>
+        home.internetHospitalId ? loaders.hospitalById.load(home.internetHospitalId) : null,
+      inInternetHospitalPilot: (home: NursingHome) => home.internetHospitalId !== null,
+      communityHealthCentre: (home: NursingHome, _: unknown, { loaders }: HealthContext) =>
+        home.communityHealthCentreId ? loaders.hospitalById.load(home.communityHealthCentreId) : null,
+      followUps: (home: NursingHome, _: unknown, { loaders }: HealthContext) =>
+        loaders.followUpsByNursingHome.load(home.id),
+      prescriptionRenewals: (home: NursingHome, _: unknown, { loaders }: HealthContext) =>
+        loaders.renewalsByNursingHome.load(home.id),
+    },
+
+    ChronicFollowUp: {
+      resident: (followUp: ChronicFollowUp) => residentRef(followUp.residentId),
+      doctor: (followUp: ChronicFollowUp, _: unknown, { loaders }: HealthContext) =>
+        loaders.doctorById.load(followUp.doctorId),
+    },
+
+    PrescriptionRenewal: {
+      resident: (renewal: PrescriptionRenewal) => residentRef(renewal.residentId),
+      doctor: (renewal: PrescriptionRenewal, _: unknown, { loaders }: HealthContext) =>
+        loaders.doctorById.load(renewal.doctorId),
+    },
+
+    // Street and Department belong to the catalog; the gateway hands us their ids and asks for our fields.
+    Street: {
+      hospitals: async (street: Reference, { kind }: { kind?: HospitalKind | null }, { loaders }: HealthContext) =>
+        ofKind(await loaders.hospitalsByStreet.load(street.id), kind),
+      nursingHomes: (street: Reference, _: unknown, { loaders }: HealthContext) =>
+        loaders.nursingHomesByStreet.load(street.id),
+    },
+
+    Department: {
+      healthFacilities: async (
+        department: Reference,
+        { kind }: { kind?: HospitalKind | null },
+        { loaders }: HealthContext,
+      ) => ofKind(await loaders.hospitalsByDepartment.load(department.id), kind),
+    },
+  };
+}
+
+function residentRef(id: string) {
+  return { __typename: "Resident", id };
+}
+
+function ofKind(hospitals: Hospital[], kind: HospitalKind | null | undefined): Hospital[] {
+  return kind ? hospitals.filter((hospital) => hospital.kind === kind) : hospitals;
+}
+
+/** Keyset pagination: the page continues after the last id of the previous one. */
+function after<W extends object>(where: W, afterId: string | undefined): W {
+  return afterId ? { ...where, id: { gt: afterId } } : where;
+}
+
+function nameFilter(nameContains: string | null | undefined, argument: string) {
+  const text = nameContains?.trim();
+  if (!text) return undefined;
+  if (text.length > MAX_NAME_FILTER_LENGTH) {
+    throw codedError(
+      "BAD_USER_INPUT",
+      `${argument} has ${text.length} characters; search with at most ${MAX_NAME_FILTER_LENGTH}.`,
+      { argument },
+    );
+  }
+  return { contains: text, mode: "insensitive" as const };
+}
+
+function hospitalWhere(filter: HospitalFilter | null | undefined): Prisma.HospitalWhereInput {
+  return {
+    streetId: filter?.streetId ?? undefined,
+    kind: filter?.kind ?? undefined,
+    level: filter?.level ?? undefined,
+    isInternetHospital: filter?.isInternetHospital ?? undefined,
+    name: nameFilter(filter?.nameContains, "filter.nameContains"),
+  };
+}
+
+function doctorWhere(filter: DoctorFilter | null | undefined): Prisma.DoctorWhereInput {
+  return {
+    clinicId: filter?.clinicId ?? undefined,
+    clinic: filter?.hospitalId ? { hospitalId: filter.hospitalId } : undefined,
+    title: filter?.title ?? undefined,
+    name: nameFilter(filter?.nameContains, "filter.nameContains"),
+  };
+}
+
+function slotWhere(
+  filter: AppointmentSlotFilter | null | undefined,
+  now: Date,
+  prisma: HealthPrisma,
+): Prisma.AppointmentSlotWhereInput {
+  const { from, to, availableOnly } = filter ?? {};
+  if (from && to && from.getTime() >= to.getTime()) {
+    throw codedError(
+      "BAD_USER_INPUT",
+      `filter.from (${from.toISOString()}) must be before filter.to (${to.toISOString()}); swap them or widen the range.`,
+      { argument: "filter.from" },
+    );
+  }
+  const startsAt: Prisma.DateTimeFilter<"AppointmentSlot"> = {
+    ...(from ? { gte: from } : {}),
+    ...(to ? { lt: to } : {}),
+    ...(availableOnly ? { gt: now } : {}),
+  };
+  return {
+    hospitalId: filter?.hospitalId ?? undefined,
+    clinicId: filter?.clinicId ?? undefined,
+    doctorId: filter?.doctorId ?? undefined,
+    startsAt: Object.keys(startsAt).length > 0 ? startsAt : undefined,
+    bookedCount: availableOnly ? { lt: prisma.appointmentSlot.fields.capacity } : undefined,
+  };
+}
+
+function nursingHomeWhere(filter: NursingHomeFilter | null | undefined): Prisma.NursingHomeWhereInput {
+  const pilot = filter?.inInternetHospitalPilot;
+  return {
+    streetId: filter?.streetId ?? undefined,
+    internetHospitalId: pilot === true ? { not: null } : pilot === false ? null : undefined,
+    name: nameFilter(filter?.nameContains, "filter.nameContains"),
+  };
+}
