@@ -38,6 +38,25 @@ export const errorCodes = {
     status: 409,
     description: "The appointment is already cancelled or its slot has started.",
   },
+  BOOKING_OVERLAP: {
+    status: 409,
+    description: "The requested time overlaps an existing booking; choose another time or venue.",
+  },
+  CAPACITY_REACHED: {
+    status: 409,
+    description: "No places are left; choose another session, or join the waiting list where there is one.",
+  },
+  DATE_IN_PAST: { status: 400, description: "The date or time has already passed; choose a future one." },
+  INVALID_STATE_TRANSITION: {
+    status: 409,
+    description:
+      "The record's current status does not allow this change; the message names the status and what is allowed.",
+  },
+  UPSTREAM_UNAVAILABLE: {
+    status: 502,
+    description:
+      "A legacy system behind a department's service failed or was too slow; its fields are null, the rest arrived.",
+  },
   SUBGRAPH_UNAVAILABLE: {
     status: 502,
     description:

@@ -5,7 +5,8 @@
  *
  * Everything runs on this machine: subgraphs on fresh PGlite databases with seed data, both gateways as separate
  * processes (so their CPU can be read from /proc), autocannon as the load generator in this process.
- * Environment: BENCH_SECONDS (default 8), BENCH_CONNECTIONS (default 10).
+ * Each operation runs BENCH_ROUNDS times per gateway (default 2), alternating which goes first, and is averaged.
+ * Environment: BENCH_SECONDS per run (default 5), BENCH_CONNECTIONS (default 10), BENCH_ROUNDS.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
@@ -16,8 +17,9 @@ import autocannon from "autocannon";
 import { subgraphModules } from "../subgraphs/registry.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const seconds = Number(process.env.BENCH_SECONDS ?? 8);
+const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
 const CLOCK_TICKS_PER_SECOND = 100; // Linux USER_HZ
 
 export const operations: Array<{ name: string; query: string }> = [
@@ -114,6 +116,18 @@ async function measure(url: string, pid: number, query: string, ports: number[])
   };
 }
 
+function average(runs: Measurement[]): Measurement {
+  const mean = (pick: (m: Measurement) => number) => runs.reduce((sum, m) => sum + pick(m), 0) / runs.length;
+  return {
+    rps: mean((m) => m.rps),
+    p50: mean((m) => m.p50),
+    p99: mean((m) => m.p99),
+    cpuMsPerRequest: mean((m) => m.cpuMsPerRequest),
+    fetchesPerRequest: mean((m) => m.fetchesPerRequest),
+    errors: runs.reduce((sum, m) => sum + m.errors, 0),
+  };
+}
+
 const dataDir = await mkdtemp(join(tmpdir(), "og-bench-"));
 try {
   const ports = subgraphModules.map((_, i) => 4500 + i);
@@ -143,8 +157,22 @@ try {
   const header = ["operation", "gateway", "req/s", "p50 ms", "p99 ms", "CPU ms/req", "fetches/req", "errors"];
   const rows: string[][] = [];
   for (const operation of operations) {
-    const a = await measure("http://127.0.0.1:4490/graphql", ours.pid!, operation.query, ports);
-    const b = await measure("http://127.0.0.1:4491/graphql", plain.pid!, operation.query, ports);
+    // Alternate which gateway goes first, so neither always meets the warmer (or more tired) subgraphs.
+    const oursRuns: Measurement[] = [];
+    const plainRuns: Measurement[] = [];
+    for (let round = 0; round < rounds; round += 1) {
+      const runOurs = () => measure("http://127.0.0.1:4490/graphql", ours.pid!, operation.query, ports);
+      const runPlain = () => measure("http://127.0.0.1:4491/graphql", plain.pid!, operation.query, ports);
+      if (round % 2 === 0) {
+        oursRuns.push(await runOurs());
+        plainRuns.push(await runPlain());
+      } else {
+        plainRuns.push(await runPlain());
+        oursRuns.push(await runOurs());
+      }
+    }
+    const a = average(oursRuns);
+    const b = average(plainRuns);
     const fmt = (m: Measurement) => [
       m.rps.toFixed(0),
       m.p50.toFixed(1),

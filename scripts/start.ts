@@ -85,7 +85,7 @@ const lines = [
   "",
   "Jing'an One Graph is running.",
   `  GraphQL      http://${host}:${gatewayPort}/graphql`,
-  `  health       http://${host}:${gatewayPort}/healthz   ready  http://${host}:${gatewayPort}/readyz`,
+  `  probes       http://${host}:${gatewayPort}/healthz  http://${host}:${gatewayPort}/readyz  http://${host}:${gatewayPort}/metrics`,
   ...subgraphModules.map((m) => `  ${m.name.padEnd(12)} http://${host}:${portOf(m)}/graphql   ${m.title}`),
   `Try: curl -s http://${host}:${gatewayPort}/graphql -H 'content-type: application/json' \\`,
   `       -d '{"query":"{ street(id: \\"street-linfenlu\\") { name hospitals { name kind } } }"}'`,

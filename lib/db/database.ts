@@ -6,6 +6,7 @@
  * - PostgreSQL: each subgraph has its own schema, owned by its own role (`og_<schema>`); connections run as that
  *   role with the schema as search path, so another department's schema is out of reach (permission denied).
  */
+import { mkdir } from "node:fs/promises";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlDriverAdapterFactory } from "@prisma/client/runtime/client";
@@ -54,6 +55,7 @@ export async function openSubgraphDatabase(options: SubgraphDatabaseOptions): Pr
 }
 
 async function openPglite(options: SubgraphDatabaseOptions): Promise<SubgraphDatabase> {
+  if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
   const db = options.dataDir ? new PGlite(options.dataDir) : new PGlite();
   await db.waitReady;
   // PGlite runs one statement at a time on one connection, so a transaction is just the client's own.

@@ -2,9 +2,10 @@
  * Resolvers of the catalog subgraph. Lists page through `paginate` (keyset by id); every entity hop and every
  * per-parent list goes through the request's loaders.
  */
+
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/index.js";
-import { GraphQLScalarType, Kind } from "graphql";
 import { codedError } from "../../lib/errors.ts";
+import { DateTime } from "../kit/dateTime.ts";
 import type { SubgraphContext } from "../kit/module.ts";
 import { type ConnectionArgs, type PageRequest, paginate } from "../kit/pagination.ts";
 import { type DataResourceFilterInput, parseFilter, resourceWhere } from "./dataResourceFilter.ts";
@@ -21,15 +22,7 @@ interface ListArgs extends ConnectionArgs {
 const OPENED: Prisma.DataResourceWhereInput = { openStatus: { in: ["OPEN", "CONDITIONAL"] } };
 
 export const resolvers: GraphQLResolverMap<CatalogContext> = {
-  DateTime: new GraphQLScalarType<Date, string>({
-    name: "DateTime",
-    serialize: (value) => {
-      if (value instanceof Date) return value.toISOString();
-      throw new TypeError(`DateTime cannot represent ${String(value)}.`);
-    },
-    parseValue: (value) => parseDateTime(value),
-    parseLiteral: (ast) => parseDateTime(ast.kind === Kind.STRING ? ast.value : undefined),
-  }),
+  DateTime,
 
   Query: {
     departments: (_parent, _args, { prisma }: CatalogContext) =>
@@ -98,12 +91,4 @@ function listResources(prisma: PrismaClient, list: string, args: ListArgs, where
       }),
     () => prisma.dataResource.count({ where }),
   );
-}
-
-function parseDateTime(value: unknown): Date {
-  const date = typeof value === "string" ? new Date(value) : undefined;
-  if (!date || Number.isNaN(date.getTime())) {
-    throw codedError("BAD_USER_INPUT", `DateTime values are ISO 8601 strings such as "2022-03-01T00:00:00Z".`);
-  }
-  return date;
 }

@@ -10,7 +10,9 @@
  * - cancelling flips status only where it is still BOOKED, so two simultaneous cancels free one place, not two.
  * On PGlite transactions run one at a time, which is trivially safe; the same code is correct on PostgreSQL.
  */
+
 import { randomUUID } from "node:crypto";
+import { isUniqueViolation } from "../../lib/db/errors.ts";
 import { codedError } from "../../lib/errors.ts";
 import type { Appointment, AppointmentSlot } from "./generated/prisma/client.ts";
 import type { HealthPrisma } from "./loaders.ts";
@@ -173,7 +175,3 @@ function isRecordNotFound(error: unknown): boolean {
  * A unique-constraint violation. `@prisma/adapter-pg` reports it as P2002; the PGlite adapter passes PostgreSQL's
  * own SQLSTATE 23505 through as the error's cause.
  */
-function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: unknown; cause?: { code?: unknown; originalCode?: unknown } } | null;
-  return e?.code === "P2002" || e?.cause?.code === "23505" || e?.cause?.originalCode === "23505";
-}

@@ -4,6 +4,7 @@
  */
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/index.js";
 import { codedError } from "../../lib/errors.ts";
+import { DateTime } from "../kit/dateTime.ts";
 import type { SubgraphContext } from "../kit/module.ts";
 import { type ConnectionArgs, paginate } from "../kit/pagination.ts";
 import {
@@ -12,7 +13,6 @@ import {
   type CancelAppointmentInput,
   cancelAppointment,
 } from "./booking.ts";
-import { DateTime } from "./dateTime.ts";
 import type {
   Appointment,
   AppointmentSlot,

@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { testTier } from "../support/database.ts";
+import { type DistrictGraph, startDistrictGraph } from "../support/districtGraph.ts";
+import { graphql } from "../support/subgraphs.ts";
+
+/** SQL statements per subgraph and gateway fetches per subgraph spent by one operation. */
+async function cost(graph: DistrictGraph, query: string) {
+  const sqlBefore = Object.fromEntries(Object.entries(graph.subgraphs).map(([n, s]) => [n, s.sqlQueries()]));
+  const fetchesBefore = graph.gateway.fetchStats();
+  const { status, body } = await graphql(graph.gateway.url, query);
+  expect(status).toBe(200);
+  expect(body.errors).toBeUndefined();
+  const fetchesAfter = graph.gateway.fetchStats();
+  return {
+    body,
+    sql: Object.fromEntries(Object.entries(graph.subgraphs).map(([n, s]) => [n, s.sqlQueries() - sqlBefore[n]!])),
+    fetches: Object.fromEntries(
+      Object.entries(fetchesAfter).map(([n, s]) => [n, s.fetches - (fetchesBefore[n]?.fetches ?? 0)]),
+    ),
+  };
+}
+
+describe(`one graph over catalog and health (${testTier})`, () => {
+  let graph: DistrictGraph;
+  beforeAll(async () => {
+    graph = await startDistrictGraph();
+  });
+  afterAll(async () => {
+    await graph?.stop();
+  });
+
+  it("answers one street with its hospitals (health) and its data resources and departments (catalog) in one request", async () => {
+    const { body, fetches } = await cost(
+      graph,
+      `{ street(id: "street-linfenlu") {
+           name kind population
+           hospitals(kind: COMMUNITY_HEALTH_CENTRE) { name department { name shortName } }
+           resources(first: 3) { nodes { code ownerDepartment { shortName } } }
+         } }`,
+    );
+    const street = body.data.street;
+    expect(street.name).toBe("临汾路街道");
+    expect(street.hospitals).toEqual([
+      { name: "临汾路街道社区卫生服务中心", department: { name: "上海市静安区卫生健康委员会", shortName: "区卫健委" } },
+    ]);
+    expect(street.resources.nodes).toHaveLength(3);
+    expect(fetches.catalog).toBeGreaterThan(0);
+    expect(fetches.health).toBeGreaterThan(0);
+  });
+
+  it("lists 200 hospitals with street and department at the same SQL and fetch cost as 10", async () => {
+    const list = (n: number) => `{ hospitals(first: ${n}) { nodes { name street { name } department { name } } } }`;
+    const ten = await cost(graph, list(10));
+    const twoHundred = await cost(graph, list(200));
+    expect(ten.body.data.hospitals.nodes).toHaveLength(10);
+    expect(twoHundred.body.data.hospitals.nodes).toHaveLength(200);
+    expect(twoHundred.body.data.hospitals.nodes.every((h: any) => h.street.name && h.department.name)).toBe(true);
+    expect(twoHundred.sql).toEqual(ten.sql);
+    expect(twoHundred.fetches).toEqual(ten.fetches);
+    // One page query in health; streets and departments each one batched query in catalog.
+    expect(twoHundred.sql.health).toBeLessThanOrEqual(2);
+    expect(twoHundred.sql.catalog).toBeLessThanOrEqual(2);
+    expect(twoHundred.fetches.health).toBe(1);
+    expect(twoHundred.fetches.catalog).toBeLessThanOrEqual(2);
+  });
+
+  it("books and cancels an appointment through the gateway, with coded errors for mistakes", async () => {
+    const slots = await graphql(
+      graph.gateway.url,
+      `{ appointmentSlots(filter: { availableOnly: true }, first: 1) { nodes { id remaining } } }`,
+    );
+    const slot = slots.body.data.appointmentSlots.nodes[0];
+    const book = `mutation ($slotId: ID!) { bookAppointment(input: { slotId: $slotId, residentId: "resident-gw-1" }) { id status slot { id remaining } } }`;
+    const booked = await graphql(graph.gateway.url, book, { slotId: slot.id });
+    expect(booked.body.data.bookAppointment).toMatchObject({
+      status: "BOOKED",
+      slot: { remaining: slot.remaining - 1 },
+    });
+    const again = await graphql(graph.gateway.url, book, { slotId: slot.id });
+    expect(again.body.errors?.[0].extensions.code).toBe("ALREADY_BOOKED");
+    const unknown = await graphql(graph.gateway.url, book, { slotId: "slot-does-not-exist" });
+    expect(unknown.body.errors?.[0].extensions.code).toBe("NOT_FOUND_ENTITY");
+  });
+
+  it("gives partial data with a masked error when a department's service is down", async () => {
+    await graph.subgraphs.health!.stop();
+    const { body } = await graphql(
+      graph.gateway.url,
+      `{ street(id: "street-jingansi") { name hospitals { name } } streets { name } }`,
+    );
+    expect(body.data.street).toEqual({ name: "静安寺街道", hospitals: null });
+    expect(body.data.streets).toHaveLength(14);
+    expect(body.errors).toHaveLength(1);
+    expect(body.errors?.[0].extensions).toEqual({ code: "SUBGRAPH_UNAVAILABLE", subgraph: "health" });
+    expect(JSON.stringify(body)).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|http:\/\//);
+  });
+});

@@ -1,0 +1,46 @@
+/**
+ * The district graph in one test process: catalog and health subgraphs on the current test tier (sharing one
+ * PostgreSQL database, each in its own schema, on the PostgreSQL tier), composed and served by our gateway.
+ */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { GatewayServer } from "../../gateway/server.ts";
+import { composeSupergraph } from "../../scripts/composeSupergraph.ts";
+import type { SubgraphService } from "../../subgraphs/kit/service.ts";
+import { subgraphModules } from "../../subgraphs/registry.ts";
+import { createTestDatabase } from "./database.ts";
+import { startTestGateway } from "./gateway.ts";
+import { startTestSubgraph } from "./subgraphs.ts";
+
+export interface DistrictGraph {
+  gateway: GatewayServer;
+  subgraphs: Record<string, SubgraphService>;
+  stop(): Promise<void>;
+}
+
+export async function startDistrictGraph(): Promise<DistrictGraph> {
+  const database = await createTestDatabase();
+  const dir = await mkdtemp(join(tmpdir(), "og-district-"));
+  const subgraphs: Record<string, SubgraphService> = {};
+  for (const module of subgraphModules) {
+    subgraphs[module.name] = await startTestSubgraph(module, { databaseUrl: database.url });
+  }
+  const outcome = composeSupergraph(
+    subgraphModules.map((m) => ({ name: m.name, url: subgraphs[m.name]!.url, typeDefs: m.typeDefs })),
+  );
+  if (!outcome.ok) throw new Error(outcome.errors.join("\n"));
+  const path = join(dir, "supergraph.graphql");
+  await writeFile(path, outcome.supergraphSdl);
+  const gateway = await startTestGateway({ SUPERGRAPH_PATH: path });
+  return {
+    gateway,
+    subgraphs,
+    stop: async () => {
+      await gateway.stop();
+      for (const service of Object.values(subgraphs)) await service.stop().catch(() => {});
+      await database.drop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
