@@ -34,6 +34,10 @@ export const gatewayConfigSchema = z.object({
   SUPERGRAPH_PATH: z.string().min(1).default(DEFAULT_SUPERGRAPH),
   /** Overrides of subgraph URLs from the supergraph: `name=url,name=url` (deployments, tests). */
   SUBGRAPH_URLS: subgraphUrls,
+  /** Ed25519 private key (base64 pkcs8) that signs the identity envelope sent to every subgraph. */
+  ENVELOPE_PRIVATE_KEY: z
+    .string({ error: "is required: the Ed25519 key (base64 pkcs8) that signs envelopes to subgraphs" })
+    .min(1, "is required: the Ed25519 key (base64 pkcs8) that signs envelopes to subgraphs"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   MAX_BODY_BYTES: z.coerce
     .number()

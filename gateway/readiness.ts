@@ -13,7 +13,8 @@ export interface SubgraphProbe {
 export interface ReadinessOptions {
   subgraphs: () => Array<{ name: string; url: string }>;
   timeoutMs: number;
-  headers?: () => Record<string, string>;
+  /** Headers for the probe of one subgraph (the signed envelope of the gateway's system principal). */
+  headers?: (subgraph: string) => Record<string, string>;
   cacheMs?: number;
 }
 
@@ -35,7 +36,7 @@ async function probe(subgraph: { name: string; url: string }, options: Readiness
   try {
     const response = await fetch(subgraph.url, {
       method: "POST",
-      headers: { "content-type": "application/json", ...options.headers?.() },
+      headers: { "content-type": "application/json", ...options.headers?.(subgraph.name) },
       body: JSON.stringify({ query: "{ __typename }" }),
       signal: AbortSignal.timeout(options.timeoutMs),
     });

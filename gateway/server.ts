@@ -13,7 +13,15 @@ import { ApolloServer } from "@apollo/server";
 import { closeGracefully } from "../lib/http/closeGracefully.ts";
 import { createGraphQLListener, sendJson } from "../lib/http/graphqlHttp.ts";
 import { createLogger, type Logger } from "../lib/log.ts";
-import { acceptRequestId, REQUEST_ID_HEADER } from "../lib/wire.ts";
+import { ANONYMOUS, systemPrincipal } from "../lib/principal.ts";
+import {
+  acceptPurpose,
+  acceptRequestId,
+  createEnvelopeSigner,
+  ENVELOPE_HEADER,
+  PURPOSE_HEADER,
+  REQUEST_ID_HEADER,
+} from "../lib/wire.ts";
 import type { GatewayConfig } from "./config.ts";
 import type { GatewayContext } from "./context.ts";
 import { maskError } from "./maskErrors.ts";
@@ -40,6 +48,7 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
   let loads = 0;
 
   const urlOf = (name: string, url: string) => config.SUBGRAPH_URLS[name] ?? url;
+  const signEnvelope = createEnvelopeSigner(config.ENVELOPE_PRIVATE_KEY);
   const gateway = new ApolloGateway({
     supergraphSdl: new SupergraphFile({
       path: config.SUPERGRAPH_PATH,
@@ -50,7 +59,7 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
       },
     }),
     buildService: ({ name, url }) => {
-      const dataSource = new SubgraphDataSource(name, urlOf(name, url ?? ""), log);
+      const dataSource = new SubgraphDataSource(name, urlOf(name, url ?? ""), log, signEnvelope);
       const existing = stats.get(name);
       if (existing) Object.assign(dataSource.stats, existing);
       stats.set(name, dataSource.stats);
@@ -75,6 +84,15 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
   const readiness = createReadinessCheck({
     timeoutMs: config.READINESS_TIMEOUT_MS,
     subgraphs: () => subgraphsOf(supergraphSdl).map(({ name, url }) => ({ name, url: urlOf(name, url) })),
+    // The probe is an explicit, signed path: the gateway's own system principal, never a data reader.
+    headers: (subgraph) => ({
+      [ENVELOPE_HEADER]: signEnvelope({
+        aud: subgraph,
+        requestId: randomUUID(),
+        purpose: "readiness-probe",
+        principal: systemPrincipal("gateway-readiness"),
+      }),
+    }),
   });
 
   const listener = createGraphQLListener<GatewayContext>({
@@ -82,7 +100,12 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
     log,
     maxBodyBytes: config.MAX_BODY_BYTES,
     requestId: (req) => acceptRequestId(req.headers[REQUEST_ID_HEADER], randomUUID),
-    context: async (_req, requestId) => ({ requestId, log: log.child({ requestId }) }),
+    context: async (req, requestId) => ({
+      requestId,
+      principal: ANONYMOUS,
+      purpose: acceptPurpose(req.headers[PURPOSE_HEADER]),
+      log: log.child({ requestId }),
+    }),
     routes: {
       "/healthz": (_req, res) => sendJson(res, 200, { status: "ok", service: "gateway" }),
       "/readyz": async (_req, res) => {

@@ -30,6 +30,32 @@ export const errorCodes = {
   PERSISTED_QUERY_NOT_SUPPORTED: { status: 400, description: "Automatic persisted queries are not enabled." },
   INVALID_CURSOR: { status: 400, description: "A pagination cursor was not issued by this list; start without it." },
   PAGE_SIZE_OUT_OF_RANGE: { status: 400, description: "`first` must be between 1 and the list's maximum page size." },
+  AUTHENTICATION_REQUIRED: {
+    status: 401,
+    description: "The operation reads fields that are not public; send a bearer token (log in) and retry.",
+  },
+  INVALID_TOKEN: {
+    status: 401,
+    description: "The bearer token was refused (signature, issuer, audience, time or revocation); log in again.",
+  },
+  ENVELOPE_INVALID: {
+    status: 401,
+    description: "Subgraphs answer only requests signed by the gateway; send the request to the gateway instead.",
+  },
+  INVALID_CREDENTIALS: { status: 401, description: "The username or password (or client secret) is wrong." },
+  FORBIDDEN: {
+    status: 403,
+    description: "The caller's role does not allow this operation; the message names the role needed.",
+  },
+  ACCOUNT_LOCKED: {
+    status: 423,
+    description:
+      "The account is locked after repeated failed logins; wait for Retry-After or ask a security administrator.",
+  },
+  LOGIN_THROTTLED: {
+    status: 429,
+    description: "Too many failed logins for this account or address; wait the seconds given in Retry-After.",
+  },
   NOT_FOUND_ENTITY: { status: 404, description: "A record named by an argument does not exist." },
   SLOT_FULL: { status: 409, description: "The appointment slot has no places left; choose another slot." },
   SLOT_IN_PAST: { status: 409, description: "The appointment slot has already started; choose a future slot." },

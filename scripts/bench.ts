@@ -14,7 +14,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
+import { generateEnvelopeKeys } from "../lib/wire.ts";
 import { subgraphModules } from "../subgraphs/registry.ts";
+import { envelopeEnv } from "./devKeys.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
@@ -129,14 +131,19 @@ function average(runs: Measurement[]): Measurement {
 }
 
 const dataDir = await mkdtemp(join(tmpdir(), "og-bench-"));
+const keyEnv = envelopeEnv(generateEnvelopeKeys());
 try {
   const ports = subgraphModules.map((_, i) => 4500 + i);
   for (const [i, module] of subgraphModules.entries()) {
-    start(["scripts/subgraph.ts", module.name], { PORT: String(ports[i]), DATA_DIR: join(dataDir, module.name) });
+    start(["scripts/subgraph.ts", module.name], {
+      ...keyEnv,
+      PORT: String(ports[i]),
+      DATA_DIR: join(dataDir, module.name),
+    });
     await waitFor(`http://127.0.0.1:${ports[i]}/healthz`);
   }
   const urls = subgraphModules.map((m, i) => `${m.name}=http://127.0.0.1:${ports[i]}/graphql`).join(",");
-  const ours = start(["gateway/main.ts"], { PORT: "4490", SUBGRAPH_URLS: urls, NODE_ENV: "production" });
+  const ours = start(["gateway/main.ts"], { ...keyEnv, PORT: "4490", SUBGRAPH_URLS: urls, NODE_ENV: "production" });
   const plainSupergraph = join(dataDir, "supergraph.graphql");
   let sdl = await readFile(join(root, "schema/supergraph.graphql"), "utf8");
   for (const [i, module] of subgraphModules.entries()) {
@@ -144,6 +151,7 @@ try {
   }
   await import("node:fs/promises").then((fs) => fs.writeFile(plainSupergraph, sdl));
   const plain = start(["scripts/plainGateway.ts"], {
+    ...keyEnv,
     PORT: "4491",
     SUPERGRAPH_PATH: plainSupergraph,
     NODE_ENV: "production",

@@ -4,8 +4,10 @@
  * Ctrl-C. Subgraphs start one after another: each one's first start migrates and seeds its own database.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { subgraphModules } from "../subgraphs/registry.ts";
+import { envelopeEnv, loadOrCreateDevKeys } from "./devKeys.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const children: ChildProcess[] = [];
@@ -64,17 +66,26 @@ const host = process.env.HOST ?? "127.0.0.1";
 const portOf = (module: { name: string; defaultPort: number }) =>
   Number(process.env[`${module.name.toUpperCase()}_PORT`] ?? module.defaultPort);
 const gatewayPort = Number(process.env.PORT ?? 4000);
+// Production passes its own keys; on a laptop they are made once and kept in .data/keys.
+const keys = process.env.ENVELOPE_PRIVATE_KEY
+  ? undefined
+  : await loadOrCreateDevKeys(join(root, process.env.KEYS_DIR ?? ".data/keys"));
+const keyEnv = keys ? envelopeEnv(keys.envelope) : {};
 try {
   for (const module of subgraphModules) {
     const port = portOf(module);
     // The gateway's PORT must not leak into the subgraphs.
-    const env = { ...process.env, PORT: String(port) };
+    const env = { ...process.env, ...keyEnv, PORT: String(port) };
     run(`subgraph ${module.name}`, ["scripts/subgraph.ts", module.name], env);
     await waitFor(`http://${host}:${port}/healthz`, `subgraph ${module.name}`);
   }
   // The gateway reaches the subgraphs where they were started, whatever ports the supergraph file names.
   const subgraphUrls = subgraphModules.map((m) => `${m.name}=http://${host}:${portOf(m)}/graphql`).join(",");
-  run("gateway", ["gateway/main.ts"], { ...process.env, SUBGRAPH_URLS: process.env.SUBGRAPH_URLS ?? subgraphUrls });
+  run("gateway", ["gateway/main.ts"], {
+    ...process.env,
+    ...keyEnv,
+    SUBGRAPH_URLS: process.env.SUBGRAPH_URLS ?? subgraphUrls,
+  });
   await waitFor(`http://${host}:${gatewayPort}/readyz`, "gateway");
 } catch (error) {
   console.error((error as Error).message);

@@ -19,6 +19,11 @@ export function subgraphConfigSchema(name: string, defaultPort: number) {
     DATA_DIR: z.string().min(1).default(`.data/pglite/${name}`),
     /** Load the deterministic seed data at start (idempotent). */
     SEED: flag.default(true),
+    /** The gateway's envelope public key(s), base64 spki, comma-separated (several during a key rotation). */
+    ENVELOPE_PUBLIC_KEYS: z
+      .string({ error: "is required: the gateway's envelope public key(s), base64, comma-separated" })
+      .min(1, "is required: the gateway's envelope public key(s), base64, comma-separated")
+      .transform((value) => value.split(",").map((key) => key.trim()).filter(Boolean)),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     SHUTDOWN_GRACE_MS: z.coerce.number().int().positive().default(10_000),
   });

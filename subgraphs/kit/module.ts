@@ -6,7 +6,10 @@ import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/ind
 import type { SqlDriverAdapterFactory } from "@prisma/client/runtime/client";
 import type { DocumentNode } from "graphql";
 import type { SubgraphDatabase } from "../../lib/db/database.ts";
+import type { Route } from "../../lib/http/graphqlHttp.ts";
 import type { Logger } from "../../lib/log.ts";
+import type { Principal } from "../../lib/principal.ts";
+import type { EnvelopeVerifier } from "../../lib/wire.ts";
 
 /** What the kit passes when it creates the module's Prisma client. Spread it into `new PrismaClient(...)`. */
 export interface PrismaClientOptions {
@@ -24,8 +27,22 @@ export interface PrismaLike {
 export interface SubgraphContext<TPrisma = unknown, TLoaders = unknown> {
   prisma: TPrisma;
   loaders: TLoaders;
+  /** The request id from the gateway's signed envelope. */
   requestId: string;
+  /** Who is asking, as verified by the gateway (signed envelope). */
+  principal: Principal;
+  /** The purpose the caller declared (x-og-purpose), if any. */
+  purpose: string | null;
   log: Logger;
+}
+
+/** What a module's extra HTTP routes may use (e.g. the identity service's token endpoints). */
+export interface RouteDependencies<TPrisma> {
+  prisma: TPrisma;
+  db: SubgraphDatabase;
+  log: Logger;
+  /** Verifies the gateway's envelope on routes that must only answer the gateway. */
+  verifyEnvelope: EnvelopeVerifier;
 }
 
 export interface SeedSummary {
@@ -48,6 +65,8 @@ export interface SubgraphModule<TPrisma extends PrismaLike = PrismaLike, TLoader
   createPrisma(options: PrismaClientOptions): TPrisma;
   /** Fresh DataLoaders for one request. Never share them across requests. */
   createLoaders(prisma: TPrisma): TLoaders;
+  /** Extra HTTP routes by exact path, served beside /graphql (no envelope check unless the route makes one). */
+  createRoutes?(dependencies: RouteDependencies<TPrisma>): Record<string, Route>;
   /** Deterministic, idempotent seed: running it twice leaves the same rows. */
   seed(prisma: TPrisma, db: SubgraphDatabase): Promise<SeedSummary>;
 }

@@ -14,11 +14,11 @@ import { buildSubgraphSchema } from "@apollo/subgraph";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { openSubgraphDatabase, type SubgraphDatabase } from "../../lib/db/database.ts";
 import { migrate, readMigrations } from "../../lib/db/migrate.ts";
-import { isErrorCode } from "../../lib/errors.ts";
+import { codedError, isErrorCode } from "../../lib/errors.ts";
 import { closeGracefully } from "../../lib/http/closeGracefully.ts";
 import { createGraphQLListener, sendJson } from "../../lib/http/graphqlHttp.ts";
 import { createLogger, type Logger } from "../../lib/log.ts";
-import { acceptRequestId, REQUEST_ID_HEADER } from "../../lib/wire.ts";
+import { acceptRequestId, createEnvelopeVerifier, ENVELOPE_HEADER, REQUEST_ID_HEADER } from "../../lib/wire.ts";
 import type { PrismaLike, SubgraphContext, SubgraphModule } from "./module.ts";
 
 export interface SubgraphServiceOptions {
@@ -36,6 +36,11 @@ export interface SubgraphServiceOptions {
   /** Longest wait for in-flight requests on shutdown, in ms. */
   shutdownGraceMs?: number;
   maxBodyBytes?: number;
+  /**
+   * The gateway's envelope public keys (base64 spki; several during a rotation). Every GraphQL request must carry
+   * an envelope signed with one of them — `_service` and `_entities` included.
+   */
+  envelopePublicKeys: string[];
 }
 
 export interface SubgraphService<TPrisma extends PrismaLike = PrismaLike> {
@@ -55,8 +60,12 @@ export interface SubgraphService<TPrisma extends PrismaLike = PrismaLike> {
 
 export async function startSubgraph<TPrisma extends PrismaLike, TLoaders>(
   module: SubgraphModule<TPrisma, TLoaders>,
-  options: SubgraphServiceOptions = {},
+  options: SubgraphServiceOptions,
 ): Promise<SubgraphService<TPrisma>> {
+  if (options.envelopePublicKeys.length === 0) {
+    throw new Error("A subgraph needs the gateway's envelope public key(s) to verify requests; none were given.");
+  }
+  const verifyEnvelope = createEnvelopeVerifier(options.envelopePublicKeys, module.name);
   const log = options.log ?? createLogger({ service: module.name, level: options.logLevel ?? "info" });
   const db = await openSubgraphDatabase({
     schema: module.name,
@@ -95,16 +104,30 @@ export async function startSubgraph<TPrisma extends PrismaLike, TLoaders>(
       log,
       maxBodyBytes: options.maxBodyBytes,
       requestId: (req) => acceptRequestId(req.headers[REQUEST_ID_HEADER], randomUUID),
-      context: async (_req, requestId) => {
+      context: async (req, requestId) => {
         requests += 1;
+        // Deny by default: without the gateway's signature nothing is served, so calling a subgraph directly gains
+        // nothing. The reason goes to the log only; the caller learns just that the envelope was refused.
+        const verified = verifyEnvelope(req.headers[ENVELOPE_HEADER]);
+        if (!verified.ok) {
+          log.warn({ requestId, reason: verified.reason }, "request without a valid gateway envelope refused");
+          throw codedError(
+            "ENVELOPE_INVALID",
+            "This service answers only requests signed by the gateway; send the request to the gateway.",
+          );
+        }
+        const { envelope } = verified;
         return {
           prisma: activePrisma,
           loaders: module.createLoaders(activePrisma),
-          requestId,
-          log: log.child({ requestId }),
+          requestId: envelope.requestId,
+          principal: envelope.principal,
+          purpose: envelope.purpose,
+          log: log.child({ requestId: envelope.requestId }),
         };
       },
       routes: {
+        ...module.createRoutes?.({ prisma: activePrisma, db, log, verifyEnvelope }),
         "/healthz": async (_req, res) => {
           try {
             await db.query("SELECT 1");

@@ -99,13 +99,15 @@ describe("subgraph configuration", () => {
       expect(problems).toMatch(/PORT/);
       expect(problems).toMatch(/DATABASE_URL: must be a postgresql:\/\/ connection string/);
       expect(problems).toMatch(/SEED/);
+      expect(problems).toMatch(/ENVELOPE_PUBLIC_KEYS: is required/);
     }
   });
 
   it("defaults to PGlite in .data with seed data", () => {
-    const config = loadSubgraphConfig("health", 4102, {});
+    const config = loadSubgraphConfig("health", 4102, { ENVELOPE_PUBLIC_KEYS: "a2V5MQ==, a2V5Mg==" });
     expect(config).toMatchObject({ PORT: 4102, DATA_DIR: ".data/pglite/health", SEED: true });
     expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.ENVELOPE_PUBLIC_KEYS).toEqual(["a2V5MQ==", "a2V5Mg=="]);
   });
 });
 

@@ -1,11 +1,15 @@
 /**
- * Starts subgraphs in-process on free ports against the current test tier (PGlite or a fresh PostgreSQL database).
+ * Starts subgraphs in-process on free ports against the current test tier (PGlite or a fresh PostgreSQL database),
+ * and talks to them as the gateway would: every request carries a signed envelope for that subgraph.
  */
+import type { Principal } from "../../lib/principal.ts";
 import type { PrismaLike, SubgraphModule } from "../../subgraphs/kit/module.ts";
 import { type SubgraphService, startSubgraph } from "../../subgraphs/kit/service.ts";
 import { createTestDatabase } from "./database.ts";
+import { signedHeaders, testEnvelopeKeys } from "./envelope.ts";
 
-export interface TestSubgraph<TPrisma extends PrismaLike> extends SubgraphService<TPrisma> {}
+/** Subgraph name by GraphQL URL, so `graphql()` can sign envelopes for the right audience. */
+const audienceByUrl = new Map<string, string>();
 
 export async function startTestSubgraph<TPrisma extends PrismaLike, TLoaders>(
   module: SubgraphModule<TPrisma, TLoaders>,
@@ -17,26 +21,43 @@ export async function startTestSubgraph<TPrisma extends PrismaLike, TLoaders>(
     seed: options.seed ?? true,
     databaseUrl: options.databaseUrl ?? database?.url,
     logLevel: process.env.OG_TEST_LOG_LEVEL ?? "silent",
+    envelopePublicKeys: [testEnvelopeKeys.publicKey],
   });
+  audienceByUrl.set(service.url, module.name);
   return {
     ...service,
     stop: async () => {
       await service.stop();
+      audienceByUrl.delete(service.url);
       await database?.drop();
     },
   };
 }
 
-/** POSTs a GraphQL operation and returns status and parsed body. */
+export interface GraphQLCallOptions {
+  /** Act as this principal (default: the test harness, a system principal). */
+  principal?: Principal;
+  purpose?: string | null;
+  /** Send no envelope (to test refusals). */
+  unsigned?: boolean;
+}
+
+/**
+ * POSTs a GraphQL operation and returns status and parsed body. Requests to a test subgraph are signed as the
+ * gateway would sign them; requests to a gateway go as they are.
+ */
 export async function graphql(
   url: string,
   query: string,
   variables?: Record<string, unknown>,
   headers: Record<string, string> = {},
+  options: GraphQLCallOptions = {},
 ): Promise<{ status: number; body: { data?: any; errors?: any[] } }> {
+  const audience = audienceByUrl.get(url);
+  const envelope = audience && !options.unsigned ? signedHeaders(audience, options) : {};
   const response = await fetch(url, {
     method: "POST",
-    headers: { "content-type": "application/json", ...headers },
+    headers: { "content-type": "application/json", ...envelope, ...headers },
     body: JSON.stringify({ query, variables }),
   });
   return { status: response.status, body: (await response.json()) as { data?: any; errors?: any[] } };

@@ -1,0 +1,22 @@
+/**
+ * Development keys for `npm start` and the benchmark: the gateway's envelope key pair, created once in
+ * `.data/keys/` (owner-only permissions) and reused. Production supplies its own through the environment.
+ */
+import { existsSync } from "node:fs";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { type EnvelopeKeyPair, generateEnvelopeKeys } from "../lib/wire.ts";
+
+export async function loadOrCreateDevKeys(dir: string): Promise<{ envelope: EnvelopeKeyPair }> {
+  const path = join(dir, "envelope-ed25519.json");
+  if (existsSync(path)) return { envelope: JSON.parse(await readFile(path, "utf8")) as EnvelopeKeyPair };
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const envelope = generateEnvelopeKeys();
+  await writeFile(path, JSON.stringify(envelope), { mode: 0o600 });
+  return { envelope };
+}
+
+/** Environment entries that hand the envelope keys to the gateway (private) and to the subgraphs (public). */
+export function envelopeEnv(keys: EnvelopeKeyPair): Record<string, string> {
+  return { ENVELOPE_PRIVATE_KEY: keys.privateKey, ENVELOPE_PUBLIC_KEYS: keys.publicKey };
+}

@@ -1,0 +1,330 @@
+/**
+ * Resolvers of the education subgraph. Root lists page with the kit's `paginate`; every hop from a row to another row
+ * goes through the request's loaders; enrolments live in `enrolment.ts`.
+ *
+ * Student portraits are minors' data (PIPL art. 28): they are reachable only through `studentPortrait(id)`,
+ * `School.studentPortraits` and their entity reference, never from a resident, a course or a street.
+ */
+import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/index.js";
+import { codedError } from "../../lib/errors.ts";
+import { DateTime } from "../kit/dateTime.ts";
+import type { SubgraphContext } from "../kit/module.ts";
+import { type ConnectionArgs, paginate } from "../kit/pagination.ts";
+import {
+  type EnrolInCourseInput,
+  enrolInCourse,
+  type WithdrawFromCourseInput,
+  withdrawFromCourse,
+} from "./enrolment.ts";
+import type {
+  Course,
+  CourseCategory,
+  Enrolment,
+  EnrolmentStatus,
+  GradeBand,
+  LearningCentre,
+  LearningCentreKind,
+  LearningResource,
+  Prisma,
+  ResourceFormat,
+  School,
+  SchoolOwnership,
+  SchoolStage,
+  StudentPortrait,
+  Weekday,
+} from "./generated/prisma/client.ts";
+import type { EducationLoaders, EducationPrisma } from "./loaders.ts";
+
+export type EducationContext = SubgraphContext<EducationPrisma, EducationLoaders>;
+
+/** The district directory (130 schools) fits in one page of this size. */
+export const SCHOOLS_MAX_PAGE_SIZE = 200;
+const MAX_TEXT_FILTER_LENGTH = 50;
+
+interface SchoolFilter {
+  streetId?: string | null;
+  stage?: SchoolStage | null;
+  ownership?: SchoolOwnership | null;
+  nameContains?: string | null;
+  smartSchoolPilot?: boolean | null;
+}
+
+interface LearningCentreFilter {
+  streetId?: string | null;
+  kind?: LearningCentreKind | null;
+}
+
+interface CourseFilter {
+  streetId?: string | null;
+  category?: CourseCategory | null;
+  weekday?: Weekday | null;
+  availableOnly?: boolean | null;
+  startsAfter?: Date | null;
+  providerId?: string | null;
+  titleContains?: string | null;
+}
+
+interface LearningResourceFilter {
+  subject?: string | null;
+  gradeBand?: GradeBand | null;
+  format?: ResourceFormat | null;
+  providerId?: string | null;
+  titleContains?: string | null;
+}
+
+type ListArgs<F> = ConnectionArgs & { filter?: F | null };
+type Reference = { id: string };
+/** A course or resource row: exactly one of the two provider ids is set (CHECK in the migration). */
+type Provided = { schoolId: string | null; learningCentreId: string | null };
+
+export interface EducationResolverOptions {
+  /** The current time, for "has this course started?". Tests pass a fixed clock; the service uses the real one. */
+  now?: () => Date;
+}
+
+export function createResolvers(options: EducationResolverOptions = {}): GraphQLResolverMap<EducationContext> {
+  const now = options.now ?? (() => new Date());
+  const enrollable = (course: Course) => course.enrolledCount < course.capacity && course.startsAt > now();
+  const provider = (row: Provided, loaders: EducationLoaders) =>
+    row.schoolId ? loaders.schoolById.load(row.schoolId) : loaders.learningCentreById.load(row.learningCentreId ?? "");
+
+  return {
+    DateTime,
+
+    Query: {
+      schools: (_: unknown, args: ListArgs<SchoolFilter>, { prisma }: EducationContext) => {
+        const where = schoolWhere(args.filter);
+        return paginate(
+          "schools",
+          args,
+          ({ take, afterId }) => prisma.school.findMany({ where: after(where, afterId), orderBy: { id: "asc" }, take }),
+          () => prisma.school.count({ where }),
+          SCHOOLS_MAX_PAGE_SIZE,
+        );
+      },
+      school: (_: unknown, { id }: Reference, { loaders }: EducationContext) => loaders.schoolById.load(id),
+
+      learningCentres: (_: unknown, args: ListArgs<LearningCentreFilter>, { prisma }: EducationContext) => {
+        const where: Prisma.LearningCentreWhereInput = {
+          streetId: args.filter?.streetId ?? undefined,
+          kind: args.filter?.kind ?? undefined,
+        };
+        return paginate(
+          "learningCentres",
+          args,
+          ({ take, afterId }) =>
+            prisma.learningCentre.findMany({ where: after(where, afterId), orderBy: { id: "asc" }, take }),
+          () => prisma.learningCentre.count({ where }),
+        );
+      },
+      learningCentre: (_: unknown, { id }: Reference, { loaders }: EducationContext) =>
+        loaders.learningCentreById.load(id),
+
+      courses: (_: unknown, args: ListArgs<CourseFilter>, { prisma }: EducationContext) => {
+        const where = courseWhere(args.filter, now(), prisma);
+        return paginate(
+          "courses",
+          args,
+          ({ take, afterId }) => prisma.course.findMany({ where: after(where, afterId), orderBy: { id: "asc" }, take }),
+          () => prisma.course.count({ where }),
+        );
+      },
+      course: (_: unknown, { id }: Reference, { loaders }: EducationContext) => loaders.courseById.load(id),
+
+      learningResources: (_: unknown, args: ListArgs<LearningResourceFilter>, { prisma }: EducationContext) => {
+        const where = resourceWhere(args.filter);
+        return paginate(
+          "learningResources",
+          args,
+          ({ take, afterId }) =>
+            prisma.learningResource.findMany({ where: after(where, afterId), orderBy: { id: "asc" }, take }),
+          () => prisma.learningResource.count({ where }),
+        );
+      },
+      learningResource: (_: unknown, { id }: Reference, { loaders }: EducationContext) =>
+        loaders.resourceById.load(id),
+
+      studentPortrait: (_: unknown, { id }: Reference, { loaders }: EducationContext) =>
+        loaders.portraitById.load(id),
+    },
+
+    Mutation: {
+      enrolInCourse: async (
+        _: unknown,
+        { input }: { input: EnrolInCourseInput },
+        { prisma, loaders }: EducationContext,
+      ) => {
+        const { enrolment, course } = await enrolInCourse(prisma, input, now());
+        loaders.courseById.clear(course.id).prime(course.id, course);
+        return enrolment;
+      },
+      withdrawFromCourse: async (
+        _: unknown,
+        { input }: { input: WithdrawFromCourseInput },
+        { prisma, loaders }: EducationContext,
+      ) => {
+        const { enrolment, course } = await withdrawFromCourse(prisma, input, now());
+        loaders.courseById.clear(course.id).prime(course.id, course);
+        return enrolment;
+      },
+    },
+
+    School: {
+      __resolveReference: (ref: Reference, { loaders }: EducationContext) => loaders.schoolById.load(ref.id),
+      isSmartSchoolPilot: (school: School) => school.smartPilot !== null,
+      smartSchoolPilot: (school: School) => school.smartPilot,
+      isStudentPortraitPilot: (school: School) => school.portraitPilot,
+      street: (school: School) => ({ __typename: "Street", id: school.streetId }),
+      department: (school: School) => ({ __typename: "Department", id: school.departmentId }),
+      courses: (school: School, _: unknown, { loaders }: EducationContext) => loaders.coursesBySchool.load(school.id),
+      learningResources: (school: School, _: unknown, { loaders }: EducationContext) =>
+        loaders.resourcesBySchool.load(school.id),
+      studentPortraits: (school: School, args: ConnectionArgs, { loaders }: EducationContext) =>
+        paginate(
+          "studentPortraits",
+          args,
+          ({ take, afterId }) => loaders.portraitPageBySchool.load({ schoolId: school.id, take, afterId }),
+          () => loaders.portraitCountBySchool.load(school.id),
+        ),
+    },
+
+    LifelongLearningCentre: {
+      __resolveReference: (ref: Reference, { loaders }: EducationContext) => loaders.learningCentreById.load(ref.id),
+      street: (centre: LearningCentre) => ({ __typename: "Street", id: centre.streetId }),
+      courses: (centre: LearningCentre, _: unknown, { loaders }: EducationContext) =>
+        loaders.coursesByLearningCentre.load(centre.id),
+      learningResources: (centre: LearningCentre, _: unknown, { loaders }: EducationContext) =>
+        loaders.resourcesByLearningCentre.load(centre.id),
+    },
+
+    EducationProvider: {
+      // Only schools have a stage; the two row shapes never overlap otherwise.
+      __resolveType: (row: School | LearningCentre) => ("stage" in row ? "School" : "LifelongLearningCentre"),
+    },
+
+    EducationCourse: {
+      __resolveReference: (ref: Reference, { loaders }: EducationContext) => loaders.courseById.load(ref.id),
+      provider: (course: Course, _: unknown, { loaders }: EducationContext) => provider(course, loaders),
+      street: (course: Course) => ({ __typename: "Street", id: course.streetId }),
+      remaining: (course: Course) => Math.max(0, course.capacity - course.enrolledCount),
+      enrollable,
+    },
+
+    CourseEnrolment: {
+      __resolveReference: (ref: Reference, { loaders }: EducationContext) => loaders.enrolmentById.load(ref.id),
+      course: (enrolment: Enrolment, _: unknown, { loaders }: EducationContext) =>
+        loaders.courseById.load(enrolment.courseId),
+      resident: (enrolment: Enrolment) => ({ __typename: "Resident", id: enrolment.residentId }),
+    },
+
+    LearningResource: {
+      __resolveReference: (ref: Reference, { loaders }: EducationContext) => loaders.resourceById.load(ref.id),
+      provider: (resource: LearningResource, _: unknown, { loaders }: EducationContext) =>
+        provider(resource, loaders),
+    },
+
+    StudentPortrait: {
+      __resolveReference: (ref: Reference, { loaders }: EducationContext) => loaders.portraitById.load(ref.id),
+      school: (portrait: StudentPortrait, _: unknown, { loaders }: EducationContext) =>
+        loaders.schoolById.load(portrait.schoolId),
+    },
+
+    // Street, Department and Resident belong to other subgraphs; the gateway hands us their ids and asks for our
+    // fields.
+    Street: {
+      schools: async (street: Reference, { stage }: { stage?: SchoolStage | null }, { loaders }: EducationContext) => {
+        const schools = await loaders.schoolsByStreet.load(street.id);
+        return stage ? schools.filter((school) => school.stage === stage) : schools;
+      },
+      courses: async (
+        street: Reference,
+        { availableOnly }: { availableOnly?: boolean | null },
+        { loaders }: EducationContext,
+      ) => {
+        const courses = await loaders.coursesByStreet.load(street.id);
+        return availableOnly ? courses.filter(enrollable) : courses;
+      },
+    },
+
+    Department: {
+      schools: (department: Reference, _: unknown, { loaders }: EducationContext) =>
+        loaders.schoolsByDepartment.load(department.id),
+    },
+
+    Resident: {
+      __resolveReference: (ref: Reference) => ({ id: ref.id }),
+      courseEnrolments: async (
+        resident: Reference,
+        { status }: { status?: EnrolmentStatus | null },
+        { loaders }: EducationContext,
+      ) => {
+        const enrolments = await loaders.enrolmentsByResident.load(resident.id);
+        return status ? enrolments.filter((enrolment) => enrolment.status === status) : enrolments;
+      },
+    },
+  };
+}
+
+/** Keyset pagination: the page continues after the last id of the previous one. */
+function after<W extends object>(where: W, afterId: string | undefined): W {
+  return afterId ? { ...where, id: { gt: afterId } } : where;
+}
+
+function textFilter(text: string | null | undefined, argument: string) {
+  const trimmed = text?.trim();
+  if (!trimmed) return undefined;
+  if (trimmed.length > MAX_TEXT_FILTER_LENGTH) {
+    throw codedError(
+      "BAD_USER_INPUT",
+      `${argument} has ${trimmed.length} characters; search with at most ${MAX_TEXT_FILTER_LENGTH}.`,
+      { argument },
+    );
+  }
+  return { contains: trimmed, mode: "insensitive" as const };
+}
+
+function schoolWhere(filter: SchoolFilter | null | undefined): Prisma.SchoolWhereInput {
+  const pilot = filter?.smartSchoolPilot;
+  return {
+    streetId: filter?.streetId ?? undefined,
+    stage: filter?.stage ?? undefined,
+    ownership: filter?.ownership ?? undefined,
+    name: textFilter(filter?.nameContains, "filter.nameContains"),
+    smartPilot: pilot === true ? { not: null } : pilot === false ? null : undefined,
+  };
+}
+
+function providerWhere(providerId: string | null | undefined) {
+  return providerId ? { OR: [{ schoolId: providerId }, { learningCentreId: providerId }] } : {};
+}
+
+function courseWhere(
+  filter: CourseFilter | null | undefined,
+  now: Date,
+  prisma: EducationPrisma,
+): Prisma.CourseWhereInput {
+  const { startsAfter, availableOnly } = filter ?? {};
+  const startsAt: Prisma.DateTimeFilter<"Course"> = {
+    ...(startsAfter ? { gte: startsAfter } : {}),
+    ...(availableOnly ? { gt: now } : {}),
+  };
+  return {
+    ...providerWhere(filter?.providerId),
+    streetId: filter?.streetId ?? undefined,
+    category: filter?.category ?? undefined,
+    weekday: filter?.weekday ?? undefined,
+    title: textFilter(filter?.titleContains, "filter.titleContains"),
+    startsAt: Object.keys(startsAt).length > 0 ? startsAt : undefined,
+    enrolledCount: availableOnly ? { lt: prisma.course.fields.capacity } : undefined,
+  };
+}
+
+function resourceWhere(filter: LearningResourceFilter | null | undefined): Prisma.LearningResourceWhereInput {
+  return {
+    ...providerWhere(filter?.providerId),
+    subject: filter?.subject?.trim() || undefined,
+    gradeBand: filter?.gradeBand ?? undefined,
+    format: filter?.format ?? undefined,
+    title: textFilter(filter?.titleContains, "filter.titleContains"),
+  };
+}

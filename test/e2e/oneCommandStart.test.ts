@@ -1,0 +1,79 @@
+/**
+ * The README's promise, as a new user meets it: `npm start` brings up every subgraph and the gateway with seed
+ * data and prints the URLs; the graph answers across departments; Ctrl-C stops everything.
+ * Runs the real script as a child process, on spare ports and fresh data folders (or a fresh PostgreSQL database).
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { subgraphModules } from "../../subgraphs/registry.ts";
+import { createTestDatabase, type TestDatabase, testTier } from "../support/database.ts";
+import { graphql } from "../support/subgraphs.ts";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const GATEWAY_PORT = 4700;
+
+describe(`npm start (${testTier})`, () => {
+  let child: ChildProcess;
+  let output = "";
+  let dataDir: string;
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), "og-start-"));
+    database = await createTestDatabase();
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(GATEWAY_PORT), LOG_LEVEL: "warn" };
+    for (const [i, module] of subgraphModules.entries()) {
+      const prefix = module.name.toUpperCase();
+      env[`${prefix}_PORT`] = String(GATEWAY_PORT + 1 + i);
+      env[`${prefix}_DATA_DIR`] = join(dataDir, module.name);
+    }
+    if (database.url) env.DATABASE_URL = database.url;
+    child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], { cwd: root, env });
+    child.stdout?.on("data", (chunk) => {
+      output += chunk;
+    });
+    child.stderr?.on("data", (chunk) => {
+      output += chunk;
+    });
+    const deadline = Date.now() + 240_000;
+    while (!/Jing'an One Graph is running\.|exited/.test(output) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }, 260_000);
+
+  afterAll(async () => {
+    if (child && child.exitCode === null) child.kill("SIGKILL");
+    await database?.drop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it("prints the URLs of the gateway and every subgraph", () => {
+    expect(output).toContain(`GraphQL      http://127.0.0.1:${GATEWAY_PORT}/graphql`);
+    for (const module of subgraphModules) expect(output).toContain(module.title);
+  });
+
+  it("answers a street across departments with seeded data through the gateway", async () => {
+    const { status, body } = await graphql(
+      `http://127.0.0.1:${GATEWAY_PORT}/graphql`,
+      `{ street(id: "street-linfenlu") { name hospitals(kind: COMMUNITY_HEALTH_CENTRE) { name } } }`,
+    );
+    expect(status).toBe(200);
+    expect(body).toEqual({
+      data: { street: { name: "临汾路街道", hospitals: [{ name: "临汾路街道社区卫生服务中心" }] } },
+    });
+    const ready = await fetch(`http://127.0.0.1:${GATEWAY_PORT}/readyz`);
+    expect(ready.status).toBe(200);
+  });
+
+  it("stops every service on SIGTERM", async () => {
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    await expect(fetch(`http://127.0.0.1:${GATEWAY_PORT}/healthz`)).rejects.toThrow();
+    await expect(fetch(`http://127.0.0.1:${GATEWAY_PORT + 1}/healthz`)).rejects.toThrow();
+  });
+});
