@@ -27,6 +27,36 @@ const subgraphUrls = z
     return urls;
   });
 
+const externalIssuers = z
+  .string()
+  .default("[]")
+  .transform((value, ctx) => {
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      ctx.addIssue({ code: "custom", message: "is not JSON (an array of issuer mappings, see docs/identity.md)" });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z.array(
+      z.object({
+        issuer: z.string().min(1),
+        jwksUrl: z.url(),
+        audience: z.string().min(1),
+        algorithms: z
+          .array(z.enum(["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"]))
+          .min(1),
+        departmentId: z.string().regex(/^dept-[a-z-]+$/),
+        kind: z.enum(["officer", "resident"]).default("officer"),
+        rolesClaim: z.string().min(1),
+        roleMap: z.record(z.string(), z.string()),
+        scopes: z.array(z.string()).default([]),
+        streetsClaim: z.string().optional(),
+      }),
+    ),
+  );
+
 export const gatewayConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().min(1).default("127.0.0.1"),
@@ -38,6 +68,17 @@ export const gatewayConfigSchema = z.object({
   ENVELOPE_PRIVATE_KEY: z
     .string({ error: "is required: the Ed25519 key (base64 pkcs8) that signs envelopes to subgraphs" })
     .min(1, "is required: the Ed25519 key (base64 pkcs8) that signs envelopes to subgraphs"),
+  /** Base URL of the district identity service: JWKS, revoked sessions, and the /oauth endpoints proxied to it. */
+  IDENTITY_URL: z.url().default("http://127.0.0.1:4108"),
+  /** `iss` of district access tokens. */
+  TOKEN_ISSUER: z.string().min(1).default("https://id.jingan.one-graph.local"),
+  /** `aud` every accepted access token must carry. */
+  TOKEN_AUDIENCE: z.string().min(1).default("jingan-one-graph"),
+  TOKEN_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
+  /** How often revoked sessions are fetched from the identity service. */
+  REVOCATION_POLL_MS: z.coerce.number().int().positive().default(2000),
+  /** Departments' own identity providers trusted by issuer and JWKS, with their claims mapped (JSON array). */
+  TRUSTED_ISSUERS: externalIssuers,
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   MAX_BODY_BYTES: z.coerce
     .number()

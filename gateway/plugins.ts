@@ -5,21 +5,21 @@
  */
 import type { ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
-import { codedError } from "../lib/errors.ts";
 import type { Logger } from "../lib/log.ts";
 import type { GatewayContext } from "./context.ts";
+import { useOperationGuard } from "./operationGuard.ts";
 
 export interface GatewayPluginOptions {
   log: Logger;
+  publicFields: () => Set<string>;
 }
 
-export function gatewayPlugins({ log }: GatewayPluginOptions): ApolloServerPlugin<GatewayContext>[] {
+export function gatewayPlugins({ log, publicFields }: GatewayPluginOptions): ApolloServerPlugin<GatewayContext>[] {
   return [
     // Phase: portal. The hosted Apollo landing page loads from a CDN the district network cannot reach.
     ApolloServerPluginLandingPageDisabled(),
-    // Phase: protect. Apollo's gateway executor throws a plain error (HTTP 500) for an operation name the document
-    // lacks; answer the caller's mistake as the 400 it is.
-    useOperationResolution(),
+    // Phase: protect and authorize — one guard, checks in a fixed order.
+    useOperationGuard({ publicFields }),
     // Phase: respond. One structured log line per operation, without variables (they may hold personal data).
     useRequestLog(log),
   ];
@@ -42,25 +42,6 @@ function useRequestLog(log: Logger): ApolloServerPlugin<GatewayContext> {
               ms: Math.round((performance.now() - started) * 10) / 10,
             },
             "operation",
-          );
-        },
-      };
-    },
-  };
-}
-
-function useOperationResolution(): ApolloServerPlugin<GatewayContext> {
-  return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ operation, operationName }) {
-          if (operation) return;
-          throw codedError(
-            "OPERATION_RESOLUTION_FAILURE",
-            operationName
-              ? `The document has no operation named "${operationName}"; send one of its operation names.`
-              : "The document has several operations; send operationName to choose one.",
-            { http: { status: 400 } },
           );
         },
       };

@@ -1,8 +1,8 @@
 /**
  * The district gateway: Apollo Server 5 + Apollo Gateway serving a Federation 2 supergraph from a file.
  *
- * Request flow (ARCHITECTURE.md §4): HTTP edge (body, content type, JSON) → context (request id; identity in later
- * work) → plugins (gateway/plugins.ts, one ordered list) → Apollo's query planner and executor → subgraph fetches
+ * Request flow (ARCHITECTURE.md §4): HTTP edge (body, content type, JSON) → context (request id, principal from the
+ * bearer token, declared purpose) → plugins (gateway/plugins.ts, one ordered list) → Apollo's query planner and executor → subgraph fetches
  * through `SubgraphDataSource` → the one error-masking path → response.
  */
 import { randomUUID } from "node:crypto";
@@ -13,7 +13,7 @@ import { ApolloServer } from "@apollo/server";
 import { closeGracefully } from "../lib/http/closeGracefully.ts";
 import { createGraphQLListener, sendJson } from "../lib/http/graphqlHttp.ts";
 import { createLogger, type Logger } from "../lib/log.ts";
-import { ANONYMOUS, systemPrincipal } from "../lib/principal.ts";
+import { systemPrincipal } from "../lib/principal.ts";
 import {
   acceptPurpose,
   acceptRequestId,
@@ -22,6 +22,12 @@ import {
   PURPOSE_HEADER,
   REQUEST_ID_HEADER,
 } from "../lib/wire.ts";
+import { createAuthenticator } from "./auth/authenticate.ts";
+import { identityProxyRoutes } from "./auth/identityProxy.ts";
+import { createJwksSource } from "./auth/jwks.ts";
+import { publicFieldsOf } from "./auth/publicFields.ts";
+import { createRevocationList } from "./auth/revocations.ts";
+import { createTokenVerifier, districtPrincipal, externalPrincipal } from "./auth/tokenVerifier.ts";
 import type { GatewayConfig } from "./config.ts";
 import type { GatewayContext } from "./context.ts";
 import { maskError } from "./maskErrors.ts";
@@ -45,16 +51,54 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
   const log = options.log ?? createLogger({ service: "gateway", level: config.LOG_LEVEL });
   const stats = new Map<string, SubgraphFetchStats>();
   let supergraphSdl = "";
+  let publicFields = new Set<string>();
   let loads = 0;
 
   const urlOf = (name: string, url: string) => config.SUBGRAPH_URLS[name] ?? url;
   const signEnvelope = createEnvelopeSigner(config.ENVELOPE_PRIVATE_KEY);
+  /** The gateway's own signed requests to the identity service (JWKS, revoked sessions). */
+  const asGateway = (id: string) => () => ({
+    [ENVELOPE_HEADER]: signEnvelope({
+      aud: "identity",
+      requestId: randomUUID(),
+      purpose: null,
+      principal: systemPrincipal(id),
+    }),
+  });
+  const revocations = createRevocationList({
+    url: `${config.IDENTITY_URL}/oauth/revoked-sessions`,
+    headers: asGateway("gateway-revocations"),
+    intervalMs: config.REVOCATION_POLL_MS,
+    onError: (error) => log.debug({ err: error }, "revoked sessions not refreshed"),
+  });
+  const verifyToken = createTokenVerifier({
+    clockToleranceSeconds: config.TOKEN_CLOCK_SKEW_SECONDS,
+    isRevoked: revocations.isRevoked,
+    issuers: [
+      {
+        issuer: config.TOKEN_ISSUER,
+        audience: config.TOKEN_AUDIENCE,
+        algorithms: ["ES256"],
+        jwks: createJwksSource({ url: `${config.IDENTITY_URL}/.well-known/jwks.json` }),
+        toPrincipal: districtPrincipal,
+      },
+      ...config.TRUSTED_ISSUERS.map((mapping) => ({
+        issuer: mapping.issuer,
+        audience: mapping.audience,
+        algorithms: mapping.algorithms,
+        jwks: createJwksSource({ url: mapping.jwksUrl }),
+        toPrincipal: externalPrincipal(mapping),
+      })),
+    ],
+  });
+  const authenticate = createAuthenticator(verifyToken, log);
   const gateway = new ApolloGateway({
     supergraphSdl: new SupergraphFile({
       path: config.SUPERGRAPH_PATH,
       log,
       onLoaded: (sdl) => {
         supergraphSdl = sdl;
+        publicFields = publicFieldsOf(sdl);
         loads += 1;
       },
     }),
@@ -76,7 +120,7 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
-    plugins: gatewayPlugins({ log }),
+    plugins: gatewayPlugins({ log, publicFields: () => publicFields }),
     formatError: (formatted, error) => maskError(formatted, error, log),
   });
   await apollo.start();
@@ -102,11 +146,12 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
     requestId: (req) => acceptRequestId(req.headers[REQUEST_ID_HEADER], randomUUID),
     context: async (req, requestId) => ({
       requestId,
-      principal: ANONYMOUS,
+      principal: await authenticate(req, requestId),
       purpose: acceptPurpose(req.headers[PURPOSE_HEADER]),
       log: log.child({ requestId }),
     }),
     routes: {
+      ...identityProxyRoutes({ identityUrl: config.IDENTITY_URL, signEnvelope, log }),
       "/healthz": (_req, res) => sendJson(res, 200, { status: "ok", service: "gateway" }),
       "/readyz": async (_req, res) => {
         if (!supergraphSdl) {
@@ -152,6 +197,7 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
     stop: () => {
       stopping ??= (async () => {
         await closeGracefully(server, config.SHUTDOWN_GRACE_MS);
+        revocations.stop();
         await apollo.stop();
         log.info("gateway stopped");
       })();

@@ -63,7 +63,9 @@ export function createGraphQLListener<TContext extends BaseContext>(
     }
     handleGraphQL(req, res, url, requestId).catch((error: unknown) => {
       if (error instanceof HttpProblem) {
-        send(res, errorCodes[error.code].status, errorBody(error.code, error.message));
+        const status = errorCodes[error.code].status;
+        if (status === 401) res.setHeader("www-authenticate", 'Bearer realm="jingan-one-graph"');
+        send(res, status, errorBody(error.code, error.message));
         return;
       }
       log.error({ err: error, requestId }, "GraphQL request failed outside execution");

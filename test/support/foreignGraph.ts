@@ -9,30 +9,41 @@ import { buildSubgraphSchema } from "@apollo/subgraph";
 import { gql } from "graphql-tag";
 import { composeSupergraph } from "../../scripts/composeSupergraph.ts";
 
+/** An integrator marks what anonymous callers may read with the district's composed `@public` directive. */
+const ACCESS_LINK = `
+  extend schema
+    @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@composeDirective"])
+    @link(url: "https://specs.jingan.gov.cn/one-graph/access/v0.1", import: ["@public"])
+    @composeDirective(name: "@public")
+  directive @public on FIELD_DEFINITION | OBJECT | INTERFACE
+`;
+
 const booksTypeDefs = (withYear: boolean) => gql`
-  extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
-  type Book @key(fields: "id") {
+  ${ACCESS_LINK}
+  type Book @key(fields: "id") @public {
     id: ID!
     title: String!
     ${withYear ? "year: Int!" : ""}
   }
   type Query {
-    books: [Book!]!
-    failing: String
+    books: [Book!]! @public
+    failing: String @public
+    "Not public: anonymous callers are refused."
+    bookCount: Int!
   }
 `;
 
 const reviewsTypeDefs = gql`
-  extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
-  type Book @key(fields: "id") {
+  ${ACCESS_LINK}
+  type Book @key(fields: "id") @public {
     id: ID!
     reviews: [Review!]!
   }
-  type Review {
+  type Review @public {
     stars: Int!
   }
   type Query {
-    slowReviewCount(ms: Int!): Int!
+    slowReviewCount(ms: Int!): Int! @public
   }
 `;
 
@@ -69,6 +80,7 @@ export async function startBooks(options: { withYear?: boolean; port?: number } 
       resolvers: {
         Query: {
           books: () => BOOKS,
+          bookCount: () => BOOKS.length,
           failing: () => {
             throw new Error("connect ECONNREFUSED 10.0.3.7:5432 at Pool.connect (/srv/books/db.js:12:7)");
           },

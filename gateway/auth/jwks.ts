@@ -1,0 +1,64 @@
+/**
+ * Public keys of a token issuer, fetched from its JWKS endpoint and cached by `kid`. An unknown `kid` triggers one
+ * refetch (a rotation just happened), at most once per `minRefetchMs`, so forged kids cannot flood the issuer.
+ */
+import { createPublicKey, type JsonWebKey, type KeyObject } from "node:crypto";
+
+export interface JwksSourceOptions {
+  url: string;
+  /** Extra headers for the fetch (e.g. the gateway's signed envelope for the district identity service). */
+  headers?: () => Record<string, string>;
+  timeoutMs?: number;
+  /** Keys are refreshed at least this often even when every kid is known. */
+  maxAgeMs?: number;
+  minRefetchMs?: number;
+  now?: () => number;
+}
+
+export interface JwksSource {
+  /** The key for a kid, or undefined when the issuer does not publish it. */
+  key(kid: string): Promise<KeyObject | undefined>;
+}
+
+export function createJwksSource(options: JwksSourceOptions): JwksSource {
+  const { url, timeoutMs = 2000, maxAgeMs = 5 * 60_000, minRefetchMs = 10_000, now = Date.now } = options;
+  let keys = new Map<string, KeyObject>();
+  let fetchedAt = Number.NEGATIVE_INFINITY;
+  let inFlight: Promise<void> | undefined;
+
+  async function refresh(): Promise<void> {
+    inFlight ??= (async () => {
+      try {
+        const response = await fetch(url, { headers: options.headers?.(), signal: AbortSignal.timeout(timeoutMs) });
+        if (!response.ok) throw new Error(`JWKS answered HTTP ${response.status}`);
+        const body = (await response.json()) as { keys?: Array<JsonWebKey & { kid?: string }> };
+        const next = new Map<string, KeyObject>();
+        for (const jwk of body.keys ?? []) {
+          if (typeof jwk.kid !== "string") continue;
+          try {
+            next.set(jwk.kid, createPublicKey({ key: jwk, format: "jwk" }));
+          } catch {
+            // A malformed key is skipped; the others still verify.
+          }
+        }
+        keys = next;
+      } finally {
+        fetchedAt = now();
+        inFlight = undefined;
+      }
+    })();
+    return inFlight;
+  }
+
+  return {
+    async key(kid) {
+      const age = now() - fetchedAt;
+      if (age > maxAgeMs || (!keys.has(kid) && age > minRefetchMs)) {
+        await refresh().catch(() => {
+          // The issuer is unreachable: keep verifying with the keys we have.
+        });
+      }
+      return keys.get(kid);
+    },
+  };
+}
