@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Principal } from "../../lib/principal.ts";
 import { graphql, startTestSubgraph } from "../../test/support/subgraphs.ts";
 import type { SubgraphService } from "../kit/service.ts";
 import { createHealthSubgraph } from "./index.ts";
@@ -21,8 +22,21 @@ afterAll(async () => {
   await service?.stop();
 });
 
-async function query(document: string, variables?: Record<string, unknown>) {
-  return (await graphql(service.url, document, variables)).body;
+/** The hospital front desk: an officer of 区卫健委, who may book for any resident. */
+const frontDesk: Principal = {
+  kind: "officer",
+  id: "person-officer-health",
+  roles: ["officer"],
+  scopes: ["health:read", "health:write"],
+  departmentId: "dept-health",
+  streetIds: [],
+  residentId: null,
+  sessionId: null,
+  issuer: "test",
+};
+
+async function query(document: string, variables?: Record<string, unknown>, principal: Principal = frontDesk) {
+  return (await graphql(service.url, document, variables, {}, { principal })).body;
 }
 
 /** Runs an operation and returns how many SQL statements it cost. */
@@ -558,3 +572,54 @@ describe("seed", () => {
 function pad(n: number): string {
   return String(n).padStart(2, "0");
 }
+
+describe("who may book and cancel", () => {
+  const resident = (residentId: string): Principal => ({
+    ...frontDesk,
+    kind: "resident",
+    id: `person-${residentId}`,
+    roles: ["resident"],
+    departmentId: null,
+    residentId,
+  });
+  const book = `mutation ($slotId: ID!, $residentId: ID) {
+    bookAppointment(input: { slotId: $slotId, residentId: $residentId }) { id resident { id } }
+  }`;
+  const cancel = `mutation ($id: ID!) { cancelAppointment(input: { appointmentId: $id }) { id status } }`;
+  async function openSlot() {
+    const { data } = await query(`{ appointmentSlots(filter: { availableOnly: true }, first: 1) { nodes { id } } }`);
+    return data.appointmentSlots.nodes[0].id as string;
+  }
+
+  it("books for the resident in the verified identity, not for one named in the request", async () => {
+    const slotId = await openSlot();
+    const own = await query(book, { slotId }, resident("resident-000777"));
+    expect(own.data.bookAppointment.resident.id).toBe("resident-000777");
+    const other = await query(book, { slotId, residentId: "resident-000778" }, resident("resident-000779"));
+    expect(other.errors?.[0].extensions.code).toBe("FORBIDDEN");
+  });
+
+  it("answers another resident's appointment as not found, and lets its owner cancel it", async () => {
+    const slotId = await openSlot();
+    const booked = await query(book, { slotId }, resident("resident-000801"));
+    const id = booked.data.bookAppointment.id;
+    const stranger = await query(cancel, { id }, resident("resident-000802"));
+    const missing = await query(cancel, { id: "appt-does-not-exist" }, resident("resident-000802"));
+    expect(stranger.errors?.[0].extensions.code).toBe("NOT_FOUND_ENTITY");
+    expect(missing.errors?.[0].extensions.code).toBe("NOT_FOUND_ENTITY");
+    const owner = await query(cancel, { id }, resident("resident-000801"));
+    expect(owner.data.cancelAppointment.status).toBe("CANCELLED");
+  });
+
+  it("refuses the gateway's system principal and officers of other departments", async () => {
+    const slotId = await openSlot();
+    const system = await graphql(service.url, book, { slotId, residentId: "resident-000900" });
+    expect(system.body.errors?.[0].extensions.code).toBe("FORBIDDEN");
+    const teacher = await query(
+      book,
+      { slotId, residentId: "resident-000900" },
+      { ...frontDesk, departmentId: "dept-education" },
+    );
+    expect(teacher.errors?.[0].extensions.code).toBe("FORBIDDEN");
+  });
+});

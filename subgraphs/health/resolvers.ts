@@ -7,6 +7,7 @@ import { codedError } from "../../lib/errors.ts";
 import { DateTime } from "../kit/dateTime.ts";
 import type { SubgraphContext } from "../kit/module.ts";
 import { type ConnectionArgs, paginate } from "../kit/pagination.ts";
+import { actingResident, canManageAppointmentOf } from "./actingResident.ts";
 import {
   type BookAppointmentInput,
   bookAppointment,
@@ -132,17 +133,23 @@ export function createResolvers(options: HealthResolverOptions = {}): GraphQLRes
       bookAppointment: async (
         _: unknown,
         { input }: { input: BookAppointmentInput },
-        { prisma, loaders }: HealthContext,
+        { prisma, loaders, principal }: HealthContext,
       ) => {
-        const { appointment, slot } = await bookAppointment(prisma, input, now());
+        const residentId = actingResident(principal, input.residentId);
+        const { appointment, slot } = await bookAppointment(prisma, { ...input, residentId }, now());
         loaders.slotById.clear(slot.id).prime(slot.id, slot);
         return appointment;
       },
       cancelAppointment: async (
         _: unknown,
         { input }: { input: CancelAppointmentInput },
-        { prisma, loaders }: HealthContext,
+        { prisma, loaders, principal }: HealthContext,
       ) => {
+        const existing = await loaders.appointmentById.load(input.appointmentId);
+        // Someone else's appointment answers exactly like one that does not exist: no existence leak.
+        if (existing && !canManageAppointmentOf(principal, existing.residentId)) {
+          throw codedError("NOT_FOUND_ENTITY", `No appointment ${input.appointmentId} among yours.`);
+        }
         const { appointment, slot } = await cancelAppointment(prisma, input, now());
         loaders.slotById.clear(slot.id).prime(slot.id, slot);
         return appointment;

@@ -1,7 +1,5 @@
 import { generateKeyPairSync, type KeyObject } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import jwt from "jsonwebtoken";
@@ -11,63 +9,27 @@ import { createEnvelopeVerifier, ENVELOPE_HEADER } from "../../lib/wire.ts";
 import { testEnvelopeKeys } from "../support/envelope.ts";
 import { composeForeignSupergraph, type RunningSubgraph, startBooks, startReviews } from "../support/foreignGraph.ts";
 import { startTestGateway } from "../support/gateway.ts";
+import {
+  districtClaims,
+  es256Keys,
+  nowSeconds,
+  publicJwk,
+  startTestIssuer,
+  TEST_AUDIENCE,
+  TEST_ISSUER,
+  type TestIssuer,
+} from "../support/tokens.ts";
 
-const ISSUER = "https://id.jingan.one-graph.local";
-const AUDIENCE = "jingan-one-graph";
-const es256 = () => generateKeyPairSync("ec", { namedCurve: "P-256" });
-const jwk = (key: KeyObject, kid: string, alg = "ES256") => ({
-  ...key.export({ format: "jwk" }),
-  kid,
-  alg,
-  use: "sig",
-});
-
-/** A stand-in for the identity service and for a department's own provider: JWKS and revoked sessions. */
-function fakeIssuer() {
-  const state = { keys: [] as object[], revoked: [] as Array<{ sid: string; until: number }>, jwksFetches: 0 };
-  const server: Server = createServer((req, res) => {
-    res.setHeader("content-type", "application/json");
-    if (req.url === "/.well-known/jwks.json") {
-      state.jwksFetches += 1;
-      res.end(JSON.stringify({ keys: state.keys }));
-    } else if (req.url === "/oauth/revoked-sessions") {
-      res.end(JSON.stringify({ sessions: state.revoked }));
-    } else {
-      res.statusCode = 404;
-      res.end("{}");
-    }
-  });
-  return {
-    state,
-    start: () =>
-      new Promise<string>((resolve) =>
-        server.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
-      ),
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
-const now = () => Math.floor(Date.now() / 1000);
-const claims = (overrides: Record<string, unknown> = {}) => ({
-  iss: ISSUER,
-  aud: AUDIENCE,
-  sub: "person-officer-health",
-  kind: "officer",
-  roles: ["officer"],
-  scopes: ["health:read"],
-  dept: "dept-health",
-  streets: ["street-linfenlu"],
-  rid: null,
-  sid: "sess-officer-1",
-  iat: now(),
-  nbf: now(),
-  exp: now() + 300,
-  ...overrides,
-});
+const ISSUER = TEST_ISSUER;
+const AUDIENCE = TEST_AUDIENCE;
+const es256 = es256Keys;
+const jwk = publicJwk;
+const now = nowSeconds;
+const claims = districtClaims;
 
 describe("authentication at the gateway", () => {
-  const district = fakeIssuer();
-  const department = fakeIssuer();
+  let district: TestIssuer;
+  let department: TestIssuer;
   const key1 = es256();
   const key2 = es256();
   const deptKey = generateKeyPairSync("rsa", { modulusLength: 2048 });
@@ -79,10 +41,10 @@ describe("authentication at the gateway", () => {
     jwt.sign(payload, key, { algorithm: "ES256", keyid: kid });
 
   beforeAll(async () => {
-    district.state.keys = [jwk(key1.publicKey, "k1")];
-    department.state.keys = [jwk(deptKey.publicKey, "dept-k1", "RS256")];
-    const identityUrl = await district.start();
-    const departmentUrl = await department.start();
+    district = await startTestIssuer([jwk(key1.publicKey, "k1")]);
+    department = await startTestIssuer([jwk(deptKey.publicKey, "dept-k1", "RS256")]);
+    const identityUrl = district.url;
+    const departmentUrl = department.url;
     dir = await mkdtemp(join(tmpdir(), "og-auth-"));
     books = await startBooks();
     reviews = await startReviews();
@@ -109,7 +71,7 @@ describe("authentication at the gateway", () => {
 
   afterAll(async () => {
     await gateway?.stop();
-    await Promise.all([books?.stop(), reviews?.stop(), district.stop(), department.stop()]);
+    await Promise.all([books?.stop(), reviews?.stop(), district?.stop(), department?.stop()]);
     await rm(dir, { recursive: true, force: true });
   });
 

@@ -2,12 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testTier } from "../support/database.ts";
 import { type DistrictGraph, startDistrictGraph } from "../support/districtGraph.ts";
 import { graphql } from "../support/subgraphs.ts";
+import { districtClaims, residentClaims } from "../support/tokens.ts";
 
-/** SQL statements per subgraph and gateway fetches per subgraph spent by one operation. */
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** SQL statements per subgraph and gateway fetches per subgraph spent by one operation (as an officer). */
 async function cost(graph: DistrictGraph, query: string) {
   const sqlBefore = Object.fromEntries(Object.entries(graph.subgraphs).map(([n, s]) => [n, s.sqlQueries()]));
   const fetchesBefore = graph.gateway.fetchStats();
-  const { status, body } = await graphql(graph.gateway.url, query);
+  const { status, body } = await graphql(graph.gateway.url, query, undefined, bearer(graph.token(districtClaims())));
   expect(status).toBe(200);
   expect(body.errors).toBeUndefined();
   const fetchesAfter = graph.gateway.fetchStats();
@@ -64,21 +67,38 @@ describe(`one graph over catalog and health (${testTier})`, () => {
     expect(twoHundred.fetches.catalog).toBeLessThanOrEqual(2);
   });
 
-  it("books and cancels an appointment through the gateway, with coded errors for mistakes", async () => {
+  it("lets anonymous callers read public fields and asks them to log in for the rest", async () => {
+    const open = await graphql(graph.gateway.url, `{ street(id: "street-linfenlu") { name hospitals { name } } }`);
+    expect(open.status).toBe(200);
+    expect(open.body.data.street.hospitals.length).toBeGreaterThan(0);
+    const closed = await graphql(
+      graph.gateway.url,
+      `{ street(id: "street-linfenlu") { name resources { totalCount } } }`,
+    );
+    expect(closed.status).toBe(401);
+    expect(closed.body.errors?.[0].extensions.code).toBe("AUTHENTICATION_REQUIRED");
+    expect(closed.body.errors?.[0].message).toContain("Street.resources");
+  });
+
+  it("books and cancels an appointment through the gateway as the logged-in resident, with coded errors", async () => {
     const slots = await graphql(
       graph.gateway.url,
       `{ appointmentSlots(filter: { availableOnly: true }, first: 1) { nodes { id remaining } } }`,
     );
     const slot = slots.body.data.appointmentSlots.nodes[0];
-    const book = `mutation ($slotId: ID!) { bookAppointment(input: { slotId: $slotId, residentId: "resident-gw-1" }) { id status slot { id remaining } } }`;
-    const booked = await graphql(graph.gateway.url, book, { slotId: slot.id });
+    const resident = bearer(graph.token(residentClaims("resident-000042")));
+    const book = `mutation ($slotId: ID!) { bookAppointment(input: { slotId: $slotId }) { id status resident { id } slot { id remaining } } }`;
+    const anonymous = await graphql(graph.gateway.url, book, { slotId: slot.id });
+    expect(anonymous.status).toBe(401);
+    const booked = await graphql(graph.gateway.url, book, { slotId: slot.id }, resident);
+    expect(booked.body.data.bookAppointment.resident).toEqual({ id: "resident-000042" });
     expect(booked.body.data.bookAppointment).toMatchObject({
       status: "BOOKED",
       slot: { remaining: slot.remaining - 1 },
     });
-    const again = await graphql(graph.gateway.url, book, { slotId: slot.id });
+    const again = await graphql(graph.gateway.url, book, { slotId: slot.id }, resident);
     expect(again.body.errors?.[0].extensions.code).toBe("ALREADY_BOOKED");
-    const unknown = await graphql(graph.gateway.url, book, { slotId: "slot-does-not-exist" });
+    const unknown = await graphql(graph.gateway.url, book, { slotId: "slot-does-not-exist" }, resident);
     expect(unknown.body.errors?.[0].extensions.code).toBe("NOT_FOUND_ENTITY");
   });
 

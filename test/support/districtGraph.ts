@@ -1,6 +1,7 @@
 /**
- * The district graph in one test process: catalog and health subgraphs on the current test tier (sharing one
- * PostgreSQL database, each in its own schema, on the PostgreSQL tier), composed and served by our gateway.
+ * The district graph in one test process: every registered subgraph on the current test tier (sharing one
+ * PostgreSQL database, each in its own schema, on the PostgreSQL tier), composed and served by our gateway, with a
+ * stand-in token issuer so tests can act as any principal.
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -12,10 +13,13 @@ import { subgraphModules } from "../../subgraphs/registry.ts";
 import { createTestDatabase } from "./database.ts";
 import { startTestGateway } from "./gateway.ts";
 import { startTestSubgraph } from "./subgraphs.ts";
+import { es256Keys, publicJwk, signToken, startTestIssuer } from "./tokens.ts";
 
 export interface DistrictGraph {
   gateway: GatewayServer;
   subgraphs: Record<string, SubgraphService>;
+  /** A bearer token for claims (see test/support/tokens.ts), verified by the gateway like the identity service's. */
+  token(claims: object): string;
   stop(): Promise<void>;
 }
 
@@ -32,12 +36,16 @@ export async function startDistrictGraph(): Promise<DistrictGraph> {
   if (!outcome.ok) throw new Error(outcome.errors.join("\n"));
   const path = join(dir, "supergraph.graphql");
   await writeFile(path, outcome.supergraphSdl);
-  const gateway = await startTestGateway({ SUPERGRAPH_PATH: path });
+  const keys = es256Keys();
+  const issuer = await startTestIssuer([publicJwk(keys.publicKey, "test-k1")]);
+  const gateway = await startTestGateway({ SUPERGRAPH_PATH: path, IDENTITY_URL: issuer.url });
   return {
     gateway,
     subgraphs,
+    token: (claims) => signToken(claims, keys.privateKey, "test-k1"),
     stop: async () => {
       await gateway.stop();
+      await issuer.stop();
       for (const service of Object.values(subgraphs)) await service.stop().catch(() => {});
       await database.drop();
       await rm(dir, { recursive: true, force: true });

@@ -55,10 +55,20 @@ export async function graphql(
 ): Promise<{ status: number; body: { data?: any; errors?: any[] } }> {
   const audience = audienceByUrl.get(url);
   const envelope = audience && !options.unsigned ? signedHeaders(audience, options) : {};
-  const response = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...envelope, ...headers },
-    body: JSON.stringify({ query, variables }),
-  });
+  const send = () =>
+    fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...envelope, ...headers },
+      body: JSON.stringify({ query, variables }),
+    });
+  let response: Response;
+  try {
+    response = await send();
+  } catch (error) {
+    // In-process PGlite can block the event loop for seconds (seeding); the server then closes idle keep-alive
+    // sockets just as the client reuses one. A reset before any response was never processed: send it again.
+    if ((error as { cause?: { code?: string } }).cause?.code !== "ECONNRESET") throw error;
+    response = await send();
+  }
   return { status: response.status, body: (await response.json()) as { data?: any; errors?: any[] } };
 }

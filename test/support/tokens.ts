@@ -1,0 +1,87 @@
+/**
+ * A stand-in token issuer for gateway tests: publishes a JWKS and a revoked-sessions list like the identity service,
+ * and signs ES256 access tokens with the district's claims.
+ */
+import { generateKeyPairSync, type KeyObject } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import jwt from "jsonwebtoken";
+
+export const TEST_ISSUER = "https://id.jingan.one-graph.local";
+export const TEST_AUDIENCE = "jingan-one-graph";
+
+export const es256Keys = () => generateKeyPairSync("ec", { namedCurve: "P-256" });
+export const publicJwk = (key: KeyObject, kid: string, alg = "ES256") => ({
+  ...key.export({ format: "jwk" }),
+  kid,
+  alg,
+  use: "sig",
+});
+
+export interface TestIssuer {
+  url: string;
+  state: { keys: object[]; revoked: Array<{ sid: string; until: number }>; jwksFetches: number };
+  stop(): Promise<void>;
+}
+
+export async function startTestIssuer(keys: object[] = []): Promise<TestIssuer> {
+  const state = { keys, revoked: [] as Array<{ sid: string; until: number }>, jwksFetches: 0 };
+  const server: Server = createServer((req, res) => {
+    res.setHeader("content-type", "application/json");
+    if (req.url === "/.well-known/jwks.json") {
+      state.jwksFetches += 1;
+      res.end(JSON.stringify({ keys: state.keys }));
+    } else if (req.url === "/oauth/revoked-sessions") {
+      res.end(JSON.stringify({ sessions: state.revoked }));
+    } else {
+      res.statusCode = 404;
+      res.end("{}");
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    state,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/** District access-token claims for an officer of 区卫健委; override any of them. */
+export function districtClaims(overrides: Record<string, unknown> = {}) {
+  return {
+    iss: TEST_ISSUER,
+    aud: TEST_AUDIENCE,
+    sub: "person-officer-health",
+    kind: "officer",
+    roles: ["officer"],
+    scopes: ["health:read"],
+    dept: "dept-health",
+    streets: ["street-linfenlu"],
+    rid: null,
+    sid: "sess-officer-1",
+    iat: nowSeconds(),
+    nbf: nowSeconds(),
+    exp: nowSeconds() + 300,
+    ...overrides,
+  };
+}
+
+export function residentClaims(residentId: string, overrides: Record<string, unknown> = {}) {
+  return districtClaims({
+    sub: `person-${residentId}`,
+    kind: "resident",
+    roles: ["resident"],
+    scopes: [],
+    dept: null,
+    streets: [],
+    rid: residentId,
+    sid: `sess-${residentId}`,
+    ...overrides,
+  });
+}
+
+export function signToken(payload: object, key: KeyObject, kid: string): string {
+  return jwt.sign(payload, key, { algorithm: "ES256", keyid: kid });
+}
