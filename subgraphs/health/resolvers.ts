@@ -4,10 +4,13 @@
  */
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/index.js";
 import { codedError } from "../../lib/errors.ts";
+import { actingResident, canActFor, type DepartmentDesk } from "../kit/actingResident.ts";
 import { DateTime } from "../kit/dateTime.ts";
 import type { SubgraphContext } from "../kit/module.ts";
 import { type ConnectionArgs, paginate } from "../kit/pagination.ts";
-import { actingResident, canManageAppointmentOf } from "./actingResident.ts";
+
+const HEALTH_DESK: DepartmentDesk = { departmentId: "dept-health", name: "区卫健委" };
+
 import {
   type BookAppointmentInput,
   bookAppointment,
@@ -135,7 +138,7 @@ export function createResolvers(options: HealthResolverOptions = {}): GraphQLRes
         { input }: { input: BookAppointmentInput },
         { prisma, loaders, principal }: HealthContext,
       ) => {
-        const residentId = actingResident(principal, input.residentId);
+        const residentId = actingResident(principal, input.residentId, HEALTH_DESK);
         const { appointment, slot } = await bookAppointment(prisma, { ...input, residentId }, now());
         loaders.slotById.clear(slot.id).prime(slot.id, slot);
         return appointment;
@@ -147,7 +150,7 @@ export function createResolvers(options: HealthResolverOptions = {}): GraphQLRes
       ) => {
         const existing = await loaders.appointmentById.load(input.appointmentId);
         // Someone else's appointment answers exactly like one that does not exist: no existence leak.
-        if (existing && !canManageAppointmentOf(principal, existing.residentId)) {
+        if (existing && !canActFor(principal, existing.residentId, HEALTH_DESK)) {
           throw codedError("NOT_FOUND_ENTITY", `No appointment ${input.appointmentId} among yours.`);
         }
         const { appointment, slot } = await cancelAppointment(prisma, input, now());
