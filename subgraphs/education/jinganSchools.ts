@@ -198,7 +198,11 @@ export const SCHOOLS: readonly NamedSchool[] = [
   school("上海市民办新和中学", "JUNIOR_SECONDARY", "tianmuxilu", 2001, { road: "长安路", ownership: "PRIVATE" }),
   school("上海市七浦路中学", "JUNIOR_SECONDARY", "beizhan", 1958, { road: "七浦路" }),
   // 九年一贯制
-  school("上海市静安区教育学院附属学校", "NINE_YEAR", "jiangninglu", 1986, { road: "西康路", ...BENCHMARK, ...PORTRAIT }),
+  school("上海市静安区教育学院附属学校", "NINE_YEAR", "jiangninglu", 1986, {
+    road: "西康路",
+    ...BENCHMARK,
+    ...PORTRAIT,
+  }),
   school("上海市静安区三泉学校", "NINE_YEAR", "pengpuxincun", 1992, { road: "三泉路" }),
   school("上海市静安区爱国学校", "NINE_YEAR", "beizhan", 1946, { road: "海宁路" }),
   school("上海市大宁国际学校", "NINE_YEAR", "daninglu", 2002, { road: "广中西路", ...DEMO, ...PORTRAIT }),
@@ -334,7 +338,13 @@ export const LEARNING_CENTRES: readonly LearningCentreInfo[] = [
     road: street.roads[0] as string,
     courses: 24,
   })),
-  { name: "上海市静安区老年大学", kind: "SENIOR_UNIVERSITY", streetId: "street-jingansi", road: "延安西路", courses: 80 },
+  {
+    name: "上海市静安区老年大学",
+    kind: "SENIOR_UNIVERSITY",
+    streetId: "street-jingansi",
+    road: "延安西路",
+    courses: 80,
+  },
   {
     name: "上海市静安区老年大学北校区",
     kind: "SENIOR_UNIVERSITY",
@@ -536,7 +546,15 @@ export const TOPICS: Readonly<Record<string, readonly string[]>> = {
 export const GENERIC_TOPICS = ["单元导学", "专题探究", "拓展阅读", "复习指导", "实践活动"] as const;
 
 /** 学生数字画像 vocabulary. */
-export const LEARNING_STYLE_TAGS = ["视觉型", "听觉型", "读写型", "动觉型", "合作学习型", "自主探究型", "反思型"] as const;
+export const LEARNING_STYLE_TAGS = [
+  "视觉型",
+  "听觉型",
+  "读写型",
+  "动觉型",
+  "合作学习型",
+  "自主探究型",
+  "反思型",
+] as const;
 export const STRENGTHS = [
   "阅读理解",
   "数学思维",
@@ -550,9 +568,10 @@ export const STRENGTHS = [
   "团队协作",
 ] as const;
 
-export const SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程魏苏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦傅方邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤".split(
-  "",
-);
+export const SURNAMES =
+  "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程魏苏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦傅方邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤".split(
+    "",
+  );
 export const GIVEN_NAME_CHARACTERS =
   "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红梅鹏飞建国文辉亮成宁欣悦婷雯瑾琳慧颖晨佳俊毅晓蕾岚燕德荣志宏海波斌雪瑜".split(
     "",

@@ -104,7 +104,9 @@ function portraitPageLoader(prisma: EducationPrisma) {
         ) AS page
         ORDER BY k.ord, page.id`);
       if (picked.length === 0) return keys.map(() => []);
-      const rows = await prisma.studentPortrait.findMany({ where: { id: { in: [...new Set(picked.map((p) => p.id))] } } });
+      const rows = await prisma.studentPortrait.findMany({
+        where: { id: { in: [...new Set(picked.map((p) => p.id))] } },
+      });
       const byId = new Map(rows.map((row) => [row.id, row]));
       const pages = keys.map((): StudentPortrait[] => []);
       for (const { key, id } of picked) {

@@ -5,8 +5,11 @@
  * Student portraits are minors' data (PIPL art. 28): they are reachable only through `studentPortrait(id)`,
  * `School.studentPortraits` and their entity reference, never from a resident, a course or a street.
  */
+
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/index.js";
+import type DataLoader from "dataloader";
 import { codedError } from "../../lib/errors.ts";
+import { actingResident, canActFor, type DepartmentDesk } from "../kit/actingResident.ts";
 import { DateTime } from "../kit/dateTime.ts";
 import type { SubgraphContext } from "../kit/module.ts";
 import { type ConnectionArgs, paginate } from "../kit/pagination.ts";
@@ -35,6 +38,7 @@ import type {
 } from "./generated/prisma/client.ts";
 import type { EducationLoaders, EducationPrisma } from "./loaders.ts";
 
+const EDUCATION_DESK: DepartmentDesk = { departmentId: "dept-education", name: "区教育局" };
 export type EducationContext = SubgraphContext<EducationPrisma, EducationLoaders>;
 
 /** The district directory (130 schools) fits in one page of this size. */
@@ -92,19 +96,23 @@ export function createResolvers(options: EducationResolverOptions = {}): GraphQL
     DateTime,
 
     Query: {
-      schools: (_: unknown, args: ListArgs<SchoolFilter>, { prisma }: EducationContext) => {
+      schools: (_: unknown, args: ListArgs<SchoolFilter>, { prisma, loaders }: EducationContext) => {
         const where = schoolWhere(args.filter);
         return paginate(
           "schools",
           args,
-          ({ take, afterId }) => prisma.school.findMany({ where: after(where, afterId), orderBy: { id: "asc" }, take }),
+          async ({ take, afterId }) =>
+            primed(
+              loaders.schoolById,
+              await prisma.school.findMany({ where: after(where, afterId), orderBy: { id: "asc" }, take }),
+            ),
           () => prisma.school.count({ where }),
           SCHOOLS_MAX_PAGE_SIZE,
         );
       },
       school: (_: unknown, { id }: Reference, { loaders }: EducationContext) => loaders.schoolById.load(id),
 
-      learningCentres: (_: unknown, args: ListArgs<LearningCentreFilter>, { prisma }: EducationContext) => {
+      learningCentres: (_: unknown, args: ListArgs<LearningCentreFilter>, { prisma, loaders }: EducationContext) => {
         const where: Prisma.LearningCentreWhereInput = {
           streetId: args.filter?.streetId ?? undefined,
           kind: args.filter?.kind ?? undefined,
@@ -112,8 +120,11 @@ export function createResolvers(options: EducationResolverOptions = {}): GraphQL
         return paginate(
           "learningCentres",
           args,
-          ({ take, afterId }) =>
-            prisma.learningCentre.findMany({ where: after(where, afterId), orderBy: { id: "asc" }, take }),
+          async ({ take, afterId }) =>
+            primed(
+              loaders.learningCentreById,
+              await prisma.learningCentre.findMany({ where: after(where, afterId), orderBy: { id: "asc" }, take }),
+            ),
           () => prisma.learningCentre.count({ where }),
         );
       },
@@ -141,28 +152,32 @@ export function createResolvers(options: EducationResolverOptions = {}): GraphQL
           () => prisma.learningResource.count({ where }),
         );
       },
-      learningResource: (_: unknown, { id }: Reference, { loaders }: EducationContext) =>
-        loaders.resourceById.load(id),
+      learningResource: (_: unknown, { id }: Reference, { loaders }: EducationContext) => loaders.resourceById.load(id),
 
-      studentPortrait: (_: unknown, { id }: Reference, { loaders }: EducationContext) =>
-        loaders.portraitById.load(id),
+      studentPortrait: (_: unknown, { id }: Reference, { loaders }: EducationContext) => loaders.portraitById.load(id),
     },
 
     Mutation: {
       enrolInCourse: async (
         _: unknown,
         { input }: { input: EnrolInCourseInput },
-        { prisma, loaders }: EducationContext,
+        { prisma, loaders, principal }: EducationContext,
       ) => {
-        const { enrolment, course } = await enrolInCourse(prisma, input, now());
+        const residentId = actingResident(principal, input.residentId, EDUCATION_DESK);
+        const { enrolment, course } = await enrolInCourse(prisma, { ...input, residentId }, now());
         loaders.courseById.clear(course.id).prime(course.id, course);
         return enrolment;
       },
       withdrawFromCourse: async (
         _: unknown,
         { input }: { input: WithdrawFromCourseInput },
-        { prisma, loaders }: EducationContext,
+        { prisma, loaders, principal }: EducationContext,
       ) => {
+        const existing = await loaders.enrolmentById.load(input.enrolmentId);
+        // Someone else's enrolment answers exactly like one that does not exist: no existence leak.
+        if (existing && !canActFor(principal, existing.residentId, EDUCATION_DESK)) {
+          throw codedError("NOT_FOUND_ENTITY", `No enrolment ${input.enrolmentId} among yours.`);
+        }
         const { enrolment, course } = await withdrawFromCourse(prisma, input, now());
         loaders.courseById.clear(course.id).prime(course.id, course);
         return enrolment;
@@ -219,8 +234,7 @@ export function createResolvers(options: EducationResolverOptions = {}): GraphQL
 
     LearningResource: {
       __resolveReference: (ref: Reference, { loaders }: EducationContext) => loaders.resourceById.load(ref.id),
-      provider: (resource: LearningResource, _: unknown, { loaders }: EducationContext) =>
-        provider(resource, loaders),
+      provider: (resource: LearningResource, _: unknown, { loaders }: EducationContext) => provider(resource, loaders),
     },
 
     StudentPortrait: {
@@ -263,6 +277,15 @@ export function createResolvers(options: EducationResolverOptions = {}): GraphQL
       },
     },
   };
+}
+
+/**
+ * Hands rows a list already read to the by-id loader, so that hops back to them (a school's course → its provider,
+ * a portrait → its school) cost nothing more.
+ */
+function primed<T extends { id: string }>(loader: DataLoader<string, T | null>, rows: T[]): T[] {
+  for (const row of rows) loader.prime(row.id, row);
+  return rows;
 }
 
 /** Keyset pagination: the page continues after the last id of the previous one. */

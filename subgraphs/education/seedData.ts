@@ -34,8 +34,8 @@ import {
   type NamedSchool,
   SCHOOLS,
   SCHOOLS_OPEN_TO_RESIDENTS,
-  STRENGTHS,
   STREETS,
+  STRENGTHS,
   type StreetInfo,
   SUBJECTS,
   SURNAMES,
@@ -201,7 +201,8 @@ function buildSchools(): School[] {
       streetId: street.id,
       departmentId: EDUCATION_DEPARTMENT_ID,
       phone: phoneIn(street, random),
-      foundedYear: plan.foundedYear || (plan.ownership === "PRIVATE" ? between(random, 1995, 2012) : between(random, 1952, 2010)),
+      foundedYear:
+        plan.foundedYear || (plan.ownership === "PRIVATE" ? between(random, 1995, 2012) : between(random, 1952, 2010)),
       studentCount,
       teacherCount: Math.round((studentCount / size.pupilsPerTeacher) * (0.9 + random() * 0.2)),
       smartPilot: plan.smartPilot ?? null,
@@ -342,10 +343,7 @@ function buildEnrolments(course: Course): Enrolment[] {
   });
 }
 
-function buildCourses(
-  schools: School[],
-  centres: LearningCentre[],
-): { courses: Course[]; enrolments: Enrolment[] } {
+function buildCourses(schools: School[], centres: LearningCentre[]): { courses: Course[]; enrolments: Enrolment[] } {
   const providers: Provider[] = [
     ...centres.map((centre, index) => ({
       schoolId: null,
@@ -444,7 +442,8 @@ function buildResource(
   const format = pick(random, FORMATS);
   const grade = pick(random, BAND_GRADE_LABELS[band]);
   const timed = format === "VIDEO" || format === "MICRO_LECTURE" || format === "OPEN_CLASS";
-  const minutes = format === "MICRO_LECTURE" ? between(random, 5, 12) : format === "VIDEO" ? between(random, 15, 45) : 40;
+  const minutes =
+    format === "MICRO_LECTURE" ? between(random, 5, 12) : format === "VIDEO" ? between(random, 15, 45) : 40;
   // Published over the two school years before the base date.
   const publishedAt = new Date(shanghaiTime(SEED_BASE_DATE, "10:00").getTime() - between(random, 3, 720) * DAY_MS);
   return {

@@ -25,3 +25,30 @@ export function signedHeaders(
     }),
   };
 }
+
+/** An officer of a department at its front desk (may act for any resident in that department's mutations). */
+export function officerOf(departmentId: string): Principal {
+  return {
+    kind: "officer",
+    id: `person-officer-${departmentId}`,
+    roles: ["officer"],
+    scopes: [],
+    departmentId,
+    streetIds: [],
+    residentId: null,
+    sessionId: null,
+    issuer: "test",
+  };
+}
+
+/** A logged-in resident. */
+export function residentPrincipal(residentId: string): Principal {
+  return {
+    ...officerOf("none"),
+    kind: "resident",
+    id: `person-${residentId}`,
+    roles: ["resident"],
+    departmentId: null,
+    residentId,
+  };
+}

@@ -1,3 +1,6 @@
+-- Education subgraph, first schema. Written by
+--   prisma migrate diff --from-empty --to-schema-datamodel=prisma/education/schema.prisma --script
+-- then edited by hand as noted at the end of the file.
 -- CreateEnum
 CREATE TYPE "SchoolStage" AS ENUM ('KINDERGARTEN', 'PRIMARY', 'JUNIOR_SECONDARY', 'SENIOR_SECONDARY', 'COMPLETE_SECONDARY', 'NINE_YEAR', 'VOCATIONAL', 'SPECIAL_EDUCATION');
 
@@ -184,3 +187,25 @@ ALTER TABLE "LearningResource" ADD CONSTRAINT "LearningResource_learningCentreId
 -- AddForeignKey
 ALTER TABLE "StudentPortrait" ADD CONSTRAINT "StudentPortrait_schoolId_fkey" FOREIGN KEY ("schoolId") REFERENCES "School"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 
+
+
+-- Hand-written below this line (Prisma's schema language cannot express them); keep them when regenerating.
+-- The `CREATE SCHEMA "public"` that `migrate diff` emits first was removed too: the kit sets the search path to
+-- the subgraph's own schema, and its role may not create schemas.
+
+-- A resident holds at most one active enrolment per course. Partial, so a withdrawal does not stop the resident
+-- from enrolling in the same course again. This is what makes two simultaneous identical enrolments safe.
+CREATE UNIQUE INDEX "Enrolment_courseId_residentId_enrolled_key" ON "Enrolment"("courseId", "residentId") WHERE "status" = 'ENROLLED';
+
+-- The enrolment mutation keeps enrolledCount in step with capacity through a conditional update; the database
+-- refuses any write that would break the invariant anyway.
+ALTER TABLE "Course" ADD CONSTRAINT "Course_enrolledCount_check" CHECK ("enrolledCount" >= 0 AND "enrolledCount" <= "capacity");
+ALTER TABLE "Course" ADD CONSTRAINT "Course_time_check" CHECK ("endsAt" > "startsAt" AND "sessionCount" > 0);
+ALTER TABLE "Enrolment" ADD CONSTRAINT "Enrolment_withdrawn_check" CHECK (("status" = 'WITHDRAWN') = ("withdrawnAt" IS NOT NULL));
+
+-- A course or a resource has exactly one provider: a school or a lifelong-learning centre.
+ALTER TABLE "Course" ADD CONSTRAINT "Course_provider_check" CHECK (("schoolId" IS NULL) <> ("learningCentreId" IS NULL));
+ALTER TABLE "LearningResource" ADD CONSTRAINT "LearningResource_provider_check" CHECK (("schoolId" IS NULL) <> ("learningCentreId" IS NULL));
+
+-- Portraits are percentages and hours; a bad import must not slip in (minors' data is corrected at the source).
+ALTER TABLE "StudentPortrait" ADD CONSTRAINT "StudentPortrait_values_check" CHECK ("attendanceRate" BETWEEN 0 AND 1 AND "readingHoursPerWeek" >= 0 AND "gradeLevel" BETWEEN 1 AND 12);
