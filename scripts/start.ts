@@ -71,11 +71,21 @@ const keys = process.env.ENVELOPE_PRIVATE_KEY
   ? undefined
   : await loadOrCreateDevKeys(join(root, process.env.KEYS_DIR ?? ".data/keys"));
 const keyEnv = keys ? envelopeEnv(keys.envelope) : {};
+const platformPort = Number(process.env.CITY_PARKING_PLATFORM_PORT ?? 4190);
+const platformUrl = process.env.CITY_PARKING_PLATFORM_URL ?? `http://${host}:${platformPort}`;
 try {
+  // The legacy city parking platform is not ours: it stands in for a system the district federates (parking).
+  if (!process.env.CITY_PARKING_PLATFORM_URL) {
+    run("city parking platform", ["legacy/cityParkingPlatform/main.ts"], {
+      ...process.env,
+      PORT: String(platformPort),
+    });
+    await waitFor(`${platformUrl}/api/v1/health`, "city parking platform");
+  }
   for (const module of subgraphModules) {
     const port = portOf(module);
     // The gateway's PORT must not leak into the subgraphs.
-    const env = { ...process.env, ...keyEnv, PORT: String(port) };
+    const env = { ...process.env, ...keyEnv, PORT: String(port), CITY_PARKING_PLATFORM_URL: platformUrl };
     run(`subgraph ${module.name}`, ["scripts/subgraph.ts", module.name], env);
     await waitFor(`http://${host}:${port}/healthz`, `subgraph ${module.name}`);
   }
@@ -97,6 +107,7 @@ const lines = [
   "Jing'an One Graph is running.",
   `  GraphQL      http://${host}:${gatewayPort}/graphql`,
   `  probes       http://${host}:${gatewayPort}/healthz  http://${host}:${gatewayPort}/readyz  http://${host}:${gatewayPort}/metrics`,
+  `  legacy       ${platformUrl}/openapi.yaml   city parking and charging platform (simulated)`,
   ...subgraphModules.map((m) => `  ${m.name.padEnd(12)} http://${host}:${portOf(m)}/graphql   ${m.title}`),
   `Try: curl -s http://${host}:${gatewayPort}/graphql -H 'content-type: application/json' \\`,
   `       -d '{"query":"{ street(id: \\"street-linfenlu\\") { name hospitals { name kind } } }"}'`,

@@ -2,7 +2,8 @@
 import catalog from "./catalog/index.ts";
 import education from "./education/index.ts";
 import health from "./health/index.ts";
+import parking from "./parking/index.ts";
 import type { SubgraphModule } from "./kit/module.ts";
 
 // Each module is typed with its own Prisma client and loaders; the list only needs what the kit needs.
-export const subgraphModules: Array<SubgraphModule<any, any>> = [catalog, health, education];
+export const subgraphModules: Array<SubgraphModule<any, any>> = [catalog, health, education, parking];

@@ -72,7 +72,7 @@ export function refreshedAt(at: number): number {
 }
 
 function hourOfDay(at: number): number {
-  return (((at + SHANGHAI_OFFSET_MS) % DAY_MS) + DAY_MS) % DAY_MS / HOUR_MS;
+  return ((((at + SHANGHAI_OFFSET_MS) % DAY_MS) + DAY_MS) % DAY_MS) / HOUR_MS;
 }
 
 function interpolate(curve: readonly number[], hour: number): number {
@@ -102,7 +102,8 @@ export function facilityOccupancy(facility: PlatformFacility, at: number): Facil
   const stamp = refreshedAt(at);
   // Each facility runs a little fuller or emptier than its profile, and wanders around that.
   const bias = (hash01(facility.code, "bias") - 0.5) * 0.2;
-  const rate = interpolate(OCCUPANCY_CURVES[facility.profile], hourOfDay(stamp)) + bias + drift(facility.code, stamp) * 0.08;
+  const rate =
+    interpolate(OCCUPANCY_CURVES[facility.profile], hourOfDay(stamp)) + bias + drift(facility.code, stamp) * 0.08;
   const occupied = Math.round(facility.totalSpaces * Math.min(1, Math.max(0, rate)));
   return { totalSpaces: facility.totalSpaces, freeSpaces: facility.totalSpaces - occupied, updatedAt: stamp };
 }
@@ -128,7 +129,12 @@ export interface ChargingSiteStatus {
 
 export function chargingSiteStatus(site: PlatformChargingSite, at: number): ChargingSiteStatus {
   const stamp = refreshedAt(at);
-  const status: ChargingSiteStatus = { fast: { total: 0, free: 0 }, slow: { total: 0, free: 0 }, faulted: 0, updatedAt: stamp };
+  const status: ChargingSiteStatus = {
+    fast: { total: 0, free: 0 },
+    slow: { total: 0, free: 0 },
+    faulted: 0,
+    updatedAt: stamp,
+  };
   for (const charger of site.chargers) {
     const counts = charger.type === "FAST" ? status.fast : status.slow;
     counts.total += 1;

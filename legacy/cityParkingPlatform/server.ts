@@ -42,7 +42,7 @@ export interface CityParkingPlatformOptions {
   latencyMs?: LatencyRange;
   /** Share of data calls (availability, chargers) answered with 503. Default 0.02. */
   failureRate?: number;
-  /** Seed of the generator that draws latencies and failures, so a run can be repeated. Default 1. */
+  /** Seed of the generator that draws latencies and failures, so a run can be repeated. Default 7. */
   seed?: number;
   /** The platform's clock in epoch ms; live numbers are a function of it. Default `Date.now`. */
   now?: () => number;
@@ -149,7 +149,7 @@ export async function startCityParkingPlatform(options: CityParkingPlatformOptio
   const log = options.log ?? silentLog;
   const now = options.now ?? Date.now;
   const host = options.host ?? "127.0.0.1";
-  const random = seededRandom(options.seed ?? 1);
+  const random = seededRandom(options.seed ?? 7);
   let latency = validateLatency(options.latencyMs ?? { min: 20, max: 80 });
   let failureRate = validateFailureRate(options.failureRate ?? 0.02);
   const registry = buildPlatformRegistry();

@@ -218,8 +218,30 @@ export const PARKING_STREETS: readonly ParkingStreet[] = [
 
 /** Words for the office towers, plazas and estates whose garages are open to the public (经营性停车库). */
 export const BUILDING_PREFIXES = [
-  "金星", "华侨", "恒丰", "锦江", "国信", "协和", "嘉发", "新梅", "长峰", "华东", "汇银", "瑞安",
-  "海森", "东方", "世纪", "静安", "兴力", "达华", "裕安", "同乐", "中海", "新理想", "复地", "融侨",
+  "金星",
+  "华侨",
+  "恒丰",
+  "锦江",
+  "国信",
+  "协和",
+  "嘉发",
+  "新梅",
+  "长峰",
+  "华东",
+  "汇银",
+  "瑞安",
+  "海森",
+  "东方",
+  "世纪",
+  "静安",
+  "兴力",
+  "达华",
+  "裕安",
+  "同乐",
+  "中海",
+  "新理想",
+  "复地",
+  "融侨",
 ] as const;
 
 export const BUILDING_SUFFIXES = ["大厦", "广场", "中心", "国际大厦", "商务楼", "公寓", "花园", "商厦"] as const;

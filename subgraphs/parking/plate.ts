@@ -13,7 +13,7 @@ const NEW_ENERGY = new RegExp(`^[${PROVINCES}]${LETTER}(?:[DF]${CHAR}\\d{4}|\\d{
 
 /** The stored form: upper case, without the spaces and middle dots people write (沪A·12345, 沪a 12345). */
 export function normalisePlate(input: string): string {
-  return input.replace(/[\s·•.\-]/gu, "").toUpperCase();
+  return input.replace(/[\s·•.-]/gu, "").toUpperCase();
 }
 
 /** True for a normalised ordinary or new-energy plate. */

@@ -203,7 +203,11 @@ export function buildParkingFacilities(): ParkingFacilitiesData {
         }
         if (style === "lot") {
           const name = `${road}${number}号公共停车场`;
-          return { name: unique([name], name), address: `静安区${road}${number}号`, totalSpaces: between(random, 30, 150) };
+          return {
+            name: unique([name], name),
+            address: `静安区${road}${number}号`,
+            totalSpaces: between(random, 30, 150),
+          };
         }
         const building = `${pick(random, BUILDING_PREFIXES)}${pick(random, BUILDING_SUFFIXES)}`;
         const name = `${building}停车库`;

@@ -25,7 +25,12 @@ describe(`npm start (${testTier})`, () => {
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), "og-start-"));
     database = await createTestDatabase();
-    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(GATEWAY_PORT), LOG_LEVEL: "warn" };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PORT: String(GATEWAY_PORT),
+      CITY_PARKING_PLATFORM_PORT: String(GATEWAY_PORT + 90),
+      LOG_LEVEL: "warn",
+    };
     for (const [i, module] of subgraphModules.entries()) {
       const prefix = module.name.toUpperCase();
       env[`${prefix}_PORT`] = String(GATEWAY_PORT + 1 + i);
