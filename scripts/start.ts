@@ -1,7 +1,7 @@
 /**
  * `npm start`: every subgraph and the gateway as separate processes, on embedded PGlite databases with seed
  * data (or PostgreSQL when DATABASE_URL is set). Waits until each answers, prints the URLs, and stops them all on
- * Ctrl-C. Subgraphs start one after another: each one's first start migrates and seeds its own database.
+ * Ctrl-C.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
@@ -82,13 +82,16 @@ try {
     });
     await waitFor(`${platformUrl}/api/v1/health`, "city parking platform");
   }
-  for (const module of subgraphModules) {
-    const port = portOf(module);
-    // The gateway's PORT must not leak into the subgraphs.
-    const env = { ...process.env, ...keyEnv, PORT: String(port), CITY_PARKING_PLATFORM_URL: platformUrl };
-    run(`subgraph ${module.name}`, ["scripts/subgraph.ts", module.name], env);
-    await waitFor(`http://${host}:${port}/healthz`, `subgraph ${module.name}`);
-  }
+  // Subgraphs start together (each migrates and seeds its own database); the gateway waits for all of them.
+  await Promise.all(
+    subgraphModules.map((module) => {
+      const port = portOf(module);
+      // The gateway's PORT must not leak into the subgraphs.
+      const env = { ...process.env, ...keyEnv, PORT: String(port), CITY_PARKING_PLATFORM_URL: platformUrl };
+      run(`subgraph ${module.name}`, ["scripts/subgraph.ts", module.name], env);
+      return waitFor(`http://${host}:${port}/healthz`, `subgraph ${module.name}`);
+    }),
+  );
   // The gateway reaches the subgraphs where they were started, whatever ports the supergraph file names.
   const subgraphUrls = subgraphModules.map((m) => `${m.name}=http://${host}:${portOf(m)}/graphql`).join(",");
   run("gateway", ["gateway/main.ts"], {
