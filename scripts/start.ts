@@ -71,7 +71,8 @@ const keys = process.env.ENVELOPE_PRIVATE_KEY
   ? undefined
   : await loadOrCreateDevKeys(join(root, process.env.KEYS_DIR ?? ".data/keys"));
 const keyEnv = keys ? envelopeEnv(keys.envelope) : {};
-const platformPort = Number(process.env.CITY_PARKING_PLATFORM_PORT ?? 4190);
+// Not 4190: that port (sieve) is on the fetch standard's list of blocked ports, so fetch() refuses it.
+const platformPort = Number(process.env.CITY_PARKING_PLATFORM_PORT ?? 4199);
 const platformUrl = process.env.CITY_PARKING_PLATFORM_URL ?? `http://${host}:${platformPort}`;
 try {
   // The legacy city parking platform is not ours: it stands in for a system the district federates (parking).
@@ -94,10 +95,12 @@ try {
   );
   // The gateway reaches the subgraphs where they were started, whatever ports the supergraph file names.
   const subgraphUrls = subgraphModules.map((m) => `${m.name}=http://${host}:${portOf(m)}/graphql`).join(",");
+  const identity = subgraphModules.find((m) => m.name === "identity");
   run("gateway", ["gateway/main.ts"], {
     ...process.env,
     ...keyEnv,
     SUBGRAPH_URLS: process.env.SUBGRAPH_URLS ?? subgraphUrls,
+    ...(identity && !process.env.IDENTITY_URL ? { IDENTITY_URL: `http://${host}:${portOf(identity)}` } : {}),
   });
   await waitFor(`http://${host}:${gatewayPort}/readyz`, "gateway");
 } catch (error) {

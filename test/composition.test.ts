@@ -20,8 +20,9 @@ describe("composition", () => {
 
   it("names every subgraph with its default URL in the supergraph", () => {
     if (!outcome.ok) throw new Error("composition failed");
-    expect(subgraphsOf(outcome.supergraphSdl)).toEqual(
-      subgraphModules.map((m) => ({ name: m.name, url: `http://127.0.0.1:${m.defaultPort}/graphql` })),
+    const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
+    expect(subgraphsOf(outcome.supergraphSdl).sort(byName)).toEqual(
+      subgraphModules.map((m) => ({ name: m.name, url: `http://127.0.0.1:${m.defaultPort}/graphql` })).sort(byName),
     );
   });
 

@@ -1,8 +1,8 @@
 /**
  * Runs the city parking platform simulator as its own process: `tsx legacy/cityParkingPlatform/main.ts`.
- * Environment: PORT (default 4190), HOST (127.0.0.1), LATENCY_MS_MIN / LATENCY_MS_MAX (20 / 80),
+ * Environment: PORT (default 4199), HOST (127.0.0.1), LATENCY_MS_MIN / LATENCY_MS_MAX (20 / 80),
  * FAILURE_RATE (0.02, the share of data calls answered with 503), SEED (7), LOG_LEVEL (info).
- * The parking subgraph finds it through CITY_PARKING_PLATFORM_URL (default http://127.0.0.1:4190).
+ * The parking subgraph finds it through CITY_PARKING_PLATFORM_URL (default http://127.0.0.1:4199).
  */
 import { z } from "zod";
 import { ConfigError, parseConfig } from "../../lib/config.ts";
@@ -11,7 +11,7 @@ import { startCityParkingPlatform } from "./server.ts";
 
 const configSchema = z
   .object({
-    PORT: z.coerce.number().int().min(0).max(65535).default(4190),
+    PORT: z.coerce.number().int().min(0).max(65535).default(4199),
     HOST: z.string().min(1).default("127.0.0.1"),
     LATENCY_MS_MIN: z.coerce.number().int().min(0).default(20),
     LATENCY_MS_MAX: z.coerce.number().int().min(0).default(80),

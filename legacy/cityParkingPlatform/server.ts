@@ -35,7 +35,7 @@ export interface LatencyRange {
 }
 
 export interface CityParkingPlatformOptions {
-  /** TCP port; 0 picks a free one (tests). Default 4190. */
+  /** TCP port; 0 picks a free one (tests). Default 4199. */
   port?: number;
   host?: string;
   /** Delay of every `/api/v1/*` answer. Default 20–80 ms. */
@@ -66,7 +66,7 @@ export interface PlatformStats {
 }
 
 export interface CityParkingPlatform {
-  /** Base URL without a trailing slash, e.g. `http://127.0.0.1:4190`. */
+  /** Base URL without a trailing slash, e.g. `http://127.0.0.1:4199`. */
   url: string;
   port: number;
   stop(): Promise<void>;
@@ -296,7 +296,7 @@ export async function startCityParkingPlatform(options: CityParkingPlatformOptio
       server.closeAllConnections();
     });
 
-  await listen(options.port ?? 4190);
+  await listen(options.port ?? 4199);
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host}:${port}`;
   log.info({ url, facilities: registry.facilities.size, chargingSites: registry.chargingSites.size }, "listening");

@@ -4,7 +4,6 @@
  */
 
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/index.js";
-import { codedError } from "../../lib/errors.ts";
 import { DateTime } from "../kit/dateTime.ts";
 import type { SubgraphContext } from "../kit/module.ts";
 import { type ConnectionArgs, type PageRequest, paginate } from "../kit/pagination.ts";

@@ -58,7 +58,14 @@ export const STREETS: readonly StreetInfo[] = [
     roads: ["江宁路", "昌平路", "西康路", "澳门路", "海防路", "武定路", "康定东路", "新闸路"],
     neighbourhoods: ["安远", "昌平", "淮安", "海防", "澳门", "蒋家巷"],
     phonePrefix: "6253",
-    buildingMix: { SHIKUMEN_LANE: 5, NEW_STYLE_LANE: 3, GARDEN_HOUSE: 2, APARTMENT: 2, PUBLIC_BUILDING: 2, INDUSTRIAL: 2 },
+    buildingMix: {
+      SHIKUMEN_LANE: 5,
+      NEW_STYLE_LANE: 3,
+      GARDEN_HOUSE: 2,
+      APARTMENT: 2,
+      PUBLIC_BUILDING: 2,
+      INDUSTRIAL: 2,
+    },
   },
   {
     id: "street-shimenerlu",

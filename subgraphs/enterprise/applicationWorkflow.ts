@@ -7,9 +7,11 @@
  *       ├──> RETURNED_FOR_CORRECTION <──┤        ──> SUBMITTED again (review resumes at the item that returned it)
  *       └──> REJECTED <────────────────┘
  *
- * The comprehensive window (综合窗口, 区行政服务中心) accepts, returns or rejects at intake and completes the bundle;
- * each department reviews its own item in the bundle's order and may return or reject it. APPROVED comes only from
- * the review of the last item. REJECTED and COMPLETED are final.
+ * Whoever holds the application takes the next step: the comprehensive window (综合窗口, 区行政服务中心) accepts,
+ * returns or rejects at intake, dispatches it to review, takes corrected applications back in and completes the
+ * bundle; while an item is IN_REVIEW, that item's department decides — it passes the application on to the next
+ * item (IN_REVIEW), approves the bundle after the last item (APPROVED), returns it or rejects it. REJECTED and
+ * COMPLETED are final.
  */
 import type { ServiceApplicationStatus } from "./generated/prisma/client.ts";
 import { ADMIN_SERVICE_DEPARTMENT_ID } from "./jinganEnterprises.ts";
@@ -29,10 +31,15 @@ export interface WorkflowState {
 export interface Transition {
   status: ServiceApplicationStatus;
   currentItemId: string | null;
-  /** Who acts: the window for intake and completion, the item's department during review. */
+  /** Who takes the step: the department holding the application before it (`holderOf`). */
   departmentId: string;
-  /** The item the event concerns, if any. */
+  /** The item the step concerns: the one entering review, or the one just reviewed; null at the window. */
   serviceItemId: string | null;
+}
+
+/** The materials of a bundle: each item's, asked for once (一表申请), in item order. */
+export function bundleMaterials(items: ReadonlyArray<{ materials: readonly string[] }>): string[] {
+  return [...new Set(items.flatMap((item) => item.materials))];
 }
 
 /** Statuses that must say why (the applicant has to know what to correct, or why not). */
@@ -45,10 +52,7 @@ function itemIndex(state: WorkflowState, items: readonly WorkflowItem[]): number
 }
 
 /** The statuses an application may move to next, in the order they are offered. */
-export function allowedNextStatuses(
-  state: WorkflowState,
-  items: readonly WorkflowItem[],
-): ServiceApplicationStatus[] {
+export function allowedNextStatuses(state: WorkflowState, items: readonly WorkflowItem[]): ServiceApplicationStatus[] {
   switch (state.status) {
     case "SUBMITTED":
       return ["ACCEPTED", "RETURNED_FOR_CORRECTION", "REJECTED"];
@@ -69,6 +73,19 @@ export function allowedNextStatuses(
 }
 
 /**
+ * The department that holds the application and takes its next step: the reviewing item's department while
+ * IN_REVIEW, the window otherwise; null once final.
+ */
+export function holderOf(state: WorkflowState, items: readonly WorkflowItem[]): string | null {
+  if (FINAL_STATUSES.has(state.status)) return null;
+  if (state.status === "IN_REVIEW") {
+    const item = items[itemIndex(state, items)];
+    if (item) return item.departmentId;
+  }
+  return ADMIN_SERVICE_DEPARTMENT_ID;
+}
+
+/**
  * What moving to `to` means, or a sentence explaining why it is not allowed (naming the allowed next statuses).
  * `items` are the bundle's items in review order.
  */
@@ -81,34 +98,31 @@ export function planTransition(
   if (!allowed.includes(to)) return { ok: false, reason: refusal(state, to, items, allowed) };
   const index = itemIndex(state, items);
   const current = index >= 0 ? items[index]! : null;
-  const window = (currentItemId: string | null): Transition => ({
+  const step = (currentItemId: string | null, serviceItemId: string | null): Transition => ({
     status: to,
     currentItemId,
-    departmentId: ADMIN_SERVICE_DEPARTMENT_ID,
-    serviceItemId: null,
-  });
-  const byItem = (item: WorkflowItem): Transition => ({
-    status: to,
-    currentItemId: item.id,
-    departmentId: item.departmentId,
-    serviceItemId: item.id,
+    departmentId: holderOf(state, items)!,
+    serviceItemId,
   });
   switch (to) {
     case "ACCEPTED":
     case "SUBMITTED":
-      return { ok: true, transition: window(state.currentItemId) };
+      return { ok: true, transition: step(state.currentItemId, null) };
     case "IN_REVIEW": {
       // From ACCEPTED: start with the first item, or resume at the one that returned the application.
       const next = state.status === "ACCEPTED" ? (current ?? items[0]!) : items[index + 1]!;
-      return { ok: true, transition: byItem(next) };
+      return { ok: true, transition: step(next.id, next.id) };
     }
     case "APPROVED":
-      return { ok: true, transition: byItem(current!) };
+      return { ok: true, transition: step(current!.id, current!.id) };
     case "RETURNED_FOR_CORRECTION":
     case "REJECTED":
-      return { ok: true, transition: state.status === "IN_REVIEW" ? byItem(current!) : window(state.currentItemId) };
+      return {
+        ok: true,
+        transition: state.status === "IN_REVIEW" ? step(current!.id, current!.id) : step(state.currentItemId, null),
+      };
     case "COMPLETED":
-      return { ok: true, transition: window(null) };
+      return { ok: true, transition: step(null, null) };
   }
 }
 

@@ -365,7 +365,13 @@ function compareWith(operator: Operator, actual: unknown, expected: unknown): bo
     default: {
       if (actual === null) return false;
       const order = compare(actual, expected);
-      return operator === "lt" ? order < 0 : operator === "lte" ? order <= 0 : operator === "gt" ? order > 0 : order >= 0;
+      return operator === "lt"
+        ? order < 0
+        : operator === "lte"
+          ? order <= 0
+          : operator === "gt"
+            ? order > 0
+            : order >= 0;
     }
   }
 }

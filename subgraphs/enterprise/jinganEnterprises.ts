@@ -23,7 +23,11 @@ export const STREETS: readonly StreetInfo[] = [
     name: "静安寺街道",
     roads: ["南京西路", "愚园路", "延安西路", "常德路", "华山路", "乌鲁木齐北路", "万航渡路"],
   },
-  { id: "street-caojiadu", name: "曹家渡街道", roads: ["万航渡路", "康定路", "余姚路", "武宁南路", "长寿路", "西康路"] },
+  {
+    id: "street-caojiadu",
+    name: "曹家渡街道",
+    roads: ["万航渡路", "康定路", "余姚路", "武宁南路", "长寿路", "西康路"],
+  },
   { id: "street-jiangninglu", name: "江宁路街道", roads: ["江宁路", "昌平路", "西康路", "澳门路", "海防路", "武定路"] },
   {
     id: "street-shimenerlu",
@@ -35,13 +39,29 @@ export const STREETS: readonly StreetInfo[] = [
     name: "南京西路街道",
     roads: ["南京西路", "威海路", "茂名北路", "吴江路", "陕西北路", "石门一路", "延安中路"],
   },
-  { id: "street-tianmuxilu", name: "天目西路街道", roads: ["天目西路", "恒丰路", "长安路", "西藏北路", "裕通路", "汉中路"] },
+  {
+    id: "street-tianmuxilu",
+    name: "天目西路街道",
+    roads: ["天目西路", "恒丰路", "长安路", "西藏北路", "裕通路", "汉中路"],
+  },
   { id: "street-beizhan", name: "北站街道", roads: ["天潼路", "浙江北路", "海宁路", "七浦路", "曲阜路", "北苏州路"] },
   { id: "street-baoshanlu", name: "宝山路街道", roads: ["宝山路", "宝昌路", "虬江路", "宝通路", "青云路", "永兴路"] },
   { id: "street-zhijiangxilu", name: "芷江西路街道", roads: ["芷江西路", "中华新路", "柳营路", "中山北路", "光复路"] },
-  { id: "street-gonghexinlu", name: "共和新路街道", roads: ["共和新路", "洛川中路", "延长中路", "平型关路", "中山北路"] },
-  { id: "street-daninglu", name: "大宁路街道", roads: ["大宁路", "广中西路", "灵石路", "万荣路", "运城路", "延长中路"] },
-  { id: "street-pengpuxincun", name: "彭浦新村街道", roads: ["共和新路", "平顺路", "永和路", "闻喜路", "场中路", "三泉路"] },
+  {
+    id: "street-gonghexinlu",
+    name: "共和新路街道",
+    roads: ["共和新路", "洛川中路", "延长中路", "平型关路", "中山北路"],
+  },
+  {
+    id: "street-daninglu",
+    name: "大宁路街道",
+    roads: ["大宁路", "广中西路", "灵石路", "万荣路", "运城路", "延长中路"],
+  },
+  {
+    id: "street-pengpuxincun",
+    name: "彭浦新村街道",
+    roads: ["共和新路", "平顺路", "永和路", "闻喜路", "场中路", "三泉路"],
+  },
   { id: "street-linfenlu", name: "临汾路街道", roads: ["临汾路", "阳曲路", "汾西路", "岭南路", "场中路", "平陆路"] },
   { id: "street-pengpu", name: "彭浦镇", roads: ["共康路", "江场西路", "广延路", "岭南路", "汶水路", "沪太路"] },
 ];

@@ -23,7 +23,12 @@ export function subgraphConfigSchema(name: string, defaultPort: number) {
     ENVELOPE_PUBLIC_KEYS: z
       .string({ error: "is required: the gateway's envelope public key(s), base64, comma-separated" })
       .min(1, "is required: the gateway's envelope public key(s), base64, comma-separated")
-      .transform((value) => value.split(",").map((key) => key.trim()).filter(Boolean)),
+      .transform((value) =>
+        value
+          .split(",")
+          .map((key) => key.trim())
+          .filter(Boolean),
+      ),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     SHUTDOWN_GRACE_MS: z.coerce.number().int().positive().default(10_000),
   });

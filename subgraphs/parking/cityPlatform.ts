@@ -25,7 +25,7 @@ export const DEFAULT_PLATFORM_CACHE_TTL_MS = 10_000;
 const MAX_CACHE_ENTRIES = 20_000;
 
 export interface CityPlatformOptions {
-  /** Base URL of the platform, e.g. `http://127.0.0.1:4190` (paths `/api/v1/...` are appended). */
+  /** Base URL of the platform, e.g. `http://127.0.0.1:4199` (paths `/api/v1/...` are appended). */
   url: string;
   /** Longest wait for one platform call, in ms. Default 800. */
   timeoutMs?: number;

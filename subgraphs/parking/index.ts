@@ -18,14 +18,14 @@ import { seed } from "./seed.ts";
  * Where the city platform answers when the caller does not say. Read once, here, at import: the one place this
  * subgraph looks at the environment (until the lead folds it into the central configuration schema).
  */
-const DEFAULT_PLATFORM_URL = process.env.CITY_PARKING_PLATFORM_URL ?? "http://127.0.0.1:4190";
+const DEFAULT_PLATFORM_URL = process.env.CITY_PARKING_PLATFORM_URL ?? "http://127.0.0.1:4199";
 
 export interface ParkingSubgraphOptions {
   /** The current time, for session starts and ends and for the live-data cache. Tests fix it. */
   now?: () => Date;
   /**
    * The city platform: base URL, per-call timeout (default 800 ms) and cache TTL (default 10 s). Default URL:
-   * CITY_PARKING_PLATFORM_URL, else http://127.0.0.1:4190.
+   * CITY_PARKING_PLATFORM_URL, else http://127.0.0.1:4199.
    */
   platform?: CityPlatformOptions;
 }

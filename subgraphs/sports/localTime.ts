@@ -41,6 +41,11 @@ export function formatMinute(minute: number): string {
   return `${String(Math.floor(minute / 60)).padStart(2, "0")}:${String(minute % 60).padStart(2, "0")}`;
 }
 
+/** `2026-12-01 18:30`: an instant as local date and time, for messages. */
+export function formatLocal(instant: Date): string {
+  return `${localDate(instant)} ${formatMinute(localMinuteOfDay(instant))}`;
+}
+
 /** The value Prisma stores in a `@db.Date` column for a local date (midnight UTC of the same calendar day). */
 export function dateColumn(date: string): Date {
   return new Date(`${date}T00:00:00Z`);

@@ -74,6 +74,42 @@ describe(`npm start (${testTier})`, () => {
     expect(ready.status).toBe(200);
   });
 
+  it("lets a seeded resident log in through the gateway and see only masked personal numbers", async () => {
+    const gateway = `http://127.0.0.1:${GATEWAY_PORT}`;
+    const login = await fetch(`${gateway}/oauth/token`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ grant_type: "password", username: "zhang.wei", password: "Resident#2026" }),
+    });
+    if (login.status !== 200) console.error(await login.clone().text(), output.slice(-3000));
+    expect(login.status).toBe(200);
+    const tokens = (await login.json()) as { access_token: string; refresh_token: string; token_type: string };
+    expect(tokens.token_type).toBe("Bearer");
+    const me = await graphql(
+      `${gateway}/graphql`,
+      "{ me { kind displayName resident { id name idNumberMasked phoneMasked street { name } } } }",
+      undefined,
+      { authorization: `Bearer ${tokens.access_token}` },
+    );
+    expect(me.status).toBe(200);
+    const resident = me.body.data.me.resident;
+    expect(me.body.data.me.kind).toBe("RESIDENT");
+    expect(resident.id).toBe("resident-000001");
+    expect(resident.idNumberMasked).toMatch(/^310\*{11}\d{3}[\dX]$/);
+    expect(resident.phoneMasked).toMatch(/^1\d{2}\*{4}\d{4}$/);
+    expect(JSON.stringify(me.body)).not.toMatch(/\d{17}[\dX]|1\d{10}/);
+
+    const anonymous = await graphql(`${gateway}/graphql`, "{ me { displayName } }");
+    expect(anonymous.body).toEqual({ data: { me: null } });
+    const wrong = await fetch(`${gateway}/oauth/token`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ grant_type: "password", username: "zhang.wei", password: "wrong" }),
+    });
+    expect(wrong.status).toBe(400);
+    expect(((await wrong.json()) as { error: string }).error).toBe("invalid_grant");
+  });
+
   it("stops every service on SIGTERM", async () => {
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
     child.kill("SIGTERM");

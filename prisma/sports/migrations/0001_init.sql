@@ -299,6 +299,18 @@ BEGIN
   IF court_capacity IS NULL THEN
     RETURN NEW; -- the foreign key reports the unknown court
   END IF;
+  IF court_capacity = 1 THEN
+    -- The common case, a court or table: any live overlap is one too many (one index probe).
+    IF EXISTS (
+      SELECT 1 FROM "CourtBooking" AS b
+      WHERE b."courtId" = NEW."courtId" AND b."status" = 'BOOKED' AND b."id" <> NEW."id"
+        AND b."startsAt" < NEW."endsAt" AND b."endsAt" > NEW."startsAt"
+    ) THEN
+      RAISE EXCEPTION 'Court % already has a live booking overlapping % to %.', NEW."courtId", NEW."startsAt", NEW."endsAt"
+        USING ERRCODE = '23P01';
+    END IF;
+    RETURN NEW;
+  END IF;
   SELECT coalesce(max(concurrent), 0) INTO busiest
   FROM (
     SELECT (

@@ -1,0 +1,365 @@
+/**
+ * Resolvers of the culture subgraph. Root lists page with the kit's `paginate`; every hop from a row to another row
+ * goes through the request's loaders; registrations live in `registration.ts`.
+ */
+import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/index.js";
+import { codedError } from "../../lib/errors.ts";
+import { DateTime } from "../kit/dateTime.ts";
+import type { SubgraphContext } from "../kit/module.ts";
+import { type ConnectionArgs, paginate } from "../kit/pagination.ts";
+import { actingResident, isCultureOfficer, requireActor } from "./actingResident.ts";
+import type {
+  CultureProgramme,
+  CultureProgrammeCategory,
+  CultureRegistration,
+  CultureRegistrationStatus,
+  CultureVenue,
+  CultureVenueKind,
+  Prisma,
+  ReadableBuilding,
+  ReadableBuildingProtectionLevel,
+  ReadableBuildingType,
+  TourismRoute,
+  TourismRouteStop,
+  TourismRouteTheme,
+} from "./generated/prisma/client.ts";
+import type { CultureLoaders, CulturePrisma } from "./loaders.ts";
+import { type CancelInput, cancelRegistration, registerForProgramme } from "./registration.ts";
+
+export type CultureContext = SubgraphContext<CulturePrisma, CultureLoaders>;
+
+/** The whole venue directory (about 70 venues) fits in one page of this size. */
+export const VENUES_MAX_PAGE_SIZE = 200;
+const MAX_NAME_FILTER_LENGTH = 50;
+
+interface CultureVenueFilter {
+  streetId?: string | null;
+  kind?: CultureVenueKind | null;
+  isSmartVenue?: boolean | null;
+  nameContains?: string | null;
+}
+
+interface ReadableBuildingFilter {
+  streetId?: string | null;
+  protectionLevel?: ReadableBuildingProtectionLevel | null;
+  buildingType?: ReadableBuildingType | null;
+  nameContains?: string | null;
+  openToPublic?: boolean | null;
+}
+
+interface CultureProgrammeFilter {
+  streetId?: string | null;
+  venueId?: string | null;
+  category?: CultureProgrammeCategory | null;
+  from?: Date | null;
+  to?: Date | null;
+  availableOnly?: boolean | null;
+}
+
+interface TourismRouteFilter {
+  theme?: TourismRouteTheme | null;
+  buildingId?: string | null;
+}
+
+type ListArgs<F> = ConnectionArgs & { filter?: F | null };
+type Reference = { id: string };
+
+export interface CultureResolverOptions {
+  /** The current time, for "has this programme started?". Tests pass a fixed clock; the service uses the real one. */
+  now?: () => Date;
+}
+
+/** Places first, then the waiting list in order, then withdrawals. */
+const STATUS_ORDER: Record<CultureRegistrationStatus, number> = {
+  REGISTERED: 0,
+  ATTENDED: 0,
+  WAITLISTED: 1,
+  CANCELLED: 2,
+};
+
+export function createResolvers(options: CultureResolverOptions = {}): GraphQLResolverMap<CultureContext> {
+  const now = options.now ?? (() => new Date());
+
+  return {
+    DateTime,
+
+    Query: {
+      cultureVenues: (_: unknown, args: ListArgs<CultureVenueFilter>, { prisma }: CultureContext) => {
+        const where = venueWhere(args.filter);
+        return paginate(
+          "cultureVenues",
+          args,
+          ({ take, afterId }) =>
+            prisma.cultureVenue.findMany({ where: after(where, afterId), orderBy: { id: "asc" }, take }),
+          () => prisma.cultureVenue.count({ where }),
+          VENUES_MAX_PAGE_SIZE,
+        );
+      },
+      cultureVenue: (_: unknown, { id }: Reference, { loaders }: CultureContext) => loaders.venueById.load(id),
+
+      readableBuildings: (_: unknown, args: ListArgs<ReadableBuildingFilter>, { prisma }: CultureContext) => {
+        const where = buildingWhere(args.filter);
+        return paginate(
+          "readableBuildings",
+          args,
+          ({ take, afterId }) =>
+            prisma.readableBuilding.findMany({ where: after(where, afterId), orderBy: { id: "asc" }, take }),
+          () => prisma.readableBuilding.count({ where }),
+        );
+      },
+      readableBuilding: (_: unknown, { id }: Reference, { loaders }: CultureContext) => loaders.buildingById.load(id),
+      readableBuildingByQrCode: (_: unknown, { qrCodeId }: { qrCodeId: string }, { loaders }: CultureContext) =>
+        loaders.buildingByQrCode.load(qrCodeId.trim()),
+
+      cultureProgrammes: (_: unknown, args: ListArgs<CultureProgrammeFilter>, { prisma }: CultureContext) => {
+        const where = programmeWhere(args.filter, now(), prisma);
+        return paginate(
+          "cultureProgrammes",
+          args,
+          ({ take, afterId }) =>
+            prisma.cultureProgramme.findMany({ where: after(where, afterId), orderBy: { id: "asc" }, take }),
+          () => prisma.cultureProgramme.count({ where }),
+        );
+      },
+      cultureProgramme: (_: unknown, { id }: Reference, { loaders }: CultureContext) => loaders.programmeById.load(id),
+      cultureRegistration: (_: unknown, { id }: Reference, { loaders }: CultureContext) =>
+        loaders.registrationById.load(id),
+
+      tourismRoutes: (_: unknown, args: ListArgs<TourismRouteFilter>, { prisma }: CultureContext) => {
+        const where: Prisma.TourismRouteWhereInput = {
+          theme: args.filter?.theme ?? undefined,
+          stops: args.filter?.buildingId ? { some: { buildingId: args.filter.buildingId } } : undefined,
+        };
+        return paginate(
+          "tourismRoutes",
+          args,
+          ({ take, afterId }) =>
+            prisma.tourismRoute.findMany({ where: after(where, afterId), orderBy: { id: "asc" }, take }),
+          () => prisma.tourismRoute.count({ where }),
+        );
+      },
+      tourismRoute: (_: unknown, { id }: Reference, { loaders }: CultureContext) => loaders.routeById.load(id),
+    },
+
+    Mutation: {
+      registerForCultureProgramme: async (
+        _: unknown,
+        { input }: { input: { programmeId: string; residentId?: string | null } },
+        { prisma, loaders, principal }: CultureContext,
+      ) => {
+        const residentId = actingResident(principal, input.residentId?.trim());
+        const { registration, programme } = await registerForProgramme(prisma, { ...input, residentId }, now());
+        loaders.programmeById.clear(programme.id).prime(programme.id, programme);
+        return registration;
+      },
+      cancelCultureRegistration: async (
+        _: unknown,
+        { input }: { input: CancelInput },
+        { prisma, loaders, principal }: CultureContext,
+      ) => {
+        requireActor(principal);
+        const existing = await loaders.registrationById.load(input.registrationId);
+        // Someone else's registration answers exactly like one that does not exist: no existence leak.
+        if (existing && !isCultureOfficer(principal) && existing.residentId !== principal.residentId) {
+          throw codedError(
+            "NOT_FOUND_ENTITY",
+            `There is no culture registration "${input.registrationId}" among yours; check the id.`,
+            { argument: "input.registrationId" },
+          );
+        }
+        const outcome = await cancelRegistration(prisma, input, now());
+        loaders.programmeById.clear(outcome.programme.id).prime(outcome.programme.id, outcome.programme);
+        return outcome;
+      },
+    },
+
+    CultureVenue: {
+      __resolveReference: (ref: Reference, { loaders }: CultureContext) => loaders.venueById.load(ref.id),
+      street: (venue: CultureVenue) => ({ __typename: "Street", id: venue.streetId }),
+      department: (venue: CultureVenue) => ({ __typename: "Department", id: venue.departmentId }),
+      building: (venue: CultureVenue, _: unknown, { loaders }: CultureContext) =>
+        venue.buildingId ? loaders.buildingById.load(venue.buildingId) : null,
+    },
+
+    ReadableBuilding: {
+      __resolveReference: (ref: Reference, { loaders }: CultureContext) => loaders.buildingById.load(ref.id),
+      street: (building: ReadableBuilding) => ({ __typename: "Street", id: building.streetId }),
+      venues: (building: ReadableBuilding, _: unknown, { loaders }: CultureContext) =>
+        loaders.venuesByBuilding.load(building.id),
+      routes: async (building: ReadableBuilding, _: unknown, { loaders }: CultureContext) => {
+        const stops = await loaders.stopsByBuilding.load(building.id);
+        const routeIds = [...new Set(stops.map((stop) => stop.routeId))];
+        return present(await loaders.routeById.loadMany(routeIds));
+      },
+    },
+
+    CultureProgramme: {
+      __resolveReference: (ref: Reference, { loaders }: CultureContext) => loaders.programmeById.load(ref.id),
+      venue: (programme: CultureProgramme, _: unknown, { loaders }: CultureContext) =>
+        loaders.venueById.load(programme.venueId),
+      street: (programme: CultureProgramme) => ({ __typename: "Street", id: programme.streetId }),
+      route: (programme: CultureProgramme, _: unknown, { loaders }: CultureContext) =>
+        programme.routeId ? loaders.routeById.load(programme.routeId) : null,
+      remaining: (programme: CultureProgramme) => Math.max(0, programme.capacity - programme.registeredCount),
+      availability: (programme: CultureProgramme) => {
+        if (programme.startsAt.getTime() <= now().getTime()) return "CLOSED";
+        if (programme.registeredCount < programme.capacity) return "OPEN";
+        return programme.waitlistedCount < programme.waitlistCapacity ? "WAITLIST" : "FULL";
+      },
+      registrations: async (
+        programme: CultureProgramme,
+        { status }: { status?: CultureRegistrationStatus | null },
+        { loaders }: CultureContext,
+      ) => inProgrammeOrder(ofStatus(await loaders.registrationsByProgramme.load(programme.id), status)),
+    },
+
+    CultureRegistration: {
+      __resolveReference: (ref: Reference, { loaders }: CultureContext) => loaders.registrationById.load(ref.id),
+      programme: (registration: CultureRegistration, _: unknown, { loaders }: CultureContext) =>
+        loaders.programmeById.load(registration.programmeId),
+      resident: (registration: CultureRegistration) => ({ __typename: "Resident", id: registration.residentId }),
+    },
+
+    TourismRoute: {
+      __resolveReference: (ref: Reference, { loaders }: CultureContext) => loaders.routeById.load(ref.id),
+      stops: (route: TourismRoute, _: unknown, { loaders }: CultureContext) => loaders.stopsByRoute.load(route.id),
+    },
+
+    TourismRouteStop: {
+      building: (stop: TourismRouteStop, _: unknown, { loaders }: CultureContext) =>
+        stop.buildingId ? loaders.buildingById.load(stop.buildingId) : null,
+      venue: (stop: TourismRouteStop, _: unknown, { loaders }: CultureContext) =>
+        stop.venueId ? loaders.venueById.load(stop.venueId) : null,
+    },
+
+    // Street, Department and Resident belong to other subgraphs; the gateway hands us their ids and asks for our
+    // fields.
+    Street: {
+      __resolveReference: (ref: Reference) => ({ id: ref.id }),
+      cultureVenues: async (street: Reference, { kind }: { kind?: CultureVenueKind | null }, ctx: CultureContext) =>
+        ofKind(await ctx.loaders.venuesByStreet.load(street.id), kind),
+      readableBuildings: async (
+        street: Reference,
+        { protectionLevel }: { protectionLevel?: ReadableBuildingProtectionLevel | null },
+        { loaders }: CultureContext,
+      ) => {
+        const buildings = await loaders.buildingsByStreet.load(street.id);
+        return protectionLevel ? buildings.filter((b) => b.protectionLevel === protectionLevel) : buildings;
+      },
+    },
+
+    Department: {
+      __resolveReference: (ref: Reference) => ({ id: ref.id }),
+      cultureVenues: async (
+        department: Reference,
+        { kind }: { kind?: CultureVenueKind | null },
+        { loaders }: CultureContext,
+      ) => ofKind(await loaders.venuesByDepartment.load(department.id), kind),
+    },
+
+    Resident: {
+      __resolveReference: (ref: Reference) => ({ id: ref.id }),
+      cultureRegistrations: async (
+        resident: Reference,
+        { status }: { status?: CultureRegistrationStatus | null },
+        { loaders }: CultureContext,
+      ) => ofStatus(await loaders.registrationsByResident.load(resident.id), status),
+    },
+  };
+}
+
+function ofKind(venues: CultureVenue[], kind: CultureVenueKind | null | undefined): CultureVenue[] {
+  return kind ? venues.filter((venue) => venue.kind === kind) : venues;
+}
+
+function ofStatus(
+  registrations: CultureRegistration[],
+  status: CultureRegistrationStatus | null | undefined,
+): CultureRegistration[] {
+  return status ? registrations.filter((registration) => registration.status === status) : registrations;
+}
+
+function inProgrammeOrder(registrations: CultureRegistration[]): CultureRegistration[] {
+  const time = (date: Date | null) => date?.getTime() ?? 0;
+  return [...registrations].sort(
+    (a, b) =>
+      STATUS_ORDER[a.status] - STATUS_ORDER[b.status] ||
+      (a.waitlistPosition ?? 0) - (b.waitlistPosition ?? 0) ||
+      time(a.status === "CANCELLED" ? a.cancelledAt : a.registeredAt) -
+        time(b.status === "CANCELLED" ? b.cancelledAt : b.registeredAt) ||
+      a.id.localeCompare(b.id),
+  );
+}
+
+/** `loadMany` answers an Error in place of a failed key; a route that vanished is left out, a failure is thrown. */
+function present<T>(values: Array<T | null | Error>): T[] {
+  return values.filter((value): value is T => {
+    if (value instanceof Error) throw value;
+    return value !== null;
+  });
+}
+
+/** Keyset pagination: the page continues after the last id of the previous one. */
+function after<W extends object>(where: W, afterId: string | undefined): W {
+  return afterId ? { ...where, id: { gt: afterId } } : where;
+}
+
+function nameFilter(nameContains: string | null | undefined, argument: string) {
+  const text = nameContains?.trim();
+  if (!text) return undefined;
+  if (text.length > MAX_NAME_FILTER_LENGTH) {
+    throw codedError(
+      "BAD_USER_INPUT",
+      `${argument} has ${text.length} characters; search with at most ${MAX_NAME_FILTER_LENGTH}.`,
+      { argument },
+    );
+  }
+  return { contains: text, mode: "insensitive" as const };
+}
+
+function venueWhere(filter: CultureVenueFilter | null | undefined): Prisma.CultureVenueWhereInput {
+  return {
+    streetId: filter?.streetId ?? undefined,
+    kind: filter?.kind ?? undefined,
+    isSmartVenue: filter?.isSmartVenue ?? undefined,
+    name: nameFilter(filter?.nameContains, "filter.nameContains"),
+  };
+}
+
+function buildingWhere(filter: ReadableBuildingFilter | null | undefined): Prisma.ReadableBuildingWhereInput {
+  const name = nameFilter(filter?.nameContains, "filter.nameContains");
+  return {
+    streetId: filter?.streetId ?? undefined,
+    protectionLevel: filter?.protectionLevel ?? undefined,
+    buildingType: filter?.buildingType ?? undefined,
+    openToPublic: filter?.openToPublic ?? undefined,
+    OR: name ? [{ name }, { formerName: name }] : undefined,
+  };
+}
+
+function programmeWhere(
+  filter: CultureProgrammeFilter | null | undefined,
+  now: Date,
+  prisma: CulturePrisma,
+): Prisma.CultureProgrammeWhereInput {
+  const { from, to, availableOnly } = filter ?? {};
+  if (from && to && from.getTime() >= to.getTime()) {
+    throw codedError(
+      "BAD_USER_INPUT",
+      `filter.from (${from.toISOString()}) must be before filter.to (${to.toISOString()}); swap them or widen the range.`,
+      { argument: "filter.from" },
+    );
+  }
+  const startsAt: Prisma.DateTimeFilter<"CultureProgramme"> = {
+    ...(from ? { gte: from } : {}),
+    ...(to ? { lt: to } : {}),
+    ...(availableOnly ? { gt: now } : {}),
+  };
+  return {
+    streetId: filter?.streetId ?? undefined,
+    venueId: filter?.venueId ?? undefined,
+    category: filter?.category ?? undefined,
+    startsAt: Object.keys(startsAt).length > 0 ? startsAt : undefined,
+    registeredCount: availableOnly ? { lt: prisma.cultureProgramme.fields.capacity } : undefined,
+  };
+}

@@ -1,0 +1,620 @@
+/**
+ * Resolvers of the enterprise subgraph. Root lists page with the kit's `paginate`; every hop from a row to another
+ * row goes through the request's loaders; writes live in `applications.ts`, `benefitPolicies.ts`,
+ * `benefitMatching.ts` and `windowBooking.ts`.
+ */
+import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/index.js";
+import { GraphQLScalarType, valueFromASTUntyped } from "graphql";
+import { codedError } from "../../lib/errors.ts";
+import { actingResident, canActFor } from "../kit/actingResident.ts";
+import { DateTime } from "../kit/dateTime.ts";
+import type { SubgraphContext } from "../kit/module.ts";
+import { type ConnectionArgs, type PageRequest, paginate } from "../kit/pagination.ts";
+import { ADMIN_SERVICE_DESK, requireOfficerOf } from "./actors.ts";
+import {
+  type AdvanceApplicationInput,
+  advanceApplication,
+  type SubmitApplicationInput,
+  submitApplication,
+} from "./applications.ts";
+import { allowedNextStatuses, bundleMaterials, holderOf } from "./applicationWorkflow.ts";
+import { describeClause, type MatchedClause } from "./benefitCriteria.ts";
+import { explainEligibility, isoDate, runBenefitMatching } from "./benefitMatching.ts";
+import { type CreateBenefitPolicyInput, createBenefitPolicy } from "./benefitPolicies.ts";
+import { creditCodeProblem } from "./creditCode.ts";
+import type {
+  ApplicationEvent,
+  BenefitGrant,
+  BenefitMatchingRun,
+  BenefitPolicy,
+  BundledService,
+  Enterprise,
+  EnterpriseSizeClass,
+  Prisma,
+  ServiceApplication,
+  ServiceApplicationStatus,
+  ServiceItem,
+  ServiceWindow,
+  WindowAppointment,
+  WindowSlot,
+} from "./generated/prisma/client.ts";
+import { INDUSTRY_SECTIONS, PARKS, type ParkInfo } from "./jinganEnterprises.ts";
+import type { EnterpriseLoaders, EnterprisePrisma } from "./loaders.ts";
+import {
+  type BookWindowAppointmentInput,
+  bookWindowAppointment,
+  type CancelWindowAppointmentInput,
+  cancelWindowAppointment,
+} from "./windowBooking.ts";
+
+export type EnterpriseContext = SubgraphContext<EnterprisePrisma, EnterpriseLoaders>;
+
+/** Three weeks of slots of 11 windows: a day of the whole centre is about 120 slots. */
+export const WINDOW_SLOTS_MAX_PAGE_SIZE = 200;
+const MAX_NAME_FILTER_LENGTH = 50;
+
+interface EnterpriseFilter {
+  streetId?: string | null;
+  industryCode?: string | null;
+  sizeClass?: EnterpriseSizeClass | null;
+  isHighTech?: boolean | null;
+  parkId?: string | null;
+  nameContains?: string | null;
+  creditCode?: string | null;
+}
+
+interface BundledServiceFilter {
+  departmentId?: string | null;
+  nameContains?: string | null;
+}
+
+interface ServiceApplicationFilter {
+  enterpriseId?: string | null;
+  status?: ServiceApplicationStatus | null;
+  serviceId?: string | null;
+  submittedFrom?: Date | null;
+  submittedTo?: Date | null;
+}
+
+interface BenefitPolicyFilter {
+  issuingDepartmentId?: string | null;
+  inForceOn?: string | null;
+}
+
+interface BenefitGrantFilter {
+  policyId?: string | null;
+  enterpriseId?: string | null;
+  runId?: string | null;
+}
+
+interface WindowSlotFilter {
+  windowId?: string | null;
+  serviceId?: string | null;
+  from?: Date | null;
+  to?: Date | null;
+  availableOnly?: boolean | null;
+}
+
+type ListArgs<F> = ConnectionArgs & { filter?: F | null };
+type Reference = { id: string };
+
+export interface EnterpriseResolverOptions {
+  /** The current time. Tests pass a fixed clock; the service uses the real one. */
+  now?: () => Date;
+}
+
+/** Criteria travel as JSON objects; they are validated by the mutation that stores them, with paths in messages. */
+const BenefitCriteria = new GraphQLScalarType({
+  name: "BenefitCriteria",
+  serialize: (value) => value,
+  parseValue: (value) => value,
+  parseLiteral: (ast, variables) => valueFromASTUntyped(ast, variables),
+});
+
+export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQLResolverMap<EnterpriseContext> {
+  const now = options.now ?? (() => new Date());
+
+  return {
+    DateTime,
+    BenefitCriteria,
+
+    Query: {
+      enterprises: async (_: unknown, args: ListArgs<EnterpriseFilter>, { prisma }: EnterpriseContext) => {
+        const where = enterpriseWhere(args.filter);
+        return paginate(
+          "enterprises",
+          args,
+          ({ take, afterId }) =>
+            prisma.enterprise.findMany({ where: after(where, afterId), orderBy: { id: "asc" }, take }),
+          () => prisma.enterprise.count({ where }),
+        );
+      },
+      enterprise: (_: unknown, { id }: Reference, { loaders }: EnterpriseContext) => loaders.enterpriseById.load(id),
+
+      bundledServices: (_: unknown, args: ListArgs<BundledServiceFilter>, { prisma }: EnterpriseContext) => {
+        const where: Prisma.BundledServiceWhereInput = {
+          name: nameFilter(args.filter?.nameContains, "filter.nameContains"),
+          items: args.filter?.departmentId ? { some: { departmentId: args.filter.departmentId } } : undefined,
+        };
+        return paginate(
+          "bundledServices",
+          args,
+          ({ take, afterId }) =>
+            prisma.bundledService.findMany({ where: after(where, afterId), orderBy: { id: "asc" }, take }),
+          () => prisma.bundledService.count({ where }),
+        );
+      },
+      bundledService: (_: unknown, { id }: Reference, { loaders }: EnterpriseContext) =>
+        loaders.bundledServiceById.load(id),
+
+      serviceApplications: (_: unknown, args: ListArgs<ServiceApplicationFilter>, { prisma }: EnterpriseContext) => {
+        const where = applicationWhere(args.filter);
+        return paginate(
+          "serviceApplications",
+          args,
+          ({ take, afterId }) =>
+            prisma.serviceApplication.findMany({ where: after(where, afterId), orderBy: { id: "asc" }, take }),
+          () => prisma.serviceApplication.count({ where }),
+        );
+      },
+      serviceApplication: (_: unknown, { id }: Reference, { loaders }: EnterpriseContext) =>
+        loaders.applicationById.load(id),
+
+      benefitPolicies: (_: unknown, args: ListArgs<BenefitPolicyFilter>, { prisma }: EnterpriseContext) => {
+        const where = policyWhere(args.filter);
+        return paginate(
+          "benefitPolicies",
+          args,
+          ({ take, afterId }) =>
+            prisma.benefitPolicy.findMany({ where: after(where, afterId), orderBy: { id: "asc" }, take }),
+          () => prisma.benefitPolicy.count({ where }),
+        );
+      },
+      benefitPolicy: (_: unknown, { id }: Reference, { loaders }: EnterpriseContext) => loaders.policyById.load(id),
+
+      benefitGrants: (_: unknown, args: ListArgs<BenefitGrantFilter>, { prisma }: EnterpriseContext) => {
+        const where: Prisma.BenefitGrantWhereInput = {
+          policyId: args.filter?.policyId ?? undefined,
+          enterpriseId: args.filter?.enterpriseId ?? undefined,
+          runId: args.filter?.runId ?? undefined,
+        };
+        return paginate(
+          "benefitGrants",
+          args,
+          ({ take, afterId }) =>
+            prisma.benefitGrant.findMany({ where: after(where, afterId), orderBy: { id: "asc" }, take }),
+          () => prisma.benefitGrant.count({ where }),
+        );
+      },
+
+      benefitEligibility: async (
+        _: unknown,
+        { policyId, enterpriseId }: { policyId: string; enterpriseId: string },
+        { loaders }: EnterpriseContext,
+      ) => {
+        const [policy, enterprise] = await Promise.all([
+          loaders.policyById.load(policyId),
+          loaders.enterpriseById.load(enterpriseId),
+        ]);
+        if (!policy || !enterprise) return null;
+        const evaluation = explainEligibility(policy, enterprise);
+        return { policy, enterprise, ...evaluation };
+      },
+
+      serviceWindows: (_: unknown, __: unknown, { loaders }: EnterpriseContext) => loaders.allWindows.load("all"),
+
+      windowSlots: async (_: unknown, args: ListArgs<WindowSlotFilter>, { prisma, loaders }: EnterpriseContext) => {
+        const where = await slotWhere(args.filter, now(), prisma, loaders);
+        return paginate(
+          "windowSlots",
+          args,
+          ({ take, afterId }) =>
+            prisma.windowSlot.findMany({ where: after(where, afterId), orderBy: { id: "asc" }, take }),
+          () => prisma.windowSlot.count({ where }),
+          WINDOW_SLOTS_MAX_PAGE_SIZE,
+        );
+      },
+      windowAppointment: (_: unknown, { id }: Reference, { loaders }: EnterpriseContext) =>
+        loaders.appointmentById.load(id),
+    },
+
+    Mutation: {
+      submitApplication: async (
+        _: unknown,
+        { input }: { input: SubmitApplicationInput },
+        { prisma, loaders, principal }: EnterpriseContext,
+      ) => {
+        requireOfficerOf(principal, [ADMIN_SERVICE_DESK.departmentId], "submit an application for an enterprise");
+        const application = await submitApplication(prisma, input, now());
+        loaders.applicationById.prime(application.id, application);
+        return application;
+      },
+      advanceApplication: async (
+        _: unknown,
+        { input }: { input: AdvanceApplicationInput },
+        { prisma, loaders, principal }: EnterpriseContext,
+      ) => {
+        const application = await advanceApplication(prisma, input, now(), (actingDepartmentId) =>
+          requireOfficerOf(principal, [actingDepartmentId], `move application "${input.applicationId}" on now`),
+        );
+        loaders.applicationById.clear(application.id).prime(application.id, application);
+        loaders.eventsByApplication.clear(application.id);
+        return application;
+      },
+      createBenefitPolicy: (
+        _: unknown,
+        { input }: { input: CreateBenefitPolicyInput },
+        { prisma, principal }: EnterpriseContext,
+      ) => {
+        requireOfficerOf(principal, [input.issuingDepartmentId], "create a benefit policy it issues");
+        return createBenefitPolicy(prisma, input, now());
+      },
+      runBenefitMatching: (
+        _: unknown,
+        { input }: { input: { policyId: string } },
+        { prisma, principal }: EnterpriseContext,
+      ) =>
+        runBenefitMatching(prisma, input.policyId, {
+          now,
+          authorize: (policy) =>
+            requireOfficerOf(
+              principal,
+              [policy.issuingDepartmentId, ADMIN_SERVICE_DESK.departmentId],
+              `run the matching of policy "${policy.id}"`,
+            ),
+        }),
+      bookWindowAppointment: async (
+        _: unknown,
+        { input }: { input: BookWindowAppointmentInput },
+        { prisma, loaders, principal }: EnterpriseContext,
+      ) => {
+        let residentId = input.residentId;
+        if (input.enterpriseId?.trim()) {
+          requireOfficerOf(principal, [ADMIN_SERVICE_DESK.departmentId], "book a window for an enterprise");
+        } else {
+          residentId = actingResident(principal, input.residentId?.trim(), ADMIN_SERVICE_DESK);
+        }
+        const { appointment, slot } = await bookWindowAppointment(prisma, { ...input, residentId }, now());
+        loaders.slotById.clear(slot.id).prime(slot.id, slot);
+        return appointment;
+      },
+      cancelWindowAppointment: async (
+        _: unknown,
+        { input }: { input: CancelWindowAppointmentInput },
+        { prisma, loaders, principal }: EnterpriseContext,
+      ) => {
+        const existing = await loaders.appointmentById.load(input.appointmentId);
+        if (existing) {
+          // Someone else's appointment answers exactly like one that does not exist: no existence leak.
+          const mine = existing.residentId
+            ? canActFor(principal, existing.residentId, ADMIN_SERVICE_DESK)
+            : principal.kind !== "resident";
+          if (!mine) {
+            throw codedError(
+              "NOT_FOUND_ENTITY",
+              `There is no window appointment "${input.appointmentId}" among yours.`,
+              {
+                argument: "input.appointmentId",
+              },
+            );
+          }
+          if (existing.enterpriseId) {
+            requireOfficerOf(principal, [ADMIN_SERVICE_DESK.departmentId], "cancel an enterprise's window appointment");
+          }
+        }
+        const { appointment, slot } = await cancelWindowAppointment(prisma, input, now());
+        loaders.slotById.clear(slot.id).prime(slot.id, slot);
+        return appointment;
+      },
+    },
+
+    Enterprise: {
+      __resolveReference: (ref: Reference, { loaders }: EnterpriseContext) => loaders.enterpriseById.load(ref.id),
+      industrySection: (enterprise: Enterprise) => enterprise.industryCode.slice(0, 1),
+      industrySectionName: (enterprise: Enterprise) => INDUSTRY_SECTIONS[enterprise.industryCode.slice(0, 1)] ?? "",
+      foundedOn: (enterprise: Enterprise) => isoDate(enterprise.foundedOn),
+      isIndividualBusiness: (enterprise: Enterprise) => enterprise.creditCode[1] === "2",
+      street: (enterprise: Enterprise) => streetRef(enterprise.streetId),
+      park: (enterprise: Enterprise) => PARKS.find((park) => park.id === enterprise.parkId) ?? null,
+      applications: async (
+        enterprise: Enterprise,
+        { status }: { status?: ServiceApplicationStatus | null },
+        { loaders }: EnterpriseContext,
+      ) => {
+        const applications = await loaders.applicationsByEnterprise.load(enterprise.id);
+        return status ? applications.filter((application) => application.status === status) : applications;
+      },
+      benefitGrants: (enterprise: Enterprise, _: unknown, { loaders }: EnterpriseContext) =>
+        loaders.grantsByEnterprise.load(enterprise.id),
+      windowAppointments: (enterprise: Enterprise, _: unknown, { loaders }: EnterpriseContext) =>
+        loaders.appointmentsByEnterprise.load(enterprise.id),
+    },
+
+    EnterprisePark: {
+      street: (park: ParkInfo) => streetRef(park.streetId),
+    },
+
+    BundledService: {
+      __resolveReference: (ref: Reference, { loaders }: EnterpriseContext) => loaders.bundledServiceById.load(ref.id),
+      items: (service: BundledService, _: unknown, { loaders }: EnterpriseContext) =>
+        loaders.itemsByService.load(service.id),
+      materials: async (service: BundledService, _: unknown, { loaders }: EnterpriseContext) =>
+        bundleMaterials(await loaders.itemsByService.load(service.id)),
+      statutoryDaysTotal: async (service: BundledService, _: unknown, { loaders }: EnterpriseContext) =>
+        (await loaders.itemsByService.load(service.id)).reduce((sum, item) => sum + item.statutoryTimeLimitDays, 0),
+    },
+
+    ServiceItem: {
+      __resolveReference: (ref: Reference, { loaders }: EnterpriseContext) => loaders.serviceItemById.load(ref.id),
+      department: (item: ServiceItem) => departmentRef(item.departmentId),
+      bundledService: (item: ServiceItem, _: unknown, { loaders }: EnterpriseContext) =>
+        loaders.bundledServiceById.load(item.bundledServiceId),
+    },
+
+    ServiceApplication: {
+      __resolveReference: (ref: Reference, { loaders }: EnterpriseContext) => loaders.applicationById.load(ref.id),
+      enterprise: (application: ServiceApplication, _: unknown, { loaders }: EnterpriseContext) =>
+        loaders.enterpriseById.load(application.enterpriseId),
+      bundledService: (application: ServiceApplication, _: unknown, { loaders }: EnterpriseContext) =>
+        loaders.bundledServiceById.load(application.bundledServiceId),
+      currentItem: (application: ServiceApplication, _: unknown, { loaders }: EnterpriseContext) =>
+        application.currentItemId ? loaders.serviceItemById.load(application.currentItemId) : null,
+      timeline: (application: ServiceApplication, _: unknown, { loaders }: EnterpriseContext) =>
+        loaders.eventsByApplication.load(application.id),
+      allowedNextStatuses: async (application: ServiceApplication, _: unknown, { loaders }: EnterpriseContext) =>
+        allowedNextStatuses(application, await loaders.itemsByService.load(application.bundledServiceId)),
+      handledBy: async (application: ServiceApplication, _: unknown, { loaders }: EnterpriseContext) => {
+        const holder = holderOf(application, await loaders.itemsByService.load(application.bundledServiceId));
+        return holder ? departmentRef(holder) : null;
+      },
+    },
+
+    ApplicationEvent: {
+      department: (event: ApplicationEvent) => departmentRef(event.departmentId),
+      serviceItem: (event: ApplicationEvent, _: unknown, { loaders }: EnterpriseContext) =>
+        event.serviceItemId ? loaders.serviceItemById.load(event.serviceItemId) : null,
+    },
+
+    BenefitPolicy: {
+      __resolveReference: (ref: Reference, { loaders }: EnterpriseContext) => loaders.policyById.load(ref.id),
+      validFrom: (policy: BenefitPolicy) => isoDate(policy.validFrom),
+      validTo: (policy: BenefitPolicy) => isoDate(policy.validTo),
+      issuingDepartment: (policy: BenefitPolicy) => departmentRef(policy.issuingDepartmentId),
+      grantCount: (policy: BenefitPolicy, _: unknown, { loaders }: EnterpriseContext) =>
+        loaders.grantCountByPolicy.load(policy.id),
+      matchingRuns: (policy: BenefitPolicy, _: unknown, { loaders }: EnterpriseContext) =>
+        loaders.runsByPolicy.load(policy.id),
+    },
+
+    BenefitMatchingRun: {
+      __resolveReference: (ref: Reference, { loaders }: EnterpriseContext) => loaders.runById.load(ref.id),
+      policy: (run: BenefitMatchingRun, _: unknown, { loaders }: EnterpriseContext) =>
+        loaders.policyById.load(run.policyId),
+    },
+
+    BenefitGrant: {
+      __resolveReference: (ref: Reference, { loaders }: EnterpriseContext) => loaders.grantById.load(ref.id),
+      enterprise: (grant: BenefitGrant, _: unknown, { loaders }: EnterpriseContext) =>
+        loaders.enterpriseById.load(grant.enterpriseId),
+      policy: (grant: BenefitGrant, _: unknown, { loaders }: EnterpriseContext) =>
+        loaders.policyById.load(grant.policyId),
+      run: (grant: BenefitGrant, _: unknown, { loaders }: EnterpriseContext) => loaders.runById.load(grant.runId),
+      reasons: (grant: BenefitGrant) => clauses(grant.reasons as unknown as MatchedClause[]),
+    },
+
+    BenefitEligibility: {
+      reasons: (eligibility: { reasons: MatchedClause[] }) => clauses(eligibility.reasons),
+      failures: (eligibility: { failures: MatchedClause[] }) => clauses(eligibility.failures),
+      grant: (
+        eligibility: { policy: BenefitPolicy; enterprise: Enterprise },
+        _: unknown,
+        { loaders }: EnterpriseContext,
+      ) => loaders.grantByPolicyAndEnterprise.load(`${eligibility.policy.id}|${eligibility.enterprise.id}`),
+    },
+
+    ServiceWindow: {
+      __resolveReference: (ref: Reference, { loaders }: EnterpriseContext) => loaders.windowById.load(ref.id),
+      handlesEveryService: (window: ServiceWindow) => window.serviceIds.length === 0,
+      // The centre has a handful of bundles: load them all once and pick, whatever the window.
+      services: async (window: ServiceWindow, _: unknown, { loaders }: EnterpriseContext) => {
+        const services = await loaders.allBundledServices.load("all");
+        return window.serviceIds.length === 0
+          ? services
+          : services.filter((service) => window.serviceIds.includes(service.id));
+      },
+    },
+
+    WindowSlot: {
+      __resolveReference: (ref: Reference, { loaders }: EnterpriseContext) => loaders.slotById.load(ref.id),
+      window: (slot: WindowSlot, _: unknown, { loaders }: EnterpriseContext) => loaders.windowById.load(slot.windowId),
+      remaining: (slot: WindowSlot) => Math.max(0, slot.capacity - slot.bookedCount),
+      bookable: (slot: WindowSlot) => slot.bookedCount < slot.capacity && slot.startsAt > now(),
+    },
+
+    WindowAppointment: {
+      __resolveReference: (ref: Reference, { loaders }: EnterpriseContext) => loaders.appointmentById.load(ref.id),
+      slot: (appointment: WindowAppointment, _: unknown, { loaders }: EnterpriseContext) =>
+        loaders.slotById.load(appointment.slotId),
+      window: (appointment: WindowAppointment, _: unknown, { loaders }: EnterpriseContext) =>
+        loaders.windowById.load(appointment.windowId),
+      enterprise: (appointment: WindowAppointment, _: unknown, { loaders }: EnterpriseContext) =>
+        appointment.enterpriseId ? loaders.enterpriseById.load(appointment.enterpriseId) : null,
+      resident: (appointment: WindowAppointment) =>
+        appointment.residentId ? { __typename: "Resident", id: appointment.residentId } : null,
+      bundledService: (appointment: WindowAppointment, _: unknown, { loaders }: EnterpriseContext) =>
+        appointment.bundledServiceId ? loaders.bundledServiceById.load(appointment.bundledServiceId) : null,
+    },
+
+    // Street and Department belong to the catalog, Resident to the identity subgraph; the gateway hands us their ids
+    // and asks for our fields.
+    Street: {
+      enterprises: (street: Reference, args: ConnectionArgs, { loaders }: EnterpriseContext) =>
+        paginate(
+          "streetEnterprises",
+          args,
+          (page: PageRequest) => loaders.enterprisePageByStreet.load({ streetId: street.id, ...page }),
+          () => loaders.enterpriseCountByStreet.load(street.id),
+        ),
+    },
+
+    Department: {
+      serviceItems: (department: Reference, _: unknown, { loaders }: EnterpriseContext) =>
+        loaders.itemsByDepartment.load(department.id),
+    },
+
+    Resident: {
+      __resolveReference: (ref: Reference) => ({ id: ref.id }),
+      windowAppointments: (resident: Reference, _: unknown, { loaders }: EnterpriseContext) =>
+        loaders.appointmentsByResident.load(resident.id),
+    },
+  };
+}
+
+function streetRef(id: string) {
+  return { __typename: "Street", id };
+}
+
+function departmentRef(id: string) {
+  return { __typename: "Department", id };
+}
+
+function clauses(reasons: MatchedClause[]) {
+  return reasons.map((clause) => ({
+    path: clause.path,
+    field: clause.field,
+    operator: clause.operator,
+    expected: JSON.stringify(clause.expected),
+    actual: JSON.stringify(clause.actual),
+    negated: clause.negated,
+    description: describeClause(clause),
+  }));
+}
+
+/** Keyset pagination: the page continues after the last id of the previous one. */
+function after<W extends object>(where: W, afterId: string | undefined): W {
+  return afterId ? { ...where, id: { gt: afterId } } : where;
+}
+
+function nameFilter(nameContains: string | null | undefined, argument: string) {
+  const text = nameContains?.trim();
+  if (!text) return undefined;
+  if (text.length > MAX_NAME_FILTER_LENGTH) {
+    throw codedError(
+      "BAD_USER_INPUT",
+      `${argument} has ${text.length} characters; search with at most ${MAX_NAME_FILTER_LENGTH}.`,
+      { argument },
+    );
+  }
+  return { contains: text, mode: "insensitive" as const };
+}
+
+const INDUSTRY_FILTER = /^[A-T](\d{2})?$/;
+
+function enterpriseWhere(filter: EnterpriseFilter | null | undefined): Prisma.EnterpriseWhereInput {
+  const industry = filter?.industryCode?.trim().toUpperCase();
+  if (industry && !INDUSTRY_FILTER.test(industry)) {
+    throw codedError(
+      "BAD_USER_INPUT",
+      `filter.industryCode "${filter?.industryCode}" is neither a GB/T 4754-2017 section letter (I) nor a division (I65); write one of those.`,
+      { argument: "filter.industryCode" },
+    );
+  }
+  const creditCode = filter?.creditCode?.trim().toUpperCase();
+  if (creditCode) {
+    const problem = creditCodeProblem(creditCode);
+    if (problem) throw codedError("BAD_USER_INPUT", problem, { argument: "filter.creditCode" });
+  }
+  return {
+    streetId: filter?.streetId ?? undefined,
+    industryCode: industry ? (industry.length === 1 ? { startsWith: industry } : industry) : undefined,
+    sizeClass: filter?.sizeClass ?? undefined,
+    isHighTech: filter?.isHighTech ?? undefined,
+    parkId: filter?.parkId ?? undefined,
+    name: nameFilter(filter?.nameContains, "filter.nameContains"),
+    creditCode: creditCode || undefined,
+  };
+}
+
+function applicationWhere(filter: ServiceApplicationFilter | null | undefined): Prisma.ServiceApplicationWhereInput {
+  const { submittedFrom, submittedTo } = filter ?? {};
+  if (submittedFrom && submittedTo && submittedFrom.getTime() >= submittedTo.getTime()) {
+    throw codedError(
+      "BAD_USER_INPUT",
+      `filter.submittedFrom (${submittedFrom.toISOString()}) must be before filter.submittedTo (${submittedTo.toISOString()}); swap them or widen the range.`,
+      { argument: "filter.submittedFrom" },
+    );
+  }
+  return {
+    enterpriseId: filter?.enterpriseId ?? undefined,
+    status: filter?.status ?? undefined,
+    bundledServiceId: filter?.serviceId ?? undefined,
+    submittedAt:
+      submittedFrom || submittedTo
+        ? { ...(submittedFrom ? { gte: submittedFrom } : {}), ...(submittedTo ? { lt: submittedTo } : {}) }
+        : undefined,
+  };
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function policyWhere(filter: BenefitPolicyFilter | null | undefined): Prisma.BenefitPolicyWhereInput {
+  const day = filter?.inForceOn?.trim();
+  if (day && (!ISO_DATE.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`)))) {
+    throw codedError("BAD_USER_INPUT", `filter.inForceOn "${day}" is not a date; write it as YYYY-MM-DD.`, {
+      argument: "filter.inForceOn",
+    });
+  }
+  const date = day ? new Date(`${day}T00:00:00Z`) : undefined;
+  return {
+    issuingDepartmentId: filter?.issuingDepartmentId ?? undefined,
+    validFrom: date ? { lte: date } : undefined,
+    validTo: date ? { gte: date } : undefined,
+  };
+}
+
+async function slotWhere(
+  filter: WindowSlotFilter | null | undefined,
+  now: Date,
+  prisma: EnterprisePrisma,
+  loaders: EnterpriseLoaders,
+): Promise<Prisma.WindowSlotWhereInput> {
+  const { from, to, availableOnly, windowId, serviceId } = filter ?? {};
+  if (from && to && from.getTime() >= to.getTime()) {
+    throw codedError(
+      "BAD_USER_INPUT",
+      `filter.from (${from.toISOString()}) must be before filter.to (${to.toISOString()}); swap them or widen the range.`,
+      { argument: "filter.from" },
+    );
+  }
+  const startsAt: Prisma.DateTimeFilter<"WindowSlot"> = {
+    ...(from ? { gte: from } : {}),
+    ...(to ? { lt: to } : {}),
+    ...(availableOnly ? { gt: now } : {}),
+  };
+  let windowIds: string[] | undefined;
+  if (serviceId) {
+    // Reference data the request's `window` hops reuse; windows that take every service have an empty list.
+    const [services, windows] = await Promise.all([
+      loaders.allBundledServices.load("all"),
+      loaders.allWindows.load("all"),
+    ]);
+    if (!services.some((service) => service.id === serviceId)) {
+      throw codedError(
+        "BAD_USER_INPUT",
+        `filter.serviceId "${serviceId}" is not a bundled service; choose one from bundledServices.`,
+        { argument: "filter.serviceId" },
+      );
+    }
+    windowIds = windows
+      .filter((window) => window.serviceIds.length === 0 || window.serviceIds.includes(serviceId))
+      .map((window) => window.id);
+  }
+  return {
+    AND: [
+      windowId ? { windowId } : {},
+      windowIds ? { windowId: { in: windowIds } } : {},
+      Object.keys(startsAt).length > 0 ? { startsAt } : {},
+      availableOnly ? { bookedCount: { lt: prisma.windowSlot.fields.capacity } } : {},
+    ],
+  };
+}

@@ -1,0 +1,469 @@
+/**
+ * The identity service's HTTP endpoints beside /graphql (OAuth 2.0, RFC 6749 / 7009 / 7517), which the gateway proxies:
+ *
+ * - POST /oauth/token — grants `password`, `client_credentials`, `refresh_token` (rotating, with reuse detection);
+ * - POST /oauth/revoke — revokes a refresh token's session (or an access token's), always 200;
+ * - GET /.well-known/jwks.json — the public keys that verify access tokens;
+ * - GET /oauth/revoked-sessions — sessions the gateway must refuse, for the gateway only (signed envelope).
+ *
+ * Errors follow RFC 6749 §5.2: `{ error, error_description }`. Answers never say whether a username exists.
+ */
+import { randomBytes } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { isIP } from "node:net";
+import { errorBody } from "../../lib/errors.ts";
+import { type Route, sendJson } from "../../lib/http/graphqlHttp.ts";
+import { ENVELOPE_HEADER } from "../../lib/wire.ts";
+import type { RouteDependencies } from "../kit/module.ts";
+import type { LoginOutcome } from "./generated/prisma/client.ts";
+import { verifyJwtSignature } from "./jwt.ts";
+import type { IdentityPrisma } from "./loaders.ts";
+import { loginAttemptId, loginGate } from "./loginThrottle.ts";
+import type { ResolvedIdentityOptions } from "./options.ts";
+import { verifySecret } from "./passwords.ts";
+import { isKnownScope } from "./roles.ts";
+import { hashToken, newRefreshToken, newSessionId, revokeSession } from "./sessions.ts";
+import type { SigningKeyStore } from "./signingKeys.ts";
+import {
+  type AccessTokenIssuer,
+  appSubject,
+  PERSON_GRANTS,
+  type PersonWithGrants,
+  personSubject,
+  scopesOf,
+} from "./tokens.ts";
+
+const MAX_BODY_BYTES = 16 * 1024;
+/** Longer inputs are refused before any hashing, so a huge "password" cannot buy seconds of scrypt. */
+const MAX_USERNAME_LENGTH = 256;
+const MAX_SECRET_LENGTH = 1024;
+const AUDIT_USERNAME_LENGTH = 64;
+
+type OAuthErrorCode =
+  | "invalid_request"
+  | "invalid_client"
+  | "invalid_grant"
+  | "invalid_scope"
+  | "unsupported_grant_type"
+  | "slow_down"
+  | "account_locked";
+
+/** An RFC 6749 error answer, thrown by a grant and written by the route. */
+class OAuthError extends Error {
+  constructor(
+    readonly status: number,
+    readonly error: OAuthErrorCode,
+    description: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(description);
+  }
+}
+
+const WRONG_CREDENTIALS = "The username or password is wrong.";
+const INVALID_REFRESH = "The refresh token is not valid (unknown, expired, revoked or already used); log in again.";
+
+export interface OAuthRouteContext {
+  options: ResolvedIdentityOptions;
+  keys: SigningKeyStore;
+  issuer: AccessTokenIssuer;
+}
+
+type Params = Map<string, string>;
+
+export function createOAuthRoutes(
+  { prisma, verifyEnvelope, log }: RouteDependencies<IdentityPrisma>,
+  { options, keys, issuer }: OAuthRouteContext,
+): Record<string, Route> {
+  const now = options.now;
+
+  /** The client address: the gateway's x-forwarded-for only on requests the gateway signed, else the socket's. */
+  function clientAddress(req: IncomingMessage): string {
+    const socketAddress = normaliseAddress(req.socket.remoteAddress ?? "") ?? "unknown";
+    if (!verifyEnvelope(req.headers[ENVELOPE_HEADER]).ok) return socketAddress;
+    const forwarded = req.headers["x-forwarded-for"];
+    const chain = (Array.isArray(forwarded) ? forwarded.join(",") : (forwarded ?? "")).split(",");
+    // The last entry is the one the gateway itself added (or set): earlier ones came from the client.
+    return normaliseAddress(chain.at(-1)?.trim() ?? "") ?? socketAddress;
+  }
+
+  async function passwordGrant(params: Params, req: IncomingMessage) {
+    const username = required(params, "username");
+    const password = required(params, "password");
+    if (username.length > MAX_USERNAME_LENGTH || password.length > MAX_SECRET_LENGTH) {
+      throw new OAuthError(400, "invalid_request", "The username or password is longer than this service accepts.");
+    }
+    const requested = requestedScopes(params);
+    const unknown = requested?.filter((scope) => !isKnownScope(scope)) ?? [];
+    if (unknown.length > 0) {
+      throw new OAuthError(
+        400,
+        "invalid_scope",
+        `Scope "${unknown[0]?.slice(0, 40)}" does not exist; see docs/identity.md.`,
+      );
+    }
+    const at = now();
+    const clientIp = clientAddress(req);
+    const usernameKey = username.trim().toLowerCase().slice(0, AUDIT_USERNAME_LENGTH);
+    const person = (await prisma.person.findUnique({
+      where: { username: username.trim().toLowerCase() },
+      include: PERSON_GRANTS,
+    })) as PersonWithGrants | null;
+    const audit = (outcome: LoginOutcome) => ({
+      id: loginAttemptId(at),
+      username: username.slice(0, AUDIT_USERNAME_LENGTH),
+      usernameKey,
+      personId: person?.id ?? null,
+      clientIp,
+      outcome,
+      at,
+    });
+
+    const gate = await loginGate(prisma, usernameKey, clientIp, at);
+    if (gate.state !== "open") {
+      await prisma.loginAttempt.create({ data: audit(gate.state === "locked" ? "LOCKED" : "THROTTLED") });
+      const retryAfter = { "retry-after": String(gate.retryAfterSeconds) };
+      if (gate.state === "locked") {
+        throw new OAuthError(
+          423,
+          "account_locked",
+          `The account is locked after repeated failed logins; retry in ${gate.retryAfterSeconds} seconds or ask a security administrator.`,
+          retryAfter,
+        );
+      }
+      throw new OAuthError(
+        429,
+        "slow_down",
+        `Too many failed logins for this account or address; retry in ${gate.retryAfterSeconds} seconds.`,
+        retryAfter,
+      );
+    }
+
+    // Checked for unknown and disabled accounts too (against a dummy hash), so timing tells nothing either.
+    const passwordMatches = await verifySecret(password, person?.passwordHash ?? null);
+    const outcome: LoginOutcome = !person
+      ? "UNKNOWN_USER"
+      : person.status === "DISABLED"
+        ? "DISABLED"
+        : passwordMatches
+          ? "SUCCESS"
+          : "BAD_PASSWORD";
+    if (outcome !== "SUCCESS" || !person) {
+      await prisma.loginAttempt.create({ data: audit(outcome) });
+      log.info({ outcome, personId: person?.id ?? null }, "password login refused");
+      throw new OAuthError(400, "invalid_grant", WRONG_CREDENTIALS);
+    }
+
+    // RFC 6749 §3.3: the grant may be narrower than the request; the answer's `scope` says what was granted.
+    const held = scopesOf(person);
+    const scopes = requested ? held.filter((scope) => requested.includes(scope)) : held;
+    const sid = newSessionId();
+    const refreshToken = newRefreshToken();
+    await prisma.$transaction([
+      prisma.loginAttempt.create({ data: audit("SUCCESS") }),
+      prisma.refreshToken.create({
+        data: {
+          id: `rt-${randomBytes(12).toString("base64url")}`,
+          tokenHash: hashToken(refreshToken),
+          sid,
+          personId: person.id,
+          scope: requested ? scopes.join(" ") : null,
+          issuedAt: at,
+          expiresAt: new Date(at.getTime() + options.refreshTokenTtlSeconds * 1000),
+        },
+      }),
+    ]);
+    const access = await issuer.issue(prisma, personSubject(person, scopes), sid, at);
+    log.info({ personId: person.id, sid }, "password login succeeded");
+    return tokenResponse(access, scopes, refreshToken);
+  }
+
+  async function clientCredentialsGrant(params: Params, req: IncomingMessage) {
+    const basic = basicCredentials(req);
+    const clientId = basic?.clientId ?? params.get("client_id");
+    const secret = basic?.clientSecret ?? params.get("client_secret");
+    const challenge: Record<string, string> = basic ? { "www-authenticate": 'Basic realm="identity"' } : {};
+    if (!clientId || !secret || clientId.length > MAX_USERNAME_LENGTH || secret.length > MAX_SECRET_LENGTH) {
+      throw new OAuthError(401, "invalid_client", "Send client_id and client_secret (or HTTP Basic).", challenge);
+    }
+    const app = await prisma.integratorApp.findUnique({ where: { clientId } });
+    const secretMatches = await verifySecret(secret, app?.clientSecretHash ?? null);
+    if (!app || !secretMatches || app.status !== "ACTIVE") {
+      log.info({ clientId: clientId.slice(0, 64) }, "client authentication failed");
+      throw new OAuthError(401, "invalid_client", "Client authentication failed.", challenge);
+    }
+    const scopes = narrowScopes([...app.allowedScopes].sort(), requestedScopes(params));
+    const at = now();
+    // Client credentials get no refresh token (RFC 6749 §4.4.3): the app authenticates again instead.
+    const access = await issuer.issue(prisma, appSubject(app, scopes), newSessionId(), at);
+    return tokenResponse(access, scopes);
+  }
+
+  async function refreshTokenGrant(params: Params) {
+    const presented = required(params, "refresh_token");
+    const at = now();
+    const row = await prisma.refreshToken.findUnique({ where: { tokenHash: hashToken(presented) } });
+    if (!row || row.revokedAt) throw new OAuthError(400, "invalid_grant", INVALID_REFRESH);
+    if (row.usedAt) {
+      // A rotated token came back: either the client or a thief holds a copy. Kill the whole chain (RFC 6819
+      // §5.2.2.3), so the thief's newer token dies too, and the rightful user logs in again.
+      await revokeSession(prisma, row.sid, "refresh-token-reuse", at, options.accessTokenTtlSeconds);
+      log.warn({ sid: row.sid, personId: row.personId }, "refresh token reused: session revoked");
+      throw new OAuthError(400, "invalid_grant", INVALID_REFRESH);
+    }
+    if (row.expiresAt <= at) throw new OAuthError(400, "invalid_grant", INVALID_REFRESH);
+    const [person, revoked] = await Promise.all([
+      prisma.person.findUnique({
+        where: { id: row.personId },
+        include: PERSON_GRANTS,
+      }) as Promise<PersonWithGrants | null>,
+      prisma.revokedSession.findUnique({ where: { sid: row.sid } }),
+    ]);
+    if (person?.status !== "ACTIVE" || revoked) throw new OAuthError(400, "invalid_grant", INVALID_REFRESH);
+
+    // Roles may have changed since login: the new token carries today's grants, narrowed to what was asked for then.
+    const held = scopesOf(person);
+    const scopes = row.scope ? held.filter((scope) => row.scope?.split(" ").includes(scope)) : held;
+    const successor = newRefreshToken();
+    const successorId = `rt-${randomBytes(12).toString("base64url")}`;
+    const rotated = await prisma.$transaction(async (tx) => {
+      // Conditional: of two simultaneous refreshes with the same token exactly one claims it.
+      const claimed = await tx.refreshToken.updateMany({
+        where: { id: row.id, usedAt: null, revokedAt: null },
+        data: { usedAt: at, replacedBy: successorId },
+      });
+      if (claimed.count !== 1) return false;
+      await tx.refreshToken.create({
+        data: {
+          id: successorId,
+          tokenHash: hashToken(successor),
+          sid: row.sid,
+          personId: row.personId,
+          scope: row.scope,
+          issuedAt: at,
+          expiresAt: new Date(at.getTime() + options.refreshTokenTtlSeconds * 1000),
+        },
+      });
+      return true;
+    });
+    if (!rotated) {
+      await revokeSession(prisma, row.sid, "refresh-token-reuse", at, options.accessTokenTtlSeconds);
+      log.warn({ sid: row.sid, personId: row.personId }, "refresh token used twice at once: session revoked");
+      throw new OAuthError(400, "invalid_grant", INVALID_REFRESH);
+    }
+    const access = await issuer.issue(prisma, personSubject(person, scopes), row.sid, at);
+    return tokenResponse(access, scopes, successor);
+  }
+
+  const token: Route = async (req, res) => {
+    noStore(res);
+    try {
+      if (req.method !== "POST") {
+        req.resume();
+        res.setHeader("allow", "POST");
+        throw new OAuthError(405, "invalid_request", "Use POST for the token endpoint.");
+      }
+      const params = await readParams(req);
+      const grantType = params.get("grant_type");
+      let body: Record<string, unknown>;
+      if (grantType === "password") body = await passwordGrant(params, req);
+      else if (grantType === "client_credentials") body = await clientCredentialsGrant(params, req);
+      else if (grantType === "refresh_token") body = await refreshTokenGrant(params);
+      else if (!grantType) throw new OAuthError(400, "invalid_request", "grant_type is missing.");
+      else {
+        throw new OAuthError(
+          400,
+          "unsupported_grant_type",
+          `grant_type "${grantType.slice(0, 40)}" is not supported; use password, client_credentials or refresh_token.`,
+        );
+      }
+      sendJson(res, 200, body);
+    } catch (error) {
+      sendOAuthError(res, error);
+    }
+  };
+
+  const revoke: Route = async (req, res) => {
+    noStore(res);
+    try {
+      if (req.method !== "POST") {
+        req.resume();
+        res.setHeader("allow", "POST");
+        throw new OAuthError(405, "invalid_request", "Use POST for the revocation endpoint.");
+      }
+      const params = await readParams(req);
+      const presented = required(params, "token");
+      const at = now();
+      const row = await prisma.refreshToken.findUnique({ where: { tokenHash: hashToken(presented) } });
+      if (row) {
+        await revokeSession(prisma, row.sid, "logout", at, options.accessTokenTtlSeconds);
+      } else if (presented.split(".").length === 3) {
+        const claims = verifyJwtSignature(presented, await keys.publishedKeys(prisma, at));
+        if (
+          claims &&
+          typeof claims.sid === "string" &&
+          typeof claims.exp === "number" &&
+          claims.exp * 1000 > at.getTime()
+        ) {
+          await revokeSession(prisma, claims.sid, "access-token-revoked", at, options.accessTokenTtlSeconds);
+        }
+      }
+      // RFC 7009 §2.2: unknown and already revoked tokens are answered 200 as well.
+      sendJson(res, 200, {});
+    } catch (error) {
+      sendOAuthError(res, error);
+    }
+  };
+
+  const jwks: Route = async (req, res) => {
+    req.resume();
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      res.setHeader("allow", "GET");
+      sendJson(res, 405, { error: "invalid_request", error_description: "Use GET for the key set." });
+      return;
+    }
+    const keySet = await keys.publishedKeys(prisma, now());
+    res.setHeader("cache-control", "public, max-age=60");
+    sendJson(res, 200, { keys: keySet });
+  };
+
+  const revokedSessions: Route = async (req, res) => {
+    req.resume();
+    const verified = verifyEnvelope(req.headers[ENVELOPE_HEADER]);
+    if (!verified.ok) {
+      log.warn({ reason: verified.reason }, "revoked-sessions request without a valid gateway envelope refused");
+      res.statusCode = 401;
+      res.setHeader("content-type", "application/json; charset=utf-8");
+      res.end(errorBody("ENVELOPE_INVALID", "Only the gateway may read revoked sessions; send a signed request."));
+      return;
+    }
+    const at = now();
+    const rows = await prisma.revokedSession.findMany({
+      where: { until: { gt: at } },
+      orderBy: [{ until: "asc" }, { sid: "asc" }],
+      select: { sid: true, until: true },
+    });
+    res.setHeader("cache-control", "no-store");
+    sendJson(res, 200, {
+      sessions: rows.map((row) => ({ sid: row.sid, until: Math.ceil(row.until.getTime() / 1000) })),
+    });
+  };
+
+  return {
+    "/oauth/token": token,
+    "/oauth/revoke": revoke,
+    "/.well-known/jwks.json": jwks,
+    "/oauth/revoked-sessions": revokedSessions,
+  };
+}
+
+function tokenResponse(access: { token: string; expiresIn: number }, scopes: string[], refreshToken?: string) {
+  return {
+    access_token: access.token,
+    token_type: "Bearer",
+    expires_in: access.expiresIn,
+    ...(refreshToken ? { refresh_token: refreshToken } : {}),
+    scope: scopes.join(" "),
+  };
+}
+
+function noStore(res: ServerResponse) {
+  res.setHeader("cache-control", "no-store");
+  res.setHeader("pragma", "no-cache");
+}
+
+function sendOAuthError(res: ServerResponse, error: unknown) {
+  if (!(error instanceof OAuthError)) throw error;
+  for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
+  sendJson(res, error.status, { error: error.error, error_description: error.message });
+}
+
+function required(params: Params, name: string): string {
+  const value = params.get(name);
+  if (!value) throw new OAuthError(400, "invalid_request", `${name} is missing.`);
+  return value;
+}
+
+function requestedScopes(params: Params): string[] | null {
+  const scope = params.get("scope")?.trim();
+  return scope ? [...new Set(scope.split(/\s+/))].sort() : null;
+}
+
+/** The requested scopes when all are held; all held scopes when none were requested. */
+function narrowScopes(held: string[], requested: string[] | null): string[] {
+  if (!requested) return held;
+  const missing = requested.filter((scope) => !held.includes(scope));
+  if (missing.length > 0) {
+    throw new OAuthError(
+      400,
+      "invalid_scope",
+      `Scope ${missing.map((s) => `"${s.slice(0, 40)}"`).join(", ")} is not granted here; ask for some of: ${held.join(" ")}.`,
+    );
+  }
+  return requested;
+}
+
+/** `::ffff:10.1.2.3` → `10.1.2.3`; anything that is not an IP address → null. */
+function normaliseAddress(value: string): string | null {
+  const address = value.startsWith("::ffff:") && isIP(value.slice(7)) === 4 ? value.slice(7) : value;
+  return isIP(address) ? address : null;
+}
+
+function basicCredentials(req: IncomingMessage): { clientId: string; clientSecret: string } | null {
+  const header = req.headers.authorization;
+  if (!header?.toLowerCase().startsWith("basic ")) return null;
+  const decoded = Buffer.from(header.slice(6).trim(), "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  if (colon < 0) throw new OAuthError(401, "invalid_client", "The Basic credentials are malformed.");
+  // RFC 6749 §2.3.1: both halves are form-urlencoded before Basic encoding.
+  const decode = (s: string) => decodeURIComponent(s.replaceAll("+", " "));
+  try {
+    return { clientId: decode(decoded.slice(0, colon)), clientSecret: decode(decoded.slice(colon + 1)) };
+  } catch {
+    throw new OAuthError(401, "invalid_client", "The Basic credentials are malformed.");
+  }
+}
+
+/** Reads a form-urlencoded or JSON body into single-valued parameters (RFC 6749 §3.2: no repeated parameters). */
+async function readParams(req: IncomingMessage): Promise<Params> {
+  const contentType = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
+  if (contentType !== "application/x-www-form-urlencoded" && contentType !== "application/json") {
+    req.resume();
+    throw new OAuthError(
+      400,
+      "invalid_request",
+      "Send the parameters as application/x-www-form-urlencoded (or application/json).",
+    );
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new OAuthError(400, "invalid_request", "The request body is too large.");
+    chunks.push(chunk as Buffer);
+  }
+  const raw = Buffer.concat(chunks).toString("utf8");
+  const params: Params = new Map();
+  if (contentType === "application/json") {
+    let body: unknown;
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      throw new OAuthError(400, "invalid_request", "The request body is not valid JSON.");
+    }
+    if (body === null || typeof body !== "object" || Array.isArray(body)) {
+      throw new OAuthError(400, "invalid_request", "The request body must be a JSON object of parameters.");
+    }
+    for (const [name, value] of Object.entries(body)) {
+      if (typeof value !== "string")
+        throw new OAuthError(400, "invalid_request", `${name.slice(0, 40)} must be a string.`);
+      params.set(name, value);
+    }
+    return params;
+  }
+  for (const [name, value] of new URLSearchParams(raw)) {
+    if (params.has(name)) throw new OAuthError(400, "invalid_request", `${name.slice(0, 40)} is sent more than once.`);
+    params.set(name, value);
+  }
+  return params;
+}

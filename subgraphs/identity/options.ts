@@ -1,0 +1,62 @@
+/**
+ * Options of the identity service, with their defaults. `index.ts` reads the environment once for the default
+ * instance; everything below receives these typed values and never reads `process.env`.
+ */
+
+export interface IdentityOptions {
+  /** The current time. Tests fix and advance it (throttling, key rotation overlap); the service uses the real clock. */
+  now?: () => Date;
+  /** `iss` of the access tokens. Default `https://id.jingan.one-graph.local`. */
+  issuer?: string;
+  /** Lifetime of access tokens in seconds. Default 300 (5 minutes). */
+  accessTokenTtlSeconds?: number;
+  /** Lifetime of refresh tokens in seconds. Default 7 days. */
+  refreshTokenTtlSeconds?: number;
+  /**
+   * Secret that encrypts the signing keys' private halves at rest (AES-256-GCM, key derived with HKDF). Default:
+   * a development-only value that is public in this repository; production must set IDENTITY_KEY_ENCRYPTION_SECRET.
+   */
+  keyEncryptionSecret?: string;
+}
+
+export interface ResolvedIdentityOptions {
+  now: () => Date;
+  issuer: string;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  keyEncryptionSecret: string;
+}
+
+export const DEFAULT_ISSUER = "https://id.jingan.one-graph.local";
+/** `aud` of every access token: the graph as a whole (the gateway checks it). */
+export const ACCESS_TOKEN_AUDIENCE = "jingan-one-graph";
+export const DEFAULT_ACCESS_TOKEN_TTL_SECONDS = 300;
+export const DEFAULT_REFRESH_TOKEN_TTL_SECONDS = 7 * 24 * 60 * 60;
+/** DEVELOPMENT ONLY: published in this repository, so it protects nothing. Never use it outside a laptop or tests. */
+export const DEVELOPMENT_KEY_ENCRYPTION_SECRET = "development-only/jingan-one-graph/identity-signing-keys";
+
+export function resolveOptions(options: IdentityOptions = {}): ResolvedIdentityOptions {
+  const accessTokenTtlSeconds = options.accessTokenTtlSeconds ?? DEFAULT_ACCESS_TOKEN_TTL_SECONDS;
+  const refreshTokenTtlSeconds = options.refreshTokenTtlSeconds ?? DEFAULT_REFRESH_TOKEN_TTL_SECONDS;
+  const keyEncryptionSecret = options.keyEncryptionSecret ?? DEVELOPMENT_KEY_ENCRYPTION_SECRET;
+  const problems: string[] = [];
+  if (!Number.isInteger(accessTokenTtlSeconds) || accessTokenTtlSeconds < 30 || accessTokenTtlSeconds > 3600) {
+    problems.push(`accessTokenTtlSeconds is ${accessTokenTtlSeconds}; use a whole number from 30 to 3600.`);
+  }
+  if (!Number.isInteger(refreshTokenTtlSeconds) || refreshTokenTtlSeconds <= accessTokenTtlSeconds) {
+    problems.push(
+      `refreshTokenTtlSeconds is ${refreshTokenTtlSeconds}; use a whole number above the access-token TTL.`,
+    );
+  }
+  if (keyEncryptionSecret.length < 32) {
+    problems.push("The key-encryption secret has fewer than 32 characters; use a long random value.");
+  }
+  if (problems.length > 0) throw new Error(`Identity options are invalid: ${problems.join(" ")}`);
+  return {
+    now: options.now ?? (() => new Date()),
+    issuer: options.issuer ?? DEFAULT_ISSUER,
+    accessTokenTtlSeconds,
+    refreshTokenTtlSeconds,
+    keyEncryptionSecret,
+  };
+}

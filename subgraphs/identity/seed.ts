@@ -1,0 +1,121 @@
+/**
+ * Writes the identity seed (`seedData.ts`). Idempotent: rows are inserted in batches with `skipDuplicates`, so a
+ * second run adds nothing and never overwrites what happened since (new passwords, roles, disabled accounts).
+ *
+ * The known accounts and applications get their (public, development-only) passwords hashed here, and only when
+ * their row does not exist yet: scrypt is deliberately slow, and a re-run must stay fast and change nothing.
+ * The first signing key is created when there is none.
+ */
+import type { SubgraphDatabase } from "../../lib/db/database.ts";
+import type { SeedSummary } from "../kit/module.ts";
+import type { IdentityPrisma } from "./loaders.ts";
+import { hashSecret } from "./passwords.ts";
+import {
+  buildResidents,
+  buildSeedData,
+  KNOWN_ACCOUNTS,
+  KNOWN_APPS,
+  RESIDENT_COUNT,
+  SEED_CREATED_AT,
+} from "./seedData.ts";
+import type { SigningKeyStore } from "./signingKeys.ts";
+
+/** Rows per INSERT: well under PostgreSQL's 65 535 bind parameters for the widest table. */
+const BATCH_SIZE = 1_000;
+
+async function inBatches<T>(rows: T[], insert: (batch: T[]) => Promise<unknown>): Promise<void> {
+  for (let start = 0; start < rows.length; start += BATCH_SIZE) {
+    await insert(rows.slice(start, start + BATCH_SIZE));
+  }
+}
+
+export async function seed(
+  prisma: IdentityPrisma,
+  db: SubgraphDatabase,
+  keys: SigningKeyStore,
+  now: Date,
+): Promise<SeedSummary> {
+  const data = buildSeedData();
+  const skipDuplicates = true;
+
+  const knownIds = KNOWN_ACCOUNTS.map((a) => a.id);
+  const existing = new Set(
+    (await prisma.person.findMany({ where: { id: { in: knownIds } }, select: { id: true } })).map((p) => p.id),
+  );
+  const hashes = new Map<string, string>();
+  for (const account of KNOWN_ACCOUNTS) {
+    if (!existing.has(account.id)) hashes.set(account.id, await hashSecret(account.password));
+  }
+
+  await prisma.role.createMany({ data: data.roles, skipDuplicates });
+  await inBatches(data.people, (batch) =>
+    prisma.person.createMany({
+      data: batch.map((person) => ({ ...person, passwordHash: hashes.get(person.id) ?? null })),
+      skipDuplicates,
+    }),
+  );
+  await inBatches(data.personRoles, (batch) => prisma.personRole.createMany({ data: batch, skipDuplicates }));
+  await inBatches(data.memberships, (batch) => prisma.officerMembership.createMany({ data: batch, skipDuplicates }));
+  if ((await prisma.resident.count()) < RESIDENT_COUNT) await insertResidents(db);
+
+  const existingApps = new Set(
+    (
+      await prisma.integratorApp.findMany({ where: { id: { in: KNOWN_APPS.map((a) => a.id) } }, select: { id: true } })
+    ).map((a) => a.id),
+  );
+  for (const app of KNOWN_APPS) {
+    if (existingApps.has(app.id)) continue;
+    await prisma.integratorApp.createMany({
+      data: [
+        {
+          id: app.id,
+          name: app.name,
+          clientId: app.id,
+          clientSecretHash: await hashSecret(app.secret),
+          allowedScopes: app.allowedScopes,
+          ownerDepartmentId: app.ownerDepartmentId,
+          status: "ACTIVE",
+          createdAt: SEED_CREATED_AT,
+        },
+      ],
+      skipDuplicates,
+    });
+  }
+
+  await keys.ensureActiveKey(prisma, now);
+  return countRows(prisma);
+}
+
+/** Residents per INSERT: one JSON parameter each, so no bind-parameter limit applies. */
+const RESIDENT_BATCH_SIZE = 10_000;
+
+/**
+ * The 60,000 residents go in as JSON expanded by PostgreSQL (json_populate_recordset): several times faster than
+ * Prisma's multi-row INSERTs on PGlite, which matters on every test start. ON CONFLICT DO NOTHING keeps it idempotent
+ * like `skipDuplicates`; `seed` skips it altogether when every resident is in place.
+ */
+async function insertResidents(db: SubgraphDatabase): Promise<void> {
+  const residents = buildResidents();
+  for (let start = 0; start < residents.length; start += RESIDENT_BATCH_SIZE) {
+    await db.query(
+      `INSERT INTO "Resident" ("id", "name", "idNumber", "phone", "streetId", "personId")
+       SELECT "id", "name", "idNumber", "phone", "streetId", "personId"
+       FROM json_populate_recordset(NULL::"Resident", $1::json)
+       ON CONFLICT DO NOTHING`,
+      [JSON.stringify(residents.slice(start, start + RESIDENT_BATCH_SIZE))],
+    );
+  }
+}
+
+export async function countRows(prisma: IdentityPrisma): Promise<SeedSummary> {
+  const [people, roles, personRoles, officerMemberships, residents, integratorApps, signingKeys] = await Promise.all([
+    prisma.person.count(),
+    prisma.role.count(),
+    prisma.personRole.count(),
+    prisma.officerMembership.count(),
+    prisma.resident.count(),
+    prisma.integratorApp.count(),
+    prisma.signingKey.count(),
+  ]);
+  return { people, roles, personRoles, officerMemberships, residents, integratorApps, signingKeys };
+}

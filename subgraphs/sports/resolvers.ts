@@ -1,0 +1,572 @@
+/**
+ * Resolvers of the sports subgraph. Root lists page with the kit's `paginate`; every hop from a row to another row
+ * goes through the request's loaders; the mutations live in `courtBooking.ts`, `schoolGroundCheckIn.ts` and
+ * `eventRegistration.ts`, the schedule arithmetic in `courtSchedule.ts`.
+ */
+import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/index.js";
+import { codedError } from "../../lib/errors.ts";
+import { actingResident, canActFor, type DepartmentDesk } from "../kit/actingResident.ts";
+import { DateTime } from "../kit/dateTime.ts";
+import type { SubgraphContext } from "../kit/module.ts";
+import { type ConnectionArgs, paginate } from "../kit/pagination.ts";
+import { type BookCourtInput, bookCourt, type CancelCourtBookingInput, cancelCourtBooking } from "./courtBooking.ts";
+import { freeIntervals, nextStep } from "./courtSchedule.ts";
+import {
+  type CancelSportsEventRegistrationInput,
+  cancelSportsEventRegistration,
+  type RegisterForEventInput,
+  registerForEvent,
+} from "./eventRegistration.ts";
+import type {
+  CourtBooking,
+  FitnessEquipment,
+  FitnessFunction,
+  FitnessMaintenanceStatus,
+  FitnessPoint,
+  FitnessPointSetting,
+  Prisma,
+  SchoolGroundCheckIn,
+  SchoolGroundKind,
+  SchoolGroundOpening,
+  SchoolSportsGround,
+  SportsCourt,
+  SportsCourtSport,
+  SportsEvent,
+  SportsEventCategory,
+  SportsEventKind,
+  SportsEventRegistration,
+  SportsVenue,
+  SportsVenueKind,
+} from "./generated/prisma/client.ts";
+import type { SportsLoaders, SportsPrisma } from "./loaders.ts";
+import { formatMinute, fromDateColumn, isoWeekday, localDate, localMinuteOfDay, parseLocalDate } from "./localTime.ts";
+import { type CheckInToSchoolGroundInput, checkInToSchoolGround, isOpenAt } from "./schoolGroundCheckIn.ts";
+
+export type SportsContext = SubgraphContext<SportsPrisma, SportsLoaders>;
+
+/** Officers of 区体育局 act for residents at front desks and at school-ground gates. */
+const SPORTS_DESK: DepartmentDesk = { departmentId: "dept-sports", name: "区体育局" };
+
+/** A mutation input as the API takes it: the resident is optional (residents act for themselves). */
+type FromCaller<T extends { residentId: string }> = Omit<T, "residentId"> & { residentId?: string | null };
+
+/** The whole district (about 400 fitness points) fits in one page of this size. */
+export const FITNESS_POINTS_MAX_PAGE_SIZE = 500;
+const MAX_NAME_FILTER_LENGTH = 50;
+
+const WEEKDAYS = ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"] as const;
+type SportsWeekday = (typeof WEEKDAYS)[number];
+
+/** Enum orders as declared in the schema, for lists that show each value once. */
+const FUNCTION_ORDER: readonly FitnessFunction[] = [
+  "UPPER_BODY",
+  "LOWER_BODY",
+  "CORE",
+  "AEROBIC",
+  "FLEXIBILITY",
+  "BALANCE",
+  "CHILDREN_PLAY",
+  "TABLE_TENNIS",
+];
+const SPORT_ORDER: readonly SportsCourtSport[] = [
+  "BADMINTON",
+  "TABLE_TENNIS",
+  "BASKETBALL",
+  "TENNIS",
+  "FOOTBALL",
+  "VOLLEYBALL",
+  "SWIMMING",
+  "FITNESS",
+];
+
+type SportsEventPhase = "ANNOUNCED" | "REGISTRATION_OPEN" | "REGISTRATION_CLOSED" | "IN_PROGRESS" | "FINISHED";
+
+interface FitnessPointFilter {
+  streetId?: string | null;
+  status?: FitnessMaintenanceStatus | null;
+  setting?: FitnessPointSetting | null;
+  function?: FitnessFunction | null;
+  inspectionOverdue?: boolean | null;
+  nameContains?: string | null;
+}
+
+interface SchoolSportsGroundFilter {
+  streetId?: string | null;
+  schoolId?: string | null;
+  kind?: SchoolGroundKind | null;
+  openOn?: SportsWeekday | null;
+}
+
+interface SportsVenueFilter {
+  streetId?: string | null;
+  departmentId?: string | null;
+  kind?: SportsVenueKind | null;
+  sport?: SportsCourtSport | null;
+  nameContains?: string | null;
+}
+
+interface SportsEventFilter {
+  kind?: SportsEventKind | null;
+  streetId?: string | null;
+  phase?: SportsEventPhase | null;
+  from?: Date | null;
+  to?: Date | null;
+  nameContains?: string | null;
+}
+
+/** What `courtAvailability` and `SportsCourt.availability` hand to the SportsCourtAvailability resolvers. */
+interface CourtAvailabilityParent {
+  court: SportsCourt;
+  date: string;
+}
+
+type ListArgs<F> = ConnectionArgs & { filter?: F | null };
+type Reference = { id: string };
+
+export interface SportsResolverOptions {
+  /** The current time, for "has it started?", "is it open?" and "today". Tests pass a fixed clock. */
+  now?: () => Date;
+}
+
+export function createResolvers(options: SportsResolverOptions = {}): GraphQLResolverMap<SportsContext> {
+  const now = options.now ?? (() => new Date());
+  const dateOrToday = (date: string | null | undefined, argument: string) =>
+    date == null ? localDate(now()) : parseLocalDate(date, argument);
+
+  return {
+    DateTime,
+
+    Query: {
+      fitnessPoints: (_: unknown, args: ListArgs<FitnessPointFilter>, { prisma }: SportsContext) => {
+        const where = fitnessPointWhere(args.filter, now());
+        return paginate(
+          "fitnessPoints",
+          args,
+          ({ take, afterId }) =>
+            prisma.fitnessPoint.findMany({ where: after(where, afterId), orderBy: { id: "asc" }, take }),
+          () => prisma.fitnessPoint.count({ where }),
+          FITNESS_POINTS_MAX_PAGE_SIZE,
+        );
+      },
+      fitnessPoint: (_: unknown, { id }: Reference, { loaders }: SportsContext) => loaders.fitnessPointById.load(id),
+
+      schoolSportsGrounds: (_: unknown, args: ListArgs<SchoolSportsGroundFilter>, { prisma }: SportsContext) => {
+        const where = groundWhere(args.filter);
+        return paginate(
+          "schoolSportsGrounds",
+          args,
+          ({ take, afterId }) =>
+            prisma.schoolSportsGround.findMany({ where: after(where, afterId), orderBy: { id: "asc" }, take }),
+          () => prisma.schoolSportsGround.count({ where }),
+        );
+      },
+      schoolSportsGround: (_: unknown, { id }: Reference, { loaders }: SportsContext) => loaders.groundById.load(id),
+
+      sportsVenues: (_: unknown, args: ListArgs<SportsVenueFilter>, { prisma }: SportsContext) => {
+        const where = venueWhere(args.filter);
+        return paginate(
+          "sportsVenues",
+          args,
+          ({ take, afterId }) =>
+            prisma.sportsVenue.findMany({ where: after(where, afterId), orderBy: { id: "asc" }, take }),
+          () => prisma.sportsVenue.count({ where }),
+        );
+      },
+      sportsVenue: (_: unknown, { id }: Reference, { loaders }: SportsContext) => loaders.venueById.load(id),
+
+      sportsEvents: (_: unknown, args: ListArgs<SportsEventFilter>, { prisma }: SportsContext) => {
+        const where = eventWhere(args.filter, now());
+        return paginate(
+          "sportsEvents",
+          args,
+          ({ take, afterId }) =>
+            prisma.sportsEvent.findMany({ where: after(where, afterId), orderBy: { id: "asc" }, take }),
+          () => prisma.sportsEvent.count({ where }),
+        );
+      },
+      sportsEvent: (_: unknown, { id }: Reference, { loaders }: SportsContext) => loaders.eventById.load(id),
+
+      courtAvailability: async (
+        _: unknown,
+        args: { courtId: string; date: string },
+        { loaders }: SportsContext,
+      ): Promise<CourtAvailabilityParent | null> => {
+        const date = parseLocalDate(args.date, "date");
+        const court = await loaders.courtById.load(args.courtId);
+        return court && { court, date };
+      },
+    },
+
+    Mutation: {
+      checkInToSchoolGround: (
+        _: unknown,
+        { input }: { input: FromCaller<CheckInToSchoolGroundInput> },
+        { prisma, principal }: SportsContext,
+      ) => {
+        const residentId = actingResident(principal, input.residentId, SPORTS_DESK);
+        return checkInToSchoolGround(prisma, { ...input, residentId }, now());
+      },
+      bookCourt: (
+        _: unknown,
+        { input }: { input: FromCaller<BookCourtInput> },
+        { prisma, principal }: SportsContext,
+      ) => {
+        const residentId = actingResident(principal, input.residentId, SPORTS_DESK);
+        return bookCourt(prisma, { ...input, residentId }, now());
+      },
+      cancelCourtBooking: async (
+        _: unknown,
+        { input }: { input: CancelCourtBookingInput },
+        { prisma, loaders, principal }: SportsContext,
+      ) => {
+        const existing = await loaders.bookingById.load(input.bookingId);
+        // Someone else's booking answers exactly like one that does not exist: no existence leak.
+        if (existing && !canActFor(principal, existing.residentId, SPORTS_DESK)) {
+          throw codedError(
+            "NOT_FOUND_ENTITY",
+            `There is no court booking "${input.bookingId}" among yours; check the id.`,
+            {
+              argument: "input.bookingId",
+            },
+          );
+        }
+        return cancelCourtBooking(prisma, input, now());
+      },
+      registerForEvent: async (
+        _: unknown,
+        { input }: { input: FromCaller<RegisterForEventInput> },
+        { prisma, loaders, principal }: SportsContext,
+      ) => {
+        const residentId = actingResident(principal, input.residentId, SPORTS_DESK);
+        const registration = await registerForEvent(prisma, { ...input, residentId }, now());
+        // The answer often shows the category's new count; it must not come from a row read before the write.
+        loaders.categoryById.clear(registration.categoryId);
+        loaders.categoriesByEvent.clear(registration.eventId);
+        return registration;
+      },
+      cancelSportsEventRegistration: async (
+        _: unknown,
+        { input }: { input: CancelSportsEventRegistrationInput },
+        { prisma, loaders, principal }: SportsContext,
+      ) => {
+        const existing = await loaders.registrationById.load(input.registrationId);
+        if (existing && !canActFor(principal, existing.residentId, SPORTS_DESK)) {
+          throw codedError(
+            "NOT_FOUND_ENTITY",
+            `There is no event registration "${input.registrationId}" among yours; check the id.`,
+            { argument: "input.registrationId" },
+          );
+        }
+        const registration = await cancelSportsEventRegistration(prisma, input, now());
+        loaders.categoryById.clear(registration.categoryId);
+        loaders.categoriesByEvent.clear(registration.eventId);
+        return registration;
+      },
+    },
+
+    FitnessPoint: {
+      __resolveReference: (ref: Reference, { loaders }: SportsContext) => loaders.fitnessPointById.load(ref.id),
+      street: (point: FitnessPoint) => streetRef(point.streetId),
+      inspectionOverdue: (point: FitnessPoint) => point.nextInspectionDueAt.getTime() < now().getTime(),
+      equipmentCount: async (point: FitnessPoint, _: unknown, { loaders }: SportsContext) =>
+        inService(await loaders.equipmentByPoint.load(point.id)).length,
+      functions: async (point: FitnessPoint, _: unknown, { loaders }: SportsContext) => {
+        const present = new Set(inService(await loaders.equipmentByPoint.load(point.id)).map((item) => item.function));
+        return FUNCTION_ORDER.filter((fn) => present.has(fn));
+      },
+      equipment: async (
+        point: FitnessPoint,
+        { status }: { status?: FitnessMaintenanceStatus | null },
+        { loaders }: SportsContext,
+      ) => {
+        const items = await loaders.equipmentByPoint.load(point.id);
+        return status ? items.filter((item) => item.status === status) : items;
+      },
+    },
+
+    FitnessEquipment: {
+      __resolveReference: (ref: Reference, { loaders }: SportsContext) => loaders.equipmentById.load(ref.id),
+      fitnessPoint: (item: FitnessEquipment, _: unknown, { loaders }: SportsContext) =>
+        loaders.fitnessPointById.load(item.fitnessPointId),
+    },
+
+    SchoolSportsGround: {
+      __resolveReference: (ref: Reference, { loaders }: SportsContext) => loaders.groundById.load(ref.id),
+      school: (ground: SchoolSportsGround) => ({ __typename: "School", id: ground.schoolId }),
+      street: (ground: SchoolSportsGround) => streetRef(ground.streetId),
+      openingHours: async (ground: SchoolSportsGround, _: unknown, { loaders }: SportsContext) =>
+        (await loaders.openingsByGround.load(ground.id)).map(openingWindow),
+      openNow: async (ground: SchoolSportsGround, _: unknown, { loaders }: SportsContext) => {
+        const at = now();
+        return isOpenAt(
+          await loaders.openingsByGround.load(ground.id),
+          isoWeekday(localDate(at)),
+          localMinuteOfDay(at),
+        );
+      },
+      checkInCount: (ground: SchoolSportsGround, { date }: { date?: string | null }, { loaders }: SportsContext) =>
+        loaders.checkInCount.load({ groundId: ground.id, date: dateOrToday(date, "date") }),
+      remainingQuota: async (
+        ground: SchoolSportsGround,
+        { date }: { date?: string | null },
+        { loaders }: SportsContext,
+      ) => {
+        const visits = await loaders.checkInCount.load({ groundId: ground.id, date: dateOrToday(date, "date") });
+        return Math.max(0, ground.dailyQuota - visits);
+      },
+    },
+
+    SchoolGroundCheckIn: {
+      ground: (checkIn: SchoolGroundCheckIn, _: unknown, { loaders }: SportsContext) =>
+        loaders.groundById.load(checkIn.groundId),
+      resident: (checkIn: SchoolGroundCheckIn) => residentRef(checkIn.residentId),
+      visitDate: (checkIn: SchoolGroundCheckIn) => fromDateColumn(checkIn.visitDate),
+    },
+
+    SportsVenue: {
+      __resolveReference: (ref: Reference, { loaders }: SportsContext) => loaders.venueById.load(ref.id),
+      street: (venue: SportsVenue) => streetRef(venue.streetId),
+      department: (venue: SportsVenue) => ({ __typename: "Department", id: venue.departmentId }),
+      openingHours: (venue: SportsVenue) => ({
+        opensAt: formatMinute(venue.opensAtMinute),
+        closesAt: formatMinute(venue.closesAtMinute),
+      }),
+      offPeakHours: (venue: SportsVenue) => ({
+        opensAt: formatMinute(venue.offPeakStartMinute),
+        closesAt: formatMinute(venue.offPeakEndMinute),
+      }),
+      sports: async (venue: SportsVenue, _: unknown, { loaders }: SportsContext) => {
+        const present = new Set((await loaders.courtsByVenue.load(venue.id)).map((court) => court.sport));
+        return SPORT_ORDER.filter((sport) => present.has(sport));
+      },
+      courts: async (
+        venue: SportsVenue,
+        { sport }: { sport?: SportsCourtSport | null },
+        { loaders }: SportsContext,
+      ) => {
+        const courts = await loaders.courtsByVenue.load(venue.id);
+        return sport ? courts.filter((court) => court.sport === sport) : courts;
+      },
+    },
+
+    SportsCourt: {
+      __resolveReference: (ref: Reference, { loaders }: SportsContext) => loaders.courtById.load(ref.id),
+      venue: (court: SportsCourt, _: unknown, { loaders }: SportsContext) => loaders.venueById.load(court.venueId),
+      availability: (court: SportsCourt, { date }: { date: string }): CourtAvailabilityParent => ({
+        court,
+        date: parseLocalDate(date, "date"),
+      }),
+    },
+
+    SportsCourtAvailability: {
+      freeIntervals: async ({ court, date }: CourtAvailabilityParent, _: unknown, { loaders }: SportsContext) => {
+        const [venue, bookings] = await Promise.all([
+          loaders.venueById.load(court.venueId),
+          loaders.liveBookingsByCourtDay.load({ courtId: court.id, date }),
+        ]);
+        if (!venue) return [];
+        return freeIntervals({ venue, court, date, bookings, notBefore: nextStep(now()) });
+      },
+    },
+
+    SportsCourtBooking: {
+      __resolveReference: (ref: Reference, { loaders }: SportsContext) => loaders.bookingById.load(ref.id),
+      court: (booking: CourtBooking, _: unknown, { loaders }: SportsContext) => loaders.courtById.load(booking.courtId),
+      venue: async (booking: CourtBooking, _: unknown, { loaders }: SportsContext) => {
+        const court = await loaders.courtById.load(booking.courtId);
+        return court && loaders.venueById.load(court.venueId);
+      },
+      resident: (booking: CourtBooking) => residentRef(booking.residentId),
+    },
+
+    SportsEvent: {
+      __resolveReference: (ref: Reference, { loaders }: SportsContext) => loaders.eventById.load(ref.id),
+      venue: (event: SportsEvent, _: unknown, { loaders }: SportsContext) =>
+        event.venueId ? loaders.venueById.load(event.venueId) : null,
+      street: (event: SportsEvent) => (event.streetId ? streetRef(event.streetId) : null),
+      organiser: (event: SportsEvent) => ({ __typename: "Department", id: event.organiserId }),
+      phase: (event: SportsEvent) => eventPhase(event, now()),
+      capacity: async (event: SportsEvent, _: unknown, { loaders }: SportsContext) =>
+        sum(await loaders.categoriesByEvent.load(event.id), (c) => c.capacity),
+      registeredCount: async (event: SportsEvent, _: unknown, { loaders }: SportsContext) =>
+        sum(await loaders.categoriesByEvent.load(event.id), (c) => c.registeredCount),
+      remainingPlaces: async (event: SportsEvent, _: unknown, { loaders }: SportsContext) =>
+        sum(await loaders.categoriesByEvent.load(event.id), remainingPlaces),
+      categories: (event: SportsEvent, _: unknown, { loaders }: SportsContext) =>
+        loaders.categoriesByEvent.load(event.id),
+    },
+
+    SportsEventCategory: {
+      remainingPlaces,
+      event: (category: SportsEventCategory, _: unknown, { loaders }: SportsContext) =>
+        loaders.eventById.load(category.eventId),
+    },
+
+    SportsEventRegistration: {
+      __resolveReference: (ref: Reference, { loaders }: SportsContext) => loaders.registrationById.load(ref.id),
+      event: (registration: SportsEventRegistration, _: unknown, { loaders }: SportsContext) =>
+        loaders.eventById.load(registration.eventId),
+      category: (registration: SportsEventRegistration, _: unknown, { loaders }: SportsContext) =>
+        loaders.categoryById.load(registration.categoryId),
+      resident: (registration: SportsEventRegistration) => residentRef(registration.residentId),
+    },
+
+    // Street and Department belong to the catalog, Resident to identity; the gateway hands us their ids and asks for
+    // our fields.
+    Street: {
+      fitnessPoints: async (
+        street: Reference,
+        { status }: { status?: FitnessMaintenanceStatus | null },
+        { loaders }: SportsContext,
+      ) => {
+        const points = await loaders.fitnessPointsByStreet.load(street.id);
+        return status ? points.filter((point) => point.maintenanceStatus === status) : points;
+      },
+      sportsVenues: (street: Reference, _: unknown, { loaders }: SportsContext) =>
+        loaders.venuesByStreet.load(street.id),
+      schoolSportsGrounds: (street: Reference, _: unknown, { loaders }: SportsContext) =>
+        loaders.groundsByStreet.load(street.id),
+    },
+
+    Department: {
+      sportsVenues: (department: Reference, _: unknown, { loaders }: SportsContext) =>
+        loaders.venuesByDepartment.load(department.id),
+    },
+
+    Resident: {
+      __resolveReference: (ref: Reference) => ({ id: ref.id }),
+      courtBookings: (resident: Reference, _: unknown, { loaders }: SportsContext) =>
+        loaders.bookingsByResident.load(resident.id),
+      sportsEventRegistrations: (resident: Reference, _: unknown, { loaders }: SportsContext) =>
+        loaders.registrationsByResident.load(resident.id),
+    },
+  };
+}
+
+function streetRef(id: string) {
+  return { __typename: "Street", id };
+}
+
+function residentRef(id: string) {
+  return { __typename: "Resident", id };
+}
+
+function inService(items: FitnessEquipment[]): FitnessEquipment[] {
+  return items.filter((item) => item.status !== "RETIRED");
+}
+
+function openingWindow(opening: SchoolGroundOpening) {
+  return {
+    weekday: WEEKDAYS[opening.weekday - 1],
+    opensAt: formatMinute(opening.opensAtMinute),
+    closesAt: formatMinute(opening.closesAtMinute),
+  };
+}
+
+function remainingPlaces(category: SportsEventCategory): number {
+  return Math.max(0, category.capacity - category.registeredCount);
+}
+
+function sum<T>(rows: T[], value: (row: T) => number): number {
+  return rows.reduce((total, row) => total + value(row), 0);
+}
+
+export function eventPhase(event: SportsEvent, now: Date): SportsEventPhase {
+  const t = now.getTime();
+  if (t < event.registrationOpensAt.getTime()) return "ANNOUNCED";
+  if (t < event.registrationClosesAt.getTime()) return "REGISTRATION_OPEN";
+  if (t < event.startsAt.getTime()) return "REGISTRATION_CLOSED";
+  if (t < event.endsAt.getTime()) return "IN_PROGRESS";
+  return "FINISHED";
+}
+
+/** Keyset pagination: the page continues after the last id of the previous one. */
+function after<W extends object>(where: W, afterId: string | undefined): W {
+  return afterId ? { ...where, id: { gt: afterId } } : where;
+}
+
+function nameFilter(nameContains: string | null | undefined, argument: string) {
+  const text = nameContains?.trim();
+  if (!text) return undefined;
+  if (text.length > MAX_NAME_FILTER_LENGTH) {
+    throw codedError(
+      "BAD_USER_INPUT",
+      `${argument} has ${text.length} characters; search with at most ${MAX_NAME_FILTER_LENGTH}.`,
+      { argument },
+    );
+  }
+  return { contains: text, mode: "insensitive" as const };
+}
+
+function fitnessPointWhere(filter: FitnessPointFilter | null | undefined, now: Date): Prisma.FitnessPointWhereInput {
+  const overdue = filter?.inspectionOverdue;
+  return {
+    streetId: filter?.streetId ?? undefined,
+    maintenanceStatus: filter?.status ?? undefined,
+    setting: filter?.setting ?? undefined,
+    equipment: filter?.function ? { some: { function: filter.function, status: { not: "RETIRED" } } } : undefined,
+    nextInspectionDueAt: overdue === true ? { lt: now } : overdue === false ? { gte: now } : undefined,
+    name: nameFilter(filter?.nameContains, "filter.nameContains"),
+  };
+}
+
+function groundWhere(filter: SchoolSportsGroundFilter | null | undefined): Prisma.SchoolSportsGroundWhereInput {
+  return {
+    streetId: filter?.streetId ?? undefined,
+    schoolId: filter?.schoolId ?? undefined,
+    kind: filter?.kind ?? undefined,
+    openings: filter?.openOn ? { some: { weekday: WEEKDAYS.indexOf(filter.openOn) + 1 } } : undefined,
+  };
+}
+
+function venueWhere(filter: SportsVenueFilter | null | undefined): Prisma.SportsVenueWhereInput {
+  return {
+    streetId: filter?.streetId ?? undefined,
+    departmentId: filter?.departmentId ?? undefined,
+    kind: filter?.kind ?? undefined,
+    courts: filter?.sport ? { some: { sport: filter.sport } } : undefined,
+    name: nameFilter(filter?.nameContains, "filter.nameContains"),
+  };
+}
+
+function eventWhere(filter: SportsEventFilter | null | undefined, now: Date): Prisma.SportsEventWhereInput {
+  const { from, to } = filter ?? {};
+  if (from && to && from.getTime() >= to.getTime()) {
+    throw codedError(
+      "BAD_USER_INPUT",
+      `filter.from (${from.toISOString()}) must be before filter.to (${to.toISOString()}); swap them or widen the range.`,
+      { argument: "filter.from" },
+    );
+  }
+  const startsAt: Prisma.DateTimeFilter<"SportsEvent"> = {
+    ...(from ? { gte: from } : {}),
+    ...(to ? { lt: to } : {}),
+  };
+  return {
+    AND: [
+      {
+        kind: filter?.kind ?? undefined,
+        streetId: filter?.streetId ?? undefined,
+        startsAt: Object.keys(startsAt).length > 0 ? startsAt : undefined,
+        name: nameFilter(filter?.nameContains, "filter.nameContains"),
+      },
+      filter?.phase ? phaseWhere(filter.phase, now) : {},
+    ],
+  };
+}
+
+/** The phase as a condition on the event's times, the same boundaries as `eventPhase`. */
+function phaseWhere(phase: SportsEventPhase, now: Date): Prisma.SportsEventWhereInput {
+  switch (phase) {
+    case "ANNOUNCED":
+      return { registrationOpensAt: { gt: now } };
+    case "REGISTRATION_OPEN":
+      return { registrationOpensAt: { lte: now }, registrationClosesAt: { gt: now } };
+    case "REGISTRATION_CLOSED":
+      return { registrationClosesAt: { lte: now }, startsAt: { gt: now } };
+    case "IN_PROGRESS":
+      return { startsAt: { lte: now }, endsAt: { gt: now } };
+    case "FINISHED":
+      return { endsAt: { lte: now } };
+  }
+}

@@ -1,0 +1,597 @@
+/**
+ * The sports seed as plain rows, computed without a database so that every run produces exactly the same data.
+ *
+ * Randomness comes from a PRNG seeded by each row's own id, so adding a venue does not reshuffle the bookings of
+ * another. Schedules are relative to SEED_BASE_DATE (2026-12-01, Asia/Shanghai): court bookings cover the week
+ * before it (history) and the three weeks from it, school-ground check-ins the week before it, and events run from
+ * mid-November to New Year. The one column not computed here is each school ground's QR secret, which `seed.ts`
+ * draws at random: a secret derivable from this public code would let anyone print a ground's entrance code.
+ */
+import { BOOKING_STEP_MINUTES, priceBooking, type VenueHours } from "./courtSchedule.ts";
+import type {
+  CourtBooking,
+  FitnessEquipment,
+  FitnessMaintenanceStatus,
+  FitnessPoint,
+  FitnessPointSetting,
+  SchoolGroundCheckIn,
+  SchoolGroundKind,
+  SchoolGroundOpening,
+  SchoolSportsGround,
+  SportsCourt,
+  SportsEvent,
+  SportsEventCategory,
+  SportsEventRegistration,
+  SportsVenue,
+} from "./generated/prisma/client.ts";
+import {
+  CANCEL_REASONS,
+  EQUIPMENT_TYPES,
+  EVENTS,
+  type EventInfo,
+  REPAIR_NOTES,
+  RESIDENTS_PER_FITNESS_POINT,
+  RETIRED_NOTE,
+  SCHOOL_SITES,
+  type SchoolSize,
+  STREET_GAMES_CATEGORIES,
+  STREET_GAMES_SATURDAYS,
+  STREETS,
+  type StreetInfo,
+  VENUES,
+} from "./jinganSports.ts";
+import { addDays, dateColumn, isoWeekday, localInstant } from "./localTime.ts";
+
+/** First day of the seeded schedule, a Tuesday, in Shanghai time. */
+export const SEED_BASE_DATE = "2026-12-01";
+/** Days of history before the base date (past bookings and check-ins). */
+export const HISTORY_DAYS = 7;
+/** Days of court bookings from the base date on. */
+export const BOOKING_DAYS = 21;
+
+/** A school sports ground as the seed builds it; `seed.ts` adds the secret. */
+export type SchoolSportsGroundSeed = Omit<SchoolSportsGround, "qrSecret">;
+
+export interface SportsSeedData {
+  fitnessPoints: FitnessPoint[];
+  equipment: FitnessEquipment[];
+  grounds: SchoolSportsGroundSeed[];
+  openings: SchoolGroundOpening[];
+  checkIns: SchoolGroundCheckIn[];
+  venues: SportsVenue[];
+  courts: SportsCourt[];
+  bookings: CourtBooking[];
+  events: SportsEvent[];
+  categories: SportsEventCategory[];
+  registrations: SportsEventRegistration[];
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const RESIDENT_POOL = 60_000;
+/** A stride coprime with the pool: consecutive multiples name distinct residents. */
+const RESIDENT_STRIDE = 7_919;
+
+/**
+ * FNV-1a with a murmur3 finaliser (so ids that differ in one character start far apart), then mulberry32: tiny,
+ * fast and good enough to make plausible data. (The same generator as the health seed.)
+ */
+export function randomFor(seed: string): () => number {
+  let state = 0x811c9dc5;
+  for (let i = 0; i < seed.length; i++) {
+    state ^= seed.charCodeAt(i);
+    state = Math.imul(state, 0x01000193);
+  }
+  state ^= state >>> 16;
+  state = Math.imul(state, 0x85ebca6b);
+  state ^= state >>> 13;
+  state = Math.imul(state, 0xc2b2ae35);
+  state ^= state >>> 16;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function pick<T>(random: () => number, items: readonly T[]): T {
+  return items[Math.floor(random() * items.length)] as T;
+}
+
+function between(random: () => number, min: number, max: number): number {
+  return min + Math.floor(random() * (max - min + 1));
+}
+
+/** Fisher–Yates: a permutation that depends only on the generator. */
+function shuffled<T>(random: () => number, items: readonly T[]): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
+  }
+  return copy;
+}
+
+const pad = (n: number, width: number) => String(n).padStart(width, "0");
+
+function residentId(n: number): string {
+  return `resident-${pad((((n % RESIDENT_POOL) + RESIDENT_POOL) % RESIDENT_POOL) + 1, 6)}`;
+}
+
+/** `HH:MM` → minutes after midnight. */
+function minuteOf(time: string): number {
+  const [hours, minutes] = time.split(":").map(Number);
+  return hours! * 60 + minutes!;
+}
+
+/** A local date-time `2026-12-20T07:30` as an instant. */
+function localDateTime(value: string): Date {
+  return new Date(`${value}:00+08:00`);
+}
+
+/** `20261201-0800` for 2026-12-01 08:00 in Shanghai. */
+function localStamp(instant: Date): string {
+  const local = new Date(instant.getTime() + 8 * 60 * 60 * 1000).toISOString();
+  return `${local.slice(0, 10).replaceAll("-", "")}-${local.slice(11, 16).replace(":", "")}`;
+}
+
+export function buildSeedData(): SportsSeedData {
+  const data: SportsSeedData = {
+    fitnessPoints: [],
+    equipment: [],
+    grounds: [],
+    openings: [],
+    checkIns: [],
+    venues: [],
+    courts: [],
+    bookings: [],
+    events: [],
+    categories: [],
+    registrations: [],
+  };
+  addFitnessPoints(data);
+  addSchoolGrounds(data);
+  addVenues(data);
+  addEvents(data);
+  return data;
+}
+
+// ─── fitness points (健身苑点) ─────────────────────────────────────────────────────────────────────────────────
+
+const COMPOUND_SUFFIXES = ["新村", "一村", "二村", "三村", "小区", "苑", "公寓", "花园", "大楼"] as const;
+
+function addFitnessPoints(data: SportsSeedData): void {
+  const base = localInstant(SEED_BASE_DATE, 0);
+  for (const street of STREETS) {
+    const count = Math.round(street.population / RESIDENTS_PER_FITNESS_POINT);
+    for (let i = 0; i < count; i++) {
+      const id = `fitness-${pad(data.fitnessPoints.length + 1, 4)}`;
+      const random = randomFor(id);
+      const { name, setting, address } = pointPlace(street, i, random);
+      const status = maintenanceRoll(random);
+      const lastInspectedAt = new Date(
+        base.getTime() - between(random, 1, 40) * DAY_MS + between(random, 9 * 60, 16 * 60) * 60_000,
+      );
+      const installedYear = between(random, 2008, 2023);
+      const items = pointEquipment(id, setting, status, installedYear, random);
+      const affected = items.find((item) => item.status === "NEEDS_REPAIR" || item.status === "UNDER_REPAIR");
+      data.fitnessPoints.push({
+        id,
+        name,
+        setting,
+        streetId: street.id,
+        address,
+        installedYear,
+        maintenanceStatus: status,
+        lastInspectedAt,
+        // Inspections are monthly (每月巡检); points last seen more than 30 days ago are overdue.
+        nextInspectionDueAt: new Date(lastInspectedAt.getTime() + 30 * DAY_MS),
+        maintenanceNote:
+          status === "RETIRED"
+            ? RETIRED_NOTE
+            : affected && (affected.status === "NEEDS_REPAIR" || affected.status === "UNDER_REPAIR")
+              ? pick(random, REPAIR_NOTES[affected.status]).replace("{type}", affected.type)
+              : null,
+      });
+      data.equipment.push(...items);
+    }
+  }
+}
+
+/** Parks and green spaces first, then residential compounds (小区) named after the street's neighbourhoods. */
+function pointPlace(
+  street: StreetInfo,
+  index: number,
+  random: () => number,
+): { name: string; setting: FitnessPointSetting; address: string } {
+  const park = street.parks[index];
+  if (park) {
+    const [parkName, address] = park;
+    return { name: `${parkName}健身苑点`, setting: parkName.includes("公园") ? "PARK" : "GREEN_SPACE", address };
+  }
+  const n = index - street.parks.length;
+  const neighbourhood = street.neighbourhoods[n % street.neighbourhoods.length]!;
+  const suffix = COMPOUND_SUFFIXES[Math.floor(n / street.neighbourhoods.length) % COMPOUND_SUFFIXES.length]!;
+  const road = pick(random, street.roads);
+  return {
+    name: `${neighbourhood}${suffix}健身苑点`,
+    setting: "RESIDENTIAL_COMPOUND",
+    address: `静安区${road}${between(random, 10, 1200)}弄`,
+  };
+}
+
+function maintenanceRoll(random: () => number): FitnessMaintenanceStatus {
+  const roll = random();
+  if (roll < 0.74) return "GOOD";
+  if (roll < 0.86) return "NEEDS_REPAIR";
+  if (roll < 0.95) return "UNDER_REPAIR";
+  return "RETIRED";
+}
+
+/**
+ * Distinct kinds of equipment, as many as the place holds. The point's status is the inspection's verdict, so its
+ * items agree with it: a point needing repair has one or two items needing repair, a retired point only retired items.
+ */
+function pointEquipment(
+  pointId: string,
+  setting: FitnessPointSetting,
+  status: FitnessMaintenanceStatus,
+  installedYear: number,
+  random: () => number,
+): FitnessEquipment[] {
+  const [min, max] = setting === "PARK" ? [10, 18] : setting === "GREEN_SPACE" ? [8, 14] : [6, 12];
+  const count = between(random, min, max);
+  const kinds = shuffled(random, EQUIPMENT_TYPES).slice(0, count);
+  const broken = status === "NEEDS_REPAIR" || status === "UNDER_REPAIR" ? between(random, 1, 2) : 0;
+  return kinds.map((kind, index) => {
+    let itemStatus: FitnessMaintenanceStatus = status === "RETIRED" ? "RETIRED" : "GOOD";
+    if (index < broken) itemStatus = index === 0 ? status : "NEEDS_REPAIR";
+    return {
+      id: `${pointId}-${pad(index + 1, 2)}`,
+      fitnessPointId: pointId,
+      type: kind.type,
+      function: kind.function,
+      status: itemStatus,
+      // Items are replaced one by one, so some are newer than the point.
+      installedYear: Math.min(2025, installedYear + (random() < 0.3 ? between(random, 1, 6) : 0)),
+    };
+  });
+}
+
+// ─── school sports grounds (学校体育场地开放) ───────────────────────────────────────────────────────────────────
+
+type Window = readonly [weekday: number, opens: string, closes: string];
+
+const WEEKDAY_EVENINGS = [1, 2, 3, 4, 5].map((d) => [d, "18:00", "20:30"] as const);
+
+/**
+ * Public opening patterns (对外开放时段): after school on weekdays and during the day at weekends; some schools
+ * open only at weekends (weekday evenings are taken by their own teams), some three evenings a week.
+ */
+const OPENING_PATTERNS: ReadonlyArray<{ share: number; windows: readonly Window[] }> = [
+  {
+    share: 0.55,
+    windows: [
+      ...WEEKDAY_EVENINGS,
+      [6, "08:00", "11:00"],
+      [6, "14:00", "17:00"],
+      [7, "08:00", "11:00"],
+      [7, "14:00", "17:00"],
+    ],
+  },
+  { share: 0.2, windows: [...[1, 2, 3, 4, 5].map((d) => [d, "17:30", "20:00"] as const), [6, "08:00", "17:00"]] },
+  {
+    share: 0.15,
+    windows: [
+      [6, "07:00", "11:00"],
+      [6, "14:00", "18:00"],
+      [7, "07:00", "11:00"],
+      [7, "14:00", "18:00"],
+    ],
+  },
+  {
+    share: 0.1,
+    windows: [
+      [1, "18:00", "21:00"],
+      [3, "18:00", "21:00"],
+      [5, "18:00", "21:00"],
+      [6, "08:00", "11:00"],
+      [7, "08:00", "11:00"],
+    ],
+  },
+];
+
+function openingPattern(random: () => number): readonly Window[] {
+  let roll = random();
+  for (const pattern of OPENING_PATTERNS) {
+    if (roll < pattern.share) return pattern.windows;
+    roll -= pattern.share;
+  }
+  return OPENING_PATTERNS[0]!.windows;
+}
+
+const ENTRANCE_SIDES = ["东门", "南门", "西门", "北门", "侧门"] as const;
+
+function addSchoolGrounds(data: SportsSeedData): void {
+  for (const [schoolId, streetId, address, size] of SCHOOL_SITES) {
+    const random = randomFor(schoolId);
+    // Every school opens its track; bigger schools often a basketball court or a pitch as well.
+    const kinds: SchoolGroundKind[] = ["TRACK_AND_FIELD"];
+    if (random() < (size === "primary" ? 0.2 : 0.45)) kinds.push("BASKETBALL");
+    if (random() < (size === "primary" ? 0.05 : 0.3)) kinds.push("FOOTBALL");
+    for (const kind of kinds) {
+      const id = `schoolground-${pad(data.grounds.length + 1, 4)}`;
+      const groundRandom = randomFor(id);
+      const ground: SchoolSportsGroundSeed = {
+        id,
+        schoolId,
+        streetId,
+        kind,
+        name: groundName(kind, size, groundRandom),
+        publicEntrance: `${address}（${pick(groundRandom, ENTRANCE_SIDES)}）`,
+        dailyQuota:
+          kind === "TRACK_AND_FIELD"
+            ? between(groundRandom, size === "primary" ? 8 : 12, size === "primary" ? 12 : 20) * 10
+            : kind === "BASKETBALL"
+              ? between(groundRandom, 6, 12) * 5
+              : between(groundRandom, 8, 14) * 5,
+      };
+      data.grounds.push(ground);
+      const windows = openingPattern(groundRandom);
+      windows.forEach(([weekday, opens, closes], k) => {
+        data.openings.push({
+          id: `${id}-${weekday}-${k + 1}`,
+          groundId: id,
+          weekday,
+          opensAtMinute: minuteOf(opens),
+          closesAtMinute: minuteOf(closes),
+        });
+      });
+      addCheckIns(data, ground, windows);
+    }
+  }
+}
+
+function groundName(kind: SchoolGroundKind, size: SchoolSize, random: () => number): string {
+  if (kind === "TRACK_AND_FIELD") return size === "primary" ? "田径场（200米跑道）" : "田径场（400米跑道）";
+  if (kind === "BASKETBALL") return `篮球场（${between(random, 2, 4)}片）`;
+  return size === "primary" || random() < 0.5 ? "足球场（五人制）" : "足球场（七人制）";
+}
+
+/** A week of history: winter evenings are quiet, weekend days busier; always within the quota. */
+function addCheckIns(data: SportsSeedData, ground: SchoolSportsGroundSeed, windows: readonly Window[]): void {
+  for (let day = -HISTORY_DAYS; day < 0; day++) {
+    const date = addDays(SEED_BASE_DATE, day);
+    const weekday = isoWeekday(date);
+    const today = windows.filter(([d]) => d === weekday);
+    if (today.length === 0) continue;
+    const random = randomFor(`${ground.id}-${date}`);
+    const share = weekday >= 6 ? 0.1 + random() * 0.2 : 0.04 + random() * 0.12;
+    const visits = Math.min(ground.dailyQuota, Math.round(ground.dailyQuota * share));
+    const firstResident = Math.floor(random() * RESIDENT_POOL);
+    for (let i = 0; i < visits; i++) {
+      const [, opens, closes] = pick(random, today);
+      const minute = between(random, minuteOf(opens), minuteOf(closes) - 15);
+      data.checkIns.push({
+        id: `checkin-${date.replaceAll("-", "")}-${ground.id.slice("schoolground-".length)}-${pad(i + 1, 3)}`,
+        groundId: ground.id,
+        residentId: residentId(firstResident + i * RESIDENT_STRIDE),
+        visitDate: dateColumn(date),
+        checkedInAt: new Date(localInstant(date, minute).getTime() + between(random, 0, 59) * 1000),
+      });
+    }
+  }
+}
+
+// ─── venues, courts and bookings (错峰订场) ───────────────────────────────────────────────────────────────────
+
+function addVenues(data: SportsSeedData): void {
+  VENUES.forEach((info, index) => {
+    const id = `sportsvenue-${pad(index + 1, 4)}`;
+    const random = randomFor(id);
+    const street = STREETS.find((s) => s.id === info.streetId);
+    if (!street) throw new Error(`Seed data names unknown street ${info.streetId}.`);
+    const venue: SportsVenue = {
+      id,
+      name: info.name,
+      kind: info.kind,
+      streetId: info.streetId,
+      departmentId: info.departmentId,
+      address: info.address,
+      phone: `021-${street.phonePrefix}${pad(between(random, 0, 9999), 4)}`,
+      description: info.description,
+      opensAtMinute: minuteOf(info.hours[0]),
+      closesAtMinute: minuteOf(info.hours[1]),
+      offPeakStartMinute: minuteOf(info.offPeak[0]),
+      offPeakEndMinute: minuteOf(info.offPeak[1]),
+      maxBookingMinutes: info.maxBookingMinutes,
+    };
+    data.venues.push(venue);
+    let courtNumber = 0;
+    for (const lineup of info.courts) {
+      for (let n = 1; n <= lineup.count; n++) {
+        courtNumber += 1;
+        const court: SportsCourt = {
+          id: `court-${pad(index + 1, 4)}-${pad(courtNumber, 2)}`,
+          venueId: id,
+          name: lineup.name.replace("{n}", String(n)),
+          sport: lineup.sport,
+          indoor: lineup.indoor,
+          capacity: lineup.capacity,
+          peakPricePerHourFen: lineup.peakPricePerHourFen,
+          offPeakPricePerHourFen: lineup.offPeakPricePerHourFen,
+        };
+        data.courts.push(court);
+        addBookings(data, venue, court);
+      }
+    }
+  });
+}
+
+/**
+ * Demand for a day: the past week was busy; bookings open a week ahead, so the coming week fills up as it nears and
+ * the weeks after hold only the few long-term bookings of regular groups.
+ */
+function demandOn(day: number): number {
+  if (day < 0) return 0.55;
+  if (day < 7) return 0.5 - day * 0.04;
+  return 0.08;
+}
+
+/** Evenings and weekends are peak; weekday daytime is what off-peak pricing tries to fill. */
+function isPeakMinute(date: string, minute: number): boolean {
+  return isoWeekday(date) >= 6 || minute >= 17 * 60;
+}
+
+function addBookings(data: SportsSeedData, venue: SportsVenue, court: SportsCourt): void {
+  for (let day = -HISTORY_DAYS; day < BOOKING_DAYS; day++) {
+    const date = addDays(SEED_BASE_DATE, day);
+    const demand = demandOn(day);
+    const random = randomFor(`${court.id}-${date}`);
+    let minute = venue.opensAtMinute;
+    while (minute + 60 <= venue.closesAtMinute) {
+      const appeal = isPeakMinute(date, minute) ? 1 : 0.45;
+      if (random() >= demand * appeal * 0.8) {
+        minute += 60;
+        continue;
+      }
+      const longest = Math.min(venue.maxBookingMinutes, venue.closesAtMinute - minute);
+      const duration = Math.min(longest, pick(random, [60, 60, 90, 120] as const));
+      const startsAt = localInstant(date, minute);
+      const endsAt = localInstant(date, minute + duration);
+      const places =
+        court.capacity === 1 ? 1 : between(random, 1, Math.max(1, Math.ceil(court.capacity * demand * 0.3)));
+      const firstResident = Math.floor(random() * RESIDENT_POOL);
+      for (let place = 0; place < places; place++) {
+        const suffix = court.capacity === 1 ? "" : `-${pad(place + 1, 2)}`;
+        data.bookings.push(
+          booking(
+            `courtbooking-${localStamp(startsAt)}-${court.id.slice("court-".length)}${suffix}`,
+            venue,
+            court,
+            residentId(firstResident + place * RESIDENT_STRIDE),
+            startsAt,
+            endsAt,
+            random,
+          ),
+        );
+      }
+      minute += duration + (random() < 0.5 ? 0 : BOOKING_STEP_MINUTES);
+    }
+  }
+}
+
+function booking(
+  id: string,
+  venue: VenueHours,
+  court: SportsCourt,
+  resident: string,
+  startsAt: Date,
+  endsAt: Date,
+  random: () => number,
+): CourtBooking {
+  const bookedAt = new Date(startsAt.getTime() - between(random, 2, 6 * 24) * 60 * 60_000);
+  const cancelled = random() < 0.07;
+  return {
+    id,
+    courtId: court.id,
+    residentId: resident,
+    startsAt,
+    endsAt,
+    status: cancelled ? "CANCELLED" : "BOOKED",
+    ...priceBooking(venue, court, startsAt, endsAt),
+    bookedAt,
+    cancelledAt: cancelled ? new Date(bookedAt.getTime() + between(random, 1, 20) * 60 * 60_000) : null,
+    cancelReason: cancelled ? pick(random, CANCEL_REASONS) : null,
+  };
+}
+
+// ─── events (赛事) and registrations ──────────────────────────────────────────────────────────────────────────
+
+/**
+ * The fourteen streets' community games, two streets a Saturday, run by each street office. Registration closes on the
+ * Monday before, so that the office can draw up the heats.
+ */
+function streetGames(): EventInfo[] {
+  return STREETS.map((street, index) => {
+    const saturday = STREET_GAMES_SATURDAYS[Math.floor(index / 2)]!;
+    const random = randomFor(`games-${street.id}`);
+    const [parkName, parkAddress] = street.parks[0]!;
+    return {
+      name: `2026${street.name}社区趣味运动会`,
+      kind: "COMMUNITY_GAMES",
+      description: `${street.name}居民的趣味运动会：跳绳、踢毽子、趣味接力与飞镖，按组别报名。`,
+      location: `${parkName}（${parkAddress.replace("静安区", "")}）`,
+      streetId: street.id,
+      organiserId: `dept-${street.id}`,
+      startsAt: `${saturday}T08:30`,
+      endsAt: `${saturday}T12:00`,
+      registrationOpensAt: `${addDays(saturday, -21)}T10:00`,
+      registrationClosesAt: `${addDays(saturday, -5)}T18:00`,
+      categories: STREET_GAMES_CATEGORIES.map((category) => ({ ...category, fill: 0.3 + random() * 0.7 })),
+    };
+  });
+}
+
+function addEvents(data: SportsSeedData): void {
+  const base = localInstant(SEED_BASE_DATE, 0);
+  [...EVENTS, ...streetGames()].forEach((info, index) => {
+    const id = `sportsevent-${pad(index + 1, 4)}`;
+    const event: SportsEvent = {
+      id,
+      name: info.name,
+      kind: info.kind,
+      description: info.description,
+      location: info.location,
+      venueId: info.venue === undefined ? null : `sportsvenue-${pad(info.venue + 1, 4)}`,
+      streetId: info.streetId,
+      organiserId: info.organiserId,
+      startsAt: localDateTime(info.startsAt),
+      endsAt: localDateTime(info.endsAt),
+      registrationOpensAt: localDateTime(info.registrationOpensAt),
+      registrationClosesAt: localDateTime(info.registrationClosesAt),
+    };
+    data.events.push(event);
+    // Registrations made before the base date: the whole window for past events, what has come in so far for open ones.
+    const windowEnd = Math.min(event.registrationClosesAt.getTime(), base.getTime());
+    const random = randomFor(id);
+    const firstResident = Math.floor(random() * RESIDENT_POOL);
+    let k = 0;
+    for (const category of info.categories) {
+      const categoryId = `${id}-${category.code.toLowerCase().replaceAll("_", "-")}`;
+      const registered =
+        windowEnd > event.registrationOpensAt.getTime()
+          ? Math.min(category.capacity, Math.round(category.capacity * category.fill))
+          : 0;
+      data.categories.push({
+        id: categoryId,
+        eventId: id,
+        code: category.code,
+        name: category.name,
+        capacity: category.capacity,
+        registeredCount: registered,
+        feeFen: category.feeYuan * 100,
+      });
+      // About one in thirty residents cancels; the place went back and was taken by someone else.
+      const cancelled = Math.round(registered / 30);
+      for (let r = 0; r < registered + cancelled; r++) {
+        k += 1;
+        const registeredAt = new Date(
+          event.registrationOpensAt.getTime() + random() * (windowEnd - event.registrationOpensAt.getTime()),
+        );
+        const isCancelled = r >= registered;
+        data.registrations.push({
+          id: `eventreg-${pad(index + 1, 4)}-${pad(k, 5)}`,
+          eventId: id,
+          categoryId,
+          residentId: residentId(firstResident + k * RESIDENT_STRIDE),
+          status: isCancelled ? "CANCELLED" : "REGISTERED",
+          registeredAt,
+          cancelledAt: isCancelled
+            ? new Date(Math.min(windowEnd, registeredAt.getTime() + between(random, 1, 72) * 60 * 60_000))
+            : null,
+        });
+      }
+    }
+  });
+}
