@@ -4,7 +4,7 @@
  * SQL statements of a request depends on its shape, not on how many rows it returns.
  */
 import DataLoader from "dataloader";
-import { loaderById } from "../kit/loaders.ts";
+import { loaderByGroup, loaderById } from "../kit/loaders.ts";
 import type { PageRequest } from "../kit/pagination.ts";
 import { type DataResourceFilter, filterKey, resourceWhere } from "./dataResourceFilter.ts";
 import type { DataResource, Prisma, PrismaClient } from "./generated/prisma/client.ts";
@@ -52,6 +52,12 @@ export function createLoaders(prisma: PrismaClient) {
     departmentById: loaderById((ids) => prisma.department.findMany({ where: { id: { in: [...ids] } } })),
     streetById: loaderById((ids) => prisma.street.findMany({ where: { id: { in: [...ids] } } })),
     dataResourceById: loaderById((ids) => prisma.dataResource.findMany({ where: { id: { in: [...ids] } } })),
+    /** Datasets catalogued about or from an enterprise, keyed by enterprise id. */
+    datasetsByEnterprise: loaderByGroup(
+      (enterpriseIds) =>
+        prisma.dataResource.findMany({ where: { enterpriseId: { in: [...enterpriseIds] } }, orderBy: { id: "asc" } }),
+      (resource) => resource.enterpriseId ?? "",
+    ),
     /** A street's office or town government, keyed by street id. */
     officeByStreetId: loaderById(
       (streetIds) => prisma.department.findMany({ where: { streetId: { in: [...streetIds] } } }),

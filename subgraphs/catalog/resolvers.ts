@@ -75,6 +75,14 @@ export const resolvers: GraphQLResolverMap<CatalogContext> = {
       loaders.departmentById.load(resource.ownerDepartmentId),
     street: (resource: { streetId: string | null }, _args, { loaders }: CatalogContext) =>
       resource.streetId ? loaders.streetById.load(resource.streetId) : null,
+    enterprise: (resource: { enterpriseId: string | null }) =>
+      resource.enterpriseId ? { __typename: "Enterprise", id: resource.enterpriseId } : null,
+  },
+
+  Enterprise: {
+    __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
+    datasets: (enterprise: { id: string }, _args, { loaders }: CatalogContext) =>
+      loaders.datasetsByEnterprise.load(enterprise.id),
   },
 };
 

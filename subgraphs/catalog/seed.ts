@@ -7,12 +7,13 @@
  */
 import type { SeedSummary } from "../kit/module.ts";
 import type { PrismaClient } from "./generated/prisma/client.ts";
-import { buildDataResources, departments, streets } from "./seedData.ts";
+import { buildDataResources, buildEnterpriseDatasets, departments, streets } from "./seedData.ts";
 
 export async function seed(prisma: PrismaClient): Promise<SeedSummary> {
   await prisma.street.createMany({ data: streets, skipDuplicates: true });
   await prisma.department.createMany({ data: departments, skipDuplicates: true });
   await prisma.dataResource.createMany({ data: buildDataResources(), skipDuplicates: true });
+  await prisma.dataResource.createMany({ data: buildEnterpriseDatasets(), skipDuplicates: true });
   const [streetCount, departmentCount, dataResourceCount] = await Promise.all([
     prisma.street.count(),
     prisma.department.count(),

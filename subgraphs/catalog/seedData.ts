@@ -1993,3 +1993,82 @@ function named(template: ResourceTemplate, s: StreetSeed): ResourceTemplate {
     description: template.description.replaceAll("{street}", s.name),
   };
 }
+
+/** Kinds of dataset the catalogue holds about or from an enterprise (the enterprise dossier's "catalogued datasets"). */
+const enterpriseDatasetKinds: Array<{
+  suffix: string;
+  owner: string;
+  classification: DataClassification;
+  openStatus: DataOpenStatus;
+  frequency: DataUpdateFrequency;
+  source: string;
+  description: string;
+  keywords: string[];
+}> = [
+  {
+    suffix: "企业公共信用信息",
+    owner: "dept-market",
+    classification: "PUBLIC",
+    openStatus: "OPEN",
+    frequency: "DAILY",
+    source: "国家企业信用信息公示系统（上海）",
+    description: "登记、许可、处罚、抽查结果等依法公示的信用信息。",
+    keywords: ["信用", "公示", "企业"],
+  },
+  {
+    suffix: "数据产品登记",
+    owner: "dept-data",
+    classification: "INTERNAL",
+    openStatus: "CONDITIONAL",
+    frequency: "MONTHLY",
+    source: "市北可信数据经济示范园数据产品登记平台",
+    description: "企业在可信数据经济示范园登记的数据产品：来源、用途、授权范围与合规评估结论。",
+    keywords: ["数据产品", "可信数据", "市北"],
+  },
+  {
+    suffix: "能耗与排放监测",
+    owner: "dept-ecology",
+    classification: "SENSITIVE",
+    openStatus: "NOT_OPEN",
+    frequency: "DAILY",
+    source: "静安区重点用能单位在线监测平台",
+    description: "重点用能企业的用电、用气与排放在线监测数据，仅供主管部门履职使用。",
+    keywords: ["能耗", "排放", "监测"],
+  },
+];
+
+/**
+ * Datasets catalogued per enterprise (one in twelve of the 3,000 enterprises, one to three datasets each), linked by
+ * the enterprise id the enterprise subgraph owns.
+ */
+export function buildEnterpriseDatasets(): Array<DataResourceSeed & { enterpriseId: string }> {
+  const rows: Array<DataResourceSeed & { enterpriseId: string }> = [];
+  for (let n = 1; n <= 3000; n += 12) {
+    const enterpriseId = `ent-${String(n).padStart(6, "0")}`;
+    const kinds = enterpriseDatasetKinds.slice(0, 1 + (n % 3));
+    for (const kind of kinds) {
+      const sequence = rows.length + 1;
+      const publishedAt = new Date(FIRST_PUBLISHED + ((sequence * 41) % 1400) * DAY);
+      rows.push({
+        id: `res-e${String(sequence).padStart(4, "0")}`,
+        code: `JA-ENT-${String(sequence).padStart(4, "0")}`,
+        name: `${kind.suffix}（${enterpriseId}）`,
+        description: kind.description,
+        ownerDepartmentId: kind.owner,
+        authoritativeSource: kind.source,
+        classification: kind.classification,
+        openStatus: kind.openStatus,
+        openConditions: kind.openStatus === "CONDITIONAL" ? DEFAULT_OPEN_CONDITIONS : null,
+        updateFrequency: kind.frequency,
+        format: "JSON",
+        fieldCount: 12 + (sequence % 20),
+        keywords: kind.keywords,
+        streetId: null,
+        publishedAt,
+        updatedAt: new Date(Math.max(publishedAt.getTime(), AS_OF - (sequence % 30) * DAY)),
+        enterpriseId,
+      });
+    }
+  }
+  return rows;
+}

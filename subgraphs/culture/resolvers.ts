@@ -2,8 +2,10 @@
  * Resolvers of the culture subgraph. Root lists page with the kit's `paginate`; every hop from a row to another row
  * goes through the request's loaders; registrations live in `registration.ts`.
  */
+
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/index.js";
 import { codedError } from "../../lib/errors.ts";
+import { type DepartmentDesk, guardResidentRecords } from "../kit/actingResident.ts";
 import { DateTime } from "../kit/dateTime.ts";
 import type { SubgraphContext } from "../kit/module.ts";
 import { type ConnectionArgs, paginate } from "../kit/pagination.ts";
@@ -26,6 +28,7 @@ import type {
 import type { CultureLoaders, CulturePrisma } from "./loaders.ts";
 import { type CancelInput, cancelRegistration, registerForProgramme } from "./registration.ts";
 
+const CULTURE_DESK: DepartmentDesk = { departmentId: "dept-culture", name: "区文化旅游局" };
 export type CultureContext = SubgraphContext<CulturePrisma, CultureLoaders>;
 
 /** The whole venue directory (about 70 venues) fits in one page of this size. */
@@ -259,11 +262,13 @@ export function createResolvers(options: CultureResolverOptions = {}): GraphQLRe
 
     Resident: {
       __resolveReference: (ref: Reference) => ({ id: ref.id }),
-      cultureRegistrations: async (
-        resident: Reference,
-        { status }: { status?: CultureRegistrationStatus | null },
-        { loaders }: CultureContext,
-      ) => ofStatus(await loaders.registrationsByResident.load(resident.id), status),
+      ...guardResidentRecords(CULTURE_DESK, {
+        cultureRegistrations: async (
+          resident: Reference,
+          { status }: { status?: CultureRegistrationStatus | null },
+          { loaders }: CultureContext,
+        ) => ofStatus(await loaders.registrationsByResident.load(resident.id), status),
+      }),
     },
   };
 }

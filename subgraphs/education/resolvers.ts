@@ -9,7 +9,7 @@
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/index.js";
 import type DataLoader from "dataloader";
 import { codedError } from "../../lib/errors.ts";
-import { actingResident, canActFor, type DepartmentDesk } from "../kit/actingResident.ts";
+import { actingResident, canActFor, type DepartmentDesk, guardResidentRecords } from "../kit/actingResident.ts";
 import { DateTime } from "../kit/dateTime.ts";
 import type { SubgraphContext } from "../kit/module.ts";
 import { type ConnectionArgs, paginate } from "../kit/pagination.ts";
@@ -267,14 +267,16 @@ export function createResolvers(options: EducationResolverOptions = {}): GraphQL
 
     Resident: {
       __resolveReference: (ref: Reference) => ({ id: ref.id }),
-      courseEnrolments: async (
-        resident: Reference,
-        { status }: { status?: EnrolmentStatus | null },
-        { loaders }: EducationContext,
-      ) => {
-        const enrolments = await loaders.enrolmentsByResident.load(resident.id);
-        return status ? enrolments.filter((enrolment) => enrolment.status === status) : enrolments;
-      },
+      ...guardResidentRecords(EDUCATION_DESK, {
+        courseEnrolments: async (
+          resident: Reference,
+          { status }: { status?: EnrolmentStatus | null },
+          { loaders }: EducationContext,
+        ) => {
+          const enrolments = await loaders.enrolmentsByResident.load(resident.id);
+          return status ? enrolments.filter((enrolment) => enrolment.status === status) : enrolments;
+        },
+      }),
     },
   };
 }

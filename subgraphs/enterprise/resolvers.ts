@@ -6,7 +6,7 @@
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/index.js";
 import { GraphQLScalarType, valueFromASTUntyped } from "graphql";
 import { codedError } from "../../lib/errors.ts";
-import { actingResident, canActFor } from "../kit/actingResident.ts";
+import { actingResident, canActFor, guardResidentRecords } from "../kit/actingResident.ts";
 import { DateTime } from "../kit/dateTime.ts";
 import type { SubgraphContext } from "../kit/module.ts";
 import { type ConnectionArgs, type PageRequest, paginate } from "../kit/pagination.ts";
@@ -464,8 +464,10 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
 
     Resident: {
       __resolveReference: (ref: Reference) => ({ id: ref.id }),
-      windowAppointments: (resident: Reference, _: unknown, { loaders }: EnterpriseContext) =>
-        loaders.appointmentsByResident.load(resident.id),
+      ...guardResidentRecords(ADMIN_SERVICE_DESK, {
+        windowAppointments: (resident: Reference, _: unknown, { loaders }: EnterpriseContext) =>
+          loaders.appointmentsByResident.load(resident.id),
+      }),
     },
   };
 }

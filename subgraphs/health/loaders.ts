@@ -38,6 +38,14 @@ export function createLoaders(prisma: HealthPrisma) {
         prisma.hospital.findMany({ where: { departmentId: { in: [...departmentIds] } }, orderBy: byId }),
       (hospital) => hospital.departmentId,
     ),
+    appointmentsByResident: loaderByGroup(
+      (residentIds) =>
+        prisma.appointment.findMany({
+          where: { residentId: { in: [...residentIds] } },
+          orderBy: [{ bookedAt: "desc" }, { id: "asc" }],
+        }),
+      (appointment) => appointment.residentId,
+    ),
     nursingHomesByStreet: loaderByGroup(
       (streetIds) => prisma.nursingHome.findMany({ where: { streetId: { in: [...streetIds] } }, orderBy: byId }),
       (home) => home.streetId,

@@ -4,7 +4,7 @@
  */
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/index.js";
 import { codedError } from "../../lib/errors.ts";
-import { actingResident, canActFor, type DepartmentDesk } from "../kit/actingResident.ts";
+import { actingResident, canActFor, type DepartmentDesk, guardResidentRecords } from "../kit/actingResident.ts";
 import { DateTime } from "../kit/dateTime.ts";
 import type { SubgraphContext } from "../kit/module.ts";
 import { type ConnectionArgs, paginate } from "../kit/pagination.ts";
@@ -236,6 +236,20 @@ export function createResolvers(options: HealthResolverOptions = {}): GraphQLRes
         ofKind(await loaders.hospitalsByStreet.load(street.id), kind),
       nursingHomes: (street: Reference, _: unknown, { loaders }: HealthContext) =>
         loaders.nursingHomesByStreet.load(street.id),
+    },
+
+    Resident: {
+      __resolveReference: (ref: Reference) => ({ id: ref.id }),
+      ...guardResidentRecords(HEALTH_DESK, {
+        appointments: async (
+          resident: Reference,
+          { status }: { status?: string | null },
+          { loaders }: HealthContext,
+        ) => {
+          const appointments = await loaders.appointmentsByResident.load(resident.id);
+          return status ? appointments.filter((appointment) => appointment.status === status) : appointments;
+        },
+      }),
     },
 
     Department: {

@@ -50,3 +50,35 @@ function refusal(desk: DepartmentDesk) {
     `Only a resident (for themselves) or an officer of ${desk.name} (role officer, department ${desk.departmentId}) may do this.`,
   );
 }
+
+/**
+ * Whether the principal may read a resident's records in this department: the resident themself, or an officer of
+ * the department. (The authorization work refines this with jurisdiction and purpose.)
+ */
+export function mayReadRecordsOf(principal: Principal, residentId: string, desk: DepartmentDesk): boolean {
+  if (principal.kind === "resident") return principal.residentId === residentId;
+  return principal.kind === "officer" && principal.departmentId === desk.departmentId;
+}
+
+type ResidentFieldResolver<C> = (resident: { id: string }, args: any, context: C, info: any) => unknown;
+
+/**
+ * Wraps the fields a department adds to `Resident` (their appointments, enrolments, bookings …) so that only the
+ * resident or the department's officers read them; anyone else gets FORBIDDEN for the field and null.
+ */
+export function guardResidentRecords<C extends { principal: Principal }>(
+  desk: DepartmentDesk,
+  fields: Record<string, ResidentFieldResolver<C>>,
+): Record<string, ResidentFieldResolver<C>> {
+  return Object.fromEntries(
+    Object.entries(fields).map(([name, resolve]) => [
+      name,
+      (resident, args, context, info) => {
+        if (!mayReadRecordsOf(context.principal, resident.id, desk)) {
+          throw codedError("FORBIDDEN", `Only the resident or an officer of ${desk.name} may read Resident.${name}.`);
+        }
+        return resolve(resident, args, context, info);
+      },
+    ]),
+  );
+}

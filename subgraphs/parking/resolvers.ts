@@ -11,7 +11,7 @@
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/index.js";
 import type DataLoader from "dataloader";
 import { codedError } from "../../lib/errors.ts";
-import { actingResident, canActFor, type DepartmentDesk } from "../kit/actingResident.ts";
+import { actingResident, canActFor, type DepartmentDesk, guardResidentRecords } from "../kit/actingResident.ts";
 import { DateTime } from "../kit/dateTime.ts";
 import type { SubgraphContext } from "../kit/module.ts";
 import { type ConnectionArgs, paginate } from "../kit/pagination.ts";
@@ -218,14 +218,16 @@ export function createResolvers(options: ParkingResolverOptions = {}): GraphQLRe
     // Residents belong to the identity service; any id is a valid reference here, with the sessions we hold for it.
     Resident: {
       __resolveReference: (ref: Reference) => ({ id: ref.id }),
-      parkingSessions: async (
-        resident: Reference,
-        { status }: { status?: ParkingSessionStatus | null },
-        { loaders }: ParkingContext,
-      ) => {
-        const sessions = await loaders.sessionsByResident.load(resident.id);
-        return status ? sessions.filter((session) => session.status === status) : sessions;
-      },
+      ...guardResidentRecords(PARKING_DESK, {
+        parkingSessions: async (
+          resident: Reference,
+          { status }: { status?: ParkingSessionStatus | null },
+          { loaders }: ParkingContext,
+        ) => {
+          const sessions = await loaders.sessionsByResident.load(resident.id);
+          return status ? sessions.filter((session) => session.status === status) : sessions;
+        },
+      }),
     },
   };
 }

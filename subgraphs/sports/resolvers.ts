@@ -5,7 +5,7 @@
  */
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/index.js";
 import { codedError } from "../../lib/errors.ts";
-import { actingResident, canActFor, type DepartmentDesk } from "../kit/actingResident.ts";
+import { actingResident, canActFor, type DepartmentDesk, guardResidentRecords } from "../kit/actingResident.ts";
 import { DateTime } from "../kit/dateTime.ts";
 import type { SubgraphContext } from "../kit/module.ts";
 import { type ConnectionArgs, paginate } from "../kit/pagination.ts";
@@ -435,10 +435,12 @@ export function createResolvers(options: SportsResolverOptions = {}): GraphQLRes
 
     Resident: {
       __resolveReference: (ref: Reference) => ({ id: ref.id }),
-      courtBookings: (resident: Reference, _: unknown, { loaders }: SportsContext) =>
-        loaders.bookingsByResident.load(resident.id),
-      sportsEventRegistrations: (resident: Reference, _: unknown, { loaders }: SportsContext) =>
-        loaders.registrationsByResident.load(resident.id),
+      ...guardResidentRecords(SPORTS_DESK, {
+        courtBookings: (resident: Reference, _: unknown, { loaders }: SportsContext) =>
+          loaders.bookingsByResident.load(resident.id),
+        sportsEventRegistrations: (resident: Reference, _: unknown, { loaders }: SportsContext) =>
+          loaders.registrationsByResident.load(resident.id),
+      }),
     },
   };
 }

@@ -12,7 +12,7 @@ async function cost(graph: DistrictGraph, query: string) {
   const fetchesBefore = graph.gateway.fetchStats();
   const { status, body } = await graphql(graph.gateway.url, query, undefined, bearer(graph.token(districtClaims())));
   expect(status).toBe(200);
-  expect(body.errors).toBeUndefined();
+  expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
   const fetchesAfter = graph.gateway.fetchStats();
   return {
     body,
@@ -100,6 +100,109 @@ describe(`one graph over catalog and health (${testTier})`, () => {
     expect(again.body.errors?.[0].extensions.code).toBe("ALREADY_BOOKED");
     const unknown = await graphql(graph.gateway.url, book, { slotId: "slot-does-not-exist" }, resident);
     expect(unknown.body.errors?.[0].extensions.code).toBe("NOT_FOUND_ENTITY");
+  });
+
+  it("answers 'my street' from six departments in one request, at a fetch cost that does not grow with the street", async () => {
+    const { body, fetches } = await cost(
+      graph,
+      `query MyStreet {
+        street(id: "street-linfenlu") {
+          name population
+          hospitals(kind: COMMUNITY_HEALTH_CENTRE) { name }
+          schools { name stage }
+          fitnessPoints { name maintenanceStatus equipmentCount }
+          cultureVenues { name kind }
+          sportsVenues { name }
+          parkingFacilities(kind: GARAGE) { name availability { freeSpaces totalSpaces } }
+          enterprises(first: 5) { totalCount nodes { name industryName } }
+        }
+      }`,
+    );
+    const street = body.data.street;
+    expect(street.name).toBe("临汾路街道");
+    expect(street.hospitals).toEqual([{ name: "临汾路街道社区卫生服务中心" }]);
+    for (const list of ["schools", "fitnessPoints", "cultureVenues", "parkingFacilities"]) {
+      expect(street[list].length, list).toBeGreaterThan(0);
+    }
+    expect(street.enterprises.totalCount).toBeGreaterThan(0);
+    for (const subgraph of ["catalog", "health", "education", "sports", "culture", "parking", "enterprise"]) {
+      expect(fetches[subgraph], subgraph).toBe(1);
+    }
+  });
+
+  it("answers 'a resident's week' for the logged-in resident from five departments, and refuses other callers", async () => {
+    const query = `query MyWeek {
+      me { resident { id
+        appointments { id status slot { startsAt doctor { name } hospital { name } } }
+        courseEnrolments { status course { title } }
+        courtBookings { startsAt court { name } }
+        sportsEventRegistrations { status event { name } }
+        cultureRegistrations { status programme { title } }
+        parkingSessions { plate facility { name } }
+      } }
+    }`;
+    // A resident whose seeded records span the departments.
+    const residentId = "resident-000042";
+    const { status, body } = await graphql(
+      graph.gateway.url,
+      query,
+      undefined,
+      bearer(graph.token(residentClaims(residentId))),
+    );
+    expect(status).toBe(200);
+    expect(body.errors).toBeUndefined();
+    const week = body.data.me.resident;
+    expect(week.id).toBe(residentId);
+    for (const list of [
+      "appointments",
+      "courseEnrolments",
+      "courtBookings",
+      "sportsEventRegistrations",
+      "cultureRegistrations",
+      "parkingSessions",
+    ]) {
+      expect(Array.isArray(week[list]), list).toBe(true);
+    }
+    const records = [
+      "appointments",
+      "courseEnrolments",
+      "courtBookings",
+      "sportsEventRegistrations",
+      "cultureRegistrations",
+      "parkingSessions",
+    ]
+      .map((list) => week[list].length)
+      .reduce((a, b) => a + b, 0);
+    expect(records).toBeGreaterThan(0);
+
+    // An officer of another department reaching the resident through a booking sees no appointments.
+    const teacher = await graphql(
+      graph.gateway.url,
+      `{ appointment(id: "${week.appointments[0]?.id ?? "appt-000001"}") { resident { appointments { id } } } }`,
+      undefined,
+      bearer(graph.token(districtClaims({ dept: "dept-education", sub: "person-officer-education" }))),
+    );
+    expect(JSON.stringify(teacher.body)).not.toMatch(/"appointments":\[\{/);
+  });
+
+  it("answers 'an enterprise's dossier' with applications, benefit grants and catalogued datasets", async () => {
+    const { body } = await cost(
+      graph,
+      `query Dossier {
+        enterprise(id: "ent-000001") {
+          name creditCode street { name }
+          applications { status bundledService { name } timeline { status at } }
+          benefitGrants { amount policy { name } reasons { field operator actual } }
+          datasets { code name classification ownerDepartment { shortName } }
+        }
+      }`,
+    );
+    const dossier = body.data.enterprise;
+    expect(dossier.name).toMatch(/公司|企业|中心|店/);
+    expect(dossier.datasets.length).toBeGreaterThan(0);
+    expect(dossier.datasets[0].code).toMatch(/^JA-ENT-/);
+    expect(Array.isArray(dossier.applications)).toBe(true);
+    expect(Array.isArray(dossier.benefitGrants)).toBe(true);
   });
 
   it("gives partial data with a masked error when a department's service is down", async () => {

@@ -7,8 +7,10 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { GatewayServer } from "../../gateway/server.ts";
+import { startCityParkingPlatform } from "../../legacy/cityParkingPlatform/server.ts";
 import { composeSupergraph } from "../../scripts/composeSupergraph.ts";
 import type { SubgraphService } from "../../subgraphs/kit/service.ts";
+import { createParkingSubgraph } from "../../subgraphs/parking/index.ts";
 import { subgraphModules } from "../../subgraphs/registry.ts";
 import { createTestDatabase } from "./database.ts";
 import { startTestGateway } from "./gateway.ts";
@@ -27,11 +29,16 @@ export async function startDistrictGraph(): Promise<DistrictGraph> {
   const database = await createTestDatabase();
   const dir = await mkdtemp(join(tmpdir(), "og-district-"));
   const subgraphs: Record<string, SubgraphService> = {};
-  for (const module of subgraphModules) {
+  // The legacy platform behind parking, without injected failures so answers are deterministic.
+  const platform = await startCityParkingPlatform({ port: 0, failureRate: 0, latencyMs: { min: 1, max: 5 } });
+  const modules = subgraphModules.map((module) =>
+    module.name === "parking" ? createParkingSubgraph({ platform: { url: platform.url } }) : module,
+  );
+  for (const module of modules) {
     subgraphs[module.name] = await startTestSubgraph(module, { databaseUrl: database.url });
   }
   const outcome = composeSupergraph(
-    subgraphModules.map((m) => ({ name: m.name, url: subgraphs[m.name]!.url, typeDefs: m.typeDefs })),
+    modules.map((m) => ({ name: m.name, url: subgraphs[m.name]!.url, typeDefs: m.typeDefs })),
   );
   if (!outcome.ok) throw new Error(outcome.errors.join("\n"));
   const path = join(dir, "supergraph.graphql");
@@ -47,6 +54,7 @@ export async function startDistrictGraph(): Promise<DistrictGraph> {
       await gateway.stop();
       await issuer.stop();
       for (const service of Object.values(subgraphs)) await service.stop().catch(() => {});
+      await platform.stop();
       await database.drop();
       await rm(dir, { recursive: true, force: true });
     },
