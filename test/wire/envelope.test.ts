@@ -9,6 +9,7 @@ import {
 } from "../../lib/wire.ts";
 import catalog from "../../subgraphs/catalog/index.ts";
 import type { SubgraphService } from "../../subgraphs/kit/service.ts";
+import { subgraphModules } from "../../subgraphs/registry.ts";
 import { signedHeaders, testEnvelopeKeys } from "../support/envelope.ts";
 import { graphql, startTestSubgraph } from "../support/subgraphs.ts";
 
@@ -135,6 +136,27 @@ describe("a subgraph called directly", () => {
       const { status, body } = await graphql(service.url, query);
       expect(status).toBe(200);
       expect(body.errors).toBeUndefined();
+    });
+  }
+});
+
+describe("every district subgraph", () => {
+  for (const module of subgraphModules) {
+    it(`${module.name} refuses _service and _entities without the gateway's envelope`, async () => {
+      const service = await startTestSubgraph(module, { seed: false });
+      try {
+        for (const query of ["{ _service { sdl } }", `{ _entities(representations: []) { __typename } }`]) {
+          const refused = await graphql(service.url, query, undefined, {}, { unsigned: true });
+          expect(refused.status).toBe(401);
+          expect(refused.body.errors?.[0]?.extensions?.code).toBe("ENVELOPE_INVALID");
+          expect(refused.body.data).toBeUndefined();
+        }
+        const signed = await graphql(service.url, "{ _service { sdl } }");
+        expect(signed.status).toBe(200);
+        expect(signed.body.data._service.sdl).toContain("@key");
+      } finally {
+        await service.stop();
+      }
     });
   }
 });
