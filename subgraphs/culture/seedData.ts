@@ -8,6 +8,7 @@
  * requests and cancellations in time order under the same rules as the mutations, so counters, waiting-list
  * positions and promotions are consistent by construction.
  */
+import { randomFor } from "../kit/seedRandom.ts";
 import type {
   CultureProgramme,
   CultureProgrammeCategory,
@@ -80,29 +81,6 @@ export function shanghaiTime(dayOffset: number, time: string): Date {
 
 /** The instant the seed represents: registrations up to here have happened, programmes before it are history. */
 export const SEED_NOW = shanghaiTime(0, "00:00");
-
-/**
- * FNV-1a with a murmur3 finaliser (so ids that differ in one character start far apart), then mulberry32: tiny,
- * fast and good enough to make plausible data.
- */
-export function randomFor(seed: string): () => number {
-  let state = 0x811c9dc5;
-  for (let i = 0; i < seed.length; i++) {
-    state ^= seed.charCodeAt(i);
-    state = Math.imul(state, 0x01000193);
-  }
-  state ^= state >>> 16;
-  state = Math.imul(state, 0x85ebca6b);
-  state ^= state >>> 13;
-  state = Math.imul(state, 0xc2b2ae35);
-  state ^= state >>> 16;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Random = () => number;
 

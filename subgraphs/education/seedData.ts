@@ -6,7 +6,9 @@
  * courses started in September and are running; the winter term's courses start in the four weeks from the base date,
  * and residents enrolled in November. Enrolled counts always equal the ENROLLED rows of each course.
  */
+
 import { createHash } from "node:crypto";
+import { randomFor } from "../kit/seedRandom.ts";
 import type {
   Course,
   CourseCategory,
@@ -80,29 +82,6 @@ export function shanghaiTime(date: string, time: string, dayOffset = 0): Date {
 /** Monday = 0 … Sunday = 6, for a calendar date. */
 function weekdayIndexOf(date: string): number {
   return (new Date(`${date}T12:00:00Z`).getUTCDay() + 6) % 7;
-}
-
-/**
- * FNV-1a with a murmur3 finaliser (so ids that differ in one character start far apart), then mulberry32: tiny,
- * fast and good enough to make plausible data. The same generator as the health seed.
- */
-export function randomFor(seed: string): () => number {
-  let state = 0x811c9dc5;
-  for (let i = 0; i < seed.length; i++) {
-    state ^= seed.charCodeAt(i);
-    state = Math.imul(state, 0x01000193);
-  }
-  state ^= state >>> 16;
-  state = Math.imul(state, 0x85ebca6b);
-  state ^= state >>> 13;
-  state = Math.imul(state, 0xc2b2ae35);
-  state ^= state >>> 16;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function pick<T>(random: () => number, items: readonly T[]): T {

@@ -8,6 +8,7 @@
  * SEED_BASE_DATE (2026-12-01, Asia/Shanghai). Benefit policies are rows here; their matching runs happen in
  * `seed.ts` through the same code as the mutation, at a fixed time.
  */
+import { randomFor } from "../kit/seedRandom.ts";
 import { bundleMaterials, planTransition, type WorkflowItem, type WorkflowState } from "./applicationWorkflow.ts";
 import type { Criterion } from "./benefitCriteria.ts";
 import { buildCreditCode, CREDIT_CODE_ALPHABET } from "./creditCode.ts";
@@ -71,29 +72,6 @@ const SHANGHAI_OFFSET_MS = 8 * HOUR_MS;
 /** A point in Shanghai time, `dayOffset` days from the base date. */
 export function shanghaiTime(dayOffset: number, time: string): Date {
   return new Date(Date.parse(`${SEED_BASE_DATE}T${time}:00+08:00`) + dayOffset * DAY_MS);
-}
-
-/**
- * FNV-1a with a murmur3 finaliser (so ids that differ in one character start far apart), then mulberry32: tiny,
- * fast and good enough to make plausible data.
- */
-export function randomFor(seed: string): () => number {
-  let state = 0x811c9dc5;
-  for (let i = 0; i < seed.length; i++) {
-    state ^= seed.charCodeAt(i);
-    state = Math.imul(state, 0x01000193);
-  }
-  state ^= state >>> 16;
-  state = Math.imul(state, 0x85ebca6b);
-  state ^= state >>> 13;
-  state = Math.imul(state, 0xc2b2ae35);
-  state ^= state >>> 16;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 type Random = () => number;

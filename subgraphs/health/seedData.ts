@@ -5,6 +5,7 @@
  * another. Schedules are relative to SEED_BASE_DATE: slots cover the 14 days that start on 2026-12-01 (Asia/Shanghai),
  * and appointments, follow-ups and renewals before that date are history.
  */
+import { randomFor } from "../kit/seedRandom.ts";
 import type {
   Appointment,
   AppointmentSlot,
@@ -58,29 +59,6 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** A point in Shanghai time, `dayOffset` days from the base date. */
 export function shanghaiTime(dayOffset: number, time: string): Date {
   return new Date(Date.parse(`${SEED_BASE_DATE}T${time}:00+08:00`) + dayOffset * DAY_MS);
-}
-
-/**
- * FNV-1a with a murmur3 finaliser (so ids that differ in one character start far apart), then mulberry32: tiny,
- * fast and good enough to make plausible data.
- */
-export function randomFor(seed: string): () => number {
-  let state = 0x811c9dc5;
-  for (let i = 0; i < seed.length; i++) {
-    state ^= seed.charCodeAt(i);
-    state = Math.imul(state, 0x01000193);
-  }
-  state ^= state >>> 16;
-  state = Math.imul(state, 0x85ebca6b);
-  state ^= state >>> 13;
-  state = Math.imul(state, 0xc2b2ae35);
-  state ^= state >>> 16;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function pick<T>(random: () => number, items: readonly T[]): T {

@@ -8,6 +8,7 @@
  * Passwords are not part of this pure data: hashing is slow (scrypt) and salted (random), so `seed.ts` hashes the few
  * known passwords only for accounts that do not exist yet.
  */
+import { randomFor } from "../kit/seedRandom.ts";
 import type { OfficerMembership, Person, PersonKind, PersonRole, Resident, Role } from "./generated/prisma/client.ts";
 import {
   FORMER_ZHABEI_AREA_CODE,
@@ -109,29 +110,6 @@ export interface IdentitySeedData {
   people: Array<Omit<Person, "passwordHash">>;
   personRoles: PersonRole[];
   memberships: OfficerMembership[];
-}
-
-/**
- * FNV-1a with a murmur3 finaliser (so ids that differ in one character start far apart), then mulberry32: tiny,
- * fast and good enough to make plausible data.
- */
-export function randomFor(seed: string): () => number {
-  let state = 0x811c9dc5;
-  for (let i = 0; i < seed.length; i++) {
-    state ^= seed.charCodeAt(i);
-    state = Math.imul(state, 0x01000193);
-  }
-  state ^= state >>> 16;
-  state = Math.imul(state, 0x85ebca6b);
-  state ^= state >>> 13;
-  state = Math.imul(state, 0xc2b2ae35);
-  state ^= state >>> 16;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function pick<T>(random: () => number, items: readonly T[]): T {

@@ -7,6 +7,7 @@
  * mid-November to New Year. The one column not computed here is each school ground's QR secret, which `seed.ts`
  * draws at random: a secret derivable from this public code would let anyone print a ground's entrance code.
  */
+import { randomFor } from "../kit/seedRandom.ts";
 import { BOOKING_STEP_MINUTES, priceBooking, type VenueHours } from "./courtSchedule.ts";
 import type {
   CourtBooking,
@@ -70,29 +71,6 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const RESIDENT_POOL = 60_000;
 /** A stride coprime with the pool: consecutive multiples name distinct residents. */
 const RESIDENT_STRIDE = 7_919;
-
-/**
- * FNV-1a with a murmur3 finaliser (so ids that differ in one character start far apart), then mulberry32: tiny,
- * fast and good enough to make plausible data. (The same generator as the health seed.)
- */
-export function randomFor(seed: string): () => number {
-  let state = 0x811c9dc5;
-  for (let i = 0; i < seed.length; i++) {
-    state ^= seed.charCodeAt(i);
-    state = Math.imul(state, 0x01000193);
-  }
-  state ^= state >>> 16;
-  state = Math.imul(state, 0x85ebca6b);
-  state ^= state >>> 13;
-  state = Math.imul(state, 0xc2b2ae35);
-  state ^= state >>> 16;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function pick<T>(random: () => number, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)] as T;

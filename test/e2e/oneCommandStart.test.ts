@@ -44,11 +44,11 @@ describe(`npm start (${testTier})`, () => {
     child.stderr?.on("data", (chunk) => {
       output += chunk;
     });
-    const deadline = Date.now() + 240_000;
+    const deadline = Date.now() + 440_000;
     while (!/Jing'an One Graph is running\.|exited/.test(output) && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
-  }, 260_000);
+  }, 460_000);
 
   afterAll(async () => {
     if (child && child.exitCode === null) child.kill("SIGKILL");

@@ -25,9 +25,10 @@ async function cost(graph: DistrictGraph, query: string) {
 
 describe(`one graph over catalog and health (${testTier})`, () => {
   let graph: DistrictGraph;
+  // Eight subgraphs migrate and seed in this one process (PGlite runs on its thread): minutes on a busy 2-core runner.
   beforeAll(async () => {
     graph = await startDistrictGraph();
-  });
+  }, 480_000);
   afterAll(async () => {
     await graph?.stop();
   });
