@@ -57,6 +57,39 @@ const externalIssuers = z
     ),
   );
 
+const limitOverrides = z
+  .object({
+    depth: z.number().int().positive(),
+    aliases: z.number().int().min(0),
+    rootFields: z.number().int().positive(),
+    directives: z.number().int().min(0),
+    cost: z.number().int().positive(),
+    pageSize: z.number().int().positive(),
+  })
+  .partial()
+  .strict();
+
+const operationLimits = z
+  .string()
+  .default("{}")
+  .transform((value, ctx) => {
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      ctx.addIssue({ code: "custom", message: "is not JSON ({ default?, roles?, apps? }, see docs/gateway.md)" });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z
+      .object({
+        default: limitOverrides.default({}),
+        roles: z.record(z.string(), limitOverrides).default({}),
+        apps: z.record(z.string(), limitOverrides).default({}),
+      })
+      .strict(),
+  );
+
 export const gatewayConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().min(1).default("127.0.0.1"),
@@ -79,6 +112,10 @@ export const gatewayConfigSchema = z.object({
   REVOCATION_POLL_MS: z.coerce.number().int().positive().default(2000),
   /** Departments' own identity providers trusted by issuer and JWKS, with their claims mapped (JSON array). */
   TRUSTED_ISSUERS: externalIssuers,
+  /** Operation limits: defaults, per role and per integrator app (JSON; see docs/gateway.md). */
+  OPERATION_LIMITS: operationLimits,
+  /** Largest number of tokens a GraphQL document may have; longer documents fail to parse (400). */
+  MAX_TOKENS: z.coerce.number().int().positive().default(3000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   MAX_BODY_BYTES: z.coerce
     .number()

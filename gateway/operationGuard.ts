@@ -1,17 +1,21 @@
 /**
  * The one guard that can reject an operation before planning (ARCHITECTURE.md §4, step 2–3). Its checks run in
  * sequence inside one hook — Apollo Server runs hooks of different plugins concurrently, so separate guard plugins
- * would race. Order: operation resolution → anonymous access to public fields only. (Authorization policies, cost
- * and rate limits join here, in that order.)
+ * would race. Order: operation resolution → anonymous access to public fields only → operation limits (depth, root
+ * fields, aliases, directives, page size, estimated cost). (Authorization policies and rate limits join here.)
  */
 import type { ApolloServerPlugin } from "@apollo/server";
 import { codedError } from "../lib/errors.ts";
+import type { Principal } from "../lib/principal.ts";
 import { nonPublicFields } from "./auth/publicFields.ts";
 import type { GatewayContext } from "./context.ts";
+import { checkLimits, measureOperation, type OperationLimits } from "./limits/operationLimits.ts";
 
 export interface OperationGuardOptions {
   /** `Type.field` coordinates anonymous callers may select (from the current supergraph). */
   publicFields: () => Set<string>;
+  /** The limits that apply to a principal (per role or application). */
+  limitsFor: (principal: Principal) => OperationLimits;
 }
 
 const LISTED = 5;
@@ -20,7 +24,7 @@ export function useOperationGuard(options: OperationGuardOptions): ApolloServerP
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ operation, operationName, document, schema, contextValue }) {
+        async didResolveOperation({ operation, operationName, document, schema, contextValue, request }) {
           // Apollo's gateway executor throws a plain error (HTTP 500) for an operation name the document lacks.
           if (!operation) {
             throw codedError(
@@ -42,6 +46,16 @@ export function useOperationGuard(options: OperationGuardOptions): ApolloServerP
                 { http: { status: 401, headers: new Map([["www-authenticate", 'Bearer realm="jingan-one-graph"']]) } },
               );
             }
+          }
+          const measured = measureOperation(schema, document, operationName, { variables: request.variables ?? {} });
+          const violation = checkLimits(measured, options.limitsFor(contextValue.principal));
+          if (violation) {
+            throw codedError("OPERATION_LIMIT_EXCEEDED", violation.message, {
+              limit: violation.limit,
+              max: violation.max,
+              measured: violation.measured,
+              http: { status: 400 },
+            });
           }
         },
       };

@@ -6,20 +6,27 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import type { Logger } from "../lib/log.ts";
+import type { Principal } from "../lib/principal.ts";
 import type { GatewayContext } from "./context.ts";
+import type { OperationLimits } from "./limits/operationLimits.ts";
 import { useOperationGuard } from "./operationGuard.ts";
 
 export interface GatewayPluginOptions {
   log: Logger;
   publicFields: () => Set<string>;
+  limitsFor: (principal: Principal) => OperationLimits;
 }
 
-export function gatewayPlugins({ log, publicFields }: GatewayPluginOptions): ApolloServerPlugin<GatewayContext>[] {
+export function gatewayPlugins({
+  log,
+  publicFields,
+  limitsFor,
+}: GatewayPluginOptions): ApolloServerPlugin<GatewayContext>[] {
   return [
     // Phase: portal. The hosted Apollo landing page loads from a CDN the district network cannot reach.
     ApolloServerPluginLandingPageDisabled(),
     // Phase: protect and authorize — one guard, checks in a fixed order.
-    useOperationGuard({ publicFields }),
+    useOperationGuard({ publicFields, limitsFor }),
     // Phase: respond. One structured log line per operation, without variables (they may hold personal data).
     useRequestLog(log),
   ];

@@ -30,6 +30,7 @@ import { createRevocationList } from "./auth/revocations.ts";
 import { createTokenVerifier, districtPrincipal, externalPrincipal } from "./auth/tokenVerifier.ts";
 import type { GatewayConfig } from "./config.ts";
 import type { GatewayContext } from "./context.ts";
+import { limitsResolver } from "./limits/limitsFor.ts";
 import { maskError } from "./maskErrors.ts";
 import { gatewayPlugins } from "./plugins.ts";
 import { createReadinessCheck } from "./readiness.ts";
@@ -120,7 +121,13 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
-    plugins: gatewayPlugins({ log, publicFields: () => publicFields }),
+    plugins: gatewayPlugins({
+      log,
+      publicFields: () => publicFields,
+      limitsFor: limitsResolver(config.OPERATION_LIMITS),
+    }),
+    // Documents longer than this fail to parse (400 GRAPHQL_PARSE_FAILED) before anything else looks at them.
+    parseOptions: { maxTokens: config.MAX_TOKENS },
     formatError: (formatted, error) => maskError(formatted, error, log),
   });
   await apollo.start();

@@ -27,6 +27,11 @@ export const errorCodes = {
     status: 400,
     description: "The request names an operation the document does not contain, or several without choosing.",
   },
+  OPERATION_LIMIT_EXCEEDED: {
+    status: 400,
+    description:
+      "The operation is too deep, too wide or too expensive; extensions name the limit, its maximum and the measured value.",
+  },
   PERSISTED_QUERY_NOT_SUPPORTED: { status: 400, description: "Automatic persisted queries are not enabled." },
   INVALID_CURSOR: { status: 400, description: "A pagination cursor was not issued by this list; start without it." },
   PAGE_SIZE_OUT_OF_RANGE: { status: 400, description: "`first` must be between 1 and the list's maximum page size." },

@@ -206,6 +206,19 @@ describe(`one graph over catalog and health (${testTier})`, () => {
     expect(Array.isArray(dossier.benefitGrants)).toBe(true);
   });
 
+  it("refuses first: 1000000 before any department is asked, naming the page-size limit", async () => {
+    const before = graph.gateway.fetchStats().health?.fetches ?? 0;
+    const { status, body } = await graphql(graph.gateway.url, "{ hospitals(first: 1000000) { nodes { name } } }");
+    expect(status).toBe(400);
+    expect(body.errors?.[0].extensions).toMatchObject({
+      code: "OPERATION_LIMIT_EXCEEDED",
+      limit: "pageSize",
+      max: 500,
+      measured: 1_000_000,
+    });
+    expect(graph.gateway.fetchStats().health?.fetches ?? 0).toBe(before);
+  });
+
   it("gives partial data with a masked error when a department's service is down", async () => {
     await graph.subgraphs.health!.stop();
     const { body } = await graphql(

@@ -23,6 +23,8 @@ const booksTypeDefs = (withYear: boolean) => gql`
   type Book @key(fields: "id") @public {
     id: ID!
     title: String!
+    "Books like this one (recursive: for depth and cost tests)."
+    similar: [Book!]!
     ${withYear ? "year: Int!" : ""}
   }
   type Query {
@@ -85,7 +87,10 @@ export async function startBooks(options: { withYear?: boolean; port?: number } 
             throw new Error("connect ECONNREFUSED 10.0.3.7:5432 at Pool.connect (/srv/books/db.js:12:7)");
           },
         },
-        Book: { __resolveReference: (ref: { id: string }) => BOOKS.find((b) => b.id === ref.id) },
+        Book: {
+          __resolveReference: (ref: { id: string }) => BOOKS.find((b) => b.id === ref.id),
+          similar: (book: { id: string }) => BOOKS.filter((b) => b.id !== book.id),
+        },
       },
     }),
   });
