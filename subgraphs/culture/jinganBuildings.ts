@@ -670,7 +670,7 @@ export const OPEN_CHANCE: Record<ReadableBuildingType, number> = {
 
 /**
  * Sentences of a generated history, per type: an opening (when, who), a description (what it looks like), a story
- * (who lived or worked there) and a present (what it is today). Placeholders: {name} {year} {architect} {road}
+ * (who lived or worked there) and a present (what it is today). Template slots: {name} {year} {architect} {road}
  * {floors} {houses} {street}.
  */
 export const HISTORY_SENTENCES: Record<

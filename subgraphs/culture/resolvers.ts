@@ -5,11 +5,16 @@
 
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/index.js";
 import { codedError } from "../../lib/errors.ts";
-import { type DepartmentDesk, guardResidentRecords } from "../kit/actingResident.ts";
+import {
+  actingResident,
+  canActFor,
+  type DepartmentDesk,
+  guardResidentRecords,
+  requireActor,
+} from "../kit/actingResident.ts";
 import { DateTime } from "../kit/dateTime.ts";
 import type { SubgraphContext } from "../kit/module.ts";
 import { type ConnectionArgs, paginate } from "../kit/pagination.ts";
-import { actingResident, isCultureOfficer, requireActor } from "./actingResident.ts";
 import type {
   CultureProgramme,
   CultureProgrammeCategory,
@@ -25,10 +30,11 @@ import type {
   TourismRouteStop,
   TourismRouteTheme,
 } from "./generated/prisma/client.ts";
+import { CULTURE_DEPARTMENT_ID } from "./jinganStreets.ts";
 import type { CultureLoaders, CulturePrisma } from "./loaders.ts";
 import { type CancelInput, cancelRegistration, registerForProgramme } from "./registration.ts";
 
-const CULTURE_DESK: DepartmentDesk = { departmentId: "dept-culture", name: "区文化旅游局" };
+const CULTURE_DESK: DepartmentDesk = { departmentId: CULTURE_DEPARTMENT_ID, name: "区文化旅游局" };
 export type CultureContext = SubgraphContext<CulturePrisma, CultureLoaders>;
 
 /** The whole venue directory (about 70 venues) fits in one page of this size. */
@@ -150,7 +156,7 @@ export function createResolvers(options: CultureResolverOptions = {}): GraphQLRe
         { input }: { input: { programmeId: string; residentId?: string | null } },
         { prisma, loaders, principal }: CultureContext,
       ) => {
-        const residentId = actingResident(principal, input.residentId?.trim());
+        const residentId = actingResident(principal, input.residentId?.trim(), CULTURE_DESK);
         const { registration, programme } = await registerForProgramme(prisma, { ...input, residentId }, now());
         loaders.programmeById.clear(programme.id).prime(programme.id, programme);
         return registration;
@@ -160,10 +166,10 @@ export function createResolvers(options: CultureResolverOptions = {}): GraphQLRe
         { input }: { input: CancelInput },
         { prisma, loaders, principal }: CultureContext,
       ) => {
-        requireActor(principal);
+        requireActor(principal, CULTURE_DESK);
         const existing = await loaders.registrationById.load(input.registrationId);
         // Someone else's registration answers exactly like one that does not exist: no existence leak.
-        if (existing && !isCultureOfficer(principal) && existing.residentId !== principal.residentId) {
+        if (existing && !canActFor(principal, existing.residentId, CULTURE_DESK)) {
           throw codedError(
             "NOT_FOUND_ENTITY",
             `There is no culture registration "${input.registrationId}" among yours; check the id.`,

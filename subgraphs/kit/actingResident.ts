@@ -14,6 +14,16 @@ export interface DepartmentDesk {
   name: string;
 }
 
+/**
+ * Refuses callers who may not act for any resident at this desk, before anything is looked up, so a refusal
+ * reveals nothing about the records.
+ */
+export function requireActor(principal: Principal, desk: DepartmentDesk): void {
+  if (principal.kind === "resident" && principal.residentId) return;
+  if (principal.kind === "officer" && principal.departmentId === desk.departmentId) return;
+  throw refusal(desk);
+}
+
 export function actingResident(
   principal: Principal,
   requested: string | null | undefined,

@@ -5,6 +5,7 @@ import {
   canActFor,
   guardResidentRecords,
   mayReadRecordsOf,
+  requireActor,
 } from "../../subgraphs/kit/actingResident.ts";
 import { officerOf, residentPrincipal } from "../support/envelope.ts";
 
@@ -22,6 +23,13 @@ describe("who acts for which resident", () => {
     for (const principal of [officerOf("dept-health"), ANONYMOUS, systemPrincipal("gateway")]) {
       expect(() => actingResident(principal, "resident-000002", desk)).toThrow(/区体育局/);
     }
+  });
+
+  it("refuses callers who may not act at the desk before anything is looked up", () => {
+    expect(() => requireActor(residentPrincipal("resident-000001"), desk)).not.toThrow();
+    expect(() => requireActor(officerOf("dept-sports"), desk)).not.toThrow();
+    expect(() => requireActor(officerOf("dept-health"), desk)).toThrow(/区体育局/);
+    expect(() => requireActor(ANONYMOUS, desk)).toThrow(/区体育局/);
   });
 
   it("lets residents change only their own records and the department's officers any", () => {
