@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { officerIn } from "../../test/rows/principals.ts";
 import { graphql, startTestSubgraph } from "../../test/support/subgraphs.ts";
 import { encodeCursor } from "../kit/pagination.ts";
 import type { SubgraphService } from "../kit/service.ts";
@@ -6,7 +7,9 @@ import type { PrismaClient } from "./generated/prisma/client.ts";
 import catalogModule from "./index.ts";
 
 let service: SubgraphService<PrismaClient>;
-const query = (text: string, variables?: Record<string, unknown>) => graphql(service.url, text, variables);
+// An officer: the full data catalogue (every classification) is not public.
+const query = (text: string, variables?: Record<string, unknown>) =>
+  graphql(service.url, text, variables, {}, { principal: officerIn("dept-data") });
 
 beforeAll(async () => {
   service = await startTestSubgraph(catalogModule);

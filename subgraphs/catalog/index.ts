@@ -8,6 +8,7 @@ import { parse } from "graphql";
 import { defineSubgraph } from "../kit/module.ts";
 import { PrismaClient } from "./generated/prisma/client.ts";
 import { createLoaders } from "./loaders.ts";
+import { permissions } from "./permissions.ts";
 import { resolvers } from "./resolvers.ts";
 import { seed } from "./seed.ts";
 
@@ -17,6 +18,7 @@ export default defineSubgraph({
   defaultPort: 4101,
   typeDefs: parse(readFileSync(new URL("./schema.graphql", import.meta.url), "utf8")),
   resolvers,
+  permissions,
   migrationsDir: fileURLToPath(new URL("../../prisma/catalog/migrations", import.meta.url)),
   createPrisma: (options) => new PrismaClient(options),
   createLoaders,

@@ -125,6 +125,15 @@ export async function registerForProgramme(
   }, TRANSACTION_OPTIONS);
 }
 
+/** A missing registration, and one the caller may not see: the same answer, so a refusal reveals nothing. */
+export function noSuchCultureRegistration(registrationId: string) {
+  return codedError(
+    "NOT_FOUND_ENTITY",
+    `There is no culture registration "${registrationId}"; check the id (Resident.cultureRegistrations lists a resident's).`,
+    { argument: "input.registrationId" },
+  );
+}
+
 export async function cancelRegistration(
   prisma: CulturePrisma,
   input: CancelInput,
@@ -136,11 +145,7 @@ export async function cancelRegistration(
       select: { programmeId: true },
     });
     if (!found) {
-      throw codedError(
-        "NOT_FOUND_ENTITY",
-        `There is no culture registration "${input.registrationId}"; check the id (Resident.cultureRegistrations lists a resident's).`,
-        { argument: "input.registrationId" },
-      );
+      throw noSuchCultureRegistration(input.registrationId);
     }
     const programme = await lockProgramme(tx, found.programmeId);
     if (!programme) throw new Error(`Registration ${input.registrationId} names a missing programme.`);

@@ -7,10 +7,11 @@ import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/ind
 import { codedError } from "../../lib/errors.ts";
 import {
   actingResident,
-  canActFor,
-  type DepartmentDesk,
   guardResidentRecords,
+  readableRecord,
+  readableRecords,
   requireActor,
+  requireJurisdiction,
 } from "../kit/actingResident.ts";
 import { DateTime } from "../kit/dateTime.ts";
 import type { SubgraphContext } from "../kit/module.ts";
@@ -30,11 +31,16 @@ import type {
   TourismRouteStop,
   TourismRouteTheme,
 } from "./generated/prisma/client.ts";
-import { CULTURE_DEPARTMENT_ID } from "./jinganStreets.ts";
 import type { CultureLoaders, CulturePrisma } from "./loaders.ts";
-import { type CancelInput, cancelRegistration, registerForProgramme } from "./registration.ts";
+import { CULTURE_DESK, cultureRegistrationRecords } from "./permissions.ts";
+import {
+  type CancelInput,
+  type CancellationOutcome,
+  cancelRegistration,
+  noSuchCultureRegistration,
+  registerForProgramme,
+} from "./registration.ts";
 
-const CULTURE_DESK: DepartmentDesk = { departmentId: CULTURE_DEPARTMENT_ID, name: "区文化旅游局" };
 export type CultureContext = SubgraphContext<CulturePrisma, CultureLoaders>;
 
 /** The whole venue directory (about 70 venues) fits in one page of this size. */
@@ -131,8 +137,8 @@ export function createResolvers(options: CultureResolverOptions = {}): GraphQLRe
         );
       },
       cultureProgramme: (_: unknown, { id }: Reference, { loaders }: CultureContext) => loaders.programmeById.load(id),
-      cultureRegistration: (_: unknown, { id }: Reference, { loaders }: CultureContext) =>
-        loaders.registrationById.load(id),
+      cultureRegistration: async (_: unknown, { id }: Reference, context: CultureContext) =>
+        readableRecord(cultureRegistrationRecords, await context.loaders.registrationById.load(id), context),
 
       tourismRoutes: (_: unknown, args: ListArgs<TourismRouteFilter>, { prisma }: CultureContext) => {
         const where: Prisma.TourismRouteWhereInput = {
@@ -157,24 +163,21 @@ export function createResolvers(options: CultureResolverOptions = {}): GraphQLRe
         { prisma, loaders, principal }: CultureContext,
       ) => {
         const residentId = actingResident(principal, input.residentId?.trim(), CULTURE_DESK);
+        if (principal.kind === "officer") {
+          const programme = await loaders.programmeById.load(input.programmeId);
+          if (programme) requireJurisdiction(principal, programme.streetId, `Programme "${programme.id}"`);
+        }
         const { registration, programme } = await registerForProgramme(prisma, { ...input, residentId }, now());
         loaders.programmeById.clear(programme.id).prime(programme.id, programme);
         return registration;
       },
-      cancelCultureRegistration: async (
-        _: unknown,
-        { input }: { input: CancelInput },
-        { prisma, loaders, principal }: CultureContext,
-      ) => {
+      cancelCultureRegistration: async (_: unknown, { input }: { input: CancelInput }, context: CultureContext) => {
+        const { prisma, loaders, principal } = context;
         requireActor(principal, CULTURE_DESK);
         const existing = await loaders.registrationById.load(input.registrationId);
-        // Someone else's registration answers exactly like one that does not exist: no existence leak.
-        if (existing && !canActFor(principal, existing.residentId, CULTURE_DESK)) {
-          throw codedError(
-            "NOT_FOUND_ENTITY",
-            `There is no culture registration "${input.registrationId}" among yours; check the id.`,
-            { argument: "input.registrationId" },
-          );
+        // A registration the caller may not see answers exactly like one that does not exist: no existence leak.
+        if (existing && !(await readableRecord(cultureRegistrationRecords, existing, context))) {
+          throw noSuchCultureRegistration(input.registrationId);
         }
         const outcome = await cancelRegistration(prisma, input, now());
         loaders.programmeById.clear(outcome.programme.id).prime(outcome.programme.id, outcome.programme);
@@ -218,12 +221,24 @@ export function createResolvers(options: CultureResolverOptions = {}): GraphQLRe
       registrations: async (
         programme: CultureProgramme,
         { status }: { status?: CultureRegistrationStatus | null },
-        { loaders }: CultureContext,
-      ) => inProgrammeOrder(ofStatus(await loaders.registrationsByProgramme.load(programme.id), status)),
+        context: CultureContext,
+      ) => {
+        const registrations = await context.loaders.registrationsByProgramme.load(programme.id);
+        // A programme's list holds other residents' registrations: each caller sees only those the row rule allows.
+        const readable = await readableRecords(cultureRegistrationRecords, registrations, context);
+        return inProgrammeOrder(ofStatus(readable, status));
+      },
+    },
+
+    CultureRegistrationCancellation: {
+      // The promoted registration is another resident's: the canceller sees it only if the row rule allows.
+      promoted: (outcome: CancellationOutcome, _: unknown, context: CultureContext) =>
+        readableRecord(cultureRegistrationRecords, outcome.promoted, context),
     },
 
     CultureRegistration: {
-      __resolveReference: (ref: Reference, { loaders }: CultureContext) => loaders.registrationById.load(ref.id),
+      __resolveReference: async (ref: Reference, context: CultureContext) =>
+        readableRecord(cultureRegistrationRecords, await context.loaders.registrationById.load(ref.id), context),
       programme: (registration: CultureRegistration, _: unknown, { loaders }: CultureContext) =>
         loaders.programmeById.load(registration.programmeId),
       resident: (registration: CultureRegistration) => ({ __typename: "Resident", id: registration.residentId }),
@@ -272,8 +287,11 @@ export function createResolvers(options: CultureResolverOptions = {}): GraphQLRe
         cultureRegistrations: async (
           resident: Reference,
           { status }: { status?: CultureRegistrationStatus | null },
-          { loaders }: CultureContext,
-        ) => ofStatus(await loaders.registrationsByResident.load(resident.id), status),
+          context: CultureContext,
+        ) => {
+          const registrations = await context.loaders.registrationsByResident.load(resident.id);
+          return ofStatus(await readableRecords(cultureRegistrationRecords, registrations, context), status);
+        },
       }),
     },
   };

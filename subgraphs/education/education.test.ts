@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { officerOf, residentPrincipal } from "../../test/support/envelope.ts";
+// Department-wide officers: the whole district is their jurisdiction.
+import { officerIn as officerOf, residentPrincipal } from "../../test/rows/principals.ts";
 import { graphql, startTestSubgraph } from "../../test/support/subgraphs.ts";
 import type { SubgraphService } from "../kit/service.ts";
 import { createEducationSubgraph } from "./index.ts";
@@ -605,7 +606,8 @@ describe("batched data access", () => {
       { id: "portrait-0001-0001" },
       null,
     ]);
-    expect(statements).toBe(6); // one per entity type
+    // One per entity type, plus one batch of courses: an officer sees an enrolment only in the course's street.
+    expect(statements).toBe(7);
   });
 
   it("resolves 50 Street representations with their schools and courses in two SQL statements", async () => {
@@ -664,7 +666,7 @@ describe("batched data access", () => {
     expect(body.data._entities.slice(1).every((d: any) => d.schools.length === 0)).toBe(true);
   });
 
-  it("resolves 50 Resident representations with their enrolments in one SQL statement", async () => {
+  it("resolves 50 Resident representations with their enrolments in two SQL statements", async () => {
     const residents = Array.from({ length: 50 }, (_, i) => residentId(i * 1000 + 7));
     const { body, statements } = await sqlCost(
       `query R($representations: [_Any!]!) { _entities(representations: $representations) {
@@ -672,7 +674,8 @@ describe("batched data access", () => {
       } }`,
       { representations: residents.map((id) => ({ __typename: "Resident", id })) },
     );
-    expect(statements).toBe(1);
+    // The enrolments, then one batch of their courses for the officer's row rule (the course's street).
+    expect(statements).toBe(2);
     const entities = body.data._entities;
     expect(entities.map((r: any) => r.id)).toEqual(residents);
     expect(entities.some((r: any) => r.courseEnrolments.length > 0)).toBe(true);

@@ -101,6 +101,13 @@ export async function enrolInCourse(
   }, TRANSACTION_OPTIONS);
 }
 
+/** A missing enrolment, and one the caller may not see: the same answer, so a refusal reveals nothing. */
+export function noSuchEnrolment(enrolmentId: string) {
+  return codedError("NOT_FOUND_ENTITY", `There is no enrolment "${enrolmentId}"; check the id.`, {
+    argument: "input.enrolmentId",
+  });
+}
+
 export async function withdrawFromCourse(
   prisma: EducationPrisma,
   input: WithdrawFromCourseInput,
@@ -109,9 +116,7 @@ export async function withdrawFromCourse(
   return prisma.$transaction(async (tx) => {
     const enrolment = await tx.enrolment.findUnique({ where: { id: input.enrolmentId } });
     if (!enrolment) {
-      throw codedError("NOT_FOUND_ENTITY", `There is no enrolment "${input.enrolmentId}"; check the id.`, {
-        argument: "input.enrolmentId",
-      });
+      throw noSuchEnrolment(input.enrolmentId);
     }
     if (enrolment.status === "WITHDRAWN") throw alreadyWithdrawn(enrolment);
     const course = await tx.course.findUniqueOrThrow({ where: { id: enrolment.courseId } });

@@ -9,13 +9,21 @@
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/index.js";
 import type DataLoader from "dataloader";
 import { codedError } from "../../lib/errors.ts";
-import { actingResident, canActFor, type DepartmentDesk, guardResidentRecords } from "../kit/actingResident.ts";
+import {
+  actingResident,
+  guardResidentRecords,
+  mayReadRecord,
+  readableRecord,
+  readableRecords,
+  requireJurisdiction,
+} from "../kit/actingResident.ts";
 import { DateTime } from "../kit/dateTime.ts";
 import type { SubgraphContext } from "../kit/module.ts";
 import { type ConnectionArgs, paginate } from "../kit/pagination.ts";
 import {
   type EnrolInCourseInput,
   enrolInCourse,
+  noSuchEnrolment,
   type WithdrawFromCourseInput,
   withdrawFromCourse,
 } from "./enrolment.ts";
@@ -37,8 +45,8 @@ import type {
   Weekday,
 } from "./generated/prisma/client.ts";
 import type { EducationLoaders, EducationPrisma } from "./loaders.ts";
+import { EDUCATION_DESK, enrolmentRecords, studentPortraitRecords } from "./permissions.ts";
 
-const EDUCATION_DESK: DepartmentDesk = { departmentId: "dept-education", name: "区教育局" };
 export type EducationContext = SubgraphContext<EducationPrisma, EducationLoaders>;
 
 /** The district directory (130 schools) fits in one page of this size. */
@@ -154,7 +162,8 @@ export function createResolvers(options: EducationResolverOptions = {}): GraphQL
       },
       learningResource: (_: unknown, { id }: Reference, { loaders }: EducationContext) => loaders.resourceById.load(id),
 
-      studentPortrait: (_: unknown, { id }: Reference, { loaders }: EducationContext) => loaders.portraitById.load(id),
+      studentPortrait: async (_: unknown, { id }: Reference, context: EducationContext) =>
+        readableRecord(studentPortraitRecords, await context.loaders.portraitById.load(id), context),
     },
 
     Mutation: {
@@ -164,6 +173,10 @@ export function createResolvers(options: EducationResolverOptions = {}): GraphQL
         { prisma, loaders, principal }: EducationContext,
       ) => {
         const residentId = actingResident(principal, input.residentId, EDUCATION_DESK);
+        if (principal.kind === "officer") {
+          const course = await loaders.courseById.load(input.courseId);
+          if (course) requireJurisdiction(principal, course.streetId, `Course "${course.id}"`);
+        }
         const { enrolment, course } = await enrolInCourse(prisma, { ...input, residentId }, now());
         loaders.courseById.clear(course.id).prime(course.id, course);
         return enrolment;
@@ -171,12 +184,13 @@ export function createResolvers(options: EducationResolverOptions = {}): GraphQL
       withdrawFromCourse: async (
         _: unknown,
         { input }: { input: WithdrawFromCourseInput },
-        { prisma, loaders, principal }: EducationContext,
+        context: EducationContext,
       ) => {
+        const { prisma, loaders } = context;
         const existing = await loaders.enrolmentById.load(input.enrolmentId);
-        // Someone else's enrolment answers exactly like one that does not exist: no existence leak.
-        if (existing && !canActFor(principal, existing.residentId, EDUCATION_DESK)) {
-          throw codedError("NOT_FOUND_ENTITY", `No enrolment ${input.enrolmentId} among yours.`);
+        // An enrolment the caller may not see answers exactly like one that does not exist: no existence leak.
+        if (existing && !(await readableRecord(enrolmentRecords, existing, context))) {
+          throw noSuchEnrolment(input.enrolmentId);
         }
         const { enrolment, course } = await withdrawFromCourse(prisma, input, now());
         loaders.courseById.clear(course.id).prime(course.id, course);
@@ -194,13 +208,19 @@ export function createResolvers(options: EducationResolverOptions = {}): GraphQL
       courses: (school: School, _: unknown, { loaders }: EducationContext) => loaders.coursesBySchool.load(school.id),
       learningResources: (school: School, _: unknown, { loaders }: EducationContext) =>
         loaders.resourcesBySchool.load(school.id),
-      studentPortraits: (school: School, args: ConnectionArgs, { loaders }: EducationContext) =>
-        paginate(
+      studentPortraits: async (school: School, args: ConnectionArgs, context: EducationContext) => {
+        const { loaders } = context;
+        // Every portrait of the page is of this school, in its street: one check answers for the whole page, and a
+        // caller who may not see them gets an empty list, like a school without portraits.
+        const readable = await mayReadRecord(studentPortraitRecords, { schoolId: school.id }, context);
+        return paginate(
           "studentPortraits",
           args,
-          ({ take, afterId }) => loaders.portraitPageBySchool.load({ schoolId: school.id, take, afterId }),
-          () => loaders.portraitCountBySchool.load(school.id),
-        ),
+          async ({ take, afterId }) =>
+            readable ? loaders.portraitPageBySchool.load({ schoolId: school.id, take, afterId }) : [],
+          async () => (readable ? loaders.portraitCountBySchool.load(school.id) : 0),
+        );
+      },
     },
 
     LifelongLearningCentre: {
@@ -226,7 +246,8 @@ export function createResolvers(options: EducationResolverOptions = {}): GraphQL
     },
 
     CourseEnrolment: {
-      __resolveReference: (ref: Reference, { loaders }: EducationContext) => loaders.enrolmentById.load(ref.id),
+      __resolveReference: async (ref: Reference, context: EducationContext) =>
+        readableRecord(enrolmentRecords, await context.loaders.enrolmentById.load(ref.id), context),
       course: (enrolment: Enrolment, _: unknown, { loaders }: EducationContext) =>
         loaders.courseById.load(enrolment.courseId),
       resident: (enrolment: Enrolment) => ({ __typename: "Resident", id: enrolment.residentId }),
@@ -238,7 +259,8 @@ export function createResolvers(options: EducationResolverOptions = {}): GraphQL
     },
 
     StudentPortrait: {
-      __resolveReference: (ref: Reference, { loaders }: EducationContext) => loaders.portraitById.load(ref.id),
+      __resolveReference: async (ref: Reference, context: EducationContext) =>
+        readableRecord(studentPortraitRecords, await context.loaders.portraitById.load(ref.id), context),
       school: (portrait: StudentPortrait, _: unknown, { loaders }: EducationContext) =>
         loaders.schoolById.load(portrait.schoolId),
     },
@@ -271,10 +293,11 @@ export function createResolvers(options: EducationResolverOptions = {}): GraphQL
         courseEnrolments: async (
           resident: Reference,
           { status }: { status?: EnrolmentStatus | null },
-          { loaders }: EducationContext,
+          context: EducationContext,
         ) => {
-          const enrolments = await loaders.enrolmentsByResident.load(resident.id);
-          return status ? enrolments.filter((enrolment) => enrolment.status === status) : enrolments;
+          const enrolments = await context.loaders.enrolmentsByResident.load(resident.id);
+          const readable = await readableRecords(enrolmentRecords, enrolments, context);
+          return status ? readable.filter((enrolment) => enrolment.status === status) : readable;
         },
       }),
     },

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Principal } from "../../lib/principal.ts";
-import { officerOf, residentPrincipal } from "../../test/support/envelope.ts";
+// Department-wide officers: the whole district is their jurisdiction.
+import { officerIn as officerOf, residentPrincipal } from "../../test/rows/principals.ts";
 import { graphql, startTestSubgraph } from "../../test/support/subgraphs.ts";
 import type { SubgraphService } from "../kit/service.ts";
 import { planTransition } from "./applicationWorkflow.ts";

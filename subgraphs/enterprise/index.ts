@@ -10,6 +10,7 @@ import { parse } from "graphql";
 import { defineSubgraph } from "../kit/module.ts";
 import { PrismaClient } from "./generated/prisma/client.ts";
 import { createLoaders } from "./loaders.ts";
+import { permissions } from "./permissions.ts";
 import { createResolvers, type EnterpriseResolverOptions } from "./resolvers.ts";
 import { seed } from "./seed.ts";
 
@@ -21,6 +22,7 @@ export function createEnterpriseSubgraph(options: EnterpriseResolverOptions = {}
     defaultPort: 4107,
     typeDefs: parse(readFileSync(new URL("./schema.graphql", import.meta.url), "utf8")),
     resolvers: createResolvers(options),
+    permissions,
     migrationsDir: fileURLToPath(new URL("../../prisma/enterprise/migrations", import.meta.url)),
     createPrisma: (prismaOptions) => new PrismaClient(prismaOptions),
     createLoaders,

@@ -6,7 +6,13 @@
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/index.js";
 import { GraphQLScalarType, valueFromASTUntyped } from "graphql";
 import { codedError } from "../../lib/errors.ts";
-import { actingResident, canActFor, guardResidentRecords } from "../kit/actingResident.ts";
+import {
+  actingResident,
+  canActFor,
+  guardResidentRecords,
+  readableRecord,
+  readableRecords,
+} from "../kit/actingResident.ts";
 import { DateTime } from "../kit/dateTime.ts";
 import type { SubgraphContext } from "../kit/module.ts";
 import { type ConnectionArgs, type PageRequest, paginate } from "../kit/pagination.ts";
@@ -40,6 +46,7 @@ import type {
 } from "./generated/prisma/client.ts";
 import { INDUSTRY_SECTIONS, PARKS, type ParkInfo } from "./jinganEnterprises.ts";
 import type { EnterpriseLoaders, EnterprisePrisma } from "./loaders.ts";
+import { applicationRecords, windowAppointmentRecords } from "./permissions.ts";
 import {
   type BookWindowAppointmentInput,
   bookWindowAppointment,
@@ -147,8 +154,13 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
       bundledService: (_: unknown, { id }: Reference, { loaders }: EnterpriseContext) =>
         loaders.bundledServiceById.load(id),
 
-      serviceApplications: (_: unknown, args: ListArgs<ServiceApplicationFilter>, { prisma }: EnterpriseContext) => {
-        const where = applicationWhere(args.filter);
+      serviceApplications: (
+        _: unknown,
+        args: ListArgs<ServiceApplicationFilter>,
+        { prisma, principal }: EnterpriseContext,
+      ) => {
+        // The row rule pushed into the query: only enterprises of the officer's streets, so pages stay full.
+        const where = { ...applicationWhere(args.filter), enterprise: { streetId: { in: principal.streetIds } } };
         return paginate(
           "serviceApplications",
           args,
@@ -157,8 +169,8 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
           () => prisma.serviceApplication.count({ where }),
         );
       },
-      serviceApplication: (_: unknown, { id }: Reference, { loaders }: EnterpriseContext) =>
-        loaders.applicationById.load(id),
+      serviceApplication: async (_: unknown, { id }: Reference, context: EnterpriseContext) =>
+        readableRecord(applicationRecords, await context.loaders.applicationById.load(id), context),
 
       benefitPolicies: (_: unknown, args: ListArgs<BenefitPolicyFilter>, { prisma }: EnterpriseContext) => {
         const where = policyWhere(args.filter);
@@ -214,8 +226,8 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
           WINDOW_SLOTS_MAX_PAGE_SIZE,
         );
       },
-      windowAppointment: (_: unknown, { id }: Reference, { loaders }: EnterpriseContext) =>
-        loaders.appointmentById.load(id),
+      windowAppointment: async (_: unknown, { id }: Reference, context: EnterpriseContext) =>
+        readableRecord(windowAppointmentRecords, await context.loaders.appointmentById.load(id), context),
     },
 
     Mutation: {
@@ -319,15 +331,23 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
       applications: async (
         enterprise: Enterprise,
         { status }: { status?: ServiceApplicationStatus | null },
-        { loaders }: EnterpriseContext,
+        context: EnterpriseContext,
       ) => {
-        const applications = await loaders.applicationsByEnterprise.load(enterprise.id);
+        const applications = await readableRecords(
+          applicationRecords,
+          await context.loaders.applicationsByEnterprise.load(enterprise.id),
+          context,
+        );
         return status ? applications.filter((application) => application.status === status) : applications;
       },
       benefitGrants: (enterprise: Enterprise, _: unknown, { loaders }: EnterpriseContext) =>
         loaders.grantsByEnterprise.load(enterprise.id),
-      windowAppointments: (enterprise: Enterprise, _: unknown, { loaders }: EnterpriseContext) =>
-        loaders.appointmentsByEnterprise.load(enterprise.id),
+      windowAppointments: async (enterprise: Enterprise, _: unknown, context: EnterpriseContext) =>
+        readableRecords(
+          windowAppointmentRecords,
+          await context.loaders.appointmentsByEnterprise.load(enterprise.id),
+          context,
+        ),
     },
 
     EnterprisePark: {
@@ -352,7 +372,8 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
     },
 
     ServiceApplication: {
-      __resolveReference: (ref: Reference, { loaders }: EnterpriseContext) => loaders.applicationById.load(ref.id),
+      __resolveReference: async (ref: Reference, context: EnterpriseContext) =>
+        readableRecord(applicationRecords, await context.loaders.applicationById.load(ref.id), context),
       enterprise: (application: ServiceApplication, _: unknown, { loaders }: EnterpriseContext) =>
         loaders.enterpriseById.load(application.enterpriseId),
       bundledService: (application: ServiceApplication, _: unknown, { loaders }: EnterpriseContext) =>
@@ -432,7 +453,8 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
     },
 
     WindowAppointment: {
-      __resolveReference: (ref: Reference, { loaders }: EnterpriseContext) => loaders.appointmentById.load(ref.id),
+      __resolveReference: async (ref: Reference, context: EnterpriseContext) =>
+        readableRecord(windowAppointmentRecords, await context.loaders.appointmentById.load(ref.id), context),
       slot: (appointment: WindowAppointment, _: unknown, { loaders }: EnterpriseContext) =>
         loaders.slotById.load(appointment.slotId),
       window: (appointment: WindowAppointment, _: unknown, { loaders }: EnterpriseContext) =>
@@ -465,8 +487,12 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
     Resident: {
       __resolveReference: (ref: Reference) => ({ id: ref.id }),
       ...guardResidentRecords(ADMIN_SERVICE_DESK, {
-        windowAppointments: (resident: Reference, _: unknown, { loaders }: EnterpriseContext) =>
-          loaders.appointmentsByResident.load(resident.id),
+        windowAppointments: async (resident: Reference, _: unknown, context: EnterpriseContext) =>
+          readableRecords(
+            windowAppointmentRecords,
+            await context.loaders.appointmentsByResident.load(resident.id),
+            context,
+          ),
       }),
     },
   };

@@ -116,9 +116,7 @@ export async function cancelAppointment(
   return prisma.$transaction(async (tx) => {
     const appointment = await tx.appointment.findUnique({ where: { id: input.appointmentId } });
     if (!appointment) {
-      throw codedError("NOT_FOUND_ENTITY", `There is no appointment "${input.appointmentId}"; check the id.`, {
-        argument: "input.appointmentId",
-      });
+      throw noSuchAppointment(input.appointmentId);
     }
     if (appointment.status === "CANCELLED") throw alreadyCancelled(appointment);
     const slot = await tx.appointmentSlot.findUniqueOrThrow({ where: { id: appointment.slotId } });
@@ -147,6 +145,13 @@ export async function cancelAppointment(
       slot: freed,
     };
   }, TRANSACTION_OPTIONS);
+}
+
+/** A missing appointment, and one the caller may not see: the same answer, so a refusal reveals nothing. */
+export function noSuchAppointment(appointmentId: string) {
+  return codedError("NOT_FOUND_ENTITY", `There is no appointment "${appointmentId}"; check the id.`, {
+    argument: "input.appointmentId",
+  });
 }
 
 function alreadyBooked(slotId: string, residentId: string, appointmentId?: string) {

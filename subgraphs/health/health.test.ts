@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Principal } from "../../lib/principal.ts";
+import { ALL_STREETS } from "../../test/rows/principals.ts";
 import { graphql, startTestSubgraph } from "../../test/support/subgraphs.ts";
 import type { SubgraphService } from "../kit/service.ts";
 import { createHealthSubgraph } from "./index.ts";
@@ -22,14 +23,14 @@ afterAll(async () => {
   await service?.stop();
 });
 
-/** The hospital front desk: an officer of 区卫健委, who may book for any resident. */
+/** The hospital front desk: an officer of 区卫健委 for the whole district, who may book for any resident. */
 const frontDesk: Principal = {
   kind: "officer",
   id: "person-officer-health",
   roles: ["officer"],
   scopes: ["health:read", "health:write"],
   departmentId: "dept-health",
-  streetIds: [],
+  streetIds: ALL_STREETS,
   residentId: null,
   sessionId: null,
   issuer: "test",

@@ -9,6 +9,7 @@ import { parse } from "graphql";
 import { defineSubgraph } from "../kit/module.ts";
 import { PrismaClient } from "./generated/prisma/client.ts";
 import { createLoaders } from "./loaders.ts";
+import { permissions } from "./permissions.ts";
 import { createResolvers, type HealthResolverOptions } from "./resolvers.ts";
 import { seed } from "./seed.ts";
 
@@ -20,6 +21,7 @@ export function createHealthSubgraph(options: HealthResolverOptions = {}) {
     defaultPort: 4102,
     typeDefs: parse(readFileSync(new URL("./schema.graphql", import.meta.url), "utf8")),
     resolvers: createResolvers(options),
+    permissions,
     migrationsDir: fileURLToPath(new URL("../../prisma/health/migrations", import.meta.url)),
     createPrisma: (prismaOptions) => new PrismaClient(prismaOptions),
     createLoaders,

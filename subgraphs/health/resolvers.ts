@@ -4,18 +4,23 @@
  */
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/index.js";
 import { codedError } from "../../lib/errors.ts";
-import { actingResident, canActFor, type DepartmentDesk, guardResidentRecords } from "../kit/actingResident.ts";
+import {
+  actingResident,
+  guardResidentRecords,
+  readableRecord,
+  readableRecords,
+  requireJurisdiction,
+} from "../kit/actingResident.ts";
 import { DateTime } from "../kit/dateTime.ts";
 import type { SubgraphContext } from "../kit/module.ts";
 import { type ConnectionArgs, paginate } from "../kit/pagination.ts";
-
-const HEALTH_DESK: DepartmentDesk = { departmentId: "dept-health", name: "区卫健委" };
 
 import {
   type BookAppointmentInput,
   bookAppointment,
   type CancelAppointmentInput,
   cancelAppointment,
+  noSuchAppointment,
 } from "./booking.ts";
 import type {
   Appointment,
@@ -32,6 +37,7 @@ import type {
   Prisma,
 } from "./generated/prisma/client.ts";
 import type { HealthLoaders, HealthPrisma } from "./loaders.ts";
+import { appointmentRecords, HEALTH_DESK, nursingCareRecords } from "./permissions.ts";
 
 export type HealthContext = SubgraphContext<HealthPrisma, HealthLoaders>;
 
@@ -117,7 +123,8 @@ export function createResolvers(options: HealthResolverOptions = {}): GraphQLRes
           () => prisma.appointmentSlot.count({ where }),
         );
       },
-      appointment: (_: unknown, { id }: Reference, { loaders }: HealthContext) => loaders.appointmentById.load(id),
+      appointment: async (_: unknown, { id }: Reference, context: HealthContext) =>
+        readableRecord(appointmentRecords, await context.loaders.appointmentById.load(id), context),
 
       nursingHomes: (_: unknown, args: ListArgs<NursingHomeFilter>, { prisma }: HealthContext) => {
         const where = nursingHomeWhere(args.filter);
@@ -139,19 +146,21 @@ export function createResolvers(options: HealthResolverOptions = {}): GraphQLRes
         { prisma, loaders, principal }: HealthContext,
       ) => {
         const residentId = actingResident(principal, input.residentId, HEALTH_DESK);
+        if (principal.kind === "officer") {
+          const slot = await loaders.slotById.load(input.slotId);
+          const hospital = slot && (await loaders.hospitalById.load(slot.hospitalId));
+          if (hospital) requireJurisdiction(principal, hospital.streetId, `Hospital "${hospital.id}"`);
+        }
         const { appointment, slot } = await bookAppointment(prisma, { ...input, residentId }, now());
         loaders.slotById.clear(slot.id).prime(slot.id, slot);
         return appointment;
       },
-      cancelAppointment: async (
-        _: unknown,
-        { input }: { input: CancelAppointmentInput },
-        { prisma, loaders, principal }: HealthContext,
-      ) => {
+      cancelAppointment: async (_: unknown, { input }: { input: CancelAppointmentInput }, context: HealthContext) => {
+        const { prisma, loaders } = context;
         const existing = await loaders.appointmentById.load(input.appointmentId);
-        // Someone else's appointment answers exactly like one that does not exist: no existence leak.
-        if (existing && !canActFor(principal, existing.residentId, HEALTH_DESK)) {
-          throw codedError("NOT_FOUND_ENTITY", `No appointment ${input.appointmentId} among yours.`);
+        // An appointment the caller may not see answers exactly like one that does not exist: no existence leak.
+        if (existing && !(await readableRecord(appointmentRecords, existing, context))) {
+          throw noSuchAppointment(input.appointmentId);
         }
         const { appointment, slot } = await cancelAppointment(prisma, input, now());
         loaders.slotById.clear(slot.id).prime(slot.id, slot);
@@ -198,7 +207,8 @@ export function createResolvers(options: HealthResolverOptions = {}): GraphQLRes
     },
 
     Appointment: {
-      __resolveReference: (ref: Reference, { loaders }: HealthContext) => loaders.appointmentById.load(ref.id),
+      __resolveReference: async (ref: Reference, context: HealthContext) =>
+        readableRecord(appointmentRecords, await context.loaders.appointmentById.load(ref.id), context),
       slot: (appointment: Appointment, _: unknown, { loaders }: HealthContext) =>
         loaders.slotById.load(appointment.slotId),
       resident: (appointment: Appointment) => residentRef(appointment.residentId),
@@ -212,10 +222,10 @@ export function createResolvers(options: HealthResolverOptions = {}): GraphQLRes
       inInternetHospitalPilot: (home: NursingHome) => home.internetHospitalId !== null,
       communityHealthCentre: (home: NursingHome, _: unknown, { loaders }: HealthContext) =>
         home.communityHealthCentreId ? loaders.hospitalById.load(home.communityHealthCentreId) : null,
-      followUps: (home: NursingHome, _: unknown, { loaders }: HealthContext) =>
-        loaders.followUpsByNursingHome.load(home.id),
-      prescriptionRenewals: (home: NursingHome, _: unknown, { loaders }: HealthContext) =>
-        loaders.renewalsByNursingHome.load(home.id),
+      followUps: async (home: NursingHome, _: unknown, context: HealthContext) =>
+        readableRecords(nursingCareRecords, await context.loaders.followUpsByNursingHome.load(home.id), context),
+      prescriptionRenewals: async (home: NursingHome, _: unknown, context: HealthContext) =>
+        readableRecords(nursingCareRecords, await context.loaders.renewalsByNursingHome.load(home.id), context),
     },
 
     ChronicFollowUp: {
@@ -241,13 +251,10 @@ export function createResolvers(options: HealthResolverOptions = {}): GraphQLRes
     Resident: {
       __resolveReference: (ref: Reference) => ({ id: ref.id }),
       ...guardResidentRecords(HEALTH_DESK, {
-        appointments: async (
-          resident: Reference,
-          { status }: { status?: string | null },
-          { loaders }: HealthContext,
-        ) => {
-          const appointments = await loaders.appointmentsByResident.load(resident.id);
-          return status ? appointments.filter((appointment) => appointment.status === status) : appointments;
+        appointments: async (resident: Reference, { status }: { status?: string | null }, context: HealthContext) => {
+          const appointments = await context.loaders.appointmentsByResident.load(resident.id);
+          const readable = await readableRecords(appointmentRecords, appointments, context);
+          return status ? readable.filter((appointment) => appointment.status === status) : readable;
         },
       }),
     },

@@ -92,3 +92,97 @@ export function guardResidentRecords<C extends { principal: Principal }>(
     ]),
   );
 }
+
+/**
+ * Row rules (行级权限): which of a department's records about residents a caller may *see*. Every route to such a
+ * record — root by-id field, root list, `__resolveReference` (what `_entities` calls), nested list — answers through
+ * `readableRecord()` / `readableRecords()` with the record type's `ResidentRecordRule`, so the routes cannot drift:
+ *
+ * - a resident sees only their own records;
+ * - an officer sees the records of their department (`desk`) that happen in a street of their jurisdiction
+ *   (`principal.streetIds`; empty means none). A record's street is the street of the facility where it happens
+ *   (the hospital of an appointment's slot, the venue of a court, the course's street, the parking facility …);
+ * - everyone else (auditors, security administrators, apps, the gateway's system principal, anonymous) sees none.
+ *
+ * A record the caller may not see answers exactly like a missing one — null by id, absent from lists — so a denial
+ * reveals neither the data nor whether the record exists.
+ */
+export interface ResidentRecordRule<R, C> {
+  /** The department that owns the records; its officers may read them within their jurisdiction. */
+  desk: DepartmentDesk;
+  /** Other departments whose officers may read them too (e.g. the reviewing departments of an application). */
+  alsoOfficersOf?: readonly string[];
+  /**
+   * The records happen at a district-wide facility with no street (the 行政服务中心 hall): the departments' officers
+   * read them whatever their jurisdiction. Otherwise a record without a street is read by no officer.
+   */
+  districtWide?: boolean;
+  /** The resident the record belongs to; null for records that belong to no resident (officers only). */
+  residentOf(record: R): string | null;
+  /**
+   * The street of the facility where the record happens. Resolve it through the request's loaders, so the records of
+   * one list cost one batched lookup per hop, not one query each.
+   */
+  streetOf(record: R, context: C): Promise<string | null | undefined> | string | null | undefined;
+}
+
+/** Whether a street is in the officer's jurisdiction. Empty jurisdiction means none, never "all". */
+export function inJurisdiction(principal: Principal, streetId: string | null | undefined): boolean {
+  return typeof streetId === "string" && principal.streetIds.includes(streetId);
+}
+
+/**
+ * Whether the caller may see this record (see `ResidentRecordRule`). Residents are answered without a lookup; an
+ * officer's answer needs the record's street.
+ */
+export async function mayReadRecord<R, C extends { principal: Principal }>(
+  rule: ResidentRecordRule<R, C>,
+  record: R,
+  context: C,
+): Promise<boolean> {
+  const { principal } = context;
+  if (principal.kind === "resident") {
+    return principal.residentId !== null && rule.residentOf(record) === principal.residentId;
+  }
+  if (principal.kind !== "officer" || principal.departmentId === null) return false;
+  const { departmentId } = principal;
+  if (departmentId !== rule.desk.departmentId && !rule.alsoOfficersOf?.includes(departmentId)) return false;
+  if (rule.districtWide) return true;
+  if (principal.streetIds.length === 0) return false;
+  return inJurisdiction(principal, await rule.streetOf(record, context));
+}
+
+/** The record, or null when there is none or the caller may not see it: both answer the same. */
+export async function readableRecord<R, C extends { principal: Principal }>(
+  rule: ResidentRecordRule<R, C>,
+  record: R | null | undefined,
+  context: C,
+): Promise<R | null> {
+  if (record === null || record === undefined) return null;
+  return (await mayReadRecord(rule, record, context)) ? record : null;
+}
+
+/**
+ * The records the caller may see, in their order. All records are checked in one tick, so loader lookups of their
+ * streets batch into one query per hop.
+ */
+export async function readableRecords<R, C extends { principal: Principal }>(
+  rule: ResidentRecordRule<R, C>,
+  records: readonly R[],
+  context: C,
+): Promise<R[]> {
+  const verdicts = await Promise.all(records.map((record) => mayReadRecord(rule, record, context)));
+  return records.filter((_, index) => verdicts[index]);
+}
+
+/**
+ * Refuses an officer who would create a record at a facility outside their jurisdiction (they could not even read it
+ * back). Residents act wherever they like; `where` names the facility for the message.
+ */
+export function requireJurisdiction(principal: Principal, streetId: string | null | undefined, where: string): void {
+  if (principal.kind !== "officer" || inJurisdiction(principal, streetId)) return;
+  throw codedError(
+    "FORBIDDEN",
+    `${where} is in ${streetId ?? "no street"}, outside your jurisdiction (${principal.streetIds.join(", ") || "none"}); an officer of that street must do this.`,
+  );
+}

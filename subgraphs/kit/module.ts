@@ -10,6 +10,7 @@ import type { Route } from "../../lib/http/graphqlHttp.ts";
 import type { Logger } from "../../lib/log.ts";
 import type { Principal } from "../../lib/principal.ts";
 import type { EnvelopeVerifier } from "../../lib/wire.ts";
+import type { SubgraphPermissions } from "./shield.ts";
 
 /** What the kit passes when it creates the module's Prisma client. Spread it into `new PrismaClient(...)`. */
 export interface PrismaClientOptions {
@@ -60,6 +61,11 @@ export interface SubgraphModule<TPrisma extends PrismaLike = PrismaLike, TLoader
   /** Federation 2 SDL (`extend schema @link(...)`). */
   typeDefs: DocumentNode;
   resolvers: GraphQLResolverMap<SubgraphContext<TPrisma, TLoaders>>;
+  /**
+   * Who may call which field (graphql-shield rules, `subgraphs/kit/shield.ts`): an explicit rule for every `Query`
+   * and `Mutation` field; a root field without one is denied.
+   */
+  permissions: SubgraphPermissions;
   /** Absolute path of the folder with committed `NNNN_name.sql` migrations. */
   migrationsDir: string;
   createPrisma(options: PrismaClientOptions): TPrisma;

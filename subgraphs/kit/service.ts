@@ -1,7 +1,8 @@
 /**
  * The subgraph kit: turns a `SubgraphModule` into a running federated service.
  *
- * start-up: open its database → apply migrations → seed (when asked) → build the subgraph schema → listen.
+ * start-up: open its database → apply migrations → seed (when asked) → build the subgraph schema and wrap it with the
+ * module's permissions → listen.
  * per request: a context with the shared Prisma client and fresh DataLoaders.
  * shutdown: stop accepting, let in-flight requests finish (bounded by a grace period), close connections.
  */
@@ -20,6 +21,7 @@ import { createGraphQLListener, sendJson } from "../../lib/http/graphqlHttp.ts";
 import { createLogger, type Logger } from "../../lib/log.ts";
 import { acceptRequestId, createEnvelopeVerifier, ENVELOPE_HEADER, REQUEST_ID_HEADER } from "../../lib/wire.ts";
 import type { PrismaLike, SubgraphContext, SubgraphModule } from "./module.ts";
+import { applyPermissions } from "./shield.ts";
 
 export interface SubgraphServiceOptions {
   /** TCP port; 0 picks a free one (tests). Default: the module's `defaultPort`. */
@@ -87,7 +89,7 @@ export async function startSubgraph<TPrisma extends PrismaLike, TLoaders>(
       log.info({ rows: summary }, "seed data in place");
     }
 
-    const schema = buildSubgraphSchema([{ typeDefs: module.typeDefs, resolvers: module.resolvers }]);
+    const schema = buildModuleSchema(module);
     const apollo = new ApolloServer<SubgraphContext<TPrisma, TLoaders>>({
       schema,
       includeStacktraceInErrorResponses: false,
@@ -189,6 +191,12 @@ export async function startSubgraph<TPrisma extends PrismaLike, TLoaders>(
     await db.close().catch(() => {});
     throw error;
   }
+}
+
+/** The module's federated schema with its permissions applied: what the service executes. */
+export function buildModuleSchema<TPrisma extends PrismaLike, TLoaders>(module: SubgraphModule<TPrisma, TLoaders>) {
+  const schema = buildSubgraphSchema([{ typeDefs: module.typeDefs, resolvers: module.resolvers }]);
+  return applyPermissions(schema, module.permissions);
 }
 
 /**

@@ -11,6 +11,7 @@ import { defineSubgraph } from "../kit/module.ts";
 import { type CityPlatformOptions, createCityPlatformClient } from "./cityPlatform.ts";
 import { PrismaClient } from "./generated/prisma/client.ts";
 import { createLoaders } from "./loaders.ts";
+import { permissions } from "./permissions.ts";
 import { createResolvers } from "./resolvers.ts";
 import { seed } from "./seed.ts";
 
@@ -40,6 +41,7 @@ export function createParkingSubgraph(options: ParkingSubgraphOptions = {}) {
     defaultPort: 4106,
     typeDefs: parse(readFileSync(new URL("./schema.graphql", import.meta.url), "utf8")),
     resolvers: createResolvers({ now }),
+    permissions,
     migrationsDir: fileURLToPath(new URL("../../prisma/parking/migrations", import.meta.url)),
     createPrisma: (prismaOptions) => new PrismaClient(prismaOptions),
     createLoaders: (prisma) => createLoaders(prisma, platform),

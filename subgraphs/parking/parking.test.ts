@@ -2,7 +2,8 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CityParkingPlatform, startCityParkingPlatform } from "../../legacy/cityParkingPlatform/server.ts";
-import { officerOf, residentPrincipal } from "../../test/support/envelope.ts";
+// Department-wide officers: the whole district is their jurisdiction.
+import { officerIn as officerOf, residentPrincipal } from "../../test/rows/principals.ts";
 import { graphql, startTestSubgraph } from "../../test/support/subgraphs.ts";
 import type { SubgraphService } from "../kit/service.ts";
 import { CityPlatformUnavailable, createCityPlatformClient } from "./cityPlatform.ts";
@@ -500,7 +501,8 @@ describe("entities and extensions", () => {
       { id: "pf-0001", name: "久光百货地下停车库" },
       null,
     ]);
-    expect(statements).toBe(3); // one per entity type
+    // One per entity type, plus one batch of the sessions' facilities: an officer sees a session only in its street.
+    expect(statements).toBe(4);
   });
 
   it("resolves 50 Street representations with their facilities and charging stations in two SQL statements", async () => {

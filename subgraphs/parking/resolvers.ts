@@ -11,7 +11,13 @@
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/index.js";
 import type DataLoader from "dataloader";
 import { codedError } from "../../lib/errors.ts";
-import { actingResident, canActFor, type DepartmentDesk, guardResidentRecords } from "../kit/actingResident.ts";
+import {
+  actingResident,
+  guardResidentRecords,
+  readableRecord,
+  readableRecords,
+  requireJurisdiction,
+} from "../kit/actingResident.ts";
 import { DateTime } from "../kit/dateTime.ts";
 import type { SubgraphContext } from "../kit/module.ts";
 import { type ConnectionArgs, paginate } from "../kit/pagination.ts";
@@ -26,10 +32,12 @@ import type {
   Prisma,
 } from "./generated/prisma/client.ts";
 import type { ParkingLoaders, ParkingPrisma } from "./loaders.ts";
+import { PARKING_DESK, parkingSessionRecords } from "./permissions.ts";
 import { isNewEnergyPlate } from "./plate.ts";
 import {
   type EndParkingSessionInput,
   endParkingSession,
+  noSuchParkingSession,
   type StartParkingSessionInput,
   startParkingSession,
 } from "./sessions.ts";
@@ -37,7 +45,6 @@ import {
 export type ParkingContext = SubgraphContext<ParkingPrisma, ParkingLoaders>;
 
 /** Parking attendants of 区建管委 start and end sessions for a named resident. */
-const PARKING_DESK: DepartmentDesk = { departmentId: "dept-transport", name: "区建管委" };
 
 /** The whole district (about 600 facilities) in two pages: maps show every facility with its live numbers. */
 export const PARKING_MAX_PAGE_SIZE = 500;
@@ -135,7 +142,8 @@ export function createResolvers(options: ParkingResolverOptions = {}): GraphQLRe
       },
       chargingStation: (_: unknown, { id }: Reference, { loaders }: ParkingContext) => loaders.stationById.load(id),
 
-      parkingSession: (_: unknown, { id }: Reference, { loaders }: ParkingContext) => loaders.sessionById.load(id),
+      parkingSession: async (_: unknown, { id }: Reference, context: ParkingContext) =>
+        readableRecord(parkingSessionRecords, await context.loaders.sessionById.load(id), context),
     },
 
     Mutation: {
@@ -145,19 +153,20 @@ export function createResolvers(options: ParkingResolverOptions = {}): GraphQLRe
         { prisma, loaders, principal }: ParkingContext,
       ) => {
         const residentId = actingResident(principal, input.residentId, PARKING_DESK);
+        if (principal.kind === "officer") {
+          const facility = await loaders.facilityById.load(input.facilityId);
+          if (facility) requireJurisdiction(principal, facility.streetId, `Parking facility "${facility.id}"`);
+        }
         const session = await startParkingSession(prisma, { ...input, residentId }, now());
         loaders.sessionById.prime(session.id, session);
         return session;
       },
-      endParkingSession: async (
-        _: unknown,
-        { input }: { input: EndParkingSessionInput },
-        { prisma, loaders, principal }: ParkingContext,
-      ) => {
+      endParkingSession: async (_: unknown, { input }: { input: EndParkingSessionInput }, context: ParkingContext) => {
+        const { prisma, loaders } = context;
         const existing = await loaders.sessionById.load(input.sessionId);
-        // Someone else's session answers exactly like one that does not exist: no existence leak.
-        if (existing && !canActFor(principal, existing.residentId, PARKING_DESK)) {
-          throw codedError("NOT_FOUND_ENTITY", `No parking session ${input.sessionId} among yours.`);
+        // A session the caller may not see answers exactly like one that does not exist: no existence leak.
+        if (existing && !(await readableRecord(parkingSessionRecords, existing, context))) {
+          throw noSuchParkingSession(input.sessionId);
         }
         const session = await endParkingSession(prisma, input, now());
         loaders.sessionById.clear(session.id).prime(session.id, session);
@@ -186,7 +195,8 @@ export function createResolvers(options: ParkingResolverOptions = {}): GraphQLRe
     },
 
     ParkingSession: {
-      __resolveReference: (ref: Reference, { loaders }: ParkingContext) => loaders.sessionById.load(ref.id),
+      __resolveReference: async (ref: Reference, context: ParkingContext) =>
+        readableRecord(parkingSessionRecords, await context.loaders.sessionById.load(ref.id), context),
       facility: (session: ParkingSession, _: unknown, { loaders }: ParkingContext) =>
         loaders.facilityById.load(session.facilityId),
       resident: (session: ParkingSession) => ({ __typename: "Resident", id: session.residentId }),
@@ -222,10 +232,11 @@ export function createResolvers(options: ParkingResolverOptions = {}): GraphQLRe
         parkingSessions: async (
           resident: Reference,
           { status }: { status?: ParkingSessionStatus | null },
-          { loaders }: ParkingContext,
+          context: ParkingContext,
         ) => {
-          const sessions = await loaders.sessionsByResident.load(resident.id);
-          return status ? sessions.filter((session) => session.status === status) : sessions;
+          const sessions = await context.loaders.sessionsByResident.load(resident.id);
+          const readable = await readableRecords(parkingSessionRecords, sessions, context);
+          return status ? readable.filter((session) => session.status === status) : readable;
         },
       }),
     },

@@ -84,6 +84,13 @@ export async function startParkingSession(
   }, TRANSACTION_OPTIONS);
 }
 
+/** A missing session, and one the caller may not see: the same answer, so a refusal reveals nothing. */
+export function noSuchParkingSession(sessionId: string) {
+  return codedError("NOT_FOUND_ENTITY", `There is no parking session "${sessionId}"; check the id.`, {
+    argument: "input.sessionId",
+  });
+}
+
 export async function endParkingSession(
   prisma: ParkingPrisma,
   input: EndParkingSessionInput,
@@ -95,9 +102,7 @@ export async function endParkingSession(
       include: { facility: { select: { hourlyPriceFen: true } } },
     });
     if (!session) {
-      throw codedError("NOT_FOUND_ENTITY", `There is no parking session "${input.sessionId}"; check the id.`, {
-        argument: "input.sessionId",
-      });
+      throw noSuchParkingSession(input.sessionId);
     }
     if (session.status !== "ACTIVE") throw alreadyEnded(session.id, session.endedAt);
     // A clock that went backwards must not make a negative stay: the session then ends when it started.

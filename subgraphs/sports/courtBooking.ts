@@ -134,6 +134,13 @@ export async function bookCourt(prisma: SportsPrisma, input: BookCourtInput, now
   }, TRANSACTION_OPTIONS);
 }
 
+/** A missing booking, and one the caller may not see: the same answer, so a refusal reveals nothing. */
+export function noSuchCourtBooking(bookingId: string) {
+  return codedError("NOT_FOUND_ENTITY", `There is no court booking "${bookingId}"; check the id.`, {
+    argument: "input.bookingId",
+  });
+}
+
 export async function cancelCourtBooking(
   prisma: SportsPrisma,
   input: CancelCourtBookingInput,
@@ -143,9 +150,7 @@ export async function cancelCourtBooking(
   return prisma.$transaction(async (tx) => {
     const booking = await tx.courtBooking.findUnique({ where: { id: input.bookingId } });
     if (!booking) {
-      throw codedError("NOT_FOUND_ENTITY", `There is no court booking "${input.bookingId}"; check the id.`, {
-        argument: "input.bookingId",
-      });
+      throw noSuchCourtBooking(input.bookingId);
     }
     if (booking.status === "CANCELLED") throw alreadyCancelled(booking);
     if (booking.startsAt.getTime() <= now.getTime()) {

@@ -101,6 +101,13 @@ export async function registerForEvent(
   }, TRANSACTION_OPTIONS);
 }
 
+/** A missing registration, and one the caller may not see: the same answer, so a refusal reveals nothing. */
+export function noSuchEventRegistration(registrationId: string) {
+  return codedError("NOT_FOUND_ENTITY", `There is no event registration "${registrationId}"; check the id.`, {
+    argument: "input.registrationId",
+  });
+}
+
 export async function cancelSportsEventRegistration(
   prisma: SportsPrisma,
   input: CancelSportsEventRegistrationInput,
@@ -112,9 +119,7 @@ export async function cancelSportsEventRegistration(
       include: { event: true },
     });
     if (!registration) {
-      throw codedError("NOT_FOUND_ENTITY", `There is no event registration "${input.registrationId}"; check the id.`, {
-        argument: "input.registrationId",
-      });
+      throw noSuchEventRegistration(input.registrationId);
     }
     const { event, ...row } = registration;
     if (row.status === "CANCELLED") throw alreadyCancelled(row);

@@ -5,15 +5,28 @@
  */
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/index.js";
 import { codedError } from "../../lib/errors.ts";
-import { actingResident, canActFor, type DepartmentDesk, guardResidentRecords } from "../kit/actingResident.ts";
+import {
+  actingResident,
+  guardResidentRecords,
+  readableRecord,
+  readableRecords,
+  requireJurisdiction,
+} from "../kit/actingResident.ts";
 import { DateTime } from "../kit/dateTime.ts";
 import type { SubgraphContext } from "../kit/module.ts";
 import { type ConnectionArgs, paginate } from "../kit/pagination.ts";
-import { type BookCourtInput, bookCourt, type CancelCourtBookingInput, cancelCourtBooking } from "./courtBooking.ts";
+import {
+  type BookCourtInput,
+  bookCourt,
+  type CancelCourtBookingInput,
+  cancelCourtBooking,
+  noSuchCourtBooking,
+} from "./courtBooking.ts";
 import { freeIntervals, nextStep } from "./courtSchedule.ts";
 import {
   type CancelSportsEventRegistrationInput,
   cancelSportsEventRegistration,
+  noSuchEventRegistration,
   type RegisterForEventInput,
   registerForEvent,
 } from "./eventRegistration.ts";
@@ -40,12 +53,12 @@ import type {
 } from "./generated/prisma/client.ts";
 import type { SportsLoaders, SportsPrisma } from "./loaders.ts";
 import { formatMinute, fromDateColumn, isoWeekday, localDate, localMinuteOfDay, parseLocalDate } from "./localTime.ts";
+import { courtBookingRecords, eventRegistrationRecords, eventStreet, SPORTS_DESK } from "./permissions.ts";
 import { type CheckInToSchoolGroundInput, checkInToSchoolGround, isOpenAt } from "./schoolGroundCheckIn.ts";
 
 export type SportsContext = SubgraphContext<SportsPrisma, SportsLoaders>;
 
 /** Officers of 区体育局 act for residents at front desks and at school-ground gates. */
-const SPORTS_DESK: DepartmentDesk = { departmentId: "dept-sports", name: "区体育局" };
 
 /** A mutation input as the API takes it: the resident is optional (residents act for themselves). */
 type FromCaller<T extends { residentId: string }> = Omit<T, "residentId"> & { residentId?: string | null };
@@ -198,39 +211,38 @@ export function createResolvers(options: SportsResolverOptions = {}): GraphQLRes
     },
 
     Mutation: {
-      checkInToSchoolGround: (
+      checkInToSchoolGround: async (
         _: unknown,
         { input }: { input: FromCaller<CheckInToSchoolGroundInput> },
-        { prisma, principal }: SportsContext,
-      ) => {
-        const residentId = actingResident(principal, input.residentId, SPORTS_DESK);
-        return checkInToSchoolGround(prisma, { ...input, residentId }, now());
-      },
-      bookCourt: (
-        _: unknown,
-        { input }: { input: FromCaller<BookCourtInput> },
-        { prisma, principal }: SportsContext,
-      ) => {
-        const residentId = actingResident(principal, input.residentId, SPORTS_DESK);
-        return bookCourt(prisma, { ...input, residentId }, now());
-      },
-      cancelCourtBooking: async (
-        _: unknown,
-        { input }: { input: CancelCourtBookingInput },
         { prisma, loaders, principal }: SportsContext,
       ) => {
-        const existing = await loaders.bookingById.load(input.bookingId);
-        // Someone else's booking answers exactly like one that does not exist: no existence leak.
-        if (existing && !canActFor(principal, existing.residentId, SPORTS_DESK)) {
-          throw codedError(
-            "NOT_FOUND_ENTITY",
-            `There is no court booking "${input.bookingId}" among yours; check the id.`,
-            {
-              argument: "input.bookingId",
-            },
-          );
+        const residentId = actingResident(principal, input.residentId, SPORTS_DESK);
+        if (principal.kind === "officer") {
+          const ground = await loaders.groundById.load(input.groundId);
+          if (ground) requireJurisdiction(principal, ground.streetId, `School sports ground "${ground.id}"`);
         }
-        return cancelCourtBooking(prisma, input, now());
+        return checkInToSchoolGround(prisma, { ...input, residentId }, now());
+      },
+      bookCourt: async (
+        _: unknown,
+        { input }: { input: FromCaller<BookCourtInput> },
+        { prisma, loaders, principal }: SportsContext,
+      ) => {
+        const residentId = actingResident(principal, input.residentId, SPORTS_DESK);
+        if (principal.kind === "officer") {
+          const court = await loaders.courtById.load(input.courtId);
+          const venue = court && (await loaders.venueById.load(court.venueId));
+          if (venue) requireJurisdiction(principal, venue.streetId, `Sports venue "${venue.id}"`);
+        }
+        return bookCourt(prisma, { ...input, residentId }, now());
+      },
+      cancelCourtBooking: async (_: unknown, { input }: { input: CancelCourtBookingInput }, context: SportsContext) => {
+        const existing = await context.loaders.bookingById.load(input.bookingId);
+        // A booking the caller may not see answers exactly like one that does not exist: no existence leak.
+        if (existing && !(await readableRecord(courtBookingRecords, existing, context))) {
+          throw noSuchCourtBooking(input.bookingId);
+        }
+        return cancelCourtBooking(context.prisma, input, now());
       },
       registerForEvent: async (
         _: unknown,
@@ -238,6 +250,10 @@ export function createResolvers(options: SportsResolverOptions = {}): GraphQLRes
         { prisma, loaders, principal }: SportsContext,
       ) => {
         const residentId = actingResident(principal, input.residentId, SPORTS_DESK);
+        if (principal.kind === "officer") {
+          const event = await loaders.eventById.load(input.eventId);
+          if (event) requireJurisdiction(principal, await eventStreet(event, loaders), `Sports event "${event.id}"`);
+        }
         const registration = await registerForEvent(prisma, { ...input, residentId }, now());
         // The answer often shows the category's new count; it must not come from a row read before the write.
         loaders.categoryById.clear(registration.categoryId);
@@ -247,15 +263,12 @@ export function createResolvers(options: SportsResolverOptions = {}): GraphQLRes
       cancelSportsEventRegistration: async (
         _: unknown,
         { input }: { input: CancelSportsEventRegistrationInput },
-        { prisma, loaders, principal }: SportsContext,
+        context: SportsContext,
       ) => {
+        const { prisma, loaders } = context;
         const existing = await loaders.registrationById.load(input.registrationId);
-        if (existing && !canActFor(principal, existing.residentId, SPORTS_DESK)) {
-          throw codedError(
-            "NOT_FOUND_ENTITY",
-            `There is no event registration "${input.registrationId}" among yours; check the id.`,
-            { argument: "input.registrationId" },
-          );
+        if (existing && !(await readableRecord(eventRegistrationRecords, existing, context))) {
+          throw noSuchEventRegistration(input.registrationId);
         }
         const registration = await cancelSportsEventRegistration(prisma, input, now());
         loaders.categoryById.clear(registration.categoryId);
@@ -370,7 +383,8 @@ export function createResolvers(options: SportsResolverOptions = {}): GraphQLRes
     },
 
     SportsCourtBooking: {
-      __resolveReference: (ref: Reference, { loaders }: SportsContext) => loaders.bookingById.load(ref.id),
+      __resolveReference: async (ref: Reference, context: SportsContext) =>
+        readableRecord(courtBookingRecords, await context.loaders.bookingById.load(ref.id), context),
       court: (booking: CourtBooking, _: unknown, { loaders }: SportsContext) => loaders.courtById.load(booking.courtId),
       venue: async (booking: CourtBooking, _: unknown, { loaders }: SportsContext) => {
         const court = await loaders.courtById.load(booking.courtId);
@@ -403,7 +417,8 @@ export function createResolvers(options: SportsResolverOptions = {}): GraphQLRes
     },
 
     SportsEventRegistration: {
-      __resolveReference: (ref: Reference, { loaders }: SportsContext) => loaders.registrationById.load(ref.id),
+      __resolveReference: async (ref: Reference, context: SportsContext) =>
+        readableRecord(eventRegistrationRecords, await context.loaders.registrationById.load(ref.id), context),
       event: (registration: SportsEventRegistration, _: unknown, { loaders }: SportsContext) =>
         loaders.eventById.load(registration.eventId),
       category: (registration: SportsEventRegistration, _: unknown, { loaders }: SportsContext) =>
@@ -436,10 +451,14 @@ export function createResolvers(options: SportsResolverOptions = {}): GraphQLRes
     Resident: {
       __resolveReference: (ref: Reference) => ({ id: ref.id }),
       ...guardResidentRecords(SPORTS_DESK, {
-        courtBookings: (resident: Reference, _: unknown, { loaders }: SportsContext) =>
-          loaders.bookingsByResident.load(resident.id),
-        sportsEventRegistrations: (resident: Reference, _: unknown, { loaders }: SportsContext) =>
-          loaders.registrationsByResident.load(resident.id),
+        courtBookings: async (resident: Reference, _: unknown, context: SportsContext) =>
+          readableRecords(courtBookingRecords, await context.loaders.bookingsByResident.load(resident.id), context),
+        sportsEventRegistrations: async (resident: Reference, _: unknown, context: SportsContext) =>
+          readableRecords(
+            eventRegistrationRecords,
+            await context.loaders.registrationsByResident.load(resident.id),
+            context,
+          ),
       }),
     },
   };

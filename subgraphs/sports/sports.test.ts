@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Principal } from "../../lib/principal.ts";
-import { officerOf, residentPrincipal } from "../../test/support/envelope.ts";
+// Department-wide officers: the whole district is their jurisdiction.
+import { officerIn as officerOf, residentPrincipal } from "../../test/rows/principals.ts";
 import { graphql, startTestSubgraph } from "../../test/support/subgraphs.ts";
 import type { SubgraphService } from "../kit/service.ts";
 import { createSportsSubgraph } from "./index.ts";
@@ -187,6 +188,8 @@ async function testEvent(id: string, capacity: number) {
       kind: "COMMUNITY_GAMES",
       description: "测试",
       location: "测试场地",
+      // Officers see an event's registrations by its street (their jurisdiction).
+      streetId: "street-jingansi",
       organiserId: "dept-sports",
       startsAt: local("2026-12-20T09:00"),
       endsAt: local("2026-12-20T12:00"),

@@ -6,6 +6,7 @@ import { loadSubgraphConfig } from "../../subgraphs/kit/config.ts";
 import { loaderByGroup, loaderById } from "../../subgraphs/kit/loaders.ts";
 import { defineSubgraph, type SubgraphContext } from "../../subgraphs/kit/module.ts";
 import type { SubgraphService } from "../../subgraphs/kit/service.ts";
+import { publicField } from "../../subgraphs/kit/shield.ts";
 import { graphql, startTestSubgraph } from "../support/subgraphs.ts";
 
 /** A minimal module: the kit only needs `$on` and `$disconnect` from its client. */
@@ -37,6 +38,8 @@ const probe = defineSubgraph({
       },
     },
   },
+  // The probe is about the kit's plumbing, not permissions: every field is allowed on purpose.
+  permissions: { Query: { slow: publicField, contextIsFresh: publicField, boom: publicField } },
   migrationsDir: fileURLToPath(new URL("./fixtures/migrations", import.meta.url)),
   createPrisma: () => ({ $on: () => {}, $disconnect: async () => {} }),
   createLoaders: () => ({ seen: new Set<string>() }),
