@@ -96,11 +96,14 @@ try {
   // The gateway reaches the subgraphs where they were started, whatever ports the supergraph file names.
   const subgraphUrls = subgraphModules.map((m) => `${m.name}=http://${host}:${portOf(m)}/graphql`).join(",");
   const identity = subgraphModules.find((m) => m.name === "identity");
+  const audit = subgraphModules.find((m) => m.name === "audit");
   run("gateway", ["gateway/main.ts"], {
     ...process.env,
     ...keyEnv,
     SUBGRAPH_URLS: process.env.SUBGRAPH_URLS ?? subgraphUrls,
     ...(identity && !process.env.IDENTITY_URL ? { IDENTITY_URL: `http://${host}:${portOf(identity)}` } : {}),
+    // The gateway's audit writer delivers data-access records here (gateway/audit/auditWriter.ts).
+    ...(audit && !process.env.AUDIT_URL ? { AUDIT_URL: `http://${host}:${portOf(audit)}` } : {}),
   });
   await waitFor(`http://${host}:${gatewayPort}/readyz`, "gateway");
 } catch (error) {

@@ -1,4 +1,5 @@
 /** Every district subgraph. Composition, `npm start`, the benchmark and the tests take the list from here. */
+import audit from "./audit/index.ts";
 import catalog from "./catalog/index.ts";
 import culture from "./culture/index.ts";
 import education from "./education/index.ts";
@@ -19,4 +20,5 @@ export const subgraphModules: Array<SubgraphModule<any, any>> = [
   parking,
   enterprise,
   identity,
+  audit,
 ];

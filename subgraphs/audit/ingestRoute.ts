@@ -1,0 +1,143 @@
+/**
+ * POST /audit/records — the gateway's writer delivers batches of data-access records here (gateway/audit/auditWriter.ts).
+ *
+ * Only the gateway may write: the request must carry an envelope signed by the gateway for this service, acting as a
+ * system principal. The batch is validated whole (one bad record refuses the batch, naming it) and appended in one
+ * transaction; the answer says how many records were appended and how many were already there, so a batch re-sent
+ * after a lost answer is harmless. Records and their personal data never reach the log: only counts and reasons.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { type ErrorCode, errorBody } from "../../lib/errors.ts";
+import type { Route } from "../../lib/http/graphqlHttp.ts";
+import type { Logger } from "../../lib/log.ts";
+import { ENVELOPE_HEADER } from "../../lib/wire.ts";
+import type { RouteDependencies } from "../kit/module.ts";
+import { auditBatchSchema } from "./auditRecord.ts";
+import { appendRecords } from "./chain.ts";
+import type { ResolvedAuditOptions } from "./options.ts";
+import { pruneAuditTrail } from "./retention.ts";
+
+export const INGEST_PATH = "/audit/records";
+
+class IngestProblem extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function createIngestRoutes(
+  { db, log, verifyEnvelope }: RouteDependencies<unknown>,
+  options: ResolvedAuditOptions,
+): Record<string, Route> {
+  const retention = retentionScheduler(db, log, options);
+
+  const ingest: Route = async (req, res) => {
+    try {
+      if (req.method !== "POST") {
+        res.setHeader("allow", "POST");
+        throw new IngestProblem(405, "METHOD_NOT_ALLOWED", "Send audit records with POST.");
+      }
+      const verified = verifyEnvelope(req.headers[ENVELOPE_HEADER]);
+      if (!verified.ok) {
+        log.warn({ reason: verified.reason }, "audit records without a valid gateway envelope refused");
+        throw new IngestProblem(401, "ENVELOPE_INVALID", "Only the gateway may write audit records; sign the request.");
+      }
+      if (verified.envelope.principal.kind !== "system") {
+        throw new IngestProblem(403, "FORBIDDEN", "Audit records are written by the gateway's system principal only.");
+      }
+      const contentType = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
+      if (contentType !== "application/json") {
+        throw new IngestProblem(415, "UNSUPPORTED_MEDIA_TYPE", "Send the batch as application/json.");
+      }
+      const body = await readJson(req, options.maxBatchBytes);
+      const parsed = auditBatchSchema.safeParse(body);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        const where = issue?.path.join(".") || "(body)";
+        throw new IngestProblem(
+          400,
+          "BAD_USER_INPUT",
+          `The batch is not valid at ${where}: ${issue?.message ?? "unknown problem"}; nothing was appended.`,
+        );
+      }
+      const result = await appendRecords(db, parsed.data.records);
+      log.debug({ appended: result.appended, duplicates: result.duplicates, head: result.head.sequence }, "appended");
+      sendJson(res, 200, {
+        appended: result.appended,
+        duplicates: result.duplicates,
+        headSequence: result.head.sequence,
+      });
+      retention.maybePrune();
+    } catch (error) {
+      req.resume();
+      if (!(error instanceof IngestProblem)) throw error;
+      res.statusCode = error.status;
+      res.setHeader("content-type", "application/json; charset=utf-8");
+      res.end(errorBody(error.code, error.message));
+    }
+  };
+
+  return { [INGEST_PATH]: ingest };
+}
+
+/**
+ * Prunes at most once per interval, after an ingestion, without timers: a service that receives nothing has nothing
+ * new to prune, and no timer outlives `stop()`.
+ */
+function retentionScheduler(db: RouteDependencies<unknown>["db"], log: Logger, options: ResolvedAuditOptions) {
+  let lastRun = Number.NEGATIVE_INFINITY;
+  let running = false;
+  return {
+    maybePrune() {
+      const now = options.now();
+      if (running || now.getTime() - lastRun < options.pruneIntervalMs) return;
+      running = true;
+      lastRun = now.getTime();
+      pruneAuditTrail(db, { retentionDays: options.retentionDays, now })
+        .then((result) => {
+          if (result.pruned > 0) {
+            log.info(
+              { pruned: result.pruned, checkpoint: result.checkpoint?.sequence },
+              "audit records past retention pruned",
+            );
+          }
+        })
+        .catch((error: unknown) => log.error({ err: error }, "audit retention pruning failed"))
+        .finally(() => {
+          running = false;
+        });
+    },
+  };
+}
+
+async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) {
+      throw new IngestProblem(
+        413,
+        "PAYLOAD_TOO_LARGE",
+        `The batch is larger than ${limit} bytes; send smaller batches.`,
+      );
+    }
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString("utf8"));
+  } catch {
+    throw new IngestProblem(400, "INVALID_JSON", "The batch is not valid JSON.");
+  }
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  res.statusCode = status;
+  res.setHeader("content-type", "application/json; charset=utf-8");
+  res.setHeader("cache-control", "no-store");
+  res.end(JSON.stringify(value));
+}
