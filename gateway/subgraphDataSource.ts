@@ -4,8 +4,11 @@
  * - every fetch carries the signed identity envelope (principal, purpose, request id) for that subgraph only —
  *   subgraphs refuse anything else;
  * - the request id travels with every subgraph fetch (logs of all services line up);
- * - a failed fetch (connection refused, timeout, non-2xx) becomes SUBGRAPH_UNAVAILABLE naming the department,
- *   never the internal URL, host or stack, while the full detail goes to the gateway log;
+ * - every fetch runs under the subgraph's policy (`resilience/subgraphPolicy.ts`): a timeout of
+ *   `min(the subgraph's timeout, time left before the request's deadline)`, retries for queries only, and the
+ *   subgraph's circuit breaker; connections are reused through Node's keep-alive pool (`resilience/subgraphFetcher.ts`);
+ * - a failed fetch (connection refused, timeout, open breaker, non-2xx) becomes SUBGRAPH_UNAVAILABLE naming the
+ *   department, never the internal URL, host or stack, while the full detail goes to the gateway log;
  * - fetches are counted per subgraph for /metrics and the benchmark.
  */
 import { randomUUID } from "node:crypto";
@@ -16,9 +19,13 @@ import type { Logger } from "../lib/log.ts";
 import { systemPrincipal } from "../lib/principal.ts";
 import { ENVELOPE_HEADER, type EnvelopeSigner, REQUEST_ID_HEADER } from "../lib/wire.ts";
 import type { GatewayContext } from "./context.ts";
+import { subgraphFetcher, withAttemptSignal } from "./resilience/subgraphFetcher.ts";
+import { type FailureReason, failureReason, type SubgraphPolicy } from "./resilience/subgraphPolicy.ts";
 
 export interface SubgraphFetchStats {
+  /** HTTP requests sent to the subgraph (retries included; fetches refused by an open breaker are not). */
   fetches: number;
+  /** Of those, the ones that failed (no answer, timeout, non-2xx). */
   failures: number;
 }
 
@@ -30,8 +37,10 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     url: string,
     private readonly log: Logger,
     private readonly signEnvelope: EnvelopeSigner,
+    /** This subgraph's policy; it outlives the data source, which is rebuilt on every supergraph reload. */
+    private readonly policy: SubgraphPolicy,
   ) {
-    super({ url });
+    super({ url, fetcher: subgraphFetcher });
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
@@ -47,18 +56,53 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
-    this.stats.fetches += 1;
+    const context = options.context as Partial<GatewayContext>;
+    const deadline = context.deadline ?? Date.now() + this.policy.timeoutMs;
     try {
-      return await super.process(options);
-    } catch (error) {
-      this.stats.failures += 1;
-      const requestId = (options.context as Partial<GatewayContext>).requestId;
-      this.log.warn({ err: error, subgraph: this.name, url: this.url, requestId }, "subgraph fetch failed");
-      throw codedError(
-        "SUBGRAPH_UNAVAILABLE",
-        `The ${this.name} service did not answer; its fields are null. Retry later or quote request id ${requestId ?? "(none)"}.`,
-        { subgraph: this.name },
+      return await this.policy.run({ deadline, idempotent: isIdempotent(options) }, (signal) =>
+        withAttemptSignal(signal, async () => {
+          this.stats.fetches += 1;
+          try {
+            return await super.process(options);
+          } catch (error) {
+            this.stats.failures += 1;
+            throw error;
+          }
+        }),
       );
+    } catch (error) {
+      const reason = failureReason(error);
+      this.log.warn(
+        { err: error, subgraph: this.name, url: this.url, requestId: context.requestId, reason },
+        "subgraph fetch failed",
+      );
+      throw codedError("SUBGRAPH_UNAVAILABLE", this.message(reason, context.requestId), { subgraph: this.name });
     }
   }
+
+  private message(reason: FailureReason, requestId: string | undefined): string {
+    const quote = `Retry later or quote request id ${requestId ?? "(none)"}.`;
+    switch (reason) {
+      case "timeout":
+        return `The ${this.name} service did not answer in time; its fields are null. ${quote}`;
+      case "circuit-open":
+        return `The ${this.name} service did not answer recently, so the gateway is not asking it for a few seconds; its fields are null. ${quote}`;
+      case "deadline":
+        return `The ${this.name} service did not answer before this request's deadline; its fields are null. ${quote}`;
+      default:
+        return `The ${this.name} service did not answer; its fields are null. ${quote}`;
+    }
+  }
+}
+
+/**
+ * A fetch is retried only when repeating it cannot change anything: the subgraph operation is a query and the
+ * client's operation is not a mutation (entity fetches inside a mutation's plan are left alone too).
+ */
+function isIdempotent(options: GraphQLDataSourceProcessOptions<GatewayContext>): boolean {
+  const query = options.request.query ?? "";
+  if (!/^\s*(query\b|\{)/.test(query)) return false;
+  // Health checks and schema loading carry no incoming request: they are plain queries.
+  if (!("incomingRequestContext" in options)) return true;
+  return options.incomingRequestContext.operation?.operation === "query";
 }

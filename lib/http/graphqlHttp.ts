@@ -7,13 +7,17 @@ import type { IncomingMessage, RequestListener, ServerResponse } from "node:http
 import { type ApolloServer, type BaseContext, HeaderMap } from "@apollo/server";
 import { type ErrorCode, errorBody, errorCodes } from "../errors.ts";
 import type { Logger } from "../log.ts";
+import { type CorsOptions, corsDecision } from "./cors.ts";
 
 export type Route = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
 export interface GraphQLHttpOptions<TContext extends BaseContext> {
   server: ApolloServer<TContext>;
-  /** Builds the per-request context; a thrown GraphQLError with a registered code ends the request with it. */
-  context: (req: IncomingMessage, requestId: string) => Promise<TContext>;
+  /**
+   * Builds the per-request context; a thrown GraphQLError with a registered code ends the request with it.
+   * `receivedAt` is the epoch ms the request arrived (before its body was read), for deadlines.
+   */
+  context: (req: IncomingMessage, requestId: string, receivedAt: number) => Promise<TContext>;
   /** Request id for a request (accepted from a trusted header or freshly generated). */
   requestId: (req: IncomingMessage) => string;
   /** Extra routes by exact path (e.g. /healthz, /readyz, /metrics). */
@@ -23,8 +27,10 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
   /** GraphQL path. Default /graphql. */
   path?: string;
   log: Logger;
-  /** Headers added to every response (e.g. security headers). */
+  /** Headers added to every response (e.g. `securityHeaders()` from ./cors.ts). */
   responseHeaders?: Record<string, string>;
+  /** Browser origins allowed to call (CORS, see ./cors.ts). Absent: no CORS handling, OPTIONS is a 405. */
+  cors?: CorsOptions;
 }
 
 class HttpProblem extends Error {
@@ -40,13 +46,42 @@ export function createGraphQLListener<TContext extends BaseContext>(
   options: GraphQLHttpOptions<TContext>,
 ): RequestListener {
   const { server, log, routes = {}, maxBodyBytes = 1024 * 1024, path = "/graphql" } = options;
-  const baseHeaders = { "x-content-type-options": "nosniff", ...options.responseHeaders };
+  const baseHeaders: Record<string, string> = { "x-content-type-options": "nosniff", ...options.responseHeaders };
 
   return (req, res) => {
+    const receivedAt = Date.now();
     for (const [name, value] of Object.entries(baseHeaders)) res.setHeader(name, value);
     const requestId = options.requestId(req);
     res.setHeader("x-request-id", requestId);
     const url = new URL(req.url ?? "/", "http://localhost");
+    if (options.cors) {
+      res.setHeader("vary", "Origin");
+      const cors = corsDecision(options.cors, {
+        method: (req.method ?? "GET").toUpperCase(),
+        origin: req.headers.origin,
+        requestMethod: req.headers["access-control-request-method"],
+      });
+      if (cors.kind === "refused") {
+        req.resume();
+        log.info({ requestId, origin: cors.origin.slice(0, 200) }, "browser request from an origin not allowed");
+        send(
+          res,
+          403,
+          errorBody(
+            "ORIGIN_NOT_ALLOWED",
+            "Requests from this browser origin are not accepted; ask for it to be allowed.",
+          ),
+        );
+        return;
+      }
+      if (cors.kind !== "none") for (const [name, value] of Object.entries(cors.headers)) res.setHeader(name, value);
+      if (cors.kind === "preflight") {
+        req.resume();
+        res.statusCode = 204;
+        res.end();
+        return;
+      }
+    }
     const route = routes[url.pathname];
     if (route) {
       Promise.resolve(route(req, res)).catch((error: unknown) => {
@@ -61,7 +96,7 @@ export function createGraphQLListener<TContext extends BaseContext>(
       send(res, 404, errorBody("NOT_FOUND", `Nothing is served at ${url.pathname}; GraphQL is served at ${path}.`));
       return;
     }
-    handleGraphQL(req, res, url, requestId).catch((error: unknown) => {
+    handleGraphQL(req, res, url, requestId, receivedAt).catch((error: unknown) => {
       if (error instanceof HttpProblem) {
         const status = errorCodes[error.code].status;
         if (status === 401) res.setHeader("www-authenticate", 'Bearer realm="jingan-one-graph"');
@@ -77,7 +112,13 @@ export function createGraphQLListener<TContext extends BaseContext>(
     });
   };
 
-  async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string) {
+  async function handleGraphQL(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    requestId: string,
+    receivedAt: number,
+  ) {
     const method = (req.method ?? "GET").toUpperCase();
     if (method !== "GET" && method !== "POST") {
       req.resume();
@@ -116,7 +157,7 @@ export function createGraphQLListener<TContext extends BaseContext>(
 
     let context: TContext;
     try {
-      context = await options.context(req, requestId);
+      context = await options.context(req, requestId, receivedAt);
     } catch (error) {
       const code = (error as { extensions?: { code?: unknown } }).extensions?.code;
       if (typeof code === "string" && code in errorCodes) {
@@ -128,7 +169,11 @@ export function createGraphQLListener<TContext extends BaseContext>(
       httpGraphQLRequest: { method, headers, search: url.search, body },
       context: async () => context,
     });
-    for (const [name, value] of response.headers) res.setHeader(name, value);
+    for (const [name, value] of response.headers) {
+      // A fixed Cache-Control (no-store: answers depend on the caller's token) wins over Apollo's cache hints.
+      if (name === "cache-control" && baseHeaders["cache-control"]) continue;
+      res.setHeader(name, value);
+    }
     res.statusCode = response.status ?? 200;
     if (response.body.kind === "complete") {
       res.end(response.body.string);
