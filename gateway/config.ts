@@ -4,7 +4,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { parseConfig } from "../lib/config.ts";
+import { ConfigError, parseConfig } from "../lib/config.ts";
 
 const DEFAULT_SUPERGRAPH = fileURLToPath(new URL("../schema/supergraph.graphql", import.meta.url));
 
@@ -90,6 +90,25 @@ const operationLimits = z
       .strict(),
   );
 
+/** Exact browser origins (`scheme://host[:port]`), no paths and no wildcards. */
+const origins = z
+  .string()
+  .default("")
+  .transform((value, ctx) => {
+    const list: string[] = [];
+    for (const origin of value
+      .split(",")
+      .map((o) => o.trim())
+      .filter(Boolean)) {
+      if (!URL.canParse(origin) || new URL(origin).origin !== origin) {
+        ctx.addIssue({ code: "custom", message: `"${origin}" is not an origin (e.g. https://portal.jingan.gov.cn)` });
+        continue;
+      }
+      list.push(origin);
+    }
+    return list;
+  });
+
 export const gatewayConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().min(1).default("127.0.0.1"),
@@ -127,10 +146,89 @@ export const gatewayConfigSchema = z.object({
   /** Longest wait for in-flight requests on shutdown. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().positive().default(10_000),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  // Authorization (docs/authorization.md).
+  /** `filter`: denied fields come back null with FIELD_NOT_AUTHORIZED; `reject`: the whole operation is refused. */
+  AUTHORIZATION_MODE: z.enum(["filter", "reject"]).default("filter"),
+  /** How often the active access policies are polled from the identity service; a change applies within this. */
+  POLICY_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
+  /** Where the active access policies are read; default `${IDENTITY_URL}/access/policies`. */
+  ACCESS_POLICIES_URL: z.url().optional(),
+  /**
+   * The audit service (data-access audit trail, docs/audit.md). Operations that read classified data are recorded
+   * there; without it nothing is recorded, which production mode refuses.
+   */
+  AUDIT_URL: z.url().optional(),
+  // Request hygiene and resilient subgraph traffic (docs/gateway.md: "Deadline, timeouts, retries, breakers" and
+  // "Request hygiene").
+  /** Longest time one request may take; every subgraph fetch gets at most the time left. */
+  REQUEST_DEADLINE_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** Timeout of one subgraph fetch (one attempt). */
+  SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(10).max(120_000).default(5_000),
+  /** Per-subgraph timeouts: `name=ms,name=ms` (e.g. parking=8000 for a legacy-backed department). */
+  SUBGRAPH_TIMEOUTS: namedNumbers("parking=8000"),
+  /** Retries of a failed idempotent (query) fetch, with exponential backoff; mutations are never retried. */
+  SUBGRAPH_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+  /** Consecutive failed fetches that open a subgraph's circuit breaker. */
+  BREAKER_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+  /** How long an open breaker fails fast before one trial fetch (half-open). */
+  BREAKER_OPEN_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  /** Browser origins allowed to call the gateway (CORS): `https://a.example,https://b.example`; none by default. */
+  CORS_ORIGINS: origins,
+  /** `Strict-Transport-Security` max-age in seconds; 0 (default) sends no HSTS header (set it behind TLS). */
+  HSTS_MAX_AGE_SECONDS: z.coerce.number().int().min(0).max(63_072_000).default(0),
+  /** Production mode (introspection and suggestions only for INTROSPECTION_ROLES); default: NODE_ENV=production. */
+  PRODUCTION_MODE: z
+    .enum(["true", "false"])
+    .optional()
+    .transform((value) => (value === undefined ? undefined : value === "true")),
+  /** Roles that may introspect the schema and see "Did you mean …" suggestions in production mode. */
+  INTROSPECTION_ROLES: z
+    .string()
+    .default("security_admin")
+    .transform((value) =>
+      value
+        .split(",")
+        .map((role) => role.trim())
+        .filter(Boolean),
+    ),
 });
+
+/** `name=number,name=number` into a record; each problem reported. */
+function namedNumbers(example: string) {
+  return z
+    .string()
+    .default("")
+    .transform((value, ctx) => {
+      const result: Record<string, number> = {};
+      for (const pair of value
+        .split(",")
+        .map((p) => p.trim())
+        .filter(Boolean)) {
+        const [name, raw] = pair.split("=", 2).map((s) => s.trim());
+        const number = Number(raw);
+        if (!name || !raw || !Number.isInteger(number) || number <= 0) {
+          ctx.addIssue({ code: "custom", message: `"${pair}" is not name=milliseconds (e.g. ${example})` });
+          continue;
+        }
+        result[name] = number;
+      }
+      return result;
+    });
+}
+
+/** Whether the gateway runs in production mode: PRODUCTION_MODE when set, otherwise NODE_ENV=production. */
+export function isProductionMode(config: Pick<GatewayConfig, "PRODUCTION_MODE" | "NODE_ENV">): boolean {
+  return config.PRODUCTION_MODE ?? config.NODE_ENV === "production";
+}
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
 
 export function loadGatewayConfig(env: Record<string, string | undefined>): GatewayConfig {
-  return parseConfig(gatewayConfigSchema, env);
+  const config = parseConfig(gatewayConfigSchema, env);
+  if (isProductionMode(config) && !config.AUDIT_URL) {
+    throw new ConfigError([
+      "AUDIT_URL: production mode records every access to classified data; set the audit service's URL.",
+    ]);
+  }
+  return config;
 }

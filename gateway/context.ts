@@ -1,3 +1,4 @@
+import type { OperationAuthorization } from "../lib/access/authorize.ts";
 import type { Logger } from "../lib/log.ts";
 import type { Principal } from "../lib/principal.ts";
 
@@ -9,4 +10,8 @@ export interface GatewayContext {
   /** The purpose the caller declared in x-og-purpose, if well-formed. */
   purpose: string | null;
   log: Logger;
+  /** Epoch ms by which the answer is due (arrival + REQUEST_DEADLINE_MS): no subgraph fetch runs past it. */
+  deadline: number;
+  /** The guard's authorization decision for the operation; execution refuses to run without one (fail closed). */
+  authorization?: OperationAuthorization;
 }

@@ -5,28 +5,54 @@
  */
 import type { ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import type { Classification } from "../lib/access/classification.ts";
+import type { PolicySet } from "../lib/access/policyRules.ts";
+import type { SupergraphRequirements } from "../lib/access/requirements.ts";
 import type { Logger } from "../lib/log.ts";
 import type { Principal } from "../lib/principal.ts";
 import type { GatewayContext } from "./context.ts";
 import type { OperationLimits } from "./limits/operationLimits.ts";
 import { useOperationGuard } from "./operationGuard.ts";
+import { type SchemaExposureOptions, useSchemaExposure } from "./schemaExposure.ts";
 
 export interface GatewayPluginOptions {
   log: Logger;
   publicFields: () => Set<string>;
   limitsFor: (principal: Principal) => OperationLimits;
+  requirements: () => SupergraphRequirements;
+  classification: () => Map<string, Classification>;
+  policies: () => PolicySet;
+  authorizationMode: "filter" | "reject";
+  /** Who may introspect and see "Did you mean …?" hints (production mode: only the listed roles). */
+  schemaExposure: SchemaExposureOptions;
 }
 
 export function gatewayPlugins({
   log,
   publicFields,
   limitsFor,
+  requirements,
+  classification,
+  policies,
+  authorizationMode,
+  schemaExposure,
 }: GatewayPluginOptions): ApolloServerPlugin<GatewayContext>[] {
   return [
     // Phase: portal. The hosted Apollo landing page loads from a CDN the district network cannot reach.
     ApolloServerPluginLandingPageDisabled(),
     // Phase: protect and authorize — one guard, checks in a fixed order.
-    useOperationGuard({ publicFields, limitsFor }),
+    useOperationGuard({
+      publicFields,
+      limitsFor,
+      requirements,
+      classification,
+      policies,
+      authorizationMode,
+      schemaExposure,
+    }),
+    // Phase: respond — "Did you mean …?" hints stripped for principals who may not explore the schema in production
+    // mode (introspection itself is refused by the guard).
+    useSchemaExposure(schemaExposure),
     // Phase: respond. One structured log line per operation, without variables (they may hold personal data).
     useRequestLog(log),
   ];

@@ -10,7 +10,10 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloGateway } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
+import { type Classification, classificationOf } from "../lib/access/classification.ts";
+import { requirementsOf, type SupergraphRequirements, supergraphForPlanner } from "../lib/access/requirements.ts";
 import { closeGracefully } from "../lib/http/closeGracefully.ts";
+import { securityHeaders } from "../lib/http/cors.ts";
 import { createGraphQLListener, sendJson } from "../lib/http/graphqlHttp.ts";
 import { createLogger, type Logger } from "../lib/log.ts";
 import { systemPrincipal } from "../lib/principal.ts";
@@ -22,18 +25,23 @@ import {
   PURPOSE_HEADER,
   REQUEST_ID_HEADER,
 } from "../lib/wire.ts";
+import { createAuditWriter } from "./audit/auditWriter.ts";
+import { auditEntryOf } from "./audit/dataAccessAudit.ts";
 import { createAuthenticator } from "./auth/authenticate.ts";
 import { identityProxyRoutes } from "./auth/identityProxy.ts";
 import { createJwksSource } from "./auth/jwks.ts";
 import { publicFieldsOf } from "./auth/publicFields.ts";
 import { createRevocationList } from "./auth/revocations.ts";
 import { createTokenVerifier, districtPrincipal, externalPrincipal } from "./auth/tokenVerifier.ts";
-import type { GatewayConfig } from "./config.ts";
+import { authorizingGateway } from "./authorization/authorizedExecution.ts";
+import { createPolicySource } from "./authorization/policySource.ts";
+import { type GatewayConfig, isProductionMode } from "./config.ts";
 import type { GatewayContext } from "./context.ts";
 import { limitsResolver } from "./limits/limitsFor.ts";
 import { maskError } from "./maskErrors.ts";
 import { gatewayPlugins } from "./plugins.ts";
 import { createReadinessCheck } from "./readiness.ts";
+import { createSubgraphPolicies, type SubgraphPolicies } from "./resilience/subgraphPolicy.ts";
 import { SubgraphDataSource, type SubgraphFetchStats } from "./subgraphDataSource.ts";
 import { SupergraphFile, subgraphsOf } from "./supergraphFile.ts";
 
@@ -53,9 +61,22 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
   const stats = new Map<string, SubgraphFetchStats>();
   let supergraphSdl = "";
   let publicFields = new Set<string>();
+  let requirements: SupergraphRequirements = { fields: new Map(), policyNames: new Set(), guardedTypes: new Set() };
+  let classification = new Map<string, Classification>();
   let loads = 0;
 
   const urlOf = (name: string, url: string) => config.SUBGRAPH_URLS[name] ?? url;
+  // Per-subgraph timeout, retry and circuit breaker: created once, so breaker state survives supergraph reloads.
+  const policies = createSubgraphPolicies(
+    {
+      timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
+      timeoutsBySubgraph: config.SUBGRAPH_TIMEOUTS,
+      retries: config.SUBGRAPH_RETRIES,
+      breakerFailures: config.BREAKER_FAILURES,
+      breakerOpenMs: config.BREAKER_OPEN_MS,
+    },
+    log,
+  );
   const signEnvelope = createEnvelopeSigner(config.ENVELOPE_PRIVATE_KEY);
   /** The gateway's own signed requests to the identity service (JWKS, revoked sessions). */
   const asGateway = (id: string) => () => ({
@@ -93,18 +114,33 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
     ],
   });
   const authenticate = createAuthenticator(verifyToken, log);
+  const accessPolicies = createPolicySource({
+    url: config.ACCESS_POLICIES_URL ?? `${config.IDENTITY_URL}/access/policies`,
+    headers: asGateway("gateway-policies"),
+    intervalMs: config.POLICY_POLL_MS,
+    onError: (error) => log.debug({ err: error }, "access policies not refreshed"),
+    onChange: (set) => log.info({ revision: set.revision, policies: set.policies.size }, "access policies applied"),
+  });
+  await accessPolicies.refresh();
+  // Every operation that reads classified data leaves one record in the audit trail (docs/audit.md).
+  const audit = config.AUDIT_URL ? createAuditWriter({ url: config.AUDIT_URL, signEnvelope, log }) : null;
+  if (!audit) log.warn("AUDIT_URL is not set: accesses to classified data are not recorded (development only)");
   const gateway = new ApolloGateway({
     supergraphSdl: new SupergraphFile({
       path: config.SUPERGRAPH_PATH,
       log,
+      // Apollo's planner gets a copy without the `for: SECURITY` links it cannot enforce; we enforce them.
+      forPlanner: supergraphForPlanner,
       onLoaded: (sdl) => {
         supergraphSdl = sdl;
         publicFields = publicFieldsOf(sdl);
+        requirements = requirementsOf(sdl);
+        classification = classificationOf(sdl);
         loads += 1;
       },
     }),
     buildService: ({ name, url }) => {
-      const dataSource = new SubgraphDataSource(name, urlOf(name, url ?? ""), log, signEnvelope);
+      const dataSource = new SubgraphDataSource(name, urlOf(name, url ?? ""), log, signEnvelope, policies.for(name));
       const existing = stats.get(name);
       if (existing) Object.assign(dataSource.stats, existing);
       stats.set(name, dataSource.stats);
@@ -119,12 +155,22 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
   });
 
   const apollo = new ApolloServer<GatewayContext>({
-    gateway,
+    // Every execution goes through the guard's authorization decision; without one nothing runs.
+    gateway: authorizingGateway(gateway, {
+      audit: audit ? (access) => audit.record(auditEntryOf(access)) : undefined,
+    }),
     includeStacktraceInErrorResponses: false,
+    // Introspection is decided per principal in production mode (gateway/schemaExposure.ts), not all or nothing.
+    introspection: true,
     plugins: gatewayPlugins({
       log,
       publicFields: () => publicFields,
       limitsFor: limitsResolver(config.OPERATION_LIMITS),
+      requirements: () => requirements,
+      classification: () => classification,
+      policies: () => accessPolicies.current(),
+      authorizationMode: config.AUTHORIZATION_MODE,
+      schemaExposure: { production: isProductionMode(config), roles: config.INTROSPECTION_ROLES },
     }),
     // Documents longer than this fail to parse (400 GRAPHQL_PARSE_FAILED) before anything else looks at them.
     parseOptions: { maxTokens: config.MAX_TOKENS },
@@ -150,9 +196,12 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
     server: apollo,
     log,
     maxBodyBytes: config.MAX_BODY_BYTES,
+    responseHeaders: securityHeaders({ hstsMaxAgeSeconds: config.HSTS_MAX_AGE_SECONDS }),
+    cors: { origins: config.CORS_ORIGINS },
     requestId: (req) => acceptRequestId(req.headers[REQUEST_ID_HEADER], randomUUID),
-    context: async (req, requestId) => ({
+    context: async (req, requestId, receivedAt) => ({
       requestId,
+      deadline: receivedAt + config.REQUEST_DEADLINE_MS,
       principal: await authenticate(req, requestId),
       purpose: acceptPurpose(req.headers[PURPOSE_HEADER]),
       log: log.child({ requestId }),
@@ -178,6 +227,7 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
           "# HELP og_gateway_subgraph_failures_total Subgraph fetches that failed.",
           "# TYPE og_gateway_subgraph_failures_total counter",
           ...[...stats].map(([name, s]) => `og_gateway_subgraph_failures_total{subgraph="${name}"} ${s.failures}`),
+          ...resilienceMetrics(policies),
           "",
         ];
         res.end(lines.join("\n"));
@@ -185,7 +235,8 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
     },
   });
 
-  const server = createServer({ keepAliveTimeout: 5_000 }, listener);
+  // A request (headers and body) must arrive within its deadline; slower ones get Node's 408.
+  const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: config.REQUEST_DEADLINE_MS }, listener);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.PORT, config.HOST, () => resolve());
@@ -205,10 +256,39 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
       stopping ??= (async () => {
         await closeGracefully(server, config.SHUTDOWN_GRACE_MS);
         revocations.stop();
+        accessPolicies.stop();
+        // After the last request finished: everything recorded reaches the audit service before we exit.
+        await audit?.close().catch((error) => log.error({ err: error }, "audit records not delivered on shutdown"));
         await apollo.stop();
         log.info("gateway stopped");
       })();
       return stopping;
     },
   };
+}
+
+/** Prometheus lines for retries, timeouts and breakers per subgraph (gateway/resilience/subgraphPolicy.ts). */
+function resilienceMetrics(policies: SubgraphPolicies): string[] {
+  const all = policies.all();
+  const counter = (name: string, help: string, value: (p: (typeof all)[number]) => number) => [
+    `# HELP ${name} ${help}`,
+    `# TYPE ${name} counter`,
+    ...all.map((p) => `${name}{subgraph="${p.name}"} ${value(p)}`),
+  ];
+  return [
+    ...counter("og_gateway_subgraph_retries_total", "Retries of idempotent subgraph fetches.", (p) => p.stats.retries),
+    ...counter("og_gateway_subgraph_timeouts_total", "Subgraph fetches that ran out of time.", (p) => p.stats.timeouts),
+    ...counter(
+      "og_gateway_subgraph_short_circuits_total",
+      "Subgraph fetches refused at once because the breaker was open.",
+      (p) => p.stats.shortCircuits,
+    ),
+    ...counter("og_gateway_subgraph_breaker_opens_total", "Times a subgraph's breaker opened.", (p) => p.stats.opens),
+    "# HELP og_gateway_subgraph_breaker_state Circuit breaker per subgraph: 0 closed, 1 open, 2 half-open.",
+    "# TYPE og_gateway_subgraph_breaker_state gauge",
+    ...all.map(
+      (p) =>
+        `og_gateway_subgraph_breaker_state{subgraph="${p.name}"} ${{ closed: 0, open: 1, "half-open": 2 }[p.state]}`,
+    ),
+  ];
 }

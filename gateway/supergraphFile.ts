@@ -16,7 +16,9 @@ export interface SupergraphFileOptions {
   log: Logger;
   /** Quiet period after the last change event before reloading (editors write files in several steps). */
   debounceMs?: number;
-  /** Called after each successful (re)load, with the SDL now served. */
+  /** What Apollo's gateway is given for a file's SDL (default: the SDL itself). */
+  forPlanner?: (supergraphSdl: string) => string;
+  /** Called after each successful (re)load, with the SDL now served (as in the file). */
   onLoaded?: (supergraphSdl: string) => void;
 }
 
@@ -25,7 +27,7 @@ export class SupergraphFile implements SupergraphManager {
   constructor(private readonly options: SupergraphFileOptions) {}
 
   initialize: SupergraphSdlHook = async ({ update }) => {
-    const { path, log, debounceMs = 150, onLoaded } = this.options;
+    const { path, log, debounceMs = 150, onLoaded, forPlanner = (sdl: string) => sdl } = this.options;
     this.current = await readSupergraph(path);
     onLoaded?.(this.current);
     log.info({ path }, "supergraph loaded");
@@ -41,7 +43,7 @@ export class SupergraphFile implements SupergraphManager {
       }
       if (next === this.current) return;
       try {
-        update(next);
+        update(forPlanner(next));
         this.current = next;
         onLoaded?.(next);
         log.info({ path }, "supergraph reloaded");
@@ -56,7 +58,7 @@ export class SupergraphFile implements SupergraphManager {
       timer = setTimeout(() => void reload(), debounceMs);
     });
     return {
-      supergraphSdl: this.current,
+      supergraphSdl: forPlanner(this.current),
       cleanup: async () => {
         clearTimeout(timer);
         watcher.close();

@@ -17,6 +17,10 @@ export const errorCodes = {
   PAYLOAD_TOO_LARGE: { status: 413, description: "The request body is larger than the server accepts." },
   METHOD_NOT_ALLOWED: { status: 405, description: "Only GET (queries) and POST are accepted on /graphql." },
   NOT_FOUND: { status: 404, description: "No such path; GraphQL is served at /graphql." },
+  ORIGIN_NOT_ALLOWED: {
+    status: 403,
+    description: "Browser requests are accepted only from the origins the gateway is configured to allow (CORS).",
+  },
   GRAPHQL_PARSE_FAILED: { status: 400, description: "The GraphQL document has a syntax error." },
   GRAPHQL_VALIDATION_FAILED: {
     status: 400,
@@ -51,6 +55,21 @@ export const errorCodes = {
   FORBIDDEN: {
     status: 403,
     description: "The caller's role does not allow this operation; the message names the role needed.",
+  },
+  FIELD_NOT_AUTHORIZED: {
+    status: 200,
+    description:
+      "A field was removed from the answer (null) because a schema requirement or access policy denies it to the caller; `rule` names it and the message says what would allow it. The rest of the answer still arrives.",
+  },
+  OPERATION_NOT_AUTHORIZED: {
+    status: 403,
+    description:
+      "The gateway runs in reject mode and the operation selects fields the caller may not read; the message lists them with the rule that denied each.",
+  },
+  POLICY_INVALID: {
+    status: 400,
+    description:
+      "An access policy draft does not follow the policy language (docs/authorization.md); the message names the problem.",
   },
   ACCOUNT_LOCKED: {
     status: 423,

@@ -205,7 +205,7 @@ describe("password grant", () => {
       streets: ["street-linfenlu"],
       rid: null,
     });
-    expect(claims.scopes).toEqual(["catalog:read", "graph:read", "health:read"]);
+    expect(claims.scopes).toEqual(["catalog:read", "clearance:sensitive", "graph:read", "health:read"]);
   });
 
   it("narrows the scopes to the ones asked for, and refuses a scope that does not exist", async () => {
@@ -818,7 +818,7 @@ describe("administration", () => {
       kind: "OFFICER",
       status: "ACTIVE",
       roles: ["officer"],
-      scopes: ["catalog:read", "graph:read", "sports:read"],
+      scopes: ["catalog:read", "clearance:personal", "graph:read", "sports:read"],
       mustChangePassword: true,
       department: { id: "dept-sports" },
       jurisdiction: [{ id: "street-daninglu" }, { id: "street-pengpu" }],
@@ -892,7 +892,7 @@ describe("administration", () => {
     expect(body.data.assignRoles).toEqual({
       id: "person-000005",
       roles: ["auditor", "officer"],
-      scopes: ["audit:read", "catalog:read", "education:read", "graph:read", "identity:read"],
+      scopes: ["audit:read", "catalog:read", "clearance:sensitive", "education:read", "graph:read", "identity:read"],
     });
     const session = await login("officer.education", "Officer#2026");
     expect((await verifyAccessToken(session.body.access_token)).roles).toEqual(["auditor", "officer"]);

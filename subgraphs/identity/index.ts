@@ -8,10 +8,13 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parse } from "graphql";
 import { defineSubgraph } from "../kit/module.ts";
+import { accessPolicyResolvers } from "./access/resolvers.ts";
+import { accessPolicyRoutes } from "./access/routes.ts";
 import { PrismaClient } from "./generated/prisma/client.ts";
 import { createLoaders } from "./loaders.ts";
 import { createOAuthRoutes } from "./oauthRoutes.ts";
 import { DEVELOPMENT_KEY_ENCRYPTION_SECRET, type IdentityOptions, resolveOptions } from "./options.ts";
+import { permissions } from "./permissions.ts";
 import { createResolvers } from "./resolvers.ts";
 import { seed } from "./seed.ts";
 import { SigningKeyStore } from "./signingKeys.ts";
@@ -29,13 +32,31 @@ export function createIdentitySubgraph(identityOptions: IdentityOptions = {}) {
     title: "Identity (统一用户管理)",
     defaultPort: 4108,
     typeDefs: parse(readFileSync(new URL("./schema.graphql", import.meta.url), "utf8")),
-    resolvers: createResolvers({ options, keys }),
+    resolvers: withAccessPolicies(createResolvers({ options, keys }), options),
+    permissions,
     migrationsDir: fileURLToPath(new URL("../../prisma/identity/migrations", import.meta.url)),
     createPrisma: (prismaOptions) => new PrismaClient(prismaOptions),
     createLoaders,
-    createRoutes: (dependencies) => createOAuthRoutes(dependencies, { options, keys, issuer }),
+    createRoutes: (dependencies) => ({
+      ...createOAuthRoutes(dependencies, { options, keys, issuer }),
+      ...accessPolicyRoutes(dependencies),
+    }),
     seed: (prisma, db) => seed(prisma, db, keys, options.now()),
   });
+}
+
+/** Account administration and access-policy administration share the Query and Mutation types. */
+function withAccessPolicies(
+  resolvers: ReturnType<typeof createResolvers>,
+  options: ReturnType<typeof resolveOptions>,
+): ReturnType<typeof createResolvers> {
+  const access = accessPolicyResolvers({ now: options.now, supergraphPath: options.supergraphPath });
+  return {
+    ...resolvers,
+    ...access,
+    Query: { ...resolvers.Query, ...access.Query },
+    Mutation: { ...resolvers.Mutation, ...access.Mutation },
+  } as ReturnType<typeof createResolvers>;
 }
 
 /**
@@ -52,6 +73,7 @@ function optionsFromEnvironment(env: NodeJS.ProcessEnv): IdentityOptions {
   }
   return {
     issuer: env.IDENTITY_ISSUER || undefined,
+    supergraphPath: env.SUPERGRAPH_PATH || undefined,
     keyEncryptionSecret: keyEncryptionSecret ?? DEVELOPMENT_KEY_ENCRYPTION_SECRET,
   };
 }

@@ -2,6 +2,7 @@
  * Options of the identity service, with their defaults. `index.ts` reads the environment once for the default
  * instance; everything below receives these typed values and never reads `process.env`.
  */
+import { fileURLToPath } from "node:url";
 
 export interface IdentityOptions {
   /** The current time. Tests fix and advance it (throttling, key rotation overlap); the service uses the real clock. */
@@ -17,6 +18,11 @@ export interface IdentityOptions {
    * a development-only value that is public in this repository; production must set IDENTITY_KEY_ENCRYPTION_SECRET.
    */
   keyEncryptionSecret?: string;
+  /**
+   * The composed supergraph the access-policy simulation judges operations against: the file the gateway serves.
+   * Default: the repository's schema/supergraph.graphql.
+   */
+  supergraphPath?: string;
 }
 
 export interface ResolvedIdentityOptions {
@@ -25,8 +31,10 @@ export interface ResolvedIdentityOptions {
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   keyEncryptionSecret: string;
+  supergraphPath: string;
 }
 
+export const DEFAULT_SUPERGRAPH_PATH = fileURLToPath(new URL("../../schema/supergraph.graphql", import.meta.url));
 export const DEFAULT_ISSUER = "https://id.jingan.one-graph.local";
 /** `aud` of every access token: the graph as a whole (the gateway checks it). */
 export const ACCESS_TOKEN_AUDIENCE = "jingan-one-graph";
@@ -58,5 +66,6 @@ export function resolveOptions(options: IdentityOptions = {}): ResolvedIdentityO
     accessTokenTtlSeconds,
     refreshTokenTtlSeconds,
     keyEncryptionSecret,
+    supergraphPath: options.supergraphPath ?? DEFAULT_SUPERGRAPH_PATH,
   };
 }

@@ -3,7 +3,9 @@
  * needs the role security_admin (the audit lists also admit auditor); Resident is this subgraph's entity, its base
  * fields shown masked, and to a resident only about themself. Every hop goes through the request's loaders.
  */
+
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/index.js";
+import { maskValue } from "../../lib/access/classification.ts";
 import { codedError } from "../../lib/errors.ts";
 import type { Principal } from "../../lib/principal.ts";
 import { DateTime } from "../kit/dateTime.ts";
@@ -83,14 +85,14 @@ function assertMayReadResident(principal: Principal, resident: Resident): void {
   }
 }
 
-/** `310***********1234`: the first 3 and the last 4 characters stay. */
+/** `310***********1234`: the first 3 and the last 4 characters stay (the gateway's id-card mask). */
 export function maskIdNumber(idNumber: string): string {
-  return idNumber.slice(0, 3) + "*".repeat(Math.max(0, idNumber.length - 7)) + idNumber.slice(-4);
+  return maskValue(idNumber, "id-card") as string;
 }
 
-/** `138****5678`. */
+/** `138****5678` (the gateway's phone mask). */
 export function maskPhone(phone: string): string {
-  return phone.slice(0, 3) + "*".repeat(Math.max(0, phone.length - 7)) + phone.slice(-4);
+  return maskValue(phone, "phone") as string;
 }
 
 const street = (id: string) => ({ __typename: "Street", id });
@@ -224,6 +226,16 @@ export function createResolvers({ options, keys }: IdentityResolverDependencies)
       phoneMasked: (resident: Resident, _: unknown, { principal }: IdentityContext) => {
         assertMayReadResident(principal, resident);
         return maskPhone(resident.phone);
+      },
+      // Classified with a mask in the schema: the gateway masks these after this answer unless the caller has clear
+      // view of the category for the declared purpose (lib/access/classification.ts).
+      idNumber: (resident: Resident, _: unknown, { principal }: IdentityContext) => {
+        assertMayReadResident(principal, resident);
+        return resident.idNumber;
+      },
+      phone: (resident: Resident, _: unknown, { principal }: IdentityContext) => {
+        assertMayReadResident(principal, resident);
+        return resident.phone;
       },
       street: (resident: Resident) => street(resident.streetId),
     },

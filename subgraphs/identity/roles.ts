@@ -20,6 +20,9 @@ export const KNOWN_SCOPES = {
   "identity:read": "Read accounts and the login audit (统一用户管理).",
   "identity:admin": "Manage accounts, roles, integrator applications and signing keys.",
   "audit:read": "Read the data-access audit trail.",
+  "clearance:internal": "Classification clearance: internal data (access policies can require a level).",
+  "clearance:personal": "Classification clearance: personal information; covers internal.",
+  "clearance:sensitive": "Classification clearance: sensitive personal information (health, minors, whereabouts).",
 } as const;
 
 export type Scope = keyof typeof KNOWN_SCOPES;
@@ -69,14 +72,14 @@ export const ROLE_NAMES: RoleName[] = ROLES.map((role) => role.name);
 
 /** Scopes an officer's membership adds, by department. Departments not listed add none. */
 export const DEPARTMENT_SCOPES: Record<string, Scope[]> = {
-  "dept-health": ["health:read"],
-  "dept-education": ["education:read"],
-  "dept-sports": ["sports:read"],
-  "dept-culture": ["culture:read"],
-  "dept-transport": ["parking:read"],
-  "dept-admin-service": ["enterprise:read"],
-  "dept-market": ["enterprise:read"],
-  "dept-data": ["catalog:read"],
+  "dept-health": ["health:read", "clearance:sensitive"],
+  "dept-education": ["education:read", "clearance:sensitive"],
+  "dept-sports": ["sports:read", "clearance:personal"],
+  "dept-culture": ["culture:read", "clearance:personal"],
+  "dept-transport": ["parking:read", "clearance:sensitive"],
+  "dept-admin-service": ["enterprise:read", "clearance:personal"],
+  "dept-market": ["enterprise:read", "clearance:personal"],
+  "dept-data": ["catalog:read", "clearance:internal"],
 };
 
 /** The role every person of a kind starts with. */

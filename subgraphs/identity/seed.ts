@@ -6,8 +6,11 @@
  * their row does not exist yet: scrypt is deliberately slow, and a re-run must stay fast and change nothing.
  * The first signing key is created when there is none.
  */
+
 import type { SubgraphDatabase } from "../../lib/db/database.ts";
 import type { SeedSummary } from "../kit/module.ts";
+import { PolicyStore } from "./access/policyStore.ts";
+import { SEED_AUTHOR, SEEDED_POLICIES } from "./access/seedPolicies.ts";
 import type { IdentityPrisma } from "./loaders.ts";
 import { hashSecret } from "./passwords.ts";
 import {
@@ -83,7 +86,23 @@ export async function seed(
   }
 
   await keys.ensureActiveKey(prisma, now);
+  await seedAccessPolicies(prisma, now);
   return countRows(prisma);
+}
+
+/**
+ * The district's initial access policies, drafted and enabled through the same store security admins use (so they
+ * are in the history, authored by `system:seed`). Policies that exist already are left as the admins made them.
+ */
+async function seedAccessPolicies(prisma: IdentityPrisma, now: Date): Promise<void> {
+  const store = new PolicyStore(prisma);
+  const existing = new Set((await prisma.accessPolicy.findMany({ select: { name: true } })).map((p) => p.name));
+  for (const policy of SEEDED_POLICIES) {
+    if (existing.has(policy.name)) continue;
+    const reason = "Initial district policy (seed).";
+    const draft = await store.draft(SEED_AUTHOR, { ...policy, reason }, now);
+    await store.enable(SEED_AUTHOR, policy.name, draft.version, reason, now);
+  }
 }
 
 /** Residents per INSERT: one JSON parameter each, so no bind-parameter limit applies. */

@@ -109,7 +109,7 @@ describe("authentication at the gateway", () => {
       kind: "officer",
       id: "person-officer-health",
       roles: ["officer"],
-      scopes: ["health:read"],
+      scopes: ["graph:read", "catalog:read", "health:read", "clearance:sensitive"],
       departmentId: "dept-health",
       streetIds: ["street-linfenlu"],
       residentId: null,

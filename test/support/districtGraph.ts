@@ -1,7 +1,7 @@
 /**
  * The district graph in one test process: every registered subgraph on the current test tier (sharing one
  * PostgreSQL database, each in its own schema, on the PostgreSQL tier), composed and served by our gateway, with a
- * stand-in token issuer so tests can act as any principal.
+ * stand-in token issuer so tests can act as any principal. Access policies are the identity service's own.
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -45,7 +45,14 @@ export async function startDistrictGraph(): Promise<DistrictGraph> {
   await writeFile(path, outcome.supergraphSdl);
   const keys = es256Keys();
   const issuer = await startTestIssuer([publicJwk(keys.publicKey, "test-k1")]);
-  const gateway = await startTestGateway({ SUPERGRAPH_PATH: path, IDENTITY_URL: issuer.url });
+  // Tokens come from the stand-in issuer (any principal); access policies from the real identity service.
+  const gateway = await startTestGateway({
+    SUPERGRAPH_PATH: path,
+    IDENTITY_URL: issuer.url,
+    ACCESS_POLICIES_URL: `${subgraphs.identity?.url.replace(/\/graphql$/, "")}/access/policies`,
+    POLICY_POLL_MS: "250",
+    AUDIT_URL: subgraphs.audit?.url.replace(/\/graphql$/, "") ?? "",
+  });
   return {
     gateway,
     subgraphs,

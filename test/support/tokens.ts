@@ -1,6 +1,6 @@
 /**
- * A stand-in token issuer for gateway tests: publishes a JWKS and a revoked-sessions list like the identity service,
- * and signs ES256 access tokens with the district's claims.
+ * A stand-in token issuer for gateway tests: publishes a JWKS, a revoked-sessions list and the active access policies
+ * like the identity service, and signs ES256 access tokens with the district's claims.
  */
 import { generateKeyPairSync, type KeyObject } from "node:crypto";
 import { createServer, type Server } from "node:http";
@@ -20,12 +20,21 @@ export const publicJwk = (key: KeyObject, kid: string, alg = "ES256") => ({
 
 export interface TestIssuer {
   url: string;
-  state: { keys: object[]; revoked: Array<{ sid: string; until: number }>; jwksFetches: number };
+  state: {
+    keys: object[];
+    revoked: Array<{ sid: string; until: number }>;
+    jwksFetches: number;
+    /** What GET /access/policies answers (the identity service's shape); bump `revision` with every change. */
+    policies: {
+      revision: number;
+      policies: Array<{ name: string; version: number; description: string; rule: unknown }>;
+    };
+  };
   stop(): Promise<void>;
 }
 
 export async function startTestIssuer(keys: object[] = []): Promise<TestIssuer> {
-  const state = { keys, revoked: [] as Array<{ sid: string; until: number }>, jwksFetches: 0 };
+  const state: TestIssuer["state"] = { keys, revoked: [], jwksFetches: 0, policies: { revision: 0, policies: [] } };
   const server: Server = createServer((req, res) => {
     res.setHeader("content-type", "application/json");
     if (req.url === "/.well-known/jwks.json") {
@@ -33,6 +42,8 @@ export async function startTestIssuer(keys: object[] = []): Promise<TestIssuer> 
       res.end(JSON.stringify({ keys: state.keys }));
     } else if (req.url === "/oauth/revoked-sessions") {
       res.end(JSON.stringify({ sessions: state.revoked }));
+    } else if (req.url?.startsWith("/access/policies")) {
+      res.end(JSON.stringify(state.policies));
     } else {
       res.statusCode = 404;
       res.end("{}");
@@ -56,7 +67,8 @@ export function districtClaims(overrides: Record<string, unknown> = {}) {
     sub: "person-officer-health",
     kind: "officer",
     roles: ["officer"],
-    scopes: ["health:read"],
+    // What the identity service issues to an officer of 区卫健委 (subgraphs/identity/roles.ts).
+    scopes: ["graph:read", "catalog:read", "health:read", "clearance:sensitive"],
     dept: "dept-health",
     streets: ["street-linfenlu"],
     rid: null,
@@ -73,7 +85,7 @@ export function residentClaims(residentId: string, overrides: Record<string, unk
     sub: `person-${residentId}`,
     kind: "resident",
     roles: ["resident"],
-    scopes: [],
+    scopes: ["graph:read", "resident:self"],
     dept: null,
     streets: [],
     rid: residentId,

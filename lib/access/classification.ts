@@ -1,0 +1,93 @@
+/**
+ * Data classification (分类分级, Data Security Law art. 21) and masking (安全防护, issue #6 item 4).
+ *
+ * Subgraphs mark fields with the composed directive
+ * `@classified(level: "sensitive", category: "identity", mask: "id-card")`:
+ *
+ * - `level` — `internal`, `personal` or `sensitive` (PIPL art. 28: health, minors, whereabouts, identity numbers);
+ * - `category` — what kind of data it is (`identity`, `contact`, `health`, `minors`, `whereabouts`, …);
+ * - `mask` — how the gateway shows the value to a principal without clear view: `id-card`, `phone`, `name`,
+ *   `address`, `free-text`; no mask means the field is shown as is (but still audited).
+ *
+ * On a type it classifies every field of the type (without a mask). Clear view of a masked field is granted by the
+ * access policy `clear-<category>` (policies as data, lib/access/policyRules.ts): no such policy, no clear view. The
+ * gateway masks after the subgraphs answered, so no department can forget to.
+ */
+import { createRequire } from "node:module";
+import type { ConstDirectiveNode, ObjectTypeDefinitionNode } from "graphql";
+
+const graphqlCjs = createRequire(import.meta.url)("graphql") as typeof import("graphql");
+const { Kind, parse } = graphqlCjs;
+
+export const CLASSIFIED_DIRECTIVE = "classified";
+export const MASKS = ["id-card", "phone", "name", "address", "free-text"] as const;
+export type MaskStrategy = (typeof MASKS)[number];
+
+export interface Classification {
+  level: string;
+  category: string;
+  mask: MaskStrategy | null;
+}
+
+/** `Type.field` → classification, from a composed supergraph (type marks expanded to the type's fields). */
+export function classificationOf(supergraphSdl: string): Map<string, Classification> {
+  const result = new Map<string, Classification>();
+  for (const definition of parse(supergraphSdl).definitions) {
+    if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION && definition.kind !== Kind.OBJECT_TYPE_EXTENSION) continue;
+    const type = definition as ObjectTypeDefinitionNode;
+    const typeMark = readMark(type.directives ?? []);
+    for (const field of type.fields ?? []) {
+      const mark = readMark(field.directives ?? []) ?? (typeMark ? { ...typeMark, mask: null } : null);
+      if (mark) result.set(`${type.name.value}.${field.name.value}`, mark);
+    }
+  }
+  return result;
+}
+
+function readMark(directives: readonly ConstDirectiveNode[]): Classification | null {
+  const directive = directives.find((d) => d.name.value === CLASSIFIED_DIRECTIVE);
+  if (!directive) return null;
+  const argument = (name: string) => {
+    const value = directive.arguments?.find((a) => a.name.value === name)?.value;
+    return value && (value.kind === Kind.STRING || value.kind === Kind.ENUM) ? value.value : null;
+  };
+  const mask = argument("mask");
+  return {
+    level: argument("level") ?? "personal",
+    category: argument("category") ?? "personal",
+    mask: mask && (MASKS as readonly string[]).includes(mask) ? (mask as MaskStrategy) : null,
+  };
+}
+
+/** The policy that grants clear view of a category's masked fields. */
+export function clearViewPolicy(category: string): string {
+  return `clear-${category}`;
+}
+
+/** Masks one value; lists are masked element by element, anything but strings becomes null. */
+export function maskValue(value: unknown, mask: MaskStrategy): unknown {
+  if (value === null || value === undefined) return value ?? null;
+  if (Array.isArray(value)) return value.map((item) => maskValue(item, mask));
+  if (typeof value !== "string") return null;
+  const chars = [...value];
+  switch (mask) {
+    case "id-card":
+      // 310101199001011234 → 310***********1234 (region code and check digits only).
+      return chars.length <= 7 ? "*".repeat(chars.length) : keep(chars, 3, 4);
+    case "phone":
+      // 13812345678 → 138****5678
+      return chars.length <= 7 ? "*".repeat(chars.length) : keep(chars, 3, 4);
+    case "name":
+      // 张伟 → 张*, 欧阳娜娜 → 欧***
+      return chars.length <= 1 ? "*" : chars[0] + "*".repeat(chars.length - 1);
+    case "address":
+      // 上海市静安区临汾路380弄12号 → 上海市静安区****
+      return chars.length <= 6 ? "*".repeat(chars.length) : `${chars.slice(0, 6).join("")}****`;
+    case "free-text":
+      return "****";
+  }
+}
+
+function keep(chars: string[], head: number, tail: number): string {
+  return chars.slice(0, head).join("") + "*".repeat(chars.length - head - tail) + chars.slice(-tail).join("");
+}
