@@ -1,23 +1,36 @@
 /**
- * Structured JSON logs (pino: fast, well kept, built-in redaction). Tokens, cookies and envelopes are redacted
- * wherever they appear in a logged object, so a careless `log.info({ headers })` cannot leak them.
+ * Structured JSON logs (pino: fast, well kept, built-in redaction). Tokens, cookies, envelopes and personal data
+ * (identity-card and phone numbers, GraphQL variables) are redacted wherever they appear at the top of a logged
+ * object or one level down, so a careless `log.info({ headers })` or `log.warn({ body })` cannot leak them.
  */
 import { type Logger, pino } from "pino";
 
 export type { Logger };
 
-export const REDACTED_PATHS = [
+/** Credentials and personal data, top level and one level down (`{ err }`, `{ headers }`, `{ body }` …). */
+const SECRET_KEYS = [
   "authorization",
   "cookie",
   "password",
+  "newPassword",
+  "currentPassword",
+  "temporaryPassword",
   "token",
-  "*.authorization",
-  "*.cookie",
-  "*.password",
-  "*.token",
-  "*.refreshToken",
-  "headers.authorization",
-  "headers.cookie",
+  "access_token",
+  "refresh_token",
+  "refreshToken",
+  "client_secret",
+  "clientSecret",
+  "secret",
+  // Personal data: identity-card and phone numbers, and GraphQL variables (they may carry either).
+  "idNumber",
+  "phone",
+  "variables",
+];
+
+export const REDACTED_PATHS = [
+  ...SECRET_KEYS,
+  ...SECRET_KEYS.map((key) => `*.${key}`),
   'headers["x-og-envelope"]',
   "req.headers.authorization",
   "req.headers.cookie",
