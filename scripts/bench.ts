@@ -14,6 +14,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
+import jwt, { type JwtPayload } from "jsonwebtoken";
+import { districtPrincipal } from "../gateway/auth/tokenVerifier.ts";
 import { generateEnvelopeKeys } from "../lib/wire.ts";
 import { subgraphModules } from "../subgraphs/registry.ts";
 import { envelopeEnv } from "./devKeys.ts";
@@ -24,7 +26,7 @@ const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
 const CLOCK_TICKS_PER_SECOND = 100; // Linux USER_HZ
 
-export const operations: Array<{ name: string; query: string }> = [
+export const operations: Array<{ name: string; query: string; headers?: Record<string, string> }> = [
   {
     name: "my street (7 subgraphs, logged in)",
     query: `query MyStreet {
@@ -54,6 +56,15 @@ export const operations: Array<{ name: string; query: string }> = [
     name: "100 hospitals with street and department",
     query: `query HospitalList {
       hospitals(first: 100) { nodes { name kind street { name } department { name } } }
+    }`,
+  },
+  {
+    // Health records with a declared purpose that does not give clear view: notes and identities are masked by our
+    // gateway after the subgraphs answer, and every request writes one audit record. The plain gateway does neither.
+    name: "nursing-home follow-ups, masked + audited",
+    headers: { "x-og-purpose": "public-health" },
+    query: `query FollowUps {
+      nursingHomes(first: 20) { nodes { name followUps { scheduledAt condition notes resident { name idNumber } } } }
     }`,
   },
   {
@@ -112,9 +123,14 @@ interface Measurement {
 
 let authorization = "";
 
-async function measure(url: string, pid: number, query: string, ports: number[]): Promise<Measurement> {
+async function measure(
+  url: string,
+  pid: number,
+  { query, headers: extra = {} }: { query: string; headers?: Record<string, string> },
+  ports: number[],
+): Promise<Measurement> {
   const body = JSON.stringify({ query });
-  const headers: Record<string, string> = { "content-type": "application/json" };
+  const headers: Record<string, string> = { "content-type": "application/json", ...extra };
   if (authorization) headers.authorization = authorization;
   const request = { url, method: "POST" as const, headers, body };
   // Check the answer once: a benchmark of errors measures nothing.
@@ -168,14 +184,25 @@ try {
     }),
   );
   const urls = subgraphModules.map((m, i) => `${m.name}=http://127.0.0.1:${ports[i]}/graphql`).join(",");
-  const identityPort = ports[subgraphModules.findIndex((m) => m.name === "identity")];
+  const portOf = (name: string) => ports[subgraphModules.findIndex((m) => m.name === name)];
   const ours = start(["gateway/main.ts"], {
     ...keyEnv,
     PORT: "4490",
     SUBGRAPH_URLS: urls,
-    IDENTITY_URL: `http://127.0.0.1:${identityPort}`,
+    IDENTITY_URL: `http://127.0.0.1:${portOf("identity")}`,
+    AUDIT_URL: `http://127.0.0.1:${portOf("audit")}`,
     NODE_ENV: "production",
   });
+  await waitFor("http://127.0.0.1:4490/readyz");
+  // Operations beyond public fields run as a logged-in officer (a real login at the identity service).
+  const login = await fetch("http://127.0.0.1:4490/oauth/token", {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ grant_type: "password", username: "officer.health", password: "Officer#2026" }),
+  });
+  const { access_token: token } = (await login.json()) as { access_token: string };
+  // Access tokens live five minutes: longer runs (BENCH_SECONDS × rounds × 10 > 300) would need a refresh.
+  authorization = `Bearer ${token}`;
   const plainSupergraph = join(dataDir, "supergraph.graphql");
   let sdl = await readFile(join(root, "schema/supergraph.graphql"), "utf8");
   for (const [i, module] of subgraphModules.entries()) {
@@ -187,18 +214,10 @@ try {
     PORT: "4491",
     SUPERGRAPH_PATH: plainSupergraph,
     NODE_ENV: "production",
+    // The same caller the subgraphs see behind our gateway (the plain one verifies no tokens).
+    PLAIN_GATEWAY_PRINCIPAL: JSON.stringify(districtPrincipal(jwt.decode(token) as JwtPayload)),
   });
-  await waitFor("http://127.0.0.1:4490/readyz");
   await waitFor("http://127.0.0.1:4491/graphql?query=%7B__typename%7D");
-  // Operations beyond public fields run as a logged-in officer (a real login at the identity service).
-  const login = await fetch("http://127.0.0.1:4490/oauth/token", {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ grant_type: "password", username: "officer.health", password: "Officer#2026" }),
-  });
-  const { access_token: token } = (await login.json()) as { access_token: string };
-  // Access tokens live five minutes: longer runs (BENCH_SECONDS × rounds × 8 > 300) would need a refresh.
-  authorization = `Bearer ${token}`;
 
   const setup = `${rounds} × ${seconds} s per gateway and operation (alternating), ${connections} connections`;
   console.log(`\nJing'an One Graph benchmark — ${setup}, Node ${process.version}\n`);
@@ -210,8 +229,8 @@ try {
     const oursRuns: Measurement[] = [];
     const plainRuns: Measurement[] = [];
     for (let round = 0; round < rounds; round += 1) {
-      const runOurs = () => measure("http://127.0.0.1:4490/graphql", ours.pid!, operation.query, ports);
-      const runPlain = () => measure("http://127.0.0.1:4491/graphql", plain.pid!, operation.query, ports);
+      const runOurs = () => measure("http://127.0.0.1:4490/graphql", ours.pid!, operation, ports);
+      const runPlain = () => measure("http://127.0.0.1:4491/graphql", plain.pid!, operation, ports);
       if (round % 2 === 0) {
         oursRuns.push(await runOurs());
         plainRuns.push(await runPlain());

@@ -1,7 +1,11 @@
 /**
  * The baseline for `npm run bench`: a plain Apollo Gateway (defaults) serving the same supergraph file. Its only
  * addition is the signed identity envelope, without which our subgraphs answer nothing — so the comparison shows
- * what everything else in our gateway costs. Environment: PORT (default 4401), SUPERGRAPH_PATH, ENVELOPE_PRIVATE_KEY.
+ * what everything else in our gateway costs (authentication, authorization, masking, audit, limits, resilience).
+ * It cannot enforce the supergraph's `@authenticated`/`@requiresScopes`/`@policy`, so like our planner it loads the
+ * copy without their SECURITY purpose, and every envelope carries one fixed principal (PLAIN_GATEWAY_PRINCIPAL, JSON)
+ * so the subgraphs' row rules see the same caller as behind our gateway.
+ * Environment: PORT (default 4401), SUPERGRAPH_PATH, ENVELOPE_PRIVATE_KEY, PLAIN_GATEWAY_PRINCIPAL.
  */
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -9,21 +13,27 @@ import { fileURLToPath } from "node:url";
 import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
 import { startStandaloneServer } from "@apollo/server/standalone";
-import { ANONYMOUS } from "../lib/principal.ts";
+import { supergraphForPlanner } from "../lib/access/requirements.ts";
+import { ANONYMOUS, isPrincipal, type Principal } from "../lib/principal.ts";
 import { createEnvelopeSigner, ENVELOPE_HEADER } from "../lib/wire.ts";
 
 const path = process.env.SUPERGRAPH_PATH ?? fileURLToPath(new URL("../schema/supergraph.graphql", import.meta.url));
 const sign = createEnvelopeSigner(process.env.ENVELOPE_PRIVATE_KEY ?? "");
+const fixed: unknown = process.env.PLAIN_GATEWAY_PRINCIPAL
+  ? JSON.parse(process.env.PLAIN_GATEWAY_PRINCIPAL)
+  : ANONYMOUS;
+if (!isPrincipal(fixed)) throw new Error("PLAIN_GATEWAY_PRINCIPAL is not a principal (lib/principal.ts)");
+const principal: Principal = fixed;
 const server = new ApolloServer({
   gateway: new ApolloGateway({
-    supergraphSdl: readFileSync(path, "utf8"),
+    supergraphSdl: supergraphForPlanner(readFileSync(path, "utf8")),
     buildService: ({ name, url }) =>
       new RemoteGraphQLDataSource({
         url,
         willSendRequest: ({ request }) => {
           request.http?.headers.set(
             ENVELOPE_HEADER,
-            sign({ aud: name, requestId: randomUUID(), purpose: null, principal: ANONYMOUS }),
+            sign({ aud: name, requestId: randomUUID(), purpose: null, principal }),
           );
         },
       }),
