@@ -27,9 +27,11 @@ const LINKS = `
   extend schema
     @link(url: "https://specs.apollo.dev/federation/v2.7",
           import: ["@key", "@composeDirective", "@authenticated", "@requiresScopes", "@policy"])
-    @link(url: "https://specs.jingan.gov.cn/one-graph/access/v0.1", import: ["@public"])
+    @link(url: "https://specs.jingan.gov.cn/one-graph/access/v0.1", import: ["@public", "@classified"])
     @composeDirective(name: "@public")
+    @composeDirective(name: "@classified")
   directive @public on FIELD_DEFINITION | OBJECT | INTERFACE
+  directive @classified(level: String!, category: String!, mask: String) on FIELD_DEFINITION | OBJECT
 `;
 
 const clinicTypeDefs = gql`
@@ -38,13 +40,22 @@ const clinicTypeDefs = gql`
     clinics: [Clinic!]! @public
     visit(id: ID!): Visit
     visits: [Visit!] @authenticated
+    documents: [ClinicDocument!] @authenticated
+  }
+  interface ClinicDocument {
+    id: ID!
+  }
+  type Leaflet implements ClinicDocument @authenticated {
+    id: ID!
+    title: String!
   }
   type Clinic @key(fields: "id") @public {
     id: ID!
     name: String!
   }
-  type Visit @key(fields: "id") @policy(policies: [["visit-records"]]) {
+  type Visit implements ClinicDocument @key(fields: "id") @policy(policies: [["visit-records"]]) {
     id: ID!
+    patientPhone: String @classified(level: "personal", category: "contact", mask: "phone")
     clinic: Clinic!
     diagnosis: String @policy(policies: [["diagnosis"]])
     note: String! @requiresScopes(scopes: [["notes:read"]])
@@ -61,8 +72,8 @@ const staffTypeDefs = gql`
 `;
 
 const VISITS = [
-  { id: "v1", clinicId: "c1", diagnosis: "高血压", note: "复诊" },
-  { id: "v2", clinicId: "c1", diagnosis: "糖尿病", note: "随访" },
+  { id: "v1", clinicId: "c1", diagnosis: "高血压", note: "复诊", patientPhone: "13812345678" },
+  { id: "v2", clinicId: "c1", diagnosis: "糖尿病", note: "随访", patientPhone: "13987654321" },
 ];
 
 interface Recorded {
@@ -112,6 +123,10 @@ describe("field authorization at the gateway", () => {
         clinics: () => [{ id: "c1", name: "静安区中心医院门诊" }],
         visit: (_: unknown, { id }: { id: string }) => VISITS.find((v) => v.id === id) ?? null,
         visits: () => VISITS,
+        documents: () => [{ __typename: "Leaflet", id: "l1", title: "高血压饮食指南" }, ...VISITS],
+      },
+      ClinicDocument: {
+        __resolveType: (document: { __typename?: string }) => document.__typename ?? "Visit",
       },
       Visit: {
         clinic: (visit: (typeof VISITS)[number]) => ({ id: visit.clinicId, name: "静安区中心医院门诊" }),
@@ -204,6 +219,56 @@ describe("field authorization at the gateway", () => {
     expect(paths).toContain("v.0.d");
     expect(paths).toContain("v.0.clinic.boss");
     expect(staff.queries).toHaveLength(0);
+  });
+
+  it("decides per concrete type behind an interface, and skips what @skip removes", async () => {
+    const query = `query Docs($skip: Boolean!) { documents { __typename id ... on Leaflet { title }
+      ... on Visit { diagnosis @skip(if: $skip) note } } }`;
+    const response = await fetch(gateway.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${officer()}` },
+      body: JSON.stringify({ query, variables: { skip: false } }),
+    });
+    const body = (await response.json()) as { data: any; errors?: any[] };
+    expect(body.data.documents).toEqual([
+      { __typename: "Leaflet", id: "l1", title: "高血压饮食指南" },
+      { __typename: "Visit", id: "v1", diagnosis: null, note: "复诊" },
+      { __typename: "Visit", id: "v2", diagnosis: null, note: "随访" },
+    ]);
+    expect(body.errors?.map((e) => e.path)).toEqual([
+      ["documents", 1, "diagnosis"],
+      ["documents", 2, "diagnosis"],
+    ]);
+    const skipped = await fetch(gateway.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${officer()}` },
+      body: JSON.stringify({ query, variables: { skip: true } }),
+    });
+    const skippedBody = (await skipped.json()) as { data: any; errors?: any[] };
+    expect(skippedBody.errors).toBeUndefined();
+    expect(skippedBody.data.documents[1]).toEqual({ __typename: "Visit", id: "v1", note: "复诊" });
+  });
+
+  it("masks a classified field after the subgraph answered unless a clear-view policy allows the purpose", async () => {
+    const { body } = await ask(gateway, "{ visits { p: patientPhone } }", officer());
+    expect(body.errors).toBeUndefined();
+    expect(body.data.visits).toEqual([{ p: "138****5678" }, { p: "139****4321" }]);
+    expect(JSON.stringify(body)).not.toContain("12345678");
+    issuer.state.policies = {
+      revision: issuer.state.policies.revision + 1,
+      policies: [
+        ...issuer.state.policies.policies,
+        policy("clear-contact", 1, { anyOf: [{ kinds: ["officer"], purposes: ["service-contact"] }] }),
+      ],
+    };
+    await waitFor(async () => {
+      const clear = await ask(gateway, "{ visits { p: patientPhone } }", officer(), {
+        "x-og-purpose": "service-contact",
+      });
+      return clear.body.data?.visits?.[0]?.p === "13812345678";
+    });
+    const still = await ask(gateway, "{ visits { p: patientPhone } }", officer(), { "x-og-purpose": "research" });
+    expect(still.body.data.visits[0].p).toBe("138****5678");
   });
 
   it("denies everyone a field whose policy is not enabled (deny by default)", async () => {
