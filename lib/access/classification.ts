@@ -55,7 +55,8 @@ function readMark(directives: readonly ConstDirectiveNode[]): Classification | n
   return {
     level: argument("level") ?? "personal",
     category: argument("category") ?? "personal",
-    mask: mask && (MASKS as readonly string[]).includes(mask) ? (mask as MaskStrategy) : null,
+    // A mask this gateway does not know (a typo, a newer strategy) hides the whole value rather than none of it.
+    mask: mask === null ? null : (MASKS as readonly string[]).includes(mask) ? (mask as MaskStrategy) : "free-text",
   };
 }
 
