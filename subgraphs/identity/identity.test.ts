@@ -1069,8 +1069,8 @@ describe("account lists", () => {
     expect(await count({ departmentId: "dept-health" })).toBe(26);
     expect(await count({ departmentId: "dept-street-linfenlu" })).toBe(6);
     expect(await count({ status: "DISABLED", kind: "OFFICER" })).toBeGreaterThanOrEqual(8);
-    // The three seeded officer.* accounts and temp.officer.disabled.
-    expect(await count({ usernameContains: "OFFICER." })).toBe(4);
+    // The four seeded officer.* accounts and temp.officer.disabled.
+    expect(await count({ usernameContains: "OFFICER." })).toBe(5);
   });
 
   it("walks every account with cursors, once each, in id order", async () => {

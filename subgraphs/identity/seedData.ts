@@ -73,6 +73,11 @@ export const KNOWN_ACCOUNTS: KnownAccount[] = [
     departmentId: "dept-data",
     streetIds: [],
   }),
+  // 区行政服务中心: reads enterprises' applications and benefit grants (policy enterprise-records).
+  account("person-000008", "officer.enterprise", "Officer#2026", "许晓东", "OFFICER", {
+    departmentId: "dept-admin-service",
+    streetIds: ALL_STREETS,
+  }),
 ];
 
 export const KNOWN_APPS: KnownApp[] = [
