@@ -37,7 +37,7 @@ import type {
   OperationDefinitionNode,
   SelectionSetNode,
 } from "graphql";
-import type { OperationAuthorization } from "../../lib/access/authorize.ts";
+import { included, type OperationAuthorization } from "../../lib/access/authorize.ts";
 import { type MaskStrategy, maskValue } from "../../lib/access/classification.ts";
 import { codedError } from "../../lib/errors.ts";
 import type { GatewayContext } from "../context.ts";
@@ -45,7 +45,6 @@ import type { GatewayContext } from "../context.ts";
 const graphqlCjs = createRequire(import.meta.url)("graphql") as typeof import("graphql");
 const {
   getNamedType,
-  GraphQLBoolean,
   GraphQLError,
   isAbstractType,
   isLeafType,
@@ -55,7 +54,6 @@ const {
   Kind,
   print,
   TypeInfo,
-  valueFromAST,
   visit,
   visitWithTypeInfo,
 } = graphqlCjs;
@@ -205,7 +203,7 @@ async function shapeToOperation(
   /** Response key → the field nodes that answer it on this object type (GraphQL's CollectFields). */
   const collect = (type: GraphQLObjectType, selectionSet: SelectionSetNode, into: Map<string, FieldNode[]>) => {
     for (const selection of selectionSet.selections) {
-      if (!shouldInclude(selection.directives, variables)) continue;
+      if (!included(selection.directives, variables)) continue;
       if (selection.kind === Kind.FIELD) {
         const key = selection.alias?.value ?? selection.name.value;
         const nodes = into.get(key);
@@ -318,17 +316,4 @@ async function shapeToOperation(
     result: { ...partial, data, ...(allErrors.length > 0 ? { errors: allErrors } : {}) },
     subjects,
   };
-}
-
-/** `@skip(if:)` / `@include(if:)` with literals or variables. */
-function shouldInclude(directives: FieldNode["directives"], variables: Record<string, unknown>): boolean {
-  for (const directive of directives ?? []) {
-    const name = directive.name.value;
-    if (name !== "skip" && name !== "include") continue;
-    const argument = directive.arguments?.find((a) => a.name.value === "if");
-    const value = argument ? valueFromAST(argument.value, GraphQLBoolean, variables) : undefined;
-    if (name === "skip" && value === true) return false;
-    if (name === "include" && value === false) return false;
-  }
-  return true;
 }

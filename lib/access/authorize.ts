@@ -245,7 +245,7 @@ function chooseOperation(document: DocumentNode, operationName: string | null | 
 }
 
 /** `@skip(if:)` / `@include(if:)` with literals or variables: a field that will not run needs no authorization. */
-function included(directives: FieldNode["directives"], variables: Record<string, unknown>): boolean {
+export function included(directives: FieldNode["directives"], variables: Record<string, unknown>): boolean {
   for (const directive of directives ?? []) {
     const name = directive.name.value;
     if (name !== "skip" && name !== "include") continue;

@@ -55,8 +55,8 @@ export interface IdentityResolverDependencies {
   keys: SigningKeyStore;
 }
 
-const ADMIN = ["security_admin"];
-const ADMIN_OR_AUDITOR = ["security_admin", "auditor"];
+export const ADMIN = ["security_admin"];
+export const ADMIN_OR_AUDITOR = ["security_admin", "auditor"];
 
 /** Refuses anonymous callers and callers without one of the roles, naming what is needed. */
 export function requireRole(principal: Principal, roles: string[], action: string): void {

@@ -6,6 +6,7 @@
  * the audit trail: one record per operation, hash-chained, tampering named.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { STREET_IDS } from "../../subgraphs/identity/roles.ts";
 import { testTier } from "../support/database.ts";
 import { type DistrictGraph, startDistrictGraph } from "../support/districtGraph.ts";
 import { graphql } from "../support/subgraphs.ts";
@@ -334,7 +335,7 @@ describe(`authorization through the district graph (${testTier})`, () => {
 
   describe("masking and the audit of data access", () => {
     const officerEverywhere = (purpose: string) =>
-      graph.token(districtClaims({ sub: "person-000003", streets: STREETS, sid: `sess-${purpose}` }));
+      graph.token(districtClaims({ sub: "person-000003", streets: [...STREET_IDS], sid: `sess-${purpose}` }));
     const asOfficer = (purpose: string, query: string, variables?: Record<string, unknown>) =>
       graphql(graph.gateway.url, query, variables, {
         authorization: `Bearer ${officerEverywhere(purpose)}`,
@@ -462,20 +463,3 @@ describe(`authorization through the district graph (${testTier})`, () => {
     });
   });
 });
-
-const STREETS = [
-  "street-jiangninglu",
-  "street-shimenerlu",
-  "street-nanjingxilu",
-  "street-jingansi",
-  "street-caojiadu",
-  "street-tianmuxilu",
-  "street-beizhan",
-  "street-baoshanlu",
-  "street-gonghexinlu",
-  "street-daninglu",
-  "street-pengpuxincun",
-  "street-linfenlu",
-  "street-zhijiangxilu",
-  "street-pengpu",
-];

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { STREET_IDS } from "../../subgraphs/identity/roles.ts";
 import { testTier } from "../support/database.ts";
 import { type DistrictGraph, startDistrictGraph } from "../support/districtGraph.ts";
 import { graphql } from "../support/subgraphs.ts";
@@ -207,7 +208,7 @@ describe(`one graph over catalog and health (${testTier})`, () => {
       districtClaims({
         dept: "dept-admin-service",
         scopes: ["graph:read", "catalog:read", "enterprise:read", "clearance:personal"],
-        streets: DISTRICT_STREETS,
+        streets: [...STREET_IDS],
       }),
     );
     const dossier = body.data.enterprise;
@@ -244,20 +245,3 @@ describe(`one graph over catalog and health (${testTier})`, () => {
     expect(JSON.stringify(body)).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|http:\/\//);
   });
 });
-
-const DISTRICT_STREETS = [
-  "street-jiangninglu",
-  "street-shimenerlu",
-  "street-nanjingxilu",
-  "street-jingansi",
-  "street-caojiadu",
-  "street-tianmuxilu",
-  "street-beizhan",
-  "street-baoshanlu",
-  "street-gonghexinlu",
-  "street-daninglu",
-  "street-pengpuxincun",
-  "street-linfenlu",
-  "street-zhijiangxilu",
-  "street-pengpu",
-];

@@ -10,12 +10,9 @@ import type { PrincipalKind } from "../../../lib/principal.ts";
 import { type ConnectionArgs, paginate } from "../../kit/pagination.ts";
 import type { AccessPolicy, AccessPolicyChange, AccessPolicyVersion } from "../generated/prisma/client.ts";
 import type { IdentityContext } from "../resolvers.ts";
-import { requireRole } from "../resolvers.ts";
+import { ADMIN, ADMIN_OR_AUDITOR, requireRole } from "../resolvers.ts";
 import { authorOf, PolicyStore } from "./policyStore.ts";
 import { type SimulatedPrincipalInput, simulate, supergraphReader } from "./simulation.ts";
-
-const ADMIN = ["security_admin"];
-const ADMIN_OR_AUDITOR = ["security_admin", "auditor"];
 
 type GrantInput = Omit<Grant, "kinds" | "clearance"> & {
   kinds?: string[] | null;
