@@ -1,5 +1,9 @@
 import { defineConfig } from "vitest/config";
 
+/**
+ * Two tiers (CONTRIBUTING.md): `npm test` runs unit and integration tests in-process on OS-chosen ports;
+ * `npm run test:e2e` (vitest.e2e.config.ts) starts real processes — the one-command start, and later the browser.
+ */
 export default defineConfig({
   test: {
     include: [
@@ -9,6 +13,7 @@ export default defineConfig({
       "gateway/**/*.test.ts",
       "lib/**/*.test.ts",
     ],
+    exclude: ["test/e2e/**", "**/node_modules/**"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Two cores: in-process PGlite databases are CPU heavy, so files run two at a time.
