@@ -4,17 +4,28 @@
  * (subgraphs/kit/config.ts).
  * Variables may be prefixed with the subgraph's name in upper case (HEALTH_PORT) to configure one of several.
  */
+import { existsSync, readdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { ConfigError } from "../lib/config.ts";
 import { loadSubgraphConfig } from "../subgraphs/kit/config.ts";
+import type { SubgraphModule } from "../subgraphs/kit/module.ts";
 import { startSubgraph } from "../subgraphs/kit/service.ts";
-import { subgraphModules } from "../subgraphs/registry.ts";
 
-const name = process.argv[2];
-const module = subgraphModules.find((m) => m.name === name);
-if (!module) {
-  console.error(`Unknown subgraph "${name ?? ""}"; choose one of: ${subgraphModules.map((m) => m.name).join(", ")}.`);
+// Only the chosen department's module is loaded, not the registry: a module reads its own environment when it is
+// imported (identity refuses to load in production without IDENTITY_KEY_ENCRYPTION_SECRET), and another
+// department's service must neither need nor see that secret.
+const subgraphsDir = fileURLToPath(new URL("../subgraphs/", import.meta.url));
+const names = readdirSync(subgraphsDir, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && entry.name !== "kit" && existsSync(`${subgraphsDir}${entry.name}/index.ts`))
+  .map((entry) => entry.name)
+  .sort();
+const name = process.argv[2] ?? "";
+if (!names.includes(name)) {
+  console.error(`Unknown subgraph "${name}"; choose one of: ${names.join(", ")}.`);
   process.exit(2);
 }
+const moduleUrl = new URL(`../subgraphs/${name}/index.ts`, import.meta.url).href;
+const module = ((await import(moduleUrl)) as { default: SubgraphModule<any, any> }).default;
 
 /** HEALTH_PORT wins over PORT, so one environment can configure every subgraph. */
 function scopedEnv(prefix: string): Record<string, string | undefined> {
