@@ -132,6 +132,13 @@ async function provisionSchema(databaseUrl: string, schema: string): Promise<voi
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
+    // Production connects as the subgraph's own login role, which owns its schema and may create nothing else
+    // (docs/deploy.md): then there is nothing to provision, and CREATE ROLE would be refused.
+    const own = await client.query<{ provisioned: boolean }>(
+      "SELECT current_user = $1 AND to_regnamespace($2) IS NOT NULL AS provisioned",
+      [role, schema],
+    );
+    if (own.rows[0]?.provisioned) return;
     // Roles are cluster-wide and advisory locks per database, so concurrent starts may still race on CREATE ROLE:
     // "already exists" is success.
     await ignoreAlreadyExists(client.query(`CREATE ROLE ${role} NOLOGIN`));
