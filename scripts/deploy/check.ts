@@ -101,11 +101,7 @@ export async function checkDeployment(options: CheckOptions = {}): Promise<Check
       if (entry.kind === "subgraph") for (const name of kitNames) names.add(`${entry.name.toUpperCase()}_${name}`);
       return names;
     },
-    documentedSecrets: new Set(
-      existsSync(deployDoc)
-        ? [...readFileSync(deployDoc, "utf8").matchAll(/`([a-z0-9][a-z0-9-]*)`/g)].map((m) => m[1] as string)
-        : [],
-    ),
+    documentedSecrets: existsSync(deployDoc) ? documentedSecrets(readFileSync(deployDoc, "utf8")) : new Set(),
   };
 
   const renders: CheckResult["renders"] = [];
@@ -136,4 +132,18 @@ export async function checkDeployment(options: CheckOptions = {}): Promise<Check
     for (const problem of manifestProblems(render, project)) problems.push(`${target.name}: ${problem}`);
   }
   return { renders, problems };
+}
+
+/** The Secret names of docs/deploy.md: the first cell of each row of the table headed `| Secret |`. */
+export function documentedSecrets(doc: string): Set<string> {
+  const names = new Set<string>();
+  let inTable = false;
+  for (const line of doc.split("\n")) {
+    if (/^\|\s*Secret\s*\|/.test(line)) inTable = true;
+    else if (!line.startsWith("|")) inTable = false;
+    else if (inTable) {
+      for (const match of (line.split("|")[1] ?? "").matchAll(/`([a-z0-9][a-z0-9-]*)`/g)) names.add(match[1] as string);
+    }
+  }
+  return names;
 }
