@@ -159,9 +159,7 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
   const apollo = new ApolloServer<GatewayContext>({
     // Every execution goes through the guard's authorization decision; without one nothing runs.
     gateway: authorizingGateway(gateway, {
-      audit: audit
-        ? (access) => audit.record(auditEntryOf(access), { deadline: access.context.deadline })
-        : undefined,
+      audit: audit ? (access) => audit.record(auditEntryOf(access), { deadline: access.context.deadline }) : undefined,
     }),
     includeStacktraceInErrorResponses: false,
     // Introspection is decided per principal in production mode (gateway/schemaExposure.ts), not all or nothing.

@@ -17,12 +17,15 @@ export const MAX_ERRORS = 10;
 const MAX_LOCATIONS = 10;
 
 /** The errors to send: duplicates merged, at most `max` of them plus one ERRORS_OMITTED entry. */
-export function capErrors(
-  errors: readonly GraphQLFormattedError[],
-  max: number = MAX_ERRORS,
-): GraphQLFormattedError[] {
+export function capErrors(errors: readonly GraphQLFormattedError[], max: number = MAX_ERRORS): GraphQLFormattedError[] {
   const merged = new Map<string, GraphQLFormattedError>();
+  /** Errors an earlier cap already left out (the gateway caps, then its HTTP edge sees the capped answer). */
+  let omittedBefore = 0;
   for (const error of errors) {
+    if (error.extensions?.code === "ERRORS_OMITTED") {
+      omittedBefore += Number(error.extensions.omitted) || 0;
+      continue;
+    }
     const key = JSON.stringify([error.message, error.extensions?.code ?? null, error.path ?? null]);
     const seen = merged.get(key);
     if (!seen) {
@@ -30,13 +33,16 @@ export function capErrors(
       continue;
     }
     if (error.locations && (seen.locations?.length ?? 0) < MAX_LOCATIONS) {
-      const locations = [...(seen.locations ?? []), ...error.locations].slice(0, MAX_LOCATIONS);
-      merged.set(key, { ...seen, locations });
+      const locations = [...(seen.locations ?? [])];
+      for (const location of error.locations) {
+        if (!locations.some((l) => l.line === location.line && l.column === location.column)) locations.push(location);
+      }
+      merged.set(key, { ...seen, locations: locations.slice(0, MAX_LOCATIONS) });
     }
   }
   const distinct = [...merged.values()];
-  if (distinct.length <= max) return distinct.length === errors.length ? [...errors] : distinct;
-  const omitted = distinct.length - max;
+  const omitted = Math.max(0, distinct.length - max) + omittedBefore;
+  if (omitted === 0) return distinct.length === errors.length ? [...errors] : distinct;
   return [
     ...distinct.slice(0, max),
     {
@@ -78,5 +84,6 @@ export function capErrorsInBody(body: string, max: number = MAX_ERRORS): string 
   if (capped.length === parsed.errors.length && capped.every((e, i) => e === (parsed.errors as unknown[])[i])) {
     return null;
   }
+  if (JSON.stringify(capped) === JSON.stringify(parsed.errors)) return null;
   return JSON.stringify({ ...parsed, errors: capped });
 }

@@ -291,7 +291,8 @@ export function jsonDepth(raw: Uint8Array, stopAbove: number): number {
   for (let i = 0; i < raw.length; i += 1) {
     const byte = raw[i];
     if (inString) {
-      if (byte === 0x5c) i += 1; // backslash: skip the escaped character
+      if (byte === 0x5c)
+        i += 1; // backslash: skip the escaped character
       else if (byte === 0x22) inString = false;
       continue;
     }
