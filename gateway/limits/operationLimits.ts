@@ -116,23 +116,23 @@ export function measureView(view: OperationView, options: Pick<MeasureOptions, "
   }
 
   const counts = (field: ViewField) => !field.name.startsWith("__");
-  measurement.depth = foldView<number>(view.root, (set, valueOf) => {
+  measurement.depth = foldView<number>(view.root, (set, below) => {
     let deepest = 0;
     for (const s of set.selections) {
-      if (s.kind === "selectionSet") deepest = Math.max(deepest, valueOf(s));
-      else if (counts(s)) deepest = Math.max(deepest, 1 + (s.selectionSet ? valueOf(s.selectionSet) : 0));
+      if (s.kind === "selectionSet") deepest = Math.max(deepest, below(s));
+      else if (counts(s)) deepest = Math.max(deepest, 1 + (s.selectionSet ? below(s.selectionSet) : 0));
     }
     return deepest;
   });
-  measurement.rootFields = foldView<number>(view.root, (set, valueOf) => {
+  measurement.rootFields = foldView<number>(view.root, (set, below) => {
     let total = 0;
-    for (const s of set.selections) total = add(total, s.kind === "selectionSet" ? valueOf(s) : counts(s) ? 1 : 0);
+    for (const s of set.selections) total = add(total, s.kind === "selectionSet" ? below(s) : counts(s) ? 1 : 0);
     return total;
   });
-  measurement.expandedFields = foldView<number>(view.root, (set, valueOf) => {
+  measurement.expandedFields = foldView<number>(view.root, (set, below) => {
     let total = 0;
     for (const s of set.selections) {
-      total = add(total, s.kind === "selectionSet" ? valueOf(s) : 1 + (s.selectionSet ? valueOf(s.selectionSet) : 0));
+      total = add(total, s.kind === "selectionSet" ? below(s) : 1 + (s.selectionSet ? below(s.selectionSet) : 0));
     }
     return total;
   });
@@ -143,11 +143,11 @@ export function measureView(view: OperationView, options: Pick<MeasureOptions, "
   const costOf = (root: ViewSelectionSet, sizedByParent: boolean): number =>
     foldView<number>(
       root,
-      (set, valueOf) => {
+      (set, below) => {
         let total = 0;
         for (const s of set.selections) {
           if (s.kind === "selectionSet") {
-            total = add(total, valueOf(s));
+            total = add(total, below(s));
             continue;
           }
           if (!counts(s)) continue;

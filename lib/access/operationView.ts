@@ -213,18 +213,18 @@ export function buildOperationView(input: OperationViewInput): OperationView {
  */
 export function foldView<T>(
   set: ViewSelectionSet,
-  combine: (set: ViewSelectionSet, valueOf: (child: ViewSelectionSet) => T) => T,
+  combine: (set: ViewSelectionSet, below: (child: ViewSelectionSet) => T) => T,
   memo: Map<ViewSelectionSet, T> = new Map(),
 ): T {
-  const valueOf = (child: ViewSelectionSet): T => {
+  const below = (child: ViewSelectionSet): T => {
     let value = memo.get(child);
     if (value === undefined) {
-      value = combine(child, valueOf);
+      value = combine(child, below);
       memo.set(child, value);
     }
     return value;
   };
-  return valueOf(set);
+  return below(set);
 }
 
 /**
