@@ -159,11 +159,14 @@ export function plannedDocument(
     ...(alias ? { alias: { kind: Kind.NAME, value: alias } } : {}),
     ...(selections ? { selectionSet: { kind: Kind.SELECTION_SET, selections } } : {}),
   });
+  const roots = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]);
   const subjectOf = (type: GraphQLNamedType | null | undefined): FieldNode | null => {
-    if (!withSubjects || !type || !isObjectType(type)) return null;
+    if (!withSubjects || !type || !isObjectType(type) || roots.has(type)) return null;
     if (type.name === SUBJECT_TYPE) return field("id", SUBJECT_ALIAS);
+    // A record's own resident (`resident { id }`), never a lookup that needs arguments.
     const resident = type.getFields().resident;
-    if (resident && getNamedType(resident.type).name === SUBJECT_TYPE) {
+    const needsArguments = resident?.args.some((a) => isNonNullType(a.type) && a.defaultValue === undefined);
+    if (resident && !needsArguments && getNamedType(resident.type).name === SUBJECT_TYPE) {
       return field("resident", SUBJECT_ALIAS, [field("id")]);
     }
     return null;
