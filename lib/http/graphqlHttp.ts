@@ -159,7 +159,10 @@ export function createGraphQLListener<TContext extends BaseContext>(
           `Content-Type "${contentType || "(none)"}" is not accepted; send the request as application/json.`,
         );
       }
-      body = parseBody(await readBody(req, maxBodyBytes));
+      const raw = await readBody(req, maxBodyBytes).catch((error: unknown) => {
+        throw error instanceof BodyTooLargeError ? new HttpProblem("PAYLOAD_TOO_LARGE", error.message) : error;
+      });
+      body = parseBody(raw);
       const operationName = (body as { operationName?: unknown }).operationName;
       if (operationName !== undefined && operationName !== null) checkOperationName(operationName);
     } else {
@@ -206,17 +209,28 @@ function send(res: ServerResponse, status: number, body: string): void {
   res.end(body);
 }
 
-/**
- * Reads the body, refusing more than `limit` bytes. Listens to the stream rather than iterating it: leaving a
- * `for await` early destroys the request — and with it the socket, before any answer could be written.
- */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = Number(req.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > limit) {
-    return Promise.reject(
-      new HttpProblem("PAYLOAD_TOO_LARGE", `The body is ${declared} bytes; the limit is ${limit} bytes. Send less.`),
+/** A request body over the limit; `declared` when its Content-Length said so before anything was read. */
+export class BodyTooLargeError extends Error {
+  constructor(
+    readonly limit: number,
+    readonly declared: number | null,
+  ) {
+    super(
+      declared === null
+        ? `The body is larger than the limit of ${limit} bytes. Send less.`
+        : `The body is ${declared} bytes; the limit is ${limit} bytes. Send less.`,
     );
   }
+}
+
+/**
+ * Reads a request body, refusing more than `limit` bytes with `BodyTooLargeError` (answer it with
+ * `answerThenClose`). Listens to the stream rather than iterating it: leaving a `for await` early destroys the
+ * request — and with it the socket, before any answer could be written.
+ */
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers["content-length"]);
+  if (Number.isFinite(declared) && declared > limit) return Promise.reject(new BodyTooLargeError(limit, declared));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -229,7 +243,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       size += chunk.length;
       if (size > limit) {
         stop();
-        reject(new HttpProblem("PAYLOAD_TOO_LARGE", `The body is larger than the limit of ${limit} bytes. Send less.`));
+        reject(new BodyTooLargeError(limit, null));
         return;
       }
       chunks.push(chunk);
@@ -321,7 +335,7 @@ function checkOperationName(operationName: unknown): void {
 }
 
 /** Whether the client may still be sending a body we have not read. */
-function bodyStillArriving(req: IncomingMessage): boolean {
+export function bodyStillArriving(req: IncomingMessage): boolean {
   const hasBody = Number(req.headers["content-length"] ?? 0) > 0 || req.headers["transfer-encoding"] !== undefined;
   return hasBody && !req.readableEnded;
 }
@@ -331,7 +345,7 @@ function bodyStillArriving(req: IncomingMessage): boolean {
  * is still sending before ending the connection: closing a socket with unread data resets it, and a reset can
  * destroy the answer before the client read it. Bounded by LINGER_BYTES and LINGER_MS.
  */
-function answerThenClose(req: IncomingMessage, res: ServerResponse, status: number, body: string): void {
+export function answerThenClose(req: IncomingMessage, res: ServerResponse, status: number, body: string): void {
   res.statusCode = status;
   res.setHeader("content-type", "application/json; charset=utf-8");
   res.setHeader("content-length", Buffer.byteLength(body));

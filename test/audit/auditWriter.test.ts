@@ -17,7 +17,7 @@ import { createLogger } from "../../lib/log.ts";
 import { createEnvelopeSigner } from "../../lib/wire.ts";
 import { auditRecordSchema } from "../../subgraphs/audit/auditRecord.ts";
 import type { PrismaClient } from "../../subgraphs/audit/generated/prisma/client.ts";
-import auditModule from "../../subgraphs/audit/index.ts";
+import auditModule, { createAuditSubgraph } from "../../subgraphs/audit/index.ts";
 import { verifyChain } from "../../subgraphs/audit/verifyChain.ts";
 import type { SubgraphService } from "../../subgraphs/kit/service.ts";
 import { testEnvelopeKeys } from "../support/envelope.ts";
@@ -221,6 +221,30 @@ describe("the audit writer", () => {
     expect(writer.stats().duplicates).toBeGreaterThan(0);
     expect((await verifyChain(service.db)).intact).toBe(true);
     await writer.close();
+  });
+
+  it("splits a batch the audit service answers 413, which arrives as an answer, not a reset", async () => {
+    const small = await startTestSubgraph(createAuditSubgraph({ maxBatchBytes: 4096 }), { seed: false });
+    try {
+      const control = controllableFetch();
+      control.hold(); // so the records below form one batch of about 40 × 600 bytes
+      const writer = createAuditWriter({
+        url: small.url.replace(/\/graphql$/, ""),
+        signEnvelope,
+        log,
+        fetch: control.fetch,
+      });
+      const entries = Array.from({ length: 40 }, () => withId());
+      const first = writer.record(entries[0] as AuditEntry);
+      const rest = entries.slice(1).map((e) => writer.record(e));
+      control.release();
+      await Promise.all([first, ...rest]);
+      expect(await small.prisma.dataAccessRecord.count()).toBe(40);
+      expect(writer.stats()).toMatchObject({ delivered: 40, failedDeliveries: 0 });
+      await writer.close();
+    } finally {
+      await small.stop();
+    }
   });
 
   it("refuses entries after close(), which waits for the records still waiting", async () => {
