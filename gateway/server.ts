@@ -23,7 +23,7 @@ import {
   PURPOSE_HEADER,
   REQUEST_ID_HEADER,
 } from "../lib/wire.ts";
-import { createAuditWriter } from "./audit/auditWriter.ts";
+import { type AuditWriterStats, createAuditWriter } from "./audit/auditWriter.ts";
 import { auditEntryOf } from "./audit/dataAccessAudit.ts";
 import { createAuthenticator } from "./auth/authenticate.ts";
 import { identityProxyRoutes } from "./auth/identityProxy.ts";
@@ -230,6 +230,7 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
           "# TYPE og_gateway_subgraph_failures_total counter",
           ...[...stats].map(([name, s]) => `og_gateway_subgraph_failures_total{subgraph="${name}"} ${s.failures}`),
           ...resilienceMetrics(policies),
+          ...auditMetrics(audit?.stats()),
           "",
         ];
         res.end(lines.join("\n"));
@@ -268,6 +269,25 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
       return stopping;
     },
   };
+}
+
+/** Prometheus lines for the audit writer: records waiting now, appended, and given up on (answered 503). */
+function auditMetrics(stats: AuditWriterStats | undefined): string[] {
+  if (!stats) return [];
+  return [
+    "# HELP og_gateway_audit_waiting Answers waiting for the audit service to confirm their record.",
+    "# TYPE og_gateway_audit_waiting gauge",
+    `og_gateway_audit_waiting ${stats.waiting}`,
+    "# HELP og_gateway_audit_records_total Audit records the audit service appended.",
+    "# TYPE og_gateway_audit_records_total counter",
+    `og_gateway_audit_records_total ${stats.delivered}`,
+    "# HELP og_gateway_audit_unavailable_total Records not confirmed in time or refused (answered 503 AUDIT_UNAVAILABLE).",
+    "# TYPE og_gateway_audit_unavailable_total counter",
+    `og_gateway_audit_unavailable_total ${stats.unavailable}`,
+    "# HELP og_gateway_audit_failed_deliveries_total Deliveries to the audit service that failed and were retried.",
+    "# TYPE og_gateway_audit_failed_deliveries_total counter",
+    `og_gateway_audit_failed_deliveries_total ${stats.failedDeliveries}`,
+  ];
 }
 
 /** Prometheus lines for retries, timeouts and breakers per subgraph (gateway/resilience/subgraphPolicy.ts). */

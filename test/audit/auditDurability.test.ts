@@ -212,6 +212,9 @@ describe("the audit of reads through the gateway", () => {
     expect(list.status).toBe(503);
     expect(list.body.data).toEqual({ appointments: [{ status: null }, { status: null }] });
     expect(open).toEqual({ status: 200, body: { data: { clinics: ["静安区中心医院"] } } });
+    const metrics = await (await fetch(gateway.url.replace("/graphql", "/metrics"))).text();
+    expect(metrics).toMatch(/^og_gateway_audit_unavailable_total [1-9]/m);
+    expect(metrics).toMatch(/^og_gateway_audit_waiting 0$/m);
   });
 });
 
