@@ -60,6 +60,7 @@ const externalIssuers = z
 const limitOverrides = z
   .object({
     depth: z.number().int().positive(),
+    expandedFields: z.number().int().positive(),
     aliases: z.number().int().min(0),
     rootFields: z.number().int().positive(),
     directives: z.number().int().min(0),
@@ -158,6 +159,13 @@ export const gatewayConfigSchema = z.object({
    * there; without it nothing is recorded, which production mode refuses.
    */
   AUDIT_URL: z.url().optional(),
+  /**
+   * Longest an answer with classified data waits for the audit service to confirm its record (never past the request
+   * deadline); after it, the answer is 503 AUDIT_UNAVAILABLE with the classified fields withheld.
+   */
+  AUDIT_WAIT_MS: z.coerce.number().int().min(50).max(120_000).default(2_000),
+  /** Answers that may wait for the audit service at once; beyond, 503 AUDIT_UNAVAILABLE at once (bounded memory). */
+  AUDIT_MAX_WAITING: z.coerce.number().int().min(1).max(100_000).default(2_000),
   // Request hygiene and resilient subgraph traffic (docs/gateway.md: "Deadline, timeouts, retries, breakers" and
   // "Request hygiene").
   /** Longest time one request may take; every subgraph fetch gets at most the time left. */

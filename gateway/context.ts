@@ -1,6 +1,8 @@
 import type { OperationAuthorization } from "../lib/access/authorize.ts";
+import type { OperationView } from "../lib/access/operationView.ts";
 import type { Logger } from "../lib/log.ts";
 import type { Principal } from "../lib/principal.ts";
+import type { SupergraphSnapshot } from "./supergraphSnapshot.ts";
 
 /** Per-request gateway context. */
 export interface GatewayContext {
@@ -12,6 +14,10 @@ export interface GatewayContext {
   log: Logger;
   /** Epoch ms by which the answer is due (arrival + REQUEST_DEADLINE_MS): no subgraph fetch runs past it. */
   deadline: number;
+  /** The facts of the supergraph this request executes against (set by the guard). */
+  supergraph?: SupergraphSnapshot;
+  /** The one view of the operation every check reads (set by the guard, lib/access/operationView.ts). */
+  view?: OperationView;
   /** The guard's authorization decision for the operation; execution refuses to run without one (fail closed). */
   authorization?: OperationAuthorization;
 }

@@ -1,33 +1,32 @@
 /**
  * The one guard that can reject an operation before planning (ARCHITECTURE.md §4, step 2–3). Its checks run in
  * sequence inside one hook — Apollo Server runs hooks of different plugins concurrently, so separate guard plugins
- * would race. Order: operation resolution → anonymous access to public fields only → introspection in production
- * mode → authorization (schema
- * requirements and access policies: the decision goes on the context, and execution removes denied fields —
- * gateway/authorization/authorizedExecution.ts) → operation limits (depth, root fields, aliases, directives, page
- * size, estimated cost). (Rate limits join here.)
+ * would race. Every check reads the same operation view (lib/access/operationView.ts), built once here, and the
+ * facts of the supergraph the request executes against (one snapshot, gateway/supergraphSnapshot.ts).
+ *
+ * Order: operation resolution → the view (variables coerced with their defaults; 400 BAD_USER_INPUT) → operation
+ * limits, measured first (depth, expanded selections, root fields, aliases, directives, page size, estimated cost)
+ * → anonymous access to public fields only → introspection in production mode → authorization (schema requirements
+ * and access policies: the decision goes on the context, and execution removes denied fields —
+ * gateway/authorization/authorizedExecution.ts). (Rate limits join here.)
  */
 import type { ApolloServerPlugin } from "@apollo/server";
 import { authorizeOperation } from "../lib/access/authorize.ts";
-import type { Classification } from "../lib/access/classification.ts";
+import { buildOperationView } from "../lib/access/operationView.ts";
 import type { PolicySet } from "../lib/access/policyRules.ts";
-import type { SupergraphRequirements } from "../lib/access/requirements.ts";
 import { codedError } from "../lib/errors.ts";
 import type { Principal } from "../lib/principal.ts";
 import { nonPublicFields } from "./auth/publicFields.ts";
 import type { GatewayContext } from "./context.ts";
-import { checkLimits, measureOperation, type OperationLimits } from "./limits/operationLimits.ts";
+import { checkLimits, measureView, type OperationLimits } from "./limits/operationLimits.ts";
 import { type SchemaExposureOptions, schemaExposureError } from "./schemaExposure.ts";
+import type { SupergraphSnapshot } from "./supergraphSnapshot.ts";
 
 export interface OperationGuardOptions {
-  /** `Type.field` coordinates anonymous callers may select (from the current supergraph). */
-  publicFields: () => Set<string>;
+  /** The facts of the supergraph behind an API schema (null: not one this gateway prepared — fail closed). */
+  supergraph: (schema: import("graphql").GraphQLSchema) => SupergraphSnapshot | null;
   /** The limits that apply to a principal (per role or application). */
   limitsFor: (principal: Principal) => OperationLimits;
-  /** Field requirements of the current supergraph (`@authenticated`, `@requiresScopes`, `@policy`). */
-  requirements: () => SupergraphRequirements;
-  /** Classified fields of the current supergraph (what is masked and audited). */
-  classification: () => Map<string, Classification>;
   /** The active access policies. */
   policies: () => PolicySet;
   /** `filter` removes denied fields (null + FIELD_NOT_AUTHORIZED); `reject` refuses the whole operation. */
@@ -55,8 +54,35 @@ export function useOperationGuard(options: OperationGuardOptions): ApolloServerP
               { http: { status: 400 } },
             );
           }
+          if (operation.operation === "subscription") {
+            throw codedError(
+              "OPERATION_NOT_SUPPORTED",
+              "Subscriptions are not served by this gateway; send a query or a mutation.",
+              { http: { status: 400 } },
+            );
+          }
+          const supergraph = options.supergraph(schema);
+          if (!supergraph) {
+            throw codedError("SUPERGRAPH_NOT_LOADED", "The gateway is switching supergraphs; retry shortly.", {
+              http: { status: 503 },
+            });
+          }
+          contextValue.supergraph = supergraph;
+          const view = buildOperationView({ schema, document, operationName, variables: request.variables });
+          contextValue.view = view;
+
+          // Limits first: everything after this point is bounded by them.
+          const violation = checkLimits(measureView(view), options.limitsFor(contextValue.principal));
+          if (violation) {
+            throw codedError("OPERATION_LIMIT_EXCEEDED", violation.message, {
+              limit: violation.limit,
+              max: violation.max,
+              measured: violation.measured,
+              http: { status: 400 },
+            });
+          }
           if (contextValue.principal.kind === "anonymous") {
-            const denied = nonPublicFields(schema, document, operationName, options.publicFields());
+            const denied = nonPublicFields(view, supergraph.publicFields);
             if (denied.length > 0) {
               const listed = denied.slice(0, LISTED).join(", ");
               const more = denied.length > LISTED ? ` and ${denied.length - LISTED} more` : "";
@@ -67,16 +93,15 @@ export function useOperationGuard(options: OperationGuardOptions): ApolloServerP
               );
             }
           }
-          // Introspection in production mode only for the roles that need it (403 before any depth or cost error).
+          // Introspection in production mode only for the roles that need it.
           const exposure = schemaExposureError(contextValue.principal, document, options.schemaExposure);
           if (exposure) throw exposure;
           const authorization = authorizeOperation({
             schema,
             document,
-            operationName,
-            variables: request.variables,
-            requirements: options.requirements(),
-            classification: options.classification(),
+            view,
+            requirements: supergraph.requirements,
+            classification: supergraph.classification,
             policies: options.policies(),
             facts: {
               principal: contextValue.principal,
@@ -96,16 +121,6 @@ export function useOperationGuard(options: OperationGuardOptions): ApolloServerP
             });
           }
           contextValue.authorization = authorization;
-          const measured = measureOperation(schema, document, operationName, { variables: request.variables ?? {} });
-          const violation = checkLimits(measured, options.limitsFor(contextValue.principal));
-          if (violation) {
-            throw codedError("OPERATION_LIMIT_EXCEEDED", violation.message, {
-              limit: violation.limit,
-              max: violation.max,
-              measured: violation.measured,
-              http: { status: 400 },
-            });
-          }
         },
       };
     },

@@ -5,22 +5,22 @@
  */
 import type { ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
-import type { Classification } from "../lib/access/classification.ts";
+import type { GraphQLSchema } from "graphql";
 import type { PolicySet } from "../lib/access/policyRules.ts";
-import type { SupergraphRequirements } from "../lib/access/requirements.ts";
+import { useErrorCap } from "../lib/http/errorCap.ts";
 import type { Logger } from "../lib/log.ts";
 import type { Principal } from "../lib/principal.ts";
 import type { GatewayContext } from "./context.ts";
 import type { OperationLimits } from "./limits/operationLimits.ts";
 import { useOperationGuard } from "./operationGuard.ts";
 import { type SchemaExposureOptions, useSchemaExposure } from "./schemaExposure.ts";
+import type { SupergraphSnapshot } from "./supergraphSnapshot.ts";
 
 export interface GatewayPluginOptions {
   log: Logger;
-  publicFields: () => Set<string>;
+  /** The facts of the supergraph behind an API schema (gateway/supergraphSnapshot.ts). */
+  supergraph: (schema: GraphQLSchema) => SupergraphSnapshot | null;
   limitsFor: (principal: Principal) => OperationLimits;
-  requirements: () => SupergraphRequirements;
-  classification: () => Map<string, Classification>;
   policies: () => PolicySet;
   authorizationMode: "filter" | "reject";
   /** Who may introspect and see "Did you mean …?" hints (production mode: only the listed roles). */
@@ -29,10 +29,8 @@ export interface GatewayPluginOptions {
 
 export function gatewayPlugins({
   log,
-  publicFields,
+  supergraph,
   limitsFor,
-  requirements,
-  classification,
   policies,
   authorizationMode,
   schemaExposure,
@@ -42,10 +40,8 @@ export function gatewayPlugins({
     ApolloServerPluginLandingPageDisabled(),
     // Phase: protect and authorize — one guard, checks in a fixed order.
     useOperationGuard({
-      publicFields,
+      supergraph,
       limitsFor,
-      requirements,
-      classification,
       policies,
       authorizationMode,
       schemaExposure,
@@ -53,6 +49,9 @@ export function gatewayPlugins({
     // Phase: respond — "Did you mean …?" hints stripped for principals who may not explore the schema in production
     // mode (introspection itself is refused by the guard).
     useSchemaExposure(schemaExposure),
+    // Phase: respond — identical errors reported once, at most MAX_ERRORS per answer (lib/http/errorCap.ts), so an
+    // answer never grows with the number of mistakes a hostile document repeats.
+    useErrorCap(),
     // Phase: respond. One structured log line per operation, without variables (they may hold personal data).
     useRequestLog(log),
   ];

@@ -10,8 +10,6 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloGateway } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
-import { type Classification, classificationOf } from "../lib/access/classification.ts";
-import { requirementsOf, type SupergraphRequirements, supergraphForPlanner } from "../lib/access/requirements.ts";
 import { closeGracefully } from "../lib/http/closeGracefully.ts";
 import { securityHeaders } from "../lib/http/cors.ts";
 import { createGraphQLListener, sendJson } from "../lib/http/graphqlHttp.ts";
@@ -25,12 +23,11 @@ import {
   PURPOSE_HEADER,
   REQUEST_ID_HEADER,
 } from "../lib/wire.ts";
-import { createAuditWriter } from "./audit/auditWriter.ts";
+import { type AuditWriterStats, createAuditWriter } from "./audit/auditWriter.ts";
 import { auditEntryOf } from "./audit/dataAccessAudit.ts";
 import { createAuthenticator } from "./auth/authenticate.ts";
 import { identityProxyRoutes } from "./auth/identityProxy.ts";
 import { createJwksSource } from "./auth/jwks.ts";
-import { publicFieldsOf } from "./auth/publicFields.ts";
 import { createRevocationList } from "./auth/revocations.ts";
 import { createTokenVerifier, districtPrincipal, externalPrincipal } from "./auth/tokenVerifier.ts";
 import { authorizingGateway } from "./authorization/authorizedExecution.ts";
@@ -41,9 +38,11 @@ import { limitsResolver } from "./limits/limitsFor.ts";
 import { maskError } from "./maskErrors.ts";
 import { gatewayPlugins } from "./plugins.ts";
 import { createReadinessCheck } from "./readiness.ts";
+import { ReservedNamesRule } from "./reservedNames.ts";
 import { createSubgraphPolicies, type SubgraphPolicies } from "./resilience/subgraphPolicy.ts";
 import { SubgraphDataSource, type SubgraphFetchStats } from "./subgraphDataSource.ts";
-import { SupergraphFile, subgraphsOf } from "./supergraphFile.ts";
+import { SupergraphFile } from "./supergraphFile.ts";
+import { SupergraphSnapshots } from "./supergraphSnapshot.ts";
 
 export interface GatewayServer {
   url: string;
@@ -59,11 +58,9 @@ export interface GatewayServer {
 export async function startGateway(config: GatewayConfig, options: { log?: Logger } = {}): Promise<GatewayServer> {
   const log = options.log ?? createLogger({ service: "gateway", level: config.LOG_LEVEL });
   const stats = new Map<string, SubgraphFetchStats>();
-  let supergraphSdl = "";
-  let publicFields = new Set<string>();
-  let requirements: SupergraphRequirements = { fields: new Map(), policyNames: new Set(), guardedTypes: new Set() };
-  let classification = new Map<string, Classification>();
-  let loads = 0;
+  // Everything derived from the supergraph, in one immutable snapshot per supergraph, bound to the schema Apollo
+  // builds from it (gateway/supergraphSnapshot.ts).
+  const snapshots = new SupergraphSnapshots();
 
   const urlOf = (name: string, url: string) => config.SUBGRAPH_URLS[name] ?? url;
   // Per-subgraph timeout, retry and circuit breaker: created once, so breaker state survives supergraph reloads.
@@ -122,22 +119,25 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
     onChange: (set) => log.info({ revision: set.revision, policies: set.policies.size }, "access policies applied"),
   });
   await accessPolicies.refresh();
-  // Every operation that reads classified data leaves one record in the audit trail (docs/audit.md).
-  const audit = config.AUDIT_URL ? createAuditWriter({ url: config.AUDIT_URL, signEnvelope, log }) : null;
+  // Every operation that reads classified data leaves one record in the audit trail, durable before the answer
+  // leaves (docs/audit.md).
+  const audit = config.AUDIT_URL
+    ? createAuditWriter({
+        url: config.AUDIT_URL,
+        signEnvelope,
+        log,
+        maxWaitMs: config.AUDIT_WAIT_MS,
+        maxWaiting: config.AUDIT_MAX_WAITING,
+      })
+    : null;
   if (!audit) log.warn("AUDIT_URL is not set: accesses to classified data are not recorded (development only)");
   const gateway = new ApolloGateway({
     supergraphSdl: new SupergraphFile({
       path: config.SUPERGRAPH_PATH,
       log,
-      // Apollo's planner gets a copy without the `for: SECURITY` links it cannot enforce; we enforce them.
-      forPlanner: supergraphForPlanner,
-      onLoaded: (sdl) => {
-        supergraphSdl = sdl;
-        publicFields = publicFieldsOf(sdl);
-        requirements = requirementsOf(sdl);
-        classification = classificationOf(sdl);
-        loads += 1;
-      },
+      // Apollo's planner gets a copy without the `for: SECURITY` links it cannot enforce; we enforce them, from the
+      // snapshot prepared here and bound to the schema Apollo builds from that copy.
+      forPlanner: (sdl) => snapshots.prepare(sdl).plannerSdl,
     }),
     buildService: ({ name, url }) => {
       const dataSource = new SubgraphDataSource(name, urlOf(name, url ?? ""), log, signEnvelope, policies.for(name));
@@ -154,33 +154,35 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
     },
   });
 
+  gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => snapshots.bind(apiSchema, coreSupergraphSdl));
+
   const apollo = new ApolloServer<GatewayContext>({
     // Every execution goes through the guard's authorization decision; without one nothing runs.
     gateway: authorizingGateway(gateway, {
-      audit: audit ? (access) => audit.record(auditEntryOf(access)) : undefined,
+      audit: audit ? (access) => audit.record(auditEntryOf(access), { deadline: access.context.deadline }) : undefined,
     }),
     includeStacktraceInErrorResponses: false,
     // Introspection is decided per principal in production mode (gateway/schemaExposure.ts), not all or nothing.
     introspection: true,
     plugins: gatewayPlugins({
       log,
-      publicFields: () => publicFields,
+      supergraph: (schema) => snapshots.forSchema(schema),
       limitsFor: limitsResolver(config.OPERATION_LIMITS),
-      requirements: () => requirements,
-      classification: () => classification,
       policies: () => accessPolicies.current(),
       authorizationMode: config.AUTHORIZATION_MODE,
       schemaExposure: { production: isProductionMode(config), roles: config.INTROSPECTION_ROLES },
     }),
     // Documents longer than this fail to parse (400 GRAPHQL_PARSE_FAILED) before anything else looks at them.
     parseOptions: { maxTokens: config.MAX_TOKENS },
+    // Names the gateway adds to operations (og__subject …) are refused in client documents (gateway/reservedNames.ts).
+    validationRules: [ReservedNamesRule],
     formatError: (formatted, error) => maskError(formatted, error, log),
   });
   await apollo.start();
 
   const readiness = createReadinessCheck({
     timeoutMs: config.READINESS_TIMEOUT_MS,
-    subgraphs: () => subgraphsOf(supergraphSdl).map(({ name, url }) => ({ name, url: urlOf(name, url) })),
+    subgraphs: () => (snapshots.current()?.subgraphs ?? []).map(({ name, url }) => ({ name, url: urlOf(name, url) })),
     // The probe is an explicit, signed path: the gateway's own system principal, never a data reader.
     headers: (subgraph) => ({
       [ENVELOPE_HEADER]: signEnvelope({
@@ -210,7 +212,7 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
       ...identityProxyRoutes({ identityUrl: config.IDENTITY_URL, signEnvelope, log }),
       "/healthz": (_req, res) => sendJson(res, 200, { status: "ok", service: "gateway" }),
       "/readyz": async (_req, res) => {
-        if (!supergraphSdl) {
+        if (!snapshots.current()) {
           sendJson(res, 503, { status: "not ready", reason: "no supergraph loaded", subgraphs: [] });
           return;
         }
@@ -228,6 +230,7 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
           "# TYPE og_gateway_subgraph_failures_total counter",
           ...[...stats].map(([name, s]) => `og_gateway_subgraph_failures_total{subgraph="${name}"} ${s.failures}`),
           ...resilienceMetrics(policies),
+          ...auditMetrics(audit?.stats()),
           "",
         ];
         res.end(lines.join("\n"));
@@ -251,20 +254,40 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
     port,
     log,
     fetchStats: () => Object.fromEntries([...stats].map(([name, s]) => [name, { ...s }])),
-    supergraphLoads: () => loads,
+    supergraphLoads: () => snapshots.loaded(),
     stop: () => {
       stopping ??= (async () => {
         await closeGracefully(server, config.SHUTDOWN_GRACE_MS);
         revocations.stop();
         accessPolicies.stop();
-        // After the last request finished: everything recorded reaches the audit service before we exit.
-        await audit?.close().catch((error) => log.error({ err: error }, "audit records not delivered on shutdown"));
+        // After the last request finished; records are durable before their answers leave, so this only waits for
+        // answers still in flight when the grace period ended.
+        await audit?.close();
         await apollo.stop();
         log.info("gateway stopped");
       })();
       return stopping;
     },
   };
+}
+
+/** Prometheus lines for the audit writer: records waiting now, appended, and given up on (answered 503). */
+function auditMetrics(stats: AuditWriterStats | undefined): string[] {
+  if (!stats) return [];
+  return [
+    "# HELP og_gateway_audit_waiting Answers waiting for the audit service to confirm their record.",
+    "# TYPE og_gateway_audit_waiting gauge",
+    `og_gateway_audit_waiting ${stats.waiting}`,
+    "# HELP og_gateway_audit_records_total Audit records the audit service appended.",
+    "# TYPE og_gateway_audit_records_total counter",
+    `og_gateway_audit_records_total ${stats.delivered}`,
+    "# HELP og_gateway_audit_unavailable_total Records not confirmed in time or refused (answered 503 AUDIT_UNAVAILABLE).",
+    "# TYPE og_gateway_audit_unavailable_total counter",
+    `og_gateway_audit_unavailable_total ${stats.unavailable}`,
+    "# HELP og_gateway_audit_failed_deliveries_total Deliveries to the audit service that failed and were retried.",
+    "# TYPE og_gateway_audit_failed_deliveries_total counter",
+    `og_gateway_audit_failed_deliveries_total ${stats.failedDeliveries}`,
+  ];
 }
 
 /** Prometheus lines for retries, timeouts and breakers per subgraph (gateway/resilience/subgraphPolicy.ts). */

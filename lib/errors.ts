@@ -36,6 +36,15 @@ export const errorCodes = {
     description:
       "The operation is too deep, too wide or too expensive; extensions name the limit, its maximum and the measured value.",
   },
+  OPERATION_NOT_SUPPORTED: {
+    status: 400,
+    description: "The operation type is not served here (subscriptions); send a query or a mutation.",
+  },
+  ERRORS_OMITTED: {
+    status: 400,
+    description:
+      "The answer lists at most ten errors (identical ones once); this last entry says how many more were found. Fix the listed ones and send again.",
+  },
   PERSISTED_QUERY_NOT_SUPPORTED: { status: 400, description: "Automatic persisted queries are not enabled." },
   INVALID_CURSOR: { status: 400, description: "A pagination cursor was not issued by this list; start without it." },
   PAGE_SIZE_OUT_OF_RANGE: { status: 400, description: "`first` must be between 1 and the list's maximum page size." },
@@ -111,6 +120,11 @@ export const errorCodes = {
     status: 502,
     description:
       "A department's service did not answer; the fields it owns are null and the rest of the answer arrived.",
+  },
+  AUDIT_UNAVAILABLE: {
+    status: 503,
+    description:
+      "The operation reads classified data, and the audit service did not confirm its record within the request's deadline; the classified fields were withheld (null). Retry shortly.",
   },
   SUPERGRAPH_NOT_LOADED: { status: 503, description: "The gateway has no valid supergraph loaded yet; retry shortly." },
   INTERNAL_SERVER_ERROR: {

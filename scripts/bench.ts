@@ -8,23 +8,20 @@
  * Each operation runs BENCH_ROUNDS times per gateway (default 2), alternating which goes first, and is averaged.
  * Environment: BENCH_SECONDS per run (default 5), BENCH_CONNECTIONS (default 10), BENCH_ROUNDS.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import jwt, { type JwtPayload } from "jsonwebtoken";
 import { districtPrincipal } from "../gateway/auth/tokenVerifier.ts";
 import { generateEnvelopeKeys } from "../lib/wire.ts";
 import { subgraphModules } from "../subgraphs/registry.ts";
+import { cpuMs, root, start, stopAll, waitFor } from "./benchSupport.ts";
 import { envelopeEnv } from "./devKeys.ts";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
-const CLOCK_TICKS_PER_SECOND = 100; // Linux USER_HZ
 
 export const operations: Array<{ name: string; query: string; headers?: Record<string, string> }> = [
   {
@@ -74,34 +71,6 @@ export const operations: Array<{ name: string; query: string; headers?: Record<s
     }`,
   },
 ];
-
-const children: ChildProcess[] = [];
-function start(args: string[], env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", ...args], {
-    cwd: root,
-    env: { ...process.env, LOG_LEVEL: "warn", ...env },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  children.push(child);
-  return child;
-}
-
-async function waitFor(url: string, timeoutMs = 180_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(url, { signal: AbortSignal.timeout(1000) })).status < 500) return;
-    } catch {}
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
-}
-
-async function cpuMs(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
-}
 
 async function subgraphRequests(ports: number[]): Promise<number> {
   let total = 0;
@@ -270,7 +239,6 @@ try {
   for (const row of rows) console.log(line(row));
   console.log();
 } finally {
-  for (const child of children) child.kill("SIGTERM");
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  await stopAll();
   await rm(dataDir, { recursive: true, force: true });
 }

@@ -1,17 +1,26 @@
 /**
- * The gateway's buffered writer of data-access audit records (数据访问审计): `record()` puts an entry in a bounded
- * buffer; batches go to the audit service (POST /audit/records) signed as the gateway; `close()` delivers everything
- * on graceful shutdown.
+ * The gateway's writer of data-access audit records (数据访问审计), durable before the answer leaves:
+ * `record(entry, { deadline })` resolves only once the audit service has appended the record to its hash chain
+ * (POST /audit/records, signed as the gateway). The gateway awaits it before a classified answer leaves, so a crash
+ * or SIGKILL of the gateway can never lose the record of an answer that was sent.
  *
- * Records are never dropped:
- * - a full buffer makes `record()` wait (back-pressure) until a delivered batch frees room, first come first served;
- * - a failed delivery keeps its records at the head of the buffer and is retried with exponential backoff (with
- *   jitter) — while the audit service is down the buffer fills and the gateway slows down instead of forgetting;
+ * Throughput holds by **group commit**: one batch is in flight at a time, and every record that arrives meanwhile
+ * joins the next batch (up to `batchSize`), so concurrent answers share one request and one transaction at the
+ * audit service instead of one each.
+ *
+ * It fails closed and bounded:
+ * - a record not appended by its deadline (the request's deadline, or `maxWaitMs` after it was recorded, whichever is
+ *   sooner) is rejected with `AuditUnavailableError` — the gateway then withholds the classified fields and answers
+ *   503 AUDIT_UNAVAILABLE; no caller ever waits without bound;
+ * - at most `maxWaiting` records wait at once (memory is bounded); beyond, `record()` rejects at once with the same
+ *   error;
+ * - failed deliveries are retried with short exponential backoff while their records' deadlines allow; a record that
+ *   gave up before its batch left is taken out of the queue;
  * - every record carries its id from the start, so a batch re-sent after a lost answer is not appended twice;
  * - a batch the service finds too large (413) is split in halves.
- * Only counts and statuses are logged, never a record's content.
- *
- * One batch is in flight at a time, so records reach the chain in the order they were recorded.
+ * A record whose deadline passed while its batch was already in flight may still be appended: the trail then records
+ * a read whose classified fields were withheld — it over-reports, it never under-reports. Only counts and statuses are
+ * logged, never a record's content.
  */
 import { randomUUID } from "node:crypto";
 import type { Logger } from "../../lib/log.ts";
@@ -33,30 +42,34 @@ export interface AuditWriterOptions {
   /** The gateway's envelope signer (lib/wire.ts); each delivery is signed for audience `audit` as a system principal. */
   signEnvelope: EnvelopeSigner;
   log: Logger;
-  /** Records held at most, delivered or not; `record()` waits beyond. Default 10 000. */
-  bufferSize?: number;
-  /** Records per delivery. Default 200 (at most 1000, the service's limit). */
+  /** Records per delivery (group commit). Default 200 (at most 1000, the service's limit). */
   batchSize?: number;
-  /** A partial batch is delivered at the latest after this long. Default 1000 ms. */
-  flushIntervalMs?: number;
-  /** First wait after a failed delivery; doubles per consecutive failure. Default 250 ms. */
+  /** Records waiting for the audit service at most; `record()` rejects at once beyond. Default 2000. */
+  maxWaiting?: number;
+  /** Longest a record waits to be appended, when the caller's deadline is later (or absent). Default 2000 ms. */
+  maxWaitMs?: number;
+  /** First wait after a failed delivery; doubles per consecutive failure. Default 25 ms. */
   initialBackoffMs?: number;
-  /** Longest wait between retries. Default 30 000 ms. */
+  /** Longest wait between retries. Default 1000 ms. */
   maxBackoffMs?: number;
-  /** Longest wait for one delivery's answer. Default 10 000 ms. */
+  /** Longest wait for one delivery's answer. Default 5000 ms. */
   requestTimeoutMs?: number;
-  /** Longest `close()` keeps retrying before it gives up and rejects, naming the undelivered count. Default 30 000 ms. */
+  /** Longest `close()` waits for the records in flight. Default 10 000 ms. */
   closeTimeoutMs?: number;
   /** The system principal's id in the envelope. Default `gateway-audit`. */
   principalId?: string;
-  /** For tests: the fetch to deliver with. */
+  /** For tests: the fetch to deliver with, and the clock deadlines are measured on (epoch ms). */
   fetch?: typeof fetch;
+  now?: () => number;
+}
+
+export interface RecordOptions {
+  /** Epoch ms (on the writer's clock) after which the caller stops waiting: the request's deadline. */
+  deadline?: number;
 }
 
 export interface AuditWriterStats {
-  /** Records in the buffer, including the batch in flight. */
-  buffered: number;
-  /** `record()` calls waiting for room (back-pressure). */
+  /** Records waiting to be appended, including the batch in flight. */
   waiting: number;
   /** Records the service appended. */
   delivered: number;
@@ -64,20 +77,20 @@ export interface AuditWriterStats {
   duplicates: number;
   /** Deliveries that failed and were retried. */
   failedDeliveries: number;
+  /** Records given up on: deadline passed, or refused because too many were waiting. */
+  unavailable: number;
 }
 
 export interface AuditWriter {
   /**
-   * Takes an entry into the buffer. Resolves once it is there — at once, or when room frees up while the buffer is
-   * full. Rejects with a TypeError for a malformed entry, and after `close()` was called.
+   * Resolves once the audit service appended the record (durable). Rejects with `AuditUnavailableError` when it was
+   * not appended by the deadline or too many records are waiting, with a TypeError for a malformed entry, and with
+   * `AuditWriterClosedError` after `close()`.
    */
-  record(entry: AuditEntry): Promise<void>;
-  /** Delivers everything buffered now; resolves when the buffer is empty. */
+  record(entry: AuditEntry, options?: RecordOptions): Promise<void>;
+  /** Resolves when nothing is waiting any more. */
   flush(): Promise<void>;
-  /**
-   * Stops taking entries and delivers everything buffered (graceful shutdown). Rejects with `AuditUndeliveredError`
-   * if the service could not take it all within `closeTimeoutMs`.
-   */
+  /** Stops taking entries and waits (at most `closeTimeoutMs`) for the records waiting now. */
   close(): Promise<void>;
   stats(): AuditWriterStats;
 }
@@ -88,74 +101,85 @@ export class AuditWriterClosedError extends Error {
   }
 }
 
-export class AuditUndeliveredError extends Error {
-  constructor(readonly undelivered: number) {
-    super(`${undelivered} audit records could not be delivered to the audit service before shutdown.`);
+/** The audit service did not append the record in time, or too many records are waiting for it. */
+export class AuditUnavailableError extends Error {
+  constructor(readonly reason: "deadline" | "overloaded" | "closed") {
+    super(
+      reason === "deadline"
+        ? "The audit service did not confirm the record before the deadline."
+        : reason === "overloaded"
+          ? "Too many records are waiting for the audit service."
+          : "The gateway shut down before the audit service confirmed the record.",
+    );
   }
 }
 
 interface Waiter {
   record: AuditRecordWire;
+  deadline: number;
+  timer: NodeJS.Timeout | undefined;
+  /** In the batch being delivered. */
+  inFlight: boolean;
+  settled: boolean;
   resolve(): void;
   reject(error: Error): void;
 }
 
 export function createAuditWriter(options: AuditWriterOptions): AuditWriter {
-  const bufferSize = options.bufferSize ?? 10_000;
   const batchSize = Math.min(options.batchSize ?? 200, 1000);
-  const flushIntervalMs = options.flushIntervalMs ?? 1000;
-  const initialBackoffMs = options.initialBackoffMs ?? 250;
-  const maxBackoffMs = options.maxBackoffMs ?? 30_000;
-  const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
-  const closeTimeoutMs = options.closeTimeoutMs ?? 30_000;
+  const maxWaiting = options.maxWaiting ?? 2000;
+  const maxWaitMs = options.maxWaitMs ?? 2000;
+  const initialBackoffMs = options.initialBackoffMs ?? 25;
+  const maxBackoffMs = options.maxBackoffMs ?? 1000;
+  const requestTimeoutMs = options.requestTimeoutMs ?? 5000;
+  const closeTimeoutMs = options.closeTimeoutMs ?? 10_000;
+  const now = options.now ?? Date.now;
   const principal = systemPrincipal(options.principalId ?? "gateway-audit");
   const endpoint = new URL(AUDIT_INGEST_PATH, options.url).toString();
   const doFetch = options.fetch ?? fetch;
   const { log } = options;
-  if (!Number.isInteger(bufferSize) || !Number.isInteger(batchSize) || batchSize < 1 || bufferSize < batchSize) {
-    throw new Error(`The audit buffer (${bufferSize}) must be a whole number at least the batch size (${batchSize}).`);
+  if (!Number.isInteger(batchSize) || batchSize < 1 || !Number.isInteger(maxWaiting) || maxWaiting < 1) {
+    throw new Error(`The audit batch size (${batchSize}) and waiting bound (${maxWaiting}) must be positive integers.`);
   }
 
-  const buffer: AuditRecordWire[] = [];
-  const waiters: Waiter[] = [];
-  const stats = { delivered: 0, duplicates: 0, failedDeliveries: 0 };
-  let drained: Array<() => void> = [];
+  /** Records waiting, oldest first; the batch in flight is its head. */
+  let queue: Waiter[] = [];
+  /** Records whose callers are still waiting (the bound applies to these). */
+  let pending = 0;
+  const stats = { delivered: 0, duplicates: 0, failedDeliveries: 0, unavailable: 0 };
   let pumping = false;
-  /** Deliver partial batches too (interval elapsed, flush or close), until the buffer is empty. */
-  let deliverAll = false;
   let closed = false;
-  /** Set when close() gave up: the loop stops retrying. */
-  let abandoned = false;
   let consecutiveFailures = 0;
   /** Shrinks after a 413 and grows back after successes. */
   let currentBatch = batchSize;
+  let idle: Array<() => void> = [];
   let wakeUp: (() => void) | undefined;
 
-  const timer = setInterval(() => {
-    if (buffer.length > 0) {
-      deliverAll = true;
-      void pump();
-    }
-  }, flushIntervalMs);
-  timer.unref();
-
-  function admitWaiters() {
-    while (waiters.length > 0 && buffer.length < bufferSize) {
-      const waiter = waiters.shift() as Waiter;
-      buffer.push(waiter.record);
+  const settle = (waiter: Waiter, error?: Error) => {
+    if (waiter.settled) return;
+    waiter.settled = true;
+    pending -= 1;
+    clearTimeout(waiter.timer);
+    if (error) {
+      stats.unavailable += 1;
+      waiter.reject(error);
+    } else {
       waiter.resolve();
     }
-  }
+  };
 
-  function settleDrained() {
-    if (buffer.length > 0 || waiters.length > 0) return;
-    deliverAll = false;
-    const listeners = drained;
-    drained = [];
+  const removeSettledWaiting = () => {
+    queue = queue.filter((waiter) => waiter.inFlight || !waiter.settled);
+  };
+
+  const notifyIdle = () => {
+    if (queue.length > 0) return;
+    const listeners = idle;
+    idle = [];
     for (const listener of listeners) listener();
-  }
+  };
 
-  /** Delivers one batch; true when the service took it. */
+  /** Delivers one batch. */
   async function deliver(batch: AuditRecordWire[]): Promise<"ok" | "too-large" | "failed"> {
     let status = 0;
     try {
@@ -182,13 +206,13 @@ export function createAuditWriter(options: AuditWriterOptions): AuditWriter {
       }
       await response.body?.cancel();
       if (status === 413 && batch.length > 1) return "too-large";
-      // A refused batch (400) means the two ends disagree on the record shape: loud, but still kept and retried.
+      // A refused batch (400) means the two ends disagree on the record shape: loud.
       const level = status === 400 || status === 401 || status === 403 ? "error" : "warn";
-      log[level]({ status, records: batch.length, attempt: consecutiveFailures + 1 }, "audit batch refused; retrying");
+      log[level]({ status, records: batch.length, attempt: consecutiveFailures + 1 }, "audit batch refused");
     } catch (error) {
       log.warn(
         { reason: (error as Error).name, status, records: batch.length, attempt: consecutiveFailures + 1 },
-        "audit batch not delivered; retrying",
+        "audit batch not delivered",
       );
     }
     return "failed";
@@ -199,7 +223,6 @@ export function createAuditWriter(options: AuditWriterOptions): AuditWriter {
     const delay = ceiling / 2 + Math.random() * (ceiling / 2);
     return new Promise((resolve) => {
       const sleep = setTimeout(resolve, delay);
-      // close() cuts the wait short once it gives up.
       wakeUp = () => {
         clearTimeout(sleep);
         resolve();
@@ -211,85 +234,91 @@ export function createAuditWriter(options: AuditWriterOptions): AuditWriter {
     if (pumping) return;
     pumping = true;
     try {
-      while (!abandoned && buffer.length > 0 && (deliverAll || buffer.length >= currentBatch)) {
-        const batch = buffer.slice(0, currentBatch);
-        const outcome = await deliver(batch);
+      for (;;) {
+        removeSettledWaiting();
+        if (queue.length === 0) break;
+        const batch = queue.slice(0, currentBatch);
+        for (const waiter of batch) waiter.inFlight = true;
+        const outcome = await deliver(batch.map((waiter) => waiter.record));
+        for (const waiter of batch) waiter.inFlight = false;
         if (outcome === "ok") {
-          buffer.splice(0, batch.length);
+          const appended = new Set(batch);
+          queue = queue.filter((waiter) => !appended.has(waiter));
           consecutiveFailures = 0;
           currentBatch = Math.min(batchSize, currentBatch * 2);
-          admitWaiters();
-          settleDrained();
+          for (const waiter of batch) settle(waiter);
         } else if (outcome === "too-large") {
           currentBatch = Math.max(1, Math.floor(batch.length / 2));
         } else {
           stats.failedDeliveries += 1;
           consecutiveFailures += 1;
+          removeSettledWaiting();
+          if (queue.length === 0) break;
           await backoff();
         }
       }
     } finally {
       pumping = false;
       wakeUp = undefined;
+      notifyIdle();
     }
   }
 
-  function untilDrained(): Promise<void> {
-    if (buffer.length === 0 && waiters.length === 0) return Promise.resolve();
-    deliverAll = true;
-    const done = new Promise<void>((resolve) => drained.push(resolve));
-    void pump();
-    return done;
-  }
-
   return {
-    async record(entry) {
-      if (closed) throw new AuditWriterClosedError();
-      const record = toWire(entry, entry.recordId ?? randomUUID());
-      if (waiters.length === 0 && buffer.length < bufferSize) {
-        buffer.push(record);
-        if (buffer.length >= currentBatch) void pump();
-        return;
+    record(entry, recordOptions = {}) {
+      if (closed) return Promise.reject(new AuditWriterClosedError());
+      let record: AuditRecordWire;
+      try {
+        record = toWire(entry, entry.recordId ?? randomUUID());
+      } catch (error) {
+        return Promise.reject(error);
       }
-      // Back-pressure: wait for room, behind everyone already waiting.
-      await new Promise<void>((resolve, reject) => {
-        waiters.push({ record, resolve, reject });
+      if (pending >= maxWaiting) {
+        stats.unavailable += 1;
+        return Promise.reject(new AuditUnavailableError("overloaded"));
+      }
+      const started = now();
+      const deadline = Math.min(recordOptions.deadline ?? Number.POSITIVE_INFINITY, started + maxWaitMs);
+      return new Promise<void>((resolve, reject) => {
+        const waiter: Waiter = { record, deadline, timer: undefined, inFlight: false, settled: false, resolve, reject };
+        waiter.timer = setTimeout(() => settle(waiter, new AuditUnavailableError("deadline")), deadline - started);
+        queue.push(waiter);
+        pending += 1;
         void pump();
       });
     },
 
-    flush: untilDrained,
+    flush() {
+      if (queue.length === 0 && !pumping) return Promise.resolve();
+      return new Promise<void>((resolve) => idle.push(resolve));
+    },
 
     async close() {
-      if (closed) return untilDrained();
       closed = true;
-      clearInterval(timer);
-      let deadline: NodeJS.Timeout | undefined;
+      if (queue.length === 0 && !pumping) return;
+      let timer: NodeJS.Timeout | undefined;
       const gaveUp = new Promise<"timeout">((resolve) => {
-        deadline = setTimeout(() => resolve("timeout"), closeTimeoutMs);
+        timer = setTimeout(() => resolve("timeout"), closeTimeoutMs);
       });
+      const drained = new Promise<"drained">((resolve) => idle.push(() => resolve("drained")));
       try {
-        const outcome = await Promise.race([untilDrained(), gaveUp]);
-        if (outcome === "timeout") {
-          abandoned = true;
+        if ((await Promise.race([drained, gaveUp])) === "timeout") {
+          const left = queue.length;
+          for (const waiter of queue.splice(0)) settle(waiter, new AuditUnavailableError("closed"));
           wakeUp?.();
-          const undelivered = buffer.length + waiters.length;
-          for (const waiter of waiters.splice(0)) waiter.reject(new AuditUndeliveredError(undelivered));
-          log.error({ undelivered }, "audit records not delivered before shutdown");
-          throw new AuditUndeliveredError(undelivered);
+          log.error({ undelivered: left }, "audit records not confirmed before shutdown");
         }
-        log.info({ delivered: stats.delivered }, "audit writer closed; every record delivered");
       } finally {
-        clearTimeout(deadline);
+        clearTimeout(timer);
       }
     },
 
     stats: () => ({
-      buffered: buffer.length,
-      waiting: waiters.length,
+      waiting: pending,
       delivered: stats.delivered,
       duplicates: stats.duplicates,
       failedDeliveries: stats.failedDeliveries,
+      unavailable: stats.unavailable,
     }),
   };
 }

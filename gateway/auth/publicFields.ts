@@ -4,13 +4,8 @@
  * mark every field *that subgraph* defines; composition (scripts/composeSupergraph.ts) turns type marks into field
  * marks, so another department's extension of the same type is never public by accident.
  */
-import { createRequire } from "node:module";
-import { type DocumentNode, type GraphQLSchema, Kind, parse } from "graphql";
-
-// Apollo Gateway is CommonJS: its schema objects come from graphql's CommonJS build, and graphql's `instanceof`
-// checks refuse objects from the ES module build ("another module or realm"). Walk them with the same build.
-const graphqlCjs = createRequire(import.meta.url)("graphql") as typeof import("graphql");
-const { separateOperations, TypeInfo, visit, visitWithTypeInfo } = graphqlCjs;
+import { Kind, parse } from "graphql";
+import type { OperationView } from "../../lib/access/operationView.ts";
 
 export const PUBLIC_DIRECTIVE = "public";
 
@@ -35,28 +30,15 @@ export function publicFieldsOf(supergraphSdl: string): Set<string> {
   return coordinates;
 }
 
-/** Coordinates the chosen operation selects that are not public, in document order, without duplicates. */
-export function nonPublicFields(
-  schema: GraphQLSchema,
-  document: DocumentNode,
-  operationName: string | null | undefined,
-  publicFields: Set<string>,
-): string[] {
-  const operations = separateOperations(document);
-  const names = Object.keys(operations);
-  const selected = operations[operationName ?? names[0] ?? ""] ?? document;
-  const typeInfo = new TypeInfo(schema);
+/**
+ * Coordinates the operation selects that are not public, in the order first reached, without duplicates. Read from
+ * the request's operation view: each field node once, `@skip`/`@include` applied.
+ */
+export function nonPublicFields(view: OperationView, publicFields: ReadonlySet<string>): string[] {
   const denied = new Set<string>();
-  visit(
-    selected,
-    visitWithTypeInfo(typeInfo, {
-      Field(node) {
-        if (node.name.value.startsWith("__")) return;
-        const parent = typeInfo.getParentType();
-        const coordinate = `${parent?.name ?? "?"}.${node.name.value}`;
-        if (!publicFields.has(coordinate)) denied.add(coordinate);
-      },
-    }),
-  );
+  for (const field of view.fields) {
+    if (field.name.startsWith("__")) continue;
+    if (!publicFields.has(field.coordinate)) denied.add(field.coordinate);
+  }
   return [...denied];
 }

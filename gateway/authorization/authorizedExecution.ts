@@ -12,7 +12,16 @@
  * 2. shapes the answer back to the operation the client sent, in one walk over the planner's result: `null` plus a
  *    FIELD_NOT_AUTHORIZED error (path and rule) for each removed field, with the standard non-null propagation,
  *    masking the values of masked fields and collecting the subjects;
- * 3. hands what was read (classified fields with their decisions, subjects) to the audit.
+ * 3. hands what was read (classified fields with their decisions, subjects) to the audit, and answers only once the
+ *    audit confirmed the record as durable. When it cannot within the request's deadline (or too many answers are
+ *    waiting for it), the answer goes out as a 503 AUDIT_UNAVAILABLE with every classified field withheld (null):
+ *    the audit fails closed, it never lets classified data leave unrecorded.
+ *
+ * Shaping reads the guard's operation view (lib/access/operationView.ts: variables coerced, `@skip`/`@include`
+ * applied) and collects each record's fields by GraphQL's CollectFields (a fragment once per collection), memoised
+ * per (object type, selection sets): its cost is bounded by the size of the result, not by how often the document
+ * spreads its fragments. The subjects come only from the gateway's own `og__subject` selections: clients cannot
+ * answer under that name (gateway/reservedNames.ts).
  *
  * Operations that touch nothing denied or classified skip all three. An operation the guard did not decide on is
  * refused: the planner's copy of the supergraph has its security features switched off
@@ -29,18 +38,19 @@ import type {
 import type {
   DocumentNode,
   FieldNode,
-  FragmentDefinitionNode,
+  GraphQLField,
   GraphQLNamedType,
   GraphQLObjectType,
   GraphQLOutputType,
   GraphQLSchema,
-  OperationDefinitionNode,
   SelectionSetNode,
 } from "graphql";
-import { included, type OperationAuthorization } from "../../lib/access/authorize.ts";
+import type { FieldDecision, OperationAuthorization } from "../../lib/access/authorize.ts";
 import { type MaskStrategy, maskValue } from "../../lib/access/classification.ts";
+import type { OperationView } from "../../lib/access/operationView.ts";
 import { codedError } from "../../lib/errors.ts";
 import type { GatewayContext } from "../context.ts";
+import { RESERVED_PREFIX } from "../reservedNames.ts";
 
 const graphqlCjs = createRequire(import.meta.url)("graphql") as typeof import("graphql");
 const {
@@ -60,7 +70,7 @@ const {
 
 /** The type whose objects are data subjects, and the alias under which the subject id is fetched. */
 const SUBJECT_TYPE = "Resident";
-const SUBJECT_ALIAS = "og__subject";
+const SUBJECT_ALIAS = `${RESERVED_PREFIX}subject`;
 
 /** What was read, for the data-access audit: called once per operation that touched classified data. */
 export interface DataAccess {
@@ -71,7 +81,11 @@ export interface DataAccess {
 }
 
 export interface AuthorizingGatewayOptions {
-  /** Records a data access; awaited before the answer leaves, so a full audit buffer slows callers, never drops. */
+  /**
+   * Records a data access and resolves once the record is durable; awaited before the answer leaves. A rejection
+   * (audit service unavailable past the deadline, too many answers waiting) withholds the classified fields and
+   * answers 503 AUDIT_UNAVAILABLE.
+   */
   audit?: (access: DataAccess) => Promise<void>;
 }
 
@@ -93,8 +107,8 @@ export function authorizedExecutor(
 ): GatewayExecutor {
   return async (requestContext) => {
     const context = requestContext.context as GatewayContext;
-    const authorization = context.authorization;
-    if (!authorization) {
+    const { authorization, view } = context;
+    if (!authorization || !view) {
       // Never reached through the guard; refusing keeps a mis-wired server closed instead of open.
       return { errors: [codedError("FORBIDDEN", "The operation was not authorized; it was not executed.")] };
     }
@@ -109,11 +123,21 @@ export function authorizedExecutor(
     );
     const queryHash = createHash("sha256").update(print(planned)).digest("hex");
     const partial = await executor({ ...requestContext, document: planned, queryHash } as GatewayGraphQLRequestContext);
-    const { result, subjects } = await shapeToOperation(requestContext, partial, authorization);
-    if (options.audit && authorization.classified.length > 0) {
-      await options.audit({ context, requestContext, authorization, subjectResidentIds: [...subjects] });
+    const shaped = shapeToOperation(view, partial, authorization, false);
+    if (!options.audit || authorization.classified.length === 0) return shaped.result;
+    try {
+      await options.audit({ context, requestContext, authorization, subjectResidentIds: [...shaped.subjects] });
+      return shaped.result;
+    } catch (error) {
+      context.log.warn({ reason: (error as Error).message }, "audit record not confirmed; classified fields withheld");
+      const withheld = shapeToOperation(view, partial, authorization, true).result;
+      const refusal = codedError(
+        "AUDIT_UNAVAILABLE",
+        "This operation reads classified data, and the audit service did not confirm its record in time; the classified fields were withheld. Retry shortly.",
+        { http: { status: 503, headers: new Map([["retry-after", "1"]]) } },
+      );
+      return { ...withheld, errors: [refusal, ...(withheld.errors ?? [])] };
     }
-    return result;
   };
 }
 
@@ -135,11 +159,14 @@ export function plannedDocument(
     ...(alias ? { alias: { kind: Kind.NAME, value: alias } } : {}),
     ...(selections ? { selectionSet: { kind: Kind.SELECTION_SET, selections } } : {}),
   });
+  const roots = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]);
   const subjectOf = (type: GraphQLNamedType | null | undefined): FieldNode | null => {
-    if (!withSubjects || !type || !isObjectType(type)) return null;
+    if (!withSubjects || !type || !isObjectType(type) || roots.has(type)) return null;
     if (type.name === SUBJECT_TYPE) return field("id", SUBJECT_ALIAS);
+    // A record's own resident (`resident { id }`), never a lookup that needs arguments.
     const resident = type.getFields().resident;
-    if (resident && getNamedType(resident.type).name === SUBJECT_TYPE) {
+    const needsArguments = resident?.args.some((a) => isNonNullType(a.type) && a.defaultValue === undefined);
+    if (resident && !needsArguments && getNamedType(resident.type).name === SUBJECT_TYPE) {
       return field("resident", SUBJECT_ALIAS, [field("id")]);
     }
     return null;
@@ -167,61 +194,108 @@ export function plannedDocument(
   );
 }
 
+/** How one response key of one object type is answered; computed once per (type, selection sets). */
+interface FieldPlan {
+  key: string;
+  nodes: FieldNode[];
+  name: string;
+  field: GraphQLField<unknown, unknown> | undefined;
+  denied: FieldDecision | undefined;
+  mask: MaskStrategy | null;
+  classified: boolean;
+  selectionSets: SelectionSetNode[];
+}
+
 /**
  * Shapes the planner's result back to the client's operation in one walk over the result (no resolvers): fields in
  * the order and under the names the client asked for, `null` plus a FIELD_NOT_AUTHORIZED error for each removed
- * field, GraphQL's non-null propagation, masked values, and the data subjects of classified fields. A walk rather
- * than graphql-js `execute` because it runs on every operation that reads classified data (docs/benchmarks.md).
+ * field, GraphQL's non-null propagation, masked values, and the data subjects of classified fields. With `withhold`,
+ * every classified field is null (the audit could not confirm the record). A walk rather than graphql-js `execute`
+ * because it runs on every operation that reads classified data (docs/benchmarks.md).
  */
-async function shapeToOperation(
-  requestContext: GatewayGraphQLRequestContext,
+function shapeToOperation(
+  view: OperationView,
   partial: GatewayExecutionResult,
   authorization: OperationAuthorization,
-): Promise<{ result: GatewayExecutionResult; subjects: Set<string> }> {
-  const { schema, document } = requestContext;
-  const variables = requestContext.request.variables ?? {};
+  withhold: boolean,
+): { result: GatewayExecutionResult; subjects: Set<string> } {
+  const { schema, rootType, operation } = view;
   const denied = authorization.deniedNodes;
   const masked = authorization.maskedNodes;
   const classified = new Set(authorization.classified.map((field) => field.coordinate));
   const subjects = new Set<string>();
   const errors: InstanceType<typeof GraphQLError>[] = [];
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  let operation: OperationDefinitionNode | undefined;
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-    if (
-      definition.kind === Kind.OPERATION_DEFINITION &&
-      (!requestContext.request.operationName || definition.name?.value === requestContext.request.operationName)
-    ) {
-      operation ??= definition;
-    }
-  }
-  const rootType =
-    operation?.operation === "mutation" ? schema.getMutationType() : (schema.getQueryType() ?? undefined);
-  if (!operation || !rootType) return { result: partial, subjects };
+  if (!rootType) return { result: partial, subjects };
 
+  const appliesTo = (condition: string | undefined, type: GraphQLObjectType) => {
+    if (!condition || condition === type.name) return true;
+    const conditionType = schema.getType(condition);
+    return !!conditionType && isAbstractType(conditionType) && schema.isSubType(conditionType, type);
+  };
   /** Response key → the field nodes that answer it on this object type (GraphQL's CollectFields). */
-  const collect = (type: GraphQLObjectType, selectionSet: SelectionSetNode, into: Map<string, FieldNode[]>) => {
+  const collect = (
+    type: GraphQLObjectType,
+    selectionSet: SelectionSetNode,
+    into: Map<string, FieldNode[]>,
+    visitedFragments: Set<string>,
+  ) => {
     for (const selection of selectionSet.selections) {
-      if (!included(selection.directives, variables)) continue;
+      if (!view.included(selection)) continue;
       if (selection.kind === Kind.FIELD) {
         const key = selection.alias?.value ?? selection.name.value;
         const nodes = into.get(key);
         if (nodes) nodes.push(selection);
         else into.set(key, [selection]);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        if (appliesTo(selection.typeCondition?.name.value, type)) collect(type, selection.selectionSet, into);
+        if (appliesTo(selection.typeCondition?.name.value, type)) {
+          collect(type, selection.selectionSet, into, visitedFragments);
+        }
       } else {
-        const fragment = fragments.get(selection.name.value);
-        if (fragment && appliesTo(fragment.typeCondition.name.value, type)) collect(type, fragment.selectionSet, into);
+        const name = selection.name.value;
+        if (visitedFragments.has(name)) continue;
+        visitedFragments.add(name);
+        const fragment = view.fragments.get(name);
+        if (fragment && appliesTo(fragment.typeCondition.name.value, type)) {
+          collect(type, fragment.selectionSet, into, visitedFragments);
+        }
       }
     }
-    return into;
   };
-  const appliesTo = (condition: string | undefined, type: GraphQLObjectType) => {
-    if (!condition || condition === type.name) return true;
-    const conditionType = schema.getType(condition);
-    return !!conditionType && isAbstractType(conditionType) && schema.isSubType(conditionType, type);
+  const setIds = new Map<SelectionSetNode, number>();
+  const idOf = (node: SelectionSetNode) => {
+    let id = setIds.get(node);
+    if (id === undefined) {
+      id = setIds.size;
+      setIds.set(node, id);
+    }
+    return id;
+  };
+  const plans = new Map<string, FieldPlan[]>();
+  const planFor = (type: GraphQLObjectType, selectionSets: SelectionSetNode[]): FieldPlan[] => {
+    const cacheKey = `${type.name}|${selectionSets.map(idOf).join(",")}`;
+    let plan = plans.get(cacheKey);
+    if (plan) return plan;
+    const fields = new Map<string, FieldNode[]>();
+    const visitedFragments = new Set<string>();
+    for (const selectionSet of selectionSets) collect(type, selectionSet, fields, visitedFragments);
+    plan = [];
+    for (const [key, nodes] of fields) {
+      const name = (nodes[0] as FieldNode).name.value;
+      const deniedNode = nodes.find((n) => denied.has(n));
+      const maskedNode = nodes.find((n) => masked.has(n));
+      plan.push({
+        key,
+        nodes,
+        name,
+        field: name.startsWith("__") ? undefined : type.getFields()[name],
+        denied: deniedNode && denied.get(deniedNode),
+        mask: maskedNode ? (masked.get(maskedNode)?.mask ?? null) : null,
+        classified: classified.has(`${type.name}.${name}`),
+        selectionSets: nodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : [])),
+      });
+    }
+    plans.set(cacheKey, plan);
+    return plan;
   };
 
   /** An object's fields, or undefined when a non-null field is null (the caller nulls the object: propagation). */
@@ -231,11 +305,9 @@ async function shapeToOperation(
     source: Record<string, unknown>,
     path: ReadonlyArray<string | number>,
   ): Record<string, unknown> | undefined => {
-    const fields = new Map<string, FieldNode[]>();
-    for (const selectionSet of selectionSets) collect(type, selectionSet, fields);
     const result: Record<string, unknown> = {};
-    for (const [key, nodes] of fields) {
-      const name = (nodes[0] as FieldNode).name.value;
+    for (const plan of planFor(type, selectionSets)) {
+      const { key, name, field } = plan;
       if (name === "__typename") {
         result[key] = type.name;
         continue;
@@ -244,29 +316,27 @@ async function shapeToOperation(
         result[key] = source[key] ?? null; // introspection, answered by the gateway itself
         continue;
       }
-      const field = type.getFields()[name];
       if (!field) continue;
       const fieldPath = [...path, key];
-      const deniedNode = nodes.find((n) => denied.has(n));
-      const decision = deniedNode && denied.get(deniedNode);
       let value: unknown;
-      if (decision) {
+      if (plan.denied) {
+        const decision = plan.denied;
         errors.push(
           new GraphQLError(
             `Not authorized to read ${decision.coordinate}: ${decision.rule} denies it — ${decision.reason}.`,
             {
-              nodes,
+              nodes: plan.nodes,
               path: fieldPath,
               extensions: { code: "FIELD_NOT_AUTHORIZED", rule: decision.rule, coordinate: decision.coordinate },
             },
           ),
         );
         value = null;
+      } else if (withhold && plan.classified) {
+        value = null;
       } else {
-        const maskedNode = nodes.find((n) => masked.has(n));
-        const mask = maskedNode ? (masked.get(maskedNode)?.mask ?? null) : null;
-        value = complete(field.type, nodes, source[key], fieldPath, mask);
-        if (value !== null && classified.has(`${type.name}.${name}`)) {
+        value = complete(field.type, plan.selectionSets, source[key], fieldPath, plan.mask);
+        if (value !== null && plan.classified) {
           const subject = source[SUBJECT_ALIAS];
           const id = typeof subject === "string" ? subject : (subject as { id?: unknown } | null)?.id;
           if (typeof id === "string") subjects.add(id);
@@ -281,7 +351,7 @@ async function shapeToOperation(
   /** A field's value shaped to its type; null where GraphQL's propagation puts it. */
   const complete = (
     type: GraphQLOutputType,
-    nodes: FieldNode[],
+    selectionSets: SelectionSetNode[],
     raw: unknown,
     path: ReadonlyArray<string | number>,
     mask: MaskStrategy | null,
@@ -292,7 +362,7 @@ async function shapeToOperation(
       if (!Array.isArray(raw)) return null;
       const items: unknown[] = [];
       for (const [index, item] of raw.entries()) {
-        const value = complete(inner.ofType, nodes, item, [...path, index], mask);
+        const value = complete(inner.ofType, selectionSets, item, [...path, index], mask);
         if (value === null && isNonNullType(inner.ofType)) return null;
         items.push(value);
       }
@@ -305,7 +375,6 @@ async function shapeToOperation(
       ? schema.getType(String(record.__typename ?? ""))
       : (inner as GraphQLObjectType);
     if (!objectType || !isObjectType(objectType)) return null;
-    const selectionSets = nodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : []));
     return shapeObject(objectType, selectionSets, record, path) ?? null;
   };
 

@@ -5,24 +5,21 @@
  * simulation reports exactly what enforcement does.
  */
 import { createRequire } from "node:module";
-import type {
-  DocumentNode,
-  FieldNode,
-  FragmentDefinitionNode,
-  GraphQLCompositeType,
-  GraphQLSchema,
-  OperationDefinitionNode,
-  SelectionSetNode,
-} from "graphql";
+import type { FieldNode, GraphQLCompositeType } from "graphql";
 import { type Classification, clearViewPolicy } from "./classification.ts";
+import { buildOperationView, type OperationView, type OperationViewInput, visitViewFields } from "./operationView.ts";
 import { type AccessFacts, describeRule, type PolicySet, policyAllows } from "./policyRules.ts";
 import type { FieldRequirement, SupergraphRequirements } from "./requirements.ts";
 
 const graphqlCjs = createRequire(import.meta.url)("graphql") as typeof import("graphql");
-const { Kind, getNamedType, isAbstractType, isCompositeType, valueFromAST, GraphQLBoolean } = graphqlCjs;
+const { isAbstractType } = graphqlCjs;
 
 export interface FieldDecision {
-  /** Response path (aliases as sent), without list indices, e.g. `["me", "appointments", "diagnosis"]`. */
+  /**
+   * Response path (aliases as sent), without list indices, e.g. `["me", "appointments", "diagnosis"]`: where the field
+   * node is first reached. A field in a fragment spread in several places is decided once (its decision holds for
+   * every place: it depends on the field, not on the path).
+   */
   path: string[];
   coordinate: string;
   allowed: boolean;
@@ -33,7 +30,7 @@ export interface FieldDecision {
 }
 
 export interface OperationAuthorization {
-  /** Decisions for every selected field that carries a requirement, in document order. */
+  /** Decisions for every selected field node that carries a requirement, in the order first reached. */
   decisions: FieldDecision[];
   /** Denied decisions only. */
   denied: FieldDecision[];
@@ -52,28 +49,22 @@ export interface ClassifiedField extends Classification {
   decision: "allowed" | "masked" | "denied";
 }
 
-export interface AuthorizeInput {
-  schema: GraphQLSchema;
-  document: DocumentNode;
-  operationName?: string | null | undefined;
-  variables?: Record<string, unknown> | null | undefined;
+export interface AuthorizeInput extends OperationViewInput {
   requirements: SupergraphRequirements;
   policies: PolicySet;
   facts: AccessFacts;
   /** Classified fields of the supergraph (lib/access/classification.ts); absent means nothing is masked. */
-  classification?: Map<string, Classification>;
+  classification?: ReadonlyMap<string, Classification>;
+  /** The request's operation view, when the caller built it already (the gateway's guard does). */
+  view?: OperationView;
 }
 
 export type Verdict = { allowed: true } | { allowed: false; rule: string; reason: string };
 
 export function authorizeOperation(input: AuthorizeInput): OperationAuthorization {
-  const { schema, document, requirements, policies, facts } = input;
-  const variables = input.variables ?? {};
-  const operation = chooseOperation(document, input.operationName);
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  }
+  const { requirements, policies, facts } = input;
+  const view = input.view ?? buildOperationView(input);
+  const { schema } = view;
   const verdicts = new Map<string, Verdict>();
   const verdictOf = (coordinate: string): Verdict => {
     let verdict = verdicts.get(coordinate);
@@ -83,6 +74,30 @@ export function authorizeOperation(input: AuthorizeInput): OperationAuthorizatio
       verdicts.set(coordinate, verdict);
     }
     return verdict;
+  };
+  /**
+   * A field asked of an interface or union is read from whichever object type the record has: every possible type
+   * must allow it. Decided once per coordinate on the parent type, however many nodes select it.
+   */
+  const ownerVerdicts = new Map<string, { governed: boolean; denied: (Verdict & { coordinate: string }) | null }>();
+  const ownerVerdictOf = (parentType: GraphQLCompositeType, fieldName: string) => {
+    const key = `${parentType.name}.${fieldName}`;
+    let found = ownerVerdicts.get(key);
+    if (!found) {
+      const owners = isAbstractType(parentType) ? [parentType, ...schema.getPossibleTypes(parentType)] : [parentType];
+      found = { governed: false, denied: null };
+      for (const owner of owners) {
+        const coordinate = `${owner.name}.${fieldName}`;
+        if (requirements.fields.has(coordinate)) found.governed = true;
+        const verdict = verdictOf(coordinate);
+        if (!verdict.allowed) {
+          found.denied = { ...verdict, coordinate };
+          break;
+        }
+      }
+      ownerVerdicts.set(key, found);
+    }
+    return found;
   };
 
   const decisions: FieldDecision[] = [];
@@ -112,73 +127,31 @@ export function authorizeOperation(input: AuthorizeInput): OperationAuthorizatio
     const key = `${coordinate}:${field.decision}`;
     if (!classified.has(key)) classified.set(key, field);
   };
-  const walk = (
-    selectionSet: SelectionSetNode,
-    parentType: GraphQLCompositeType,
-    path: string[],
-    seen: Set<string>,
-  ) => {
-    for (const selection of selectionSet.selections) {
-      if (!included(selection.directives, variables)) continue;
-      if (selection.kind === Kind.INLINE_FRAGMENT) {
-        const type = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parentType;
-        if (type && isCompositeType(type)) walk(selection.selectionSet, type, path, seen);
-        continue;
-      }
-      if (selection.kind === Kind.FRAGMENT_SPREAD) {
-        const name = selection.name.value;
-        const fragment = fragments.get(name);
-        if (!fragment || seen.has(name)) continue; // validation already refused cycles; be safe anyway
-        const type = schema.getType(fragment.typeCondition.name.value);
-        if (type && isCompositeType(type)) walk(fragment.selectionSet, type, path, new Set(seen).add(name));
-        continue;
-      }
-      const fieldName = selection.name.value;
-      if (fieldName.startsWith("__")) continue;
-      const responsePath = [...path, selection.alias?.value ?? fieldName];
-      // A field asked of an interface or union is read from whichever object type the record has: check them all.
-      const owners = isAbstractType(parentType) ? [parentType, ...schema.getPossibleTypes(parentType)] : [parentType];
-      let denied: (Verdict & { coordinate: string }) | null = null;
-      let governed = false;
-      for (const owner of owners) {
-        const coordinate = `${owner.name}.${fieldName}`;
-        if (requirements.fields.has(coordinate)) governed = true;
-        const verdict = verdictOf(coordinate);
-        if (!verdict.allowed) {
-          denied = { ...verdict, coordinate };
-          break;
-        }
-      }
-      const coordinate = `${parentType.name}.${fieldName}`;
-      if (denied && !denied.allowed) {
-        const decision: FieldDecision = {
-          path: responsePath,
-          coordinate: denied.coordinate,
-          allowed: false,
-          rule: denied.rule,
-          reason: denied.reason,
-        };
-        deniedNodes.set(selection, decision);
-        decisions.push(decision);
-        classify(selection, denied.coordinate, true);
-        continue;
-      }
-      if (governed) decisions.push({ path: responsePath, coordinate, allowed: true, rule: null, reason: null });
-      classify(selection, coordinate, false);
-      if (selection.selectionSet && "getFields" in parentType) {
-        const field = parentType.getFields()[fieldName];
-        const type = field ? getNamedType(field.type) : undefined;
-        if (type && isCompositeType(type)) walk(selection.selectionSet, type, responsePath, seen);
-      }
+  // One decision per field node (with the response path where it is first reached): the number of decisions is
+  // bounded by the document, not by how often fragments are spread. A denied field's selections are not visited.
+  visitViewFields(view, (field) => {
+    const parentType = field.parentType;
+    if (field.name.startsWith("__") || !parentType) return false;
+    const { governed, denied } = ownerVerdictOf(parentType, field.name);
+    if (denied && !denied.allowed) {
+      const decision: FieldDecision = {
+        path: [...field.path],
+        coordinate: denied.coordinate,
+        allowed: false,
+        rule: denied.rule,
+        reason: denied.reason,
+      };
+      deniedNodes.set(field.node, decision);
+      decisions.push(decision);
+      classify(field.node, denied.coordinate, true);
+      return false;
     }
-  };
-  const root =
-    operation.operation === "query"
-      ? schema.getQueryType()
-      : operation.operation === "mutation"
-        ? schema.getMutationType()
-        : schema.getSubscriptionType();
-  if (root) walk(operation.selectionSet, root, [], new Set());
+    if (governed) {
+      decisions.push({ path: [...field.path], coordinate: field.coordinate, allowed: true, rule: null, reason: null });
+    }
+    classify(field.node, field.coordinate, false);
+    return true;
+  });
   const denied = decisions.filter((d) => !d.allowed);
   return {
     decisions,
@@ -233,26 +206,4 @@ function judge(requirement: FieldRequirement, policies: PolicySet, facts: Access
 
 function clauseText(clause: string[][]): string {
   return clause.map((group) => group.join(" & ")).join(" | ");
-}
-
-function chooseOperation(document: DocumentNode, operationName: string | null | undefined): OperationDefinitionNode {
-  const operations = document.definitions.filter(
-    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
-  );
-  const chosen = operationName ? operations.find((o) => o.name?.value === operationName) : operations[0];
-  if (!chosen) throw new Error(`no operation ${operationName ?? ""} in the document`);
-  return chosen;
-}
-
-/** `@skip(if:)` / `@include(if:)` with literals or variables: a field that will not run needs no authorization. */
-export function included(directives: FieldNode["directives"], variables: Record<string, unknown>): boolean {
-  for (const directive of directives ?? []) {
-    const name = directive.name.value;
-    if (name !== "skip" && name !== "include") continue;
-    const argument = directive.arguments?.find((a) => a.name.value === "if");
-    const value = argument ? valueFromAST(argument.value, GraphQLBoolean, variables) : undefined;
-    if (name === "skip" && value === true) return false;
-    if (name === "include" && value === false) return false;
-  }
-  return true;
 }

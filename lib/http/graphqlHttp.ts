@@ -1,13 +1,32 @@
 /**
  * The HTTP edge shared by the gateway and every subgraph: a `node:http` listener that turns requests into Apollo
- * Server's `executeHTTPGraphQLRequest` calls. It owns what must never become a 500 or a stack trace: body size,
- * content type, malformed JSON and unknown paths each end with a 4xx and a coded GraphQL error.
+ * Server's `executeHTTPGraphQLRequest` calls. It owns what must never become a 500, a stack trace or a reset
+ * connection: body size, content type, encoding, malformed or too deeply nested JSON, an oversized operation name and
+ * unknown paths each end with a 4xx and a coded GraphQL error.
+ *
+ * - A body over the limit gets its 413 *answer* before the connection closes: the answer is written in full
+ *   (`connection: close`), then what the client is still sending is read and discarded (up to `LINGER_BYTES` or
+ *   `LINGER_MS`) before the socket ends, so closing never resets the connection under an unread upload — a reset
+ *   would make the client lose the answer.
+ * - The body must be UTF-8 (RFC 8259) and nest at most `MAX_JSON_DEPTH` arrays and objects; both are checked on the
+ *   bytes before `JSON.parse` builds anything.
+ * - Request errors (answers without `data`) carry at most ten distinct errors (lib/http/errorCap.ts).
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import { type ApolloServer, type BaseContext, HeaderMap } from "@apollo/server";
 import { type ErrorCode, errorBody, errorCodes } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { type CorsOptions, corsDecision } from "./cors.ts";
+import { capErrorsInBody } from "./errorCap.ts";
+
+/** Deepest nesting of JSON arrays and objects accepted in a request body. */
+export const MAX_JSON_DEPTH = 64;
+/** Longest operationName accepted (a GraphQL name; longer ones only serve to make logs and errors grow). */
+export const MAX_OPERATION_NAME = 200;
+/** After answering a refused upload, how much more of it is read and discarded before the connection closes. */
+const LINGER_BYTES = 64 * 1024 * 1024;
+const LINGER_MS = 5_000;
+const NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
 
 export type Route = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
@@ -100,7 +119,8 @@ export function createGraphQLListener<TContext extends BaseContext>(
       if (error instanceof HttpProblem) {
         const status = errorCodes[error.code].status;
         if (status === 401) res.setHeader("www-authenticate", 'Bearer realm="jingan-one-graph"');
-        send(res, status, errorBody(error.code, error.message));
+        if (bodyStillArriving(req)) answerThenClose(req, res, status, errorBody(error.code, error.message));
+        else send(res, status, errorBody(error.code, error.message));
         return;
       }
       log.error({ err: error, requestId }, "GraphQL request failed outside execution");
@@ -139,20 +159,16 @@ export function createGraphQLListener<TContext extends BaseContext>(
           `Content-Type "${contentType || "(none)"}" is not accepted; send the request as application/json.`,
         );
       }
-      const raw = await readBody(req, maxBodyBytes);
-      try {
-        body = JSON.parse(raw);
-      } catch {
-        throw new HttpProblem("INVALID_JSON", 'The request body is not valid JSON; send {"query": "…"}.');
-      }
-      if (body === null || typeof body !== "object") {
-        throw new HttpProblem("BAD_REQUEST", 'The request body must be a JSON object such as {"query": "…"}.');
-      }
-      if (Array.isArray(body)) {
-        throw new HttpProblem("BAD_REQUEST", "Batched requests (a JSON array) are not accepted; send one operation.");
-      }
+      const raw = await readBody(req, maxBodyBytes).catch((error: unknown) => {
+        throw error instanceof BodyTooLargeError ? new HttpProblem("PAYLOAD_TOO_LARGE", error.message) : error;
+      });
+      body = parseBody(raw);
+      const operationName = (body as { operationName?: unknown }).operationName;
+      if (operationName !== undefined && operationName !== null) checkOperationName(operationName);
     } else {
       req.resume();
+      const operationName = url.searchParams.get("operationName");
+      if (operationName) checkOperationName(operationName);
     }
 
     let context: TContext;
@@ -176,7 +192,10 @@ export function createGraphQLListener<TContext extends BaseContext>(
     }
     res.statusCode = response.status ?? 200;
     if (response.body.kind === "complete") {
-      res.end(response.body.string);
+      // Request errors (no data) come back capped: identical ones once, at most ten.
+      const capped = res.statusCode >= 400 ? capErrorsInBody(response.body.string) : null;
+      if (capped !== null) res.removeHeader("content-length");
+      res.end(capped ?? response.body.string);
       return;
     }
     for await (const chunk of response.body.asyncIterator) res.write(chunk);
@@ -190,23 +209,166 @@ function send(res: ServerResponse, status: number, body: string): void {
   res.end(body);
 }
 
-async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+/** A request body over the limit; `declared` when its Content-Length said so before anything was read. */
+export class BodyTooLargeError extends Error {
+  constructor(
+    readonly limit: number,
+    readonly declared: number | null,
+  ) {
+    super(
+      declared === null
+        ? `The body is larger than the limit of ${limit} bytes. Send less.`
+        : `The body is ${declared} bytes; the limit is ${limit} bytes. Send less.`,
+    );
+  }
+}
+
+/**
+ * Reads a request body, refusing more than `limit` bytes with `BodyTooLargeError` (answer it with
+ * `answerThenClose`). Listens to the stream rather than iterating it: leaving a `for await` early destroys the
+ * request — and with it the socket, before any answer could be written.
+ */
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > limit) {
-    req.resume();
-    throw new HttpProblem("PAYLOAD_TOO_LARGE", `The body is ${declared} bytes; the limit is ${limit} bytes.`);
+  if (Number.isFinite(declared) && declared > limit) return Promise.reject(new BodyTooLargeError(limit, declared));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = () => {
+      req.off("data", onData);
+      req.off("end", onEnd);
+      req.off("error", onError);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        stop();
+        reject(new BodyTooLargeError(limit, null));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      stop();
+      resolve(Buffer.concat(chunks));
+    };
+    const onError = (error: Error) => {
+      stop();
+      reject(error);
+    };
+    req.on("data", onData);
+    req.on("end", onEnd);
+    req.on("error", onError);
+  });
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+
+/** UTF-8, nesting within MAX_JSON_DEPTH, JSON, and one JSON object: each problem a coded 400. */
+function parseBody(raw: Buffer): object {
+  let text: string;
+  try {
+    text = utf8.decode(raw);
+  } catch {
+    throw new HttpProblem("INVALID_JSON", "The request body is not valid UTF-8; send JSON encoded as UTF-8.");
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) {
-      req.resume();
-      throw new HttpProblem("PAYLOAD_TOO_LARGE", `The body is larger than the limit of ${limit} bytes.`);
+  const depth = jsonDepth(raw, MAX_JSON_DEPTH);
+  if (depth > MAX_JSON_DEPTH) {
+    throw new HttpProblem(
+      "BAD_REQUEST",
+      `The request body nests JSON arrays and objects more than ${MAX_JSON_DEPTH} levels deep; send a flatter body.`,
+    );
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new HttpProblem("INVALID_JSON", 'The request body is not valid JSON; send {"query": "…"}.');
+  }
+  if (body === null || typeof body !== "object") {
+    throw new HttpProblem("BAD_REQUEST", 'The request body must be a JSON object such as {"query": "…"}.');
+  }
+  if (Array.isArray(body)) {
+    throw new HttpProblem("BAD_REQUEST", "Batched requests (a JSON array) are not accepted; send one operation.");
+  }
+  return body;
+}
+
+/**
+ * The deepest nesting of `[` and `{` outside strings, counted on the bytes (UTF-8 continuation bytes never equal
+ * these ASCII codes); stops counting once past `stopAbove`.
+ */
+export function jsonDepth(raw: Uint8Array, stopAbove: number): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < raw.length; i += 1) {
+    const byte = raw[i];
+    if (inString) {
+      if (byte === 0x5c)
+        i += 1; // backslash: skip the escaped character
+      else if (byte === 0x22) inString = false;
+      continue;
     }
-    chunks.push(chunk as Buffer);
+    if (byte === 0x22) inString = true;
+    else if (byte === 0x7b || byte === 0x5b) {
+      depth += 1;
+      if (depth > deepest) {
+        deepest = depth;
+        if (deepest > stopAbove) return deepest;
+      }
+    } else if (byte === 0x7d || byte === 0x5d) depth -= 1;
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return deepest;
+}
+
+function checkOperationName(operationName: unknown): void {
+  if (typeof operationName !== "string") {
+    throw new HttpProblem("BAD_REQUEST", "operationName must be a string naming an operation of the document.");
+  }
+  if (operationName.length > MAX_OPERATION_NAME || !NAME.test(operationName)) {
+    throw new HttpProblem(
+      "BAD_REQUEST",
+      `operationName must be a GraphQL name of at most ${MAX_OPERATION_NAME} characters (letters, digits, _), naming an operation of the document.`,
+    );
+  }
+}
+
+/** Whether the client may still be sending a body we have not read. */
+export function bodyStillArriving(req: IncomingMessage): boolean {
+  const hasBody = Number(req.headers["content-length"] ?? 0) > 0 || req.headers["transfer-encoding"] !== undefined;
+  return hasBody && !req.readableEnded;
+}
+
+/**
+ * Writes the whole answer now (with its length, and `connection: close`), then reads and discards what the client
+ * is still sending before ending the connection: closing a socket with unread data resets it, and a reset can
+ * destroy the answer before the client read it. Bounded by LINGER_BYTES and LINGER_MS.
+ */
+export function answerThenClose(req: IncomingMessage, res: ServerResponse, status: number, body: string): void {
+  res.statusCode = status;
+  res.setHeader("content-type", "application/json; charset=utf-8");
+  res.setHeader("content-length", Buffer.byteLength(body));
+  res.setHeader("connection", "close");
+  res.write(body);
+  let discarded = 0;
+  const finish = () => {
+    clearTimeout(timer);
+    req.off("data", onData);
+    req.off("end", finish);
+    req.off("error", finish);
+    if (!res.writableEnded) res.end();
+  };
+  const onData = (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > LINGER_BYTES) finish();
+  };
+  const timer = setTimeout(finish, LINGER_MS);
+  timer.unref();
+  req.on("data", onData);
+  req.on("end", finish);
+  req.on("error", finish);
+  req.resume();
 }
 
 /** Writes a JSON response (health and readiness routes). */

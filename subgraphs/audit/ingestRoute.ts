@@ -8,7 +8,13 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { type ErrorCode, errorBody } from "../../lib/errors.ts";
-import type { Route } from "../../lib/http/graphqlHttp.ts";
+import {
+  answerThenClose,
+  BodyTooLargeError,
+  bodyStillArriving,
+  type Route,
+  readBody,
+} from "../../lib/http/graphqlHttp.ts";
 import type { Logger } from "../../lib/log.ts";
 import { ENVELOPE_HEADER } from "../../lib/wire.ts";
 import type { RouteDependencies } from "../kit/module.ts";
@@ -73,8 +79,13 @@ export function createIngestRoutes(
       });
       retention.maybePrune();
     } catch (error) {
-      req.resume();
       if (!(error instanceof IngestProblem)) throw error;
+      // A refused upload still gets its answer before the connection closes (lib/http/graphqlHttp.ts).
+      if (bodyStillArriving(req)) {
+        answerThenClose(req, res, error.status, errorBody(error.code, error.message));
+        return;
+      }
+      req.resume();
       res.statusCode = error.status;
       res.setHeader("content-type", "application/json; charset=utf-8");
       res.end(errorBody(error.code, error.message));
@@ -115,21 +126,18 @@ function retentionScheduler(db: RouteDependencies<unknown>["db"], log: Logger, o
 }
 
 async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) {
+  const raw = await readBody(req, limit).catch((error: unknown) => {
+    if (error instanceof BodyTooLargeError) {
       throw new IngestProblem(
         413,
         "PAYLOAD_TOO_LARGE",
         `The batch is larger than ${limit} bytes; send smaller batches.`,
       );
     }
-    chunks.push(chunk as Buffer);
-  }
+    throw error;
+  });
   try {
-    return JSON.parse(Buffer.concat(chunks).toString("utf8"));
+    return JSON.parse(raw.toString("utf8"));
   } catch {
     throw new IngestProblem(400, "INVALID_JSON", "The batch is not valid JSON.");
   }

@@ -37,6 +37,9 @@ describe("operation limits at the gateway", () => {
   });
 
   const nest = (levels: number) => `{ books { ${"similar { ".repeat(levels)}title${" }".repeat(levels)} } }`;
+  /** Each fragment spreads the next twice: 2^levels expansions from a document of a few hundred bytes. */
+  const fanOut = (levels: number) =>
+    `query Q{...F0} ${Array.from({ length: levels }, (_, i) => `fragment F${i} on Query{...F${i + 1} ...F${i + 1}}`).join(" ")} fragment F${levels} on Query{books{id title}}`;
 
   const cases: Array<[string, () => string, string, Record<string, unknown>]> = [
     ["a depth bomb", () => nest(20), "OPERATION_LIMIT_EXCEEDED", { limit: "depth", max: 12, measured: 22 }],
@@ -61,6 +64,18 @@ describe("operation limits at the gateway", () => {
     ],
     ["deeply nested lists (cost)", () => nest(6), "OPERATION_LIMIT_EXCEEDED", { limit: "cost" }],
     [
+      "a fragment fan-out of 22 levels",
+      () => fanOut(22),
+      "OPERATION_LIMIT_EXCEEDED",
+      { limit: "expandedFields", max: 2000, measured: 3 * 2 ** 22 },
+    ],
+    [
+      "a fragment fan-out of 30 levels",
+      () => fanOut(30),
+      "OPERATION_LIMIT_EXCEEDED",
+      { limit: "expandedFields", measured: 3 * 2 ** 30 },
+    ],
+    [
       "circular fragments",
       () => "{ books { ...A } } fragment A on Book { similar { ...B } } fragment B on Book { similar { ...A } }",
       "GRAPHQL_VALIDATION_FAILED",
@@ -79,7 +94,7 @@ describe("operation limits at the gateway", () => {
   }
 
   it("keeps serving ordinary operations while hostile ones are refused", async () => {
-    const hostile = Array.from({ length: 20 }, () => graphql(gateway.url, nest(20)));
+    const hostile = Array.from({ length: 20 }, (_, i) => graphql(gateway.url, i % 2 ? nest(20) : fanOut(30)));
     const ordinary = Array.from({ length: 5 }, () => graphql(gateway.url, "{ books { title similar { title } } }"));
     const [refused, served] = await Promise.all([Promise.all(hostile), Promise.all(ordinary)]);
     expect(refused.every((r) => r.status === 400)).toBe(true);
@@ -242,6 +257,13 @@ describe("the abuse suite over HTTP: every case a 4xx while the gateway keeps se
       "first: 1000000 in a variable",
       () =>
         post(JSON.stringify({ query: "query ($n: Int) { shelves(first: $n) { id } }", variables: { n: 1_000_000 } })),
+      400,
+      "OPERATION_LIMIT_EXCEEDED",
+      { limit: "pageSize", measured: 1_000_000 },
+    ],
+    [
+      "first: 1000000 as a variable's default",
+      () => post(JSON.stringify({ query: "query ($n: Int = 1000000) { shelves(first: $n) { id } }" })),
       400,
       "OPERATION_LIMIT_EXCEEDED",
       { limit: "pageSize", measured: 1_000_000 },

@@ -1,7 +1,8 @@
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 import { limitsResolver } from "../../gateway/limits/limitsFor.ts";
-import { checkLimits, DEFAULT_LIMITS, measureOperation } from "../../gateway/limits/operationLimits.ts";
+import { checkLimits, DEFAULT_LIMITS, measureOperation, measureView } from "../../gateway/limits/operationLimits.ts";
+import { buildOperationView } from "../../lib/access/operationView.ts";
 import { ANONYMOUS } from "../../lib/principal.ts";
 import { officerOf } from "../support/envelope.ts";
 
@@ -10,7 +11,7 @@ const { buildSchema, parse } = createRequire(import.meta.url)("graphql") as type
 
 const schema = buildSchema(`
   type Query { street(id: ID!): Street  hospitals(first: Int, after: String): HospitalConnection  streets: [Street!]! }
-  type Street { name: String! hospitals: [Hospital!]! neighbours: [Street!]! }
+  type Street { id: ID! name: String! hospitals: [Hospital!]! neighbours: [Street!]! }
   type Hospital { name: String! street: Street }
   type HospitalConnection { nodes: [Hospital!]! pageInfo: PageInfo! }
   type PageInfo { hasNextPage: Boolean! }
@@ -42,6 +43,52 @@ describe("operation measurement", () => {
       size: 1_000_000,
       field: "hospitals",
     });
+  });
+
+  it("measures the same cost and page size whether a defaulted variable is sent or left to its default", () => {
+    const query = `query ($n: Int = 500) {
+      hospitals(first: $n) { nodes { name street { neighbours { neighbours { name } } } } }
+    }`;
+    const defaulted = measure(query);
+    const given = measure(query, { n: 500 });
+    const literal = measure(query.replace("first: $n", "first: 500"));
+    expect(defaulted).toEqual(given);
+    expect(defaulted).toEqual(literal);
+    expect(defaulted.largestPage).toEqual({ size: 500, field: "hospitals" });
+    // hospitals 1 + 500 × (nodes 1 + name 1 + street 1 + neighbours 1 + 10 × (neighbours 1 + 10 × name 1))
+    expect(defaulted.cost).toBe(1 + 500 * 114);
+    expect(checkLimits(defaulted, DEFAULT_LIMITS)).toMatchObject({ limit: "cost", measured: 57_001 });
+  });
+
+  it("leaves out what @skip/@include remove, with variables and their defaults", () => {
+    const query = `query ($lean: Boolean = true) {
+      streets { name neighbours @skip(if: $lean) { neighbours { neighbours { name } } } }
+    }`;
+    expect(measure(query)).toMatchObject({ depth: 2, cost: 11 });
+    // streets 1, name 10, then three levels of neighbours (10, 100, 1000) and their names (10 000).
+    expect(measure(query, { lean: false })).toMatchObject({ depth: 5, cost: 1 + 10 + 10 + 100 + 1000 + 10_000 });
+  });
+
+  it("refuses an unusable variable before measuring, as a coded 400", () => {
+    expect(() => measure(`query ($n: Int!) { hospitals(first: $n) { nodes { name } } }`)).toThrow(
+      expect.objectContaining({ extensions: expect.objectContaining({ code: "BAD_USER_INPUT" }) }),
+    );
+  });
+
+  it("measures a fragment fan-out arithmetically: 2^30 expansions from a view of 31 fragments and 3 fields", () => {
+    const fanOut = (levels: number) =>
+      `query Q{...F0} ${Array.from({ length: levels }, (_, i) => `fragment F${i} on Query{...F${i + 1} ...F${i + 1}}`).join(" ")} fragment F${levels} on Query{streets{id name}}`;
+    const view = buildOperationView({ schema, document: parse(fanOut(30)) });
+    expect(view.fields.map((f) => f.coordinate)).toEqual(["Query.streets", "Street.id", "Street.name"]);
+    const measured = measureView(view);
+    expect(measured).toMatchObject({ depth: 2, rootFields: 2 ** 30, expandedFields: 3 * 2 ** 30 });
+    expect(checkLimits(measured, DEFAULT_LIMITS)).toMatchObject({ limit: "expandedFields", max: 2000 });
+    expect(checkLimits(measure(fanOut(22)), DEFAULT_LIMITS)).toMatchObject({
+      limit: "expandedFields",
+      measured: 3 * 2 ** 22,
+    });
+    // Deep enough to overflow exact integers: reported at the largest exact one, still refused.
+    expect(measure(fanOut(60)).expandedFields).toBe(Number.MAX_SAFE_INTEGER);
   });
 
   it("names the first limit broken, with its maximum and the measured value", () => {

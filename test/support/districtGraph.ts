@@ -15,12 +15,15 @@ import { subgraphModules } from "../../subgraphs/registry.ts";
 import { createTestDatabase } from "./database.ts";
 import { startTestGateway } from "./gateway.ts";
 import { startTestSubgraph } from "./subgraphs.ts";
-import { es256Keys, publicJwk, signToken, startTestIssuer } from "./tokens.ts";
+import { es256Keys, nowSeconds, publicJwk, signToken, startTestIssuer } from "./tokens.ts";
 
 export interface DistrictGraph {
   gateway: GatewayServer;
   subgraphs: Record<string, SubgraphService>;
-  /** A bearer token for claims (see test/support/tokens.ts), verified by the gateway like the identity service's. */
+  /**
+   * A bearer token for claims (see test/support/tokens.ts), verified by the gateway like the identity service's;
+   * issued at the moment of the call (iat, nbf, exp are set here).
+   */
   token(claims: object): string;
   stop(): Promise<void>;
 }
@@ -56,7 +59,11 @@ export async function startDistrictGraph(): Promise<DistrictGraph> {
   return {
     gateway,
     subgraphs,
-    token: (claims) => signToken(claims, keys.privateKey, "test-k1"),
+    // Issued now: claims built when a test file loads would expire while a slow machine still seeds the graph.
+    token: (claims) => {
+      const now = nowSeconds();
+      return signToken({ ...claims, iat: now, nbf: now, exp: now + 300 }, keys.privateKey, "test-k1");
+    },
     stop: async () => {
       await gateway.stop();
       await issuer.stop();
