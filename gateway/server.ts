@@ -91,6 +91,8 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
     url: `${config.IDENTITY_URL}/oauth/revoked-sessions`,
     headers: asGateway("gateway-revocations"),
     intervalMs: config.REVOCATION_POLL_MS,
+    // Revoked for as long as the verifier would accept the session's tokens: until their exp + this tolerance.
+    clockToleranceSeconds: config.TOKEN_CLOCK_SKEW_SECONDS,
     onError: (error) => log.debug({ err: error }, "revoked sessions not refreshed"),
   });
   const verifyToken = createTokenVerifier({

@@ -75,7 +75,7 @@ async function jwks(): Promise<{ status: number; headers: Headers; keys: Array<J
 }
 
 async function revokedSessions(headers: Record<string, string> = signedHeaders("identity")) {
-  const response = await fetch(`${base}/oauth/revoked-sessions`, { headers });
+  const response = await fetch(`${base}/oauth/revoked-sessions?skew=30`, { headers });
   return { status: response.status, body: (await response.json()) as any };
 }
 
@@ -412,7 +412,7 @@ describe("refresh tokens", () => {
     expect((await refresh(session.body.refresh_token)).body.error).toBe("invalid_grant");
   });
 
-  it("publishes revoked sessions only to the gateway (signed envelope) and only until their tokens expire", async () => {
+  it("publishes revoked sessions only to the gateway (signed envelope), until their tokens expire + the gateway's skew", async () => {
     expect((await revokedSessions({})).status).toBe(401);
     expect((await revokedSessions({ "x-og-envelope": "v1.forged.e30.AAAA" })).status).toBe(401);
     const wrongAudience = await revokedSessions(signedHeaders("health"));
@@ -424,6 +424,8 @@ describe("refresh tokens", () => {
     await post("/oauth/revoke", { token: session.body.refresh_token });
     expect((await revokedSessions()).body.sessions.map((s: any) => s.sid)).toContain(sid);
     advance(301);
+    expect((await revokedSessions()).body.sessions.map((s: any) => s.sid)).toContain(sid);
+    advance(30);
     expect((await revokedSessions()).body.sessions.map((s: any) => s.sid)).not.toContain(sid);
   });
 });

@@ -337,9 +337,21 @@ export function createOAuthRoutes(
       res.end(errorBody("ENVELOPE_INVALID", "Only the gateway may read revoked sessions; send a signed request."));
       return;
     }
+    // A gateway accepts a token until its exp + its clock tolerance, so a session stays on the list until its
+    // `until` (the last token's exp) + that tolerance: the gateway says how much with ?skew= (default the most any
+    // gateway may be configured with).
+    const skew = skewSeconds(req.url);
+    if (skew === null) {
+      res.statusCode = 400;
+      res.setHeader("content-type", "application/json; charset=utf-8");
+      res.end(
+        errorBody("BAD_REQUEST", `skew must be a whole number of seconds from 0 to ${MAX_GATEWAY_SKEW_SECONDS}.`),
+      );
+      return;
+    }
     const at = now();
     const rows = await prisma.revokedSession.findMany({
-      where: { until: { gt: at } },
+      where: { until: { gt: new Date(at.getTime() - skew * 1000) } },
       orderBy: [{ until: "asc" }, { sid: "asc" }],
       select: { sid: true, until: true },
     });
@@ -355,6 +367,17 @@ export function createOAuthRoutes(
     "/.well-known/jwks.json": jwks,
     "/oauth/revoked-sessions": revokedSessions,
   };
+}
+
+/** The largest clock tolerance a gateway may be configured with (TOKEN_CLOCK_SKEW_SECONDS, gateway/config.ts). */
+export const MAX_GATEWAY_SKEW_SECONDS = 300;
+
+/** `?skew=30` → 30; absent → the largest tolerance; anything else → null. */
+function skewSeconds(url: string | undefined): number | null {
+  const raw = new URL(url ?? "/", "http://identity").searchParams.get("skew");
+  if (raw === null) return MAX_GATEWAY_SKEW_SECONDS;
+  const skew = Number(raw);
+  return /^\d{1,3}$/.test(raw) && skew <= MAX_GATEWAY_SKEW_SECONDS ? skew : null;
 }
 
 function tokenResponse(access: { token: string; expiresIn: number }, scopes: string[], refreshToken?: string) {

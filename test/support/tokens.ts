@@ -40,7 +40,7 @@ export async function startTestIssuer(keys: object[] = []): Promise<TestIssuer> 
     if (req.url === "/.well-known/jwks.json") {
       state.jwksFetches += 1;
       res.end(JSON.stringify({ keys: state.keys }));
-    } else if (req.url === "/oauth/revoked-sessions") {
+    } else if (req.url?.startsWith("/oauth/revoked-sessions")) {
       res.end(JSON.stringify({ sessions: state.revoked }));
     } else if (req.url?.startsWith("/access/policies")) {
       res.end(JSON.stringify(state.policies));
