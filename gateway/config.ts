@@ -154,6 +154,11 @@ export const gatewayConfigSchema = z.object({
   /** Where the active access policies are read; default `${IDENTITY_URL}/access/policies`. */
   ACCESS_POLICIES_URL: z.url().optional(),
   /**
+   * Where the purpose registry is read (polled every POLICY_POLL_MS); default `${IDENTITY_URL}/access/purposes`.
+   * A declared purpose (x-og-purpose) that the registry does not allow for the caller ends the request with 403.
+   */
+  PURPOSES_URL: z.url().optional(),
+  /**
    * The audit service (data-access audit trail, docs/audit.md). Operations that read classified data are recorded
    * there; without it nothing is recorded, which production mode refuses.
    */

@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parse } from "graphql";
 import { defineSubgraph } from "../kit/module.ts";
+import { purposeResolvers } from "./access/purposeResolvers.ts";
 import { accessPolicyResolvers } from "./access/resolvers.ts";
 import { accessPolicyRoutes } from "./access/routes.ts";
 import { PrismaClient } from "./generated/prisma/client.ts";
@@ -45,17 +46,19 @@ export function createIdentitySubgraph(identityOptions: IdentityOptions = {}) {
   });
 }
 
-/** Account administration and access-policy administration share the Query and Mutation types. */
+/** Account, access-policy and purpose-registry administration share the Query and Mutation types. */
 function withAccessPolicies(
   resolvers: ReturnType<typeof createResolvers>,
   options: ReturnType<typeof resolveOptions>,
 ): ReturnType<typeof createResolvers> {
   const access = accessPolicyResolvers({ now: options.now, supergraphPath: options.supergraphPath });
+  const purposes = purposeResolvers({ now: options.now });
   return {
     ...resolvers,
     ...access,
-    Query: { ...resolvers.Query, ...access.Query },
-    Mutation: { ...resolvers.Mutation, ...access.Mutation },
+    ...purposes,
+    Query: { ...resolvers.Query, ...access.Query, ...purposes.Query },
+    Mutation: { ...resolvers.Mutation, ...access.Mutation, ...purposes.Mutation },
   } as ReturnType<typeof createResolvers>;
 }
 

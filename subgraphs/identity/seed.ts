@@ -10,7 +10,9 @@
 import type { SubgraphDatabase } from "../../lib/db/database.ts";
 import type { SeedSummary } from "../kit/module.ts";
 import { PolicyStore } from "./access/policyStore.ts";
+import { PurposeStore } from "./access/purposeStore.ts";
 import { SEED_AUTHOR, SEEDED_POLICIES } from "./access/seedPolicies.ts";
+import { SEEDED_PURPOSES } from "./access/seedPurposes.ts";
 import type { IdentityPrisma } from "./loaders.ts";
 import { hashSecret } from "./passwords.ts";
 import {
@@ -86,22 +88,38 @@ export async function seed(
   }
 
   await keys.ensureActiveKey(prisma, now);
+  await seedPurposes(prisma, now);
   await seedAccessPolicies(prisma, now);
   return countRows(prisma);
+}
+
+/**
+ * The district's registered purposes, drafted and enabled through the store security admins use (authored by
+ * `system:seed`); purposes that exist already are left as the admins made them. Before the policies, which name them.
+ */
+export async function seedPurposes(prisma: IdentityPrisma, now: Date, author = SEED_AUTHOR): Promise<void> {
+  const store = new PurposeStore(prisma);
+  const existing = new Set((await prisma.purpose.findMany({ select: { name: true } })).map((p) => p.name));
+  for (const purpose of SEEDED_PURPOSES) {
+    if (existing.has(purpose.name)) continue;
+    const reason = "Initial district purpose (seed).";
+    const draft = await store.draft(author, { ...purpose, reason }, now);
+    await store.enable(author, purpose.name, draft.version, reason, now);
+  }
 }
 
 /**
  * The district's initial access policies, drafted and enabled through the same store security admins use (so they
  * are in the history, authored by `system:seed`). Policies that exist already are left as the admins made them.
  */
-async function seedAccessPolicies(prisma: IdentityPrisma, now: Date): Promise<void> {
+export async function seedAccessPolicies(prisma: IdentityPrisma, now: Date, author = SEED_AUTHOR): Promise<void> {
   const store = new PolicyStore(prisma);
   const existing = new Set((await prisma.accessPolicy.findMany({ select: { name: true } })).map((p) => p.name));
   for (const policy of SEEDED_POLICIES) {
     if (existing.has(policy.name)) continue;
     const reason = "Initial district policy (seed).";
-    const draft = await store.draft(SEED_AUTHOR, { ...policy, reason }, now);
-    await store.enable(SEED_AUTHOR, policy.name, draft.version, reason, now);
+    const draft = await store.draft(author, { ...policy, reason }, now);
+    await store.enable(author, policy.name, draft.version, reason, now);
   }
 }
 

@@ -32,8 +32,10 @@ export interface SubgraphContext<TPrisma = unknown, TLoaders = unknown> {
   requestId: string;
   /** Who is asking, as verified by the gateway (signed envelope). */
   principal: Principal;
-  /** The purpose the caller declared (x-og-purpose), if any. */
+  /** The purpose the caller declared (x-og-purpose), if any, as the gateway checked it against the registry. */
   purpose: string | null;
+  /** The case the purpose serves (x-og-case), if declared. */
+  caseReference: string | null;
   log: Logger;
 }
 

@@ -125,6 +125,7 @@ export async function startSubgraph<TPrisma extends PrismaLike, TLoaders>(
           requestId: envelope.requestId,
           principal: envelope.principal,
           purpose: envelope.purpose,
+          caseReference: envelope.caseReference ?? null,
           log: log.child({ requestId: envelope.requestId }),
         };
       },
