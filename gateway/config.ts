@@ -5,6 +5,7 @@
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { ConfigError, parseConfig } from "../lib/config.ts";
+import { developmentKeyProblems } from "../lib/developmentSecrets.ts";
 
 const DEFAULT_SUPERGRAPH = fileURLToPath(new URL("../schema/supergraph.graphql", import.meta.url));
 
@@ -230,10 +231,13 @@ export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
 
 export function loadGatewayConfig(env: Record<string, string | undefined>): GatewayConfig {
   const config = parseConfig(gatewayConfigSchema, env);
-  if (isProductionMode(config) && !config.AUDIT_URL) {
-    throw new ConfigError([
-      "AUDIT_URL: production mode records every access to classified data; set the audit service's URL.",
-    ]);
+  if (isProductionMode(config)) {
+    // Production starts with nothing a developer's laptop holds: every problem named at once.
+    const problems = developmentKeyProblems(env);
+    if (!config.AUDIT_URL) {
+      problems.push("AUDIT_URL: production mode records every access to classified data; set the audit service's URL.");
+    }
+    if (problems.length > 0) throw new ConfigError(problems);
   }
   return config;
 }

@@ -33,6 +33,7 @@ export const permissions: SubgraphPermissions = {
     resetCredentials: isSecurityAdmin,
     registerIntegratorApp: isSecurityAdmin,
     rotateSigningKey: isSecurityAdmin,
+    unlockAccount: isSecurityAdmin,
     changeMyPassword: isPerson,
     draftAccessPolicy: isSecurityAdmin,
     enableAccessPolicyVersion: isSecurityAdmin,

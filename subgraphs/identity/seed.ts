@@ -3,7 +3,8 @@
  * second run adds nothing and never overwrites what happened since (new passwords, roles, disabled accounts).
  *
  * The known accounts and applications get their (public, development-only) passwords hashed here, and only when
- * their row does not exist yet: scrypt is deliberately slow, and a re-run must stay fast and change nothing.
+ * their row does not exist yet: scrypt is deliberately slow, and a re-run must stay fast and change nothing. In
+ * production (an explicit SEED=true) they get none: the accounts have no password and the apps are not created.
  * The first signing key is created when there is none.
  */
 
@@ -39,6 +40,7 @@ export async function seed(
   db: SubgraphDatabase,
   keys: SigningKeyStore,
   now: Date,
+  { publishedCredentials = true }: { publishedCredentials?: boolean } = {},
 ): Promise<SeedSummary> {
   const data = buildSeedData();
   const skipDuplicates = true;
@@ -48,7 +50,8 @@ export async function seed(
     (await prisma.person.findMany({ where: { id: { in: knownIds } }, select: { id: true } })).map((p) => p.id),
   );
   const hashes = new Map<string, string>();
-  for (const account of KNOWN_ACCOUNTS) {
+  // Production seeds the people without the passwords this repository publishes: a security admin issues them.
+  for (const account of publishedCredentials ? KNOWN_ACCOUNTS : []) {
     if (!existing.has(account.id)) hashes.set(account.id, await hashSecret(account.password));
   }
 
@@ -68,7 +71,8 @@ export async function seed(
       await prisma.integratorApp.findMany({ where: { id: { in: KNOWN_APPS.map((a) => a.id) } }, select: { id: true } })
     ).map((a) => a.id),
   );
-  for (const app of KNOWN_APPS) {
+  // Apps are only seeded with their published client secrets, so production seeds none.
+  for (const app of publishedCredentials ? KNOWN_APPS : []) {
     if (existingApps.has(app.id)) continue;
     await prisma.integratorApp.createMany({
       data: [
