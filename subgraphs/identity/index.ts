@@ -68,8 +68,8 @@ function withAccessPolicies(
 }
 
 /**
- * The configuration edge of the default instance, read once: IDENTITY_ISSUER, IDENTITY_KEY_ENCRYPTION_SECRET and
- * NODE_ENV. Without a secret the development one is used — which the identity service refuses at start in production
+ * The configuration edge of the default instance, read once: IDENTITY_ISSUER, IDENTITY_KEY_ENCRYPTION_SECRET,
+ * IDENTITY_HASHING_BURST / IDENTITY_HASHING_PER_SECOND (the hashing budget per client address) and NODE_ENV. Without a secret the development one is used — which the identity service refuses at start in production
  * (productionSafety.ts), naming the variable. Checked at start, not here: every process that imports the registry
  * reads this, and only the identity service needs the secret.
  */
@@ -79,6 +79,10 @@ export function optionsFromEnvironment(env: Record<string, string | undefined>):
     supergraphPath: env.SUPERGRAPH_PATH || undefined,
     keyEncryptionSecret: env.IDENTITY_KEY_ENCRYPTION_SECRET || undefined,
     production: env.NODE_ENV === "production",
+    hashingBudget: {
+      burst: env.IDENTITY_HASHING_BURST ? Number(env.IDENTITY_HASHING_BURST) : undefined,
+      perSecond: env.IDENTITY_HASHING_PER_SECOND ? Number(env.IDENTITY_HASHING_PER_SECOND) : undefined,
+    },
   };
 }
 

@@ -10,6 +10,7 @@ import { ANONYMOUS, type Principal } from "../../lib/principal.ts";
 import { identityClient } from "../../test/support/identityClient.ts";
 import { graphql, startTestSubgraph } from "../../test/support/subgraphs.ts";
 import type { SubgraphService } from "../kit/service.ts";
+import { createHashingBudget } from "./hashingBudget.ts";
 import { createIdentitySubgraph } from "./index.ts";
 import type { IdentityPrisma } from "./loaders.ts";
 import { assessLogin, LOGIN_LIMITS, lockedUntil } from "./loginThrottle.ts";
@@ -286,6 +287,62 @@ describe("the hashing budget per client address", () => {
     expect((await login("li.na", "Resident#2026", shared)).status).toBe(200);
     expect((await client.clientCredentials("app-portal", "portal-dev-secret", { ip: shared })).status).toBe(200);
     expect((await client.clientCredentials("app-portal", "portal-dev-secret", { ip: shared })).status).toBe(429);
+  });
+});
+
+describe("the hashing budget's rules", () => {
+  const granted = async (budget: ReturnType<typeof createHashingBudget>, address: string) =>
+    "value" in (await budget.run(address, async () => true));
+
+  it("grants a burst, refills at its rate, says how long to wait once per episode, and forgets old addresses", async () => {
+    let now = 0;
+    const budget = createHashingBudget({ burst: 3, perSecond: 0.5, maxAddresses: 2, now: () => now });
+    for (let i = 0; i < 3; i++) expect(await granted(budget, "a")).toBe(true);
+    expect((await budget.run("a", async () => true)).decision).toEqual({
+      granted: false,
+      retryAfterSeconds: 2,
+      firstRefusal: true,
+    });
+    expect((await budget.run("a", async () => true)).decision).toMatchObject({ firstRefusal: false });
+    now = 1_000;
+    expect((await budget.run("a", async () => true)).decision).toMatchObject({ retryAfterSeconds: 1 });
+    now = 2_000;
+    expect(await granted(budget, "a")).toBe(true);
+    for (let i = 0; i < 3; i++) expect(await granted(budget, "b")).toBe(true);
+    // A third address pushes out the least recently used one ("a"), which starts afresh: memory stays bounded.
+    await budget.run("c", async () => true);
+    expect(await granted(budget, "b")).toBe(false);
+    for (let i = 0; i < 3; i++) expect(await granted(budget, "a")).toBe(true);
+    expect(() => createHashingBudget({ burst: 0 })).toThrow(/burst/);
+  });
+
+  it("runs one address's checks one after another, and other addresses' beside them", async () => {
+    const budget = createHashingBudget({ burst: 10 });
+    const running = new Map<string, number>();
+    const most = new Map<string, number>();
+    let together = 0;
+    const check = (address: string) => async () => {
+      running.set(address, (running.get(address) ?? 0) + 1);
+      most.set(address, Math.max(most.get(address) ?? 0, running.get(address) ?? 0));
+      together = Math.max(
+        together,
+        [...running.values()].reduce((a, b) => a + b, 0),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      running.set(address, (running.get(address) ?? 1) - 1);
+    };
+    await Promise.all([
+      ...Array.from({ length: 5 }, () => budget.run("flood", check("flood"))),
+      budget.run("owner", check("owner")),
+      budget
+        .run("flood", async () => {
+          throw new Error("a failed check does not block the next");
+        })
+        .catch(() => undefined),
+      budget.run("flood", check("flood")),
+    ]);
+    expect(most.get("flood")).toBe(1);
+    expect(together).toBe(2);
   });
 });
 

@@ -96,24 +96,30 @@ export function createOAuthRoutes(
 ): Record<string, Route> {
   const now = options.now;
 
-  /** Spends one check of the address's hashing budget, or throws 429. */
-  function spendHashing(clientIp: string): void {
-    const decision = hashing.take(clientIp);
-    if (!decision.granted) {
-      log.warn({ clientIp }, "hashing budget exhausted: password or client-secret check refused");
-      throw overBudget(decision.retryAfterSeconds);
+  /**
+   * Runs a password or client-secret check on the address's hashing budget (after its earlier checks), or throws 429
+   * without running it. One log line per exhaustion, not per refused request: a flood must not become a log flood.
+   */
+  async function withinBudget<T>(clientIp: string, check: () => Promise<T>): Promise<T> {
+    const outcome = await hashing.run(clientIp, check);
+    if ("value" in outcome) return outcome.value;
+    if (outcome.decision.firstRefusal) {
+      log.warn({ clientIp }, "hashing budget exhausted: password and client-secret checks from this address refused");
     }
+    throw overBudget(outcome.decision.retryAfterSeconds);
   }
 
   /**
-   * One password check as the token and password endpoints make it: the address's hashing budget first (in memory: an
-   * exhausted address costs no database work), then the person and the login gate — whose refusals are recorded and
-   * answered 429 / 423 without checking — then scrypt. Unknown and disabled accounts are checked against a dummy
-   * hash, so timing tells nothing either.
+   * One password check as the token and password endpoints make it, paid from the address's hashing budget (an
+   * exhausted address costs no database work): the person, the login gate — whose refusals are recorded and answered
+   * 429 / 423 without checking — then scrypt. Unknown and disabled accounts are checked against a dummy hash, so timing
+   * tells nothing either.
    */
-  async function checkPassword(username: string, password: string, clientIp: string, at: Date) {
-    const early = hashing.peek(clientIp);
-    if (!early.granted) throw overBudget(early.retryAfterSeconds);
+  function checkPassword(username: string, password: string, clientIp: string, at: Date) {
+    return withinBudget(clientIp, () => gatedCheck(username, password, clientIp, at));
+  }
+
+  async function gatedCheck(username: string, password: string, clientIp: string, at: Date) {
     const usernameKey = username.trim().toLowerCase().slice(0, AUDIT_USERNAME_LENGTH);
     const person = (await prisma.person.findUnique({
       where: { username: username.trim().toLowerCase() },
@@ -147,7 +153,6 @@ export function createOAuthRoutes(
         retryAfter,
       );
     }
-    spendHashing(clientIp);
     const passwordMatches = await verifySecret(password, person?.passwordHash ?? null);
     const outcome: LoginOutcome = !person
       ? "UNKNOWN_USER"
@@ -236,10 +241,11 @@ export function createOAuthRoutes(
     if (!clientId || !secret || clientId.length > MAX_USERNAME_LENGTH || secret.length > MAX_SECRET_LENGTH) {
       throw new OAuthError(401, "invalid_client", "Send client_id and client_secret (or HTTP Basic).", challenge);
     }
-    // Every client-secret check runs scrypt (unknown clients against a dummy hash): it is paid from the budget first.
-    spendHashing(clientAddress(req));
-    const app = await prisma.integratorApp.findUnique({ where: { clientId } });
-    const secretMatches = await verifySecret(secret, app?.clientSecretHash ?? null);
+    // Every client-secret check runs scrypt (unknown clients against a dummy hash): it is paid from the budget.
+    const { app, secretMatches } = await withinBudget(clientAddress(req), async () => {
+      const app = await prisma.integratorApp.findUnique({ where: { clientId } });
+      return { app, secretMatches: await verifySecret(secret, app?.clientSecretHash ?? null) };
+    });
     if (!app || !secretMatches || app.status !== "ACTIVE") {
       log.info({ clientId: clientId.slice(0, 64) }, "client authentication failed");
       throw new OAuthError(401, "invalid_client", "Client authentication failed.", challenge);
@@ -337,8 +343,7 @@ export function createOAuthRoutes(
       const at = now();
       const clientIp = clientAddress(req);
       const { person, audit } = await checkPassword(username, password, clientIp, at);
-      spendHashing(clientIp);
-      const passwordHash = await hashSecret(newPassword);
+      const passwordHash = await withinBudget(clientIp, () => hashSecret(newPassword));
       await prisma.$transaction(async (tx) => {
         await tx.person.update({
           where: { id: person.id },
