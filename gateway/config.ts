@@ -5,6 +5,7 @@
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { ConfigError, parseConfig } from "../lib/config.ts";
+import { developmentKeyProblems } from "../lib/developmentSecrets.ts";
 
 const DEFAULT_SUPERGRAPH = fileURLToPath(new URL("../schema/supergraph.graphql", import.meta.url));
 
@@ -155,6 +156,11 @@ export const gatewayConfigSchema = z.object({
   /** Where the active access policies are read; default `${IDENTITY_URL}/access/policies`. */
   ACCESS_POLICIES_URL: z.url().optional(),
   /**
+   * Where the purpose registry is read (polled every POLICY_POLL_MS); default `${IDENTITY_URL}/access/purposes`.
+   * A declared purpose (x-og-purpose) that the registry does not allow for the caller ends the request with 403.
+   */
+  PURPOSES_URL: z.url().optional(),
+  /**
    * The audit service (data-access audit trail, docs/audit.md). Operations that read classified data are recorded
    * there; without it nothing is recorded, which production mode refuses.
    */
@@ -233,10 +239,13 @@ export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
 
 export function loadGatewayConfig(env: Record<string, string | undefined>): GatewayConfig {
   const config = parseConfig(gatewayConfigSchema, env);
-  if (isProductionMode(config) && !config.AUDIT_URL) {
-    throw new ConfigError([
-      "AUDIT_URL: production mode records every access to classified data; set the audit service's URL.",
-    ]);
+  if (isProductionMode(config)) {
+    // Production starts with nothing a developer's laptop holds: every problem named at once.
+    const problems = developmentKeyProblems(env);
+    if (!config.AUDIT_URL) {
+      problems.push("AUDIT_URL: production mode records every access to classified data; set the audit service's URL.");
+    }
+    if (problems.length > 0) throw new ConfigError(problems);
   }
   return config;
 }

@@ -9,8 +9,10 @@ export interface GatewayContext {
   requestId: string;
   /** Who is asking: verified from the bearer token, or the anonymous principal. */
   principal: Principal;
-  /** The purpose the caller declared in x-og-purpose, if well-formed. */
+  /** The purpose the caller declared in x-og-purpose, checked against the purpose registry for this principal. */
   purpose: string | null;
+  /** The case the purpose serves (x-og-case), if declared; travels in the envelope and into the audit record. */
+  caseReference: string | null;
   log: Logger;
   /** Epoch ms by which the answer is due (arrival + REQUEST_DEADLINE_MS): no subgraph fetch runs past it. */
   deadline: number;

@@ -15,14 +15,7 @@ import { securityHeaders } from "../lib/http/cors.ts";
 import { createGraphQLListener, sendJson } from "../lib/http/graphqlHttp.ts";
 import { createLogger, type Logger } from "../lib/log.ts";
 import { systemPrincipal } from "../lib/principal.ts";
-import {
-  acceptPurpose,
-  acceptRequestId,
-  createEnvelopeSigner,
-  ENVELOPE_HEADER,
-  PURPOSE_HEADER,
-  REQUEST_ID_HEADER,
-} from "../lib/wire.ts";
+import { acceptRequestId, createEnvelopeSigner, ENVELOPE_HEADER, REQUEST_ID_HEADER } from "../lib/wire.ts";
 import { type AuditWriterStats, createAuditWriter } from "./audit/auditWriter.ts";
 import { auditEntryOf } from "./audit/dataAccessAudit.ts";
 import { createAuthenticator } from "./auth/authenticate.ts";
@@ -32,6 +25,7 @@ import { createRevocationList } from "./auth/revocations.ts";
 import { createTokenVerifier, districtPrincipal, externalPrincipal } from "./auth/tokenVerifier.ts";
 import { authorizingGateway } from "./authorization/authorizedExecution.ts";
 import { createPolicySource } from "./authorization/policySource.ts";
+import { createPurposeSource, declaredPurpose } from "./authorization/purposes.ts";
 import { type GatewayConfig, isProductionMode } from "./config.ts";
 import type { GatewayContext } from "./context.ts";
 import { limitsResolver } from "./limits/limitsFor.ts";
@@ -88,6 +82,8 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
     url: `${config.IDENTITY_URL}/oauth/revoked-sessions`,
     headers: asGateway("gateway-revocations"),
     intervalMs: config.REVOCATION_POLL_MS,
+    // Revoked for as long as the verifier would accept the session's tokens: until their exp + this tolerance.
+    clockToleranceSeconds: config.TOKEN_CLOCK_SKEW_SECONDS,
     onError: (error) => log.debug({ err: error }, "revoked sessions not refreshed"),
   });
   const verifyToken = createTokenVerifier({
@@ -118,7 +114,16 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
     onError: (error) => log.debug({ err: error }, "access policies not refreshed"),
     onChange: (set) => log.info({ revision: set.revision, policies: set.policies.size }, "access policies applied"),
   });
-  await accessPolicies.refresh();
+  // The purpose registry: which purposes each caller may declare (x-og-purpose), and which need a case (x-og-case).
+  const purposes = createPurposeSource({
+    url: config.PURPOSES_URL ?? `${config.IDENTITY_URL}/access/purposes`,
+    headers: asGateway("gateway-purposes"),
+    intervalMs: config.POLICY_POLL_MS,
+    onError: (error) => log.debug({ err: error }, "purpose registry not refreshed"),
+    onChange: (registry) =>
+      log.info({ revision: registry.revision, purposes: registry.purposes.size }, "purpose registry applied"),
+  });
+  await Promise.all([accessPolicies.refresh(), purposes.refresh()]);
   // Every operation that reads classified data leaves one record in the audit trail, durable before the answer
   // leaves (docs/audit.md).
   const audit = config.AUDIT_URL
@@ -201,13 +206,17 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
     responseHeaders: securityHeaders({ hstsMaxAgeSeconds: config.HSTS_MAX_AGE_SECONDS }),
     cors: { origins: config.CORS_ORIGINS },
     requestId: (req) => acceptRequestId(req.headers[REQUEST_ID_HEADER], randomUUID),
-    context: async (req, requestId, receivedAt) => ({
-      requestId,
-      deadline: receivedAt + config.REQUEST_DEADLINE_MS,
-      principal: await authenticate(req, requestId),
-      purpose: acceptPurpose(req.headers[PURPOSE_HEADER]),
-      log: log.child({ requestId }),
-    }),
+    context: async (req, requestId, receivedAt) => {
+      const principal = await authenticate(req, requestId);
+      return {
+        requestId,
+        deadline: receivedAt + config.REQUEST_DEADLINE_MS,
+        principal,
+        // The declared purpose and case, checked against the registry for this principal (403/400 otherwise).
+        ...declaredPurpose(purposes.current(), principal, req),
+        log: log.child({ requestId }),
+      };
+    },
     routes: {
       ...identityProxyRoutes({ identityUrl: config.IDENTITY_URL, signEnvelope, log }),
       "/healthz": (_req, res) => sendJson(res, 200, { status: "ok", service: "gateway" }),
@@ -260,6 +269,7 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
         await closeGracefully(server, config.SHUTDOWN_GRACE_MS);
         revocations.stop();
         accessPolicies.stop();
+        purposes.stop();
         // After the last request finished; records are durable before their answers leave, so this only waits for
         // answers still in flight when the grace period ended.
         await audit?.close();

@@ -50,9 +50,13 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       requestId = randomUUID(),
       principal = systemPrincipal("gateway"),
       purpose = null,
+      caseReference = null,
     } = context as Partial<GatewayContext>;
     request.http.headers.set(REQUEST_ID_HEADER, requestId);
-    request.http.headers.set(ENVELOPE_HEADER, this.signEnvelope({ aud: this.name, requestId, purpose, principal }));
+    request.http.headers.set(
+      ENVELOPE_HEADER,
+      this.signEnvelope({ aud: this.name, requestId, purpose, caseReference, principal }),
+    );
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {

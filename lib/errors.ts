@@ -65,6 +65,20 @@ export const errorCodes = {
     status: 403,
     description: "The caller's role does not allow this operation; the message names the role needed.",
   },
+  PURPOSE_NOT_ALLOWED: {
+    status: 403,
+    description:
+      "The declared purpose (x-og-purpose) is not one the caller may declare: unknown, disabled, or not registered for the caller's kind, role or department. Remove it, or ask a security administrator.",
+  },
+  CASE_REFERENCE_REQUIRED: {
+    status: 400,
+    description: "The declared purpose requires a case reference: send it in x-og-case (e.g. WJW-2026-000123).",
+  },
+  CASE_REFERENCE_INVALID: {
+    status: 400,
+    description:
+      "The case reference (x-og-case) is malformed or sent without a purpose: capitals, digits and dashes like WJW-2026-000123, with x-og-purpose.",
+  },
   FIELD_NOT_AUTHORIZED: {
     status: 200,
     description:

@@ -21,8 +21,10 @@ import { isPrincipal, type Principal } from "./principal.ts";
 
 export const REQUEST_ID_HEADER = "x-request-id";
 export const ENVELOPE_HEADER = "x-og-envelope";
-/** Declared purpose of processing (PIPL art. 6), e.g. `medical-treatment`; free text, checked by policies. */
+/** Declared purpose of processing (PIPL art. 6), e.g. `medical-treatment`; must be in the purpose registry. */
 export const PURPOSE_HEADER = "x-og-purpose";
+/** The case the purpose serves (案件/办件编号), e.g. `WJW-2026-000123`; required by some purposes, always audited. */
+export const CASE_HEADER = "x-og-case";
 
 export const ENVELOPE_TTL_SECONDS = 30;
 /** Clock difference tolerated between gateway and subgraph hosts. */
@@ -30,17 +32,10 @@ export const ENVELOPE_CLOCK_SKEW_SECONDS = 5;
 
 /** Request ids from clients are accepted only in this shape; anything else is replaced by a fresh id. */
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
-const PURPOSE = /^[a-z][a-z0-9-]{1,63}$/;
 
 export function acceptRequestId(value: string | string[] | undefined, fresh: () => string): string {
   const candidate = Array.isArray(value) ? value[0] : value;
   return candidate && REQUEST_ID.test(candidate) ? candidate : fresh();
-}
-
-/** A declared purpose is a short lower-case token; anything else is treated as no purpose. */
-export function acceptPurpose(value: string | string[] | undefined): string | null {
-  const candidate = Array.isArray(value) ? value[0] : value;
-  return candidate && PURPOSE.test(candidate) ? candidate : null;
 }
 
 export interface Envelope {
@@ -51,6 +46,8 @@ export interface Envelope {
   exp: number;
   requestId: string;
   purpose: string | null;
+  /** The case reference declared with the purpose (x-og-case), if any. */
+  caseReference?: string | null;
   principal: Principal;
 }
 
@@ -137,6 +134,11 @@ export function createEnvelopeVerifier(
       typeof envelope.iat !== "number" ||
       typeof envelope.exp !== "number" ||
       typeof envelope.requestId !== "string" ||
+      !(
+        envelope.caseReference === undefined ||
+        envelope.caseReference === null ||
+        typeof envelope.caseReference === "string"
+      ) ||
       !isPrincipal(envelope.principal)
     ) {
       return { ok: false, reason: "malformed" };

@@ -1,14 +1,16 @@
 /**
  * Development keys for `npm start` and the benchmark: the gateway's envelope key pair, created once in
- * `.data/keys/` (owner-only permissions) and reused. Production supplies its own through the environment.
+ * `.data/keys/` (owner-only permissions) and reused. Production supplies its own through the environment, and every
+ * service refuses these in production mode (lib/developmentSecrets.ts).
  */
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { DEV_ENVELOPE_KEY_FILE } from "../lib/developmentSecrets.ts";
 import { type EnvelopeKeyPair, generateEnvelopeKeys } from "../lib/wire.ts";
 
 export async function loadOrCreateDevKeys(dir: string): Promise<{ envelope: EnvelopeKeyPair }> {
-  const path = join(dir, "envelope-ed25519.json");
+  const path = join(dir, DEV_ENVELOPE_KEY_FILE);
   if (existsSync(path)) return { envelope: JSON.parse(await readFile(path, "utf8")) as EnvelopeKeyPair };
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const envelope = generateEnvelopeKeys();

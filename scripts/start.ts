@@ -2,11 +2,15 @@
  * `npm start`: every subgraph and the gateway as separate processes, on embedded PGlite databases with seed
  * data (or PostgreSQL when DATABASE_URL is set). Waits until each answers, prints the URLs, and stops them all on
  * Ctrl-C.
+ *
+ * With NODE_ENV=production nothing is seeded unless SEED=true, no development key is made or used (ENVELOPE_PRIVATE_KEY
+ * and ENVELOPE_PUBLIC_KEYS must be given, and not the ones `npm start` made in .data/keys), and each service refuses the
+ * published secrets it knows of; the first account comes from `npm run identity:bootstrap`.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { subgraphModules } from "../subgraphs/registry.ts";
+import { developmentKeyProblems } from "../lib/developmentSecrets.ts";
 import { envelopeEnv, loadOrCreateDevKeys } from "./devKeys.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -66,6 +70,21 @@ const host = process.env.HOST ?? "127.0.0.1";
 const portOf = (module: { name: string; defaultPort: number }) =>
   Number(process.env[`${module.name.toUpperCase()}_PORT`] ?? module.defaultPort);
 const gatewayPort = Number(process.env.PORT ?? 4000);
+if (process.env.NODE_ENV === "production") {
+  // Refused here, before anything starts (each service would refuse too, one by one).
+  const problems = developmentKeyProblems(process.env);
+  if (!process.env.ENVELOPE_PRIVATE_KEY || !process.env.ENVELOPE_PUBLIC_KEYS) {
+    problems.unshift(
+      "ENVELOPE_PRIVATE_KEY and ENVELOPE_PUBLIC_KEYS must be set with NODE_ENV=production: `npm start` makes development keys only outside production.",
+    );
+  }
+  if (problems.length > 0) {
+    console.error(`Refusing to start in production:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    process.exit(2);
+  }
+}
+// Loaded after the production check, so a refusal comes at once rather than after every module has loaded.
+const { subgraphModules } = await import("../subgraphs/registry.ts");
 // Production passes its own keys; on a laptop they are made once and kept in .data/keys.
 const keys = process.env.ENVELOPE_PRIVATE_KEY
   ? undefined

@@ -31,6 +31,8 @@ export interface AuditEntry {
   applicationId: string | null;
   /** Declared purpose of processing (x-og-purpose), if any. */
   purpose: string | null;
+  /** The case the purpose served (x-og-case), if declared. */
+  caseReference?: string | null;
   operationName: string | null;
   /** sha256 (hex) of the operation document: `hashOperation(source)`. */
   operationHash: string;
@@ -55,6 +57,8 @@ export interface AuditRecordWire {
   principal: { id: string | null; kind: PrincipalKind; departmentId: string | null };
   applicationId: string | null;
   purpose: string | null;
+  /** Sent only when a case was declared, so records without one keep the shape (and chain hash) they always had. */
+  caseReference?: string;
   operationName: string | null;
   operationHash: string;
   fields: FieldAccess[];
@@ -97,6 +101,7 @@ export function toWire(entry: AuditEntry, recordId: string): AuditRecordWire {
   text(entry.principal.departmentId, "principal.departmentId", 200, true);
   text(entry.applicationId, "applicationId", 200, true);
   text(entry.purpose, "purpose", 200, true);
+  text(entry.caseReference ?? null, "caseReference", 64, true);
   text(entry.operationName, "operationName", 200, true);
   text(entry.policyVersion, "policyVersion", 200, false);
   if (!SHA256.test(entry.operationHash)) problem("operationHash must be a sha256 in hex (hashOperation)");
@@ -116,6 +121,7 @@ export function toWire(entry: AuditEntry, recordId: string): AuditRecordWire {
     principal: { id: entry.principal.id, kind: entry.principal.kind, departmentId: entry.principal.departmentId },
     applicationId: entry.applicationId,
     purpose: entry.purpose,
+    ...(entry.caseReference ? { caseReference: entry.caseReference } : {}),
     operationName: entry.operationName,
     operationHash: entry.operationHash.toLowerCase(),
     fields: entry.fields.map(({ coordinate, level, category, decision }) => ({

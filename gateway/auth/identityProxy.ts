@@ -1,7 +1,8 @@
 /**
  * The token endpoints of the district identity service, served through the gateway so front ends need one origin:
- * `POST /oauth/token`, `POST /oauth/revoke`, `GET /.well-known/jwks.json`. The gateway forwards the client's address
- * (for login throttling) inside a request it signs, so the identity service can trust that address.
+ * `POST /oauth/token`, `POST /oauth/password`, `POST /oauth/revoke`, `GET /.well-known/jwks.json`. The gateway
+ * forwards the client's address (for login throttling) inside a request it signs, so the identity service can trust
+ * that address.
  */
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -93,6 +94,7 @@ export function identityProxyRoutes(options: IdentityProxyOptions): Record<strin
 
   return {
     "/oauth/token": forward("/oauth/token", "POST"),
+    "/oauth/password": forward("/oauth/password", "POST"),
     "/oauth/revoke": forward("/oauth/revoke", "POST"),
     "/.well-known/jwks.json": forward("/.well-known/jwks.json", "GET"),
   };

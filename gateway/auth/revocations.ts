@@ -1,13 +1,22 @@
 /**
  * Sessions revoked at the identity service (logout, refresh-token reuse, disabled person), polled every few
- * seconds so that every gateway replica refuses their access tokens until those expire. Entries drop out once the
- * last token of the session has expired.
+ * seconds so that every gateway replica refuses their access tokens for as long as it would otherwise accept them.
+ *
+ * A token is accepted until its `exp` plus the clock tolerance (`clockToleranceSeconds`), and every token of a
+ * revoked session expires by the session's `until` (revocation + access-token lifetime). So an entry must revoke
+ * until `until` + tolerance, not `until`: otherwise the last tolerance-seconds of every revoked token's life would be
+ * open again. Both ends hold to that: the poll asks the identity service for sessions whose `until` + tolerance is
+ * still ahead (`?skew=`), and entries already known are kept until then by this gateway's own clock, even when a
+ * later list leaves them out (the identity service's clock may run ahead of ours). A session is never un-revoked,
+ * so keeping an entry longer is always safe.
  */
 export interface RevocationListOptions {
   url: string;
   headers?: () => Record<string, string>;
   intervalMs?: number;
   timeoutMs?: number;
+  /** The token verifier's clock tolerance in seconds: entries revoke until `until` + this. Default 30. */
+  clockToleranceSeconds?: number;
   now?: () => number;
   onError?: (error: unknown) => void;
 }
@@ -16,19 +25,31 @@ export interface RevocationList {
   isRevoked(sessionId: string): boolean;
   /** Fetches now (tests, and start-up). */
   refresh(): Promise<void>;
+  /** Sessions currently held (revoked, and not yet past `until` + tolerance). */
+  size(): number;
   stop(): void;
 }
 
 export function createRevocationList(options: RevocationListOptions): RevocationList {
-  const { url, intervalMs = 2000, timeoutMs = 1500, now = Date.now } = options;
+  const { url, intervalMs = 2000, timeoutMs = 1500, clockToleranceSeconds = 30, now = Date.now } = options;
+  const toleranceMs = clockToleranceSeconds * 1000;
+  /** sid → epoch ms until which its tokens are refused (`until` + tolerance). */
   let revoked = new Map<string, number>();
+  const pollUrl = `${url}${url.includes("?") ? "&" : "?"}skew=${clockToleranceSeconds}`;
 
   async function refresh() {
     try {
-      const response = await fetch(url, { headers: options.headers?.(), signal: AbortSignal.timeout(timeoutMs) });
+      const response = await fetch(pollUrl, { headers: options.headers?.(), signal: AbortSignal.timeout(timeoutMs) });
       if (!response.ok) throw new Error(`revoked sessions answered HTTP ${response.status}`);
       const body = (await response.json()) as { sessions?: Array<{ sid: string; until: number }> };
-      revoked = new Map((body.sessions ?? []).map(({ sid, until }) => [sid, until * 1000]));
+      const at = now();
+      const next = new Map<string, number>();
+      for (const [sid, refusedUntil] of revoked) if (refusedUntil > at) next.set(sid, refusedUntil);
+      for (const { sid, until } of body.sessions ?? []) {
+        if (typeof sid !== "string" || typeof until !== "number") continue;
+        next.set(sid, Math.max(next.get(sid) ?? 0, until * 1000 + toleranceMs));
+      }
+      revoked = next;
     } catch (error) {
       // Keep the last known list: a revoked session stays revoked while the identity service is unreachable.
       options.onError?.(error);
@@ -39,10 +60,11 @@ export function createRevocationList(options: RevocationListOptions): Revocation
   timer.unref();
   return {
     isRevoked: (sessionId) => {
-      const until = revoked.get(sessionId);
-      return until !== undefined && until > now();
+      const refusedUntil = revoked.get(sessionId);
+      return refusedUntil !== undefined && refusedUntil > now();
     },
     refresh,
+    size: () => revoked.size,
     stop: () => clearInterval(timer),
   };
 }

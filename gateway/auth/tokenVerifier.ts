@@ -5,6 +5,11 @@
  * (`none`, and HS256 "signed" with a public key, never are); the key id is published by the issuer (JWKS); the
  * signature; audience; expiry and not-before with a small clock tolerance; an expiry is present; the session is not
  * revoked. The reason for a refusal goes to the log, never to the caller.
+ *
+ * Revocation lasts as long as acceptance: a token is accepted until `exp` + tolerance, and the revocation list keeps
+ * a session until its last token's `exp` + the same tolerance (./revocations.ts). A token once refused as revoked is
+ * remembered as such until it expires, so nothing (a list that drops an entry early, an identity service restored from
+ * a backup) can make it valid again.
  */
 import type { KeyObject } from "node:crypto";
 import jwt, { type Algorithm, type JwtPayload } from "jsonwebtoken";
@@ -67,7 +72,12 @@ export function createTokenVerifier(options: TokenVerifierOptions) {
     if (symmetric.length > 0) throw new Error(`Issuer ${issuer.issuer} allows non-asymmetric algorithms: ${symmetric}`);
   }
   const byIssuer = new Map(options.issuers.map((issuer) => [issuer.issuer, issuer]));
-  const cache = new Map<string, { principal: Principal; exp: number }>();
+  const cache = new Map<string, { principal: Principal; exp: number; revoked: boolean }>();
+  const remember = (token: string, entry: { principal: Principal; exp: number; revoked: boolean }) => {
+    if (!cache.has(token) && cache.size >= cacheSize) cache.delete(cache.keys().next().value as string);
+    cache.set(token, entry);
+  };
+  const revokedNow = (principal: Principal) => principal.sessionId !== null && isRevoked(principal.sessionId);
 
   return async function verifyToken(token: string): Promise<Principal> {
     const cached = cache.get(token);
@@ -76,7 +86,11 @@ export function createTokenVerifier(options: TokenVerifierOptions) {
         cache.delete(token);
         throw new TokenRejected("expired");
       }
-      if (cached.principal.sessionId && isRevoked(cached.principal.sessionId)) throw new TokenRejected("revoked");
+      if (cached.revoked) throw new TokenRejected("revoked");
+      if (revokedNow(cached.principal)) {
+        cached.revoked = true;
+        throw new TokenRejected("revoked");
+      }
       return cached.principal;
     }
 
@@ -113,9 +127,9 @@ export function createTokenVerifier(options: TokenVerifierOptions) {
     } catch {
       throw new TokenRejected("bad-claims");
     }
-    if (principal.sessionId && isRevoked(principal.sessionId)) throw new TokenRejected("revoked");
-    if (cache.size >= cacheSize) cache.delete(cache.keys().next().value as string);
-    cache.set(token, { principal, exp: claims.exp });
+    const revoked = revokedNow(principal);
+    remember(token, { principal, exp: claims.exp, revoked });
+    if (revoked) throw new TokenRejected("revoked");
     return principal;
   };
 }

@@ -117,7 +117,11 @@ export function withinWindow(window: NonNullable<Grant["timeWindow"]>, now: Date
   return from <= to ? minutes >= from && minutes < to : minutes >= from || minutes < to;
 }
 
-/** A one-line account of what a policy asks for, for denial messages ("what would allow this"). */
+/**
+ * A one-line account of what a policy asks for, for denial messages ("what would allow this"). It says that a grant
+ * needs a declared purpose but never which: naming the purpose that would open a field would invite callers to
+ * declare it (PIPL art. 6), so purposes are the one condition left unnamed.
+ */
 export function describeRule(rule: PolicyRule): string {
   if (rule.anyOf.length === 0) return "nobody";
   return rule.anyOf.map(describeGrant).join("; or ");
@@ -131,7 +135,7 @@ function describeGrant(grant: Grant): string {
   if (grant.streets) {
     parts.push(grant.streets.includes("*") ? "with a jurisdiction" : `covering ${grant.streets.join(" or ")}`);
   }
-  if (grant.purposes) parts.push(`declaring purpose ${grant.purposes.join(" or ")} (x-og-purpose)`);
+  if (grant.purposes) parts.push("declaring a purpose registered for it (x-og-purpose)");
   if (grant.clearance) parts.push(`with ${grant.clearance} clearance`);
   if (grant.timeWindow) {
     const days = grant.timeWindow.days ? ` on weekdays ${grant.timeWindow.days.join(",")}` : "";

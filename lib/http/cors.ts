@@ -23,6 +23,7 @@ const ALLOWED_HEADERS = [
   "content-type",
   "x-request-id",
   "x-og-purpose",
+  "x-og-case",
   "apollo-require-preflight",
   "x-apollo-operation-name",
 ];

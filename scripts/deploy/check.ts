@@ -86,7 +86,7 @@ export async function checkDeployment(options: CheckOptions = {}): Promise<Check
     packages,
     entries,
   );
-  problems.push(...image.problems);
+  for (const problem of image.problems) problems.push(problem);
 
   // scripts/subgraph.ts lets `HEALTH_PORT` stand for `PORT` (one environment for several subgraphs).
   const kitNames = Object.keys(subgraphConfigSchema("any", 0).shape);

@@ -54,6 +54,8 @@ export function sourceGraph(root: string, entries: string[]): SourceGraph {
     for (const asset of facts.assets) {
       const path = resolve(dirname(file), asset);
       const assetRel = relative(root, path) + (asset.endsWith("/") ? "/" : "");
+      // The repository root itself is a base that paths are joined to (e.g. KEYS_DIR), not something read whole.
+      if (assetRel === "" || assetRel === "/") continue;
       if (!graph.assets.includes(assetRel)) graph.assets.push(assetRel);
     }
     for (const specifier of facts.imports) {

@@ -71,6 +71,8 @@ export const auditRecordSchema = z
       .strip(),
     applicationId: optionalId,
     purpose: optionalId,
+    /** The case the purpose served (x-og-case); absent when none was declared. */
+    caseReference: storable(64).min(1).nullable().default(null),
     operationName: optionalId,
     /** sha256 of the operation document, lower-case hex. */
     operationHash: z

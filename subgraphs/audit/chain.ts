@@ -42,6 +42,11 @@ export interface ChainContent {
   applicationId: string | null;
   departmentId: string | null;
   purpose: string | null;
+  /**
+   * Only present when a case was declared: `canonicalJson` leaves undefined keys out, so records without a case hash
+   * exactly as they did before the column existed.
+   */
+  caseReference?: string;
   operationName: string | null;
   operationHash: string;
   fields: FieldAccess[];
@@ -77,6 +82,7 @@ export function contentOf(record: AuditRecord, sequence: bigint): ChainContent {
     applicationId: record.applicationId,
     departmentId: record.principal.departmentId,
     purpose: record.purpose,
+    caseReference: record.caseReference ?? undefined,
     operationName: record.operationName,
     operationHash: record.operationHash,
     fields: record.fields.map(({ coordinate, level, category, decision }) => ({
@@ -98,13 +104,14 @@ export const RECORD_COLUMNS = `
   "sequence"::text AS "sequence",
   "recordId"::text AS "recordId",
   to_char("occurredAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "occurredAt",
-  "requestId", "principalId", "principalKind", "applicationId", "departmentId", "purpose", "operationName",
-  "operationHash",
+  "requestId", "principalId", "principalKind", "applicationId", "departmentId", "purpose", "caseReference",
+  "operationName", "operationHash",
   "fields"::text AS "fields",
   coalesce(array_to_json("subjectResidentIds"), '[]'::json)::text AS "subjectResidentIds",
   "policyVersion", "prevHash", "hash"`;
 
-export interface StoredRecordRow extends Omit<ChainContent, "fields" | "subjectResidentIds"> {
+export interface StoredRecordRow extends Omit<ChainContent, "fields" | "subjectResidentIds" | "caseReference"> {
+  caseReference: string | null;
   fields: string;
   subjectResidentIds: string;
   prevHash: string;
@@ -122,6 +129,7 @@ export function contentOfRow(row: StoredRecordRow): ChainContent {
     applicationId: row.applicationId,
     departmentId: row.departmentId,
     purpose: row.purpose,
+    caseReference: row.caseReference ?? undefined,
     operationName: row.operationName,
     operationHash: row.operationHash,
     fields: JSON.parse(row.fields) as FieldAccess[],
@@ -189,15 +197,15 @@ export async function appendRecords(
     // One statement for the whole batch. The JSON goes in as text so no driver re-encodes it.
     await tx.query(
       `INSERT INTO "DataAccessRecord" ("sequence", "recordId", "occurredAt", "requestId", "principalId",
-         "principalKind", "applicationId", "departmentId", "purpose", "operationName", "operationHash", "fields",
-         "subjectResidentIds", "policyVersion", "prevHash", "hash")
+         "principalKind", "applicationId", "departmentId", "purpose", "caseReference", "operationName",
+         "operationHash", "fields", "subjectResidentIds", "policyVersion", "prevHash", "hash")
        SELECT "sequence", "recordId", "occurredAt", "requestId", "principalId", "principalKind", "applicationId",
-         "departmentId", "purpose", "operationName", "operationHash", "fields", "subjectResidentIds", "policyVersion",
-         "prevHash", "hash"
+         "departmentId", "purpose", "caseReference", "operationName", "operationHash", "fields", "subjectResidentIds",
+         "policyVersion", "prevHash", "hash"
        FROM jsonb_to_recordset(($1::text)::jsonb) AS x(
          "sequence" bigint, "recordId" uuid, "occurredAt" timestamptz, "requestId" text, "principalId" text,
-         "principalKind" text, "applicationId" text, "departmentId" text, "purpose" text, "operationName" text,
-         "operationHash" text, "fields" jsonb, "subjectResidentIds" text[], "policyVersion" text, "prevHash" text,
+         "principalKind" text, "applicationId" text, "departmentId" text, "purpose" text, "caseReference" text,
+         "operationName" text, "operationHash" text, "fields" jsonb, "subjectResidentIds" text[], "policyVersion" text, "prevHash" text,
          "hash" text)`,
       [JSON.stringify(rows)],
     );

@@ -22,6 +22,7 @@ interface DataAccessRecordFilter {
   principalId?: string | null;
   subjectResidentId?: string | null;
   operationName?: string | null;
+  caseReference?: string | null;
   from?: Date | null;
   to?: Date | null;
 }
@@ -148,6 +149,7 @@ function recordWhere(filter: DataAccessRecordFilter | null | undefined): Prisma.
   const principalId = text(filter?.principalId, "principalId");
   const subject = text(filter?.subjectResidentId, "subjectResidentId");
   const operationName = text(filter?.operationName, "operationName");
+  const caseReference = text(filter?.caseReference, "caseReference");
   const { from, to } = filter ?? {};
   if (from && to && from.getTime() >= to.getTime()) {
     throw codedError("BAD_USER_INPUT", "filter.from must be before filter.to.", { argument: "filter.from" });
@@ -157,6 +159,7 @@ function recordWhere(filter: DataAccessRecordFilter | null | undefined): Prisma.
     // `hasEvery` is PostgreSQL's `@>`, which the GIN index on the subjects answers.
     ...(subject ? { subjectResidentIds: { hasEvery: [subject] } } : {}),
     ...(operationName ? { operationName } : {}),
+    ...(caseReference ? { caseReference } : {}),
     ...(from || to ? { occurredAt: { ...(from ? { gte: from } : {}), ...(to ? { lt: to } : {}) } } : {}),
   };
 }

@@ -308,6 +308,46 @@ export class IdentityAdmin {
   }
 
   /**
+   * Unlocks an account after repeated failed logins: an UNLOCKED row in the login log (with the admin and the reason)
+   * from which on earlier failures no longer count against the account (loginThrottle.ts). Idempotent: unlocking an
+   * account that is not locked only records the unlock. Answers whether it was locked, and until when.
+   */
+  async unlockAccount(personId: string, reasonText: string, actor: Principal) {
+    const reason = reasonText.trim();
+    if (reason.length < 3 || reason.length > 500) {
+      throw badInput("reason", "Say why in `reason` (3–500 characters): it goes into the login log.");
+    }
+    const person = await this.prisma.person.findUnique({ where: { id: personId } });
+    if (!person) throw notFound(personId, "personId");
+    const now = this.options.now();
+    // From an address never seen before: the lock an attacker could have caused, as an unknown address meets it.
+    const gate = await loginGate(
+      this.prisma,
+      { usernameKey: person.username, personId: person.id, clientIp: "unlock", knownAddress: false },
+      now,
+    );
+    await this.prisma.loginAttempt.create({
+      data: {
+        id: loginAttemptId(now),
+        username: person.username,
+        usernameKey: person.username,
+        personId: person.id,
+        clientIp: `session:${actor.sessionId ?? "none"}`,
+        outcome: "UNLOCKED",
+        at: now,
+        actorId: actor.id,
+        note: reason,
+      },
+    });
+    const wasLocked = gate.state === "locked";
+    return {
+      person,
+      wasLocked,
+      lockedUntil: wasLocked ? new Date(now.getTime() + gate.retryAfterSeconds * 1000) : null,
+    };
+  }
+
+  /**
    * The caller changes their own password. The current password is checked under the same lockout as logins (a
    * stolen access token must not become a password oracle), and every other session of the person is revoked.
    */
@@ -319,7 +359,14 @@ export class IdentityAdmin {
     const problem = passwordProblem(newPassword, person.username);
     if (problem) throw badInput("newPassword", problem);
     const now = this.options.now();
-    const gate = await loginGate(this.prisma, person.username, null, now);
+    // Counted per session: the session was opened with the right password (a known "address"), so the account's lock
+    // never blocks its owner here, while a stolen token still meets the backoff after a few wrong guesses.
+    const clientIp = `session:${actor.sessionId ?? "none"}`;
+    const gate = await loginGate(
+      this.prisma,
+      { usernameKey: person.username, personId: person.id, clientIp, knownAddress: true },
+      now,
+    );
     if (gate.state === "locked") {
       throw codedError(
         "ACCOUNT_LOCKED",
@@ -345,7 +392,7 @@ export class IdentityAdmin {
           username: person.username,
           usernameKey: person.username,
           personId: person.id,
-          clientIp: "graphql",
+          clientIp,
           outcome: "BAD_PASSWORD",
           at: now,
         },

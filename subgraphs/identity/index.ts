@@ -8,13 +8,16 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parse } from "graphql";
 import { defineSubgraph } from "../kit/module.ts";
+import { purposeResolvers } from "./access/purposeResolvers.ts";
 import { accessPolicyResolvers } from "./access/resolvers.ts";
 import { accessPolicyRoutes } from "./access/routes.ts";
 import { PrismaClient } from "./generated/prisma/client.ts";
+import { createHashingBudget } from "./hashingBudget.ts";
 import { createLoaders } from "./loaders.ts";
 import { createOAuthRoutes } from "./oauthRoutes.ts";
-import { DEVELOPMENT_KEY_ENCRYPTION_SECRET, type IdentityOptions, resolveOptions } from "./options.ts";
+import { type IdentityOptions, resolveOptions } from "./options.ts";
 import { permissions } from "./permissions.ts";
+import { prepareIdentity } from "./productionSafety.ts";
 import { createResolvers } from "./resolvers.ts";
 import { seed } from "./seed.ts";
 import { SigningKeyStore } from "./signingKeys.ts";
@@ -27,6 +30,7 @@ export function createIdentitySubgraph(identityOptions: IdentityOptions = {}) {
   const options = resolveOptions(identityOptions);
   const keys = new SigningKeyStore(options);
   const issuer = new AccessTokenIssuer(options, keys);
+  const hashing = createHashingBudget({ ...options.hashingBudget, now: () => options.now().getTime() });
   return defineSubgraph({
     name: "identity",
     title: "Identity (统一用户管理)",
@@ -38,43 +42,47 @@ export function createIdentitySubgraph(identityOptions: IdentityOptions = {}) {
     createPrisma: (prismaOptions) => new PrismaClient(prismaOptions),
     createLoaders,
     createRoutes: (dependencies) => ({
-      ...createOAuthRoutes(dependencies, { options, keys, issuer }),
+      ...createOAuthRoutes(dependencies, { options, keys, issuer, hashing }),
       ...accessPolicyRoutes(dependencies),
     }),
-    seed: (prisma, db) => seed(prisma, db, keys, options.now()),
+    prepare: (prisma) => prepareIdentity(prisma, options, keys),
+    // In production an explicit seed (SEED=true) creates the district's people without any published credential.
+    seed: (prisma, db) => seed(prisma, db, keys, options.now(), { publishedCredentials: !options.production }),
   });
 }
 
-/** Account administration and access-policy administration share the Query and Mutation types. */
+/** Account, access-policy and purpose-registry administration share the Query and Mutation types. */
 function withAccessPolicies(
   resolvers: ReturnType<typeof createResolvers>,
   options: ReturnType<typeof resolveOptions>,
 ): ReturnType<typeof createResolvers> {
   const access = accessPolicyResolvers({ now: options.now, supergraphPath: options.supergraphPath });
+  const purposes = purposeResolvers({ now: options.now });
   return {
     ...resolvers,
     ...access,
-    Query: { ...resolvers.Query, ...access.Query },
-    Mutation: { ...resolvers.Mutation, ...access.Mutation },
+    ...purposes,
+    Query: { ...resolvers.Query, ...access.Query, ...purposes.Query },
+    Mutation: { ...resolvers.Mutation, ...access.Mutation, ...purposes.Mutation },
   } as ReturnType<typeof createResolvers>;
 }
 
 /**
- * The configuration edge of the default instance, read once: IDENTITY_ISSUER and IDENTITY_KEY_ENCRYPTION_SECRET.
- * Without a secret, the development secret is used — refused when NODE_ENV=production, because it is public.
+ * The configuration edge of the default instance, read once: IDENTITY_ISSUER, IDENTITY_KEY_ENCRYPTION_SECRET,
+ * IDENTITY_HASHING_BURST / IDENTITY_HASHING_PER_SECOND (the hashing budget per client address) and NODE_ENV. Without a secret the development one is used — which the identity service refuses at start in production
+ * (productionSafety.ts), naming the variable. Checked at start, not here: every process that imports the registry
+ * reads this, and only the identity service needs the secret.
  */
-function optionsFromEnvironment(env: NodeJS.ProcessEnv): IdentityOptions {
-  const keyEncryptionSecret = env.IDENTITY_KEY_ENCRYPTION_SECRET || undefined;
-  if (!keyEncryptionSecret && env.NODE_ENV === "production") {
-    throw new Error(
-      "IDENTITY_KEY_ENCRYPTION_SECRET is not set: in production the signing keys must be encrypted with a secret " +
-        "of your own (at least 32 random characters), not the public development one.",
-    );
-  }
+export function optionsFromEnvironment(env: Record<string, string | undefined>): IdentityOptions {
   return {
     issuer: env.IDENTITY_ISSUER || undefined,
     supergraphPath: env.SUPERGRAPH_PATH || undefined,
-    keyEncryptionSecret: keyEncryptionSecret ?? DEVELOPMENT_KEY_ENCRYPTION_SECRET,
+    keyEncryptionSecret: env.IDENTITY_KEY_ENCRYPTION_SECRET || undefined,
+    production: env.NODE_ENV === "production",
+    hashingBudget: {
+      burst: env.IDENTITY_HASHING_BURST ? Number(env.IDENTITY_HASHING_BURST) : undefined,
+      perSecond: env.IDENTITY_HASHING_PER_SECOND ? Number(env.IDENTITY_HASHING_PER_SECOND) : undefined,
+    },
   };
 }
 

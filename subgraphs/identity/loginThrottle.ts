@@ -1,20 +1,28 @@
 /**
- * Throttling and lockout of password logins, decided from the LoginAttempt audit itself: the state lives in the
- * database, so every replica sees the same counts, and nothing else has to be kept or expired.
+ * Throttling and lockout of password checks, decided from the LoginAttempt audit itself: the state lives in the
+ * database, so every replica sees the same counts, and nothing else has to be kept or expired. Designed so that a
+ * lockout cannot be turned into a weapon: nobody can lock the owner out by failing logins in their name.
  *
- * - Per username and per client address: from the 5th failure within 15 minutes, the next attempt must wait
- *   2^(failures − 5) seconds after the last failure (1, 2, 4 … capped at 300) — answered 429 with Retry-After.
- * - Per username: 10 failures within 15 minutes lock the account for 30 minutes from the 10th — answered 423, even
- *   for the right password, which is not even checked then.
+ * - **Known addresses keep the owner in.** An address the person logged in from successfully within the last 90 days
+ *   (KnownLoginAddress) is judged on its own failures for that account only: from the 5th failure within 15 minutes
+ *   the next attempt waits 2^(failures − 5) seconds (1, 2, 4 … capped at 300). It is never locked, and failures from
+ *   elsewhere (the account's or the address's) do not count against it. An attacker who fails 1,000 times from their
+ *   own address locks only unknown addresses out; the owner logs in from the office as usual.
+ * - **Unknown addresses** are judged on the account's failures and the address's failures (any account): the same
+ *   backoff from the 5th failure of either, and 10 failures of the account within 15 minutes lock the account for 30
+ *   minutes from the 10th for every unknown address — answered 423, the password not even checked.
+ * - **Unlock**: a security admin's unlock (an UNLOCKED row) ends the lock at once; failures before it no longer count
+ *   against the account (an address's own failures still do).
  *
  * A failure is a wrong password, an unknown username or a disabled account, alike, so that the answers never tell
- * which usernames exist. Attempts refused by the throttle or the lock are recorded but do not count. Two guesses
- * sent at the same instant are both checked (the count is read before either is written): the limits can be
- * overshot by the number of simultaneous requests, never by more.
+ * which usernames exist. Attempts refused by the throttle or the lock are recorded but do not count. Two guesses sent
+ * at the same instant are both checked (the count is read before either is written): the limits can be overshot by
+ * the number of simultaneous requests, never by more. The CPU these checks cost is bounded separately, per client
+ * address, by the hashing budget (hashingBudget.ts).
  */
 import { randomBytes } from "node:crypto";
 import type { LoginOutcome } from "./generated/prisma/client.ts";
-import type { IdentityPrisma } from "./loaders.ts";
+import type { IdentityDb } from "./sessions.ts";
 
 export const LOGIN_LIMITS = {
   windowMs: 15 * 60 * 1000,
@@ -22,6 +30,8 @@ export const LOGIN_LIMITS = {
   lockAfterFailures: 10,
   lockMs: 30 * 60 * 1000,
   maxDelaySeconds: 300,
+  /** An address stays known for this long after the last successful login from it. */
+  knownAddressMs: 90 * 24 * 60 * 60 * 1000,
 } as const;
 
 export const FAILED_OUTCOMES: LoginOutcome[] = ["BAD_PASSWORD", "UNKNOWN_USER", "DISABLED"];
@@ -30,6 +40,18 @@ export type LoginGate =
   | { state: "open" }
   | { state: "throttled"; retryAfterSeconds: number }
   | { state: "locked"; retryAfterSeconds: number };
+
+/** What one attempt is judged on. Account and pair failures are those after the latest unlock. */
+export interface LoginHistory {
+  /** Failures of the account (any address). */
+  accountFailures: Date[];
+  /** Failures from the address (any account). */
+  addressFailures: Date[];
+  /** Failures of the account from this address. */
+  pairFailures: Date[];
+  /** The address logged in to this account successfully within `knownAddressMs`. */
+  knownAddress: boolean;
+}
 
 /** When a series of failures (any order) locks the account, the end of the latest lock; null when never. */
 export function lockedUntil(failures: Date[]): Date | null {
@@ -57,11 +79,17 @@ export function throttledUntil(failures: Date[], now: Date): Date | null {
 
 const secondsUntil = (then: Date, now: Date) => Math.max(1, Math.ceil((then.getTime() - now.getTime()) / 1000));
 
-/** Decides whether an attempt may check a password. The lock outranks the throttle. */
-export function assessLogin(usernameFailures: Date[], addressFailures: Date[], now: Date): LoginGate {
-  const locked = lockedUntil(usernameFailures);
+/** Decides whether an attempt may check a password. For unknown addresses the lock outranks the throttle. */
+export function assessLogin(history: LoginHistory, now: Date): LoginGate {
+  if (history.knownAddress) {
+    const until = throttledUntil(history.pairFailures, now);
+    return until && until > now
+      ? { state: "throttled", retryAfterSeconds: secondsUntil(until, now) }
+      : { state: "open" };
+  }
+  const locked = lockedUntil(history.accountFailures);
   if (locked && locked > now) return { state: "locked", retryAfterSeconds: secondsUntil(locked, now) };
-  const waits = [throttledUntil(usernameFailures, now), throttledUntil(addressFailures, now)].filter(
+  const waits = [throttledUntil(history.accountFailures, now), throttledUntil(history.addressFailures, now)].filter(
     (until): until is Date => until !== null && until > now,
   );
   if (waits.length === 0) return { state: "open" };
@@ -72,39 +100,75 @@ export function assessLogin(usernameFailures: Date[], addressFailures: Date[], n
 /** Enough history for any decision: a lock needs 10 failures, the throttle's delay stops growing at 2^8 s. */
 const HISTORY_ROWS = 40;
 
-/**
- * Reads the failures that matter for one attempt (two indexed queries) and decides. Without a client address (a
- * password check inside GraphQL, behind the gateway) only the username's count applies.
- */
-export async function loginGate(
-  prisma: IdentityPrisma,
-  usernameKey: string,
-  clientIp: string | null,
-  now: Date,
-): Promise<LoginGate> {
+/** Failures newest first, cut at the latest unlock (rows are failures and unlocks, newest first). */
+function sinceUnlock(rows: Array<{ at: Date; outcome: LoginOutcome }>): Date[] {
+  const failures: Date[] = [];
+  for (const row of rows) {
+    if (row.outcome === "UNLOCKED") break;
+    failures.push(row.at);
+  }
+  return failures;
+}
+
+export interface LoginSubject {
+  /** Lower-cased, trimmed username (also for unknown usernames). */
+  usernameKey: string;
+  /** The account, when the username has one. */
+  personId: string | null;
+  /**
+   * The client address as the identity service trusts it, or for checks inside GraphQL the caller's session
+   * (`session:<sid>`): a session was obtained with the right password, so it counts as a known address.
+   */
+  clientIp: string;
+  /** Treat the address as known without looking it up (a session's own password checks). */
+  knownAddress?: boolean;
+}
+
+/** Reads the failures that matter for one attempt (four indexed queries, concurrently) and decides. */
+export async function loginGate(db: IdentityDb, subject: LoginSubject, now: Date): Promise<LoginGate> {
+  const { usernameKey, personId, clientIp } = subject;
   const lockHorizon = new Date(now.getTime() - LOGIN_LIMITS.windowMs - LOGIN_LIMITS.lockMs);
   const windowStart = new Date(now.getTime() - LOGIN_LIMITS.windowMs);
-  const [byUsername, byAddress] = await Promise.all([
-    prisma.loginAttempt.findMany({
-      where: { usernameKey, outcome: { in: FAILED_OUTCOMES }, at: { gt: lockHorizon, lte: now } },
-      select: { at: true },
-      orderBy: { at: "desc" },
-      take: HISTORY_ROWS,
+  const countsOrUnlock = { in: [...FAILED_OUTCOMES, "UNLOCKED"] as LoginOutcome[] };
+  const recent = { select: { at: true, outcome: true }, orderBy: { at: "desc" as const }, take: HISTORY_ROWS };
+  const [known, account, address, pair] = await Promise.all([
+    subject.knownAddress !== undefined || personId === null
+      ? null
+      : db.knownLoginAddress.findUnique({ where: { personId_clientIp: { personId, clientIp } } }),
+    db.loginAttempt.findMany({
+      where: { usernameKey, outcome: countsOrUnlock, at: { gt: lockHorizon, lte: now } },
+      ...recent,
     }),
-    clientIp === null
-      ? []
-      : prisma.loginAttempt.findMany({
-          where: { clientIp, outcome: { in: FAILED_OUTCOMES }, at: { gt: windowStart, lte: now } },
-          select: { at: true },
-          orderBy: { at: "desc" },
-          take: HISTORY_ROWS,
-        }),
+    db.loginAttempt.findMany({
+      where: { clientIp, outcome: { in: FAILED_OUTCOMES }, at: { gt: windowStart, lte: now } },
+      ...recent,
+    }),
+    db.loginAttempt.findMany({
+      where: { usernameKey, clientIp, outcome: countsOrUnlock, at: { gt: windowStart, lte: now } },
+      ...recent,
+    }),
   ]);
+  const knownAddress =
+    subject.knownAddress ??
+    (known !== null && known.lastSuccessAt.getTime() > now.getTime() - LOGIN_LIMITS.knownAddressMs);
   return assessLogin(
-    byUsername.map((row) => row.at),
-    byAddress.map((row) => row.at),
+    {
+      accountFailures: sinceUnlock(account),
+      addressFailures: address.map((row) => row.at),
+      pairFailures: sinceUnlock(pair),
+      knownAddress,
+    },
     now,
   );
+}
+
+/** Remembers a successful login's address for the person (in the transaction that records the success). */
+export async function rememberAddress(db: IdentityDb, personId: string, clientIp: string, now: Date): Promise<void> {
+  await db.knownLoginAddress.upsert({
+    where: { personId_clientIp: { personId, clientIp } },
+    create: { personId, clientIp, firstSuccessAt: now, lastSuccessAt: now },
+    update: { lastSuccessAt: now },
+  });
 }
 
 let attemptCounter = 0;

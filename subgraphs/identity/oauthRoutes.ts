@@ -2,11 +2,14 @@
  * The identity service's HTTP endpoints beside /graphql (OAuth 2.0, RFC 6749 / 7009 / 7517), which the gateway proxies:
  *
  * - POST /oauth/token — grants `password`, `client_credentials`, `refresh_token` (rotating, with reuse detection);
+ * - POST /oauth/password — changes a password with the current one (how a one-time password is replaced);
  * - POST /oauth/revoke — revokes a refresh token's session (or an access token's), always 200;
  * - GET /.well-known/jwks.json — the public keys that verify access tokens;
  * - GET /oauth/revoked-sessions — sessions the gateway must refuse, for the gateway only (signed envelope).
  *
  * Errors follow RFC 6749 §5.2: `{ error, error_description }`. Answers never say whether a username exists.
+ * Every password or client-secret check draws on the client address's hashing budget (hashingBudget.ts) and, for
+ * passwords, passes the login gate (loginThrottle.ts) first.
  */
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -16,13 +19,14 @@ import { type Route, sendJson } from "../../lib/http/graphqlHttp.ts";
 import { ENVELOPE_HEADER } from "../../lib/wire.ts";
 import type { RouteDependencies } from "../kit/module.ts";
 import type { LoginOutcome } from "./generated/prisma/client.ts";
+import type { HashingBudget } from "./hashingBudget.ts";
 import { verifyJwtSignature } from "./jwt.ts";
 import type { IdentityPrisma } from "./loaders.ts";
-import { loginAttemptId, loginGate } from "./loginThrottle.ts";
+import { loginAttemptId, loginGate, rememberAddress } from "./loginThrottle.ts";
 import type { ResolvedIdentityOptions } from "./options.ts";
-import { verifySecret } from "./passwords.ts";
+import { hashSecret, passwordProblem, verifySecret } from "./passwords.ts";
 import { isKnownScope } from "./roles.ts";
-import { hashToken, newRefreshToken, newSessionId, revokeSession } from "./sessions.ts";
+import { hashToken, newRefreshToken, newSessionId, revokePersonSessions, revokeSession } from "./sessions.ts";
 import type { SigningKeyStore } from "./signingKeys.ts";
 import {
   type AccessTokenIssuer,
@@ -46,7 +50,8 @@ type OAuthErrorCode =
   | "invalid_scope"
   | "unsupported_grant_type"
   | "slow_down"
-  | "account_locked";
+  | "account_locked"
+  | "password_change_required";
 
 /** An RFC 6749 error answer, thrown by a grant and written by the route. */
 class OAuthError extends Error {
@@ -67,15 +72,102 @@ export interface OAuthRouteContext {
   options: ResolvedIdentityOptions;
   keys: SigningKeyStore;
   issuer: AccessTokenIssuer;
+  /** The scrypt budget per client address (one per service instance). */
+  hashing: HashingBudget;
+}
+
+const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 } as const;
+
+/** 429 for an address over its hashing budget: answered without running scrypt. */
+function overBudget(retryAfterSeconds: number): OAuthError {
+  return new OAuthError(
+    429,
+    "slow_down",
+    `Too many password or client-secret checks from this address; retry in ${retryAfterSeconds} seconds.`,
+    { "retry-after": String(retryAfterSeconds) },
+  );
 }
 
 type Params = Map<string, string>;
 
 export function createOAuthRoutes(
   { prisma, verifyEnvelope, log }: RouteDependencies<IdentityPrisma>,
-  { options, keys, issuer }: OAuthRouteContext,
+  { options, keys, issuer, hashing }: OAuthRouteContext,
 ): Record<string, Route> {
   const now = options.now;
+
+  /**
+   * Runs a password or client-secret check on the address's hashing budget (after its earlier checks), or throws 429
+   * without running it. One log line per exhaustion, not per refused request: a flood must not become a log flood.
+   */
+  async function withinBudget<T>(clientIp: string, check: () => Promise<T>): Promise<T> {
+    const outcome = await hashing.run(clientIp, check);
+    if ("value" in outcome) return outcome.value;
+    if (outcome.decision.firstRefusal) {
+      log.warn({ clientIp }, "hashing budget exhausted: password and client-secret checks from this address refused");
+    }
+    throw overBudget(outcome.decision.retryAfterSeconds);
+  }
+
+  /**
+   * One password check as the token and password endpoints make it, paid from the address's hashing budget (an
+   * exhausted address costs no database work): the person, the login gate — whose refusals are recorded and answered
+   * 429 / 423 without checking — then scrypt. Unknown and disabled accounts are checked against a dummy hash, so timing
+   * tells nothing either.
+   */
+  function checkPassword(username: string, password: string, clientIp: string, at: Date) {
+    return withinBudget(clientIp, () => gatedCheck(username, password, clientIp, at));
+  }
+
+  async function gatedCheck(username: string, password: string, clientIp: string, at: Date) {
+    const usernameKey = username.trim().toLowerCase().slice(0, AUDIT_USERNAME_LENGTH);
+    const person = (await prisma.person.findUnique({
+      where: { username: username.trim().toLowerCase() },
+      include: PERSON_GRANTS,
+    })) as PersonWithGrants | null;
+    const audit = (outcome: LoginOutcome) => ({
+      id: loginAttemptId(at),
+      username: username.slice(0, AUDIT_USERNAME_LENGTH),
+      usernameKey,
+      personId: person?.id ?? null,
+      clientIp,
+      outcome,
+      at,
+    });
+    const gate = await loginGate(prisma, { usernameKey, personId: person?.id ?? null, clientIp }, at);
+    if (gate.state !== "open") {
+      await prisma.loginAttempt.create({ data: audit(gate.state === "locked" ? "LOCKED" : "THROTTLED") });
+      const retryAfter = { "retry-after": String(gate.retryAfterSeconds) };
+      if (gate.state === "locked") {
+        throw new OAuthError(
+          423,
+          "account_locked",
+          `The account is locked after repeated failed logins; retry in ${gate.retryAfterSeconds} seconds, log in from an address you used before, or ask a security administrator.`,
+          retryAfter,
+        );
+      }
+      throw new OAuthError(
+        429,
+        "slow_down",
+        `Too many failed logins for this account or address; retry in ${gate.retryAfterSeconds} seconds.`,
+        retryAfter,
+      );
+    }
+    const passwordMatches = await verifySecret(password, person?.passwordHash ?? null);
+    const outcome: LoginOutcome = !person
+      ? "UNKNOWN_USER"
+      : person.status === "DISABLED"
+        ? "DISABLED"
+        : passwordMatches
+          ? "SUCCESS"
+          : "BAD_PASSWORD";
+    if (outcome !== "SUCCESS" || !person) {
+      await prisma.loginAttempt.create({ data: audit(outcome) });
+      log.info({ outcome, personId: person?.id ?? null }, "password check refused");
+      throw new OAuthError(400, "invalid_grant", WRONG_CREDENTIALS);
+    }
+    return { person, audit };
+  }
 
   /** The client address: the gateway's x-forwarded-for only on requests the gateway signed, else the socket's. */
   function clientAddress(req: IncomingMessage): string {
@@ -104,54 +196,16 @@ export function createOAuthRoutes(
     }
     const at = now();
     const clientIp = clientAddress(req);
-    const usernameKey = username.trim().toLowerCase().slice(0, AUDIT_USERNAME_LENGTH);
-    const person = (await prisma.person.findUnique({
-      where: { username: username.trim().toLowerCase() },
-      include: PERSON_GRANTS,
-    })) as PersonWithGrants | null;
-    const audit = (outcome: LoginOutcome) => ({
-      id: loginAttemptId(at),
-      username: username.slice(0, AUDIT_USERNAME_LENGTH),
-      usernameKey,
-      personId: person?.id ?? null,
-      clientIp,
-      outcome,
-      at,
-    });
-
-    const gate = await loginGate(prisma, usernameKey, clientIp, at);
-    if (gate.state !== "open") {
-      await prisma.loginAttempt.create({ data: audit(gate.state === "locked" ? "LOCKED" : "THROTTLED") });
-      const retryAfter = { "retry-after": String(gate.retryAfterSeconds) };
-      if (gate.state === "locked") {
-        throw new OAuthError(
-          423,
-          "account_locked",
-          `The account is locked after repeated failed logins; retry in ${gate.retryAfterSeconds} seconds or ask a security administrator.`,
-          retryAfter,
-        );
-      }
+    const { person, audit } = await checkPassword(username, password, clientIp, at);
+    if (person.mustChangePassword) {
+      // A one-time password (createPerson, resetCredentials, identity:bootstrap) opens nothing until it is replaced:
+      // whoever handed it out must not be able to act as the person.
+      await prisma.loginAttempt.create({ data: audit("PASSWORD_CHANGE_REQUIRED") });
       throw new OAuthError(
-        429,
-        "slow_down",
-        `Too many failed logins for this account or address; retry in ${gate.retryAfterSeconds} seconds.`,
-        retryAfter,
+        400,
+        "password_change_required",
+        "This is a one-time password: choose your own with POST /oauth/password (username, password, new_password), then log in with it.",
       );
-    }
-
-    // Checked for unknown and disabled accounts too (against a dummy hash), so timing tells nothing either.
-    const passwordMatches = await verifySecret(password, person?.passwordHash ?? null);
-    const outcome: LoginOutcome = !person
-      ? "UNKNOWN_USER"
-      : person.status === "DISABLED"
-        ? "DISABLED"
-        : passwordMatches
-          ? "SUCCESS"
-          : "BAD_PASSWORD";
-    if (outcome !== "SUCCESS" || !person) {
-      await prisma.loginAttempt.create({ data: audit(outcome) });
-      log.info({ outcome, personId: person?.id ?? null }, "password login refused");
-      throw new OAuthError(400, "invalid_grant", WRONG_CREDENTIALS);
     }
 
     // RFC 6749 §3.3: the grant may be narrower than the request; the answer's `scope` says what was granted.
@@ -159,9 +213,10 @@ export function createOAuthRoutes(
     const scopes = requested ? held.filter((scope) => requested.includes(scope)) : held;
     const sid = newSessionId();
     const refreshToken = newRefreshToken();
-    await prisma.$transaction([
-      prisma.loginAttempt.create({ data: audit("SUCCESS") }),
-      prisma.refreshToken.create({
+    await prisma.$transaction(async (tx) => {
+      await tx.loginAttempt.create({ data: audit("SUCCESS") });
+      await rememberAddress(tx, person.id, clientIp, at);
+      await tx.refreshToken.create({
         data: {
           id: `rt-${randomBytes(12).toString("base64url")}`,
           tokenHash: hashToken(refreshToken),
@@ -171,8 +226,8 @@ export function createOAuthRoutes(
           issuedAt: at,
           expiresAt: new Date(at.getTime() + options.refreshTokenTtlSeconds * 1000),
         },
-      }),
-    ]);
+      });
+    }, TRANSACTION_OPTIONS);
     const access = await issuer.issue(prisma, personSubject(person, scopes), sid, at);
     log.info({ personId: person.id, sid }, "password login succeeded");
     return tokenResponse(access, scopes, refreshToken);
@@ -186,8 +241,11 @@ export function createOAuthRoutes(
     if (!clientId || !secret || clientId.length > MAX_USERNAME_LENGTH || secret.length > MAX_SECRET_LENGTH) {
       throw new OAuthError(401, "invalid_client", "Send client_id and client_secret (or HTTP Basic).", challenge);
     }
-    const app = await prisma.integratorApp.findUnique({ where: { clientId } });
-    const secretMatches = await verifySecret(secret, app?.clientSecretHash ?? null);
+    // Every client-secret check runs scrypt (unknown clients against a dummy hash): it is paid from the budget.
+    const { app, secretMatches } = await withinBudget(clientAddress(req), async () => {
+      const app = await prisma.integratorApp.findUnique({ where: { clientId } });
+      return { app, secretMatches: await verifySecret(secret, app?.clientSecretHash ?? null) };
+    });
     if (!app || !secretMatches || app.status !== "ACTIVE") {
       log.info({ clientId: clientId.slice(0, 64) }, "client authentication failed");
       throw new OAuthError(401, "invalid_client", "Client authentication failed.", challenge);
@@ -254,6 +312,53 @@ export function createOAuthRoutes(
     const access = await issuer.issue(prisma, personSubject(person, scopes), row.sid, at);
     return tokenResponse(access, scopes, successor);
   }
+
+  /**
+   * POST /oauth/password (username, password, new_password): the person changes their password with the current one —
+   * the way a one-time password is replaced before the first login. Same budget and gate as a login; every session
+   * of the person is revoked; the address becomes a known one. Answers `{ password_changed: true }`, no tokens: log
+   * in with the new password.
+   */
+  const changePassword: Route = async (req, res) => {
+    noStore(res);
+    try {
+      if (req.method !== "POST") {
+        req.resume();
+        res.setHeader("allow", "POST");
+        throw new OAuthError(405, "invalid_request", "Use POST to change a password.");
+      }
+      const params = await readParams(req);
+      const username = required(params, "username");
+      const password = required(params, "password");
+      const newPassword = required(params, "new_password");
+      if (username.length > MAX_USERNAME_LENGTH || password.length > MAX_SECRET_LENGTH) {
+        throw new OAuthError(400, "invalid_request", "The username or password is longer than this service accepts.");
+      }
+      // Judged before the current password is checked: a weak choice costs no scrypt and reveals nothing.
+      const problem = passwordProblem(newPassword, username.trim());
+      if (problem) throw new OAuthError(400, "invalid_request", problem);
+      if (newPassword === password) {
+        throw new OAuthError(400, "invalid_request", "Choose a new password different from the current one.");
+      }
+      const at = now();
+      const clientIp = clientAddress(req);
+      const { person, audit } = await checkPassword(username, password, clientIp, at);
+      const passwordHash = await withinBudget(clientIp, () => hashSecret(newPassword));
+      await prisma.$transaction(async (tx) => {
+        await tx.person.update({
+          where: { id: person.id },
+          data: { passwordHash, passwordChangedAt: at, mustChangePassword: false },
+        });
+        await revokePersonSessions(tx, person.id, "password-changed", at, options.accessTokenTtlSeconds);
+        await tx.loginAttempt.create({ data: audit("PASSWORD_CHANGED") });
+        await rememberAddress(tx, person.id, clientIp, at);
+      }, TRANSACTION_OPTIONS);
+      log.info({ personId: person.id }, "password changed");
+      sendJson(res, 200, { password_changed: true });
+    } catch (error) {
+      sendOAuthError(res, error);
+    }
+  };
 
   const token: Route = async (req, res) => {
     noStore(res);
@@ -337,9 +442,21 @@ export function createOAuthRoutes(
       res.end(errorBody("ENVELOPE_INVALID", "Only the gateway may read revoked sessions; send a signed request."));
       return;
     }
+    // A gateway accepts a token until its exp + its clock tolerance, so a session stays on the list until its
+    // `until` (the last token's exp) + that tolerance: the gateway says how much with ?skew= (default the most any
+    // gateway may be configured with).
+    const skew = skewSeconds(req.url);
+    if (skew === null) {
+      res.statusCode = 400;
+      res.setHeader("content-type", "application/json; charset=utf-8");
+      res.end(
+        errorBody("BAD_REQUEST", `skew must be a whole number of seconds from 0 to ${MAX_GATEWAY_SKEW_SECONDS}.`),
+      );
+      return;
+    }
     const at = now();
     const rows = await prisma.revokedSession.findMany({
-      where: { until: { gt: at } },
+      where: { until: { gt: new Date(at.getTime() - skew * 1000) } },
       orderBy: [{ until: "asc" }, { sid: "asc" }],
       select: { sid: true, until: true },
     });
@@ -351,10 +468,22 @@ export function createOAuthRoutes(
 
   return {
     "/oauth/token": token,
+    "/oauth/password": changePassword,
     "/oauth/revoke": revoke,
     "/.well-known/jwks.json": jwks,
     "/oauth/revoked-sessions": revokedSessions,
   };
+}
+
+/** The largest clock tolerance a gateway may be configured with (TOKEN_CLOCK_SKEW_SECONDS, gateway/config.ts). */
+export const MAX_GATEWAY_SKEW_SECONDS = 300;
+
+/** `?skew=30` → 30; absent → the largest tolerance; anything else → null. */
+function skewSeconds(url: string | undefined): number | null {
+  const raw = new URL(url ?? "/", "http://identity").searchParams.get("skew");
+  if (raw === null) return MAX_GATEWAY_SKEW_SECONDS;
+  const skew = Number(raw);
+  return /^\d{1,3}$/.test(raw) && skew <= MAX_GATEWAY_SKEW_SECONDS ? skew : null;
 }
 
 function tokenResponse(access: { token: string; expiresIn: number }, scopes: string[], refreshToken?: string) {

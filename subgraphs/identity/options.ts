@@ -23,6 +23,16 @@ export interface IdentityOptions {
    * Default: the repository's schema/supergraph.graphql.
    */
   supergraphPath?: string;
+  /**
+   * The scrypt budget per client address shared by password logins, `client_credentials` and password changes
+   * (hashingBudget.ts). Default 10 checks at once, 2 more per second.
+   */
+  hashingBudget?: { burst?: number; perSecond?: number };
+  /**
+   * Production mode (NODE_ENV=production): start-up refuses every published development secret (productionSafety.ts),
+   * and an explicit seed creates no published credentials. Default false.
+   */
+  production?: boolean;
 }
 
 export interface ResolvedIdentityOptions {
@@ -32,6 +42,8 @@ export interface ResolvedIdentityOptions {
   refreshTokenTtlSeconds: number;
   keyEncryptionSecret: string;
   supergraphPath: string;
+  hashingBudget: { burst: number; perSecond: number };
+  production: boolean;
 }
 
 export const DEFAULT_SUPERGRAPH_PATH = fileURLToPath(new URL("../../schema/supergraph.graphql", import.meta.url));
@@ -56,6 +68,13 @@ export function resolveOptions(options: IdentityOptions = {}): ResolvedIdentityO
       `refreshTokenTtlSeconds is ${refreshTokenTtlSeconds}; use a whole number above the access-token TTL.`,
     );
   }
+  const hashingBudget = { burst: options.hashingBudget?.burst ?? 10, perSecond: options.hashingBudget?.perSecond ?? 2 };
+  if (!Number.isInteger(hashingBudget.burst) || hashingBudget.burst < 1 || hashingBudget.burst > 1000) {
+    problems.push(`hashingBudget.burst is ${hashingBudget.burst}; use a whole number from 1 to 1000.`);
+  }
+  if (!(hashingBudget.perSecond > 0 && hashingBudget.perSecond <= 1000)) {
+    problems.push(`hashingBudget.perSecond is ${hashingBudget.perSecond}; use a number above 0, at most 1000.`);
+  }
   if (keyEncryptionSecret.length < 32) {
     problems.push("The key-encryption secret has fewer than 32 characters; use a long random value.");
   }
@@ -67,5 +86,7 @@ export function resolveOptions(options: IdentityOptions = {}): ResolvedIdentityO
     refreshTokenTtlSeconds,
     keyEncryptionSecret,
     supergraphPath: options.supergraphPath ?? DEFAULT_SUPERGRAPH_PATH,
+    hashingBudget,
+    production: options.production ?? false,
   };
 }

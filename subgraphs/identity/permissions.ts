@@ -20,6 +20,10 @@ export const permissions: SubgraphPermissions = {
     accessPolicy: adminOrAuditor,
     accessPolicyChanges: adminOrAuditor,
     simulateAccess: isSecurityAdmin,
+    // The purpose registry (处理目的登记): the same split as access policies.
+    purposes: adminOrAuditor,
+    purpose: adminOrAuditor,
+    purposeChanges: adminOrAuditor,
   },
   Mutation: {
     createPerson: isSecurityAdmin,
@@ -29,9 +33,13 @@ export const permissions: SubgraphPermissions = {
     resetCredentials: isSecurityAdmin,
     registerIntegratorApp: isSecurityAdmin,
     rotateSigningKey: isSecurityAdmin,
+    unlockAccount: isSecurityAdmin,
     changeMyPassword: isPerson,
     draftAccessPolicy: isSecurityAdmin,
     enableAccessPolicyVersion: isSecurityAdmin,
     disableAccessPolicy: isSecurityAdmin,
+    draftPurpose: isSecurityAdmin,
+    enablePurposeVersion: isSecurityAdmin,
+    disablePurpose: isSecurityAdmin,
   },
 };

@@ -176,6 +176,14 @@ export function createResolvers({ options, keys }: IdentityResolverDependencies)
         requireRole(principal, ADMIN, "registerIntegratorApp");
         return new IdentityAdmin(prisma, options).registerIntegratorApp(input);
       },
+      unlockAccount: (
+        _: unknown,
+        { personId, reason }: { personId: string; reason: string },
+        { prisma, principal }: IdentityContext,
+      ) => {
+        requireRole(principal, ADMIN, "unlockAccount");
+        return new IdentityAdmin(prisma, options).unlockAccount(personId, reason, principal);
+      },
       rotateSigningKey: (_: unknown, __: unknown, { prisma, principal }: IdentityContext) => {
         requireRole(principal, ADMIN, "rotateSigningKey");
         return keys.rotate(prisma, now());
@@ -266,6 +274,8 @@ export function createResolvers({ options, keys }: IdentityResolverDependencies)
     LoginAttempt: {
       person: (attempt: LoginAttempt, _: unknown, { loaders }: IdentityContext) =>
         attempt.personId ? loaders.personById.load(attempt.personId) : null,
+      actor: (attempt: LoginAttempt, _: unknown, { loaders }: IdentityContext) =>
+        attempt.actorId ? loaders.personById.load(attempt.actorId) : null,
     },
   };
 }

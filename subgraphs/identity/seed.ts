@@ -3,14 +3,17 @@
  * second run adds nothing and never overwrites what happened since (new passwords, roles, disabled accounts).
  *
  * The known accounts and applications get their (public, development-only) passwords hashed here, and only when
- * their row does not exist yet: scrypt is deliberately slow, and a re-run must stay fast and change nothing.
+ * their row does not exist yet: scrypt is deliberately slow, and a re-run must stay fast and change nothing. In
+ * production (an explicit SEED=true) they get none: the accounts have no password and the apps are not created.
  * The first signing key is created when there is none.
  */
 
 import type { SubgraphDatabase } from "../../lib/db/database.ts";
 import type { SeedSummary } from "../kit/module.ts";
 import { PolicyStore } from "./access/policyStore.ts";
+import { PurposeStore } from "./access/purposeStore.ts";
 import { SEED_AUTHOR, SEEDED_POLICIES } from "./access/seedPolicies.ts";
+import { SEEDED_PURPOSES } from "./access/seedPurposes.ts";
 import type { IdentityPrisma } from "./loaders.ts";
 import { hashSecret } from "./passwords.ts";
 import {
@@ -37,6 +40,7 @@ export async function seed(
   db: SubgraphDatabase,
   keys: SigningKeyStore,
   now: Date,
+  { publishedCredentials = true }: { publishedCredentials?: boolean } = {},
 ): Promise<SeedSummary> {
   const data = buildSeedData();
   const skipDuplicates = true;
@@ -46,7 +50,8 @@ export async function seed(
     (await prisma.person.findMany({ where: { id: { in: knownIds } }, select: { id: true } })).map((p) => p.id),
   );
   const hashes = new Map<string, string>();
-  for (const account of KNOWN_ACCOUNTS) {
+  // Production seeds the people without the passwords this repository publishes: a security admin issues them.
+  for (const account of publishedCredentials ? KNOWN_ACCOUNTS : []) {
     if (!existing.has(account.id)) hashes.set(account.id, await hashSecret(account.password));
   }
 
@@ -66,7 +71,8 @@ export async function seed(
       await prisma.integratorApp.findMany({ where: { id: { in: KNOWN_APPS.map((a) => a.id) } }, select: { id: true } })
     ).map((a) => a.id),
   );
-  for (const app of KNOWN_APPS) {
+  // Apps are only seeded with their published client secrets, so production seeds none.
+  for (const app of publishedCredentials ? KNOWN_APPS : []) {
     if (existingApps.has(app.id)) continue;
     await prisma.integratorApp.createMany({
       data: [
@@ -86,22 +92,38 @@ export async function seed(
   }
 
   await keys.ensureActiveKey(prisma, now);
+  await seedPurposes(prisma, now);
   await seedAccessPolicies(prisma, now);
   return countRows(prisma);
+}
+
+/**
+ * The district's registered purposes, drafted and enabled through the store security admins use (authored by
+ * `system:seed`); purposes that exist already are left as the admins made them. Before the policies, which name them.
+ */
+export async function seedPurposes(prisma: IdentityPrisma, now: Date, author = SEED_AUTHOR): Promise<void> {
+  const store = new PurposeStore(prisma);
+  const existing = new Set((await prisma.purpose.findMany({ select: { name: true } })).map((p) => p.name));
+  for (const purpose of SEEDED_PURPOSES) {
+    if (existing.has(purpose.name)) continue;
+    const reason = "Initial district purpose (seed).";
+    const draft = await store.draft(author, { ...purpose, reason }, now);
+    await store.enable(author, purpose.name, draft.version, reason, now);
+  }
 }
 
 /**
  * The district's initial access policies, drafted and enabled through the same store security admins use (so they
  * are in the history, authored by `system:seed`). Policies that exist already are left as the admins made them.
  */
-async function seedAccessPolicies(prisma: IdentityPrisma, now: Date): Promise<void> {
+export async function seedAccessPolicies(prisma: IdentityPrisma, now: Date, author = SEED_AUTHOR): Promise<void> {
   const store = new PolicyStore(prisma);
   const existing = new Set((await prisma.accessPolicy.findMany({ select: { name: true } })).map((p) => p.name));
   for (const policy of SEEDED_POLICIES) {
     if (existing.has(policy.name)) continue;
     const reason = "Initial district policy (seed).";
-    const draft = await store.draft(SEED_AUTHOR, { ...policy, reason }, now);
-    await store.enable(SEED_AUTHOR, policy.name, draft.version, reason, now);
+    const draft = await store.draft(author, { ...policy, reason }, now);
+    await store.enable(author, policy.name, draft.version, reason, now);
   }
 }
 

@@ -1,6 +1,7 @@
 /** Configuration of one subgraph service, parsed once from the environment (every problem reported at once). */
 import { z } from "zod";
-import { parseConfig } from "../../lib/config.ts";
+import { ConfigError, parseConfig } from "../../lib/config.ts";
+import { developmentKeyProblems } from "../../lib/developmentSecrets.ts";
 
 const flag = z
   .enum(["true", "false", "1", "0", "yes", "no"])
@@ -17,8 +18,12 @@ export function subgraphConfigSchema(name: string, defaultPort: number) {
       .optional(),
     /** Folder of the embedded PGlite database. */
     DATA_DIR: z.string().min(1).default(`.data/pglite/${name}`),
-    /** Load the deterministic seed data at start (idempotent). */
-    SEED: flag.default(true),
+    /**
+     * Load the deterministic seed data at start (idempotent). Default: yes, except with NODE_ENV=production, where
+     * nothing is seeded unless SEED=true asks for it (and even then no published credentials, docs/identity.md).
+     */
+    SEED: flag.optional(),
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
     /** The gateway's envelope public key(s), base64 spki, comma-separated (several during a key rotation). */
     ENVELOPE_PUBLIC_KEYS: z
       .string({ error: "is required: the gateway's envelope public key(s), base64, comma-separated" })
@@ -34,8 +39,18 @@ export function subgraphConfigSchema(name: string, defaultPort: number) {
   });
 }
 
-export type SubgraphConfig = z.infer<ReturnType<typeof subgraphConfigSchema>>;
+export type SubgraphConfig = Omit<z.infer<ReturnType<typeof subgraphConfigSchema>>, "SEED"> & { SEED: boolean };
 
-export function loadSubgraphConfig(name: string, defaultPort: number, env: Record<string, string | undefined>) {
-  return parseConfig(subgraphConfigSchema(name, defaultPort), env);
+export function loadSubgraphConfig(
+  name: string,
+  defaultPort: number,
+  env: Record<string, string | undefined>,
+): SubgraphConfig {
+  const config = parseConfig(subgraphConfigSchema(name, defaultPort), env);
+  const production = config.NODE_ENV === "production";
+  if (production) {
+    const problems = developmentKeyProblems(env);
+    if (problems.length > 0) throw new ConfigError(problems);
+  }
+  return { ...config, SEED: config.SEED ?? !production };
 }

@@ -32,8 +32,10 @@ export interface SubgraphContext<TPrisma = unknown, TLoaders = unknown> {
   requestId: string;
   /** Who is asking, as verified by the gateway (signed envelope). */
   principal: Principal;
-  /** The purpose the caller declared (x-og-purpose), if any. */
+  /** The purpose the caller declared (x-og-purpose), if any, as the gateway checked it against the registry. */
   purpose: string | null;
+  /** The case the purpose serves (x-og-case), if declared. */
+  caseReference: string | null;
   log: Logger;
 }
 
@@ -73,6 +75,11 @@ export interface SubgraphModule<TPrisma extends PrismaLike = PrismaLike, TLoader
   createLoaders(prisma: TPrisma): TLoaders;
   /** Extra HTTP routes by exact path, served beside /graphql (no envelope check unless the route makes one). */
   createRoutes?(dependencies: RouteDependencies<TPrisma>): Record<string, Route>;
+  /**
+   * Runs at every start, after the migrations and before any seed: what the service cannot run without (reference
+   * rows, its own keys) and checks that must stop start-up (a published secret in production). Never demo data.
+   */
+  prepare?(prisma: TPrisma, db: SubgraphDatabase): Promise<void>;
   /** Deterministic, idempotent seed: running it twice leaves the same rows. */
   seed(prisma: TPrisma, db: SubgraphDatabase): Promise<SeedSummary>;
 }

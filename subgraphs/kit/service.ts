@@ -1,7 +1,7 @@
 /**
  * The subgraph kit: turns a `SubgraphModule` into a running federated service.
  *
- * start-up: open its database → apply migrations → seed (when asked) → build the subgraph schema and wrap it with the
+ * start-up: open its database → apply migrations → prepare (the module's own checks) → seed (when asked) → build the subgraph schema and wrap it with the
  * module's permissions → listen.
  * per request: a context with the shared Prisma client and fresh DataLoaders.
  * shutdown: stop accepting, let in-flight requests finish (bounded by a grace period), close connections.
@@ -84,6 +84,7 @@ export async function startSubgraph<TPrisma extends PrismaLike, TLoaders>(
     prisma.$on("query", () => {
       sqlQueries += 1;
     });
+    await module.prepare?.(prisma, db);
     if (options.seed) {
       const summary = await module.seed(prisma, db);
       log.info({ rows: summary }, "seed data in place");
@@ -125,6 +126,7 @@ export async function startSubgraph<TPrisma extends PrismaLike, TLoaders>(
           requestId: envelope.requestId,
           principal: envelope.principal,
           purpose: envelope.purpose,
+          caseReference: envelope.caseReference ?? null,
           log: log.child({ requestId: envelope.requestId }),
         };
       },

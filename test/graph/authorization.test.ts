@@ -125,10 +125,17 @@ interface Answer {
 
 describe(`authorization through the district graph (${testTier})`, () => {
   let graph: DistrictGraph;
-  const ask = (who: Who, query: string, variables?: Record<string, unknown>, purpose?: string): Promise<Answer> =>
+  const ask = (
+    who: Who,
+    query: string,
+    variables?: Record<string, unknown>,
+    purpose?: string,
+    caseReference?: string,
+  ): Promise<Answer> =>
     graphql(graph.gateway.url, query, variables, {
       authorization: `Bearer ${graph.token(PRINCIPALS[who])}`,
       ...(purpose ? { "x-og-purpose": purpose } : {}),
+      ...(caseReference ? { "x-og-case": caseReference } : {}),
     }) as Promise<Answer>;
   const deniedCoordinates = (answer: Answer) =>
     new Set(
@@ -167,7 +174,8 @@ describe(`authorization through the district graph (${testTier})`, () => {
     expect(answer.body.data).toEqual({ appointment: null });
     const [error] = answer.body.errors ?? [];
     expect(error?.extensions).toMatchObject({ code: "FIELD_NOT_AUTHORIZED", rule: "@policy(health-records)" });
-    expect(error?.message).toContain("medical-treatment");
+    expect(error?.message).toContain("declaring a purpose registered for it");
+    expect(error?.message).not.toMatch(/medical-treatment|public-health/);
     expect(error?.path).toEqual(["appointment"]);
     // The same answer whether or not the record exists.
     expect(missing.body).toEqual(answer.body);
@@ -178,11 +186,32 @@ describe(`authorization through the district graph (${testTier})`, () => {
     expect(deniedCoordinates(await ask("officer@health", operation))).toEqual(
       new Set(["Query.appointment", "NursingHome.followUps"]),
     );
-    expect(deniedCoordinates(await ask("officer@health", operation, undefined, "medical-treatment"))).toEqual(
-      new Set(),
-    );
-    expect(deniedCoordinates(await ask("officer@health", operation, undefined, "marketing")).size).toBe(2);
-    expect(deniedCoordinates(await ask("officer@education", operation, undefined, "medical-treatment")).size).toBe(2);
+    expect(deniedCoordinates(await ask("officer@health", operation, undefined, "public-health"))).toEqual(new Set());
+    expect(
+      deniedCoordinates(await ask("officer@health", operation, undefined, "medical-treatment", "WJW-2026-000007")),
+    ).toEqual(new Set());
+    // A purpose the caller may not declare never reaches the policies: the request ends with 403.
+    for (const [who, purpose] of [
+      ["officer@health", "marketing"],
+      ["officer@education", "medical-treatment"],
+    ] as const) {
+      const refused = await ask(who, operation, undefined, purpose, "WJW-2026-000007");
+      expect(refused.status).toBe(403);
+      expect(refused.body.errors?.[0]?.extensions.code).toBe("PURPOSE_NOT_ALLOWED");
+    }
+  });
+
+  it("refuses an education officer who declares identity-verification with 403 PURPOSE_NOT_ALLOWED, naming no purpose", async () => {
+    const query = '{ me { id } appointment(id: "none") { id } }';
+    const refused = await ask("officer@education", query, undefined, "identity-verification", "ZWFW-20261201-0042");
+    expect(refused.status).toBe(403);
+    expect(refused.body.data).toBeUndefined();
+    expect(refused.body.errors).toHaveLength(1);
+    expect(refused.body.errors?.[0]?.extensions.code).toBe("PURPOSE_NOT_ALLOWED");
+    expect(refused.body.errors?.[0]?.message).not.toMatch(/identity-verification|education-service|medical-treatment/);
+    // The window officers of 区行政服务中心, whose purpose it is, may declare it.
+    const allowed = await ask("officer@admin-service", query, undefined, "identity-verification", "ZWFW-20261201-0042");
+    expect(allowed.status).toBe(200);
   });
 
   it("simulates a draft exactly as the gateway enforces it once enabled, within 5 s, with the change in the history", async () => {
@@ -336,10 +365,11 @@ describe(`authorization through the district graph (${testTier})`, () => {
   describe("masking and the audit of data access", () => {
     const officerEverywhere = (purpose: string) =>
       graph.token(districtClaims({ sub: "person-000003", streets: [...STREET_IDS], sid: `sess-${purpose}` }));
-    const asOfficer = (purpose: string, query: string, variables?: Record<string, unknown>) =>
+    const asOfficer = (purpose: string, query: string, variables?: Record<string, unknown>, caseReference?: string) =>
       graphql(graph.gateway.url, query, variables, {
         authorization: `Bearer ${officerEverywhere(purpose)}`,
         "x-og-purpose": purpose,
+        ...(caseReference ? { "x-og-case": caseReference } : {}),
       }) as Promise<Answer>;
     const auditRecords = async (filter: Record<string, unknown>, expected: number) => {
       const started = Date.now();
@@ -347,7 +377,8 @@ describe(`authorization through the district graph (${testTier})`, () => {
         const answer = await ask(
           "auditor",
           `query R($filter: DataAccessRecordFilter) { dataAccessRecords(filter: $filter, first: 100) {
-             totalCount nodes { sequence requestId principalId purpose operationName subjectResidentIds policyVersion
+             totalCount nodes { sequence requestId principalId purpose caseReference operationName subjectResidentIds
+               policyVersion
                fields { coordinate level category decision } } } }`,
           { filter },
         );
@@ -358,7 +389,7 @@ describe(`authorization through the district graph (${testTier})`, () => {
       }
     };
 
-    it("masks an identity number for an officer without clear view, shows it with the right purpose, audits both", async () => {
+    it("masks an identity number without clear view; a health officer treating a case reads it clear; the audit holds purpose and case", async () => {
       const slots = await ask(
         "resident",
         "{ appointmentSlots(filter: { availableOnly: true }, first: 5) { nodes { id } } }",
@@ -382,7 +413,9 @@ describe(`authorization through the district graph (${testTier})`, () => {
       expect(shown.phone).toMatch(/^1\d{2}\*{4}\d{4}$/);
       expect(shown.name).toMatch(/^\S\*+$/);
 
-      const clear = await asOfficer("medical-treatment", query, { id });
+      const clear = await asOfficer("medical-treatment", query, { id }, "WJW-2026-000123");
+      expect(clear.status).toBe(200);
+      expect(clear.body.errors, JSON.stringify(clear.body.errors)).toBeUndefined();
       const full = clear.body.data.appointment.resident;
       expect(full.idNumber).toMatch(/^\d{17}[\dX]$/);
       expect(full.idNumber.slice(0, 3) + "*".repeat(11) + full.idNumber.slice(-4)).toBe(shown.idNumber);
@@ -393,8 +426,9 @@ describe(`authorization through the district graph (${testTier})`, () => {
       const records = await auditRecords({ subjectResidentId: "resident-000003", operationName: "Patient" }, 2);
       expect(records.totalCount).toBe(2);
       const [first, second] = records.nodes;
-      expect(first.purpose).toBe("public-health");
-      expect(second.purpose).toBe("medical-treatment");
+      expect(first).toMatchObject({ purpose: "public-health", caseReference: null });
+      expect(second).toMatchObject({ purpose: "medical-treatment", caseReference: "WJW-2026-000123" });
+      expect((await auditRecords({ caseReference: "WJW-2026-000123" }, 1)).nodes).toEqual([second]);
       for (const record of records.nodes) {
         expect(record.principalId).toBe("person-000003");
         expect(record.subjectResidentIds).toEqual(["resident-000003"]);

@@ -1,7 +1,7 @@
 /**
  * The district graph in one test process: every registered subgraph on the current test tier (sharing one
  * PostgreSQL database, each in its own schema, on the PostgreSQL tier), composed and served by our gateway, with a
- * stand-in token issuer so tests can act as any principal. Access policies are the identity service's own.
+ * stand-in token issuer so tests can act as any principal. Access policies and purposes are the identity service's own.
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -53,6 +53,7 @@ export async function startDistrictGraph(): Promise<DistrictGraph> {
     SUPERGRAPH_PATH: path,
     IDENTITY_URL: issuer.url,
     ACCESS_POLICIES_URL: `${subgraphs.identity?.url.replace(/\/graphql$/, "")}/access/policies`,
+    PURPOSES_URL: `${subgraphs.identity?.url.replace(/\/graphql$/, "")}/access/purposes`,
     POLICY_POLL_MS: "250",
     AUDIT_URL: subgraphs.audit?.url.replace(/\/graphql$/, "") ?? "",
   });

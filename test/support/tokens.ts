@@ -1,6 +1,6 @@
 /**
- * A stand-in token issuer for gateway tests: publishes a JWKS, a revoked-sessions list and the active access policies
- * like the identity service, and signs ES256 access tokens with the district's claims.
+ * A stand-in token issuer for gateway tests: publishes a JWKS, a revoked-sessions list, the active access policies and
+ * the purpose registry like the identity service, and signs ES256 access tokens with the district's claims.
  */
 import { generateKeyPairSync, type KeyObject } from "node:crypto";
 import { createServer, type Server } from "node:http";
@@ -29,21 +29,31 @@ export interface TestIssuer {
       revision: number;
       policies: Array<{ name: string; version: number; description: string; rule: unknown }>;
     };
+    /** What GET /access/purposes answers; bump `revision` with every change. */
+    purposes: { revision: number; purposes: Array<Record<string, unknown> & { name: string; version: number }> };
   };
   stop(): Promise<void>;
 }
 
 export async function startTestIssuer(keys: object[] = []): Promise<TestIssuer> {
-  const state: TestIssuer["state"] = { keys, revoked: [], jwksFetches: 0, policies: { revision: 0, policies: [] } };
+  const state: TestIssuer["state"] = {
+    keys,
+    revoked: [],
+    jwksFetches: 0,
+    policies: { revision: 0, policies: [] },
+    purposes: { revision: 1, purposes: TEST_PURPOSES },
+  };
   const server: Server = createServer((req, res) => {
     res.setHeader("content-type", "application/json");
     if (req.url === "/.well-known/jwks.json") {
       state.jwksFetches += 1;
       res.end(JSON.stringify({ keys: state.keys }));
-    } else if (req.url === "/oauth/revoked-sessions") {
+    } else if (req.url?.startsWith("/oauth/revoked-sessions")) {
       res.end(JSON.stringify({ sessions: state.revoked }));
     } else if (req.url?.startsWith("/access/policies")) {
       res.end(JSON.stringify(state.policies));
+    } else if (req.url?.startsWith("/access/purposes")) {
+      res.end(JSON.stringify(state.purposes));
     } else {
       res.statusCode = 404;
       res.end("{}");
@@ -56,6 +66,22 @@ export async function startTestIssuer(keys: object[] = []): Promise<TestIssuer> 
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+/**
+ * The stand-in's purpose registry: purposes any officer may declare without a case, so gateway tests can exercise
+ * policies that name them. The district's own registry (subgraphs/identity/access/seedPurposes.ts) is stricter.
+ */
+export const TEST_PURPOSES = ["medical-treatment", "service-contact", "research"].map((name) => ({
+  name,
+  version: 1,
+  legalBasis: "test",
+  description: `${name} (test registry)`,
+  kinds: ["officer"],
+  roles: [],
+  departments: [],
+  requiresCase: false,
+  retentionDays: 30,
+}));
 
 export const nowSeconds = () => Math.floor(Date.now() / 1000);
 

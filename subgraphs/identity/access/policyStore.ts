@@ -50,6 +50,7 @@ export class PolicyStore {
     const rule = parseRule(input.rule);
     const reason = requireReason(input.reason);
     const description = input.description.trim().slice(0, 500);
+    await this.requireRegisteredPurposes(rule);
     return this.prisma.$transaction(async (tx) => {
       await tx.accessPolicy.upsert({
         where: { name },
@@ -68,6 +69,25 @@ export class PolicyStore {
       });
       return created;
     }, TRANSACTION_OPTIONS);
+  }
+
+  /** A policy may name only purposes of the registry (./purposeStore.ts): anything else could never be declared. */
+  private async requireRegisteredPurposes(rule: PolicyRule): Promise<void> {
+    const named = [...new Set(rule.anyOf.flatMap((grant) => grant.purposes ?? []))];
+    if (named.length === 0) return;
+    const registered = new Set(
+      (await this.prisma.purpose.findMany({ where: { name: { in: named } }, select: { name: true } })).map(
+        (p) => p.name,
+      ),
+    );
+    const unknown = named.filter((name) => !registered.has(name));
+    if (unknown.length > 0) {
+      throw codedError(
+        "POLICY_INVALID",
+        `The policy rule names purpose ${unknown.map((n) => `"${n.slice(0, 64)}"`).join(", ")}, which is not in the purpose registry; register it first (draftPurpose, enablePurposeVersion).`,
+        { argument: "rule" },
+      );
+    }
   }
 
   /** Makes a version the active one (a draft, or an older version to roll back); the previous one is retired. */

@@ -12,6 +12,7 @@ import type { AccessPolicy, AccessPolicyChange, AccessPolicyVersion } from "../g
 import type { IdentityContext } from "../resolvers.ts";
 import { ADMIN, ADMIN_OR_AUDITOR, requireRole } from "../resolvers.ts";
 import { authorOf, PolicyStore } from "./policyStore.ts";
+import { PurposeStore } from "./purposeStore.ts";
 import { type SimulatedPrincipalInput, simulate, supergraphReader } from "./simulation.ts";
 
 type GrantInput = Omit<Grant, "kinds" | "clearance"> & {
@@ -66,6 +67,7 @@ export function accessPolicyResolvers({ now, supergraphPath }: { now: () => Date
         requireRole(principal, ADMIN, "Simulating access");
         return simulate(
           new PolicyStore(prisma),
+          new PurposeStore(prisma),
           supergraph,
           {
             ...input,

@@ -4,7 +4,8 @@
  * that do not exist yet, so it never overwrites an admin's change. docs/authorization.md explains each one.
  *
  * Sensitive classes follow PIPL art. 28: health records, minors' data and whereabouts (parking sessions) need a
- * declared purpose (x-og-purpose) and sensitive clearance for officers. Row rules in each subgraph then narrow
+ * declared purpose (x-og-purpose) and sensitive clearance for officers. Every purpose named here is registered
+ * (./seedPurposes.ts), which decides who may declare it at all. Row rules in each subgraph then narrow
  * residents to their own records and officers to their department and jurisdiction.
  */
 import type { Grant, PolicyRule } from "../../../lib/access/policyRules.ts";
@@ -98,11 +99,17 @@ export const SEEDED_POLICIES: SeededPolicy[] = [
   {
     name: "clear-identity",
     description:
-      "Clear names and identity-card numbers: the resident; officers with sensitive clearance verifying an identity (also at treatment, 实名就医).",
+      "Clear names and identity-card numbers: the resident; 区卫健委 officers treating them (实名就医); 区行政服务中心 window officers verifying an identity for an application.",
     rule: {
       anyOf: [
         { ...RESIDENT_SELF },
-        { kinds: ["officer"], purposes: ["identity-verification", "medical-treatment"], clearance: "sensitive" },
+        { kinds: ["officer"], departments: ["dept-health"], purposes: ["medical-treatment"], clearance: "sensitive" },
+        {
+          kinds: ["officer"],
+          departments: ["dept-admin-service"],
+          purposes: ["identity-verification"],
+          clearance: "personal",
+        },
       ],
     },
   },

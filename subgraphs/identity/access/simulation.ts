@@ -11,11 +11,13 @@ import { createRequire } from "node:module";
 import type { GraphQLSchema } from "graphql";
 import { authorizeOperation, type FieldDecision, judgeField } from "../../../lib/access/authorize.ts";
 import { type ActivePolicy, type PolicySet, policyRuleSchema } from "../../../lib/access/policyRules.ts";
+import { purposeAllows } from "../../../lib/access/purposes.ts";
 import { requirementsOf, type SupergraphRequirements } from "../../../lib/access/requirements.ts";
 import { codedError } from "../../../lib/errors.ts";
 import { ANONYMOUS, type Principal, type PrincipalKind } from "../../../lib/principal.ts";
 import { DEPARTMENT_SCOPES, ROLES, type RoleName } from "../roles.ts";
 import type { PolicyStore } from "./policyStore.ts";
+import type { PurposeStore } from "./purposeStore.ts";
 
 const graphqlCjs = createRequire(import.meta.url)("graphql") as typeof import("graphql");
 const { buildASTSchema, parse, validate, GraphQLError } = graphqlCjs;
@@ -47,6 +49,8 @@ export interface PermissionMatrix {
 
 export interface SimulationResult {
   policyRevision: number;
+  /** Whether the principal may declare the purpose (the registry); null without a purpose. */
+  purposeAllowed: boolean | null;
   policies: ActivePolicy[];
   decisions: FieldDecision[];
   denied: FieldDecision[];
@@ -112,6 +116,7 @@ export const MATRIX_PRINCIPALS: Array<{ label: string; input: SimulatedPrincipal
 
 export async function simulate(
   store: PolicyStore,
+  purposes: PurposeStore,
   supergraph: () => LoadedSupergraph,
   input: SimulationInput,
   now: Date,
@@ -154,6 +159,11 @@ export async function simulate(
   const set: PolicySet = { revision, policies };
   const at = input.at ?? now;
   const purpose = input.purpose ?? null;
+  // The gateway refuses a purpose the principal may not declare before judging any field (PURPOSE_NOT_ALLOWED).
+  const registered = purpose ? (await purposes.activeSet()).purposes.find((p) => p.name === purpose) : undefined;
+  const purposeAllowed = purpose
+    ? registered !== undefined && purposeAllows(registered, simulatedPrincipal(input.principal))
+    : null;
   let authorization: ReturnType<typeof authorizeOperation>;
   try {
     authorization = authorizeOperation({
@@ -191,6 +201,7 @@ export async function simulate(
   }));
   return {
     policyRevision: revision,
+    purposeAllowed,
     policies: [...policies.values()].sort((a, b) => a.name.localeCompare(b.name)),
     decisions: authorization.decisions,
     denied: authorization.denied,
