@@ -41,7 +41,7 @@ export function createIdentitySubgraph(identityOptions: IdentityOptions = {}) {
       ...createOAuthRoutes(dependencies, { options, keys, issuer }),
       ...accessPolicyRoutes(dependencies),
     }),
-    seed: (prisma, db) => seed(prisma, db, keys, options.now()),
+    seed: (prisma, db, seedOptions) => seed(prisma, db, keys, options.now(), seedOptions),
   });
 }
 
