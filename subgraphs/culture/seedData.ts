@@ -130,7 +130,7 @@ function buildBuildings() {
     const id = nextId();
     buildingIdByKey.set(named.key, id);
     const { key: _key, formerName, ...fields } = named;
-    buildings.push({ ...fields, id, formerName: formerName ?? null, qrCodeId: qrCodeFor(id) });
+    buildings.push({ ...fields, id, formerName: formerName ?? null, qrCodeId: qrCodeFor(id), synthetic: false });
   }
   for (const street of STREETS) {
     for (let i = 0; i < GENERATED_BUILDINGS_PER_STREET; i++) {
@@ -194,6 +194,7 @@ function generatedBuilding(id: string, street: StreetInfo, usedNames: Set<string
   return {
     id,
     name,
+    synthetic: true,
     formerName: null,
     address,
     streetId: street.id,
@@ -255,7 +256,7 @@ function buildVenues(buildingIdByKey: Map<string, string>) {
   const venueIdByKey = new Map<string, string>();
   const add = (
     fields: Pick<CultureVenue, "name" | "kind" | "streetId" | "address" | "isSmartVenue" | "seats" | "description"> &
-      Partial<Pick<CultureVenue, "openingHours" | "departmentId" | "buildingId">>,
+      Partial<Pick<CultureVenue, "openingHours" | "departmentId" | "buildingId" | "synthetic">>,
     key?: string,
   ) => {
     const id = `cv-${pad(venues.length + 1, 4)}`;
@@ -263,6 +264,8 @@ function buildVenues(buildingIdByKey: Map<string, string>) {
     venues.push({
       openingHours: OPENING_HOURS[fields.kind],
       departmentId: CULTURE_DEPARTMENT_ID,
+      // Named venues and each street's community centre and library exist; a second centre is plausible.
+      synthetic: false,
       buildingId: null,
       ...fields,
       id,
@@ -291,6 +294,7 @@ function buildVenues(buildingIdByKey: Map<string, string>) {
         isSmartVenue: random() < 0.3,
         seats: between(random, 12, 30) * 10,
         description: `${street.name}的社区文化活动中心，设有多功能厅、排练室、书画室和舞蹈房，承接静安文化公益配送。`,
+        synthetic: c > 0,
       });
       if (c === 0) {
         add({
@@ -372,7 +376,7 @@ function buildRoutes(
       return { buildingId, venueId, guide: stop.guide, stayMinutes: stop.stayMinutes };
     });
     const { key, stops: _stops, ...fields } = route;
-    addRoute(key, fields, plan);
+    addRoute(key, { ...fields, synthetic: false }, plan);
   }
 
   // One micro-tour (微旅行) per street through its own plaques: open and better-protected buildings first, walked
@@ -402,6 +406,7 @@ function buildRoutes(
       `street-${street.id}`,
       {
         name: `${street.name}建筑可阅读微旅行`,
+        synthetic: true,
         theme: villages * 2 >= chosen.length ? "CITY_HISTORY" : "ARCHITECTURE_WALK",
         description: `在${street.name}走读${chosen.length}处挂牌历史建筑，从${chosen[0]!.name}出发，到${chosen.at(-1)!.name}结束。`,
         distanceMeters: (chosen.length - 1) * between(random, 300, 550),
@@ -506,6 +511,7 @@ function programmeRow(
   const [minPlaces, maxPlaces] = venue.kind === "THEATRE" ? THEATRE_CAPACITY : CAPACITY[category];
   const capacity = Math.min(between(random, minPlaces, maxPlaces), venue.seats ?? Number.POSITIVE_INFINITY);
   const common = {
+    synthetic: true,
     id,
     category,
     venueId: venue.id,
@@ -571,6 +577,7 @@ function replayRegistrations(programme: CultureProgramme, random: Random, seedNo
       if (status === "WAITLISTED" && waitlist.length >= programme.waitlistCapacity) continue;
       const row: CultureRegistration = {
         id: `creg-${suffix}-${pad(event.index + 1, 3)}`,
+        synthetic: true,
         programmeId: programme.id,
         residentId: residentOfUser(firstUser + event.index * 7919),
         status,

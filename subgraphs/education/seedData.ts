@@ -197,6 +197,8 @@ function buildSchools(): School[] {
       teacherCount: Math.round((studentCount / size.pupilsPerTeacher) * (0.9 + random() * 0.2)),
       smartPilot: plan.smartPilot ?? null,
       portraitPilot: plan.portraitPilot ?? false,
+      // The named schools are the district's; the kindergartens after them are plausible, not a register.
+      synthetic: index >= SCHOOLS.length,
     };
   });
 }
@@ -213,6 +215,8 @@ function buildLearningCentres(): LearningCentre[] {
       address: addressOn(centre.road, random),
       streetId: street.id,
       phone: phoneIn(street, random),
+      // The district's community schools, senior university and colleges exist; addresses are plausible.
+      synthetic: false,
     };
   });
 }
@@ -277,6 +281,7 @@ function buildCourse(id: string, intake: LocalDate, provider: Provider, random: 
   return {
     id,
     title: template.title,
+    synthetic: true,
     category,
     description: template.description,
     schoolId: provider.schoolId,
@@ -328,6 +333,7 @@ function buildEnrolments(course: Course, intake: LocalDate, seedStart: Date): En
     const isWithdrawn = index >= enrolled;
     return {
       id: `enrolment-${course.id.slice("course-".length)}-${pad(index + 1, 3)}`,
+      synthetic: true,
       courseId: course.id,
       residentId: residentId(resident),
       status: isWithdrawn ? "WITHDRAWN" : "ENROLLED",
@@ -532,6 +538,7 @@ function buildPortraits(calendar: SeedCalendar, schools: School[]): StudentPortr
         portraits.push({
           id,
           pseudonym: pseudonymFor(id),
+          synthetic: true,
           schoolId: school.id,
           gradeLevel,
           learningStyleTags: pickDistinct(rowRandom, LEARNING_STYLE_TAGS, between(rowRandom, 1, 3)),

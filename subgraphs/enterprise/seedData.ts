@@ -437,6 +437,7 @@ function buildEnterprises(calendar: SeedCalendar): Enterprise[] {
 
     rows.push({
       id,
+      synthetic: true,
       name,
       creditCode: buildCreditCode({
         authority: "9",
@@ -653,6 +654,7 @@ function buildApplications(
       }
       applications.push({
         id,
+        synthetic: true,
         enterpriseId: enterprise.id,
         bundledServiceId: serviceId,
         status: state.status,
@@ -851,6 +853,7 @@ function buildPolicies(calendar: SeedCalendar): BenefitPolicy[] {
       const announced = calendar.instant(-14, "10:00").getTime() + i * HOUR_MS;
       policies.push({
         id: policyId(edition, i + 1),
+        synthetic: true,
         name: `${edition}年度${policy.name}`,
         description: policy.description,
         criteria: policy.criteria as object,
@@ -924,6 +927,7 @@ function buildSlots(
           const bookedAt = officeTimeAfter(new Date(cutoff.getTime() - between(random, 2, 14) * DAY_MS), random, 0, 2);
           appointments.push({
             id: `wappt-${id.slice("wslot-".length)}-${k + 1}`,
+            synthetic: true,
             slotId: id,
             windowId: window.id,
             startsAt,

@@ -157,7 +157,8 @@ function planHospitals(): HospitalPlan[] {
           ? CLINIC_LINEUPS.tertiaryGeneral
           : CLINIC_LINEUPS.secondaryGeneral);
     const { clinics: _lineup, ...fields } = hospital;
-    add(fields, lineup, hospital.level === "TERTIARY" ? 4 : 3);
+    // Real institutions (names real; addresses and phone numbers plausible).
+    add({ ...fields, synthetic: false }, lineup, hospital.level === "TERTIARY" ? 4 : 3);
   }
   for (const street of STREETS) {
     add(
@@ -167,6 +168,8 @@ function planHospitals(): HospitalPlan[] {
         level: "PRIMARY",
         streetId: street.id,
         isInternetHospital: false,
+        // Every street and town has its community health centre.
+        synthetic: false,
       },
       CLINIC_LINEUPS.communityHealthCentre,
       3,
@@ -181,6 +184,7 @@ function planHospitals(): HospitalPlan[] {
           level: "UNGRADED",
           streetId: street.id,
           isInternetHospital: false,
+          synthetic: true,
         },
         CLINIC_LINEUPS.communityHealthStation,
         2,
@@ -188,7 +192,7 @@ function planHospitals(): HospitalPlan[] {
     }
   }
   for (const clinic of INSTITUTIONAL_CLINICS) {
-    add({ ...clinic, kind: "OUTPATIENT", level: "UNGRADED", isInternetHospital: false }, ["全科"], 2);
+    add({ ...clinic, kind: "OUTPATIENT", level: "UNGRADED", isInternetHospital: false, synthetic: false }, ["全科"], 2);
   }
   // Each brand runs up to four kinds of outpatient department, spread over the streets.
   let outpatients = 0;
@@ -204,6 +208,7 @@ function planHospitals(): HospitalPlan[] {
           level: "UNGRADED",
           streetId: STREETS[outpatients % STREETS.length]!.id,
           isInternetHospital: false,
+          synthetic: true,
         },
         type.clinics,
         2,
@@ -272,6 +277,7 @@ export function buildSeedData(options: SeedOptions): HealthSeedData {
           name: personName(random),
           title: titleFor(hospital.level, d, random),
           specialty: pick(random, SPECIALTIES[clinicName] ?? [`${clinicName}常见病`]),
+          synthetic: true,
         };
         data.doctors.push(doctor);
         if (BOOKABLE_KINDS.has(hospital.kind)) addSchedule(data, calendar, hospital, clinic, doctor, random);
@@ -356,6 +362,7 @@ function addAppointments(
       bookedAt: before(startsAt.getTime() - between(random, 1, 14) * DAY_MS - between(random, 0, 600) * 60_000),
       cancelledAt: null,
       cancelReason: null,
+      synthetic: true,
     });
   });
   if (random() < 0.12) {
@@ -368,6 +375,7 @@ function addAppointments(
       bookedAt,
       cancelledAt: before(bookedAt.getTime() + between(random, 1, 3) * DAY_MS),
       cancelReason: pick(random, CANCEL_REASONS),
+      synthetic: true,
     });
   }
 }
@@ -400,6 +408,8 @@ function addNursingHomes(data: HealthSeedData, calendar: SeedCalendar): void {
       beds: home.beds,
       internetHospitalId: home.internetHospital === null ? null : (namedHospitalIds[home.internetHospital] ?? null),
       communityHealthCentreId: centre?.id ?? null,
+      // The district welfare institute (社会福利院) is a real home; the street homes are plausible, not a register.
+      synthetic: !home.name.includes("社会福利院"),
     });
     if (home.internetHospital === null || !centre) return;
 
@@ -426,6 +436,7 @@ function addNursingHomes(data: HealthSeedData, calendar: SeedCalendar): void {
           scheduledAt,
           completedAt,
           notes,
+          synthetic: true,
         });
       }
       if (r % 4 === 3) continue;
@@ -447,6 +458,7 @@ function addNursingHomes(data: HealthSeedData, calendar: SeedCalendar): void {
         status,
         requestedAt,
         decidedAt,
+        synthetic: true,
         decisionNote:
           status === "REJECTED"
             ? "病情有变化，需线下复诊后再开具"

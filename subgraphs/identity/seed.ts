@@ -119,8 +119,8 @@ async function insertResidents(db: SubgraphDatabase, date: string): Promise<void
   const residents = buildResidents(date);
   for (let start = 0; start < residents.length; start += RESIDENT_BATCH_SIZE) {
     await db.query(
-      `INSERT INTO "Resident" ("id", "name", "idNumber", "phone", "streetId", "personId")
-       SELECT "id", "name", "idNumber", "phone", "streetId", "personId"
+      `INSERT INTO "Resident" ("id", "name", "idNumber", "phone", "streetId", "personId", "synthetic")
+       SELECT "id", "name", "idNumber", "phone", "streetId", "personId", "synthetic"
        FROM json_populate_recordset(NULL::"Resident", $1::json)
        ON CONFLICT DO NOTHING`,
       [JSON.stringify(residents.slice(start, start + RESIDENT_BATCH_SIZE))],

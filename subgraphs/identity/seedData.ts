@@ -226,7 +226,16 @@ export function buildResidents(date: LocalDate): Resident[] {
       phone = pick(random, MOBILE_PREFIXES) + pad(Math.floor(random() * 100_000_000), 8);
     } while (phones.has(phone));
     phones.add(phone);
-    residents.push({ id, name: name.text, idNumber, phone, streetId: street.id, personId: known?.id ?? null });
+    // Every resident is made up, names and identity numbers included (valid in form, issued to nobody).
+    residents.push({
+      id,
+      name: name.text,
+      idNumber,
+      phone,
+      streetId: street.id,
+      personId: known?.id ?? null,
+      synthetic: true,
+    });
   }
   return residents;
 }

@@ -109,6 +109,7 @@ export function buildParkingFacilities(): ParkingFacilitiesData {
     const garagePrice = between(random, low, high) - (style === "shared" ? 4 : 0);
     const facility: ParkingFacility = {
       id,
+      synthetic: style !== "landmark",
       name,
       kind: onStreet ? "ON_STREET" : "GARAGE",
       address,
@@ -136,6 +137,7 @@ export function buildParkingFacilities(): ParkingFacilitiesData {
       if (style === "landmark") fast = Math.max(fast, 4);
       data.stations.push({
         id: `cs-${pad(n, 4)}`,
+        synthetic: true,
         facilityId: id,
         streetId: street.id,
         name: `${name.replace(/(地下)?停车(库|场)$/u, "")}充电站`,
@@ -287,6 +289,7 @@ export function buildParkingSeedData(options: SeedOptions): ParkingSeedData {
       const endedAt = new Date(startedAt.getTime() + stayMinutes(facility.kind, random) * 60_000);
       sessions.push({
         id: `ps-${pad(owner, 4)}-${pad(k + 1, 2)}`,
+        synthetic: true,
         facilityId: facility.id,
         residentId: resident,
         plate,
@@ -300,6 +303,7 @@ export function buildParkingSeedData(options: SeedOptions): ParkingSeedData {
       const facility = pick(random, home);
       sessions.push({
         id: `ps-${pad(owner, 4)}-${pad(ordered.length + 1, 2)}`,
+        synthetic: true,
         facilityId: facility.id,
         residentId: resident,
         plate,

@@ -181,6 +181,7 @@ function addFitnessPoints(data: SportsSeedData, calendar: SeedCalendar): void {
       const affected = items.find((item) => item.status === "NEEDS_REPAIR" || item.status === "UNDER_REPAIR");
       data.fitnessPoints.push({
         id,
+        synthetic: true,
         name,
         setting,
         streetId: street.id,
@@ -382,6 +383,7 @@ function addCheckIns(
       const minute = between(random, minuteOf(opens), minuteOf(closes) - 15);
       data.checkIns.push({
         id: `checkin-${date.replaceAll("-", "")}-${ground.id.slice("schoolground-".length)}-${pad(i + 1, 3)}`,
+        synthetic: true,
         groundId: ground.id,
         residentId: residentId(firstResident + i * RESIDENT_STRIDE),
         visitDate: dateColumn(date),
@@ -400,6 +402,8 @@ function addVenues(data: SportsSeedData, calendar: SeedCalendar): void {
     const street = jinganDivision(info.streetId);
     const venue: SportsVenue = {
       id,
+      // The district's large venues are real; its community courts and fitness stations are plausible.
+      synthetic: info.kind === "COMMUNITY_COURT" || info.kind === "FITNESS_STATION",
       name: info.name,
       kind: info.kind,
       streetId: info.streetId,
@@ -508,6 +512,7 @@ function booking(
   const cancelled = random() < 0.07;
   return {
     id,
+    synthetic: true,
     courtId: court.id,
     residentId: resident,
     startsAt,
@@ -605,6 +610,7 @@ function addEvent(data: SportsSeedData, planned: PlannedEvent, key: string, base
   const id = `sportsevent-${key}`;
   const event: SportsEvent = {
     id,
+    synthetic: true,
     name: `${editionOf(planned.startsAt)}${info.name}`,
     kind: info.kind,
     description: info.description,
@@ -648,6 +654,7 @@ function addEvent(data: SportsSeedData, planned: PlannedEvent, key: string, base
       const isCancelled = r >= registered;
       data.registrations.push({
         id: `eventreg-${key}-${pad(k, 5)}`,
+        synthetic: true,
         eventId: id,
         categoryId,
         residentId: residentId(firstResident + k * RESIDENT_STRIDE),
