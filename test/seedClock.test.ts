@@ -294,9 +294,9 @@ describe(`the same databases started again on ${LATER}`, () => {
         enterprise: prisma.windowAppointment,
       }[department];
       // What residents did is kept, and marked as theirs: only the seed's own records are synthetic.
-    expect(await table.findUnique({ where: { id: earlier!.id } }), department).toMatchObject({ synthetic: false });
-    expect(await table.findUnique({ where: { id: booking.id } }), department).toMatchObject({ synthetic: false });
-    expect(await table.count({ where: { synthetic: true } }), department).toBeGreaterThan(0);
+      expect(await table.findUnique({ where: { id: earlier!.id } }), department).toMatchObject({ synthetic: false });
+      expect(await table.findUnique({ where: { id: booking.id } }), department).toMatchObject({ synthetic: false });
+      expect(await table.count({ where: { synthetic: true } }), department).toBeGreaterThan(0);
     },
   );
 
