@@ -26,6 +26,8 @@ const FUTURE: LocalDate = addDays(TEST_SEED_DATE, 400);
 const LATER: LocalDate = addDays(FUTURE, 30);
 
 let clock = shanghaiInstant(FUTURE, "09:30");
+/** Seeding six departments takes a minute on a quiet machine; a busy two-core one may need several. */
+const SEEDING_TIMEOUT_MS = 600_000;
 const now = () => clock;
 
 type Department = "health" | "education" | "sports" | "culture" | "parking" | "enterprise";
@@ -54,7 +56,7 @@ beforeAll(async () => {
   for (const department of Object.keys(modules) as Department[]) {
     services[department] = await startTestSubgraph(modules[department], { seedDate: FUTURE });
   }
-});
+}, SEEDING_TIMEOUT_MS);
 
 afterAll(async () => {
   for (const service of Object.values(services)) await service?.stop();
@@ -268,7 +270,7 @@ describe(`the same databases started again on ${LATER}`, () => {
       const service = services[department];
       await seedModule(modules[department], service.prisma, service.db, LATER, true);
     }
-  });
+  }, SEEDING_TIMEOUT_MS);
 
   it("records both seed dates in each database's ledger", async () => {
     for (const department of DEPARTMENTS) {
@@ -333,12 +335,16 @@ describe(`the same databases started again on ${LATER}`, () => {
     for (const course of courses) expect(byCourse.get(course.id) ?? 0, course.id).toBe(course.enrolledCount);
   });
 
-  it("adds nothing when the later date is seeded once more", async () => {
-    for (const department of DEPARTMENTS) {
-      const service = services[department];
-      const first = await seedModule(modules[department], service.prisma, service.db, LATER, true);
-      const again = await seedModule(modules[department], service.prisma, service.db, LATER, true);
-      expect(again.summary, department).toEqual(first.summary);
-    }
-  });
+  it(
+    "adds nothing when the later date is seeded once more",
+    async () => {
+      for (const department of DEPARTMENTS) {
+        const service = services[department];
+        const first = await seedModule(modules[department], service.prisma, service.db, LATER, true);
+        const again = await seedModule(modules[department], service.prisma, service.db, LATER, true);
+        expect(again.summary, department).toEqual(first.summary);
+      }
+    },
+    SEEDING_TIMEOUT_MS,
+  );
 });
