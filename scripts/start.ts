@@ -11,6 +11,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { developmentKeyProblems } from "../lib/developmentSecrets.ts";
+import { shanghaiDate } from "../subgraphs/kit/seedCalendar.ts";
 import { envelopeEnv, loadOrCreateDevKeys } from "./devKeys.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -90,6 +91,8 @@ const keys = process.env.ENVELOPE_PRIVATE_KEY
   ? undefined
   : await loadOrCreateDevKeys(join(root, process.env.KEYS_DIR ?? ".data/keys"));
 const keyEnv = keys ? envelopeEnv(keys.envelope) : {};
+// One seed date for every subgraph, taken once, so that a start just before midnight does not seed two days.
+const seedDate = process.env.SEED_DATE ?? shanghaiDate(new Date());
 // Not 4190: that port (sieve) is on the fetch standard's list of blocked ports, so fetch() refuses it.
 const platformPort = Number(process.env.CITY_PARKING_PLATFORM_PORT ?? 4199);
 const platformUrl = process.env.CITY_PARKING_PLATFORM_URL ?? `http://${host}:${platformPort}`;
@@ -107,7 +110,13 @@ try {
     subgraphModules.map((module) => {
       const port = portOf(module);
       // The gateway's PORT must not leak into the subgraphs.
-      const env = { ...process.env, ...keyEnv, PORT: String(port), CITY_PARKING_PLATFORM_URL: platformUrl };
+      const env = {
+        ...process.env,
+        ...keyEnv,
+        PORT: String(port),
+        SEED_DATE: seedDate,
+        CITY_PARKING_PLATFORM_URL: platformUrl,
+      };
       run(`subgraph ${module.name}`, ["scripts/subgraph.ts", module.name], env);
       return waitFor(`http://${host}:${port}/healthz`, `subgraph ${module.name}`);
     }),
@@ -136,6 +145,7 @@ const lines = [
   `  GraphQL      http://${host}:${gatewayPort}/graphql`,
   `  probes       http://${host}:${gatewayPort}/healthz  http://${host}:${gatewayPort}/readyz  http://${host}:${gatewayPort}/metrics`,
   `  legacy       ${platformUrl}/openapi.yaml   city parking and charging platform (simulated)`,
+  `  seed date    ${seedDate}   schedules and registrations are seeded from here (SEED_DATE; docs/data.md)`,
   ...subgraphModules.map((m) => `  ${m.name.padEnd(12)} http://${host}:${portOf(m)}/graphql   ${m.title}`),
   `Try: curl -s http://${host}:${gatewayPort}/graphql -H 'content-type: application/json' \\`,
   `       -d '{"query":"{ street(id: \\"street-linfenlu\\") { name hospitals { name kind } } }"}'`,

@@ -1,7 +1,7 @@
 /**
  * Runs one district subgraph as a service: `tsx scripts/subgraph.ts health`.
- * Environment: PORT, HOST, DATABASE_URL (else PGlite in DATA_DIR), SEED, LOG_LEVEL, ENVELOPE_PUBLIC_KEYS
- * (subgraphs/kit/config.ts).
+ * Environment: PORT, HOST, DATABASE_URL (else PGlite in DATA_DIR), SEED, SEED_DATE, LOG_LEVEL,
+ * ENVELOPE_PUBLIC_KEYS (subgraphs/kit/config.ts).
  * Variables may be prefixed with the subgraph's name in upper case (HEALTH_PORT) to configure one of several.
  */
 import { existsSync, readdirSync } from "node:fs";
@@ -44,6 +44,7 @@ try {
     databaseUrl: config.DATABASE_URL,
     dataDir: config.DATABASE_URL ? undefined : config.DATA_DIR,
     seed: config.SEED,
+    seedDate: config.SEED_DATE,
     logLevel: config.LOG_LEVEL,
     shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
     envelopePublicKeys: config.ENVELOPE_PUBLIC_KEYS,

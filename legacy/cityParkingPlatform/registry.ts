@@ -3,13 +3,13 @@
  * Jing'an, keyed by the codes the city assigns (`SH-JA-P-10037`, `SH-JA-C-20053`), with each charger (充电桩) of a
  * site listed on its own.
  *
- * In reality the city registered these first and the district copied the codes into its own database. This
- * simulator goes the other way round for convenience: it builds its registry from the district's deterministic
- * seed roster, so that every code the district stores exists here with the same capacity and charger counts.
+ * They are read from `records.json`, the platform's data, not from the district's code: a legacy system knows nothing
+ * of the subgraphs that federate it. In reality the city registered the facilities first and the district copied the
+ * codes; here the file is written from the district's parking roster (`scripts/cityParkingRecords.ts`), and
+ * `records.test.ts` checks that every code the district stores exists here with the same capacity and chargers.
  * Facilities and stations the district has not connected yet (no platform code) are absent, as they would be.
- * Nothing else is shared: the platform's field names, kinds and codes are its own.
  */
-import { buildParkingFacilities } from "../../subgraphs/parking/seedData.ts";
+import { readFileSync } from "node:fs";
 
 /** How a facility fills over the day; the live-data model picks its curve from this. */
 export type OccupancyProfile = "COMMERCIAL" | "RESIDENTIAL_SHARED" | "TRANSIT" | "ROADSIDE";
@@ -44,42 +44,41 @@ export interface PlatformRegistry {
   chargingSites: Map<string, PlatformChargingSite>;
 }
 
-function profileOf(name: string, kind: "GARAGE" | "ON_STREET"): OccupancyProfile {
-  if (kind === "ON_STREET") return "ROADSIDE";
-  if (name.includes("共享")) return "RESIDENTIAL_SHARED";
-  if (/火车站|P\+R|地铁站/u.test(name)) return "TRANSIT";
-  return "COMMERCIAL";
+/** The file as it is stored: column names, then one array per record. */
+interface RecordsFile {
+  facilities: Array<[code: string, name: string, type: PlatformFacility["type"], spaces: number, profile: string]>;
+  chargingSites: Array<[code: string, facilityCode: string | null, fast: number, slow: number]>;
 }
 
-export function buildPlatformRegistry(): PlatformRegistry {
-  const { facilities, stations } = buildParkingFacilities();
+const PROFILES: ReadonlySet<string> = new Set(["COMMERCIAL", "RESIDENTIAL_SHARED", "TRANSIT", "ROADSIDE"]);
+
+function chargers(code: string, count: number, type: PlatformCharger["type"]): PlatformCharger[] {
+  const letter = type === "FAST" ? "F" : "S";
+  return Array.from({ length: count }, (_, i) => ({ id: `${code}-${letter}${String(i + 1).padStart(2, "0")}`, type }));
+}
+
+/** The registry as the platform serves it, from its records file (`records.json` beside this module by default). */
+export function buildPlatformRegistry(
+  path: URL | string = new URL("./records.json", import.meta.url),
+): PlatformRegistry {
+  const file = JSON.parse(readFileSync(path, "utf8")) as RecordsFile;
   const registry: PlatformRegistry = { facilities: new Map(), chargingSites: new Map() };
-  const codeOfFacility = new Map<string, string | null>();
-  for (const facility of facilities) {
-    codeOfFacility.set(facility.id, facility.platformCode);
-    if (!facility.platformCode) continue;
-    registry.facilities.set(facility.platformCode, {
-      code: facility.platformCode,
-      name: facility.name,
+  for (const [code, name, type, totalSpaces, profile] of file.facilities) {
+    if (!PROFILES.has(profile)) throw new Error(`Facility ${code} has an unknown occupancy profile "${profile}".`);
+    registry.facilities.set(code, {
+      code,
+      name,
       district: "静安区",
-      type: facility.kind === "ON_STREET" ? "ROADSIDE" : "PARKING_LOT",
-      totalSpaces: facility.totalSpaces,
-      profile: profileOf(facility.name, facility.kind),
+      type,
+      totalSpaces,
+      profile: profile as OccupancyProfile,
     });
   }
-  for (const station of stations) {
-    if (!station.platformCode) continue;
-    const chargers: PlatformCharger[] = [];
-    for (let i = 1; i <= station.fastChargers; i++) {
-      chargers.push({ id: `${station.platformCode}-F${String(i).padStart(2, "0")}`, type: "FAST" });
-    }
-    for (let i = 1; i <= station.slowChargers; i++) {
-      chargers.push({ id: `${station.platformCode}-S${String(i).padStart(2, "0")}`, type: "SLOW" });
-    }
-    registry.chargingSites.set(station.platformCode, {
-      code: station.platformCode,
-      facilityCode: codeOfFacility.get(station.facilityId) ?? null,
-      chargers,
+  for (const [code, facilityCode, fast, slow] of file.chargingSites) {
+    registry.chargingSites.set(code, {
+      code,
+      facilityCode,
+      chargers: [...chargers(code, fast, "FAST"), ...chargers(code, slow, "SLOW")],
     });
   }
   return registry;

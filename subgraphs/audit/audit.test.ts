@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Principal } from "../../lib/principal.ts";
 import { officerOf, residentPrincipal, signedHeaders } from "../../test/support/envelope.ts";
+import { seedDateTime, seedInstant, TEST_SEED_DATE } from "../../test/support/seedDate.ts";
 import { graphql, startTestSubgraph } from "../../test/support/subgraphs.ts";
 import type { SubgraphService } from "../kit/service.ts";
 import type { AuditRecordInput } from "./auditRecord.ts";
@@ -52,7 +53,7 @@ async function post(body: unknown, headers: Record<string, string> = signedHeade
 }
 
 beforeAll(async () => {
-  service = await startTestSubgraph(auditModule);
+  service = await startTestSubgraph(auditModule, { seedDate: TEST_SEED_DATE });
   base = service.url.replace(/\/graphql$/, "");
 });
 
@@ -64,7 +65,7 @@ describe("seed", () => {
   it("appends the historical records through the chain, once: seeding again changes nothing", async () => {
     expect(await service.prisma.dataAccessRecord.count()).toBeGreaterThanOrEqual(SEED_RECORD_COUNT);
     const before = await service.prisma.dataAccessRecord.count();
-    await seed(service.prisma, service.db);
+    await seed(service.prisma, service.db, { date: TEST_SEED_DATE, previousDates: [] });
     expect(await service.prisma.dataAccessRecord.count()).toBe(before);
     const verification = await verifyChain(service.db);
     expect(verification.intact).toBe(true);
@@ -163,13 +164,14 @@ describe("the auditors' trail", () => {
     });
 
     const october = await as(auditor, TRAIL, {
-      filter: { from: "2026-10-01T00:00:00+08:00", to: "2026-11-01T00:00:00+08:00" },
+      // The seeded accesses start two months before the seed date: its first month.
+      filter: { from: seedDateTime(-61, "00:00"), to: seedDateTime(-30, "00:00") },
       first: 100,
     });
     const times = october.body.data.dataAccessRecords.nodes.map((n: any) => Date.parse(n.occurredAt));
     expect(times.length).toBeGreaterThan(10);
     expect(
-      times.every((t: number) => t >= Date.parse("2026-09-30T16:00:00Z") && t < Date.parse("2026-10-31T16:00:00Z")),
+      times.every((t: number) => t >= seedInstant(-61, "00:00").getTime() && t < seedInstant(-30, "00:00").getTime()),
     ).toBe(true);
   });
 

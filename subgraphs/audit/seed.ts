@@ -5,13 +5,14 @@
  */
 import type { SubgraphDatabase } from "../../lib/db/database.ts";
 import type { SeedSummary } from "../kit/module.ts";
+import type { SeedOptions } from "../kit/seedCalendar.ts";
 import { auditRecordSchema } from "./auditRecord.ts";
 import { appendRecords } from "./chain.ts";
 import type { AuditPrisma } from "./loaders.ts";
 import { buildSeedRecords } from "./seedData.ts";
 
-export async function seed(prisma: AuditPrisma, db: SubgraphDatabase): Promise<SeedSummary> {
-  const records = buildSeedRecords().map((record) => auditRecordSchema.parse(record));
+export async function seed(prisma: AuditPrisma, db: SubgraphDatabase, options: SeedOptions): Promise<SeedSummary> {
+  const records = buildSeedRecords(options.date).map((record) => auditRecordSchema.parse(record));
   await appendRecords(db, records, { onlyIfChainEmpty: true });
   return { dataAccessRecords: await prisma.dataAccessRecord.count() };
 }

@@ -1,16 +1,18 @@
 /**
  * Historical data-access records for a fresh start, so `me { resident { dataAccesses } }` shows something: officers
  * of 区卫健委 and 区教育局 and the district portal reading seeded residents' data (zhang.wei is `resident-000001`,
- * li.na `resident-000002`; subgraphs/identity/seedData.ts). Deterministic: ids, times and choices come from fixed
- * bases and a PRNG seeded by each record's number.
+ * li.na `resident-000002`; subgraphs/identity/seedData.ts). Deterministic for a seed date: the accesses span the
+ * eight weeks that start two months before it (`SeedCalendar`), ids and choices come from a PRNG seeded by each
+ * record's number. Written once, into an empty chain.
  */
 import { createHash } from "node:crypto";
+import { type LocalDate, shanghaiInstant } from "../kit/seedCalendar.ts";
 import { randomFor } from "../kit/seedRandom.ts";
 import type { AuditRecordInput, FieldAccess } from "./auditRecord.ts";
 
 export const SEED_RECORD_COUNT = 48;
-/** The first seeded access; the rest follow over about eight weeks. */
-const BASE = Date.parse("2026-10-01T01:00:00.000Z");
+/** Days before the seed date of the first seeded access (09:00); the rest follow over about eight weeks. */
+const FIRST_ACCESS_DAYS = 61;
 const POLICY_VERSION = "access-policy-2026.10";
 
 interface Scenario {
@@ -111,12 +113,13 @@ export function seedRecordId(name: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-export function buildSeedRecords(): AuditRecordInput[] {
+export function buildSeedRecords(date: LocalDate): AuditRecordInput[] {
+  const firstAccess = shanghaiInstant(date, "09:00", -FIRST_ACCESS_DAYS).getTime();
   return Array.from({ length: SEED_RECORD_COUNT }, (_, index) => {
     const name = `record-${String(index + 1).padStart(3, "0")}`;
     const random = randomFor(name);
     const scenario = SCENARIOS[Math.floor(random() * SCENARIOS.length)] as Scenario;
-    const occurredAt = new Date(BASE + index * 28 * 3_600_000 + Math.floor(random() * 8 * 3_600_000));
+    const occurredAt = new Date(firstAccess + index * 28 * 3_600_000 + Math.floor(random() * 8 * 3_600_000));
     // A resident's own accesses concern only themself; an officer's list may return two residents.
     const first =
       scenario.principal.kind === "resident" ? "resident-000001" : (SUBJECTS[index % SUBJECTS.length] as string);

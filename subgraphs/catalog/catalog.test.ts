@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { officerIn } from "../../test/rows/principals.ts";
+import { TEST_SEED_DATE } from "../../test/support/seedDate.ts";
 import { graphql, startTestSubgraph } from "../../test/support/subgraphs.ts";
 import { encodeCursor } from "../kit/pagination.ts";
 import type { SubgraphService } from "../kit/service.ts";
@@ -12,7 +13,7 @@ const query = (text: string, variables?: Record<string, unknown>) =>
   graphql(service.url, text, variables, {}, { principal: officerIn("dept-data") });
 
 beforeAll(async () => {
-  service = await startTestSubgraph(catalogModule);
+  service = await startTestSubgraph(catalogModule, { seedDate: TEST_SEED_DATE });
 });
 
 afterAll(async () => {
@@ -386,7 +387,7 @@ describe("seed", () => {
     });
     const before = await counts();
     const snapshot = await service.prisma.dataResource.findMany({ orderBy: { id: "asc" } });
-    const summary = await catalogModule.seed(service.prisma, service.db);
+    const summary = await catalogModule.seed(service.prisma, service.db, { date: TEST_SEED_DATE, previousDates: [] });
     expect(summary).toEqual(before);
     expect(await counts()).toEqual(before);
     expect(await service.prisma.dataResource.findMany({ orderBy: { id: "asc" } })).toEqual(snapshot);

@@ -4,13 +4,19 @@
  * Idempotent by construction: every row has a fixed id and `createMany({ skipDuplicates: true })` inserts only what
  * is missing, so a second run (or a second replica starting at the same time) changes nothing. One statement per
  * table, never one per row.
+ *
+ * Streets are the district's reference data (`lib/reference/jinganDivisions.ts`), which the catalog alone serves: a
+ * street whose stored name, code, area, population or office differs from the reference list is brought in line, so
+ * a correction there (such as 彭浦镇's division code) reaches databases seeded before it. The catalogue itself is
+ * dated as the district published it (not relative to the seed date).
  */
 import type { SeedSummary } from "../kit/module.ts";
 import type { PrismaClient } from "./generated/prisma/client.ts";
-import { buildDataResources, buildEnterpriseDatasets, departments, streets } from "./seedData.ts";
+import { buildDataResources, buildEnterpriseDatasets, departments, type StreetSeed, streets } from "./seedData.ts";
 
 export async function seed(prisma: PrismaClient): Promise<SeedSummary> {
   await prisma.street.createMany({ data: streets, skipDuplicates: true });
+  await syncStreets(prisma);
   await prisma.department.createMany({ data: departments, skipDuplicates: true });
   await prisma.dataResource.createMany({ data: buildDataResources(), skipDuplicates: true });
   await prisma.dataResource.createMany({ data: buildEnterpriseDatasets(), skipDuplicates: true });
@@ -20,4 +26,19 @@ export async function seed(prisma: PrismaClient): Promise<SeedSummary> {
     prisma.dataResource.count(),
   ]);
   return { departments: departmentCount, streets: streetCount, dataResources: dataResourceCount };
+}
+
+const REFERENCE_FIELDS = ["code", "name", "englishName", "kind", "areaKm2", "population", "officeAddress"] as const;
+
+/** Updates the (rare) streets that differ from the reference list; nothing when they agree. */
+async function syncStreets(prisma: PrismaClient): Promise<void> {
+  const stored = new Map((await prisma.street.findMany()).map((street) => [street.id, street]));
+  const stale = streets.filter((reference) => {
+    const current = stored.get(reference.id);
+    return current && REFERENCE_FIELDS.some((field) => current[field] !== reference[field]);
+  });
+  for (const reference of stale) {
+    const { id, ...fields }: StreetSeed = reference;
+    await prisma.street.update({ where: { id }, data: fields });
+  }
 }

@@ -2,10 +2,10 @@
  * The district's reference data: its 14 streets and towns, its departments, and the templates from which the data
  * catalogue (数据资源目录) is generated. Pure data and pure functions, so the seed and the tests share one source.
  *
- * Street codes are the national township-level division codes (乡级区划代码). Areas and resident populations are
- * rounded approximations (they add up to the district's 36.88 km² and roughly its 2020 census population);
- * office addresses are plausible, not authoritative.
+ * Streets come from the district's reference list (`lib/reference/jinganDivisions.ts`, with its sources); the
+ * departments and the catalogue templates are defined here.
  */
+import { JINGAN_DIVISIONS } from "../../lib/reference/jinganDivisions.ts";
 import type {
   DataClassification,
   DataOpenStatus,
@@ -54,84 +54,20 @@ export interface DataResourceSeed {
   updatedAt: Date;
 }
 
-/** In official order (by division code). The ids are shared with other subgraphs: never rename them. */
-export const streets: StreetSeed[] = [
-  street("jiangninglu", "310106006", "江宁路街道", "Jiangninglu Subdistrict", 1.85, 68_000, "上海市静安区武定路860号"),
-  street(
-    "shimenerlu",
-    "310106011",
-    "石门二路街道",
-    "Shimen'erlu Subdistrict",
-    1.07,
-    40_000,
-    "上海市静安区新闸路1208号",
-  ),
-  street(
-    "nanjingxilu",
-    "310106012",
-    "南京西路街道",
-    "Nanjingxilu Subdistrict",
-    1.62,
-    43_000,
-    "上海市静安区北京西路1418号",
-  ),
-  street("jingansi", "310106013", "静安寺街道", "Jing'ansi Subdistrict", 1.58, 48_000, "上海市静安区常德路1010号"),
-  street("caojiadu", "310106014", "曹家渡街道", "Caojiadu Subdistrict", 1.79, 72_000, "上海市静安区万航渡路1080号"),
-  street("tianmuxilu", "310106015", "天目西路街道", "Tianmuxilu Subdistrict", 1.6, 38_000, "上海市静安区长安路1001号"),
-  street("beizhan", "310106016", "北站街道", "Beizhan Subdistrict", 1.3, 40_000, "上海市静安区天潼路801号"),
-  street("baoshanlu", "310106017", "宝山路街道", "Baoshanlu Subdistrict", 1.58, 52_000, "上海市静安区宝山路330号"),
-  street(
-    "gonghexinlu",
-    "310106018",
-    "共和新路街道",
-    "Gonghexinlu Subdistrict",
-    2.74,
-    78_000,
-    "上海市静安区洛川中路600号",
-  ),
-  street("daninglu", "310106019", "大宁路街道", "Daninglu Subdistrict", 6.24, 88_000, "上海市静安区彭江路188号"),
-  street(
-    "pengpuxincun",
-    "310106020",
-    "彭浦新村街道",
-    "Pengpuxincun Subdistrict",
-    3.9,
-    120_000,
-    "上海市静安区闻喜路251号",
-  ),
-  street("linfenlu", "310106021", "临汾路街道", "Linfenlu Subdistrict", 2.07, 73_000, "上海市静安区临汾路380号"),
-  street(
-    "zhijiangxilu",
-    "310106022",
-    "芷江西路街道",
-    "Zhijiangxilu Subdistrict",
-    1.66,
-    68_000,
-    "上海市静安区芷江西路250号",
-  ),
-  {
-    id: "street-pengpu",
-    code: "310106100",
-    name: "彭浦镇",
-    englishName: "Pengpu Town",
-    kind: "TOWN",
-    areaKm2: 7.88,
-    population: 153_000,
-    officeAddress: "上海市静安区平型关路1180号",
-  },
-];
-
-function street(
-  slug: string,
-  code: string,
-  name: string,
-  englishName: string,
-  areaKm2: number,
-  population: number,
-  officeAddress: string,
-): StreetSeed {
-  return { id: `street-${slug}`, code, name, englishName, kind: "STREET", areaKm2, population, officeAddress };
-}
+/**
+ * The 14 streets and towns, as the district's one reference list (`lib/reference/jinganDivisions.ts`) defines them.
+ * The catalog is the only subgraph that stores and serves their names, codes, areas and populations.
+ */
+export const streets: StreetSeed[] = JINGAN_DIVISIONS.map((division) => ({
+  id: division.id,
+  code: division.code,
+  name: division.name,
+  englishName: division.englishName,
+  kind: division.kind,
+  areaKm2: division.areaKm2,
+  population: division.population,
+  officeAddress: division.officeAddress,
+}));
 
 /** Departments that other subgraphs reference by id: never rename these. */
 const districtDepartments: DepartmentSeed[] = [

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ANONYMOUS, type Principal } from "../../lib/principal.ts";
+import { JINGAN_DIVISION_IDS } from "../../lib/reference/jinganDivisions.ts";
 import { ALL_STREETS } from "../../test/rows/principals.ts";
+import { seedDateTime, seedInstant, seedLocal, TEST_SEED_DATE } from "../../test/support/seedDate.ts";
 import { graphql, startTestSubgraph } from "../../test/support/subgraphs.ts";
 import type { SubgraphService } from "../kit/service.ts";
 import { createCultureSubgraph } from "./index.ts";
@@ -8,17 +10,17 @@ import type { CulturePrisma } from "./loaders.ts";
 import { countRows } from "./seed.ts";
 
 /**
- * The morning of the first seeded future day: every seeded programme before 2026-12-01 has taken place, every one
+ * The morning of the first seeded future day: every seeded programme before TEST_SEED_DATE has taken place, every one
  * from that day on is still ahead, whatever today's date is.
  */
-const NOW = new Date("2026-12-01T08:00:00+08:00");
+const NOW = seedInstant(0, "08:00");
 const culture = createCultureSubgraph({ now: () => NOW });
 
 let service: SubgraphService<CulturePrisma>;
 let prisma: CulturePrisma;
 
 beforeAll(async () => {
-  service = await startTestSubgraph(culture);
+  service = await startTestSubgraph(culture, { seedDate: TEST_SEED_DATE });
   prisma = service.prisma;
 });
 
@@ -81,22 +83,7 @@ async function walk(field: string, args: string, pageSize: number): Promise<{ id
   }
 }
 
-const STREET_IDS = [
-  "street-jingansi",
-  "street-caojiadu",
-  "street-jiangninglu",
-  "street-shimenerlu",
-  "street-nanjingxilu",
-  "street-tianmuxilu",
-  "street-beizhan",
-  "street-baoshanlu",
-  "street-zhijiangxilu",
-  "street-gonghexinlu",
-  "street-daninglu",
-  "street-pengpuxincun",
-  "street-linfenlu",
-  "street-pengpu",
-];
+const STREET_IDS = [...JINGAN_DIVISION_IDS];
 
 describe("cultural venues", () => {
   it("lists the district library, theatres, memorials and a community cultural centre in every street", async () => {
@@ -400,7 +387,7 @@ describe("free cultural deliveries (静安文化公益配送)", () => {
     const venue = await prisma.cultureVenue.findFirstOrThrow({ where: { name: "静安区图书馆（新闸路馆）" } });
     const body = await query(
       `query P($venue: ID!) {
-        day: cultureProgrammes(filter: { from: "2026-12-05T00:00:00+08:00", to: "2026-12-06T00:00:00+08:00" }, first: 100) {
+        day: cultureProgrammes(filter: { from: "${seedDateTime(4, "00:00")}", to: "${seedDateTime(5, "00:00")}" }, first: 100) {
           nodes { startsAt }
         }
         street: cultureProgrammes(filter: { streetId: "street-linfenlu", category: WORKSHOP }, first: 100) {
@@ -417,7 +404,9 @@ describe("free cultural deliveries (静安文化公益配送)", () => {
     const starts = body.data.day.nodes.map((p: any) => p.startsAt);
     expect(starts.length).toBeGreaterThan(10);
     expect(starts).toEqual([...starts].sort());
-    expect(starts[0] >= "2026-12-04T16:00:00.000Z" && starts.at(-1) < "2026-12-05T16:00:00.000Z").toBe(true);
+    expect(
+      starts[0] >= seedInstant(4, "00:00").toISOString() && starts.at(-1) < seedInstant(5, "00:00").toISOString(),
+    ).toBe(true);
     expect(body.data.street.nodes.length).toBeGreaterThan(0);
     for (const p of body.data.street.nodes) {
       expect(p).toEqual({
@@ -446,13 +435,13 @@ describe("free cultural deliveries (静安文化公益配送)", () => {
 
   it("rejects a time range that ends before it starts and a DateTime without an offset", async () => {
     const reversed = await query(`{
-      cultureProgrammes(filter: { from: "2026-12-02T00:00:00+08:00", to: "2026-12-01T00:00:00+08:00" }) { totalCount }
+      cultureProgrammes(filter: { from: "${seedDateTime(1, "00:00")}", to: "${seedDateTime(0, "00:00")}" }) { totalCount }
     }`);
     expect(errorCode(reversed)).toBe("BAD_USER_INPUT");
     expect(reversed.errors?.[0].message).toMatch(/must be before/);
     const noOffset = await query(
       `query P($from: DateTime) { cultureProgrammes(filter: { from: $from }) { totalCount } }`,
-      { from: "2026-12-01T08:00" },
+      { from: seedLocal(0, "08:00") },
     );
     expect(errorCode(noOffset)).toBe("BAD_USER_INPUT");
   });
@@ -755,11 +744,11 @@ const cancelAs = (registrationId: string, principal: Principal) => query(CANCEL,
 
 let testProgrammes = 0;
 
-/** A programme only this test uses, at the main library, starting on 2026-12-10 unless told otherwise. */
+/** A programme only this test uses, at the main library, starting nine days after the seed date unless told otherwise. */
 async function insertProgramme(fields: { capacity: number; waitlistCapacity: number; startsAt?: Date }) {
   testProgrammes += 1;
   const id = `prog-test-${String(testProgrammes).padStart(3, "0")}`;
-  const startsAt = fields.startsAt ?? new Date("2026-12-10T14:00:00+08:00");
+  const startsAt = fields.startsAt ?? seedInstant(9, "14:00");
   await prisma.cultureProgramme.create({
     data: {
       id,
@@ -839,7 +828,7 @@ describe("registering and cancelling", () => {
     const id = await insertProgramme({
       capacity: 10,
       waitlistCapacity: 2,
-      startsAt: new Date("2026-12-01T07:30:00+08:00"),
+      startsAt: seedInstant(0, "07:30"),
     });
     const before = await snapshot(id);
     const body = await register(id, "resident-050021");
@@ -967,7 +956,7 @@ describe("registering and cancelling", () => {
     const started = await insertProgramme({
       capacity: 3,
       waitlistCapacity: 1,
-      startsAt: new Date("2026-12-01T07:00:00+08:00"),
+      startsAt: seedInstant(0, "07:00"),
     });
     await prisma.cultureProgramme.update({ where: { id: started }, data: { registeredCount: 1 } });
     await prisma.cultureRegistration.create({
@@ -976,7 +965,7 @@ describe("registering and cancelling", () => {
         programmeId: started,
         residentId: "resident-050072",
         status: "REGISTERED",
-        registeredAt: new Date("2026-11-25T10:00:00+08:00"),
+        registeredAt: seedInstant(-6, "10:00"),
       },
     });
     before = await snapshot(started);
@@ -1077,7 +1066,8 @@ describe("seed", () => {
       where: {
         startsAt: { gt: NOW },
         registrations: { none: { residentId: "resident-059999" } },
-        id: { startsWith: "prog-2026" },
+        // Seeded programmes (ids start with their date), not the ones tests made.
+        id: { startsWith: "prog-2" },
         registeredCount: { lt: prisma.cultureProgramme.fields.capacity },
       },
       orderBy: { id: "asc" },
@@ -1085,7 +1075,7 @@ describe("seed", () => {
     expect((await register(open.id, "resident-059999")).errors).toBeUndefined();
     const before = await countRows(prisma);
 
-    const summary = await culture.seed(prisma, service.db);
+    const summary = await culture.seed(prisma, service.db, { date: TEST_SEED_DATE, previousDates: [] });
 
     expect(summary).toEqual(before);
     expect(summary).toMatchObject({ cultureVenues: 69, readableBuildings: 300, tourismRoutes: 21 });

@@ -1,11 +1,12 @@
 /**
- * Writes the culture seed (`seedData.ts`). Idempotent: rows are inserted in batches with `skipDuplicates`, so a
+ * Writes the culture seed (`seedData.ts`) for a seed date. Idempotent: rows are inserted in batches with `skipDuplicates`, so a
  * second run adds nothing and never overwrites what residents did since (registrations, cancellations, promotions
  * from the waiting list). Parents go before children for the foreign keys; the counts come back from the database,
  * not from the input.
  */
 import type { SubgraphDatabase } from "../../lib/db/database.ts";
 import type { SeedSummary } from "../kit/module.ts";
+import type { SeedOptions } from "../kit/seedCalendar.ts";
 import type { CulturePrisma } from "./loaders.ts";
 import { buildSeedData } from "./seedData.ts";
 
@@ -18,8 +19,8 @@ async function inBatches<T>(rows: T[], insert: (batch: T[]) => Promise<unknown>)
   }
 }
 
-export async function seed(prisma: CulturePrisma, _db: SubgraphDatabase): Promise<SeedSummary> {
-  const data = buildSeedData();
+export async function seed(prisma: CulturePrisma, _db: SubgraphDatabase, options: SeedOptions): Promise<SeedSummary> {
+  const data = buildSeedData(options);
   const skipDuplicates = true;
   await inBatches(data.buildings, (batch) => prisma.readableBuilding.createMany({ data: batch, skipDuplicates }));
   await inBatches(data.venues, (batch) => prisma.cultureVenue.createMany({ data: batch, skipDuplicates }));

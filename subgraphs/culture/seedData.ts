@@ -1,13 +1,16 @@
 /**
- * The culture seed as plain rows, computed without a database so that every run produces exactly the same data.
+ * The culture seed as plain rows, computed without a database so that every run for a seed date produces exactly
+ * the same data.
  *
  * Randomness comes from a PRNG seeded by each row's own id, so adding a venue does not reshuffle the programmes of
- * another. The programme schedule is relative to SEED_BASE_DATE (2026-12-01, Asia/Shanghai): three weeks of history
- * before it (registrations attended, cancelled, left on the waiting list) and three weeks ahead (registrations
- * still coming in, some programmes already full with a waiting list). Registrations are produced by replaying
- * requests and cancellations in time order under the same rules as the mutations, so counters, waiting-list
- * positions and promotions are consistent by construction.
+ * another. The programme schedule is relative to the seed date (`SeedCalendar`, Asia/Shanghai): three weeks of
+ * history before it (registrations attended, cancelled, left on the waiting list) and three weeks ahead
+ * (registrations still coming in, some programmes already full with a waiting list); days an earlier seed run
+ * covered are left out. Registrations are produced by replaying requests and cancellations in time order under the
+ * same rules as the mutations, so counters, waiting-list positions and promotions are consistent by construction.
  */
+import { JINGAN_DIVISIONS, type JinganDivision, jinganDivision } from "../../lib/reference/jinganDivisions.ts";
+import { type DayWindow, localStamp, SeedCalendar, type SeedOptions, shanghaiInstant } from "../kit/seedCalendar.ts";
 import { randomFor } from "../kit/seedRandom.ts";
 import type {
   CultureProgramme,
@@ -33,7 +36,7 @@ import {
   YEAR_RANGES,
 } from "./jinganBuildings.ts";
 import { NAMED_ROUTES, type RouteStopPlan, STOP_GUIDES, WALKING_METRES_PER_MINUTE } from "./jinganRoutes.ts";
-import { CULTURE_DEPARTMENT_ID, STREETS, type StreetInfo, streetOf, streetOfficeId } from "./jinganStreets.ts";
+import { BUILDING_MIX, CULTURE_DEPARTMENT_ID, streetOfficeId } from "./jinganStreets.ts";
 import {
   CAPACITY,
   CITY_STUDY_HOURS,
@@ -47,10 +50,10 @@ import {
   WEEKLY_PROGRAMME,
 } from "./jinganVenues.ts";
 
-/** First day of the seeded future, a Tuesday, in Shanghai time (UTC+8, no daylight saving). */
-export const SEED_BASE_DATE = "2026-12-01";
 export const HISTORY_WEEKS = 3;
 export const FUTURE_WEEKS = 3;
+/** Programmes: three weeks before the seed date and three weeks from it. */
+export const PROGRAMME_WINDOW: DayWindow = { from: -HISTORY_WEEKS * 7, to: FUTURE_WEEKS * 7 };
 /** Generated 建筑可阅读 plaques per street, on top of the named landmarks: about 300 in the district. */
 export const GENERATED_BUILDINGS_PER_STREET = 19;
 /** Registration opens two weeks before a programme (小程序 publishes the month ahead, bookings open 14 days out). */
@@ -74,13 +77,9 @@ export interface CultureSeedData {
 const DAY_MS = 24 * 60 * 60 * 1000;
 const HOUR_MS = 60 * 60 * 1000;
 
-/** A point in Shanghai time, `dayOffset` days from the base date. */
-export function shanghaiTime(dayOffset: number, time: string): Date {
-  return new Date(Date.parse(`${SEED_BASE_DATE}T${time}:00+08:00`) + dayOffset * DAY_MS);
-}
-
-/** The instant the seed represents: registrations up to here have happened, programmes before it are history. */
-export const SEED_NOW = shanghaiTime(0, "00:00");
+type StreetInfo = JinganDivision;
+const STREETS = JINGAN_DIVISIONS;
+const streetOf = jinganDivision;
 
 type Random = () => number;
 
@@ -105,21 +104,16 @@ function weighted<K extends string>(random: Random, weights: Partial<Record<K, n
 
 const pad = (n: number, width: number) => String(n).padStart(width, "0");
 
-/** `20261201-1400` for 2026-12-01 14:00 in Shanghai. */
-function shanghaiStamp(date: Date): string {
-  const local = new Date(date.getTime() + 8 * HOUR_MS).toISOString();
-  return `${local.slice(0, 10).replaceAll("-", "")}-${local.slice(11, 16).replace(":", "")}`;
-}
-
 function phoneIn(street: StreetInfo, random: Random): string {
   return `021-${street.phonePrefix}${pad(between(random, 0, 9999), 4)}`;
 }
 
-export function buildSeedData(): CultureSeedData {
+export function buildSeedData(options: SeedOptions): CultureSeedData {
+  const calendar = new SeedCalendar(options);
   const { buildings, buildingIdByKey } = buildBuildings();
   const { venues, venueIdByKey } = buildVenues(buildingIdByKey);
   const { routes, stops, routeIdByKey } = buildRoutes(buildings, buildingIdByKey, venueIdByKey);
-  const { programmes, registrations } = buildProgrammes(venues, routes, stops, venueIdByKey, routeIdByKey);
+  const { programmes, registrations } = buildProgrammes(calendar, venues, routes, stops, venueIdByKey, routeIdByKey);
   return { venues, buildings, routes, stops, programmes, registrations };
 }
 
@@ -136,7 +130,7 @@ function buildBuildings() {
     const id = nextId();
     buildingIdByKey.set(named.key, id);
     const { key: _key, formerName, ...fields } = named;
-    buildings.push({ ...fields, id, formerName: formerName ?? null, qrCodeId: qrCodeFor(id) });
+    buildings.push({ ...fields, id, formerName: formerName ?? null, qrCodeId: qrCodeFor(id), synthetic: false });
   }
   for (const street of STREETS) {
     for (let i = 0; i < GENERATED_BUILDINGS_PER_STREET; i++) {
@@ -172,7 +166,7 @@ const FLOORS: Record<ReadableBuildingType, readonly [number, number]> = {
 
 function generatedBuilding(id: string, street: StreetInfo, usedNames: Set<string>): ReadableBuilding {
   const random = randomFor(id);
-  const buildingType = weighted(random, street.buildingMix);
+  const buildingType = weighted(random, BUILDING_MIX[street.id] ?? {});
   const road = pick(random, street.roads);
   const number = between(random, 1, 1300);
   const address = LANE_TYPES.has(buildingType) ? `静安区${road}${number}弄` : `静安区${road}${number}号`;
@@ -200,6 +194,7 @@ function generatedBuilding(id: string, street: StreetInfo, usedNames: Set<string
   return {
     id,
     name,
+    synthetic: true,
     formerName: null,
     address,
     streetId: street.id,
@@ -261,7 +256,7 @@ function buildVenues(buildingIdByKey: Map<string, string>) {
   const venueIdByKey = new Map<string, string>();
   const add = (
     fields: Pick<CultureVenue, "name" | "kind" | "streetId" | "address" | "isSmartVenue" | "seats" | "description"> &
-      Partial<Pick<CultureVenue, "openingHours" | "departmentId" | "buildingId">>,
+      Partial<Pick<CultureVenue, "openingHours" | "departmentId" | "buildingId" | "synthetic">>,
     key?: string,
   ) => {
     const id = `cv-${pad(venues.length + 1, 4)}`;
@@ -269,6 +264,8 @@ function buildVenues(buildingIdByKey: Map<string, string>) {
     venues.push({
       openingHours: OPENING_HOURS[fields.kind],
       departmentId: CULTURE_DEPARTMENT_ID,
+      // Named venues and each street's community centre and library exist; a second centre is plausible.
+      synthetic: false,
       buildingId: null,
       ...fields,
       id,
@@ -297,6 +294,7 @@ function buildVenues(buildingIdByKey: Map<string, string>) {
         isSmartVenue: random() < 0.3,
         seats: between(random, 12, 30) * 10,
         description: `${street.name}的社区文化活动中心，设有多功能厅、排练室、书画室和舞蹈房，承接静安文化公益配送。`,
+        synthetic: c > 0,
       });
       if (c === 0) {
         add({
@@ -378,7 +376,7 @@ function buildRoutes(
       return { buildingId, venueId, guide: stop.guide, stayMinutes: stop.stayMinutes };
     });
     const { key, stops: _stops, ...fields } = route;
-    addRoute(key, fields, plan);
+    addRoute(key, { ...fields, synthetic: false }, plan);
   }
 
   // One micro-tour (微旅行) per street through its own plaques: open and better-protected buildings first, walked
@@ -408,6 +406,7 @@ function buildRoutes(
       `street-${street.id}`,
       {
         name: `${street.name}建筑可阅读微旅行`,
+        synthetic: true,
         theme: villages * 2 >= chosen.length ? "CITY_HISTORY" : "ARCHITECTURE_WALK",
         description: `在${street.name}走读${chosen.length}处挂牌历史建筑，从${chosen[0]!.name}出发，到${chosen.at(-1)!.name}结束。`,
         distanceMeters: (chosen.length - 1) * between(random, 300, 550),
@@ -451,6 +450,7 @@ const CANCEL_CHANCE = 0.08;
 const ATTEND_CHANCE = 0.88;
 
 function buildProgrammes(
+  calendar: SeedCalendar,
   venues: CultureVenue[],
   routes: TourismRoute[],
   stops: TourismRouteStop[],
@@ -465,7 +465,7 @@ function buildProgrammes(
     const stationId = venueIdByKey.get(stationKey);
     if (route && stationId) stationRoute.set(stationId, route);
   }
-  const baseWeekday = isoWeekday(shanghaiTime(0, "12:00"));
+  const seedNow = calendar.instant(0, "00:00");
 
   venues.forEach((venue, venueIndex) => {
     const shift = venue.kind === "COMMUNITY_CULTURAL_CENTRE" || venue.kind === "LIBRARY_BRANCH" ? venueIndex % 2 : 0;
@@ -475,25 +475,21 @@ function buildProgrammes(
         : undefined;
     for (const slot of WEEKLY_PROGRAMME[venue.kind]) {
       const weekday = ((slot.weekday - 1 + shift) % 7) + 1;
-      for (let day = -HISTORY_WEEKS * 7; day < FUTURE_WEEKS * 7; day++) {
-        if (mod7(baseWeekday - 1 + day) !== weekday - 1) continue;
-        const startsAt = shanghaiTime(day, slot.time);
+      for (const date of calendar.days(PROGRAMME_WINDOW)) {
+        const startsAt = shanghaiInstant(date, slot.time);
+        if (isoWeekday(startsAt) !== weekday || calendar.covered(PROGRAMME_WINDOW, date)) continue;
         // Ids start with the local date and time, so the id order of keyset pagination is also the time order.
-        const id = `prog-${shanghaiStamp(startsAt)}-${venue.id.slice("cv-".length)}`;
+        const id = `prog-${localStamp(startsAt)}-${venue.id.slice("cv-".length)}`;
         const random = randomFor(id);
         const category = pick(random, slot.categories);
         const programme = programmeRow(id, random, venue, category, startsAt, slot.minutes, route, stops);
         programmes.push(programme);
-        registrations.push(...replayRegistrations(programme, random));
+        registrations.push(...replayRegistrations(programme, random, seedNow));
       }
     }
   });
   programmes.sort((a, b) => a.id.localeCompare(b.id));
   return { programmes, registrations };
-}
-
-function mod7(n: number): number {
-  return ((n % 7) + 7) % 7;
 }
 
 /** 1 = Monday … 7 = Sunday, in Shanghai. */
@@ -515,6 +511,7 @@ function programmeRow(
   const [minPlaces, maxPlaces] = venue.kind === "THEATRE" ? THEATRE_CAPACITY : CAPACITY[category];
   const capacity = Math.min(between(random, minPlaces, maxPlaces), venue.seats ?? Number.POSITIVE_INFINITY);
   const common = {
+    synthetic: true,
     id,
     category,
     venueId: venue.id,
@@ -548,10 +545,10 @@ function programmeRow(
  * nothing); a withdrawn place goes to the head of the waiting list. Programmes that have taken place mark most
  * registered residents as attended.
  */
-function replayRegistrations(programme: CultureProgramme, random: Random): CultureRegistration[] {
+function replayRegistrations(programme: CultureProgramme, random: Random, seedNow: Date): CultureRegistration[] {
   const opensAt = programme.startsAt.getTime() - REGISTRATION_OPENS_DAYS * DAY_MS;
   const lastCall = programme.startsAt.getTime() - HOUR_MS;
-  const closesAt = Math.min(lastCall, SEED_NOW.getTime());
+  const closesAt = Math.min(lastCall, seedNow.getTime());
   if (closesAt <= opensAt) return [];
 
   const elapsed = (closesAt - opensAt) / (lastCall - opensAt);
@@ -580,6 +577,7 @@ function replayRegistrations(programme: CultureProgramme, random: Random): Cultu
       if (status === "WAITLISTED" && waitlist.length >= programme.waitlistCapacity) continue;
       const row: CultureRegistration = {
         id: `creg-${suffix}-${pad(event.index + 1, 3)}`,
+        synthetic: true,
         programmeId: programme.id,
         residentId: residentOfUser(firstUser + event.index * 7919),
         status,
@@ -617,7 +615,7 @@ function replayRegistrations(programme: CultureProgramme, random: Random): Cultu
     });
   }
 
-  if (programme.startsAt.getTime() < SEED_NOW.getTime()) {
+  if (programme.startsAt.getTime() < seedNow.getTime()) {
     for (const row of byIndex.values()) {
       if (row.status === "REGISTERED" && random() < ATTEND_CHANCE) {
         row.status = "ATTENDED";

@@ -1,21 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { JINGAN_DIVISION_IDS } from "../../lib/reference/jinganDivisions.ts";
 // Department-wide officers: the whole district is their jurisdiction.
 import { officerIn as officerOf, residentPrincipal } from "../../test/rows/principals.ts";
+import { seedDateTime, seedInstant, seedLocal, TEST_SEED_DATE } from "../../test/support/seedDate.ts";
 import { graphql, startTestSubgraph } from "../../test/support/subgraphs.ts";
 import type { SubgraphService } from "../kit/service.ts";
 import { createEducationSubgraph } from "./index.ts";
 import type { EducationPrisma } from "./loaders.ts";
 import { countRows } from "./seed.ts";
 
-/** Two days before the winter term (from 2026-12-01) starts, so the tests do not depend on today's date. */
-const NOW = new Date("2026-11-29T10:00:00+08:00");
+/**
+ * Two days before the seed date: the intake that starts the day before it is open for enrolment, earlier intakes are
+ * running, whatever today is.
+ */
+const NOW = seedInstant(-2, "10:00");
 const education = createEducationSubgraph({ now: () => NOW });
 
 let service: SubgraphService<EducationPrisma>;
 let prisma: EducationPrisma;
 
 beforeAll(async () => {
-  service = await startTestSubgraph(education);
+  service = await startTestSubgraph(education, { seedDate: TEST_SEED_DATE });
   prisma = service.prisma;
 });
 
@@ -266,7 +271,8 @@ describe("lifelong-learning centres and courses", () => {
       }
     }`);
     const { all, open } = body.data;
-    expect(all.totalCount).toBe(560);
+    // Four monthly intakes in the seed's window (three running, one open), 141 courses each.
+    expect(all.totalCount).toBe(564);
     expect(open.totalCount).toBeGreaterThan(100);
     expect(open.totalCount).toBeLessThan(all.totalCount);
     for (const course of open.nodes) {
@@ -285,7 +291,7 @@ describe("lifelong-learning centres and courses", () => {
       saturdayLanguages: courses(filter: { category: LANGUAGES, weekday: SATURDAY }, first: 100) {
         totalCount nodes { category weekday startTime }
       }
-      lateDecember: courses(filter: { startsAfter: "2026-12-21T00:00:00+08:00" }, first: 100) {
+      lateDecember: courses(filter: { startsAfter: "${seedDateTime(20, "00:00")}" }, first: 100) {
         totalCount nodes { startsAt }
       }
       seniorUniversity: courses(filter: { providerId: "learning-centre-15" }) {
@@ -304,7 +310,7 @@ describe("lifelong-learning centres and courses", () => {
       true,
     );
     expect(d.lateDecember.totalCount).toBeGreaterThan(0);
-    expect(d.lateDecember.nodes.every((c: any) => c.startsAt >= "2026-12-20T16:00:00.000Z")).toBe(true);
+    expect(d.lateDecember.nodes.every((c: any) => c.startsAt >= seedInstant(20, "00:00").toISOString())).toBe(true);
     expect(d.seniorUniversity.totalCount).toBe(80);
     expect(d.seniorUniversity.nodes[0].provider).toEqual({
       __typename: "LifelongLearningCentre",
@@ -322,13 +328,13 @@ describe("lifelong-learning centres and courses", () => {
 
   it("walks every page of courses with cursors", async () => {
     const { seen, pages } = await walk("courses", 100);
-    expect(seen).toHaveLength(560);
+    expect(seen).toHaveLength(564);
     expect(pages).toBe(6);
   });
 
   it("rejects a DateTime without an offset", async () => {
     const body = await query(`query C($at: DateTime) { courses(filter: { startsAfter: $at }) { totalCount } }`, {
-      at: "2026-12-01T08:00",
+      at: seedLocal(0, "08:00"),
     });
     expect(errorCode(body)).toBe("BAD_USER_INPUT");
     expect(body.errors?.[0].message).toMatch(/offset/);
@@ -564,6 +570,16 @@ describe("batched data access", () => {
   });
 
   it("resolves entity representations in the order asked, with null for an unknown id", async () => {
+    // Seeded course and enrolment ids name their intake (course-20261130-002): look two up rather than spell them.
+    const course = await prisma.course.findFirstOrThrow({
+      where: { enrolledCount: { gt: 0 } },
+      orderBy: { id: "asc" },
+    });
+    // An enrolment in another course, so resolving it needs its own batch of courses.
+    const enrolment = await prisma.enrolment.findFirstOrThrow({
+      where: { courseId: { not: course.id } },
+      orderBy: { id: "asc" },
+    });
     const { body, statements } = await sqlCost(
       `query E($representations: [_Any!]!) { _entities(representations: $representations) {
         ... on School { id name }
@@ -580,9 +596,9 @@ describe("batched data access", () => {
           { __typename: "School", id: "school-0001" },
           { __typename: "LifelongLearningCentre", id: "learning-centre-15" },
           { __typename: "LifelongLearningCentre", id: "learning-centre-99" },
-          { __typename: "EducationCourse", id: "course-0002" },
+          { __typename: "EducationCourse", id: course.id },
           { __typename: "EducationCourse", id: "course-9999" },
-          { __typename: "CourseEnrolment", id: "enrolment-0001-001" },
+          { __typename: "CourseEnrolment", id: enrolment.id },
           { __typename: "CourseEnrolment", id: "enrolment-nope" },
           { __typename: "LearningResource", id: "resource-0001-01" },
           { __typename: "LearningResource", id: "resource-nope" },
@@ -597,9 +613,9 @@ describe("batched data access", () => {
       { id: "school-0001", name: "上海市市西中学" },
       { id: "learning-centre-15", name: "上海市静安区老年大学" },
       null,
-      { id: "course-0002" },
+      { id: course.id },
       null,
-      { id: "enrolment-0001-001" },
+      { id: enrolment.id },
       null,
       { id: "resource-0001-01" },
       null,
@@ -611,22 +627,7 @@ describe("batched data access", () => {
   });
 
   it("resolves 50 Street representations with their schools and courses in two SQL statements", async () => {
-    const known = [
-      "street-jingansi",
-      "street-caojiadu",
-      "street-jiangninglu",
-      "street-shimenerlu",
-      "street-nanjingxilu",
-      "street-tianmuxilu",
-      "street-beizhan",
-      "street-baoshanlu",
-      "street-zhijiangxilu",
-      "street-gonghexinlu",
-      "street-daninglu",
-      "street-pengpuxincun",
-      "street-linfenlu",
-      "street-pengpu",
-    ];
+    const known = [...JINGAN_DIVISION_IDS];
     const ids = [...known, ...Array.from({ length: 36 }, (_, i) => `street-elsewhere-${i}`)];
     const { body, statements } = await sqlCost(
       `query Streets($representations: [_Any!]!) {
@@ -643,7 +644,7 @@ describe("batched data access", () => {
     const streets = body.data._entities;
     expect(streets.map((s: any) => s.id)).toEqual(ids);
     expect(streets.reduce((sum: number, s: any) => sum + s.schools.length, 0)).toBe(130);
-    expect(streets.reduce((sum: number, s: any) => sum + s.courses.length, 0)).toBe(560);
+    expect(streets.reduce((sum: number, s: any) => sum + s.courses.length, 0)).toBe(564);
     for (const street of streets.slice(0, 14)) {
       expect(street.schools.length).toBeGreaterThan(0);
       expect(street.courses.length).toBeGreaterThanOrEqual(24);
@@ -801,8 +802,8 @@ describe("enrolling and withdrawing", () => {
 
   it("refuses to withdraw from a course that has ended", async () => {
     await insertCourse("course-test-ended", {
-      startsAt: new Date("2026-09-03T09:00:00+08:00"),
-      endsAt: new Date("2026-11-26T10:30:00+08:00"),
+      startsAt: seedInstant(-89, "09:00"),
+      endsAt: seedInstant(-5, "10:30"),
       capacity: 10,
       enrolledCount: 1,
     });
@@ -812,7 +813,7 @@ describe("enrolling and withdrawing", () => {
         courseId: "course-test-ended",
         residentId: "resident-000107",
         status: "ENROLLED",
-        enrolledAt: new Date("2026-08-20T10:00:00+08:00"),
+        enrolledAt: seedInstant(-103, "10:00"),
       },
     });
     const before = await snapshot("course-test-ended");
@@ -825,7 +826,7 @@ describe("enrolling and withdrawing", () => {
   it("lets exactly as many of 10 simultaneous enrolments succeed as there are places left", async () => {
     // Capacity 5 with 2 already enrolled: 3 places left.
     await insertCourse("course-test-race", {
-      startsAt: new Date("2026-12-03T09:00:00+08:00"),
+      startsAt: seedInstant(2, "09:00"),
       capacity: 5,
       enrolledCount: 2,
     });
@@ -835,7 +836,7 @@ describe("enrolling and withdrawing", () => {
         courseId: "course-test-race",
         residentId: residentId(20_000 + n),
         status: "ENROLLED" as const,
-        enrolledAt: new Date("2026-11-20T10:00:00+08:00"),
+        enrolledAt: seedInstant(-11, "10:00"),
       })),
     });
     const results = await Promise.all(
@@ -850,7 +851,7 @@ describe("enrolling and withdrawing", () => {
   });
 
   it("lets only one of 5 simultaneous enrolments of the same resident in a course succeed", async () => {
-    await insertCourse("course-test-twin", { startsAt: new Date("2026-12-04T09:00:00+08:00"), capacity: 5 });
+    await insertCourse("course-test-twin", { startsAt: seedInstant(3, "09:00"), capacity: 5 });
     const results = await Promise.all(Array.from({ length: 5 }, () => enrol("course-test-twin", "resident-040001")));
     const codes = results.map((body) => (body.errors ? errorCode(body) : "OK"));
     expect(codes.filter((code) => code === "OK")).toHaveLength(1);
@@ -860,7 +861,7 @@ describe("enrolling and withdrawing", () => {
   });
 
   it("frees the place once when the same enrolment is withdrawn three times at once", async () => {
-    await insertCourse("course-test-withdraw-race", { startsAt: new Date("2026-12-05T09:00:00+08:00"), capacity: 2 });
+    await insertCourse("course-test-withdraw-race", { startsAt: seedInstant(4, "09:00"), capacity: 2 });
     const enrolled = (await enrol("course-test-withdraw-race", "resident-040002")).data.enrolInCourse;
     const results = await Promise.all([1, 2, 3].map(() => withdraw(enrolled.id)));
     const codes = results.map((body) => (body.errors ? errorCode(body) : "OK"));
@@ -894,7 +895,7 @@ describe("seed", () => {
     expect((await enrol(open.id, "resident-050001")).errors).toBeUndefined();
     const before = await countRows(prisma);
 
-    const summary = await education.seed(prisma, service.db);
+    const summary = await education.seed(prisma, service.db, { date: TEST_SEED_DATE, previousDates: [] });
 
     expect(summary).toEqual(before);
     expect(summary).toMatchObject({ schools: 130, learningCentres: 18, courses: expect.any(Number) });

@@ -1,12 +1,13 @@
 /**
- * Reference tables for the education seed (seed §7): Jing'an's 14 streets and towns with their roads, the district's
- * schools, the lifelong-learning centres (社区学校, 老年大学, 社区学院, 业余大学), the course catalogue offered to
- * residents, the subjects of the learning-resource library and the vocabulary of student portraits.
- * `seedData.ts` turns these into rows.
+ * Reference tables for the education seed (seed §7): the district's schools, the lifelong-learning centres (社区学校,
+ * 老年大学, 社区学院, 业余大学), the course catalogue offered to residents, the subjects of the learning-resource library
+ * and the vocabulary of student portraits. `seedData.ts` turns these into rows; the streets and their roads come
+ * from the district's reference list (`lib/reference/jinganDivisions.ts`).
  *
  * School names are the district's well-known ones so that residents recognise them; addresses beyond the few famous
  * ones, phone numbers, counts and everything below the school level are synthetic and only plausible.
  */
+import { JINGAN_DIVISIONS } from "../../lib/reference/jinganDivisions.ts";
 import type {
   CourseCategory,
   GradeBand,
@@ -17,104 +18,6 @@ import type {
 } from "./generated/prisma/client.ts";
 
 export const EDUCATION_DEPARTMENT_ID = "dept-education";
-
-export interface StreetInfo {
-  /** Catalog subgraph id; the catalog owns streets, we only reference them. */
-  id: string;
-  /** 街道 or 镇 name as residents say it. */
-  name: string;
-  /** Roads inside the street, for addresses. */
-  roads: readonly string[];
-  /** First four digits of local phone numbers. */
-  phonePrefix: string;
-}
-
-export const STREETS: readonly StreetInfo[] = [
-  {
-    id: "street-jingansi",
-    name: "静安寺街道",
-    roads: ["愚园路", "延安西路", "常德路", "华山路", "乌鲁木齐北路", "镇宁路", "万航渡路"],
-    phonePrefix: "6248",
-  },
-  {
-    id: "street-caojiadu",
-    name: "曹家渡街道",
-    roads: ["万航渡路", "康定路", "余姚路", "武宁南路", "西康路", "昌化路", "长寿路"],
-    phonePrefix: "6227",
-  },
-  {
-    id: "street-jiangninglu",
-    name: "江宁路街道",
-    roads: ["江宁路", "昌平路", "西康路", "澳门路", "海防路", "武定路", "康定东路"],
-    phonePrefix: "6253",
-  },
-  {
-    id: "street-shimenerlu",
-    name: "石门二路街道",
-    roads: ["石门二路", "新闸路", "北京西路", "大田路", "山海关路", "泰兴路", "成都北路"],
-    phonePrefix: "6258",
-  },
-  {
-    id: "street-nanjingxilu",
-    name: "南京西路街道",
-    roads: ["南京西路", "威海路", "茂名北路", "吴江路", "陕西北路", "石门一路", "延安中路"],
-    phonePrefix: "6217",
-  },
-  {
-    id: "street-tianmuxilu",
-    name: "天目西路街道",
-    roads: ["天目西路", "恒丰路", "长安路", "西藏北路", "大统路", "裕通路", "汉中路"],
-    phonePrefix: "6317",
-  },
-  {
-    id: "street-beizhan",
-    name: "北站街道",
-    roads: ["天潼路", "浙江北路", "海宁路", "七浦路", "曲阜路", "北苏州路", "安庆路"],
-    phonePrefix: "6324",
-  },
-  {
-    id: "street-baoshanlu",
-    name: "宝山路街道",
-    roads: ["宝山路", "宝昌路", "虬江路", "宝通路", "青云路", "永兴路", "东宝兴路"],
-    phonePrefix: "5663",
-  },
-  {
-    id: "street-zhijiangxilu",
-    name: "芷江西路街道",
-    roads: ["芷江西路", "中华新路", "柳营路", "共和新路", "中山北路", "光复路", "和田路"],
-    phonePrefix: "5665",
-  },
-  {
-    id: "street-gonghexinlu",
-    name: "共和新路街道",
-    roads: ["共和新路", "洛川中路", "延长中路", "延长路", "平型关路", "谈家桥路", "中山北路"],
-    phonePrefix: "5667",
-  },
-  {
-    id: "street-daninglu",
-    name: "大宁路街道",
-    roads: ["大宁路", "广中西路", "灵石路", "万荣路", "运城路", "平型关路", "延长中路"],
-    phonePrefix: "5677",
-  },
-  {
-    id: "street-pengpuxincun",
-    name: "彭浦新村街道",
-    roads: ["共和新路", "平顺路", "永和路", "闻喜路", "保德路", "场中路", "三泉路"],
-    phonePrefix: "5614",
-  },
-  {
-    id: "street-linfenlu",
-    name: "临汾路街道",
-    roads: ["临汾路", "阳曲路", "汾西路", "岭南路", "场中路", "平陆路", "保德路"],
-    phonePrefix: "5615",
-  },
-  {
-    id: "street-pengpu",
-    name: "彭浦镇",
-    roads: ["共康路", "江场西路", "广延路", "岭南路", "汶水路", "洛川东路", "江场三路"],
-    phonePrefix: "5616",
-  },
-];
 
 export interface NamedSchool {
   name: string;
@@ -322,7 +225,7 @@ export interface LearningCentreInfo {
   kind: LearningCentreKind;
   streetId: string;
   road: string;
-  /** Courses it runs per term. */
+  /** Courses it runs per term of four monthly intakes. */
   courses: number;
 }
 
@@ -331,7 +234,7 @@ export interface LearningCentreInfo {
  * university (老年大学) with its northern campus, the community college (社区学院) and the spare-time university.
  */
 export const LEARNING_CENTRES: readonly LearningCentreInfo[] = [
-  ...STREETS.map((street) => ({
+  ...JINGAN_DIVISIONS.map((street) => ({
     name: `静安区${street.name}社区学校`,
     kind: "COMMUNITY_SCHOOL" as const,
     streetId: street.id,

@@ -1,10 +1,11 @@
 /**
- * Writes the education seed (`seedData.ts`). Idempotent: rows are inserted in batches with `skipDuplicates`, so a
+ * Writes the education seed (`seedData.ts`) for a seed date. Idempotent: rows are inserted in batches with `skipDuplicates`, so a
  * second run adds nothing and never overwrites what residents did since (enrolments, withdrawals).
  * Parents go before children for the foreign keys; the counts come back from the database, not from the input.
  */
 import type { SubgraphDatabase } from "../../lib/db/database.ts";
 import type { SeedSummary } from "../kit/module.ts";
+import type { SeedOptions } from "../kit/seedCalendar.ts";
 import type { EducationPrisma } from "./loaders.ts";
 import { buildSeedData } from "./seedData.ts";
 
@@ -17,8 +18,8 @@ async function inBatches<T>(rows: T[], insert: (batch: T[]) => Promise<unknown>)
   }
 }
 
-export async function seed(prisma: EducationPrisma, _db: SubgraphDatabase): Promise<SeedSummary> {
-  const data = buildSeedData();
+export async function seed(prisma: EducationPrisma, _db: SubgraphDatabase, options: SeedOptions): Promise<SeedSummary> {
+  const data = buildSeedData(options);
   const skipDuplicates = true;
   await inBatches(data.schools, (batch) => prisma.school.createMany({ data: batch, skipDuplicates }));
   await inBatches(data.learningCentres, (batch) => prisma.learningCentre.createMany({ data: batch, skipDuplicates }));

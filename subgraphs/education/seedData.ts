@@ -1,13 +1,29 @@
 /**
- * The education seed as plain rows, computed without a database so that every run produces exactly the same data.
+ * The education seed as plain rows, computed without a database so that every run for a seed date produces exactly
+ * the same data.
  *
  * Randomness comes from a PRNG seeded by each row's own id (or its parent's), so adding a course does not reshuffle
- * the enrolments of another. Schedules are relative to SEED_BASE_DATE (2026-12-01, Asia/Shanghai): the autumn term's
- * courses started in September and are running; the winter term's courses start in the four weeks from the base date,
- * and residents enrolled in November. Enrolled counts always equal the ENROLLED rows of each course.
+ * the enrolments of another. Courses start in monthly intakes (每月开班) laid on the calendar every four weeks from
+ * INTAKE_EPOCH, whatever the seed date; a quarter of each provider's term starts in every intake, some as long
+ * courses of sixteen weeks, most as short ones of eight to twelve. Enrolment for an intake opens four weeks before it
+ * and stays open until a course's first session. The seed writes the intakes that began in the twelve weeks before
+ * the seed date (running courses) and those starting in the four weeks after it (open for enrolment), with the
+ * enrolments made up to the seed date (`SeedCalendar`, Asia/Shanghai); intakes an earlier run covered are left out.
+ * Enrolled counts always equal the ENROLLED rows of each course.
  */
 
 import { createHash } from "node:crypto";
+import { type JinganDivision, jinganDivision } from "../../lib/reference/jinganDivisions.ts";
+import {
+  addDays,
+  cycleStart,
+  dateStamp,
+  isoWeekday,
+  type LocalDate,
+  SeedCalendar,
+  type SeedOptions,
+  type SeedWindow,
+} from "../kit/seedCalendar.ts";
 import { randomFor } from "../kit/seedRandom.ts";
 import type {
   Course,
@@ -36,18 +52,21 @@ import {
   type NamedSchool,
   SCHOOLS,
   SCHOOLS_OPEN_TO_RESIDENTS,
-  STREETS,
   STRENGTHS,
-  type StreetInfo,
   SUBJECTS,
   SURNAMES,
   TOPICS,
 } from "./jinganSchools.ts";
 
-/** First day of the winter term's schedule, a Tuesday, in Shanghai time (UTC+8, no daylight saving). */
-export const SEED_BASE_DATE = "2026-12-01";
-/** The autumn term began on this Monday; its courses are running on the base date. */
-export const AUTUMN_TERM_START = "2026-09-07";
+/** Course intakes start every four weeks on a Monday from this one (the intake of 2026-12-01 starts on it). */
+export const INTAKE_EPOCH = "2026-11-30";
+export const INTAKE_DAYS = 28;
+/** Intakes per term: a provider's `courses` are spread over four intakes. */
+export const INTAKES_PER_TERM = 4;
+/** Enrolment for an intake opens this many days before its first Monday. */
+export const ENROLMENT_OPENS_DAYS = 28;
+/** Intakes that started in the twelve weeks before the seed date, or start in the four weeks after it. */
+export const INTAKE_WINDOW: SeedWindow = { from: -84, to: 28 };
 /** Residents are numbered resident-000001 … resident-060000 by the identity service. */
 export const RESIDENT_COUNT = 60_000;
 export const SCHOOL_COUNT = 130;
@@ -79,10 +98,8 @@ export function shanghaiTime(date: string, time: string, dayOffset = 0): Date {
   return new Date(Date.parse(`${date}T${time}:00+08:00`) + dayOffset * DAY_MS);
 }
 
-/** Monday = 0 … Sunday = 6, for a calendar date. */
-function weekdayIndexOf(date: string): number {
-  return (new Date(`${date}T12:00:00Z`).getUTCDay() + 6) % 7;
-}
+type StreetInfo = JinganDivision;
+const streetOf = jinganDivision;
 
 function pick<T>(random: () => number, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)] as T;
@@ -107,12 +124,6 @@ const pad = (n: number, width: number) => String(n).padStart(width, "0");
 function personName(random: () => number): string {
   const given = pick(random, GIVEN_NAME_CHARACTERS) + (random() < 0.7 ? pick(random, GIVEN_NAME_CHARACTERS) : "");
   return pick(random, SURNAMES) + given;
-}
-
-function streetOf(id: string): StreetInfo {
-  const street = STREETS.find((s) => s.id === id);
-  if (!street) throw new Error(`Seed data names unknown street ${id}.`);
-  return street;
 }
 
 function phoneIn(street: StreetInfo, random: () => number): string {
@@ -186,6 +197,8 @@ function buildSchools(): School[] {
       teacherCount: Math.round((studentCount / size.pupilsPerTeacher) * (0.9 + random() * 0.2)),
       smartPilot: plan.smartPilot ?? null,
       portraitPilot: plan.portraitPilot ?? false,
+      // The named schools are the district's; the kindergartens after them are plausible, not a register.
+      synthetic: index >= SCHOOLS.length,
     };
   });
 }
@@ -202,6 +215,8 @@ function buildLearningCentres(): LearningCentre[] {
       address: addressOn(centre.road, random),
       streetId: street.id,
       phone: phoneIn(street, random),
+      // The district's community schools, senior university and colleges exist; addresses are plausible.
+      synthetic: false,
     };
   });
 }
@@ -237,13 +252,13 @@ interface Provider {
   courses: number;
 }
 
-function firstSessionDate(termStart: string, weekday: number, weeksLater: number): string {
-  const offset = (weekday - weekdayIndexOf(termStart) + 7) % 7;
-  const start = new Date(Date.parse(`${termStart}T12:00:00Z`) + (offset + 7 * weeksLater) * DAY_MS);
-  return start.toISOString().slice(0, 10);
+/** The date of the first `weekday` (0 Monday … 6 Sunday) on or after the intake's Monday, `weeksLater` weeks on. */
+function firstSessionDate(intake: LocalDate, weekday: number, weeksLater: number): LocalDate {
+  const offset = (weekday - (isoWeekday(intake) - 1) + 7) % 7;
+  return addDays(intake, offset + 7 * weeksLater);
 }
 
-function buildCourse(id: string, provider: Provider, random: () => number): Course {
+function buildCourse(id: string, intake: LocalDate, provider: Provider, random: () => number): Course {
   const category = pick(random, CATEGORY_MIX[provider.kind]);
   const template = pick(random, COURSE_TEMPLATES[category]);
   const school = provider.kind === "SCHOOL";
@@ -256,17 +271,17 @@ function buildCourse(id: string, provider: Provider, random: () => number): Cour
     weekdayIndex = random() < 0.9 ? between(random, 0, 4) : 5;
     times = pick(random, DAYTIME_SESSIONS);
   }
-  const autumn = random() < 0.3;
-  const sessionCount = autumn ? 16 : between(random, 8, 12);
-  const firstDay = autumn
-    ? firstSessionDate(AUTUMN_TERM_START, weekdayIndex, 0)
-    : firstSessionDate(SEED_BASE_DATE, weekdayIndex, between(random, 0, 3));
+  // Three courses in ten run a full sixteen weeks; the rest are short courses starting within the intake's month.
+  const long = random() < 0.3;
+  const sessionCount = long ? 16 : between(random, 8, 12);
+  const firstDay = firstSessionDate(intake, weekdayIndex, long ? 0 : between(random, 0, 3));
   const startsAt = shanghaiTime(firstDay, times[0]);
   const endsAt = new Date(shanghaiTime(firstDay, times[1]).getTime() + (sessionCount - 1) * WEEK_MS);
   const capacity = provider.kind === "SENIOR_UNIVERSITY" && template.capacity >= 40 ? 60 : template.capacity;
   return {
     id,
     title: template.title,
+    synthetic: true,
     category,
     description: template.description,
     schoolId: provider.schoolId,
@@ -288,29 +303,37 @@ function buildCourse(id: string, provider: Provider, random: () => number): Cour
   };
 }
 
-/** Share of places taken; 1 means full. */
-function fillRatio(course: Course, autumn: boolean, random: () => number): number {
-  if (autumn) return random() < 0.3 ? 1 : 0.7 + random() * 0.3;
+/** Share of places taken by the first session; 1 means full. Running courses filled up, popular ones most. */
+function fillRatio(course: Course, running: boolean, random: () => number): number {
+  if (running) return random() < 0.3 ? 1 : 0.7 + random() * 0.3;
   if (POPULAR.has(course.category)) return random() < 0.35 ? 1 : 0.5 + random() * 0.45;
   return random() < 0.1 ? 1 : 0.2 + random() * 0.7;
 }
 
-function buildEnrolments(course: Course): Enrolment[] {
+/**
+ * The enrolments made up to the seed date: enrolment opens four weeks before the intake and closes the day before the
+ * first session; a course still taking enrolments has the share of its final demand that has come in so far.
+ */
+function buildEnrolments(course: Course, intake: LocalDate, seedStart: Date): Enrolment[] {
   const random = randomFor(`${course.id}/enrolments`);
-  const autumn = course.startsAt.getTime() < shanghaiTime(SEED_BASE_DATE, "00:00").getTime();
-  const enrolled = Math.min(course.capacity, Math.round(course.capacity * fillRatio(course, autumn, random)));
+  const running = course.startsAt.getTime() <= seedStart.getTime();
+  const opens = shanghaiTime(intake, "09:00", -ENROLMENT_OPENS_DAYS).getTime();
+  const lastDay = course.startsAt.getTime() - DAY_MS;
+  const closes = Math.min(lastDay, seedStart.getTime());
+  if (closes <= opens) return [];
+  const elapsed = running ? 1 : (closes - opens) / (lastDay - opens);
+  const demand = Math.round(course.capacity * fillRatio(course, running, random) * elapsed ** 0.6);
+  const enrolled = Math.min(course.capacity, demand);
   const withdrawn = Math.round(enrolled * 0.12 * random());
   const residents = new Set<number>();
   while (residents.size < enrolled + withdrawn) residents.add(between(random, 1, RESIDENT_COUNT));
-  // Registration opens four weeks before the term and closes the day before the first session.
-  const opens = autumn ? shanghaiTime("2026-08-10", "09:00") : shanghaiTime("2026-11-02", "09:00");
-  const closes = Math.min(course.startsAt.getTime(), shanghaiTime("2026-11-28", "00:00").getTime()) - DAY_MS;
-  const span = closes - opens.getTime();
+  const span = closes - opens;
   return [...residents].map((resident, index) => {
-    const enrolledAt = new Date(opens.getTime() + Math.floor(random() * span * 0.8));
+    const enrolledAt = new Date(opens + Math.floor(random() * span * 0.8));
     const isWithdrawn = index >= enrolled;
     return {
       id: `enrolment-${course.id.slice("course-".length)}-${pad(index + 1, 3)}`,
+      synthetic: true,
       courseId: course.id,
       residentId: residentId(resident),
       status: isWithdrawn ? "WITHDRAWN" : "ENROLLED",
@@ -322,7 +345,22 @@ function buildEnrolments(course: Course): Enrolment[] {
   });
 }
 
-function buildCourses(schools: School[], centres: LearningCentre[]): { courses: Course[]; enrolments: Enrolment[] } {
+/** The Mondays of the intakes in INTAKE_WINDOW around the seed date that no earlier run covered. */
+function intakesOf(calendar: SeedCalendar): LocalDate[] {
+  const [from, to] = calendar.bounds(INTAKE_WINDOW);
+  const intakes: LocalDate[] = [];
+  for (let start = cycleStart(INTAKE_EPOCH, INTAKE_DAYS, from); start < to; start = addDays(start, INTAKE_DAYS)) {
+    if (start < from) continue;
+    if (!calendar.covered(INTAKE_WINDOW, start)) intakes.push(start);
+  }
+  return intakes;
+}
+
+function buildCourses(
+  calendar: SeedCalendar,
+  schools: School[],
+  centres: LearningCentre[],
+): { courses: Course[]; enrolments: Enrolment[] } {
   const providers: Provider[] = [
     ...centres.map((centre, index) => ({
       schoolId: null,
@@ -347,16 +385,22 @@ function buildCourses(schools: School[], centres: LearningCentre[]): { courses: 
       };
     }),
   ];
+  const seedStart = calendar.instant(0, "00:00");
   const courses: Course[] = [];
   const enrolments: Enrolment[] = [];
-  for (const provider of providers) {
-    for (let n = 0; n < provider.courses; n++) {
-      const id = `course-${pad(courses.length + 1, 4)}`;
-      const course = buildCourse(id, provider, randomFor(id));
-      const rows = buildEnrolments(course);
-      course.enrolledCount = rows.filter((row) => row.status === "ENROLLED").length;
-      courses.push(course);
-      enrolments.push(...rows);
+  for (const intake of intakesOf(calendar)) {
+    let n = 0;
+    for (const provider of providers) {
+      const perIntake = Math.max(1, Math.round(provider.courses / INTAKES_PER_TERM));
+      for (let k = 0; k < perIntake; k++) {
+        n += 1;
+        const id = `course-${dateStamp(intake)}-${pad(n, 3)}`;
+        const course = buildCourse(id, intake, provider, randomFor(id));
+        const rows = buildEnrolments(course, intake, seedStart);
+        course.enrolledCount = rows.filter((row) => row.status === "ENROLLED").length;
+        courses.push(course);
+        enrolments.push(...rows);
+      }
     }
   }
   return { courses, enrolments };
@@ -411,6 +455,7 @@ const FORMATS: readonly ResourceFormat[] = [
 ];
 
 function buildResource(
+  calendar: SeedCalendar,
   id: string,
   provider: { schoolId: string | null; learningCentreId: string | null },
   band: GradeBand,
@@ -424,7 +469,7 @@ function buildResource(
   const minutes =
     format === "MICRO_LECTURE" ? between(random, 5, 12) : format === "VIDEO" ? between(random, 15, 45) : 40;
   // Published over the two school years before the base date.
-  const publishedAt = new Date(shanghaiTime(SEED_BASE_DATE, "10:00").getTime() - between(random, 3, 720) * DAY_MS);
+  const publishedAt = new Date(calendar.instant(0, "10:00").getTime() - between(random, 3, 720) * DAY_MS);
   return {
     id,
     title: `${grade}${subject}·${topic}（${FORMAT_LABELS[format]}）`,
@@ -440,7 +485,7 @@ function buildResource(
   };
 }
 
-function buildResources(schools: School[], centres: LearningCentre[]): LearningResource[] {
+function buildResources(calendar: SeedCalendar, schools: School[], centres: LearningCentre[]): LearningResource[] {
   const resources: LearningResource[] = [];
   for (const school of schools) {
     const random = randomFor(`${school.id}/resources`);
@@ -450,7 +495,7 @@ function buildResources(schools: School[], centres: LearningCentre[]): LearningR
       const id = `resource-${school.id.slice("school-".length)}-${pad(n, 2)}`;
       const rowRandom = randomFor(id);
       const band = pick(rowRandom, STAGE_BANDS[school.stage]);
-      resources.push(buildResource(id, { schoolId: school.id, learningCentreId: null }, band, rowRandom));
+      resources.push(buildResource(calendar, id, { schoolId: school.id, learningCentreId: null }, band, rowRandom));
     }
   }
   for (const centre of centres) {
@@ -458,7 +503,9 @@ function buildResources(schools: School[], centres: LearningCentre[]): LearningR
     const count = centre.kind === "COMMUNITY_SCHOOL" ? between(random, 6, 10) : between(random, 15, 25);
     for (let n = 1; n <= count; n++) {
       const id = `resource-lc${centre.id.slice("learning-centre-".length)}-${pad(n, 2)}`;
-      resources.push(buildResource(id, { schoolId: null, learningCentreId: centre.id }, "ADULT", randomFor(id)));
+      resources.push(
+        buildResource(calendar, id, { schoolId: null, learningCentreId: centre.id }, "ADULT", randomFor(id)),
+      );
     }
   }
   return resources;
@@ -474,7 +521,7 @@ export function pseudonymFor(portraitId: string): string {
   return `stu-${createHash("sha256").update(`jingan-student-portrait:${portraitId}`).digest("hex").slice(0, 12)}`;
 }
 
-function buildPortraits(schools: School[]): StudentPortrait[] {
+function buildPortraits(calendar: SeedCalendar, schools: School[]): StudentPortrait[] {
   const portraits: StudentPortrait[] = [];
   for (const school of schools.filter((s) => s.portraitPilot)) {
     const random = randomFor(`${school.id}/portraits`);
@@ -491,13 +538,15 @@ function buildPortraits(schools: School[]): StudentPortrait[] {
         portraits.push({
           id,
           pseudonym: pseudonymFor(id),
+          synthetic: true,
           schoolId: school.id,
           gradeLevel,
           learningStyleTags: pickDistinct(rowRandom, LEARNING_STYLE_TAGS, between(rowRandom, 1, 3)),
           strengths: pickDistinct(rowRandom, STRENGTHS, between(rowRandom, 1, 3)),
           attendanceRate: Math.round((1 - rowRandom() ** 3 * 0.14) * 1000) / 1000,
           readingHoursPerWeek: Math.round((0.5 + rowRandom() * 9.5) * 10) / 10,
-          updatedAt: new Date(shanghaiTime("2026-11-20", "18:00").getTime() + between(rowRandom, 0, 7) * DAY_MS),
+          // Updated by the platform's weekly sync in the fortnight before the seed date.
+          updatedAt: new Date(calendar.instant(-11, "18:00").getTime() + between(rowRandom, 0, 7) * DAY_MS),
         });
       }
     }
@@ -505,16 +554,17 @@ function buildPortraits(schools: School[]): StudentPortrait[] {
   return portraits;
 }
 
-export function buildSeedData(): EducationSeedData {
+export function buildSeedData(options: SeedOptions): EducationSeedData {
+  const calendar = new SeedCalendar(options);
   const schools = buildSchools();
   const learningCentres = buildLearningCentres();
-  const { courses, enrolments } = buildCourses(schools, learningCentres);
+  const { courses, enrolments } = buildCourses(calendar, schools, learningCentres);
   return {
     schools,
     learningCentres,
     courses,
     enrolments,
-    resources: buildResources(schools, learningCentres),
-    portraits: buildPortraits(schools),
+    resources: buildResources(calendar, schools, learningCentres),
+    portraits: buildPortraits(calendar, schools),
   };
 }

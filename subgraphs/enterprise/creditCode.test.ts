@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { TEST_SEED_DATE } from "../../test/support/seedDate.ts";
 import {
   buildCreditCode,
   creditCodeCheckCharacter,
@@ -45,7 +46,7 @@ describe("unified social credit code (GB 32100-2015)", () => {
   });
 
   it("gives every seeded enterprise a distinct, valid Jing'an code", () => {
-    const { enterprises } = buildSeedData();
+    const { enterprises } = buildSeedData({ date: TEST_SEED_DATE, previousDates: [] });
     const codes = enterprises.map((enterprise) => enterprise.creditCode);
     expect(new Set(codes).size).toBe(enterprises.length);
     expect(codes.every((code) => isValidCreditCode(code) && code.slice(2, 8) === "310106")).toBe(true);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Principal } from "../../lib/principal.ts";
 // Department-wide officers: the whole district is their jurisdiction.
 import { officerIn as officerOf, residentPrincipal } from "../../test/rows/principals.ts";
+import { seedDateTime, seedDay, seedInstant, TEST_SEED_DATE } from "../../test/support/seedDate.ts";
 import { graphql, startTestSubgraph } from "../../test/support/subgraphs.ts";
 import type { SubgraphService } from "../kit/service.ts";
 import { planTransition } from "./applicationWorkflow.ts";
@@ -11,15 +12,19 @@ import { createEnterpriseSubgraph } from "./index.ts";
 import type { EnterprisePrisma } from "./loaders.ts";
 import { countRows } from "./seed.ts";
 
-/** The day before the window schedule (2026-12-01 … 21) starts, after the seeded history. */
-const NOW = new Date("2026-11-30T10:00:00+08:00");
+/** The policy edition in force on the seed date; the seed also publishes next year's (in force from 1 January). */
+const EDITION = Number(TEST_SEED_DATE.slice(0, 4));
+const policy = (n: number, edition = EDITION) => `policy-${edition}-${String(n).padStart(2, "0")}`;
+
+/** The day before the window schedule (the three weeks from the seed date) starts, after the seeded history. */
+const NOW = seedInstant(-1, "10:00");
 const enterprise = createEnterpriseSubgraph({ now: () => NOW });
 
 let service: SubgraphService<EnterprisePrisma>;
 let prisma: EnterprisePrisma;
 
 beforeAll(async () => {
-  service = await startTestSubgraph(enterprise);
+  service = await startTestSubgraph(enterprise, { seedDate: TEST_SEED_DATE });
   prisma = service.prisma;
 });
 
@@ -487,7 +492,7 @@ describe("applications (一件事申请)", () => {
         nodes { bundledService { id } status currentItem { bundledService { id } } }
       }
       one: serviceApplications(filter: { enterpriseId: "ent-000002" }) { nodes { enterprise { id } } }
-      november: serviceApplications(filter: { submittedFrom: "2026-11-01T00:00:00+08:00", submittedTo: "2026-12-01T00:00:00+08:00" }, first: 100) {
+      november: serviceApplications(filter: { submittedFrom: "${seedDateTime(-30, "00:00")}", submittedTo: "${seedDateTime(0, "00:00")}" }, first: 100) {
         nodes { submittedAt }
       }
     }`);
@@ -509,7 +514,8 @@ describe("applications (一件事申请)", () => {
     expect(body.data.one.nodes.every((a: any) => a.enterprise.id === "ent-000002")).toBe(true);
     for (const application of body.data.november.nodes) {
       expect(
-        application.submittedAt >= "2026-10-31T16:00:00.000Z" && application.submittedAt < "2026-11-30T16:00:00.000Z",
+        application.submittedAt >= seedInstant(-30, "00:00").toISOString() &&
+          application.submittedAt < seedInstant(0, "00:00").toISOString(),
       ).toBe(true);
     }
     const deregistrations = await prisma.serviceApplication.count({ where: { bundledServiceId: "svc-deregister" } });
@@ -748,8 +754,8 @@ function policyInput(criteria: unknown, overrides: Record<string, unknown> = {})
       description: "测试用免申即享政策。",
       criteria,
       amount: 8_000,
-      validFrom: "2026-01-01",
-      validTo: "2026-12-31",
+      validFrom: `${EDITION}-01-01`,
+      validTo: `${EDITION}-12-31`,
       issuingDepartmentId: "dept-commerce",
       ...overrides,
     },
@@ -757,25 +763,40 @@ function policyInput(criteria: unknown, overrides: Record<string, unknown> = {})
 }
 
 describe("benefit policies granted without application (免申即享)", () => {
-  it("seeds nine policies, each matched once over every enterprise, with grants that name their reasons", async () => {
+  it("seeds this year's nine policies, each matched once over every enterprise, and next year's, not yet run", async () => {
     const body = await query(`{
-      benefitPolicies { totalCount nodes { id name amount grantCount matchingRuns { id evaluatedCount eligibleCount grantedCount } } }
-      shibei: benefitGrants(filter: { policyId: "policy-001" }, first: 100) {
+      benefitPolicies(first: 100) {
+        totalCount nodes { id name validFrom validTo amount grantCount matchingRuns { id evaluatedCount eligibleCount grantedCount } }
+      }
+      shibei: benefitGrants(filter: { policyId: "${policy(1)}" }, first: 100) {
         totalCount nodes { amount enterprise { park { id } isHighTech industryCode } reasons { path field operator expected actual negated description } }
       }
     }`);
     expect(body.errors).toBeUndefined();
-    expect(body.data.benefitPolicies.totalCount).toBe(9);
-    for (const policy of body.data.benefitPolicies.nodes) {
-      expect(policy.matchingRuns).toEqual([
+    const policies = body.data.benefitPolicies.nodes;
+    // The seed date's two months reach into next year: its calendar-year editions are published, not yet in force.
+    expect(policies.map((p: any) => p.id)).toEqual([
+      ...[1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => policy(n)),
+      ...[1, 2, 3, 4, 5, 6, 8, 9].map((n) => policy(n, EDITION + 1)),
+    ]);
+    expect(policies[0]).toMatchObject({
+      name: `${EDITION}年度市北高新数据产业专项扶持`,
+      validFrom: `${EDITION}-01-01`,
+      validTo: `${EDITION}-12-31`,
+    });
+    for (const inForce of policies.filter((p: any) => p.validFrom <= seedDay(0))) {
+      expect(inForce.matchingRuns).toEqual([
         {
-          id: `run-seed-${policy.id}`,
+          id: `run-seed-${inForce.id}`,
           evaluatedCount: 3000,
-          eligibleCount: policy.grantCount,
-          grantedCount: policy.grantCount,
+          eligibleCount: inForce.grantCount,
+          grantedCount: inForce.grantCount,
         },
       ]);
-      expect(policy.grantCount).toBeGreaterThan(0);
+      expect(inForce.grantCount).toBeGreaterThan(0);
+    }
+    for (const next of policies.filter((p: any) => p.validFrom > seedDay(0))) {
+      expect(next).toMatchObject({ validFrom: `${EDITION + 1}-01-01`, matchingRuns: [], grantCount: 0 });
     }
     expect(body.data.shibei.totalCount).toBeGreaterThan(50);
     for (const grant of body.data.shibei.nodes) {
@@ -802,7 +823,7 @@ describe("benefit policies granted without application (免申即享)", () => {
   });
 
   it("grants exactly the enterprises the criteria select", async () => {
-    for (const policyId of ["policy-003", "policy-004", "policy-009"]) {
+    for (const policyId of [policy(3), policy(4), policy(9)]) {
       const policy = await prisma.benefitPolicy.findUniqueOrThrow({ where: { id: policyId } });
       const criteria = policyCriteria(policy);
       const enterprises = await prisma.enterprise.findMany();
@@ -820,7 +841,7 @@ describe("benefit policies granted without application (免申即享)", () => {
       CREATE_POLICY,
       policyInput(
         { all: [{ field: "industryCode", in: ["I64", "I65"] }, { field: "employeeCount", lte: "300" }, { any: [] }] },
-        { validTo: "2025-12-31" },
+        { validTo: `${EDITION - 1}-12-31` },
       ),
       commerceDesk,
     );
@@ -838,7 +859,7 @@ describe("benefit policies granted without application (免申即享)", () => {
       policyInput({
         all: [
           { field: "sizeClass", in: ["MICRO", "SMALL"] },
-          { field: "foundedOn", lt: "2026-01-01" },
+          { field: "foundedOn", lt: `${EDITION}-01-01` },
         ],
       }),
       commerceDesk,
@@ -900,32 +921,35 @@ describe("benefit policies granted without application (免申即享)", () => {
     expect(await prisma.benefitPolicy.count()).toBe(policies);
     const runs = await prisma.benefitMatchingRun.count();
     for (const principal of [residentPrincipal("resident-000123"), officerOf("dept-market")]) {
-      expect(errorCode(await query(RUN, { policyId: "policy-001" }, principal))).toBe("FORBIDDEN");
+      expect(errorCode(await query(RUN, { policyId: policy(1) }, principal))).toBe("FORBIDDEN");
     }
     expect(await prisma.benefitMatchingRun.count()).toBe(runs);
     // policy-001 is issued by 区科委: its officers may run it (nothing new to grant).
-    const science = await query(RUN, { policyId: "policy-001" }, officerOf("dept-science"));
+    const science = await query(RUN, { policyId: policy(1) }, officerOf("dept-science"));
     expect(science.data.runBenefitMatching).toMatchObject({ grantedCount: 0, evaluatedCount: 3000 });
   });
 
   it("refuses to run an unknown policy or one that is not in force, and writes no run", async () => {
     const expired = await query(
       CREATE_POLICY,
-      policyInput({ field: "isHighTech", eq: true }, { validFrom: "2025-01-01", validTo: "2025-12-31" }),
+      policyInput(
+        { field: "isHighTech", eq: true },
+        { validFrom: `${EDITION - 1}-01-01`, validTo: `${EDITION - 1}-12-31` },
+      ),
       commerceDesk,
     );
     const runs = await prisma.benefitMatchingRun.count();
     const body = await query(RUN, { policyId: expired.data.createBenefitPolicy.id });
     expect(errorCode(body)).toBe("BAD_USER_INPUT");
-    expect(body.errors?.[0].message).toMatch(
-      /is valid from 2025-01-01 to 2025-12-31, so it cannot grant anything on 2026-11-30/,
+    expect(body.errors?.[0].message).toContain(
+      `is valid from ${EDITION - 1}-01-01 to ${EDITION - 1}-12-31, so it cannot grant anything on ${seedDay(-1)}`,
     );
     expect(errorCode(await query(RUN, { policyId: "policy-nope" }))).toBe("NOT_FOUND_ENTITY");
     expect(await prisma.benefitMatchingRun.count()).toBe(runs);
   });
 
   it("explains why an enterprise is or is not eligible, without granting", async () => {
-    const grant = await prisma.benefitGrant.findFirstOrThrow({ where: { policyId: "policy-006" } });
+    const grant = await prisma.benefitGrant.findFirstOrThrow({ where: { policyId: policy(6) } });
     const outsider = await prisma.enterprise.findFirstOrThrow({ where: { industryCode: "H62", parkId: null } });
     const body = await query(
       `query E($p: ID!, $yes: ID!, $no: ID!) {
@@ -933,7 +957,7 @@ describe("benefit policies granted without application (免申即享)", () => {
         no: benefitEligibility(policyId: $p, enterpriseId: $no) { eligible reasons { path } failures { path field description } grant { id } }
         none: benefitEligibility(policyId: "policy-nope", enterpriseId: $no) { eligible }
       }`,
-      { p: "policy-006", yes: grant.enterpriseId, no: outsider.id },
+      { p: policy(6), yes: grant.enterpriseId, no: outsider.id },
     );
     expect(body.errors).toBeUndefined();
     expect(body.data.yes).toMatchObject({ eligible: true, failures: [], grant: { id: grant.id } });
@@ -947,16 +971,22 @@ describe("benefit policies granted without application (免申即享)", () => {
   it("filters policies and grants, and walks a policy's grants with cursors", async () => {
     const body = await query(`{
       development: benefitPolicies(filter: { issuingDepartmentId: "dept-development" }) { nodes { id } }
-      nextJune: benefitPolicies(filter: { inForceOn: "2027-06-01" }) { nodes { id } }
+      nextJune: benefitPolicies(filter: { inForceOn: "${EDITION + 1}-06-01" }) { nodes { id } }
       mine: benefitGrants(filter: { enterpriseId: "ent-000002" }) { nodes { enterprise { id } policy { id } } }
       badDate: benefitPolicies(filter: { inForceOn: "June" }) { totalCount }
     }`);
-    expect(body.data.development.nodes).toEqual([{ id: "policy-005" }, { id: "policy-008" }]);
-    expect(body.data.nextJune.nodes).toEqual([{ id: "policy-007" }]);
+    // This year's editions, and next year's, published ahead of the new year.
+    expect(body.data.development.nodes).toEqual(
+      [policy(5), policy(8), policy(5, EDITION + 1), policy(8, EDITION + 1)].map((id) => ({ id })),
+    );
+    // Next June: every policy of next year's edition, and this year's catering relief, which runs July to June.
+    expect(body.data.nextJune.nodes).toEqual(
+      [policy(7), ...[1, 2, 3, 4, 5, 6, 8, 9].map((n) => policy(n, EDITION + 1))].map((id) => ({ id })),
+    );
     expect(body.data.mine.nodes.every((g: any) => g.enterprise.id === "ent-000002")).toBe(true);
     expect(body.errors?.[0]).toMatchObject({ path: ["badDate"], extensions: { code: "BAD_USER_INPUT" } });
-    const grants = await prisma.benefitGrant.count({ where: { policyId: "policy-004" } });
-    const { ids } = await walk("benefitGrants", `filter: { policyId: "policy-004" }`, 20);
+    const grants = await prisma.benefitGrant.count({ where: { policyId: policy(4) } });
+    const { ids } = await walk("benefitGrants", `filter: { policyId: "${policy(4)}" }`, 20);
     expect(ids).toHaveLength(grants);
     expectSortedUnique(ids);
   });
@@ -996,7 +1026,7 @@ describe("window appointments (综合窗口预约)", () => {
       open: windowSlots(filter: { availableOnly: true, windowId: "window-07" }, first: 200) {
         totalCount nodes { startsAt remaining bookable window { id } }
       }
-      forDeregister: windowSlots(filter: { serviceId: "svc-deregister", from: "2026-12-01T09:00:00+08:00", to: "2026-12-01T09:30:00+08:00" }) {
+      forDeregister: windowSlots(filter: { serviceId: "svc-deregister", from: "${seedDateTime(0, "09:00")}", to: "${seedDateTime(0, "09:30")}" }) {
         nodes { window { id } }
       }
     }`);
@@ -1037,7 +1067,7 @@ describe("window appointments (综合窗口预约)", () => {
     expect(errorCode(unknown)).toBe("BAD_USER_INPUT");
     const day = await walk(
       "windowSlots",
-      `filter: { from: "2026-12-02T00:00:00+08:00", to: "2026-12-03T00:00:00+08:00" }`,
+      `filter: { from: "${seedDateTime(1, "00:00")}", to: "${seedDateTime(2, "00:00")}" }`,
       50,
     );
     expect(day.ids).toHaveLength(11 * 11);
@@ -1045,7 +1075,7 @@ describe("window appointments (综合窗口预约)", () => {
   });
 
   it("books a place at a chosen window for an enterprise and one at a general window for a resident", async () => {
-    const slot = await emptySlot("window-02", "2026-12-10T00:00:00+08:00");
+    const slot = await emptySlot("window-02", seedDateTime(9, "00:00"));
     const body = await book({
       enterpriseId: "ent-000020",
       windowId: "window-02",
@@ -1079,7 +1109,7 @@ describe("window appointments (综合窗口预约)", () => {
   });
 
   it("chooses a specialised window for a service when no window is named", async () => {
-    const slot = await emptySlot("window-09", "2026-12-15T00:00:00+08:00");
+    const slot = await emptySlot("window-09", seedDateTime(14, "00:00"));
     const body = await book({
       enterpriseId: "ent-000021",
       serviceId: "svc-deregister",
@@ -1098,7 +1128,7 @@ describe("window appointments (综合窗口预约)", () => {
     const past = await book({
       enterpriseId: "ent-000022",
       windowId: "window-01",
-      startsAt: "2026-11-30T09:00:00+08:00",
+      startsAt: seedDateTime(-1, "09:00"),
     });
     expect(errorCode(past)).toBe("DATE_IN_PAST");
     const full = await prisma.windowSlot.findFirstOrThrow({
@@ -1113,7 +1143,7 @@ describe("window appointments (综合窗口预约)", () => {
     expect(fullBody.errors?.[0].message).toMatch(/are booked; choose another time/);
     expect((await prisma.windowSlot.findUniqueOrThrow({ where: { id: full.id } })).bookedCount).toBe(full.capacity);
 
-    const slot = await emptySlot("window-03", "2026-12-16T00:00:00+08:00");
+    const slot = await emptySlot("window-03", seedDateTime(15, "00:00"));
     expect(
       (await book({ enterpriseId: "ent-000023", windowId: "window-03", startsAt: slot.startsAt.toISOString() })).errors,
     ).toBeUndefined();
@@ -1139,10 +1169,7 @@ describe("window appointments (综合窗口预约)", () => {
       [{ enterpriseId: "ent-999999", windowId: "window-03", startsAt: at }, "NOT_FOUND_ENTITY"],
       [{ enterpriseId: "ent-000024", windowId: "window-99", startsAt: at }, "NOT_FOUND_ENTITY"],
       [{ enterpriseId: "ent-000024", serviceId: "svc-nope", startsAt: at }, "NOT_FOUND_ENTITY"],
-      [
-        { enterpriseId: "ent-000024", windowId: "window-03", startsAt: "2026-12-16T12:15:00+08:00" },
-        "NOT_FOUND_ENTITY",
-      ],
+      [{ enterpriseId: "ent-000024", windowId: "window-03", startsAt: seedDateTime(15, "12:15") }, "NOT_FOUND_ENTITY"],
     ];
     for (const [input, code] of cases) expect({ input, code: errorCode(await book(input)) }).toEqual({ input, code });
     expect(await countAll()).toBe(afterFirst);
@@ -1150,7 +1177,7 @@ describe("window appointments (综合窗口预约)", () => {
   });
 
   it("lets a resident book and cancel for themselves only, and refuses callers who are not at the centre", async () => {
-    const slot = await emptySlot("window-01", "2026-12-11T00:00:00+08:00");
+    const slot = await emptySlot("window-01", seedDateTime(10, "00:00"));
     const startsAt = slot.startsAt.toISOString();
     const me = residentPrincipal("resident-007001");
     const mine = await query(BOOK, { input: { windowId: "window-01", startsAt } }, me);
@@ -1185,7 +1212,7 @@ describe("window appointments (综合窗口预约)", () => {
   });
 
   it("lets exactly as many of 10 simultaneous bookings succeed as there are places", async () => {
-    const slot = await emptySlot("window-05", "2026-12-17T00:00:00+08:00");
+    const slot = await emptySlot("window-05", seedDateTime(16, "00:00"));
     expect(slot.capacity).toBe(3);
     const results = await Promise.all(
       entIds(300, 10).map((enterpriseId) =>
@@ -1201,7 +1228,7 @@ describe("window appointments (综合窗口预约)", () => {
   });
 
   it("lets only one of 5 simultaneous bookings by the same enterprise at the same time succeed", async () => {
-    const slot = await emptySlot("window-06", "2026-12-18T00:00:00+08:00");
+    const slot = await emptySlot("window-06", seedDateTime(17, "00:00"));
     const results = await Promise.all(
       Array.from({ length: 5 }, () =>
         book({ enterpriseId: "ent-000400", serviceId: "svc-hire", startsAt: slot.startsAt.toISOString() }),
@@ -1219,7 +1246,7 @@ describe("window appointments (综合窗口预约)", () => {
   });
 
   it("cancels once, frees the place, and refuses a second or simultaneous cancel", async () => {
-    const slot = await emptySlot("window-08", "2026-12-18T00:00:00+08:00");
+    const slot = await emptySlot("window-08", seedDateTime(17, "00:00"));
     const booked = (
       await book({ enterpriseId: "ent-000500", windowId: "window-08", startsAt: slot.startsAt.toISOString() })
     ).data.bookWindowAppointment;
@@ -1245,7 +1272,7 @@ describe("window appointments (综合窗口预约)", () => {
 describe("seed", () => {
   it("adds nothing when run again, runs no matching twice and keeps what happened since", async () => {
     const before = await countRows(prisma);
-    const summary = await enterprise.seed(prisma, service.db);
+    const summary = await enterprise.seed(prisma, service.db, { date: TEST_SEED_DATE, previousDates: [] });
     expect(summary).toEqual(before);
     expect(summary).toMatchObject({ enterprises: 3000, bundledServices: 8, benefitPolicies: expect.any(Number) });
     expect(summary.applicationEvents).toBeGreaterThan(15_000);

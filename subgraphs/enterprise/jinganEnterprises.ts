@@ -1,72 +1,17 @@
 /**
- * Reference tables of the enterprise subgraph: Jing'an's streets with the roads where firms register, the district's
- * business parks and functional zones (seed §1–4: 市北高新, 南京西路, 苏河湾, 大宁), the industries of GB/T 4754-2017
- * that appear here, the size classes of the 2011 SME standard, the "one thing" bundled services (seed §13) and the
- * windows of the administrative service centre (seed §14). `seedData.ts` turns these into rows.
+ * Reference tables of the enterprise subgraph: the district's business parks and functional zones (seed §1–4:
+ * 市北高新, 南京西路, 苏河湾, 大宁), the industries of GB/T 4754-2017 that appear here, the size classes of the 2011 SME
+ * standard, the "one thing" bundled services (seed §13) and the windows of the administrative service centre
+ * (seed §14). `seedData.ts` turns these into rows; streets and their roads come from the district's reference list.
  *
  * Park, industry and department names are the real ones; enterprises, addresses and people are synthetic and only
  * plausible.
  */
+import { JINGAN_DIVISION_IDS } from "../../lib/reference/jinganDivisions.ts";
 import type { EnterpriseSizeClass, ServiceWindowKind } from "./generated/prisma/client.ts";
 
-export interface StreetInfo {
-  /** Catalog subgraph id; the catalog owns streets, we only reference them. */
-  id: string;
-  name: string;
-  /** Roads inside the street where offices and shops are registered. */
-  roads: readonly string[];
-}
-
-export const STREETS: readonly StreetInfo[] = [
-  {
-    id: "street-jingansi",
-    name: "静安寺街道",
-    roads: ["南京西路", "愚园路", "延安西路", "常德路", "华山路", "乌鲁木齐北路", "万航渡路"],
-  },
-  {
-    id: "street-caojiadu",
-    name: "曹家渡街道",
-    roads: ["万航渡路", "康定路", "余姚路", "武宁南路", "长寿路", "西康路"],
-  },
-  { id: "street-jiangninglu", name: "江宁路街道", roads: ["江宁路", "昌平路", "西康路", "澳门路", "海防路", "武定路"] },
-  {
-    id: "street-shimenerlu",
-    name: "石门二路街道",
-    roads: ["石门二路", "新闸路", "北京西路", "大田路", "山海关路", "成都北路"],
-  },
-  {
-    id: "street-nanjingxilu",
-    name: "南京西路街道",
-    roads: ["南京西路", "威海路", "茂名北路", "吴江路", "陕西北路", "石门一路", "延安中路"],
-  },
-  {
-    id: "street-tianmuxilu",
-    name: "天目西路街道",
-    roads: ["天目西路", "恒丰路", "长安路", "西藏北路", "裕通路", "汉中路"],
-  },
-  { id: "street-beizhan", name: "北站街道", roads: ["天潼路", "浙江北路", "海宁路", "七浦路", "曲阜路", "北苏州路"] },
-  { id: "street-baoshanlu", name: "宝山路街道", roads: ["宝山路", "宝昌路", "虬江路", "宝通路", "青云路", "永兴路"] },
-  { id: "street-zhijiangxilu", name: "芷江西路街道", roads: ["芷江西路", "中华新路", "柳营路", "中山北路", "光复路"] },
-  {
-    id: "street-gonghexinlu",
-    name: "共和新路街道",
-    roads: ["共和新路", "洛川中路", "延长中路", "平型关路", "中山北路"],
-  },
-  {
-    id: "street-daninglu",
-    name: "大宁路街道",
-    roads: ["大宁路", "广中西路", "灵石路", "万荣路", "运城路", "延长中路"],
-  },
-  {
-    id: "street-pengpuxincun",
-    name: "彭浦新村街道",
-    roads: ["共和新路", "平顺路", "永和路", "闻喜路", "场中路", "三泉路"],
-  },
-  { id: "street-linfenlu", name: "临汾路街道", roads: ["临汾路", "阳曲路", "汾西路", "岭南路", "场中路", "平陆路"] },
-  { id: "street-pengpu", name: "彭浦镇", roads: ["共康路", "江场西路", "广延路", "岭南路", "汶水路", "沪太路"] },
-];
-
-export const STREET_IDS = STREETS.map((street) => street.id);
+/** Street ids for criteria validation; the streets and their roads come from `lib/reference/jinganDivisions.ts`. */
+export const STREET_IDS: readonly string[] = JINGAN_DIVISION_IDS;
 
 /** A business park or functional zone (园区、功能区) that groups firms of one kind. */
 export interface ParkInfo {

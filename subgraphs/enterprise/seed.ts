@@ -6,10 +6,11 @@
  */
 import type { SubgraphDatabase } from "../../lib/db/database.ts";
 import type { SeedSummary } from "../kit/module.ts";
+import type { SeedOptions } from "../kit/seedCalendar.ts";
 import { runBenefitMatching } from "./benefitMatching.ts";
 import type { Prisma } from "./generated/prisma/client.ts";
 import type { EnterprisePrisma } from "./loaders.ts";
-import { buildSeedData, SEED_MATCHING_AT } from "./seedData.ts";
+import { buildSeedData, SEEDED_POLICY_ID, seedMatchingAt } from "./seedData.ts";
 
 /** Rows per INSERT: well under PostgreSQL's 65 535 bind parameters for the widest table. */
 const BATCH_SIZE = 1_000;
@@ -25,8 +26,12 @@ export function seedRunId(policyId: string): string {
   return `run-seed-${policyId}`;
 }
 
-export async function seed(prisma: EnterprisePrisma, _db: SubgraphDatabase): Promise<SeedSummary> {
-  const data = buildSeedData();
+export async function seed(
+  prisma: EnterprisePrisma,
+  _db: SubgraphDatabase,
+  options: SeedOptions,
+): Promise<SeedSummary> {
+  const data = buildSeedData(options);
   const skipDuplicates = true;
   await inBatches(data.enterprises, (batch) => prisma.enterprise.createMany({ data: batch, skipDuplicates }));
   await inBatches(data.bundledServices, (batch) => prisma.bundledService.createMany({ data: batch, skipDuplicates }));
@@ -43,21 +48,40 @@ export async function seed(prisma: EnterprisePrisma, _db: SubgraphDatabase): Pro
   await inBatches(data.slots, (batch) => prisma.windowSlot.createMany({ data: batch, skipDuplicates }));
   await inBatches(data.appointments, (batch) => prisma.windowAppointment.createMany({ data: batch, skipDuplicates }));
 
+  await runSeededMatching(prisma, options.date);
+  return countRows(prisma);
+}
+
+/**
+ * Runs the matching of every seeded policy edition that is in force on the seed date and has no seed run yet: the
+ * editions written now, and next year's editions written by an earlier run that have come into force since. Each run
+ * happens at a fixed time (eleven days before the seed date, or the first morning of the edition if later, one
+ * minute apart in id order), so the grants are the same on every run.
+ */
+async function runSeededMatching(prisma: EnterprisePrisma, date: string): Promise<void> {
+  const day = new Date(`${date}T00:00:00Z`);
+  const inForce = (
+    await prisma.benefitPolicy.findMany({
+      where: { id: { startsWith: "policy-" }, validFrom: { lte: day }, validTo: { gte: day } },
+      select: { id: true, validFrom: true },
+      orderBy: { id: "asc" },
+    })
+  ).filter((policy) => SEEDED_POLICY_ID.test(policy.id));
   const done = new Set(
     (
       await prisma.benefitMatchingRun.findMany({
-        where: { id: { in: data.policies.map((policy) => seedRunId(policy.id)) } },
+        where: { id: { in: inForce.map((policy) => seedRunId(policy.id)) } },
         select: { id: true },
       })
     ).map((run) => run.id),
   );
-  for (const [i, policy] of data.policies.entries()) {
+  const usual = seedMatchingAt(date).getTime();
+  for (const [i, policy] of inForce.entries()) {
     if (done.has(seedRunId(policy.id))) continue;
-    // One minute per policy, so the runs have distinct, fixed times.
-    const at = new Date(SEED_MATCHING_AT.getTime() + i * 60_000);
+    const firstMorning = Date.parse(`${policy.validFrom.toISOString().slice(0, 10)}T09:00:00+08:00`);
+    const at = new Date(Math.max(usual, firstMorning) + i * 60_000);
     await runBenefitMatching(prisma, policy.id, { now: () => at, runId: seedRunId(policy.id) });
   }
-  return countRows(prisma);
 }
 
 export async function countRows(prisma: EnterprisePrisma): Promise<SeedSummary> {

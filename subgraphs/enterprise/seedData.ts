@@ -1,13 +1,27 @@
 /**
- * The enterprise seed as plain rows, computed without a database so that every run produces exactly the same data.
+ * The enterprise seed as plain rows, computed without a database so that every run for a seed date produces exactly
+ * the same data.
  *
  * Randomness comes from a PRNG seeded by each row's own id. 3 000 enterprises cluster where the district's industries
  * are (seed §1–4): data and blockchain firms in 市北高新, professional services around 南京西路, finance in 苏河湾,
- * e-sports and culture in 大宁, shops, restaurants and services everywhere. Their applications (May to November
- * 2026) walk the real status rules of `applicationWorkflow.ts`; window slots cover the three weeks that start on
- * SEED_BASE_DATE (2026-12-01, Asia/Shanghai). Benefit policies are rows here; their matching runs happen in
- * `seed.ts` through the same code as the mutation, at a fixed time.
+ * e-sports and culture in 大宁, shops, restaurants and services everywhere. Everything dated is relative to the seed
+ * date (`SeedCalendar`, Asia/Shanghai): firms were founded up to a month before it; their applications (the seven
+ * months before it) walk the real status rules of `applicationWorkflow.ts` and are written by a database's first
+ * seed run only; window slots cover the three weeks from it; benefit policies are yearly editions (政策年度), those in
+ * force on a day of the two months from the seed date. Their matching runs happen in `seed.ts` through the same code
+ * as the mutation, at fixed times. Days and editions an earlier seed run covered are left out.
  */
+import { JINGAN_DISTRICT_CODE, jinganDivision } from "../../lib/reference/jinganDivisions.ts";
+import {
+  addDays,
+  type DayWindow,
+  type LocalDate,
+  localStamp,
+  SeedCalendar,
+  type SeedOptions,
+  type SeedWindow,
+  shanghaiInstant,
+} from "../kit/seedCalendar.ts";
 import { randomFor } from "../kit/seedRandom.ts";
 import { bundleMaterials, planTransition, type WorkflowItem, type WorkflowState } from "./applicationWorkflow.ts";
 import type { Criterion } from "./benefitCriteria.ts";
@@ -32,8 +46,7 @@ import {
   PARKS,
   type ParkInfo,
   SERVICE_WINDOWS,
-  STREETS,
-  type StreetInfo,
+  STREET_IDS,
   SURNAMES,
   sizeClassOf,
   TRADE_NAME_CHARACTERS,
@@ -41,17 +54,28 @@ import {
   WINDOW_SLOT_TIMES,
 } from "./jinganEnterprises.ts";
 
-/** First day of the window schedule, a Tuesday, in Shanghai time (UTC+8, no daylight saving). */
-export const SEED_BASE_DATE = "2026-12-01";
 export const WINDOW_SCHEDULE_DAYS = 21;
 export const ENTERPRISE_COUNT = 3_000;
-/** Seeded history (applications, bookings) ends before this instant; tests use a "now" after it. */
-export const HISTORY_CUTOFF = new Date("2026-11-28T00:00:00+08:00");
-const HISTORY_START = new Date("2026-05-06T09:00:00+08:00");
-/** When the seed's matching runs happen: a fixed time, so that the grants are the same on every run. */
-export const SEED_MATCHING_AT = new Date("2026-11-20T09:00:00+08:00");
-/** Division code of 静安区 (since the 2015 merger with 闸北区). */
-export const JINGAN_DIVISION_CODE = "310106";
+/** Window slots: the three weeks from the seed date. */
+export const WINDOW_SLOT_WINDOW: DayWindow = { from: 0, to: WINDOW_SCHEDULE_DAYS };
+/** Benefit-policy editions in force on any day of the two months from the seed date. */
+export const POLICY_WINDOW: SeedWindow = { from: 0, to: 61 };
+/** Seeded history (applications, bookings) ends this many days before the seed date; tests use a "now" after it. */
+export const HISTORY_CUTOFF_DAYS = 3;
+/** Applications were submitted from this many days before the seed date (early May, for a December seed). */
+const HISTORY_START_DAYS = 209;
+/** Firms were founded up to this many days before the seed date. */
+const FOUNDED_CUTOFF_DAYS = 30;
+
+/** The start of the seed date's day minus HISTORY_CUTOFF_DAYS: seeded history ends before it. */
+export function historyCutoff(date: LocalDate): Date {
+  return shanghaiInstant(date, "00:00", -HISTORY_CUTOFF_DAYS);
+}
+
+/** When the seed's matching runs happen (eleven days before the seed date), so the grants are the same every run. */
+export function seedMatchingAt(date: LocalDate): Date {
+  return shanghaiInstant(date, "09:00", -11);
+}
 
 export interface EnterpriseSeedData {
   enterprises: Enterprise[];
@@ -68,11 +92,6 @@ export interface EnterpriseSeedData {
 const DAY_MS = 24 * 60 * 60 * 1000;
 const HOUR_MS = 60 * 60 * 1000;
 const SHANGHAI_OFFSET_MS = 8 * HOUR_MS;
-
-/** A point in Shanghai time, `dayOffset` days from the base date. */
-export function shanghaiTime(dayOffset: number, time: string): Date {
-  return new Date(Date.parse(`${SEED_BASE_DATE}T${time}:00+08:00`) + dayOffset * DAY_MS);
-}
 
 type Random = () => number;
 
@@ -105,12 +124,6 @@ function logBetween(random: Random, min: number, max: number, skew = 1): number 
 
 const pad = (n: number, width: number) => String(n).padStart(width, "0");
 
-/** `20261201-0900` for 2026-12-01 09:00 in Shanghai. */
-function shanghaiStamp(date: Date): string {
-  const local = new Date(date.getTime() + SHANGHAI_OFFSET_MS).toISOString();
-  return `${local.slice(0, 10).replaceAll("-", "")}-${local.slice(11, 16).replace(":", "")}`;
-}
-
 function personName(random: Random): string {
   const given = pick(random, GIVEN_NAME_CHARACTERS) + (random() < 0.7 ? pick(random, GIVEN_NAME_CHARACTERS) : "");
   return pick(random, SURNAMES) + given;
@@ -129,7 +142,7 @@ interface Cluster {
   words?: Readonly<Record<string, readonly string[]>>;
 }
 
-const EVERY_STREET = Object.fromEntries(STREETS.map((street) => [street.id, 1]));
+const EVERY_STREET = Object.fromEntries(STREET_IDS.map((id) => [id, 1]));
 
 const CLUSTERS: readonly Cluster[] = [
   {
@@ -360,18 +373,18 @@ function tradeName(random: Random, length: number): string {
   return name;
 }
 
-function buildEnterprises(): Enterprise[] {
+function buildEnterprises(calendar: SeedCalendar): Enterprise[] {
   const rows: Enterprise[] = [];
   const names = new Set<string>();
   const clusterWeights = Object.fromEntries(CLUSTERS.map((cluster, i) => [String(i), cluster.weight]));
-  const cutoffDay = Date.parse("2026-11-01T00:00:00Z");
+  const cutoffDay = Date.parse(`${calendar.day(-FOUNDED_CUTOFF_DAYS)}T00:00:00Z`);
   for (let n = 1; n <= ENTERPRISE_COUNT; n++) {
     const id = enterpriseId(n);
     const random = randomFor(id);
     const cluster = CLUSTERS[Number(weighted(random, clusterWeights))]!;
     const park: ParkInfo | undefined = PARKS.find((p) => p.id === cluster.parkId);
     const streetId = cluster.streets ? weighted(random, cluster.streets) : park!.streetId;
-    const street = STREETS.find((s) => s.id === streetId) as StreetInfo;
+    const street = jinganDivision(streetId);
     const industryCode = weighted(random, cluster.industries);
     const profile = PROFILES[industryCode]!;
     const individual =
@@ -424,11 +437,12 @@ function buildEnterprises(): Enterprise[] {
 
     rows.push({
       id,
+      synthetic: true,
       name,
       creditCode: buildCreditCode({
         authority: "9",
         entityKind: individual ? "2" : "1",
-        divisionCode: JINGAN_DIVISION_CODE,
+        divisionCode: JINGAN_DISTRICT_CODE,
         organisationBody: organisationBody(n, foundedOn),
       }),
       legalRepresentative: personName(random),
@@ -566,9 +580,12 @@ function noteFor(status: ServiceApplicationStatus, random: Random, item: Workflo
 }
 
 function buildApplications(
+  calendar: SeedCalendar,
   enterprises: readonly Enterprise[],
   serviceItems: readonly ServiceItem[],
 ): { applications: ServiceApplication[]; events: ApplicationEvent[] } {
+  const HISTORY_CUTOFF = historyCutoff(calendar.date);
+  const HISTORY_START = calendar.instant(-HISTORY_START_DAYS, "09:00");
   const applications: ServiceApplication[] = [];
   const events: ApplicationEvent[] = [];
   const itemsOf = new Map<string, ServiceItem[]>();
@@ -637,6 +654,7 @@ function buildApplications(
       }
       applications.push({
         id,
+        synthetic: true,
         enterpriseId: enterprise.id,
         bundledServiceId: serviceId,
         status: state.status,
@@ -654,175 +672,200 @@ function buildApplications(
 
 // ─── benefit policies (免申即享) ────────────────────────────────────────────────────────────────────────────────
 
-interface PolicySeed {
+/** A benefit policy that the district issues every year (政策年度), as one year's edition of it. */
+export interface PolicySeed {
+  /** The policy's name without its year, which the edition puts in front (`2026年度…`). */
   name: string;
   description: string;
   criteria: Criterion;
   amount: number;
+  /** `YYYY-MM-DD` first and last day in force. */
   validFrom: string;
   validTo: string;
   issuingDepartmentId: string;
 }
 
-export const POLICY_SEEDS: readonly PolicySeed[] = [
-  {
-    name: "市北高新数据产业专项扶持",
-    description: "对市北高新园区内经认定的高新技术数据、软件与科技服务企业给予一次性扶持，支持可信数据经济示范园建设。",
-    criteria: {
-      all: [
-        { field: "industryCode", in: ["I64", "I65", "M73", "M75"] },
-        { field: "parkId", in: ["park-shibei", "park-shibei-blockchain"] },
-        { field: "isHighTech", eq: true },
-      ],
+/**
+ * The policies of one edition year: most are in force for the calendar year, the catering relief from July to the
+ * next June. Criteria that name dates move with the year.
+ */
+export function policySeeds(year: number): PolicySeed[] {
+  const calendarYear = { validFrom: `${year}-01-01`, validTo: `${year}-12-31` };
+  return [
+    {
+      name: "市北高新数据产业专项扶持",
+      description:
+        "对市北高新园区内经认定的高新技术数据、软件与科技服务企业给予一次性扶持，支持可信数据经济示范园建设。",
+      criteria: {
+        all: [
+          { field: "industryCode", in: ["I64", "I65", "M73", "M75"] },
+          { field: "parkId", in: ["park-shibei", "park-shibei-blockchain"] },
+          { field: "isHighTech", eq: true },
+        ],
+      },
+      amount: 200_000,
+      ...calendarYear,
+      issuingDepartmentId: "dept-science",
     },
-    amount: 200_000,
-    validFrom: "2026-01-01",
-    validTo: "2026-12-31",
-    issuingDepartmentId: "dept-science",
-  },
-  {
-    name: "区块链创新应用试点企业奖励",
-    description: "对入驻市北高新区块链生态谷、从业人员10人以上的信息技术企业给予奖励，推进国家区块链创新应用试点。",
-    criteria: {
-      all: [
-        { field: "parkId", eq: "park-shibei-blockchain" },
-        { field: "industrySection", eq: "I" },
-        { field: "employeeCount", gte: 10 },
-      ],
+    {
+      name: "区块链创新应用试点企业奖励",
+      description: "对入驻市北高新区块链生态谷、从业人员10人以上的信息技术企业给予奖励，推进国家区块链创新应用试点。",
+      criteria: {
+        all: [
+          { field: "parkId", eq: "park-shibei-blockchain" },
+          { field: "industrySection", eq: "I" },
+          { field: "employeeCount", gte: 10 },
+        ],
+      },
+      amount: 300_000,
+      ...calendarYear,
+      issuingDepartmentId: "dept-data",
     },
-    amount: 300_000,
-    validFrom: "2026-01-01",
-    validTo: "2026-12-31",
-    issuingDepartmentId: "dept-data",
-  },
-  {
-    name: "小微企业稳岗补贴",
-    description: "对持续吸纳就业的小型、微型企业按户给予稳岗补贴，金融企业除外。",
-    criteria: {
-      all: [
-        { field: "sizeClass", in: ["MICRO", "SMALL"] },
-        { field: "employeeCount", gte: 3 },
-        { not: { field: "industrySection", eq: "J" } },
-      ],
+    {
+      name: "小微企业稳岗补贴",
+      description: "对持续吸纳就业的小型、微型企业按户给予稳岗补贴，金融企业除外。",
+      criteria: {
+        all: [
+          { field: "sizeClass", in: ["MICRO", "SMALL"] },
+          { field: "employeeCount", gte: 3 },
+          { not: { field: "industrySection", eq: "J" } },
+        ],
+      },
+      amount: 5_000,
+      ...calendarYear,
+      issuingDepartmentId: "dept-human-resources",
     },
-    amount: 5_000,
-    validFrom: "2026-01-01",
-    validTo: "2026-12-31",
-    issuingDepartmentId: "dept-human-resources",
-  },
-  {
-    name: "大宁电竞与数字文创扶持",
-    description: "对大宁路街道的影视、文化艺术与电竞企业，以及入驻灵石中国电竞中心的游戏企业给予扶持。",
-    criteria: {
-      all: [
-        { field: "streetId", eq: "street-daninglu" },
-        {
-          any: [
-            { field: "industryCode", in: ["R87", "R88", "R90"] },
-            {
-              all: [
-                { field: "industryCode", eq: "I64" },
-                { field: "parkId", eq: "park-daning-esports" },
-              ],
-            },
-          ],
-        },
-        { field: "employeeCount", gte: 5 },
-      ],
+    {
+      name: "大宁电竞与数字文创扶持",
+      description: "对大宁路街道的影视、文化艺术与电竞企业，以及入驻灵石中国电竞中心的游戏企业给予扶持。",
+      criteria: {
+        all: [
+          { field: "streetId", eq: "street-daninglu" },
+          {
+            any: [
+              { field: "industryCode", in: ["R87", "R88", "R90"] },
+              {
+                all: [
+                  { field: "industryCode", eq: "I64" },
+                  { field: "parkId", eq: "park-daning-esports" },
+                ],
+              },
+            ],
+          },
+          { field: "employeeCount", gte: 5 },
+        ],
+      },
+      amount: 150_000,
+      ...calendarYear,
+      issuingDepartmentId: "dept-culture",
     },
-    amount: 150_000,
-    validFrom: "2026-01-01",
-    validTo: "2026-12-31",
-    issuingDepartmentId: "dept-culture",
-  },
-  {
-    name: "苏河湾数字金融集聚奖励",
-    description: "对落户苏河湾功能区、注册资本5000万元以上的金融企业给予集聚奖励（数金苏河湾）。",
-    criteria: {
-      all: [
-        { field: "industrySection", eq: "J" },
-        { field: "parkId", eq: "park-suhewan" },
-        { field: "registeredCapitalWan", gte: 5_000 },
-      ],
+    {
+      name: "苏河湾数字金融集聚奖励",
+      description: "对落户苏河湾功能区、注册资本5000万元以上的金融企业给予集聚奖励（数金苏河湾）。",
+      criteria: {
+        all: [
+          { field: "industrySection", eq: "J" },
+          { field: "parkId", eq: "park-suhewan" },
+          { field: "registeredCapitalWan", gte: 5_000 },
+        ],
+      },
+      amount: 500_000,
+      ...calendarYear,
+      issuingDepartmentId: "dept-development",
     },
-    amount: 500_000,
-    validFrom: "2026-01-01",
-    validTo: "2026-12-31",
-    issuingDepartmentId: "dept-development",
-  },
-  {
-    name: "南京西路“全球服务商”专业服务业奖励",
-    description: "对南京西路高端商务商业集聚区内从业人员50人以上的商务服务与专业技术服务企业给予奖励。",
-    criteria: {
-      all: [
-        { field: "industryCode", in: ["L72", "M74"] },
-        { field: "parkId", eq: "park-nanjingxilu" },
-        { field: "employeeCount", gte: 50 },
-      ],
+    {
+      name: "南京西路“全球服务商”专业服务业奖励",
+      description: "对南京西路高端商务商业集聚区内从业人员50人以上的商务服务与专业技术服务企业给予奖励。",
+      criteria: {
+        all: [
+          { field: "industryCode", in: ["L72", "M74"] },
+          { field: "parkId", eq: "park-nanjingxilu" },
+          { field: "employeeCount", gte: 50 },
+        ],
+      },
+      amount: 200_000,
+      ...calendarYear,
+      issuingDepartmentId: "dept-commerce",
     },
-    amount: 200_000,
-    validFrom: "2026-01-01",
-    validTo: "2026-12-31",
-    issuingDepartmentId: "dept-commerce",
-  },
-  {
-    name: "餐饮企业纾困补贴",
-    description: "对区内中小微餐饮企业和个体工商户给予一次性纾困补贴。",
-    criteria: {
-      all: [{ field: "industryCode", eq: "H62" }, { not: { field: "sizeClass", eq: "LARGE" } }],
+    {
+      name: "餐饮企业纾困补贴",
+      description: "对区内中小微餐饮企业和个体工商户给予一次性纾困补贴。",
+      criteria: {
+        all: [{ field: "industryCode", eq: "H62" }, { not: { field: "sizeClass", eq: "LARGE" } }],
+      },
+      amount: 20_000,
+      validFrom: `${year}-07-01`,
+      validTo: `${year + 1}-06-30`,
+      issuingDepartmentId: "dept-commerce",
     },
-    amount: 20_000,
-    validFrom: "2026-07-01",
-    validTo: "2027-06-30",
-    issuingDepartmentId: "dept-commerce",
-  },
-  {
-    name: "专精特新中小企业奖励",
-    description: "对经认定的专精特新小型、中型企业给予奖励。",
-    criteria: {
-      all: [
-        { field: "isSpecialized", eq: true },
-        { field: "sizeClass", in: ["SMALL", "MEDIUM"] },
-      ],
+    {
+      name: "专精特新中小企业奖励",
+      description: "对经认定的专精特新小型、中型企业给予奖励。",
+      criteria: {
+        all: [
+          { field: "isSpecialized", eq: true },
+          { field: "sizeClass", in: ["SMALL", "MEDIUM"] },
+        ],
+      },
+      amount: 100_000,
+      ...calendarYear,
+      issuingDepartmentId: "dept-development",
     },
-    amount: 100_000,
-    validFrom: "2026-01-01",
-    validTo: "2026-12-31",
-    issuingDepartmentId: "dept-development",
-  },
-  {
-    name: "新设科技型小微企业首年补贴",
-    description: "对2025年12月1日以后新设立的信息技术与科技服务类小型、微型企业给予首年补贴。",
-    criteria: {
-      all: [
-        { field: "foundedOn", gte: "2025-12-01" },
-        { field: "industrySection", in: ["I", "M"] },
-        { field: "sizeClass", in: ["MICRO", "SMALL"] },
-      ],
+    {
+      name: "新设科技型小微企业首年补贴",
+      description: `对${year - 1}年12月1日以后新设立的信息技术与科技服务类小型、微型企业给予首年补贴。`,
+      criteria: {
+        all: [
+          { field: "foundedOn", gte: `${year - 1}-12-01` },
+          { field: "industrySection", in: ["I", "M"] },
+          { field: "sizeClass", in: ["MICRO", "SMALL"] },
+        ],
+      },
+      amount: 30_000,
+      ...calendarYear,
+      issuingDepartmentId: "dept-science",
     },
-    amount: 30_000,
-    validFrom: "2026-01-01",
-    validTo: "2026-12-31",
-    issuingDepartmentId: "dept-science",
-  },
-];
-
-export function policyId(n: number): string {
-  return `policy-${pad(n, 3)}`;
+  ];
 }
 
-function buildPolicies(): BenefitPolicy[] {
-  return POLICY_SEEDS.map((policy, i) => ({
-    id: policyId(i + 1),
-    name: policy.name,
-    description: policy.description,
-    criteria: policy.criteria as object,
-    amount: policy.amount,
-    validFrom: new Date(`${policy.validFrom}T00:00:00Z`),
-    validTo: new Date(`${policy.validTo}T00:00:00Z`),
-    issuingDepartmentId: policy.issuingDepartmentId,
-    createdAt: new Date(Date.parse("2026-03-02T10:00:00+08:00") + i * 7 * DAY_MS),
-  }));
+/** `policy-2026-01`: the first policy of the 2026 edition. Seeded ids only; officers' policies get random ids. */
+export function policyId(year: number, n: number): string {
+  return `policy-${year}-${pad(n, 2)}`;
+}
+
+/** Matches the ids of seeded policy editions (and no id an officer's new policy gets). */
+export const SEEDED_POLICY_ID = /^policy-\d{4}-\d{2}$/;
+
+/**
+ * The editions in force on a day of POLICY_WINDOW that no earlier run covered. Each edition was published in March
+ * of its year, or a fortnight before the seed date for an edition that is not in force yet.
+ */
+function buildPolicies(calendar: SeedCalendar): BenefitPolicy[] {
+  const [windowStart, windowEnd] = calendar.bounds(POLICY_WINDOW);
+  const year = Number(calendar.date.slice(0, 4));
+  const policies: BenefitPolicy[] = [];
+  for (let edition = year - 1; edition <= year + 1; edition++) {
+    policySeeds(edition).forEach((policy, i) => {
+      const end = addDays(policy.validTo, 1);
+      if (!(policy.validFrom < windowEnd && end > windowStart)) return;
+      if (calendar.covered(POLICY_WINDOW, policy.validFrom, end)) return;
+      const published = Date.parse(`${edition}-03-02T10:00:00+08:00`) + i * 7 * DAY_MS;
+      const announced = calendar.instant(-14, "10:00").getTime() + i * HOUR_MS;
+      policies.push({
+        id: policyId(edition, i + 1),
+        synthetic: true,
+        name: `${edition}年度${policy.name}`,
+        description: policy.description,
+        criteria: policy.criteria as object,
+        amount: policy.amount,
+        validFrom: new Date(`${policy.validFrom}T00:00:00Z`),
+        validTo: new Date(`${policy.validTo}T00:00:00Z`),
+        issuingDepartmentId: policy.issuingDepartmentId,
+        createdAt: new Date(Math.min(published, announced)),
+      });
+    });
+  }
+  return policies;
 }
 
 // ─── windows, slots and appointments (综合窗口预约) ────────────────────────────────────────────────────────────────
@@ -840,19 +883,23 @@ function buildWindows(): ServiceWindow[] {
 
 const RESIDENT_POOL = 60_000;
 
-function buildSlots(enterprises: readonly Enterprise[]): { slots: WindowSlot[]; appointments: WindowAppointment[] } {
+function buildSlots(
+  calendar: SeedCalendar,
+  enterprises: readonly Enterprise[],
+): { slots: WindowSlot[]; appointments: WindowAppointment[] } {
   const slots: WindowSlot[] = [];
   const appointments: WindowAppointment[] = [];
-  const baseWeekday = shanghaiTime(0, "12:00").getUTCDay();
+  const cutoff = historyCutoff(calendar.date);
   const held = new Set<string>();
-  for (let day = 0; day < WINDOW_SCHEDULE_DAYS; day++) {
-    const weekday = (baseWeekday + day) % 7;
-    if (weekday === 0 || weekday === 6) continue;
+  for (let day = WINDOW_SLOT_WINDOW.from; day < WINDOW_SLOT_WINDOW.to; day++) {
+    const date = calendar.day(day);
+    const weekday = shanghaiInstant(date, "12:00").getUTCDay();
+    if (weekday === 0 || weekday === 6 || calendar.covered(WINDOW_SLOT_WINDOW, date)) continue;
     for (const time of WINDOW_SLOT_TIMES) {
-      const startsAt = shanghaiTime(day, time);
+      const startsAt = shanghaiInstant(date, time);
       for (const window of SERVICE_WINDOWS) {
         // Ids start with the local date and time, so the id order of keyset pagination is also the time order.
-        const id = `wslot-${shanghaiStamp(startsAt)}-${window.id.slice("window-".length)}`;
+        const id = `wslot-${localStamp(startsAt)}-${window.id.slice("window-".length)}`;
         const random = randomFor(id);
         const demand = Math.max(0, 1 - day * 0.07) * random();
         const booked = Math.min(window.capacity, Math.round(window.capacity * demand * 1.3));
@@ -877,14 +924,10 @@ function buildSlots(enterprises: readonly Enterprise[]): { slots: WindowSlot[]; 
             key = `${residentId ?? enterpriseId}|${startsAt.toISOString()}`;
           } while (status === "BOOKED" && held.has(key));
           if (status === "BOOKED") held.add(key);
-          const bookedAt = officeTimeAfter(
-            new Date(HISTORY_CUTOFF.getTime() - between(random, 2, 14) * DAY_MS),
-            random,
-            0,
-            2,
-          );
+          const bookedAt = officeTimeAfter(new Date(cutoff.getTime() - between(random, 2, 14) * DAY_MS), random, 0, 2);
           appointments.push({
             id: `wappt-${id.slice("wslot-".length)}-${k + 1}`,
+            synthetic: true,
             slotId: id,
             windowId: window.id,
             startsAt,
@@ -906,18 +949,22 @@ function buildSlots(enterprises: readonly Enterprise[]): { slots: WindowSlot[]; 
   return { slots, appointments };
 }
 
-export function buildSeedData(): EnterpriseSeedData {
-  const enterprises = buildEnterprises();
+export function buildSeedData(options: SeedOptions): EnterpriseSeedData {
+  const calendar = new SeedCalendar(options);
+  const enterprises = buildEnterprises(calendar);
   const { bundledServices, serviceItems } = buildServices();
-  const { applications, events } = buildApplications(enterprises, serviceItems);
-  const { slots, appointments } = buildSlots(enterprises);
+  // Applications are history with ids in submission order: only a database's first seed run writes them.
+  const { applications, events } = calendar.isFirstSeed
+    ? buildApplications(calendar, enterprises, serviceItems)
+    : { applications: [], events: [] };
+  const { slots, appointments } = buildSlots(calendar, enterprises);
   return {
     enterprises,
     bundledServices,
     serviceItems,
     applications,
     events,
-    policies: buildPolicies(),
+    policies: buildPolicies(calendar),
     windows: buildWindows(),
     slots,
     appointments,

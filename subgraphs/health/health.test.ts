@@ -1,21 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Principal } from "../../lib/principal.ts";
 import { ALL_STREETS } from "../../test/rows/principals.ts";
+import { seedDateTime, seedInstant, seedLocal, TEST_SEED_DATE } from "../../test/support/seedDate.ts";
 import { graphql, startTestSubgraph } from "../../test/support/subgraphs.ts";
 import type { SubgraphService } from "../kit/service.ts";
 import { createHealthSubgraph } from "./index.ts";
 import type { HealthPrisma } from "./loaders.ts";
 import { countRows } from "./seed.ts";
 
-/** Two days before the seeded schedule (2026-12-01 … 14) starts, so the tests do not depend on today's date. */
-const NOW = new Date("2026-11-29T10:00:00+08:00");
+/** Two days before the seeded schedule (the fortnight from TEST_SEED_DATE) starts, whatever today is. */
+const NOW = seedInstant(-2, "10:00");
 const health = createHealthSubgraph({ now: () => NOW });
 
 let service: SubgraphService<HealthPrisma>;
 let prisma: HealthPrisma;
 
 beforeAll(async () => {
-  service = await startTestSubgraph(health);
+  service = await startTestSubgraph(health, { seedDate: TEST_SEED_DATE });
   prisma = service.prisma;
 });
 
@@ -306,14 +307,16 @@ describe("appointment slots", () => {
   it("pages through a day of a clinic in time order", async () => {
     const body = await query(`{
       appointmentSlots(
-        filter: { from: "2026-12-01T00:00:00+08:00", to: "2026-12-02T00:00:00+08:00" }
+        filter: { from: "${seedDateTime(0, "00:00")}", to: "${seedDateTime(1, "00:00")}" }
         first: 100
       ) { nodes { startsAt } }
     }`);
     const starts = body.data.appointmentSlots.nodes.map((s: any) => s.startsAt);
     expect(starts.length).toBeGreaterThan(0);
     expect(starts).toEqual([...starts].sort());
-    expect(starts[0] >= "2026-11-30T16:00:00.000Z" && starts.at(-1) < "2026-12-01T16:00:00.000Z").toBe(true);
+    expect(
+      starts[0] >= seedInstant(0, "00:00").toISOString() && starts.at(-1) < seedInstant(1, "00:00").toISOString(),
+    ).toBe(true);
   });
 
   it("estimates the wait as the booked residents times the clinic's average consultation time", async () => {
@@ -332,13 +335,13 @@ describe("appointment slots", () => {
 
   it("rejects a time range that ends before it starts and a DateTime without an offset", async () => {
     const reversed = await query(`{
-      appointmentSlots(filter: { from: "2026-12-02T00:00:00+08:00", to: "2026-12-01T00:00:00+08:00" }) { totalCount }
+      appointmentSlots(filter: { from: "${seedDateTime(1, "00:00")}", to: "${seedDateTime(0, "00:00")}" }) { totalCount }
     }`);
     expect(errorCode(reversed)).toBe("BAD_USER_INPUT");
     expect(reversed.errors?.[0].message).toMatch(/must be before/);
     const noOffset = await query(
       `query S($from: DateTime) { appointmentSlots(filter: { from: $from }) { totalCount } }`,
-      { from: "2026-12-01T08:00" },
+      { from: seedLocal(0, "08:00") },
     );
     expect(errorCode(noOffset)).toBe("BAD_USER_INPUT");
     expect(noOffset.errors?.[0].message).toMatch(/offset/);
@@ -399,7 +402,7 @@ describe("booking and cancelling", () => {
   });
 
   it("refuses a slot that has already started with SLOT_IN_PAST", async () => {
-    await insertSlot("slot-test-past", { startsAt: new Date("2026-11-28T08:00:00+08:00"), capacity: 5 });
+    await insertSlot("slot-test-past", { startsAt: seedInstant(-3, "08:00"), capacity: 5 });
     const body = await book("slot-test-past", "resident-100004");
     expect(errorCode(body)).toBe("SLOT_IN_PAST");
     expect(body.errors?.[0].message).toMatch(/choose a slot that starts later/);
@@ -437,7 +440,7 @@ describe("booking and cancelling", () => {
 
   it("refuses to cancel an appointment whose slot has started", async () => {
     await insertSlot("slot-test-started", {
-      startsAt: new Date("2026-11-29T09:00:00+08:00"),
+      startsAt: seedInstant(-2, "09:00"),
       capacity: 3,
       bookedCount: 1,
     });
@@ -447,7 +450,7 @@ describe("booking and cancelling", () => {
         slotId: "slot-test-started",
         residentId: "resident-100007",
         status: "BOOKED",
-        bookedAt: new Date("2026-11-20T10:00:00+08:00"),
+        bookedAt: seedInstant(-11, "10:00"),
       },
     });
     const body = await query(CANCEL, { appointmentId: "appt-test-started" });
@@ -458,7 +461,7 @@ describe("booking and cancelling", () => {
   it("lets exactly as many of 10 simultaneous bookings succeed as there are places left", async () => {
     // Capacity 5 with 2 already booked: 3 places left.
     await insertSlot("slot-test-race", {
-      startsAt: new Date("2026-12-03T09:00:00+08:00"),
+      startsAt: seedInstant(2, "09:00"),
       capacity: 5,
       bookedCount: 2,
     });
@@ -468,7 +471,7 @@ describe("booking and cancelling", () => {
         slotId: "slot-test-race",
         residentId: `resident-20000${n}`,
         status: "BOOKED" as const,
-        bookedAt: new Date("2026-11-20T10:00:00+08:00"),
+        bookedAt: seedInstant(-11, "10:00"),
       })),
     });
     const results = await Promise.all(
@@ -483,7 +486,7 @@ describe("booking and cancelling", () => {
   });
 
   it("frees the place once when the same appointment is cancelled twice at the same time", async () => {
-    await insertSlot("slot-test-cancel-race", { startsAt: new Date("2026-12-05T09:00:00+08:00"), capacity: 2 });
+    await insertSlot("slot-test-cancel-race", { startsAt: seedInstant(4, "09:00"), capacity: 2 });
     const booked = (await book("slot-test-cancel-race", "resident-400002")).data.bookAppointment;
     const results = await Promise.all([1, 2, 3].map(() => query(CANCEL, { appointmentId: booked.id })));
     const codes = results.map((body) => (body.errors ? errorCode(body) : "OK"));
@@ -493,7 +496,7 @@ describe("booking and cancelling", () => {
   });
 
   it("lets only one of 5 simultaneous bookings of the same slot by the same resident succeed", async () => {
-    await insertSlot("slot-test-twin", { startsAt: new Date("2026-12-04T09:00:00+08:00"), capacity: 5 });
+    await insertSlot("slot-test-twin", { startsAt: seedInstant(3, "09:00"), capacity: 5 });
     const results = await Promise.all(Array.from({ length: 5 }, () => book("slot-test-twin", "resident-400001")));
     const codes = results.map((body) => (body.errors ? errorCode(body) : "OK"));
     expect(codes.filter((code) => code === "OK")).toHaveLength(1);
@@ -560,7 +563,7 @@ describe("seed", () => {
     expect((await book(open.id, "resident-500001")).errors).toBeUndefined();
     const before = await countRows(prisma);
 
-    const summary = await health.seed(prisma, service.db);
+    const summary = await health.seed(prisma, service.db, { date: TEST_SEED_DATE, previousDates: [] });
 
     expect(summary).toEqual(before);
     expect(summary).toMatchObject({ hospitals: 220, nursingHomes: 16 });

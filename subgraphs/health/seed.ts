@@ -1,10 +1,12 @@
 /**
- * Writes the health seed (`seedData.ts`). Idempotent: rows are inserted in batches with `skipDuplicates`, so a
- * second run adds nothing and never overwrites what residents did since (bookings, cancellations).
+ * Writes the health seed (`seedData.ts`) for a seed date. Idempotent: rows are inserted in batches with
+ * `skipDuplicates`, so a second run adds nothing and never overwrites what residents did since (bookings,
+ * cancellations); a later seed date adds the days and months that are new (`SeedCalendar`).
  * Parents go before children for the foreign keys; the counts come back from the database, not from the input.
  */
 import type { SubgraphDatabase } from "../../lib/db/database.ts";
 import type { SeedSummary } from "../kit/module.ts";
+import type { SeedOptions } from "../kit/seedCalendar.ts";
 import type { HealthPrisma } from "./loaders.ts";
 import { buildSeedData } from "./seedData.ts";
 
@@ -17,8 +19,8 @@ async function inBatches<T>(rows: T[], insert: (batch: T[]) => Promise<unknown>)
   }
 }
 
-export async function seed(prisma: HealthPrisma, _db: SubgraphDatabase): Promise<SeedSummary> {
-  const data = buildSeedData();
+export async function seed(prisma: HealthPrisma, _db: SubgraphDatabase, options: SeedOptions): Promise<SeedSummary> {
+  const data = buildSeedData(options);
   const skipDuplicates = true;
   await inBatches(data.hospitals, (batch) => prisma.hospital.createMany({ data: batch, skipDuplicates }));
   await inBatches(data.clinics, (batch) => prisma.clinic.createMany({ data: batch, skipDuplicates }));

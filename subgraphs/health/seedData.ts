@@ -2,9 +2,26 @@
  * The health seed as plain rows, computed without a database so that every run produces exactly the same data.
  *
  * Randomness comes from a PRNG seeded by each row's own id, so adding a hospital does not reshuffle the doctors of
- * another. Schedules are relative to SEED_BASE_DATE: slots cover the 14 days that start on 2026-12-01 (Asia/Shanghai),
- * and appointments, follow-ups and renewals before that date are history.
+ * another. Schedules are relative to the seed date (`SeedCalendar`, Asia/Shanghai): slots cover the 14 days that
+ * start on it, nursing-home follow-ups the calendar months from three before it to the one after, renewals the three
+ * weeks before it. Appointments, follow-ups and renewals before the seed date are history. Days and months an
+ * earlier seed run covered are left out, so a database seeded weeks ago is topped up, not rewritten.
+ *
+ * Streets, their roads and neighbourhoods come from `lib/reference/jinganDivisions.ts`; the district's hospitals
+ * (names real, details plausible) from `jinganFacilities.ts`. Doctors, appointments and nursing-home care records are
+ * generated (`synthetic` on the institution rows says which institutions are real).
  */
+import { JINGAN_DIVISIONS, type JinganDivision, jinganDivision } from "../../lib/reference/jinganDivisions.ts";
+import {
+  type DayWindow,
+  type LocalDate,
+  localStamp,
+  monthStart,
+  SeedCalendar,
+  type SeedOptions,
+  type SeedWindow,
+  shanghaiInstant,
+} from "../kit/seedCalendar.ts";
 import { randomFor } from "../kit/seedRandom.ts";
 import type {
   Appointment,
@@ -33,15 +50,20 @@ import {
   OUTPATIENT_BRANDS,
   OUTPATIENT_TYPES,
   SPECIALTIES,
-  STREETS,
-  type StreetInfo,
   SURNAMES,
 } from "./jinganFacilities.ts";
 
-/** First day of the seeded schedule, a Tuesday, in Shanghai time (UTC+8, no daylight saving). */
-export const SEED_BASE_DATE = "2026-12-01";
 export const SCHEDULE_DAYS = 14;
 export const SLOT_MINUTES = 60;
+/** Appointment slots: the fortnight from the seed date. */
+export const SLOT_WINDOW: DayWindow = { from: 0, to: SCHEDULE_DAYS };
+/** Prescription renewals: requested in the three weeks up to the seed date. */
+export const RENEWAL_WINDOW: DayWindow = { from: -20, to: 1 };
+/** Monthly nursing-home follow-ups: three months done, the seed date's month, and the month after it. */
+export const FOLLOW_UP_WINDOW: SeedWindow = (date) => [monthStart(date, -3), monthStart(date, 2)];
+
+type StreetInfo = JinganDivision;
+const STREETS = JINGAN_DIVISIONS;
 
 export interface HealthSeedData {
   hospitals: Hospital[];
@@ -56,11 +78,6 @@ export interface HealthSeedData {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** A point in Shanghai time, `dayOffset` days from the base date. */
-export function shanghaiTime(dayOffset: number, time: string): Date {
-  return new Date(Date.parse(`${SEED_BASE_DATE}T${time}:00+08:00`) + dayOffset * DAY_MS);
-}
-
 function pick<T>(random: () => number, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)] as T;
 }
@@ -71,22 +88,12 @@ function between(random: () => number, min: number, max: number): number {
 
 const pad = (n: number, width: number) => String(n).padStart(width, "0");
 
-/** `20261201-0800` for 2026-12-01 08:00 in Shanghai. */
-function shanghaiStamp(date: Date): string {
-  const local = new Date(date.getTime() + 8 * 60 * 60 * 1000).toISOString();
-  return `${local.slice(0, 10).replaceAll("-", "")}-${local.slice(11, 16).replace(":", "")}`;
-}
-
 function personName(random: () => number): string {
   const given = pick(random, GIVEN_NAME_CHARACTERS) + (random() < 0.7 ? pick(random, GIVEN_NAME_CHARACTERS) : "");
   return pick(random, SURNAMES) + given;
 }
 
-function streetOf(id: string): StreetInfo {
-  const street = STREETS.find((s) => s.id === id);
-  if (!street) throw new Error(`Seed data names unknown street ${id}.`);
-  return street;
-}
+const streetOf = jinganDivision;
 
 function phoneIn(street: StreetInfo, random: () => number): string {
   return `021-${street.phonePrefix}${pad(between(random, 0, 9999), 4)}`;
@@ -150,7 +157,8 @@ function planHospitals(): HospitalPlan[] {
           ? CLINIC_LINEUPS.tertiaryGeneral
           : CLINIC_LINEUPS.secondaryGeneral);
     const { clinics: _lineup, ...fields } = hospital;
-    add(fields, lineup, hospital.level === "TERTIARY" ? 4 : 3);
+    // Real institutions (names real; addresses and phone numbers plausible).
+    add({ ...fields, synthetic: false }, lineup, hospital.level === "TERTIARY" ? 4 : 3);
   }
   for (const street of STREETS) {
     add(
@@ -160,6 +168,8 @@ function planHospitals(): HospitalPlan[] {
         level: "PRIMARY",
         streetId: street.id,
         isInternetHospital: false,
+        // Every street and town has its community health centre.
+        synthetic: false,
       },
       CLINIC_LINEUPS.communityHealthCentre,
       3,
@@ -174,6 +184,7 @@ function planHospitals(): HospitalPlan[] {
           level: "UNGRADED",
           streetId: street.id,
           isInternetHospital: false,
+          synthetic: true,
         },
         CLINIC_LINEUPS.communityHealthStation,
         2,
@@ -181,7 +192,7 @@ function planHospitals(): HospitalPlan[] {
     }
   }
   for (const clinic of INSTITUTIONAL_CLINICS) {
-    add({ ...clinic, kind: "OUTPATIENT", level: "UNGRADED", isInternetHospital: false }, ["全科"], 2);
+    add({ ...clinic, kind: "OUTPATIENT", level: "UNGRADED", isInternetHospital: false, synthetic: false }, ["全科"], 2);
   }
   // Each brand runs up to four kinds of outpatient department, spread over the streets.
   let outpatients = 0;
@@ -197,6 +208,7 @@ function planHospitals(): HospitalPlan[] {
           level: "UNGRADED",
           streetId: STREETS[outpatients % STREETS.length]!.id,
           isInternetHospital: false,
+          synthetic: true,
         },
         type.clinics,
         2,
@@ -228,7 +240,8 @@ const SESSIONS = [
   ["13:30", "14:30"],
 ] as const;
 
-export function buildSeedData(): HealthSeedData {
+export function buildSeedData(options: SeedOptions): HealthSeedData {
+  const calendar = new SeedCalendar(options);
   const data: HealthSeedData = {
     hospitals: [],
     clinics: [],
@@ -239,7 +252,6 @@ export function buildSeedData(): HealthSeedData {
     followUps: [],
     renewals: [],
   };
-  const baseWeekday = shanghaiTime(0, "12:00").getUTCDay();
 
   for (const plan of planHospitals()) {
     const hospital = plan.row;
@@ -265,13 +277,14 @@ export function buildSeedData(): HealthSeedData {
           name: personName(random),
           title: titleFor(hospital.level, d, random),
           specialty: pick(random, SPECIALTIES[clinicName] ?? [`${clinicName}常见病`]),
+          synthetic: true,
         };
         data.doctors.push(doctor);
-        if (BOOKABLE_KINDS.has(hospital.kind)) addSchedule(data, hospital, clinic, doctor, random, baseWeekday);
+        if (BOOKABLE_KINDS.has(hospital.kind)) addSchedule(data, calendar, hospital, clinic, doctor, random);
       }
     });
   }
-  addNursingHomes(data);
+  addNursingHomes(data, calendar);
   return data;
 }
 
@@ -281,22 +294,25 @@ export function buildSeedData(): HealthSeedData {
  */
 function addSchedule(
   data: HealthSeedData,
+  calendar: SeedCalendar,
   hospital: Hospital,
   clinic: Clinic,
   doctor: Doctor,
   random: () => number,
-  baseWeekday: number,
 ): void {
+  // 1 Monday … 6 Saturday, the same whatever the seed date.
   const weekday = between(random, 1, hospital.kind === "GENERAL" ? 6 : 5);
   const session = SESSIONS[between(random, 0, 1)]!;
   const capacity = Math.max(1, Math.floor(SLOT_MINUTES / clinic.averageConsultMinutes));
   const doctorSuffix = doctor.id.slice("doc-".length);
-  for (let day = 0; day < SCHEDULE_DAYS; day++) {
-    if ((baseWeekday + day) % 7 !== weekday) continue;
+  const seededAt = calendar.instant(0, "08:00");
+  for (let day = SLOT_WINDOW.from; day < SLOT_WINDOW.to; day++) {
+    const date = calendar.day(day);
+    if (shanghaiInstant(date, "12:00").getUTCDay() !== weekday || calendar.covered(SLOT_WINDOW, date)) continue;
     for (const start of session) {
-      const startsAt = shanghaiTime(day, start);
+      const startsAt = shanghaiInstant(date, start);
       // Ids start with the local date and time, so the id order of keyset pagination is also the time order.
-      const slotId = `slot-${shanghaiStamp(startsAt)}-${doctorSuffix}`;
+      const slotId = `slot-${localStamp(startsAt)}-${doctorSuffix}`;
       const slotRandom = randomFor(slotId);
       const demand = Math.max(0, 1.1 - day * 0.08) * slotRandom();
       const booked = Math.min(capacity, Math.round(capacity * demand * 1.2));
@@ -310,26 +326,30 @@ function addSchedule(
         capacity,
         bookedCount: booked,
       });
-      addAppointments(data, slotId, startsAt, booked, slotRandom);
+      addAppointments(data, slotId, startsAt, booked, slotRandom, seededAt);
     }
   }
 }
 
 const RESIDENT_POOL = 60_000;
-const FOLLOW_UP_MONTHS = ["2026-09", "2026-10", "2026-11", "2026-12", "2027-01"] as const;
 
 function residentId(n: number): string {
   return `resident-${pad((n % RESIDENT_POOL) + 1, 6)}`;
 }
 
-/** `booked` live appointments (matching the slot's bookedCount) and now and then one that was cancelled. */
+/**
+ * `booked` live appointments (matching the slot's bookedCount) and now and then one that was cancelled, all made
+ * before the seed date's morning (`seededAt`).
+ */
 function addAppointments(
   data: HealthSeedData,
   slotId: string,
   startsAt: Date,
   booked: number,
   random: () => number,
+  seededAt: Date,
 ): void {
+  const before = (at: number) => new Date(Math.min(at, seededAt.getTime() - 60_000));
   // Distinct residents within a slot: consecutive multiples of a stride that is coprime with the pool size.
   const firstResident = Math.floor(random() * RESIDENT_POOL);
   const live = Array.from({ length: booked }, (_, i) => residentId(firstResident + i * 7919));
@@ -339,21 +359,23 @@ function addAppointments(
       slotId,
       residentId: resident,
       status: "BOOKED",
-      bookedAt: new Date(startsAt.getTime() - between(random, 1, 14) * DAY_MS - between(random, 0, 600) * 60_000),
+      bookedAt: before(startsAt.getTime() - between(random, 1, 14) * DAY_MS - between(random, 0, 600) * 60_000),
       cancelledAt: null,
       cancelReason: null,
+      synthetic: true,
     });
   });
   if (random() < 0.12) {
-    const bookedAt = new Date(startsAt.getTime() - between(random, 5, 14) * DAY_MS);
+    const bookedAt = before(startsAt.getTime() - between(random, 5, 14) * DAY_MS);
     data.appointments.push({
       id: `appt-${slotId.slice("slot-".length)}-c`,
       slotId,
       residentId: residentId(firstResident + booked * 7919),
       status: "CANCELLED",
       bookedAt,
-      cancelledAt: new Date(bookedAt.getTime() + between(random, 1, 3) * DAY_MS),
+      cancelledAt: before(bookedAt.getTime() + between(random, 1, 3) * DAY_MS),
       cancelReason: pick(random, CANCEL_REASONS),
+      synthetic: true,
     });
   }
 }
@@ -363,7 +385,11 @@ function addAppointments(
  * the family doctors of the nearest community health centre (seed §6). Residents of the homes use their own
  * resident-id range so that they do not collide with the appointment residents.
  */
-function addNursingHomes(data: HealthSeedData): void {
+function addNursingHomes(data: HealthSeedData, calendar: SeedCalendar): void {
+  const seedStart = calendar.instant(0, "00:00");
+  const [firstMonth, monthsEnd] = calendar.bounds(FOLLOW_UP_WINDOW);
+  const months: LocalDate[] = [];
+  for (let month = firstMonth; month < monthsEnd; month = monthStart(month, 1)) months.push(month);
   const centreOf = new Map(
     data.hospitals.filter((h) => h.kind === "COMMUNITY_HEALTH_CENTRE").map((h) => [h.streetId, h] as const),
   );
@@ -382,6 +408,8 @@ function addNursingHomes(data: HealthSeedData): void {
       beds: home.beds,
       internetHospitalId: home.internetHospital === null ? null : (namedHospitalIds[home.internetHospital] ?? null),
       communityHealthCentreId: centre?.id ?? null,
+      // The district welfare institute (社会福利院) is a real home; the street homes are plausible, not a register.
+      synthetic: !home.name.includes("社会福利院"),
     });
     if (home.internetHospital === null || !centre) return;
 
@@ -392,36 +420,45 @@ function addNursingHomes(data: HealthSeedData): void {
       const resident = `resident-${pad(900_000 + (index + 1) * 1000 + r + 1, 6)}`;
       const chronic = CHRONIC_CONDITIONS[(r + index) % CHRONIC_CONDITIONS.length]!;
       const doctor = familyDoctors[r % familyDoctors.length]!;
-      // Monthly follow-ups: three done, one due within the seeded fortnight, one next month.
-      FOLLOW_UP_MONTHS.forEach((month, m) => {
-        const scheduledAt = new Date(`${month}-${pad(1 + ((r * 3) % SCHEDULE_DAYS), 2)}T09:30:00+08:00`);
-        const done = scheduledAt.getTime() < shanghaiTime(0, "00:00").getTime();
+      // Monthly follow-ups on a fixed day of the month: those before the seed date are done, the rest due.
+      for (const month of months) {
+        const scheduledAt = shanghaiInstant(`${month.slice(0, 8)}${pad(1 + ((r * 3) % SCHEDULE_DAYS), 2)}`, "09:30");
+        const done = scheduledAt.getTime() < seedStart.getTime();
+        const completedAt = done ? new Date(scheduledAt.getTime() + between(random, 0, 90) * 60_000) : null;
+        const notes = done ? pick(random, chronic.notes) : null;
+        if (calendar.covered(FOLLOW_UP_WINDOW, month, monthStart(month, 1))) continue;
         data.followUps.push({
-          id: `fu-${pad(index + 1, 4)}-${pad(r * FOLLOW_UP_MONTHS.length + m + 1, 4)}`,
+          id: `fu-${pad(index + 1, 4)}-${month.slice(0, 7).replace("-", "")}-${pad(r + 1, 3)}`,
           nursingHomeId: id,
           residentId: resident,
           condition: chronic.condition,
           doctorId: doctor.id,
           scheduledAt,
-          completedAt: done ? new Date(scheduledAt.getTime() + between(random, 0, 90) * 60_000) : null,
-          notes: done ? pick(random, chronic.notes) : null,
+          completedAt,
+          notes,
+          synthetic: true,
         });
-      });
+      }
       if (r % 4 === 3) continue;
-      const requestedAt = shanghaiTime(
-        -between(random, 0, 20),
+      const requestDay = -between(random, 0, 20);
+      const requestedAt = calendar.instant(
+        requestDay,
         `${pad(between(random, 8, 16), 2)}:${pad(between(random, 0, 59), 2)}`,
       );
-      const status = renewalStatus(requestedAt, random);
+      const status = renewalStatus(requestedAt, seedStart, random);
+      const decidedAt =
+        status === "REQUESTED" ? null : new Date(requestedAt.getTime() + between(random, 30, 600) * 60_000);
+      if (calendar.covered(RENEWAL_WINDOW, calendar.day(requestDay))) continue;
       data.renewals.push({
-        id: `rx-${pad(index + 1, 4)}-${pad(r + 1, 4)}`,
+        id: `rx-${pad(index + 1, 4)}-${localStamp(requestedAt).slice(0, 8)}-${pad(r + 1, 4)}`,
         nursingHomeId: id,
         residentId: resident,
         medication: pick(random, chronic.medications),
         doctorId: doctor.id,
         status,
         requestedAt,
-        decidedAt: status === "REQUESTED" ? null : new Date(requestedAt.getTime() + between(random, 30, 600) * 60_000),
+        decidedAt,
+        synthetic: true,
         decisionNote:
           status === "REJECTED"
             ? "病情有变化，需线下复诊后再开具"
@@ -434,8 +471,8 @@ function addNursingHomes(data: HealthSeedData): void {
 }
 
 /** Requests of the last two days wait for a doctor; approved ones reach the home within a few days. */
-function renewalStatus(requestedAt: Date, random: () => number): RenewalStatus {
-  const ageDays = (shanghaiTime(0, "00:00").getTime() - requestedAt.getTime()) / DAY_MS;
+function renewalStatus(requestedAt: Date, seedStart: Date, random: () => number): RenewalStatus {
+  const ageDays = (seedStart.getTime() - requestedAt.getTime()) / DAY_MS;
   if (ageDays < 2) return "REQUESTED";
   if (random() < 0.12) return "REJECTED";
   return ageDays < 5 ? "APPROVED" : "DELIVERED";

@@ -3,6 +3,7 @@ import jwt, { type JwtPayload } from "jsonwebtoken";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Principal } from "../../lib/principal.ts";
 import { signedHeaders } from "../../test/support/envelope.ts";
+import { TEST_SEED_DATE } from "../../test/support/seedDate.ts";
 import { graphql, startTestSubgraph } from "../../test/support/subgraphs.ts";
 import type { SubgraphService } from "../kit/service.ts";
 import { createIdentitySubgraph } from "./index.ts";
@@ -23,7 +24,7 @@ let prisma: IdentityPrisma;
 let base: string;
 
 beforeAll(async () => {
-  service = await startTestSubgraph(identity);
+  service = await startTestSubgraph(identity, { seedDate: TEST_SEED_DATE });
   prisma = service.prisma;
   base = service.url.replace(/\/graphql$/, "");
 });
@@ -1033,7 +1034,7 @@ describe("seed", () => {
   it("is idempotent: a second run adds nothing, keeps every password hash and the signing keys", async () => {
     const before = await countRows(prisma);
     const hashes = await prisma.person.findMany({ select: { id: true, passwordHash: true }, orderBy: { id: "asc" } });
-    const summary = await identity.seed(prisma, service.db);
+    const summary = await identity.seed(prisma, service.db, { date: TEST_SEED_DATE, previousDates: [] });
     expect(summary).toEqual(before);
     expect(await prisma.person.findMany({ select: { id: true, passwordHash: true }, orderBy: { id: "asc" } })).toEqual(
       hashes,

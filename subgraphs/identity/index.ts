@@ -47,7 +47,8 @@ export function createIdentitySubgraph(identityOptions: IdentityOptions = {}) {
     }),
     prepare: (prisma) => prepareIdentity(prisma, options, keys),
     // In production an explicit seed (SEED=true) creates the district's people without any published credential.
-    seed: (prisma, db) => seed(prisma, db, keys, options.now(), { publishedCredentials: !options.production }),
+    seed: (prisma, db, seedOptions) =>
+      seed(prisma, db, keys, options.now(), { ...seedOptions, publishedCredentials: !options.production }),
   });
 }
 

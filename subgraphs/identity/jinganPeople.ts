@@ -1,33 +1,9 @@
 /**
- * Reference data for the identity seed: Jing'an's streets with their resident populations (for where residents
- * live), and the surnames and given-name characters that make plausible Shanghai names, with pinyin for usernames.
+ * Reference data for the identity seed: the surnames and given-name characters that make plausible Shanghai names,
+ * with pinyin for usernames. Where residents live (in proportion to each street's population) and the division codes
+ * that start identity numbers come from the district's reference list (`lib/reference/jinganDivisions.ts`).
  * Given names follow the fashions of three generations: a 1950s 建华 or 秀英, a 1980s 磊 or 婷, a 2010s 梓轩 or 欣怡.
  */
-
-/** Street id → resident population (thousands, 2020 census rounding); residents are spread in proportion. */
-export const STREET_POPULATION: Array<{ id: string; thousands: number; formerZhabei: boolean }> = [
-  { id: "street-jiangninglu", thousands: 68, formerZhabei: false },
-  { id: "street-shimenerlu", thousands: 40, formerZhabei: false },
-  { id: "street-nanjingxilu", thousands: 43, formerZhabei: false },
-  { id: "street-jingansi", thousands: 48, formerZhabei: false },
-  { id: "street-caojiadu", thousands: 72, formerZhabei: false },
-  { id: "street-tianmuxilu", thousands: 38, formerZhabei: true },
-  { id: "street-beizhan", thousands: 40, formerZhabei: true },
-  { id: "street-baoshanlu", thousands: 52, formerZhabei: true },
-  { id: "street-gonghexinlu", thousands: 78, formerZhabei: true },
-  { id: "street-daninglu", thousands: 88, formerZhabei: true },
-  { id: "street-pengpuxincun", thousands: 120, formerZhabei: true },
-  { id: "street-linfenlu", thousands: 73, formerZhabei: true },
-  { id: "street-zhijiangxilu", thousands: 68, formerZhabei: true },
-  { id: "street-pengpu", thousands: 153, formerZhabei: true },
-];
-
-/**
- * Administrative division codes that start identity numbers: 310106 is Jing'an; 310108 was Zhabei, merged into
- * Jing'an in 2015, so people born in the northern streets before then still carry it.
- */
-export const JINGAN_AREA_CODE = "310106";
-export const FORMER_ZHABEI_AREA_CODE = "310108";
 
 /** [character, pinyin, weight]: the common surnames of Shanghai, the most frequent first. */
 export const SURNAMES: Array<[string, string, number]> = [

@@ -4,6 +4,7 @@
  * security admins edit as data. A person's scopes are the union of their roles' scopes and their department
  * membership's scopes.
  */
+import { JINGAN_DIVISION_IDS } from "../../lib/reference/jinganDivisions.ts";
 
 /** Every scope this service may put in a token, with what it is for. */
 export const KNOWN_SCOPES = {
@@ -90,23 +91,8 @@ export const DEFAULT_ROLE: Record<"RESIDENT" | "OFFICER" | "SECURITY_ADMIN" | "A
   AUDITOR: "auditor",
 };
 
-/** The 14 streets and towns (街道/镇) of Jing'an, by the ids the catalog owns. */
-export const STREET_IDS = [
-  "street-jiangninglu",
-  "street-shimenerlu",
-  "street-nanjingxilu",
-  "street-jingansi",
-  "street-caojiadu",
-  "street-tianmuxilu",
-  "street-beizhan",
-  "street-baoshanlu",
-  "street-gonghexinlu",
-  "street-daninglu",
-  "street-pengpuxincun",
-  "street-linfenlu",
-  "street-zhijiangxilu",
-  "street-pengpu",
-] as const;
+/** The 14 streets and towns (街道/镇) of Jing'an, by the ids the catalog owns (`lib/reference/jinganDivisions.ts`). */
+export const STREET_IDS: readonly string[] = JINGAN_DIVISION_IDS;
 
 const STREET_ID_SET = new Set<string>(STREET_IDS);
 

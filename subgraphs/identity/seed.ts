@@ -10,6 +10,7 @@
 
 import type { SubgraphDatabase } from "../../lib/db/database.ts";
 import type { SeedSummary } from "../kit/module.ts";
+import type { SeedOptions } from "../kit/seedCalendar.ts";
 import { PolicyStore } from "./access/policyStore.ts";
 import { PurposeStore } from "./access/purposeStore.ts";
 import { SEED_AUTHOR, SEEDED_POLICIES } from "./access/seedPolicies.ts";
@@ -22,7 +23,7 @@ import {
   KNOWN_ACCOUNTS,
   KNOWN_APPS,
   RESIDENT_COUNT,
-  SEED_CREATED_AT,
+  seedCreatedAt,
 } from "./seedData.ts";
 import type { SigningKeyStore } from "./signingKeys.ts";
 
@@ -40,10 +41,11 @@ export async function seed(
   db: SubgraphDatabase,
   keys: SigningKeyStore,
   now: Date,
-  { publishedCredentials = true }: { publishedCredentials?: boolean } = {},
+  options: SeedOptions & { publishedCredentials?: boolean },
 ): Promise<SeedSummary> {
-  const data = buildSeedData();
+  const data = buildSeedData(options.date);
   const skipDuplicates = true;
+  const publishedCredentials = options.publishedCredentials ?? true;
 
   const knownIds = KNOWN_ACCOUNTS.map((a) => a.id);
   const existing = new Set(
@@ -64,7 +66,7 @@ export async function seed(
   );
   await inBatches(data.personRoles, (batch) => prisma.personRole.createMany({ data: batch, skipDuplicates }));
   await inBatches(data.memberships, (batch) => prisma.officerMembership.createMany({ data: batch, skipDuplicates }));
-  if ((await prisma.resident.count()) < RESIDENT_COUNT) await insertResidents(db);
+  if ((await prisma.resident.count()) < RESIDENT_COUNT) await insertResidents(db, options.date);
 
   const existingApps = new Set(
     (
@@ -84,7 +86,7 @@ export async function seed(
           allowedScopes: app.allowedScopes,
           ownerDepartmentId: app.ownerDepartmentId,
           status: "ACTIVE",
-          createdAt: SEED_CREATED_AT,
+          createdAt: seedCreatedAt(options.date),
         },
       ],
       skipDuplicates,
@@ -135,12 +137,12 @@ const RESIDENT_BATCH_SIZE = 10_000;
  * Prisma's multi-row INSERTs on PGlite, which matters on every test start. ON CONFLICT DO NOTHING keeps it idempotent
  * like `skipDuplicates`; `seed` skips it altogether when every resident is in place.
  */
-async function insertResidents(db: SubgraphDatabase): Promise<void> {
-  const residents = buildResidents();
+async function insertResidents(db: SubgraphDatabase, date: string): Promise<void> {
+  const residents = buildResidents(date);
   for (let start = 0; start < residents.length; start += RESIDENT_BATCH_SIZE) {
     await db.query(
-      `INSERT INTO "Resident" ("id", "name", "idNumber", "phone", "streetId", "personId")
-       SELECT "id", "name", "idNumber", "phone", "streetId", "personId"
+      `INSERT INTO "Resident" ("id", "name", "idNumber", "phone", "streetId", "personId", "synthetic")
+       SELECT "id", "name", "idNumber", "phone", "streetId", "personId", "synthetic"
        FROM json_populate_recordset(NULL::"Resident", $1::json)
        ON CONFLICT DO NOTHING`,
       [JSON.stringify(residents.slice(start, start + RESIDENT_BATCH_SIZE))],

@@ -8,25 +8,23 @@
  * Passwords are not part of this pure data: hashing is slow (scrypt) and salted (random), so `seed.ts` hashes the few
  * known passwords only for accounts that do not exist yet.
  */
+import {
+  FORMER_ZHABEI_DISTRICT_CODE,
+  JINGAN_DISTRICT_CODE,
+  JINGAN_DIVISIONS,
+  jinganDivision,
+} from "../../lib/reference/jinganDivisions.ts";
+import { addDays, type LocalDate, shanghaiInstant } from "../kit/seedCalendar.ts";
 import { randomFor } from "../kit/seedRandom.ts";
 import type { OfficerMembership, Person, PersonKind, PersonRole, Resident, Role } from "./generated/prisma/client.ts";
-import {
-  FORMER_ZHABEI_AREA_CODE,
-  GIVEN_NAMES,
-  JINGAN_AREA_CODE,
-  MOBILE_PREFIXES,
-  type NameCharacters,
-  OFFICER_DEPARTMENTS,
-  STREET_POPULATION,
-  SURNAMES,
-} from "./jinganPeople.ts";
+import { GIVEN_NAMES, MOBILE_PREFIXES, type NameCharacters, OFFICER_DEPARTMENTS, SURNAMES } from "./jinganPeople.ts";
 import { DEFAULT_ROLE, DEPARTMENT_SCOPES, ROLES, type RoleName, STREET_IDS } from "./roles.ts";
 
 export const RESIDENT_COUNT = 60_000;
-/** When the seeded accounts were provisioned: a week before the seeded schedules of the other subgraphs start. */
-export const SEED_CREATED_AT = new Date("2026-11-24T09:00:00+08:00");
-/** Birth dates are drawn up to this day (the seed's "today"). */
-const SEED_TODAY = Date.UTC(2026, 10, 30);
+/** When the seeded accounts were provisioned: a week before the seed date, when the other subgraphs' schedules start. */
+export function seedCreatedAt(date: LocalDate): Date {
+  return shanghaiInstant(date, "09:00", -7);
+}
 
 /** An account that people can try: its password is public on purpose (development and demos only). */
 export interface KnownAccount {
@@ -183,14 +181,19 @@ const AGE_BANDS: Array<{ from: number; to: number; weight: number }> = [
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-function birthDate(random: () => number): Date {
+/** A birth date drawn for an age band, up to `lastDay` (the day before the seed date). */
+function birthDate(random: () => number, lastDay: number): Date {
   const band = weighted(random, AGE_BANDS, (b) => b.weight);
   const ageDays = Math.floor((band.from + random() * (band.to - band.from + 1)) * 365.25);
-  return new Date(SEED_TODAY - ageDays * DAY_MS);
+  return new Date(lastDay - ageDays * DAY_MS);
 }
 
-/** All 60,000 residents (about a second of work: `seed.ts` skips it when they are all in place). */
-export function buildResidents(): Resident[] {
+/**
+ * All 60,000 residents, aged as of the seed date (about a second of work: `seed.ts` skips it when they are all in
+ * place). They live in the streets in proportion to the streets' populations.
+ */
+export function buildResidents(date: LocalDate): Resident[] {
+  const lastDay = Date.parse(`${addDays(date, -1)}T00:00:00Z`);
   const residents: Resident[] = [];
   const idNumbers = new Set<string>();
   const phones = new Set<string>();
@@ -200,12 +203,13 @@ export function buildResidents(): Resident[] {
     const random = randomFor(id);
     const known = linked.get(id);
     const street = known
-      ? STREET_POPULATION.find((s) => s.id === (n === 1 ? "street-jingansi" : "street-linfenlu"))!
-      : weighted(random, STREET_POPULATION, (s) => s.thousands);
-    const born = birthDate(random);
+      ? jinganDivision(n === 1 ? "street-jingansi" : "street-linfenlu")
+      : weighted(random, JINGAN_DIVISIONS, (s) => s.population);
+    const born = birthDate(random, lastDay);
     const male = known ? n === 1 : random() < 0.49;
     const name = known ? { text: known.displayName, pinyin: [] } : personName(random, born.getUTCFullYear(), male);
-    const area = street.formerZhabei && born.getUTCFullYear() < 2015 ? FORMER_ZHABEI_AREA_CODE : JINGAN_AREA_CODE;
+    const area =
+      street.formerZhabei && born.getUTCFullYear() < 2015 ? FORMER_ZHABEI_DISTRICT_CODE : JINGAN_DISTRICT_CODE;
     const birth = `${born.getUTCFullYear()}${pad(born.getUTCMonth() + 1, 2)}${pad(born.getUTCDate(), 2)}`;
     // The sequence's parity carries the sex (odd: male). On a clash, step by two to keep it.
     let sequence = Math.floor(random() * 500) * 2 + (male ? 1 : 0);
@@ -222,7 +226,16 @@ export function buildResidents(): Resident[] {
       phone = pick(random, MOBILE_PREFIXES) + pad(Math.floor(random() * 100_000_000), 8);
     } while (phones.has(phone));
     phones.add(phone);
-    residents.push({ id, name: name.text, idNumber, phone, streetId: street.id, personId: known?.id ?? null });
+    // Every resident is made up, names and identity numbers included (valid in form, issued to nobody).
+    residents.push({
+      id,
+      name: name.text,
+      idNumber,
+      phone,
+      streetId: street.id,
+      personId: known?.id ?? null,
+      synthetic: true,
+    });
   }
   return residents;
 }
@@ -236,7 +249,7 @@ interface ProvisionedOfficer {
  * Officers of the departments and street offices, provisioned from the personnel roster without a password: a
  * security admin issues their first one (resetCredentials). Every 25th has left and is DISABLED.
  */
-function buildOfficers(firstNumber: number): ProvisionedOfficer[] {
+function buildOfficers(firstNumber: number, createdAt: Date): ProvisionedOfficer[] {
   const units = [
     ...OFFICER_DEPARTMENTS.map((d) => ({ ...d, streetIds: ALL_STREETS as string[] })),
     ...STREET_IDS.map((streetId) => ({
@@ -269,8 +282,8 @@ function buildOfficers(firstNumber: number): ProvisionedOfficer[] {
           status: disabled ? "DISABLED" : "ACTIVE",
           passwordChangedAt: null,
           mustChangePassword: true,
-          createdAt: SEED_CREATED_AT,
-          disabledAt: disabled ? SEED_CREATED_AT : null,
+          createdAt,
+          disabledAt: disabled ? createdAt : null,
         },
         membership: {
           personId: id,
@@ -286,7 +299,8 @@ function buildOfficers(firstNumber: number): ProvisionedOfficer[] {
 }
 
 /** Roles and accounts; residents come from `buildResidents`. */
-export function buildSeedData(): IdentitySeedData {
+export function buildSeedData(date: LocalDate): IdentitySeedData {
+  const createdAt = seedCreatedAt(date);
   const roles: Role[] = ROLES.map((role) => ({ name: role.name, description: role.description, scopes: role.scopes }));
   const people: IdentitySeedData["people"] = KNOWN_ACCOUNTS.map((a) => ({
     id: a.id,
@@ -294,9 +308,9 @@ export function buildSeedData(): IdentitySeedData {
     displayName: a.displayName,
     kind: a.kind,
     status: "ACTIVE",
-    passwordChangedAt: SEED_CREATED_AT,
+    passwordChangedAt: createdAt,
     mustChangePassword: false,
-    createdAt: SEED_CREATED_AT,
+    createdAt,
     disabledAt: null,
   }));
   const personRoles: PersonRole[] = KNOWN_ACCOUNTS.flatMap((a) =>
@@ -307,7 +321,7 @@ export function buildSeedData(): IdentitySeedData {
       ? [{ personId: a.id, ...a.membership, scopes: DEPARTMENT_SCOPES[a.membership.departmentId] ?? [] }]
       : [],
   );
-  for (const officer of buildOfficers(101)) {
+  for (const officer of buildOfficers(101, createdAt)) {
     people.push(officer.person);
     personRoles.push({ personId: officer.person.id, roleName: "officer" });
     memberships.push(officer.membership);

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { ConfigError, parseConfig } from "../../lib/config.ts";
 import { developmentKeyProblems } from "../../lib/developmentSecrets.ts";
+import { isLocalDate, shanghaiDate } from "./seedCalendar.ts";
 
 const flag = z
   .enum(["true", "false", "1", "0", "yes", "no"])
@@ -24,6 +25,14 @@ export function subgraphConfigSchema(name: string, defaultPort: number) {
      */
     SEED: flag.optional(),
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    /**
+     * The seed's "today", `YYYY-MM-DD` in Jing'an: schedules, slots, programmes and registration windows are seeded
+     * relative to it (docs/data.md). Default: today in Asia/Shanghai, so a fresh start always has weeks ahead.
+     */
+    SEED_DATE: z
+      .string()
+      .refine(isLocalDate, "must be a calendar date written YYYY-MM-DD, e.g. 2027-03-01")
+      .default(() => shanghaiDate(new Date())),
     /** The gateway's envelope public key(s), base64 spki, comma-separated (several during a key rotation). */
     ENVELOPE_PUBLIC_KEYS: z
       .string({ error: "is required: the gateway's envelope public key(s), base64, comma-separated" })

@@ -10,6 +10,7 @@ import type { Route } from "../../lib/http/graphqlHttp.ts";
 import type { Logger } from "../../lib/log.ts";
 import type { Principal } from "../../lib/principal.ts";
 import type { EnvelopeVerifier } from "../../lib/wire.ts";
+import type { SeedOptions } from "./seedCalendar.ts";
 import type { SubgraphPermissions } from "./shield.ts";
 
 /** What the kit passes when it creates the module's Prisma client. Spread it into `new PrismaClient(...)`. */
@@ -80,8 +81,12 @@ export interface SubgraphModule<TPrisma extends PrismaLike = PrismaLike, TLoader
    * rows, its own keys) and checks that must stop start-up (a published secret in production). Never demo data.
    */
   prepare?(prisma: TPrisma, db: SubgraphDatabase): Promise<void>;
-  /** Deterministic, idempotent seed: running it twice leaves the same rows. */
-  seed(prisma: TPrisma, db: SubgraphDatabase): Promise<SeedSummary>;
+  /**
+   * Deterministic, idempotent seed: the same date builds the same rows, and running it twice leaves the same rows.
+   * Schedules are relative to `options.date`; periods an earlier run covered (`options.previousDates`) are left as
+   * they are (`SeedCalendar`, docs/data.md).
+   */
+  seed(prisma: TPrisma, db: SubgraphDatabase, options: SeedOptions): Promise<SeedSummary>;
 }
 
 /** Helps TypeScript infer the module's types at the definition site. */

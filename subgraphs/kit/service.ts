@@ -21,6 +21,8 @@ import { createGraphQLListener, sendJson } from "../../lib/http/graphqlHttp.ts";
 import { createLogger, type Logger } from "../../lib/log.ts";
 import { acceptRequestId, createEnvelopeVerifier, ENVELOPE_HEADER, REQUEST_ID_HEADER } from "../../lib/wire.ts";
 import type { PrismaLike, SubgraphContext, SubgraphModule } from "./module.ts";
+import { type LocalDate, shanghaiDate } from "./seedCalendar.ts";
+import { seedModule } from "./seedLedger.ts";
 import { applyPermissions } from "./shield.ts";
 
 export interface SubgraphServiceOptions {
@@ -33,6 +35,8 @@ export interface SubgraphServiceOptions {
   dataDir?: string | undefined;
   /** Run the module's seed after migrations. */
   seed?: boolean;
+  /** The seed's "today" (`YYYY-MM-DD`, Jing'an): schedules start here. Default: today in Asia/Shanghai. */
+  seedDate?: LocalDate;
   log?: Logger;
   logLevel?: string;
   /** Longest wait for in-flight requests on shutdown, in ms. */
@@ -86,8 +90,9 @@ export async function startSubgraph<TPrisma extends PrismaLike, TLoaders>(
     });
     await module.prepare?.(prisma, db);
     if (options.seed) {
-      const summary = await module.seed(prisma, db);
-      log.info({ rows: summary }, "seed data in place");
+      const existingDatabase = migrations.alreadyApplied.length > 0;
+      const run = await seedModule(module, prisma, db, options.seedDate ?? shanghaiDate(new Date()), existingDatabase);
+      log.info({ seedDate: run.date, previousSeedDates: run.previousDates, rows: run.summary }, "seed data in place");
     }
 
     const schema = buildModuleSchema(module);

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CityParkingPlatform, startCityParkingPlatform } from "../../legacy/cityParkingPlatform/server.ts";
 // Department-wide officers: the whole district is their jurisdiction.
 import { officerIn as officerOf, residentPrincipal } from "../../test/rows/principals.ts";
+import { seedDateTime, seedInstant, TEST_SEED_DATE } from "../../test/support/seedDate.ts";
 import { graphql, startTestSubgraph } from "../../test/support/subgraphs.ts";
 import type { SubgraphService } from "../kit/service.ts";
 import { CityPlatformUnavailable, createCityPlatformClient } from "./cityPlatform.ts";
@@ -15,8 +16,8 @@ import { UPSTREAM_MESSAGES } from "./resolvers.ts";
 import { countRows } from "./seed.ts";
 import { buildParkingFacilities } from "./seedData.ts";
 
-/** The subgraph's clock: the morning of the seed's base date. Tests move it to expire the live-data cache. */
-let clock = new Date("2026-12-01T10:00:00+08:00");
+/** The subgraph's clock: the morning of the seed date. Tests move it to expire the live-data cache. */
+let clock = seedInstant(0, "10:00");
 const setClock = (iso: string) => {
   clock = new Date(iso);
 };
@@ -27,6 +28,10 @@ const CACHE_TTL_MS = 10_000;
 const district = buildParkingFacilities();
 const FACILITIES = district.facilities.length;
 const STATIONS = district.stations.length;
+/** The roster's first landmark garage with a charging station, and its neighbour: fixtures the tests look up by id. */
+const LANDMARK = district.facilities.find((f) => district.stations.some((s) => s.facilityId === f.id))!;
+const LANDMARK_STATION = district.stations.find((s) => s.facilityId === LANDMARK.id)!;
+const OTHER = district.facilities.find((f) => f.id !== LANDMARK.id && f.kind === "GARAGE")!;
 
 let platform: CityParkingPlatform;
 let parking: ReturnType<typeof createParkingSubgraph>;
@@ -45,7 +50,7 @@ beforeAll(async () => {
     now: () => clock,
     platform: { url: platform.url, timeoutMs: TIMEOUT_MS, cacheTtlMs: CACHE_TTL_MS },
   });
-  service = await startTestSubgraph(parking);
+  service = await startTestSubgraph(parking, { seedDate: TEST_SEED_DATE });
   prisma = service.prisma;
 });
 
@@ -185,7 +190,7 @@ describe("parking facilities", () => {
 
     const body = await query(`{
       jingansi: chargingStations(filter: { streetId: "street-jingansi" }, first: 500) { nodes { street { id } facility { street { id } } } }
-      one: chargingStations(filter: { facilityId: "pf-0001" }) { nodes { id name operator fastChargers slowChargers } }
+      one: chargingStations(filter: { facilityId: "${LANDMARK.id}" }) { nodes { id name operator fastChargers slowChargers } }
       fast: chargingStations(filter: { hasFastChargers: true }, first: 500) { nodes { fastChargers } }
       slowOnly: chargingStations(filter: { hasFastChargers: false }, first: 500) { nodes { fastChargers } }
     }`);
@@ -194,8 +199,15 @@ describe("parking facilities", () => {
       expect(station).toEqual({ street: { id: "street-jingansi" }, facility: { street: { id: "street-jingansi" } } });
     }
     expect(body.data.one.nodes).toEqual([
-      { id: "cs-0001", name: "久光百货充电站", operator: expect.any(String), fastChargers: 17, slowChargers: 42 },
+      {
+        id: LANDMARK_STATION.id,
+        name: LANDMARK_STATION.name,
+        operator: expect.any(String),
+        fastChargers: LANDMARK_STATION.fastChargers,
+        slowChargers: LANDMARK_STATION.slowChargers,
+      },
     ]);
+    expect(LANDMARK_STATION.name).toBe(`${LANDMARK.name.replace(/(地下)?停车(库|场)$/u, "")}充电站`);
     expect(body.data.fast.nodes.every((s: any) => s.fastChargers > 0)).toBe(true);
     expect(body.data.slowOnly.nodes.every((s: any) => s.fastChargers === 0)).toBe(true);
     expect(body.data.fast.nodes.length + body.data.slowOnly.nodes.length).toBe(STATIONS);
@@ -231,21 +243,27 @@ describe("parking facilities", () => {
       missing: parkingFacility(id: "pf-9999") { id }
       missingStation: chargingStation(id: "cs-9999") { id }
       missingSession: parkingSession(id: "ps-nope") { id }
-      jiuguang: parkingFacility(id: "pf-0001") {
+      landmark: parkingFacility(id: "${LANDMARK.id}") {
         name kind address hourlyPrice totalSpaces platformCode
         chargingStation { id facility { id } }
       }
     }`);
     expect(body.errors).toBeUndefined();
     expect(body.data).toMatchObject({ missing: null, missingStation: null, missingSession: null });
-    expect(body.data.jiuguang).toEqual({
-      name: "久光百货地下停车库",
+    expect(body.data.landmark).toEqual({
+      name: LANDMARK.name,
       kind: "GARAGE",
-      address: "静安区南京西路1618号",
-      hourlyPrice: district.facilities[0]!.hourlyPriceFen / 100,
-      totalSpaces: 620,
-      platformCode: "SH-JA-P-10037",
-      chargingStation: { id: "cs-0001", facility: { id: "pf-0001" } },
+      address: LANDMARK.address,
+      hourlyPrice: LANDMARK.hourlyPriceFen / 100,
+      totalSpaces: LANDMARK.totalSpaces,
+      platformCode: LANDMARK.platformCode,
+      chargingStation: { id: LANDMARK_STATION.id, facility: { id: LANDMARK.id } },
+    });
+    // The roster starts with the landmarks of the first street in division-code order, at their real addresses.
+    expect(LANDMARK).toMatchObject({
+      name: "艺海剧院停车库",
+      address: "静安区江宁路466号",
+      streetId: "street-jiangninglu",
     });
   });
 });
@@ -256,16 +274,23 @@ describe("live data from the city platform", () => {
     const body = await query(LIVE_PAGE, { first: 10 });
     expect(body.errors).toBeUndefined();
     const first = body.data.parkingFacilities.nodes[0];
+    expect(first.id).toBe(LANDMARK.id);
     expect(first.availability).toEqual({
-      totalSpaces: 620,
+      totalSpaces: LANDMARK.totalSpaces,
       freeSpaces: expect.any(Number),
       updatedAt: expect.stringMatching(/Z$/),
       source: "city-platform",
     });
-    expect(first.availability.freeSpaces).toBeLessThanOrEqual(620);
-    expect(first.chargingStation.live).toMatchObject({ fastTotal: 17, slowTotal: 42, source: "city-platform" });
+    expect(first.availability.freeSpaces).toBeLessThanOrEqual(LANDMARK.totalSpaces);
+    expect(first.chargingStation.live).toMatchObject({
+      fastTotal: LANDMARK_STATION.fastChargers,
+      slowTotal: LANDMARK_STATION.slowChargers,
+      source: "city-platform",
+    });
     const live = first.chargingStation.live;
-    expect(live.fastFree + live.slowFree + live.outOfService).toBeLessThanOrEqual(59);
+    expect(live.fastFree + live.slowFree + live.outOfService).toBeLessThanOrEqual(
+      LANDMARK_STATION.fastChargers + LANDMARK_STATION.slowChargers,
+    );
   });
 
   it("answers null without an error for a facility not connected to the platform or unknown to it", async () => {
@@ -422,7 +447,7 @@ describe("live data from the city platform", () => {
     expect(nodes.length).toBeLessThan(FACILITIES);
     expect(totalCount).toBe(nodes.length);
     expect(nodes.every((n: any) => n.availability.freeSpaces >= 50)).toBe(true);
-    // Every connected facility was looked up once (576 codes → 3 calls); the page's own field reused the answers.
+    // Every connected facility was looked up once (577 codes → 3 calls); the page's own field reused the answers.
     expect(availabilityCalls).toBe(3);
     expect(statements).toBe(2); // candidates for the page, candidates for the count
 
@@ -431,10 +456,10 @@ describe("live data from the city platform", () => {
       expireLiveCache();
       const down = await query(`{
         parkingFacilities(filter: { minFreeSpaces: 10 }) { nodes { id } }
-        parkingFacility(id: "pf-0001") { name }
+        parkingFacility(id: "${LANDMARK.id}") { name }
       }`);
       expect(down.data.parkingFacilities).toBeNull();
-      expect(down.data.parkingFacility).toEqual({ name: "久光百货地下停车库" });
+      expect(down.data.parkingFacility).toEqual({ name: LANDMARK.name });
       expect(errorCode(down)).toBe("UPSTREAM_UNAVAILABLE");
       expect(down.errors?.[0].message).toBe(UPSTREAM_MESSAGES.minFreeSpaces);
     } finally {
@@ -445,7 +470,7 @@ describe("live data from the city platform", () => {
   it("treats a body that breaks the platform's contract as unavailable, not as data", async () => {
     const bodies = [
       '{"items": "not a list", "unknown": []}',
-      '{"items": [{"code": "SH-JA-P-10037", "totalSpaces": 10, "freeSpaces": 3, "updatedAt": "yesterday"}], "unknown": []}',
+      `{"items": [{"code": "${LANDMARK.platformCode}", "totalSpaces": 10, "freeSpaces": 3, "updatedAt": "yesterday"}], "unknown": []}`,
       '{"items": [], "unknown": []}', // a code left out of both lists
       "<html>gateway error</html>",
     ];
@@ -461,7 +486,7 @@ describe("live data from the city platform", () => {
         Date.now,
       );
       for (const _ of bodies) {
-        const [value] = await client.availability(["SH-JA-P-10037"]);
+        const [value] = await client.availability([LANDMARK.platformCode!]);
         expect(value).toBeInstanceOf(CityPlatformUnavailable);
         expect((value as CityPlatformUnavailable).affected).toBe(1);
       }
@@ -483,22 +508,22 @@ describe("entities and extensions", () => {
       }`,
       {
         representations: [
-          { __typename: "ParkingFacility", id: "pf-0003" },
+          { __typename: "ParkingFacility", id: OTHER.id },
           { __typename: "ParkingFacility", id: "pf-9999" },
-          { __typename: "ChargingStation", id: "cs-0001" },
+          { __typename: "ChargingStation", id: LANDMARK_STATION.id },
           { __typename: "ParkingSession", id: "ps-0001-01" },
-          { __typename: "ParkingFacility", id: "pf-0001" },
+          { __typename: "ParkingFacility", id: LANDMARK.id },
           { __typename: "ParkingSession", id: "ps-none" },
         ],
       },
     );
     expect(body.errors).toBeUndefined();
     expect(body.data._entities).toEqual([
-      { id: "pf-0003", name: "会德丰国际广场停车库" },
+      { id: OTHER.id, name: OTHER.name },
       null,
-      { id: "cs-0001", fastChargers: 17 },
+      { id: LANDMARK_STATION.id, fastChargers: LANDMARK_STATION.fastChargers },
       { id: "ps-0001-01", plate: expect.any(String), status: "COMPLETED" },
-      { id: "pf-0001", name: "久光百货地下停车库" },
+      { id: LANDMARK.id, name: LANDMARK.name },
       null,
     ]);
     // One per entity type, plus one batch of the sessions' facilities: an officer sees a session only in its street.
@@ -623,7 +648,7 @@ describe("parking sessions", () => {
   const end = (sessionId: string) => query(END, { sessionId });
 
   it("starts a session now and ends it with a fee for every started half hour", async () => {
-    setClock("2026-12-01T10:00:00+08:00");
+    setClock(seedDateTime(0, "10:00"));
     const started = await start("pf-0002", "resident-010001", "沪a·5k 321");
     expect(started.errors).toBeUndefined();
     const session = started.data.startParkingSession;
@@ -631,7 +656,7 @@ describe("parking sessions", () => {
       status: "ACTIVE",
       plate: "沪A5K321",
       newEnergyVehicle: false,
-      startedAt: "2026-12-01T02:00:00.000Z",
+      startedAt: seedInstant(0, "10:00").toISOString(),
       endedAt: null,
       fee: null,
       billedHalfHours: null,
@@ -639,14 +664,14 @@ describe("parking sessions", () => {
     });
     const hourly = session.facility.hourlyPrice;
 
-    setClock("2026-12-01T11:35:00+08:00"); // 95 minutes: four half hours begun
+    setClock(seedDateTime(0, "11:35")); // 95 minutes: four half hours begun
     const ended = await end(session.id);
     expect(ended.errors).toBeUndefined();
     expect(ended.data.endParkingSession).toEqual({
       id: session.id,
       status: "COMPLETED",
-      startedAt: "2026-12-01T02:00:00.000Z",
-      endedAt: "2026-12-01T03:35:00.000Z",
+      startedAt: seedInstant(0, "10:00").toISOString(),
+      endedAt: seedInstant(0, "11:35").toISOString(),
       billedHalfHours: 4,
       fee: hourly * 2,
     });
@@ -658,7 +683,8 @@ describe("parking sessions", () => {
   });
 
   it("charges per started half hour: nothing for no time, one for a second, two just past half an hour", () => {
-    const at = (minutes: number, seconds = 0) => new Date(Date.UTC(2026, 11, 1, 2, minutes, seconds));
+    const at = (minutes: number, seconds = 0) =>
+      new Date(seedInstant(0, "10:00").getTime() + (minutes * 60 + seconds) * 1000);
     expect(startedHalfHours(at(0), at(0))).toBe(0);
     expect(startedHalfHours(at(0), at(0, 1))).toBe(1);
     expect(startedHalfHours(at(0), at(30))).toBe(1);
@@ -668,7 +694,7 @@ describe("parking sessions", () => {
   });
 
   it("accepts new-energy plates and refuses strings that are no plate, with nothing written", async () => {
-    setClock("2026-12-01T12:00:00+08:00");
+    setClock(seedDateTime(0, "12:00"));
     const ev = await start("pf-0003", "resident-010002", "沪AD12345");
     expect(ev.errors).toBeUndefined();
     expect(ev.data.startParkingSession).toMatchObject({ plate: "沪AD12345", newEnergyVehicle: true });
@@ -688,7 +714,7 @@ describe("parking sessions", () => {
   });
 
   it("refuses a second active session for the same plate with INVALID_STATE_TRANSITION, writing nothing", async () => {
-    setClock("2026-12-01T12:10:00+08:00");
+    setClock(seedDateTime(0, "12:10"));
     const first = await start("pf-0004", "resident-010004", "沪C77777");
     expect(first.errors).toBeUndefined();
     const before = await prisma.parkingSession.count();
@@ -699,19 +725,19 @@ describe("parking sessions", () => {
     expect(await prisma.parkingSession.count()).toBe(before);
 
     // Once that stay has ended, the car can park again.
-    setClock("2026-12-01T12:40:00+08:00");
+    setClock(seedDateTime(0, "12:40"));
     expect((await end(first.data.startParkingSession.id)).errors).toBeUndefined();
     expect((await start("pf-0100", "resident-010004", "沪C77777")).errors).toBeUndefined();
   });
 
   it("refuses to end a session twice with INVALID_STATE_TRANSITION and keeps the first fee", async () => {
-    setClock("2026-12-01T13:00:00+08:00");
+    setClock(seedDateTime(0, "13:00"));
     const session = (await start("pf-0005", "resident-010005", "沪D24680")).data.startParkingSession;
-    setClock("2026-12-01T14:10:00+08:00");
+    setClock(seedDateTime(0, "14:10"));
     const ended = (await end(session.id)).data.endParkingSession;
     const row = await prisma.parkingSession.findUniqueOrThrow({ where: { id: session.id } });
 
-    setClock("2026-12-01T18:00:00+08:00");
+    setClock(seedDateTime(0, "18:00"));
     const twice = await end(session.id);
     expect(errorCode(twice)).toBe("INVALID_STATE_TRANSITION");
     expect(twice.errors?.[0].message).toMatch(/COMPLETED/);
@@ -724,7 +750,7 @@ describe("parking sessions", () => {
   });
 
   it("lets exactly one of 5 simultaneous starts for the same plate, and one of 3 simultaneous ends, succeed", async () => {
-    setClock("2026-12-01T15:00:00+08:00");
+    setClock(seedDateTime(0, "15:00"));
     const starts = await Promise.all(
       Array.from({ length: 5 }, (_, i) => start(`pf-00${10 + i}`, "resident-010006", "沪E13579")),
     );
@@ -734,14 +760,14 @@ describe("parking sessions", () => {
     expect(await prisma.parkingSession.count({ where: { plate: "沪E13579", status: "ACTIVE" } })).toBe(1);
 
     const session = starts.find((body) => !body.errors)!.data.startParkingSession;
-    setClock("2026-12-01T16:00:00+08:00");
+    setClock(seedDateTime(0, "16:00"));
     const ends = await Promise.all([1, 2, 3].map(() => end(session.id)));
     const endCodes = ends.map((body) => (body.errors ? errorCode(body) : "OK"));
     expect(endCodes.sort()).toEqual(["INVALID_STATE_TRANSITION", "INVALID_STATE_TRANSITION", "OK"]);
   });
 
   it("shows a resident's sessions through the Resident entity, the running one first", async () => {
-    setClock("2026-12-01T17:00:00+08:00");
+    setClock(seedDateTime(0, "17:00"));
     const started = (await start("pf-0020", "resident-010007", "沪F11223")).data.startParkingSession;
     const body = await query(
       `query R($representations: [_Any!]!) {
@@ -763,7 +789,7 @@ describe("seed", () => {
     expect(before.activeSessions).toBeGreaterThan(100);
     const ended = await prisma.parkingSession.findFirstOrThrow({ where: { plate: "沪D24680" } });
 
-    const summary = await parking.seed(prisma, service.db);
+    const summary = await parking.seed(prisma, service.db, { date: TEST_SEED_DATE, previousDates: [] });
 
     expect(summary).toEqual(before);
     expect(await prisma.parkingSession.findUniqueOrThrow({ where: { id: ended.id } })).toEqual(ended);

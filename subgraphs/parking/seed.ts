@@ -1,11 +1,12 @@
 /**
- * Writes the parking seed (`seedData.ts`). Idempotent: rows are inserted in batches with `skipDuplicates`, so a
+ * Writes the parking seed (`seedData.ts`) for a seed date. Idempotent: rows are inserted in batches with `skipDuplicates`, so a
  * second run adds nothing and never overwrites what happened since (sessions started or ended).
  * Parents go before children for the foreign keys; the counts come back from the database, not from the input.
  * Live occupancy and charger status are not seeded: they belong to the city platform.
  */
 import type { SubgraphDatabase } from "../../lib/db/database.ts";
 import type { SeedSummary } from "../kit/module.ts";
+import type { SeedOptions } from "../kit/seedCalendar.ts";
 import type { ParkingPrisma } from "./loaders.ts";
 import { buildParkingSeedData } from "./seedData.ts";
 
@@ -18,8 +19,8 @@ async function inBatches<T>(rows: T[], insert: (batch: T[]) => Promise<unknown>)
   }
 }
 
-export async function seed(prisma: ParkingPrisma, _db: SubgraphDatabase): Promise<SeedSummary> {
-  const data = buildParkingSeedData();
+export async function seed(prisma: ParkingPrisma, _db: SubgraphDatabase, options: SeedOptions): Promise<SeedSummary> {
+  const data = buildParkingSeedData(options);
   const skipDuplicates = true;
   await inBatches(data.facilities, (batch) => prisma.parkingFacility.createMany({ data: batch, skipDuplicates }));
   await inBatches(data.stations, (batch) => prisma.chargingStation.createMany({ data: batch, skipDuplicates }));

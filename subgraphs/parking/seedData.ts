@@ -2,13 +2,17 @@
  * The parking seed as plain rows, computed without a database so that every run produces exactly the same data.
  *
  * Randomness comes from a PRNG seeded by each row's own id, so adding a facility does not reshuffle the sessions of
- * another. Sessions are history relative to SEED_BASE_DATE (2026-12-01, Asia/Shanghai): the 21 days before it are
- * completed stays, and on the morning of the base date some cars are still parked (ACTIVE).
+ * another. Facilities and charging stations do not depend on the date. Sessions are history relative to the seed
+ * date (`SeedCalendar`, Asia/Shanghai): the 21 days before it are completed stays, and on the morning of the seed
+ * date some cars are still parked (ACTIVE). They are written by the first seed run of a database only: later runs
+ * leave the parking history to what residents did since (a new session can be started on any day).
  *
  * Facilities and charging stations carry the codes the city parking and charging platform (市级停车/充电平台) gave
  * them. The district does not choose those codes, so they are deliberately not derived from our ids in any way a
  * caller could rely on; the only link is the stored `platformCode`.
  */
+import { JINGAN_DIVISIONS, type JinganDivision } from "../../lib/reference/jinganDivisions.ts";
+import { SeedCalendar, type SeedOptions } from "../kit/seedCalendar.ts";
 import { randomFor } from "../kit/seedRandom.ts";
 import { parkingFeeFen } from "./fee.ts";
 import type { ChargingStation, ParkingFacility, ParkingSession } from "./generated/prisma/client.ts";
@@ -19,22 +23,28 @@ import {
   GARAGE_OPERATORS,
   type Landmark,
   OUT_OF_TOWN_PLATE_PREFIXES,
-  PARKING_STREETS,
-  type ParkingStreet,
+  PARKING_PROFILES,
+  type ParkingStreetProfile,
   ROAD_PARKING_OPERATORS,
   SHANGHAI_PLATE_LETTERS,
   TRANSPORT_DEPARTMENT_ID,
 } from "./jinganParking.ts";
 
-/** The day the seeded history ends and active sessions begin, in Shanghai time (UTC+8, no daylight saving). */
-export const SEED_BASE_DATE = "2026-12-01";
-/** Days of completed sessions before the base date. */
+/** Days of completed sessions before the seed date. */
 export const HISTORY_DAYS = 21;
 /** Residents with a car who park in the district's public facilities in the seeded weeks. */
 export const CAR_OWNERS = 2_600;
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 const RESIDENT_POOL = 60_000;
+
+/** A street with its parking profile (price zone, landmark garages). */
+interface ParkingStreet extends JinganDivision, ParkingStreetProfile {}
+
+const PARKING_STREETS: readonly ParkingStreet[] = JINGAN_DIVISIONS.map((division) => {
+  const profile = PARKING_PROFILES[division.id];
+  if (!profile) throw new Error(`The parking seed has no price zone for ${division.id}.`);
+  return { ...division, ...profile };
+});
 
 export interface ParkingFacilitiesData {
   facilities: ParkingFacility[];
@@ -43,11 +53,6 @@ export interface ParkingFacilitiesData {
 
 export interface ParkingSeedData extends ParkingFacilitiesData {
   sessions: ParkingSession[];
-}
-
-/** A point in Shanghai time, `dayOffset` days from the base date (negative: before it). */
-export function shanghaiTime(dayOffset: number, time: string): Date {
-  return new Date(Date.parse(`${SEED_BASE_DATE}T${time}:00+08:00`) + dayOffset * DAY_MS);
 }
 
 function pick<T>(random: () => number, items: readonly T[]): T {
@@ -104,6 +109,7 @@ export function buildParkingFacilities(): ParkingFacilitiesData {
     const garagePrice = between(random, low, high) - (style === "shared" ? 4 : 0);
     const facility: ParkingFacility = {
       id,
+      synthetic: style !== "landmark",
       name,
       kind: onStreet ? "ON_STREET" : "GARAGE",
       address,
@@ -131,6 +137,7 @@ export function buildParkingFacilities(): ParkingFacilitiesData {
       if (style === "landmark") fast = Math.max(fast, 4);
       data.stations.push({
         id: `cs-${pad(n, 4)}`,
+        synthetic: true,
         facilityId: id,
         streetId: street.id,
         name: `${name.replace(/(地下)?停车(库|场)$/u, "")}充电站`,
@@ -250,8 +257,10 @@ function stayMinutes(kind: ParkingFacility["kind"], random: () => number): numbe
   return between(random, 480, 600);
 }
 
-export function buildParkingSeedData(): ParkingSeedData {
+export function buildParkingSeedData(options: SeedOptions): ParkingSeedData {
+  const calendar = new SeedCalendar(options);
   const { facilities, stations } = buildParkingFacilities();
+  if (!calendar.isFirstSeed) return { facilities, stations, sessions: [] };
   const byStreet = new Map<string, ParkingFacility[]>();
   for (const facility of facilities) {
     const list = byStreet.get(facility.streetId);
@@ -274,12 +283,13 @@ export function buildParkingSeedData(): ParkingSeedData {
     ordered.forEach((day, k) => {
       const facility = random() < 0.65 ? pick(random, home) : pick(random, facilities);
       const startedAt = new Date(
-        shanghaiTime(day, `${pad(between(random, 7, 19), 2)}:${pad(between(random, 0, 59), 2)}`).getTime() +
+        calendar.instant(day, `${pad(between(random, 7, 19), 2)}:${pad(between(random, 0, 59), 2)}`).getTime() +
           between(random, 0, 59) * 1000,
       );
       const endedAt = new Date(startedAt.getTime() + stayMinutes(facility.kind, random) * 60_000);
       sessions.push({
         id: `ps-${pad(owner, 4)}-${pad(k + 1, 2)}`,
+        synthetic: true,
         facilityId: facility.id,
         residentId: resident,
         plate,
@@ -293,10 +303,11 @@ export function buildParkingSeedData(): ParkingSeedData {
       const facility = pick(random, home);
       sessions.push({
         id: `ps-${pad(owner, 4)}-${pad(ordered.length + 1, 2)}`,
+        synthetic: true,
         facilityId: facility.id,
         residentId: resident,
         plate,
-        startedAt: shanghaiTime(0, `${pad(between(random, 6, 9), 2)}:${pad(between(random, 0, 29), 2)}`),
+        startedAt: calendar.instant(0, `${pad(between(random, 6, 9), 2)}:${pad(between(random, 0, 29), 2)}`),
         endedAt: null,
         feeFen: null,
         status: "ACTIVE",

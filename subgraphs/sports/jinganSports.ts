@@ -1,7 +1,7 @@
 /**
- * Reference tables for the sports seed: Jing'an's 14 streets and towns with their roads, neighbourhoods, parks and
- * green spaces, the district's public venues with their courts, the equipment found on fitness points, and the
- * events of the season (seed §3 and §9). `seedData.ts` turns these into rows.
+ * Reference tables for the sports seed: the parks and green spaces of each street, the district's public venues with
+ * their courts, the equipment found on fitness points, and the events of a season (seed §3 and §9). `seedData.ts`
+ * turns these into rows; the streets come from the district's reference list (`lib/reference/jinganDivisions.ts`).
  *
  * The large venues are the real ones with their published addresses (静安体育中心 汶水路116号, 静安区体育馆
  * 南阳路123号, 静安区运动健身中心 康定路151号, 静安网球馆 广延路417号, 三泉路运动场 三泉路602号), so residents
@@ -12,174 +12,51 @@ import type { FitnessFunction, SportsCourtSport, SportsEventKind, SportsVenueKin
 
 export const SPORTS_DEPARTMENT_ID = "dept-sports";
 
-export interface StreetInfo {
-  /** Catalog subgraph id; the catalog owns streets, we only reference them. */
-  id: string;
-  /** 街道 or 镇 name as residents say it. */
-  name: string;
-  /** Resident population (catalog figures), which sets how many fitness points the street has. */
-  population: number;
-  roads: readonly string[];
-  /** Neighbourhoods (居委) whose compounds (小区) host fitness points. */
-  neighbourhoods: readonly string[];
-  /** Parks and green spaces with fitness points: [name, address]. */
-  parks: ReadonlyArray<readonly [string, string]>;
-  /** First four digits of local phone numbers. */
-  phonePrefix: string;
-}
-
-export const STREETS: readonly StreetInfo[] = [
-  {
-    id: "street-jingansi",
-    name: "静安寺街道",
-    population: 48_000,
-    roads: ["愚园路", "延安西路", "常德路", "华山路", "乌鲁木齐北路", "镇宁路", "万航渡路"],
-    neighbourhoods: ["愚园", "华山", "常德", "景华", "新福康里", "静安别墅", "裕华"],
-    parks: [
-      ["静安公园", "静安区南京西路1649号"],
-      ["愚园路街心花园", "静安区愚园路镇宁路口"],
-    ],
-    phonePrefix: "6248",
-  },
-  {
-    id: "street-caojiadu",
-    name: "曹家渡街道",
-    population: 72_000,
-    roads: ["万航渡路", "康定路", "余姚路", "武宁南路", "西康路", "昌化路", "长寿路"],
-    neighbourhoods: ["三和", "康定", "万航", "余姚", "西康", "武宁", "昌化"],
-    parks: [
-      ["曹家渡绿地", "静安区万航渡路长寿路口"],
-      ["昌化路滨河绿地", "静安区昌化路苏州河畔"],
-    ],
-    phonePrefix: "6227",
-  },
-  {
-    id: "street-jiangninglu",
-    name: "江宁路街道",
-    population: 62_000,
-    roads: ["江宁路", "昌平路", "西康路", "澳门路", "海防路", "武定路", "康定东路"],
-    neighbourhoods: ["安远", "昌平", "淮安", "海防", "澳门", "蒋家巷", "三乐"],
-    parks: [
-      ["昌平路绿地", "静安区昌平路西康路口"],
-      ["江宁路滨河绿地", "静安区江宁路苏州河畔"],
-    ],
-    phonePrefix: "6253",
-  },
-  {
-    id: "street-shimenerlu",
-    name: "石门二路街道",
-    population: 40_000,
-    roads: ["石门二路", "新闸路", "北京西路", "大田路", "山海关路", "泰兴路", "成都北路"],
-    neighbourhoods: ["新闸", "大田", "山海关", "泰兴", "张园", "宏文", "西王"],
-    parks: [["静安雕塑公园", "静安区石门二路128号"]],
-    phonePrefix: "6258",
-  },
-  {
-    id: "street-nanjingxilu",
-    name: "南京西路街道",
-    population: 43_000,
-    roads: ["南京西路", "威海路", "茂名北路", "吴江路", "陕西北路", "石门一路", "延安中路"],
-    neighbourhoods: ["威海", "茂名", "吴江", "陕北", "石门一路", "重华", "新成"],
-    parks: [["延中绿地（静安段）", "静安区延安中路陕西北路口"]],
-    phonePrefix: "6217",
-  },
-  {
-    id: "street-tianmuxilu",
-    name: "天目西路街道",
-    population: 38_000,
-    roads: ["天目西路", "恒丰路", "长安路", "西藏北路", "大统路", "裕通路", "汉中路"],
-    neighbourhoods: ["恒丰", "长安", "大统", "裕通", "汉中", "中兴", "新桥"],
-    parks: [
-      ["不夜城绿地", "静安区天目西路恒丰路口"],
-      ["苏州河滨河步道（天目西路段）", "静安区长安路苏州河畔"],
-    ],
-    phonePrefix: "6317",
-  },
-  {
-    id: "street-beizhan",
-    name: "北站街道",
-    population: 40_000,
-    roads: ["天潼路", "浙江北路", "海宁路", "七浦路", "曲阜路", "北苏州路", "安庆路"],
-    neighbourhoods: ["天潼", "海宁", "浙北", "七浦", "曲阜", "安庆", "新疆"],
-    parks: [["苏河湾绿地", "静安区北苏州路浙江北路口"]],
-    phonePrefix: "6324",
-  },
-  {
-    id: "street-baoshanlu",
-    name: "宝山路街道",
-    population: 52_000,
-    roads: ["宝山路", "宝昌路", "虬江路", "宝通路", "青云路", "永兴路", "东宝兴路"],
-    neighbourhoods: ["宝昌", "虬江", "宝通", "青云", "永兴", "横浜", "宝兴"],
-    parks: [["宝山路街心绿地", "静安区宝山路虬江路口"]],
-    phonePrefix: "5663",
-  },
-  {
-    id: "street-zhijiangxilu",
-    name: "芷江西路街道",
-    population: 68_000,
-    roads: ["芷江西路", "中华新路", "柳营路", "共和新路", "中山北路", "光复路", "大统路"],
-    neighbourhoods: ["芷江", "柳营", "中华新路", "光复", "共和", "洪南山宅", "旱桥"],
-    parks: [["柳营路绿地", "静安区柳营路中华新路口"]],
-    phonePrefix: "5665",
-  },
-  {
-    id: "street-gonghexinlu",
-    name: "共和新路街道",
-    population: 78_000,
-    roads: ["共和新路", "洛川中路", "延长中路", "延长路", "平型关路", "谈家桥路", "中山北路"],
-    neighbourhoods: ["洛川", "延长", "平型关", "谈家桥", "中山北", "和源", "民德"],
-    parks: [
-      ["闸北公园", "静安区共和新路1555号"],
-      ["洛川中路绿地", "静安区洛川中路延长中路口"],
-    ],
-    phonePrefix: "5667",
-  },
-  {
-    id: "street-daninglu",
-    name: "大宁路街道",
-    population: 88_000,
-    roads: ["大宁路", "广中西路", "灵石路", "万荣路", "运城路", "平型关路", "延长中路"],
-    neighbourhoods: ["大宁", "广中", "万荣", "运城", "灵石", "宁和", "上工"],
-    parks: [
-      ["大宁郁金香公园", "静安区广中西路777号"],
-      ["大宁灵石公园", "静安区灵石路1号"],
-    ],
-    phonePrefix: "5677",
-  },
-  {
-    id: "street-pengpuxincun",
-    name: "彭浦新村街道",
-    population: 120_000,
-    roads: ["共和新路", "平顺路", "永和路", "闻喜路", "保德路", "场中路", "三泉路"],
-    neighbourhoods: ["平顺", "永和", "闻喜", "保德", "场中", "三泉", "彭一"],
-    parks: [
-      ["三泉路绿地", "静安区三泉路闻喜路口"],
-      ["彭浦新村中心绿地", "静安区场中路平顺路口"],
-    ],
-    phonePrefix: "5614",
-  },
-  {
-    id: "street-linfenlu",
-    name: "临汾路街道",
-    population: 73_000,
-    roads: ["临汾路", "阳曲路", "汾西路", "岭南路", "场中路", "平陆路", "保德路"],
-    neighbourhoods: ["临汾", "阳曲", "汾西", "岭南", "平陆", "秋月", "景凤"],
-    parks: [["岭南路绿地", "静安区岭南路阳曲路口"]],
-    phonePrefix: "5615",
-  },
-  {
-    id: "street-pengpu",
-    name: "彭浦镇",
-    population: 153_000,
-    roads: ["共康路", "江场西路", "广延路", "岭南路", "汶水路", "洛川东路", "沪太路"],
-    neighbourhoods: ["共康", "江场", "广延", "汶水", "洛川东", "新梅", "馨佳"],
-    parks: [
-      ["共康绿地", "静安区共康路江场西路口"],
-      ["市北高新城市绿地", "静安区江场三路市北高新园区"],
-    ],
-    phonePrefix: "5616",
-  },
-];
+/**
+ * Parks and green spaces with fitness points (健身苑点), by street: [name, address]. The streets themselves, their
+ * populations (which set how many fitness points a street has), roads and neighbourhoods come from the district's
+ * reference list (`lib/reference/jinganDivisions.ts`).
+ */
+export const FITNESS_PARKS: Readonly<Record<string, ReadonlyArray<readonly [string, string]>>> = {
+  "street-jingansi": [
+    ["静安公园", "静安区南京西路1649号"],
+    ["愚园路街心花园", "静安区愚园路镇宁路口"],
+  ],
+  "street-caojiadu": [
+    ["曹家渡绿地", "静安区万航渡路长寿路口"],
+    ["昌化路滨河绿地", "静安区昌化路苏州河畔"],
+  ],
+  "street-jiangninglu": [
+    ["昌平路绿地", "静安区昌平路西康路口"],
+    ["江宁路滨河绿地", "静安区江宁路苏州河畔"],
+  ],
+  "street-shimenerlu": [["静安雕塑公园", "静安区石门二路128号"]],
+  "street-nanjingxilu": [["延中绿地（静安段）", "静安区延安中路陕西北路口"]],
+  "street-tianmuxilu": [
+    ["不夜城绿地", "静安区天目西路恒丰路口"],
+    ["苏州河滨河步道（天目西路段）", "静安区长安路苏州河畔"],
+  ],
+  "street-beizhan": [["苏河湾绿地", "静安区北苏州路浙江北路口"]],
+  "street-baoshanlu": [["宝山路街心绿地", "静安区宝山路虬江路口"]],
+  "street-zhijiangxilu": [["柳营路绿地", "静安区柳营路中华新路口"]],
+  "street-gonghexinlu": [
+    ["闸北公园", "静安区共和新路1555号"],
+    ["洛川中路绿地", "静安区洛川中路延长中路口"],
+  ],
+  "street-daninglu": [
+    ["大宁郁金香公园", "静安区广中西路777号"],
+    ["大宁灵石公园", "静安区广中西路288号"],
+  ],
+  "street-pengpuxincun": [
+    ["三泉路绿地", "静安区三泉路闻喜路口"],
+    ["彭浦新村中心绿地", "静安区场中路平顺路口"],
+  ],
+  "street-linfenlu": [["岭南路绿地", "静安区岭南路阳曲路口"]],
+  "street-pengpu": [
+    ["共康绿地", "静安区共康路江场西路口"],
+    ["市北高新城市绿地", "静安区江场三路市北高新园区"],
+  ],
+};
 
 /** Residents per fitness point: the district plans one point for every few thousand residents. */
 export const RESIDENTS_PER_FITNESS_POINT = 2_400;
@@ -625,7 +502,11 @@ export interface EventCategoryInfo {
   fill: number;
 }
 
+/** A moment of an event season: days after the season's first Monday (negative: before it) and local time. */
+export type SeasonMoment = readonly [day: number, time: `${number}:${number}`];
+
 export interface EventInfo {
+  /** The event's name without its year and season, which the seed puts in front (`2026冬季…`). */
   name: string;
   kind: SportsEventKind;
   description: string;
@@ -634,28 +515,35 @@ export interface EventInfo {
   venue?: number;
   streetId: string | null;
   organiserId: string;
-  /** Local date-times, `2026-12-20T07:30`. */
-  startsAt: string;
-  endsAt: string;
-  registrationOpensAt: string;
-  registrationClosesAt: string;
+  startsAt: SeasonMoment;
+  endsAt: SeasonMoment;
+  registrationOpensAt: SeasonMoment;
+  registrationClosesAt: SeasonMoment;
   categories: readonly EventCategoryInfo[];
 }
 
-/** District-level events of the season; the street games (街道社区趣味运动会) are added per street in seedData. */
+/**
+ * Events come in seasons of seven weeks laid on the calendar from this Monday, whatever the seed date: every season
+ * has the district's events below and the fourteen street games, each with its registration window, so that on any
+ * day some registrations are open. The season that holds 2026-12-01 starts on SEASON_EPOCH.
+ */
+export const SEASON_EPOCH = "2026-11-09";
+export const SEASON_DAYS = 49;
+
+/** District-level events of a season; the street games (街道社区趣味运动会) are added per street in seedData. */
 export const EVENTS: readonly EventInfo[] = [
   {
-    name: "2026静安区羽毛球公开赛",
+    name: "静安区羽毛球公开赛",
     kind: "TOURNAMENT",
     description: "面向全区市民的业余羽毛球赛，分男单、女单与混双三个组别。",
     location: "上海静安体育中心羽毛球馆",
     venue: 0,
     streetId: "street-daninglu",
     organiserId: SPORTS_DEPARTMENT_ID,
-    startsAt: "2026-11-21T09:00",
-    endsAt: "2026-11-22T18:00",
-    registrationOpensAt: "2026-10-20T10:00",
-    registrationClosesAt: "2026-11-14T18:00",
+    startsAt: [12, "09:00"],
+    endsAt: [13, "18:00"],
+    registrationOpensAt: [-20, "10:00"],
+    registrationClosesAt: [5, "18:00"],
     categories: [
       { code: "MENS_SINGLES", name: "男子单打", capacity: 64, feeYuan: 50, fill: 1 },
       { code: "WOMENS_SINGLES", name: "女子单打", capacity: 64, feeYuan: 50, fill: 0.8 },
@@ -663,16 +551,16 @@ export const EVENTS: readonly EventInfo[] = [
     ],
   },
   {
-    name: "2026上海静安国际女子半程马拉松",
+    name: "上海静安女子半程马拉松",
     kind: "MARATHON",
     description: "静安区品牌赛事，只限女子报名；领物时核验身份证件。路线沿苏州河与南京西路，终点设在苏河湾。",
     location: "起点：静安雕塑公园（北京西路）；终点：苏河湾绿地（北苏州路）",
     streetId: "street-shimenerlu",
     organiserId: SPORTS_DEPARTMENT_ID,
-    startsAt: "2026-12-20T07:30",
-    endsAt: "2026-12-20T12:00",
-    registrationOpensAt: "2026-11-16T10:00",
-    registrationClosesAt: "2026-12-06T23:59",
+    startsAt: [41, "07:30"],
+    endsAt: [41, "12:00"],
+    registrationOpensAt: [7, "10:00"],
+    registrationClosesAt: [27, "23:59"],
     categories: [
       { code: "HALF_MARATHON", name: "半程马拉松（21.0975公里）", capacity: 3000, feeYuan: 100, fill: 0.7 },
       { code: "TEN_K", name: "10公里", capacity: 1500, feeYuan: 80, fill: 0.85 },
@@ -680,79 +568,71 @@ export const EVENTS: readonly EventInfo[] = [
     ],
   },
   {
-    name: "2026苏河湾健步走",
+    name: "苏河湾健步走",
     kind: "WALK",
     description: "沿苏州河北岸的健步走活动，老少皆宜。",
     location: "苏河湾绿地（北苏州路浙江北路口）",
     streetId: "street-beizhan",
     organiserId: SPORTS_DEPARTMENT_ID,
-    startsAt: "2026-12-12T09:00",
-    endsAt: "2026-12-12T11:30",
-    registrationOpensAt: "2026-11-20T10:00",
-    registrationClosesAt: "2026-12-10T18:00",
+    startsAt: [33, "09:00"],
+    endsAt: [33, "11:30"],
+    registrationOpensAt: [11, "10:00"],
+    registrationClosesAt: [31, "18:00"],
     categories: [{ code: "WALK_6K", name: "健步走（6公里）", capacity: 800, feeYuan: 0, fill: 0.6 }],
   },
   {
-    name: "2026静安区市民运动会·三人篮球赛",
+    name: "静安区市民运动会·三人篮球赛",
     kind: "TOURNAMENT",
     description: "个人报名、赛前按水平分队的三人篮球赛。",
     location: "静安区体育馆篮球场",
     venue: 1,
     streetId: "street-nanjingxilu",
     organiserId: SPORTS_DEPARTMENT_ID,
-    startsAt: "2026-12-13T09:00",
-    endsAt: "2026-12-14T17:00",
-    registrationOpensAt: "2026-11-15T10:00",
-    registrationClosesAt: "2026-12-07T18:00",
+    startsAt: [34, "09:00"],
+    endsAt: [35, "17:00"],
+    registrationOpensAt: [6, "10:00"],
+    registrationClosesAt: [28, "18:00"],
     categories: [
       { code: "MEN", name: "男子组", capacity: 96, feeYuan: 30, fill: 0.75 },
       { code: "WOMEN", name: "女子组", capacity: 48, feeYuan: 30, fill: 0.5 },
     ],
   },
   {
-    name: "2026静安电竞公开赛",
+    name: "静安电竞公开赛",
     kind: "ESPORTS",
     description: "在大宁灵石中国电竞中心举办的市民电竞赛，5G+8K直播。",
     location: "大宁灵石中国电竞中心",
     streetId: "street-daninglu",
     organiserId: SPORTS_DEPARTMENT_ID,
-    startsAt: "2026-12-19T13:00",
-    endsAt: "2026-12-20T18:00",
-    registrationOpensAt: "2026-11-25T10:00",
-    registrationClosesAt: "2026-12-12T18:00",
+    startsAt: [40, "13:00"],
+    endsAt: [41, "18:00"],
+    registrationOpensAt: [16, "10:00"],
+    registrationClosesAt: [33, "18:00"],
     categories: [
       { code: "MOBA_5V5", name: "MOBA 5V5（个人报名组队）", capacity: 200, feeYuan: 0, fill: 0.65 },
       { code: "FOOTBALL_1V1", name: "足球电竞 1V1", capacity: 128, feeYuan: 0, fill: 0.55 },
     ],
   },
   {
-    name: "2027静安迎新跑",
+    name: "静安雕塑公园晨跑",
     kind: "ROAD_RUN",
-    description: "元旦清晨从静安雕塑公园出发的迎新跑。",
+    description: "清晨从静安雕塑公园出发、沿北京西路与苏州河的城市晨跑。",
     location: "静安雕塑公园（石门二路128号）",
     streetId: "street-shimenerlu",
     organiserId: SPORTS_DEPARTMENT_ID,
-    startsAt: "2027-01-01T08:00",
-    endsAt: "2027-01-01T11:00",
-    registrationOpensAt: "2026-12-10T10:00",
-    registrationClosesAt: "2026-12-25T18:00",
+    startsAt: [53, "08:00"],
+    endsAt: [53, "11:00"],
+    registrationOpensAt: [31, "10:00"],
+    registrationClosesAt: [46, "18:00"],
     categories: [
-      { code: "TEN_K", name: "10公里", capacity: 1000, feeYuan: 50, fill: 0 },
-      { code: "FIVE_K", name: "5公里", capacity: 1000, feeYuan: 30, fill: 0 },
+      { code: "TEN_K", name: "10公里", capacity: 1000, feeYuan: 50, fill: 0.5 },
+      { code: "FIVE_K", name: "5公里", capacity: 1000, feeYuan: 30, fill: 0.4 },
     ],
   },
 ];
 
-/** Every street holds community games (社区趣味运动会) on a Saturday of the season, two streets a Saturday. */
-export const STREET_GAMES_SATURDAYS = [
-  "2026-11-14",
-  "2026-11-21",
-  "2026-11-28",
-  "2026-12-05",
-  "2026-12-12",
-  "2026-12-19",
-  "2026-12-26",
-] as const;
+/** Every street holds community games (社区趣味运动会) on a Saturday of each season, two streets a Saturday. */
+export const STREET_GAMES_DAYS = [5, 12, 19, 26, 33, 40, 47] as const;
 
 export const STREET_GAMES_CATEGORIES: readonly Omit<EventCategoryInfo, "fill">[] = [
   { code: "ROPE_SKIPPING", name: "一分钟跳绳", capacity: 40, feeYuan: 0 },

@@ -1,11 +1,15 @@
 /**
- * Writes the sports seed (`seedData.ts`). Idempotent: rows are inserted in batches with `skipDuplicates`, so a
- * second run adds nothing and never overwrites what residents did since (bookings, cancellations, check-ins,
- * registrations) nor a ground's QR secret. Parents go before children for the foreign keys; the counts come back
- * from the database, not from the input.
+ * Writes the sports seed (`seedData.ts`) for a seed date. Idempotent: rows are inserted in batches with
+ * `skipDuplicates`, so a second run adds nothing and never overwrites what residents did since (bookings,
+ * cancellations, check-ins, registrations) nor a ground's QR secret. A later seed date adds the days and seasons that
+ * are new; on those days residents may already have booked courts or checked in (the service ran on without a
+ * restart), so seeded bookings that would overlap a live booking, and seeded check-ins of a ground on a day that has
+ * check-ins, are left out. Parents go before children for the foreign keys; the counts come back from the database.
  */
 import type { SubgraphDatabase } from "../../lib/db/database.ts";
 import type { SeedSummary } from "../kit/module.ts";
+import type { SeedOptions } from "../kit/seedCalendar.ts";
+import type { CourtBooking, SchoolGroundCheckIn } from "./generated/prisma/client.ts";
 import type { SportsPrisma } from "./loaders.ts";
 import { newQrSecret } from "./qrToken.ts";
 import { buildSeedData } from "./seedData.ts";
@@ -19,8 +23,12 @@ async function inBatches<T>(rows: T[], insert: (batch: T[]) => Promise<unknown>)
   }
 }
 
-export async function seed(prisma: SportsPrisma, _db: SubgraphDatabase): Promise<SeedSummary> {
-  const data = buildSeedData();
+export async function seed(prisma: SportsPrisma, _db: SubgraphDatabase, options: SeedOptions): Promise<SeedSummary> {
+  const data = buildSeedData(options);
+  if (options.previousDates.length > 0) {
+    data.bookings = await withoutOverlaps(prisma, data.bookings);
+    data.checkIns = await withoutVisitedDays(prisma, data.checkIns);
+  }
   const skipDuplicates = true;
   await inBatches(data.fitnessPoints, (batch) => prisma.fitnessPoint.createMany({ data: batch, skipDuplicates }));
   await inBatches(data.equipment, (batch) => prisma.fitnessEquipment.createMany({ data: batch, skipDuplicates }));
@@ -38,6 +46,40 @@ export async function seed(prisma: SportsPrisma, _db: SubgraphDatabase): Promise
     prisma.sportsEventRegistration.createMany({ data: batch, skipDuplicates }),
   );
   return countRows(prisma);
+}
+
+/** Seeded bookings that overlap no live booking already in the database (one query for the whole range). */
+async function withoutOverlaps(prisma: SportsPrisma, bookings: CourtBooking[]): Promise<CourtBooking[]> {
+  if (bookings.length === 0) return bookings;
+  const from = new Date(Math.min(...bookings.map((b) => b.startsAt.getTime())));
+  const to = new Date(Math.max(...bookings.map((b) => b.endsAt.getTime())));
+  const live = await prisma.courtBooking.findMany({
+    where: { status: "BOOKED", startsAt: { lt: to }, endsAt: { gt: from } },
+    select: { id: true, courtId: true, startsAt: true, endsAt: true },
+  });
+  const byCourt = new Map<string, typeof live>();
+  for (const booking of live) byCourt.set(booking.courtId, [...(byCourt.get(booking.courtId) ?? []), booking]);
+  return bookings.filter(
+    (seeded) =>
+      !byCourt
+        .get(seeded.courtId)
+        ?.some((b) => b.id !== seeded.id && b.startsAt < seeded.endsAt && b.endsAt > seeded.startsAt),
+  );
+}
+
+/** Seeded check-ins of grounds on days without check-ins yet, so a day's quota is never exceeded. */
+async function withoutVisitedDays(
+  prisma: SportsPrisma,
+  checkIns: SchoolGroundCheckIn[],
+): Promise<SchoolGroundCheckIn[]> {
+  if (checkIns.length === 0) return checkIns;
+  const days = [...new Set(checkIns.map((c) => c.visitDate.getTime()))].map((time) => new Date(time));
+  const visited = await prisma.schoolGroundCheckIn.groupBy({
+    by: ["groundId", "visitDate"],
+    where: { visitDate: { in: days } },
+  });
+  const taken = new Set(visited.map((v) => `${v.groundId}|${v.visitDate.getTime()}`));
+  return checkIns.filter((c) => !taken.has(`${c.groundId}|${c.visitDate.getTime()}`));
 }
 
 export async function countRows(prisma: SportsPrisma): Promise<SeedSummary> {

@@ -1,12 +1,29 @@
 /**
- * The sports seed as plain rows, computed without a database so that every run produces exactly the same data.
+ * The sports seed as plain rows, computed without a database so that every run for a seed date produces exactly the
+ * same data.
  *
  * Randomness comes from a PRNG seeded by each row's own id, so adding a venue does not reshuffle the bookings of
- * another. Schedules are relative to SEED_BASE_DATE (2026-12-01, Asia/Shanghai): court bookings cover the week
- * before it (history) and the three weeks from it, school-ground check-ins the week before it, and events run from
- * mid-November to New Year. The one column not computed here is each school ground's QR secret, which `seed.ts`
- * draws at random: a secret derivable from this public code would let anyone print a ground's entrance code.
+ * another. Schedules are relative to the seed date (`SeedCalendar`, Asia/Shanghai): court bookings cover the week
+ * before it (history) and the three weeks from it, school-ground check-ins the week before it, and events come in
+ * seven-week seasons laid on the calendar (`SEASON_EPOCH`): the season of the seed date, and the next one once the
+ * seed date is in the last three weeks of its season. Days and seasons an earlier seed run covered are left out.
+ * The one column not computed here is each school ground's QR secret, which `seed.ts` draws at random: a secret
+ * derivable from this public code would let anyone print a ground's entrance code.
  */
+import { JINGAN_DIVISIONS, type JinganDivision, jinganDivision } from "../../lib/reference/jinganDivisions.ts";
+import {
+  addDays,
+  cycleStart,
+  type DayWindow,
+  dateStamp,
+  isoWeekday,
+  type LocalDate,
+  localStamp,
+  SeedCalendar,
+  type SeedOptions,
+  type SeedWindow,
+  shanghaiInstant,
+} from "../kit/seedCalendar.ts";
 import { randomFor } from "../kit/seedRandom.ts";
 import { BOOKING_STEP_MINUTES, priceBooking, type VenueHours } from "./courtSchedule.ts";
 import type {
@@ -30,25 +47,44 @@ import {
   EQUIPMENT_TYPES,
   EVENTS,
   type EventInfo,
+  FITNESS_PARKS,
   REPAIR_NOTES,
   RESIDENTS_PER_FITNESS_POINT,
   RETIRED_NOTE,
   SCHOOL_SITES,
   type SchoolSize,
+  SEASON_DAYS,
+  SEASON_EPOCH,
+  type SeasonMoment,
   STREET_GAMES_CATEGORIES,
-  STREET_GAMES_SATURDAYS,
-  STREETS,
-  type StreetInfo,
+  STREET_GAMES_DAYS,
   VENUES,
 } from "./jinganSports.ts";
-import { addDays, dateColumn, isoWeekday, localInstant } from "./localTime.ts";
+import { dateColumn, localInstant } from "./localTime.ts";
 
-/** First day of the seeded schedule, a Tuesday, in Shanghai time. */
-export const SEED_BASE_DATE = "2026-12-01";
-/** Days of history before the base date (past bookings and check-ins). */
+/** Days of history before the seed date (past bookings and check-ins). */
 export const HISTORY_DAYS = 7;
-/** Days of court bookings from the base date on. */
+/** Days of court bookings from the seed date on. */
 export const BOOKING_DAYS = 21;
+/** Court bookings: the past week and the three weeks ahead. */
+export const BOOKING_WINDOW: DayWindow = { from: -HISTORY_DAYS, to: BOOKING_DAYS };
+/** School-ground check-ins: the past week. */
+export const CHECK_IN_WINDOW: DayWindow = { from: -HISTORY_DAYS, to: 0 };
+/**
+ * Event seasons that overlap the three weeks from the seed date: the current season, and the next one once its
+ * first registrations are near.
+ */
+export const EVENT_WINDOW: SeedWindow = { from: 0, to: 21 };
+
+/** A street with the parks where it has fitness points. */
+interface StreetInfo extends JinganDivision {
+  parks: ReadonlyArray<readonly [string, string]>;
+}
+
+const STREETS: readonly StreetInfo[] = JINGAN_DIVISIONS.map((division) => ({
+  ...division,
+  parks: FITNESS_PARKS[division.id] ?? [],
+}));
 
 /** A school sports ground as the seed builds it; `seed.ts` adds the secret. */
 export type SchoolSportsGroundSeed = Omit<SchoolSportsGround, "qrSecret">;
@@ -102,18 +138,8 @@ function minuteOf(time: string): number {
   return hours! * 60 + minutes!;
 }
 
-/** A local date-time `2026-12-20T07:30` as an instant. */
-function localDateTime(value: string): Date {
-  return new Date(`${value}:00+08:00`);
-}
-
-/** `20261201-0800` for 2026-12-01 08:00 in Shanghai. */
-function localStamp(instant: Date): string {
-  const local = new Date(instant.getTime() + 8 * 60 * 60 * 1000).toISOString();
-  return `${local.slice(0, 10).replaceAll("-", "")}-${local.slice(11, 16).replace(":", "")}`;
-}
-
-export function buildSeedData(): SportsSeedData {
+export function buildSeedData(options: SeedOptions): SportsSeedData {
+  const calendar = new SeedCalendar(options);
   const data: SportsSeedData = {
     fitnessPoints: [],
     equipment: [],
@@ -127,10 +153,10 @@ export function buildSeedData(): SportsSeedData {
     categories: [],
     registrations: [],
   };
-  addFitnessPoints(data);
-  addSchoolGrounds(data);
-  addVenues(data);
-  addEvents(data);
+  addFitnessPoints(data, calendar);
+  addSchoolGrounds(data, calendar);
+  addVenues(data, calendar);
+  addEvents(data, calendar);
   return data;
 }
 
@@ -138,8 +164,8 @@ export function buildSeedData(): SportsSeedData {
 
 const COMPOUND_SUFFIXES = ["新村", "一村", "二村", "三村", "小区", "苑", "公寓", "花园", "大楼"] as const;
 
-function addFitnessPoints(data: SportsSeedData): void {
-  const base = localInstant(SEED_BASE_DATE, 0);
+function addFitnessPoints(data: SportsSeedData, calendar: SeedCalendar): void {
+  const base = calendar.instant(0, "00:00");
   for (const street of STREETS) {
     const count = Math.round(street.population / RESIDENTS_PER_FITNESS_POINT);
     for (let i = 0; i < count; i++) {
@@ -155,6 +181,7 @@ function addFitnessPoints(data: SportsSeedData): void {
       const affected = items.find((item) => item.status === "NEEDS_REPAIR" || item.status === "UNDER_REPAIR");
       data.fitnessPoints.push({
         id,
+        synthetic: true,
         name,
         setting,
         streetId: street.id,
@@ -290,7 +317,7 @@ function openingPattern(random: () => number): readonly Window[] {
 
 const ENTRANCE_SIDES = ["东门", "南门", "西门", "北门", "侧门"] as const;
 
-function addSchoolGrounds(data: SportsSeedData): void {
+function addSchoolGrounds(data: SportsSeedData, calendar: SeedCalendar): void {
   for (const [schoolId, streetId, address, size] of SCHOOL_SITES) {
     const random = randomFor(schoolId);
     // Every school opens its track; bigger schools often a basketball court or a pitch as well.
@@ -325,7 +352,7 @@ function addSchoolGrounds(data: SportsSeedData): void {
           closesAtMinute: minuteOf(closes),
         });
       });
-      addCheckIns(data, ground, windows);
+      addCheckIns(data, calendar, ground, windows);
     }
   }
 }
@@ -337,12 +364,16 @@ function groundName(kind: SchoolGroundKind, size: SchoolSize, random: () => numb
 }
 
 /** A week of history: winter evenings are quiet, weekend days busier; always within the quota. */
-function addCheckIns(data: SportsSeedData, ground: SchoolSportsGroundSeed, windows: readonly Window[]): void {
-  for (let day = -HISTORY_DAYS; day < 0; day++) {
-    const date = addDays(SEED_BASE_DATE, day);
+function addCheckIns(
+  data: SportsSeedData,
+  calendar: SeedCalendar,
+  ground: SchoolSportsGroundSeed,
+  windows: readonly Window[],
+): void {
+  for (const date of calendar.days(CHECK_IN_WINDOW)) {
     const weekday = isoWeekday(date);
     const today = windows.filter(([d]) => d === weekday);
-    if (today.length === 0) continue;
+    if (today.length === 0 || calendar.covered(CHECK_IN_WINDOW, date)) continue;
     const random = randomFor(`${ground.id}-${date}`);
     const share = weekday >= 6 ? 0.1 + random() * 0.2 : 0.04 + random() * 0.12;
     const visits = Math.min(ground.dailyQuota, Math.round(ground.dailyQuota * share));
@@ -352,6 +383,7 @@ function addCheckIns(data: SportsSeedData, ground: SchoolSportsGroundSeed, windo
       const minute = between(random, minuteOf(opens), minuteOf(closes) - 15);
       data.checkIns.push({
         id: `checkin-${date.replaceAll("-", "")}-${ground.id.slice("schoolground-".length)}-${pad(i + 1, 3)}`,
+        synthetic: true,
         groundId: ground.id,
         residentId: residentId(firstResident + i * RESIDENT_STRIDE),
         visitDate: dateColumn(date),
@@ -363,14 +395,15 @@ function addCheckIns(data: SportsSeedData, ground: SchoolSportsGroundSeed, windo
 
 // ─── venues, courts and bookings (错峰订场) ───────────────────────────────────────────────────────────────────
 
-function addVenues(data: SportsSeedData): void {
+function addVenues(data: SportsSeedData, calendar: SeedCalendar): void {
   VENUES.forEach((info, index) => {
     const id = `sportsvenue-${pad(index + 1, 4)}`;
     const random = randomFor(id);
-    const street = STREETS.find((s) => s.id === info.streetId);
-    if (!street) throw new Error(`Seed data names unknown street ${info.streetId}.`);
+    const street = jinganDivision(info.streetId);
     const venue: SportsVenue = {
       id,
+      // The district's large venues are real; its community courts and fitness stations are plausible.
+      synthetic: info.kind === "COMMUNITY_COURT" || info.kind === "FITNESS_STATION",
       name: info.name,
       kind: info.kind,
       streetId: info.streetId,
@@ -400,7 +433,7 @@ function addVenues(data: SportsSeedData): void {
           offPeakPricePerHourFen: lineup.offPeakPricePerHourFen,
         };
         data.courts.push(court);
-        addBookings(data, venue, court);
+        addBookings(data, calendar, venue, court);
       }
     }
   });
@@ -421,9 +454,11 @@ function isPeakMinute(date: string, minute: number): boolean {
   return isoWeekday(date) >= 6 || minute >= 17 * 60;
 }
 
-function addBookings(data: SportsSeedData, venue: SportsVenue, court: SportsCourt): void {
-  for (let day = -HISTORY_DAYS; day < BOOKING_DAYS; day++) {
-    const date = addDays(SEED_BASE_DATE, day);
+function addBookings(data: SportsSeedData, calendar: SeedCalendar, venue: SportsVenue, court: SportsCourt): void {
+  const seededAt = calendar.instant(0, "08:00");
+  for (let day = BOOKING_WINDOW.from; day < BOOKING_WINDOW.to; day++) {
+    const date = calendar.day(day);
+    if (calendar.covered(BOOKING_WINDOW, date)) continue;
     const demand = demandOn(day);
     const random = randomFor(`${court.id}-${date}`);
     let minute = venue.opensAtMinute;
@@ -451,6 +486,7 @@ function addBookings(data: SportsSeedData, venue: SportsVenue, court: SportsCour
             startsAt,
             endsAt,
             random,
+            seededAt,
           ),
         );
       }
@@ -467,11 +503,16 @@ function booking(
   startsAt: Date,
   endsAt: Date,
   random: () => number,
+  seededAt: Date,
 ): CourtBooking {
-  const bookedAt = new Date(startsAt.getTime() - between(random, 2, 6 * 24) * 60 * 60_000);
+  // Booked up to six days ahead, and never after the seed date's morning.
+  const bookedAt = new Date(
+    Math.min(startsAt.getTime() - between(random, 2, 6 * 24) * 60 * 60_000, seededAt.getTime() - 60_000),
+  );
   const cancelled = random() < 0.07;
   return {
     id,
+    synthetic: true,
     courtId: court.id,
     residentId: resident,
     startsAt,
@@ -479,12 +520,37 @@ function booking(
     status: cancelled ? "CANCELLED" : "BOOKED",
     ...priceBooking(venue, court, startsAt, endsAt),
     bookedAt,
-    cancelledAt: cancelled ? new Date(bookedAt.getTime() + between(random, 1, 20) * 60 * 60_000) : null,
+    cancelledAt: cancelled
+      ? new Date(
+          Math.min(
+            bookedAt.getTime() + between(random, 1, 20) * 60 * 60_000,
+            Math.max(bookedAt.getTime(), seededAt.getTime() - 60_000),
+          ),
+        )
+      : null,
     cancelReason: cancelled ? pick(random, CANCEL_REASONS) : null,
   };
 }
 
 // ─── events (赛事) and registrations ──────────────────────────────────────────────────────────────────────────
+
+/** Season names for event titles, by month: 冬季 December to February, 春季 March to May, and so on. */
+const SEASON_NAMES = "冬季 冬季 春季 春季 春季 夏季 夏季 夏季 秋季 秋季 秋季 冬季".split(" ");
+
+/** `2026冬季` for an event that starts on 2026-12-20: its year and season, in front of its name. */
+function editionOf(startsAt: Date): string {
+  const local = new Date(startsAt.getTime() + 8 * 60 * 60 * 1000);
+  return `${local.getUTCFullYear()}${SEASON_NAMES[local.getUTCMonth()]}`;
+}
+
+/** An event as the seed plans it: a season template with the season's dates. */
+interface PlannedEvent {
+  info: EventInfo;
+  startsAt: Date;
+  endsAt: Date;
+  registrationOpensAt: Date;
+  registrationClosesAt: Date;
+}
 
 /**
  * The fourteen streets' community games, two streets a Saturday, run by each street office. Registration closes on the
@@ -492,84 +558,112 @@ function booking(
  */
 function streetGames(): EventInfo[] {
   return STREETS.map((street, index) => {
-    const saturday = STREET_GAMES_SATURDAYS[Math.floor(index / 2)]!;
+    const saturday = STREET_GAMES_DAYS[Math.floor(index / 2)]!;
     const random = randomFor(`games-${street.id}`);
     const [parkName, parkAddress] = street.parks[0]!;
     return {
-      name: `2026${street.name}社区趣味运动会`,
+      name: `${street.name}社区趣味运动会`,
       kind: "COMMUNITY_GAMES",
       description: `${street.name}居民的趣味运动会：跳绳、踢毽子、趣味接力与飞镖，按组别报名。`,
       location: `${parkName}（${parkAddress.replace("静安区", "")}）`,
       streetId: street.id,
       organiserId: `dept-${street.id}`,
-      startsAt: `${saturday}T08:30`,
-      endsAt: `${saturday}T12:00`,
-      registrationOpensAt: `${addDays(saturday, -21)}T10:00`,
-      registrationClosesAt: `${addDays(saturday, -5)}T18:00`,
+      startsAt: [saturday, "08:30"],
+      endsAt: [saturday, "12:00"],
+      registrationOpensAt: [saturday - 21, "10:00"],
+      registrationClosesAt: [saturday - 5, "18:00"],
       categories: STREET_GAMES_CATEGORIES.map((category) => ({ ...category, fill: 0.3 + random() * 0.7 })),
     };
   });
 }
 
-function addEvents(data: SportsSeedData): void {
-  const base = localInstant(SEED_BASE_DATE, 0);
-  [...EVENTS, ...streetGames()].forEach((info, index) => {
-    const id = `sportsevent-${pad(index + 1, 4)}`;
-    const event: SportsEvent = {
-      id,
-      name: info.name,
-      kind: info.kind,
-      description: info.description,
-      location: info.location,
-      venueId: info.venue === undefined ? null : `sportsvenue-${pad(info.venue + 1, 4)}`,
-      streetId: info.streetId,
-      organiserId: info.organiserId,
-      startsAt: localDateTime(info.startsAt),
-      endsAt: localDateTime(info.endsAt),
-      registrationOpensAt: localDateTime(info.registrationOpensAt),
-      registrationClosesAt: localDateTime(info.registrationClosesAt),
-    };
-    data.events.push(event);
-    // Registrations made before the base date: the whole window for past events, what has come in so far for open ones.
-    const windowEnd = Math.min(event.registrationClosesAt.getTime(), base.getTime());
-    const random = randomFor(id);
-    const firstResident = Math.floor(random() * RESIDENT_POOL);
-    let k = 0;
-    for (const category of info.categories) {
-      const categoryId = `${id}-${category.code.toLowerCase().replaceAll("_", "-")}`;
-      const registered =
-        windowEnd > event.registrationOpensAt.getTime()
-          ? Math.min(category.capacity, Math.round(category.capacity * category.fill))
-          : 0;
-      data.categories.push({
-        id: categoryId,
+/** The seasons whose events this seed run writes: those in its window that no earlier run covered. */
+function seasonsOf(calendar: SeedCalendar): LocalDate[] {
+  const [from, to] = calendar.bounds(EVENT_WINDOW);
+  const seasons: LocalDate[] = [];
+  for (let start = cycleStart(SEASON_EPOCH, SEASON_DAYS, from); start < to; start = addDays(start, SEASON_DAYS)) {
+    if (!calendar.covered(EVENT_WINDOW, start, addDays(start, SEASON_DAYS))) seasons.push(start);
+  }
+  return seasons;
+}
+
+function addEvents(data: SportsSeedData, calendar: SeedCalendar): void {
+  const base = calendar.instant(0, "00:00");
+  const templates = [...EVENTS, ...streetGames()];
+  for (const season of seasonsOf(calendar)) {
+    const at = ([day, time]: SeasonMoment) => shanghaiInstant(season, time, day);
+    templates.forEach((info, index) => {
+      const planned: PlannedEvent = {
+        info,
+        startsAt: at(info.startsAt),
+        endsAt: at(info.endsAt),
+        registrationOpensAt: at(info.registrationOpensAt),
+        registrationClosesAt: at(info.registrationClosesAt),
+      };
+      addEvent(data, planned, `${dateStamp(season)}-${pad(index + 1, 2)}`, base);
+    });
+  }
+}
+
+function addEvent(data: SportsSeedData, planned: PlannedEvent, key: string, base: Date): void {
+  const { info } = planned;
+  const id = `sportsevent-${key}`;
+  const event: SportsEvent = {
+    id,
+    synthetic: true,
+    name: `${editionOf(planned.startsAt)}${info.name}`,
+    kind: info.kind,
+    description: info.description,
+    location: info.location,
+    venueId: info.venue === undefined ? null : `sportsvenue-${pad(info.venue + 1, 4)}`,
+    streetId: info.streetId,
+    organiserId: info.organiserId,
+    startsAt: planned.startsAt,
+    endsAt: planned.endsAt,
+    registrationOpensAt: planned.registrationOpensAt,
+    registrationClosesAt: planned.registrationClosesAt,
+  };
+  data.events.push(event);
+  // Registrations made before the seed date: the whole window for past events, what has come in so far for open ones.
+  const windowEnd = Math.min(event.registrationClosesAt.getTime(), base.getTime());
+  const random = randomFor(id);
+  const firstResident = Math.floor(random() * RESIDENT_POOL);
+  let k = 0;
+  for (const category of info.categories) {
+    const categoryId = `${id}-${category.code.toLowerCase().replaceAll("_", "-")}`;
+    const registered =
+      windowEnd > event.registrationOpensAt.getTime()
+        ? Math.min(category.capacity, Math.round(category.capacity * category.fill))
+        : 0;
+    data.categories.push({
+      id: categoryId,
+      eventId: id,
+      code: category.code,
+      name: category.name,
+      capacity: category.capacity,
+      registeredCount: registered,
+      feeFen: category.feeYuan * 100,
+    });
+    // About one in thirty residents cancels; the place went back and was taken by someone else.
+    const cancelled = Math.round(registered / 30);
+    for (let r = 0; r < registered + cancelled; r++) {
+      k += 1;
+      const registeredAt = new Date(
+        event.registrationOpensAt.getTime() + random() * (windowEnd - event.registrationOpensAt.getTime()),
+      );
+      const isCancelled = r >= registered;
+      data.registrations.push({
+        id: `eventreg-${key}-${pad(k, 5)}`,
+        synthetic: true,
         eventId: id,
-        code: category.code,
-        name: category.name,
-        capacity: category.capacity,
-        registeredCount: registered,
-        feeFen: category.feeYuan * 100,
+        categoryId,
+        residentId: residentId(firstResident + k * RESIDENT_STRIDE),
+        status: isCancelled ? "CANCELLED" : "REGISTERED",
+        registeredAt,
+        cancelledAt: isCancelled
+          ? new Date(Math.min(windowEnd, registeredAt.getTime() + between(random, 1, 72) * 60 * 60_000))
+          : null,
       });
-      // About one in thirty residents cancels; the place went back and was taken by someone else.
-      const cancelled = Math.round(registered / 30);
-      for (let r = 0; r < registered + cancelled; r++) {
-        k += 1;
-        const registeredAt = new Date(
-          event.registrationOpensAt.getTime() + random() * (windowEnd - event.registrationOpensAt.getTime()),
-        );
-        const isCancelled = r >= registered;
-        data.registrations.push({
-          id: `eventreg-${pad(index + 1, 4)}-${pad(k, 5)}`,
-          eventId: id,
-          categoryId,
-          residentId: residentId(firstResident + k * RESIDENT_STRIDE),
-          status: isCancelled ? "CANCELLED" : "REGISTERED",
-          registeredAt,
-          cancelledAt: isCancelled
-            ? new Date(Math.min(windowEnd, registeredAt.getTime() + between(random, 1, 72) * 60 * 60_000))
-            : null,
-        });
-      }
     }
-  });
+  }
 }

@@ -2,20 +2,27 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Principal } from "../../lib/principal.ts";
 // Department-wide officers: the whole district is their jurisdiction.
 import { officerIn as officerOf, residentPrincipal } from "../../test/rows/principals.ts";
+import { seedDateTime, seedDay, seedInstant, seedLocal, TEST_SEED_DATE } from "../../test/support/seedDate.ts";
 import { graphql, startTestSubgraph } from "../../test/support/subgraphs.ts";
+import { cycleStart, dateStamp } from "../kit/seedCalendar.ts";
 import type { SubgraphService } from "../kit/service.ts";
 import { createSportsSubgraph } from "./index.ts";
 import { isBookingGuardViolation } from "./inputs.ts";
+import { SEASON_DAYS, SEASON_EPOCH } from "./jinganSports.ts";
 import type { SportsPrisma } from "./loaders.ts";
 import { schoolGroundQrToken } from "./qrToken.ts";
 import { countRows } from "./seed.ts";
 
+/** Seeded events carry the start of their season in their id: the season that holds the seed date. */
+const SEASON = dateStamp(cycleStart(SEASON_EPOCH, SEASON_DAYS, TEST_SEED_DATE));
+const event = (n: number) => `sportsevent-${SEASON}-${String(n).padStart(2, "0")}`;
+
 /**
- * Tuesday 2026-12-01, 19:00 in Shanghai: the first day of the seeded schedule, when most school grounds are open for
- * the evening and the half marathon's registration is open. Tests that need another moment move the clock and put
- * it back.
+ * The seed date (a Tuesday), 19:00 in Shanghai: the first day of the seeded schedule, when most school grounds are
+ * open for the evening and the half marathon's registration is open. Tests that need another moment move the clock
+ * and put it back.
  */
-const NOW = new Date("2026-12-01T19:00:00+08:00");
+const NOW = seedInstant(0, "19:00");
 let clock = NOW;
 const sports = createSportsSubgraph({ now: () => clock });
 
@@ -23,7 +30,7 @@ let service: SubgraphService<SportsPrisma>;
 let prisma: SportsPrisma;
 
 beforeAll(async () => {
-  service = await startTestSubgraph(sports);
+  service = await startTestSubgraph(sports, { seedDate: TEST_SEED_DATE });
   prisma = service.prisma;
 });
 
@@ -191,10 +198,10 @@ async function testEvent(id: string, capacity: number) {
       // Officers see an event's registrations by its street (their jurisdiction).
       streetId: "street-jingansi",
       organiserId: "dept-sports",
-      startsAt: local("2026-12-20T09:00"),
-      endsAt: local("2026-12-20T12:00"),
-      registrationOpensAt: local("2026-11-20T10:00"),
-      registrationClosesAt: local("2026-12-10T18:00"),
+      startsAt: local(seedLocal(19, "09:00")),
+      endsAt: local(seedLocal(19, "12:00")),
+      registrationOpensAt: local(seedLocal(-11, "10:00")),
+      registrationClosesAt: local(seedLocal(9, "18:00")),
       categories: { create: [{ id: `${id}-only`, code: "ONLY", name: "唯一组别", capacity, feeFen: 0 }] },
     },
   });
@@ -214,8 +221,8 @@ describe("fitness points (健身苑点)", () => {
     }`);
     expect(body.errors).toBeUndefined();
     const points = body.data.fitnessPoints.nodes;
-    expect(body.data.fitnessPoints.totalCount).toBe(408);
-    expect(points).toHaveLength(408);
+    expect(body.data.fitnessPoints.totalCount).toBe(410);
+    expect(points).toHaveLength(410);
     expect(new Set(points.map((p: any) => p.street.id)).size).toBe(14);
     expect(points.map((p: any) => p.name)).toContain("静安雕塑公园健身苑点");
     for (const point of points) {
@@ -284,8 +291,8 @@ describe("fitness points (健身苑点)", () => {
   it("walks every page with cursors and meets each point once, in id order", async () => {
     const { seen, pages } = await walk("fitnessPoints", 50);
     expect(pages).toBe(9);
-    expect(seen).toHaveLength(408);
-    expect(new Set(seen).size).toBe(408);
+    expect(seen).toHaveLength(410);
+    expect(new Set(seen).size).toBe(410);
     expect(seen).toEqual([...seen].sort());
   });
 });
@@ -335,7 +342,7 @@ describe("root lists", () => {
       schoolSportsGround(id: "schoolground-9999") { id }
       sportsVenue(id: "sportsvenue-9999") { id }
       sportsEvent(id: "sportsevent-9999") { id }
-      courtAvailability(courtId: "court-9999-01", date: "2026-12-02") { date }
+      courtAvailability(courtId: "court-9999-01", date: "${seedDay(1)}") { date }
       known: sportsVenue(id: "sportsvenue-0001") { name address }
     }`);
     expect(body.data).toEqual({
@@ -357,7 +364,7 @@ describe("school sports grounds (学校体育场地开放)", () => {
         nodes {
           id kind dailyQuota publicEntrance school { id } street { id } openNow
           openingHours { weekday opensAt closesAt }
-          saturday: checkInCount(date: "2026-11-28") remainingQuota(date: "2026-11-28")
+          saturday: checkInCount(date: "${seedDay(-3)}") remainingQuota(date: "${seedDay(-3)}")
           today: checkInCount
         }
       }
@@ -428,11 +435,11 @@ describe("school sports grounds (学校体育场地开放)", () => {
     const body = await query(CHECK_IN, {
       groundId: ground.id,
       residentId: "resident-010001",
-      qrToken: ground.token("2026-12-01"),
+      qrToken: ground.token(seedDay(0)),
     });
     expect(body.errors).toBeUndefined();
     expect(body.data.checkInToSchoolGround).toMatchObject({
-      visitDate: "2026-12-01",
+      visitDate: seedDay(0),
       checkedInAt: NOW.toISOString(),
       resident: { id: "resident-010001" },
       ground: { id: ground.id, checkInCount: 1, remainingQuota: 49 },
@@ -447,7 +454,7 @@ describe("school sports grounds (学校体育场地开放)", () => {
         await query(CHECK_IN, {
           groundId: ground.id,
           residentId: "resident-010002",
-          qrToken: ground.token("2026-12-01"),
+          qrToken: ground.token(seedDay(0)),
         })
       ).errors,
     ).toBeUndefined();
@@ -455,27 +462,27 @@ describe("school sports grounds (学校体育场地开放)", () => {
     const attempt = (groundId: string, residentId: string, qrToken: string) =>
       query(CHECK_IN, { groundId, residentId, qrToken });
 
-    const yesterday = await attempt(ground.id, "resident-010003", ground.token("2026-11-30"));
+    const yesterday = await attempt(ground.id, "resident-010003", ground.token(seedDay(-1)));
     expect(errorCode(yesterday)).toBe("BAD_USER_INPUT");
     expect(yesterday.errors?.[0].message).toMatch(/scan the code at its entrance/);
-    expect(errorCode(await attempt(ground.id, "resident-010003", other.token("2026-12-01")))).toBe("BAD_USER_INPUT");
+    expect(errorCode(await attempt(ground.id, "resident-010003", other.token(seedDay(0))))).toBe("BAD_USER_INPUT");
     expect(errorCode(await attempt(ground.id, "resident-010003", "forged"))).toBe("BAD_USER_INPUT");
     expect(errorCode(await attempt("schoolground-9999", "resident-010003", "x"))).toBe("NOT_FOUND_ENTITY");
-    expect(errorCode(await attempt(ground.id, "someone", ground.token("2026-12-01")))).toBe("BAD_USER_INPUT");
+    expect(errorCode(await attempt(ground.id, "someone", ground.token(seedDay(0))))).toBe("BAD_USER_INPUT");
 
-    const again = await attempt(ground.id, "resident-010002", ground.token("2026-12-01"));
+    const again = await attempt(ground.id, "resident-010002", ground.token(seedDay(0)));
     expect(errorCode(again)).toBe("INVALID_STATE_TRANSITION");
     expect(again.errors?.[0].message).toMatch(/already checked in/);
 
     // Tuesday 17:00 is before the ground opens; Thursday it is closed all day.
-    const early = await at(local("2026-12-01T17:00"), () =>
-      attempt(ground.id, "resident-010003", ground.token("2026-12-01")),
+    const early = await at(local(seedLocal(0, "17:00")), () =>
+      attempt(ground.id, "resident-010003", ground.token(seedDay(0))),
     );
     expect(errorCode(early)).toBe("BAD_USER_INPUT");
     expect(early.errors?.[0].extensions.reason).toBe("OUTSIDE_OPENING_HOURS");
     expect(early.errors?.[0].message).toMatch(/周二 18:00–21:00/);
-    const thursday = await at(local("2026-12-03T19:00"), () =>
-      attempt(ground.id, "resident-010003", ground.token("2026-12-03")),
+    const thursday = await at(local(seedLocal(2, "19:00")), () =>
+      attempt(ground.id, "resident-010003", ground.token(seedDay(2))),
     );
     expect(errorCode(thursday)).toBe("BAD_USER_INPUT");
 
@@ -487,14 +494,14 @@ describe("school sports grounds (学校体育场地开放)", () => {
     const first = await query(CHECK_IN, {
       groundId: ground.id,
       residentId: "resident-010004",
-      qrToken: ground.token("2026-12-01"),
+      qrToken: ground.token(seedDay(0)),
     });
     expect(first.errors).toBeUndefined();
-    const next = await at(local("2026-12-02T18:30"), () =>
-      query(CHECK_IN, { groundId: ground.id, residentId: "resident-010004", qrToken: ground.token("2026-12-02") }),
+    const next = await at(local(seedLocal(1, "18:30")), () =>
+      query(CHECK_IN, { groundId: ground.id, residentId: "resident-010004", qrToken: ground.token(seedDay(1)) }),
     );
     expect(next.errors).toBeUndefined();
-    expect(next.data.checkInToSchoolGround.visitDate).toBe("2026-12-02");
+    expect(next.data.checkInToSchoolGround.visitDate).toBe(seedDay(1));
   });
 
   it("refuses check-ins once the daily quota is used, with CAPACITY_REACHED", async () => {
@@ -503,14 +510,14 @@ describe("school sports grounds (学校体育场地开放)", () => {
       const body = await query(CHECK_IN, {
         groundId: ground.id,
         residentId: resident(11_000 + n),
-        qrToken: ground.token("2026-12-01"),
+        qrToken: ground.token(seedDay(0)),
       });
       expect(body.errors).toBeUndefined();
     }
     const full = await query(CHECK_IN, {
       groundId: ground.id,
       residentId: resident(11_003),
-      qrToken: ground.token("2026-12-01"),
+      qrToken: ground.token(seedDay(0)),
     });
     expect(errorCode(full)).toBe("CAPACITY_REACHED");
     expect(full.errors?.[0].message).toMatch(/come back tomorrow/);
@@ -521,7 +528,7 @@ describe("school sports grounds (学校体育场地开放)", () => {
     const ground = await testGround("schoolground-test-race", 4);
     const results = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
-        query(CHECK_IN, { groundId: ground.id, residentId: resident(12_000 + i), qrToken: ground.token("2026-12-01") }),
+        query(CHECK_IN, { groundId: ground.id, residentId: resident(12_000 + i), qrToken: ground.token(seedDay(0)) }),
       ),
     );
     const outcomes = results.map(outcome);
@@ -534,7 +541,7 @@ describe("school sports grounds (学校体育场地开放)", () => {
     const ground = await testGround("schoolground-test-twin", 10);
     const results = await Promise.all(
       Array.from({ length: 5 }, () =>
-        query(CHECK_IN, { groundId: ground.id, residentId: "resident-013000", qrToken: ground.token("2026-12-01") }),
+        query(CHECK_IN, { groundId: ground.id, residentId: "resident-013000", qrToken: ground.token(seedDay(0)) }),
       ),
     );
     const outcomes = results.map(outcome);
@@ -607,28 +614,28 @@ describe("venues, courts and availability (错峰订场)", () => {
     const courtId = "court-0001-01"; // 上海静安体育中心 羽毛球1号场
     const body = await query(
       `query A($courtId: ID!) {
-        wednesday: courtAvailability(courtId: $courtId, date: "2026-12-02") {
+        wednesday: courtAvailability(courtId: $courtId, date: "${seedDay(1)}") {
           date court { id } freeIntervals { startsAt endsAt remainingPlaces offPeak pricePerHourFen }
         }
-        saturday: courtAvailability(courtId: $courtId, date: "2026-12-05") { freeIntervals { offPeak pricePerHourFen } }
-        today: courtAvailability(courtId: $courtId, date: "2026-12-01") { freeIntervals { startsAt } }
-        past: courtAvailability(courtId: $courtId, date: "2026-11-30") { freeIntervals { startsAt } }
+        saturday: courtAvailability(courtId: $courtId, date: "${seedDay(4)}") { freeIntervals { offPeak pricePerHourFen } }
+        today: courtAvailability(courtId: $courtId, date: "${seedDay(0)}") { freeIntervals { startsAt } }
+        past: courtAvailability(courtId: $courtId, date: "${seedDay(-1)}") { freeIntervals { startsAt } }
       }`,
       { courtId },
     );
     expect(body.errors).toBeUndefined();
     const { wednesday, saturday, today, past } = body.data;
-    expect(wednesday).toMatchObject({ date: "2026-12-02", court: { id: courtId } });
+    expect(wednesday).toMatchObject({ date: seedDay(1), court: { id: courtId } });
     const live = await prisma.courtBooking.findMany({ where: { courtId, status: "BOOKED" } });
-    const open = local("2026-12-02T09:00").getTime();
-    const close = local("2026-12-02T22:00").getTime();
+    const open = local(seedLocal(1, "09:00")).getTime();
+    const close = local(seedLocal(1, "22:00")).getTime();
     expect(wednesday.freeIntervals.length).toBeGreaterThan(0);
     for (const interval of wednesday.freeIntervals) {
       const start = new Date(interval.startsAt).getTime();
       const end = new Date(interval.endsAt).getTime();
       expect(start >= open && end <= close && start < end).toBe(true);
       expect(live.some((b) => b.startsAt.getTime() < end && b.endsAt.getTime() > start)).toBe(false);
-      const offPeak = start >= local("2026-12-02T09:00").getTime() && end <= local("2026-12-02T16:00").getTime();
+      const offPeak = start >= local(seedLocal(1, "09:00")).getTime() && end <= local(seedLocal(1, "16:00")).getTime();
       expect(interval).toMatchObject({ remainingPlaces: 1, offPeak, pricePerHourFen: offPeak ? 4000 : 8000 });
     }
     // Weekends have no off-peak time; today only from the next half hour on; a past day has nothing left.
@@ -644,8 +651,8 @@ describe("venues, courts and availability (错峰订场)", () => {
         id: `courtbooking-test-hall-view-${n}`,
         courtId: hall,
         residentId: resident(14_000 + n),
-        startsAt: local(`2026-12-03T1${n}:00`),
-        endsAt: local(`2026-12-03T1${n + 1}:00`),
+        startsAt: local(`${seedDay(2)}T1${n}:00`),
+        endsAt: local(`${seedDay(2)}T1${n + 1}:00`),
         status: "BOOKED" as const,
         priceFen: 5000,
         offPeak: true,
@@ -653,14 +660,14 @@ describe("venues, courts and availability (错峰订场)", () => {
       })),
     });
     const body = await query(
-      `{ courtAvailability(courtId: "${hall}", date: "2026-12-03") { freeIntervals { startsAt endsAt remainingPlaces } } }`,
+      `{ courtAvailability(courtId: "${hall}", date: "${seedDay(2)}") { freeIntervals { startsAt endsAt remainingPlaces } } }`,
     );
     const places = body.data.courtAvailability.freeIntervals.map((i: any) => [
       new Date(i.startsAt).toISOString(),
       i.remainingPlaces,
     ]);
-    expect(places).toContainEqual([local("2026-12-03T11:00").toISOString(), 2]);
-    expect(places).toContainEqual([local("2026-12-03T13:00").toISOString(), 3]);
+    expect(places).toContainEqual([local(seedLocal(2, "11:00")).toISOString(), 2]);
+    expect(places).toContainEqual([local(seedLocal(2, "13:00")).toISOString(), 3]);
   });
 
   it("rejects an availability date that is not YYYY-MM-DD", async () => {
@@ -672,7 +679,7 @@ describe("venues, courts and availability (错峰订场)", () => {
 describe("booking and cancelling courts", () => {
   it("books a free off-peak time at the off-peak price and takes it out of the court's availability", async () => {
     const court = await testCourt("court-test-book");
-    const body = await book(court, "resident-020001", "2026-12-03T10:00", "2026-12-03T11:30");
+    const body = await book(court, "resident-020001", seedLocal(2, "10:00"), seedLocal(2, "11:30"));
     expect(body.errors).toBeUndefined();
     const booking = body.data.bookCourt;
     expect(booking).toMatchObject({
@@ -685,29 +692,30 @@ describe("booking and cancelling courts", () => {
       resident: { id: "resident-020001" },
     });
     const free = await query(
-      `{ courtAvailability(courtId: "${court}", date: "2026-12-03") { freeIntervals { startsAt endsAt } } }`,
+      `{ courtAvailability(courtId: "${court}", date: "${seedDay(2)}") { freeIntervals { startsAt endsAt } } }`,
     );
     const intervals = free.data.courtAvailability.freeIntervals;
-    expect(intervals.map((i: any) => i.endsAt)).toContain(local("2026-12-03T10:00").toISOString());
-    expect(intervals.map((i: any) => i.startsAt)).toContain(local("2026-12-03T11:30").toISOString());
+    expect(intervals.map((i: any) => i.endsAt)).toContain(local(seedLocal(2, "10:00")).toISOString());
+    expect(intervals.map((i: any) => i.startsAt)).toContain(local(seedLocal(2, "11:30")).toISOString());
     expect(
       intervals.some(
-        (i: any) => new Date(i.startsAt) < local("2026-12-03T11:30") && new Date(i.endsAt) > local("2026-12-03T10:00"),
+        (i: any) =>
+          new Date(i.startsAt) < local(seedLocal(2, "11:30")) && new Date(i.endsAt) > local(seedLocal(2, "10:00")),
       ),
     ).toBe(false);
   });
 
   it("charges off-peak minutes at the off-peak price and the rest at the peak price", async () => {
     const court = await testCourt("court-test-price");
-    const straddle = await book(court, "resident-020002", "2026-12-03T15:00", "2026-12-03T17:00");
+    const straddle = await book(court, "resident-020002", seedLocal(2, "15:00"), seedLocal(2, "17:00"));
     expect(straddle.data.bookCourt).toMatchObject({ priceFen: 5000 + 9000, offPeak: false });
-    const weekend = await book(court, "resident-020002", "2026-12-05T10:00", "2026-12-05T11:00");
+    const weekend = await book(court, "resident-020002", seedLocal(4, "10:00"), seedLocal(4, "11:00"));
     expect(weekend.data.bookCourt).toMatchObject({ priceFen: 9000, offPeak: false });
   });
 
   it("refuses a time that overlaps a seeded booking with BOOKING_OVERLAP and writes nothing", async () => {
     const taken = await prisma.courtBooking.findFirstOrThrow({
-      where: { status: "BOOKED", startsAt: { gt: local("2026-12-02T00:00") }, court: { capacity: 1 } },
+      where: { status: "BOOKED", startsAt: { gt: local(seedLocal(1, "00:00")) }, court: { capacity: 1 } },
       include: { court: true },
       orderBy: { id: "asc" },
     });
@@ -727,22 +735,22 @@ describe("booking and cancelling courts", () => {
     const court = await testCourt("court-test-refuse");
     const before = await prisma.courtBooking.count();
     const cases: Array<[string, string, string, string, string?]> = [
-      [court, "2026-12-01T18:00", "2026-12-01T19:00", "DATE_IN_PAST"],
-      [court, "2026-11-28T10:00", "2026-11-28T11:00", "DATE_IN_PAST"],
-      [court, "2026-12-03T21:30", "2026-12-03T22:30", "BAD_USER_INPUT", "OUTSIDE_OPENING_HOURS"],
-      [court, "2026-12-03T06:00", "2026-12-03T07:30", "BAD_USER_INPUT", "OUTSIDE_OPENING_HOURS"],
-      [court, "2026-12-03T21:00", "2026-12-04T08:00", "BAD_USER_INPUT"],
-      [court, "2026-12-03T10:00", "2026-12-03T12:30", "BAD_USER_INPUT", "BOOKING_TOO_LONG"],
-      [court, "2026-12-03T10:15", "2026-12-03T11:15", "BAD_USER_INPUT"],
-      [court, "2026-12-03T11:00", "2026-12-03T10:00", "BAD_USER_INPUT"],
-      ["court-9999-01", "2026-12-03T10:00", "2026-12-03T11:00", "NOT_FOUND_ENTITY"],
+      [court, seedLocal(0, "18:00"), seedLocal(0, "19:00"), "DATE_IN_PAST"],
+      [court, seedLocal(-3, "10:00"), seedLocal(-3, "11:00"), "DATE_IN_PAST"],
+      [court, seedLocal(2, "21:30"), seedLocal(2, "22:30"), "BAD_USER_INPUT", "OUTSIDE_OPENING_HOURS"],
+      [court, seedLocal(2, "06:00"), seedLocal(2, "07:30"), "BAD_USER_INPUT", "OUTSIDE_OPENING_HOURS"],
+      [court, seedLocal(2, "21:00"), seedLocal(3, "08:00"), "BAD_USER_INPUT"],
+      [court, seedLocal(2, "10:00"), seedLocal(2, "12:30"), "BAD_USER_INPUT", "BOOKING_TOO_LONG"],
+      [court, seedLocal(2, "10:15"), seedLocal(2, "11:15"), "BAD_USER_INPUT"],
+      [court, seedLocal(2, "11:00"), seedLocal(2, "10:00"), "BAD_USER_INPUT"],
+      ["court-9999-01", seedLocal(2, "10:00"), seedLocal(2, "11:00"), "NOT_FOUND_ENTITY"],
     ];
     for (const [courtId, startsAt, endsAt, code, reason] of cases) {
       const body = await book(courtId, "resident-020004", startsAt, endsAt);
       expect(errorCode(body), `${startsAt}–${endsAt}`).toBe(code);
       if (reason) expect(body.errors?.[0].extensions.reason).toBe(reason);
     }
-    expect(errorCode(await book(court, "not-a-resident", "2026-12-03T10:00", "2026-12-03T11:00"))).toBe(
+    expect(errorCode(await book(court, "not-a-resident", seedLocal(2, "10:00"), seedLocal(2, "11:00")))).toBe(
       "BAD_USER_INPUT",
     );
     expect(await prisma.courtBooking.count()).toBe(before);
@@ -750,21 +758,21 @@ describe("booking and cancelling courts", () => {
 
   it("fills a hall place by place: an overlapping booking of the same resident is refused, a full hour with CAPACITY_REACHED", async () => {
     const hall = await testCourt("court-test-hall", 2);
-    expect((await book(hall, "resident-021001", "2026-12-03T18:00", "2026-12-03T19:00")).errors).toBeUndefined();
-    const same = await book(hall, "resident-021001", "2026-12-03T18:30", "2026-12-03T19:30");
+    expect((await book(hall, "resident-021001", seedLocal(2, "18:00"), seedLocal(2, "19:00"))).errors).toBeUndefined();
+    const same = await book(hall, "resident-021001", seedLocal(2, "18:30"), seedLocal(2, "19:30"));
     expect(errorCode(same)).toBe("BOOKING_OVERLAP");
     expect(same.errors?.[0].message).toMatch(/already holds/);
-    expect((await book(hall, "resident-021002", "2026-12-03T18:30", "2026-12-03T20:00")).errors).toBeUndefined();
+    expect((await book(hall, "resident-021002", seedLocal(2, "18:30"), seedLocal(2, "20:00"))).errors).toBeUndefined();
     // 18:30–19:00 now holds both places; 19:00–20:00 has one left.
-    const full = await book(hall, "resident-021003", "2026-12-03T18:00", "2026-12-03T19:30");
+    const full = await book(hall, "resident-021003", seedLocal(2, "18:00"), seedLocal(2, "19:30"));
     expect(errorCode(full)).toBe("CAPACITY_REACHED");
-    expect((await book(hall, "resident-021003", "2026-12-03T19:00", "2026-12-03T20:00")).errors).toBeUndefined();
+    expect((await book(hall, "resident-021003", seedLocal(2, "19:00"), seedLocal(2, "20:00"))).errors).toBeUndefined();
     expect(await prisma.courtBooking.count({ where: { courtId: hall, status: "BOOKED" } })).toBe(3);
   });
 
   it("cancels once, frees the time for others, and refuses a second cancel, a started booking and an unknown one", async () => {
     const court = await testCourt("court-test-cancel");
-    const booked = (await book(court, "resident-022001", "2026-12-04T19:00", "2026-12-04T20:00")).data.bookCourt;
+    const booked = (await book(court, "resident-022001", seedLocal(3, "19:00"), seedLocal(3, "20:00"))).data.bookCourt;
     const cancelled = await query(CANCEL_BOOKING, { bookingId: booked.id, reason: "临时加班" });
     expect(cancelled.data.cancelCourtBooking).toMatchObject({
       status: "CANCELLED",
@@ -774,19 +782,19 @@ describe("booking and cancelling courts", () => {
     const twice = await query(CANCEL_BOOKING, { bookingId: booked.id });
     expect(errorCode(twice)).toBe("INVALID_STATE_TRANSITION");
     expect(twice.errors?.[0].message).toMatch(/already CANCELLED/);
-    expect((await book(court, "resident-022002", "2026-12-04T19:00", "2026-12-04T20:00")).errors).toBeUndefined();
+    expect((await book(court, "resident-022002", seedLocal(3, "19:00"), seedLocal(3, "20:00"))).errors).toBeUndefined();
 
     const started = await prisma.courtBooking.create({
       data: {
         id: "courtbooking-test-started",
         courtId: court,
         residentId: "resident-022003",
-        startsAt: local("2026-12-01T18:30"),
-        endsAt: local("2026-12-01T19:30"),
+        startsAt: local(seedLocal(0, "18:30")),
+        endsAt: local(seedLocal(0, "19:30")),
         status: "BOOKED",
         priceFen: 9000,
         offPeak: false,
-        bookedAt: local("2026-11-30T10:00"),
+        bookedAt: local(seedLocal(-1, "10:00")),
       },
     });
     expect(errorCode(await query(CANCEL_BOOKING, { bookingId: started.id }))).toBe("DATE_IN_PAST");
@@ -804,8 +812,8 @@ describe("booking and cancelling courts", () => {
         book(
           court,
           resident(23_000 + i),
-          i % 2 ? "2026-12-03T19:30" : "2026-12-03T19:00",
-          i % 2 ? "2026-12-03T20:30" : "2026-12-03T20:00",
+          i % 2 ? seedLocal(2, "19:30") : seedLocal(2, "19:00"),
+          i % 2 ? seedLocal(2, "20:30") : seedLocal(2, "20:00"),
         ),
       ),
     );
@@ -818,7 +826,9 @@ describe("booking and cancelling courts", () => {
   it("lets exactly as many of 10 simultaneous hall bookings succeed as the hall has places", async () => {
     const hall = await testCourt("court-test-hall-race", 3);
     const results = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => book(hall, resident(24_000 + i), "2026-12-03T18:00", "2026-12-03T19:00")),
+      Array.from({ length: 10 }, (_, i) =>
+        book(hall, resident(24_000 + i), seedLocal(2, "18:00"), seedLocal(2, "19:00")),
+      ),
     );
     const outcomes = results.map(outcome);
     expect(outcomes.filter((o) => o === "OK")).toHaveLength(3);
@@ -850,13 +860,13 @@ describe("booking and cancelling courts", () => {
           bookedAt: NOW,
         },
       });
-    await row("courtbooking-test-guard-1", court, "resident-025001", "2026-12-03T18:00", "2026-12-03T19:00");
+    await row("courtbooking-test-guard-1", court, "resident-025001", seedLocal(2, "18:00"), seedLocal(2, "19:00"));
     const overlap = await row(
       "courtbooking-test-guard-2",
       court,
       "resident-025002",
-      "2026-12-03T18:30",
-      "2026-12-03T19:30",
+      seedLocal(2, "18:30"),
+      seedLocal(2, "19:30"),
     ).catch((error: unknown) => error);
     expect(isBookingGuardViolation(overlap)).toBe(true);
     // A cancelled row may overlap, and a booking that only touches the end is no overlap.
@@ -864,28 +874,28 @@ describe("booking and cancelling courts", () => {
       "courtbooking-test-guard-3",
       court,
       "resident-025003",
-      "2026-12-03T18:30",
-      "2026-12-03T19:30",
+      seedLocal(2, "18:30"),
+      seedLocal(2, "19:30"),
       "CANCELLED",
     );
-    await row("courtbooking-test-guard-4", court, "resident-025004", "2026-12-03T19:00", "2026-12-03T20:00");
+    await row("courtbooking-test-guard-4", court, "resident-025004", seedLocal(2, "19:00"), seedLocal(2, "20:00"));
     // Re-activating the cancelled row would overlap.
     const revived = await prisma.courtBooking
       .update({ where: { id: "courtbooking-test-guard-3" }, data: { status: "BOOKED" } })
       .catch((error: unknown) => error);
     expect(isBookingGuardViolation(revived)).toBe(true);
 
-    await row("courtbooking-test-guard-h1", hall, "resident-025011", "2026-12-03T18:00", "2026-12-03T19:00");
-    await row("courtbooking-test-guard-h2", hall, "resident-025012", "2026-12-03T18:30", "2026-12-03T19:30");
+    await row("courtbooking-test-guard-h1", hall, "resident-025011", seedLocal(2, "18:00"), seedLocal(2, "19:00"));
+    await row("courtbooking-test-guard-h2", hall, "resident-025012", seedLocal(2, "18:30"), seedLocal(2, "19:30"));
     const third = await row(
       "courtbooking-test-guard-h3",
       hall,
       "resident-025013",
-      "2026-12-03T17:30",
-      "2026-12-03T19:00",
+      seedLocal(2, "17:30"),
+      seedLocal(2, "19:00"),
     ).catch((error: unknown) => error);
     expect(isBookingGuardViolation(third)).toBe(true);
-    await row("courtbooking-test-guard-h4", hall, "resident-025014", "2026-12-03T19:00", "2026-12-03T20:00");
+    await row("courtbooking-test-guard-h4", hall, "resident-025014", seedLocal(2, "19:00"), seedLocal(2, "20:00"));
     expect(await prisma.courtBooking.count({ where: { courtId: { in: [court, hall] }, status: "BOOKED" } })).toBe(5);
   });
 });
@@ -905,7 +915,7 @@ describe("events and registrations (赛事报名)", () => {
     expect(body.errors).toBeUndefined();
     const events = body.data.sportsEvents.nodes;
     expect(events).toHaveLength(20);
-    const marathon = events.find((e: any) => e.name === "2026上海静安国际女子半程马拉松");
+    const marathon = events.find((e: any) => e.name === "2026冬季上海静安女子半程马拉松");
     expect(marathon).toMatchObject({ kind: "MARATHON", phase: "REGISTRATION_OPEN", organiser: { id: "dept-sports" } });
     expect(marathon.categories.map((c: any) => c.code)).toEqual(["FAMILY_RUN", "HALF_MARATHON", "TEN_K"]);
     expect(marathon.categories.find((c: any) => c.code === "FAMILY_RUN")).toMatchObject({
@@ -936,7 +946,7 @@ describe("events and registrations (赛事报名)", () => {
       finished: sportsEvents(filter: { phase: FINISHED }) { nodes { name } }
       announced: sportsEvents(filter: { phase: ANNOUNCED }) { nodes { name registeredCount } }
       daning: sportsEvents(filter: { streetId: "street-daninglu" }) { nodes { street { id } } }
-      december: sportsEvents(filter: { from: "2026-12-12T00:00:00+08:00", to: "2026-12-13T00:00:00+08:00" }) {
+      december: sportsEvents(filter: { from: "${seedDateTime(11, "00:00")}", to: "${seedDateTime(12, "00:00")}" }) {
         nodes { name }
       }
       runs: sportsEvents(filter: { kind: ROAD_RUN }) { nodes { name } }
@@ -946,30 +956,30 @@ describe("events and registrations (赛事报名)", () => {
     const d = body.data;
     expect(d.open.totalCount).toBe(8);
     expect(d.open.nodes.every((e: any) => e.phase === "REGISTRATION_OPEN")).toBe(true);
-    expect(d.finished.nodes.map((e: any) => e.name)).toContain("2026静安区羽毛球公开赛");
-    expect(d.announced.nodes.map((e: any) => e.name)).toContain("2027静安迎新跑");
+    expect(d.finished.nodes.map((e: any) => e.name)).toContain("2026秋季静安区羽毛球公开赛");
+    expect(d.announced.nodes.map((e: any) => e.name)).toContain("2027冬季静安雕塑公园晨跑");
     expect(d.announced.nodes.every((e: any) => e.registeredCount === 0)).toBe(true);
     expect(d.daning.nodes.every((e: any) => e.street.id === "street-daninglu")).toBe(true);
     expect(d.december.nodes.map((e: any) => e.name).sort()).toEqual(
-      ["2026苏河湾健步走", "2026共和新路街道社区趣味运动会", "2026芷江西路街道社区趣味运动会"].sort(),
+      ["2026冬季苏河湾健步走", "2026冬季共和新路街道社区趣味运动会", "2026冬季大宁路街道社区趣味运动会"].sort(),
     );
-    expect(d.runs.nodes.map((e: any) => e.name)).toEqual(["2027静安迎新跑"]);
-    expect(d.marathon.nodes).toEqual([{ id: "sportsevent-0002" }]);
+    expect(d.runs.nodes.map((e: any) => e.name)).toEqual(["2027冬季静安雕塑公园晨跑"]);
+    expect(d.marathon.nodes).toEqual([{ id: event(2) }]);
     const reversed = await query(`{
-      sportsEvents(filter: { from: "2026-12-13T00:00:00+08:00", to: "2026-12-12T00:00:00+08:00" }) { totalCount }
+      sportsEvents(filter: { from: "${seedDateTime(12, "00:00")}", to: "${seedDateTime(11, "00:00")}" }) { totalCount }
     }`);
     expect(errorCode(reversed)).toBe("BAD_USER_INPUT");
   });
 
   it("registers a resident for the half marathon: the category's count goes up and the resident sees it", async () => {
-    const body = await register("sportsevent-0002", "resident-030001", "half_marathon");
+    const body = await register(event(2), "resident-030001", "half_marathon");
     expect(body.errors).toBeUndefined();
     const registration = body.data.registerForEvent;
     expect(registration).toMatchObject({
       status: "REGISTERED",
       registeredAt: NOW.toISOString(),
       resident: { id: "resident-030001" },
-      event: { id: "sportsevent-0002" },
+      event: { id: event(2) },
       category: { code: "HALF_MARATHON", registeredCount: 2101, remainingPlaces: 899 },
     });
     const mine = await query(
@@ -979,34 +989,34 @@ describe("events and registrations (赛事报名)", () => {
     );
     expect(mine.data._entities[0].sportsEventRegistrations).toContainEqual({
       id: registration.id,
-      event: { name: "2026上海静安国际女子半程马拉松" },
+      event: { name: "2026冬季上海静安女子半程马拉松" },
       category: { code: "HALF_MARATHON" },
     });
   });
 
   it("refuses a full category, a closed or unopened registration, a second registration and unknown names; writes nothing", async () => {
-    expect((await register("sportsevent-0003", "resident-030002", "WALK_6K")).errors).toBeUndefined();
+    expect((await register(event(3), "resident-030002", "WALK_6K")).errors).toBeUndefined();
     const before = await prisma.sportsEventRegistration.count();
     const counts = async () =>
       (await prisma.sportsEventCategory.findMany({ orderBy: { id: "asc" } })).map((c) => c.registeredCount);
     const countsBefore = await counts();
 
-    const full = await register("sportsevent-0002", "resident-030003", "FAMILY_RUN");
+    const full = await register(event(2), "resident-030003", "FAMILY_RUN");
     expect(errorCode(full)).toBe("CAPACITY_REACHED");
     expect(full.errors?.[0].message).toMatch(/HALF_MARATHON, TEN_K/);
-    const closed = await register("sportsevent-0001", "resident-030003", "WOMENS_SINGLES");
+    const closed = await register(event(1), "resident-030003", "WOMENS_SINGLES");
     expect(errorCode(closed)).toBe("DATE_IN_PAST");
-    const unopened = await register("sportsevent-0006", "resident-030003", "TEN_K");
+    const unopened = await register(event(6), "resident-030003", "TEN_K");
     expect(errorCode(unopened)).toBe("INVALID_STATE_TRANSITION");
-    expect(unopened.errors?.[0].message).toMatch(/opens at 2026-12-10 10:00/);
-    const twice = await register("sportsevent-0003", "resident-030002", "WALK_6K");
+    expect(unopened.errors?.[0].message).toContain(`opens at ${seedDay(9)} 10:00`);
+    const twice = await register(event(3), "resident-030002", "WALK_6K");
     expect(errorCode(twice)).toBe("INVALID_STATE_TRANSITION");
     expect(twice.errors?.[0].message).toMatch(/already REGISTERED/);
-    const unknownCategory = await register("sportsevent-0002", "resident-030003", "FULL_MARATHON");
+    const unknownCategory = await register(event(2), "resident-030003", "FULL_MARATHON");
     expect(errorCode(unknownCategory)).toBe("BAD_USER_INPUT");
     expect(unknownCategory.errors?.[0].message).toMatch(/HALF_MARATHON/);
     expect(errorCode(await register("sportsevent-9999", "resident-030003", "TEN_K"))).toBe("NOT_FOUND_ENTITY");
-    expect(errorCode(await register("sportsevent-0002", "resident-3", "TEN_K"))).toBe("BAD_USER_INPUT");
+    expect(errorCode(await register(event(2), "resident-3", "TEN_K"))).toBe("BAD_USER_INPUT");
 
     expect(await prisma.sportsEventRegistration.count()).toBe(before);
     expect(await counts()).toEqual(countsBefore);
@@ -1026,7 +1036,7 @@ describe("events and registrations (赛事报名)", () => {
     const second = await register(event, "resident-031002", "ONLY");
     expect(second.data.registerForEvent.category).toMatchObject({ registeredCount: 1, remainingPlaces: 0 });
     // After registration closes, cancelling is the organiser's business.
-    const late = await at(local("2026-12-11T09:00"), () =>
+    const late = await at(local(seedLocal(10, "09:00")), () =>
       query(CANCEL_REGISTRATION, { registrationId: second.data.registerForEvent.id }),
     );
     expect(errorCode(late)).toBe("DATE_IN_PAST");
@@ -1062,7 +1072,7 @@ describe("who may book, check in and register", () => {
     const me = residentPrincipal("resident-050001");
     const own = await query(
       BOOK,
-      { courtId: court, startsAt: "2026-12-03T10:00:00+08:00", endsAt: "2026-12-03T11:00:00+08:00" },
+      { courtId: court, startsAt: seedDateTime(2, "10:00"), endsAt: seedDateTime(2, "11:00") },
       me,
     );
     expect(own.data.bookCourt.resident).toEqual({ id: "resident-050001" });
@@ -1071,15 +1081,15 @@ describe("who may book, check in and register", () => {
       {
         courtId: court,
         residentId: "resident-050002",
-        startsAt: "2026-12-03T12:00:00+08:00",
-        endsAt: "2026-12-03T13:00:00+08:00",
+        startsAt: seedDateTime(2, "12:00"),
+        endsAt: seedDateTime(2, "13:00"),
       },
       me,
     );
     expect(errorCode(forOther)).toBe("FORBIDDEN");
 
     const ground = await testGround("schoolground-test-self", 10);
-    const entered = await query(CHECK_IN, { groundId: ground.id, qrToken: ground.token("2026-12-01") }, me);
+    const entered = await query(CHECK_IN, { groundId: ground.id, qrToken: ground.token(seedDay(0)) }, me);
     expect(entered.data.checkInToSchoolGround.resident).toEqual({ id: "resident-050001" });
 
     const event = await testEvent("sportsevent-test-self", 10);
@@ -1089,8 +1099,8 @@ describe("who may book, check in and register", () => {
     // An officer at the desk must say whom the booking is for.
     const anonymousDesk = await query(BOOK, {
       courtId: court,
-      startsAt: "2026-12-03T14:00:00+08:00",
-      endsAt: "2026-12-03T15:00:00+08:00",
+      startsAt: seedDateTime(2, "14:00"),
+      endsAt: seedDateTime(2, "15:00"),
     });
     expect(errorCode(anonymousDesk)).toBe("BAD_USER_INPUT");
   });
@@ -1100,11 +1110,7 @@ describe("who may book, check in and register", () => {
     const owner = residentPrincipal("resident-051001");
     const stranger = residentPrincipal("resident-051002");
     const booking = (
-      await query(
-        BOOK,
-        { courtId: court, startsAt: "2026-12-04T10:00:00+08:00", endsAt: "2026-12-04T11:00:00+08:00" },
-        owner,
-      )
+      await query(BOOK, { courtId: court, startsAt: seedDateTime(3, "10:00"), endsAt: seedDateTime(3, "11:00") }, owner)
     ).data.bookCourt;
     const notYours = await query(CANCEL_BOOKING, { bookingId: booking.id }, stranger);
     const missing = await query(CANCEL_BOOKING, { bookingId: "courtbooking-nope" }, stranger);
@@ -1129,8 +1135,8 @@ describe("who may book, check in and register", () => {
     const variables = {
       courtId: court,
       residentId: "resident-052001",
-      startsAt: "2026-12-03T10:00:00+08:00",
-      endsAt: "2026-12-03T11:00:00+08:00",
+      startsAt: seedDateTime(2, "10:00"),
+      endsAt: seedDateTime(2, "11:00"),
     };
     const system = await graphql(service.url, BOOK, variables);
     expect(errorCode(system.body)).toBe("FORBIDDEN");
@@ -1139,7 +1145,7 @@ describe("who may book, check in and register", () => {
       errorCode(
         await query(
           REGISTER,
-          { eventId: "sportsevent-0002", residentId: "resident-052001", category: "TEN_K" },
+          { eventId: event(2), residentId: "resident-052001", category: "TEN_K" },
           officerOf("dept-culture"),
         ),
       ),
@@ -1149,7 +1155,7 @@ describe("who may book, check in and register", () => {
 });
 
 describe("batched data access", () => {
-  it("lists 408 fitness points with equipment for the same SQL statements as 10", async () => {
+  it("lists 410 fitness points with equipment for the same SQL statements as 10", async () => {
     const POINTS = `query P($first: Int) {
       fitnessPoints(first: $first) {
         nodes { id street { id } equipmentCount functions equipment { type fitnessPoint { id } } }
@@ -1157,7 +1163,7 @@ describe("batched data access", () => {
     }`;
     const small = await sqlCost(POINTS, { first: 10 });
     const large = await sqlCost(POINTS, { first: 500 });
-    expect(large.body.data.fitnessPoints.nodes).toHaveLength(408);
+    expect(large.body.data.fitnessPoints.nodes).toHaveLength(410);
     expect(small.statements).toBe(3); // points, their equipment, the equipment's points
     expect(large.statements).toBe(small.statements);
   });
@@ -1165,7 +1171,7 @@ describe("batched data access", () => {
   it("lists grounds with hours, quota use and school, venues with courts and availability, events with categories, in fixed SQL", async () => {
     const GROUNDS = `query G($first: Int) {
       schoolSportsGrounds(first: $first) {
-        nodes { school { id } street { id } openNow openingHours { weekday } checkInCount(date: "2026-11-28") remainingQuota }
+        nodes { school { id } street { id } openNow openingHours { weekday } checkInCount(date: "${seedDay(-3)}") remainingQuota }
       }
     }`;
     const fewGrounds = await sqlCost(GROUNDS, { first: 3 });
@@ -1176,7 +1182,7 @@ describe("batched data access", () => {
 
     const VENUES = `query V($first: Int) {
       sportsVenues(first: $first) {
-        nodes { sports courts { venue { id } availability(date: "2026-12-03") { freeIntervals { startsAt } } } }
+        nodes { sports courts { venue { id } availability(date: "${seedDay(2)}") { freeIntervals { startsAt } } } }
       }
     }`;
     const fewVenues = await sqlCost(VENUES, { first: 1 });
@@ -1297,7 +1303,7 @@ describe("batched data access", () => {
     expect(statements).toBe(3);
     const entities = body.data._entities;
     expect(entities.map((e: any) => e.id)).toEqual(ids);
-    expect(entities.reduce((sum: number, e: any) => sum + e.fitnessPoints.length, 0)).toBe(408);
+    expect(entities.reduce((sum: number, e: any) => sum + e.fitnessPoints.length, 0)).toBe(410);
     expect(entities.reduce((sum: number, e: any) => sum + e.sportsVenues.length, 0)).toBe(18);
     for (const street of entities.slice(0, 14)) {
       expect(street.fitnessPoints.length).toBeGreaterThan(0);
@@ -1338,12 +1344,12 @@ describe("batched data access", () => {
     const representations = [
       { __typename: "SportsVenue", id: "sportsvenue-0002" },
       { __typename: "FitnessPoint", id: "fitness-9999" },
-      { __typename: "SportsEvent", id: "sportsevent-0002" },
+      { __typename: "SportsEvent", id: event(2) },
       { __typename: "SchoolSportsGround", id: "schoolground-0001" },
       { __typename: "SportsCourt", id: "court-0001-27" },
       { __typename: "SportsCourtBooking", id: "courtbooking-nope" },
       { __typename: "FitnessPoint", id: "fitness-0001" },
-      { __typename: "SportsEventRegistration", id: "eventreg-0002-00001" },
+      { __typename: "SportsEventRegistration", id: `eventreg-${SEASON}-02-00001` },
       { __typename: "FitnessEquipment", id: "fitness-0001-01" },
       { __typename: "SportsVenue", id: "sportsvenue-9999" },
     ];
@@ -1366,12 +1372,12 @@ describe("batched data access", () => {
     expect(body.data._entities).toEqual([
       { __typename: "SportsVenue", name: "静安区体育馆" },
       null,
-      { __typename: "SportsEvent", name: "2026上海静安国际女子半程马拉松" },
+      { __typename: "SportsEvent", name: "2026冬季上海静安女子半程马拉松" },
       { __typename: "SchoolSportsGround", id: "schoolground-0001" },
       { __typename: "SportsCourt", name: "游泳馆" },
       null,
       { __typename: "FitnessPoint", id: "fitness-0001" },
-      { __typename: "SportsEventRegistration", id: "eventreg-0002-00001" },
+      { __typename: "SportsEventRegistration", id: `eventreg-${SEASON}-02-00001` },
       { __typename: "FitnessEquipment", id: "fitness-0001-01" },
       null,
     ]);
@@ -1383,9 +1389,10 @@ describe("seed", () => {
     // A seeded booking cancelled in the seed itself, whose time someone has booked since.
     const cancelled = await prisma.courtBooking.findFirstOrThrow({
       where: {
-        id: { startsWith: "courtbooking-2026" },
+        // Seeded bookings (ids start with their date), not the ones tests made.
+        id: { startsWith: "courtbooking-2" },
         status: "CANCELLED",
-        startsAt: { gt: local("2026-12-02T00:00") },
+        startsAt: { gt: local(seedLocal(1, "00:00")) },
         court: { capacity: 1 },
       },
       orderBy: { id: "asc" },
@@ -1400,7 +1407,7 @@ describe("seed", () => {
     const secrets = await prisma.schoolSportsGround.findMany({ select: { id: true, qrSecret: true } });
     const before = await countRows(prisma);
 
-    const summary = await sports.seed(prisma, service.db);
+    const summary = await sports.seed(prisma, service.db, { date: TEST_SEED_DATE, previousDates: [] });
 
     expect(summary).toEqual(before);
     expect(summary.courtBookings).toBeGreaterThan(5000);

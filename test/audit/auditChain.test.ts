@@ -24,14 +24,17 @@ import { seed } from "../../subgraphs/audit/seed.ts";
 import { verifyChain } from "../../subgraphs/audit/verifyChain.ts";
 import type { SubgraphService } from "../../subgraphs/kit/service.ts";
 import { officerOf, signedHeaders } from "../support/envelope.ts";
+import { seedInstant, TEST_SEED_DATE } from "../support/seedDate.ts";
 import { graphql, startTestSubgraph } from "../support/subgraphs.ts";
 
 let service: SubgraphService<PrismaClient>;
-let clock = new Date("2026-11-29T12:00:00.000Z");
+let clock = seedInstant(-2, "20:00");
 const auditor: Principal = { ...officerOf("dept-data"), kind: "auditor", roles: ["auditor"] };
 
 beforeAll(async () => {
-  service = await startTestSubgraph(createAuditSubgraph({ now: () => clock, pruneIntervalMs: 1 }));
+  service = await startTestSubgraph(createAuditSubgraph({ now: () => clock, pruneIntervalMs: 1 }), {
+    seedDate: TEST_SEED_DATE,
+  });
 });
 
 afterAll(async () => {
@@ -209,8 +212,8 @@ describe("retention", () => {
 
   it("prunes records past retention behind a checkpoint, and the chain still verifies and grows", async () => {
     const total = await service.prisma.dataAccessRecord.count();
-    // 180 days before 2027-05-01 is 2026-11-02: the seeded October accesses are due, November's are kept.
-    const result = await pruneAuditTrail(service.db, { retentionDays: 180, now: new Date("2027-05-01T00:00:00Z") });
+    // 180 days before seed date + 151 is seed date - 29: the accesses of the seed's first month are due, later ones kept.
+    const result = await pruneAuditTrail(service.db, { retentionDays: 180, now: seedInstant(151, "08:00") });
     expect(result.pruned).toBeGreaterThan(10);
     expect(result.checkpoint?.sequence).toBe(String(result.pruned));
     const remaining = await service.prisma.dataAccessRecord.findMany({ orderBy: { sequence: "asc" } });
@@ -226,10 +229,8 @@ describe("retention", () => {
     expect(verification.checkedRecords).toBe(remaining.length);
 
     // Nothing more is due a second time; seeding again does not bring pruned records back.
-    expect(
-      (await pruneAuditTrail(service.db, { retentionDays: 180, now: new Date("2027-05-01T00:00:00Z") })).pruned,
-    ).toBe(0);
-    await seed(service.prisma, service.db);
+    expect((await pruneAuditTrail(service.db, { retentionDays: 180, now: seedInstant(151, "08:00") })).pruned).toBe(0);
+    await seed(service.prisma, service.db, { date: TEST_SEED_DATE, previousDates: [] });
     expect(await service.prisma.dataAccessRecord.count()).toBe(remaining.length);
 
     await appendRecords(
@@ -255,7 +256,7 @@ describe("retention", () => {
     await tamper([sequence], async () => {
       await sql(`UPDATE "DataAccessRecord" SET "purpose" = 'curiosity' WHERE "sequence" = $1`, [sequence]);
       await expect(
-        pruneAuditTrail(service.db, { retentionDays: 180, now: new Date("2027-12-01T00:00:00Z") }),
+        pruneAuditTrail(service.db, { retentionDays: 180, now: seedInstant(365, "08:00") }),
       ).rejects.toBeInstanceOf(AuditChainBrokenError);
       expect(await service.prisma.dataAccessRecord.count()).toBe(before);
     });

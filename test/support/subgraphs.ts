@@ -13,12 +13,18 @@ const audienceByUrl = new Map<string, string>();
 
 export async function startTestSubgraph<TPrisma extends PrismaLike, TLoaders>(
   module: SubgraphModule<TPrisma, TLoaders>,
-  options: { seed?: boolean; databaseUrl?: string } = {},
+  options: {
+    seed?: boolean;
+    databaseUrl?: string;
+    /** The seed's "today" (YYYY-MM-DD); tests that fix the clock pass TEST_SEED_DATE. Default: today in Shanghai. */
+    seedDate?: string;
+  } = {},
 ): Promise<SubgraphService<TPrisma>> {
   const database = options.databaseUrl ? undefined : await createTestDatabase();
   const service = await startSubgraph(module, {
     port: 0,
     seed: options.seed ?? true,
+    ...(options.seedDate ? { seedDate: options.seedDate } : {}),
     databaseUrl: options.databaseUrl ?? database?.url,
     logLevel: process.env.OG_TEST_LOG_LEVEL ?? "silent",
     envelopePublicKeys: [testEnvelopeKeys.publicKey],

@@ -1,0 +1,6 @@
+-- Marks the records the demo seed makes up (docs/data.md: which data is real, which generated). Rows written
+-- before this migration, and every row the service writes itself, are false.
+
+-- AlterTable
+ALTER TABLE "Resident" ADD COLUMN     "synthetic" BOOLEAN NOT NULL DEFAULT false;
+
