@@ -81,6 +81,9 @@ const NOT_PERSONAL_MODELS: Record<string, string> = {
   AccessPolicy: "an access policy",
   AccessPolicyVersion: "an access policy version",
   AccessPolicyChange: "a change of an access policy (its author is an administrator acting in office)",
+  Purpose: "a processing purpose (处理目的) the district declares: its name is a purpose, e.g. medical-treatment",
+  PurposeVersion: "a version of a processing purpose: legal basis, roles and departments allowed",
+  PurposeChange: "a change of a processing purpose (its author is an administrator acting in office)",
   DataAccessRecord:
     "the audit trail itself: pseudonymous ids and operation names, for auditors; auditing reads of it would recurse",
 };
@@ -95,6 +98,8 @@ const NOT_PERSONAL_COLUMNS: Record<string, string> = {
 const NOT_SERVED: Record<string, string> = {
   "identity.OfficerMembership": "served only as IdentityPerson.department / jurisdiction (an officer's post)",
   "identity.PersonRole": "served only as IdentityPerson.roles",
+  "identity.KnownLoginAddress":
+    "never served: addresses a person has signed in from, kept only so a login flood from elsewhere cannot lock them out",
   "identity.RefreshToken": "never served: token hashes for the identity service only",
 };
 
