@@ -3,7 +3,9 @@
  * one of these, so a page of 100 programmes with their venues, buildings and registrations costs the same few SQL
  * statements as a page of 10.
  */
+
 import { loaderByGroup, loaderById } from "../kit/loaders.ts";
+import type { SubgraphContext } from "../kit/module.ts";
 import type { PrismaClient } from "./generated/prisma/client.ts";
 
 /** The Prisma client the kit creates for this subgraph (query events on, for its SQL statement counter). */
@@ -78,3 +80,6 @@ export function createLoaders(prisma: CulturePrisma) {
 }
 
 export type CultureLoaders = ReturnType<typeof createLoaders>;
+
+/** What every resolver of the culture subgraph receives: the kit's context with this subgraph's client and loaders. */
+export type CultureContext = SubgraphContext<CulturePrisma, CultureLoaders>;

@@ -6,7 +6,7 @@ import type { DepartmentDesk, ResidentRecordRule } from "../kit/actingResident.t
 import { isResidentOrOfficerOf, publicField, recordRule, type SubgraphPermissions } from "../kit/shield.ts";
 import type { CultureRegistration } from "./generated/prisma/client.ts";
 import { CULTURE_DEPARTMENT_ID } from "./jinganStreets.ts";
-import type { CultureContext } from "./resolvers.ts";
+import type { CultureContext } from "./loaders.ts";
 
 export const CULTURE_DESK: DepartmentDesk = { departmentId: CULTURE_DEPARTMENT_ID, name: "区文化旅游局" };
 

@@ -14,7 +14,6 @@ import {
   requireJurisdiction,
 } from "../kit/actingResident.ts";
 import { DateTime } from "../kit/dateTime.ts";
-import type { SubgraphContext } from "../kit/module.ts";
 import { type ConnectionArgs, paginate } from "../kit/pagination.ts";
 import type {
   CultureProgramme,
@@ -31,7 +30,7 @@ import type {
   TourismRouteStop,
   TourismRouteTheme,
 } from "./generated/prisma/client.ts";
-import type { CultureLoaders, CulturePrisma } from "./loaders.ts";
+import type { CultureContext, CulturePrisma } from "./loaders.ts";
 import { CULTURE_DESK, cultureRegistrationRecords } from "./permissions.ts";
 import {
   type CancelInput,
@@ -40,8 +39,6 @@ import {
   noSuchCultureRegistration,
   registerForProgramme,
 } from "./registration.ts";
-
-export type CultureContext = SubgraphContext<CulturePrisma, CultureLoaders>;
 
 /** The whole venue directory (about 70 venues) fits in one page of this size. */
 export const VENUES_MAX_PAGE_SIZE = 200;

@@ -5,6 +5,7 @@
  */
 import DataLoader from "dataloader";
 import { loaderByGroup, loaderById } from "../kit/loaders.ts";
+import type { SubgraphContext } from "../kit/module.ts";
 import { Prisma, type PrismaClient, type StudentPortrait } from "./generated/prisma/client.ts";
 
 /** The Prisma client the kit creates for this subgraph (query events on, for its SQL statement counter). */
@@ -120,3 +121,6 @@ function portraitPageLoader(prisma: EducationPrisma) {
 }
 
 export type EducationLoaders = ReturnType<typeof createLoaders>;
+
+/** What every resolver of the education subgraph receives: the kit's context with this subgraph's client and loaders. */
+export type EducationContext = SubgraphContext<EducationPrisma, EducationLoaders>;

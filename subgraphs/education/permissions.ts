@@ -13,7 +13,7 @@ import {
   type SubgraphPermissions,
 } from "../kit/shield.ts";
 import type { Enrolment, StudentPortrait } from "./generated/prisma/client.ts";
-import type { EducationContext } from "./resolvers.ts";
+import type { EducationContext } from "./loaders.ts";
 
 export const EDUCATION_DESK: DepartmentDesk = { departmentId: "dept-education", name: "区教育局" };
 

@@ -18,7 +18,6 @@ import {
   requireJurisdiction,
 } from "../kit/actingResident.ts";
 import { DateTime } from "../kit/dateTime.ts";
-import type { SubgraphContext } from "../kit/module.ts";
 import { type ConnectionArgs, paginate } from "../kit/pagination.ts";
 import {
   type EnrolInCourseInput,
@@ -44,10 +43,8 @@ import type {
   StudentPortrait,
   Weekday,
 } from "./generated/prisma/client.ts";
-import type { EducationLoaders, EducationPrisma } from "./loaders.ts";
+import type { EducationContext, EducationLoaders, EducationPrisma } from "./loaders.ts";
 import { EDUCATION_DESK, enrolmentRecords, studentPortraitRecords } from "./permissions.ts";
-
-export type EducationContext = SubgraphContext<EducationPrisma, EducationLoaders>;
 
 /** The district directory (130 schools) fits in one page of this size. */
 export const SCHOOLS_MAX_PAGE_SIZE = 200;

@@ -5,6 +5,7 @@
  */
 import DataLoader from "dataloader";
 import { loaderByGroup, loaderById } from "../kit/loaders.ts";
+import type { SubgraphContext } from "../kit/module.ts";
 import type { PageRequest } from "../kit/pagination.ts";
 import { type Enterprise, Prisma, type PrismaClient } from "./generated/prisma/client.ts";
 
@@ -210,3 +211,6 @@ function streetPageLoader(
 function streetPageCacheKey(key: StreetPageKey): string {
   return JSON.stringify([key.streetId, key.take, key.afterId ?? null]);
 }
+
+/** What every resolver of the enterprise subgraph receives: the kit's context with this subgraph's client and loaders. */
+export type EnterpriseContext = SubgraphContext<EnterprisePrisma, EnterpriseLoaders>;

@@ -19,7 +19,7 @@ import {
 import { ADMIN_SERVICE_DESK } from "./actors.ts";
 import type { ServiceApplication, WindowAppointment } from "./generated/prisma/client.ts";
 import { BUNDLED_SERVICES } from "./jinganEnterprises.ts";
-import type { EnterpriseContext } from "./resolvers.ts";
+import type { EnterpriseContext } from "./loaders.ts";
 
 /** 区行政服务中心 and every department that reviews an item of a bundled service. */
 export const ENTERPRISE_DEPARTMENTS: readonly string[] = [

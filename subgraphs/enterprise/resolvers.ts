@@ -14,7 +14,6 @@ import {
   readableRecords,
 } from "../kit/actingResident.ts";
 import { DateTime } from "../kit/dateTime.ts";
-import type { SubgraphContext } from "../kit/module.ts";
 import { type ConnectionArgs, type PageRequest, paginate } from "../kit/pagination.ts";
 import { ADMIN_SERVICE_DESK, requireOfficerOf } from "./actors.ts";
 import {
@@ -45,7 +44,7 @@ import type {
   WindowSlot,
 } from "./generated/prisma/client.ts";
 import { INDUSTRY_SECTIONS, PARKS, type ParkInfo } from "./jinganEnterprises.ts";
-import type { EnterpriseLoaders, EnterprisePrisma } from "./loaders.ts";
+import type { EnterpriseContext, EnterpriseLoaders, EnterprisePrisma } from "./loaders.ts";
 import { applicationRecords, windowAppointmentRecords } from "./permissions.ts";
 import {
   type BookWindowAppointmentInput,
@@ -53,8 +52,6 @@ import {
   type CancelWindowAppointmentInput,
   cancelWindowAppointment,
 } from "./windowBooking.ts";
-
-export type EnterpriseContext = SubgraphContext<EnterprisePrisma, EnterpriseLoaders>;
 
 /** Three weeks of slots of 11 windows: a day of the whole centre is about 120 slots. */
 export const WINDOW_SLOTS_MAX_PAGE_SIZE = 200;

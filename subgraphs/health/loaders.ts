@@ -2,7 +2,9 @@
  * Per-request DataLoaders of the health subgraph: every entity reference and every list-to-item hop goes through
  * one of these, so a page of 200 hospitals with clinics and doctors costs the same few SQL statements as a page of 10.
  */
+
 import { loaderByGroup, loaderById } from "../kit/loaders.ts";
+import type { SubgraphContext } from "../kit/module.ts";
 import type { PrismaClient } from "./generated/prisma/client.ts";
 
 /** The Prisma client the kit creates for this subgraph (query events on, for its SQL statement counter). */
@@ -70,3 +72,6 @@ export function createLoaders(prisma: HealthPrisma) {
 }
 
 export type HealthLoaders = ReturnType<typeof createLoaders>;
+
+/** What every resolver of the health subgraph receives: the kit's context with this subgraph's client and loaders. */
+export type HealthContext = SubgraphContext<HealthPrisma, HealthLoaders>;

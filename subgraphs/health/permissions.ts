@@ -6,7 +6,7 @@
 import type { DepartmentDesk, ResidentRecordRule } from "../kit/actingResident.ts";
 import { isResidentOrOfficerOf, publicField, recordRule, type SubgraphPermissions } from "../kit/shield.ts";
 import type { Appointment, ChronicFollowUp, PrescriptionRenewal } from "./generated/prisma/client.ts";
-import type { HealthContext } from "./resolvers.ts";
+import type { HealthContext } from "./loaders.ts";
 
 export const HEALTH_DESK: DepartmentDesk = { departmentId: "dept-health", name: "区卫健委" };
 

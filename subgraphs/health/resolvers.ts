@@ -12,7 +12,6 @@ import {
   requireJurisdiction,
 } from "../kit/actingResident.ts";
 import { DateTime } from "../kit/dateTime.ts";
-import type { SubgraphContext } from "../kit/module.ts";
 import { type ConnectionArgs, paginate } from "../kit/pagination.ts";
 
 import {
@@ -36,10 +35,8 @@ import type {
   PrescriptionRenewal,
   Prisma,
 } from "./generated/prisma/client.ts";
-import type { HealthLoaders, HealthPrisma } from "./loaders.ts";
+import type { HealthContext, HealthPrisma } from "./loaders.ts";
 import { appointmentRecords, HEALTH_DESK, nursingCareRecords } from "./permissions.ts";
-
-export type HealthContext = SubgraphContext<HealthPrisma, HealthLoaders>;
 
 /** The district directory (about 220 institutions) fits in one page of this size. */
 export const HOSPITALS_MAX_PAGE_SIZE = 200;

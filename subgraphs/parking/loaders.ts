@@ -8,6 +8,7 @@
  */
 import DataLoader from "dataloader";
 import { loaderByGroup, loaderById } from "../kit/loaders.ts";
+import type { SubgraphContext } from "../kit/module.ts";
 import type { ChargerLiveStatus, CityPlatformClient, LiveValue, ParkingAvailability } from "./cityPlatform.ts";
 import type { PrismaClient } from "./generated/prisma/client.ts";
 
@@ -67,3 +68,6 @@ export function createLoaders(prisma: ParkingPrisma, platform: CityPlatformClien
 }
 
 export type ParkingLoaders = ReturnType<typeof createLoaders>;
+
+/** What every resolver of the parking subgraph receives: the kit's context with this subgraph's client and loaders. */
+export type ParkingContext = SubgraphContext<ParkingPrisma, ParkingLoaders>;

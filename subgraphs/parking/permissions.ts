@@ -5,7 +5,7 @@
 import type { DepartmentDesk, ResidentRecordRule } from "../kit/actingResident.ts";
 import { isResidentOrOfficerOf, publicField, recordRule, type SubgraphPermissions } from "../kit/shield.ts";
 import type { ParkingSession } from "./generated/prisma/client.ts";
-import type { ParkingContext } from "./resolvers.ts";
+import type { ParkingContext } from "./loaders.ts";
 
 export const PARKING_DESK: DepartmentDesk = { departmentId: "dept-transport", name: "区建管委" };
 

@@ -19,7 +19,6 @@ import {
   requireJurisdiction,
 } from "../kit/actingResident.ts";
 import { DateTime } from "../kit/dateTime.ts";
-import type { SubgraphContext } from "../kit/module.ts";
 import { type ConnectionArgs, paginate } from "../kit/pagination.ts";
 import { CityPlatformUnavailable, type LiveValue } from "./cityPlatform.ts";
 import { fenToYuan, startedHalfHours } from "./fee.ts";
@@ -31,7 +30,7 @@ import type {
   ParkingSessionStatus,
   Prisma,
 } from "./generated/prisma/client.ts";
-import type { ParkingLoaders, ParkingPrisma } from "./loaders.ts";
+import type { ParkingContext } from "./loaders.ts";
 import { PARKING_DESK, parkingSessionRecords } from "./permissions.ts";
 import { isNewEnergyPlate } from "./plate.ts";
 import {
@@ -41,8 +40,6 @@ import {
   type StartParkingSessionInput,
   startParkingSession,
 } from "./sessions.ts";
-
-export type ParkingContext = SubgraphContext<ParkingPrisma, ParkingLoaders>;
 
 /** Parking attendants of 区建管委 start and end sessions for a named resident. */
 

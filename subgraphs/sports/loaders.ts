@@ -5,6 +5,7 @@
  */
 import DataLoader from "dataloader";
 import { loaderByGroup, loaderById } from "../kit/loaders.ts";
+import type { SubgraphContext } from "../kit/module.ts";
 import type { CourtBooking, PrismaClient } from "./generated/prisma/client.ts";
 import { addDays, dateColumn, fromDateColumn, localInstant } from "./localTime.ts";
 
@@ -143,3 +144,6 @@ export function createLoaders(prisma: SportsPrisma) {
 }
 
 export type SportsLoaders = ReturnType<typeof createLoaders>;
+
+/** What every resolver of the sports subgraph receives: the kit's context with this subgraph's client and loaders. */
+export type SportsContext = SubgraphContext<SportsPrisma, SportsLoaders>;

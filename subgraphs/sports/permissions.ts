@@ -12,7 +12,7 @@ import type {
   SportsEvent,
   SportsEventRegistration,
 } from "./generated/prisma/client.ts";
-import type { SportsContext } from "./resolvers.ts";
+import type { SportsContext } from "./loaders.ts";
 
 export const SPORTS_DESK: DepartmentDesk = { departmentId: "dept-sports", name: "区体育局" };
 

@@ -13,7 +13,6 @@ import {
   requireJurisdiction,
 } from "../kit/actingResident.ts";
 import { DateTime } from "../kit/dateTime.ts";
-import type { SubgraphContext } from "../kit/module.ts";
 import { type ConnectionArgs, paginate } from "../kit/pagination.ts";
 import {
   type BookCourtInput,
@@ -51,12 +50,10 @@ import type {
   SportsVenue,
   SportsVenueKind,
 } from "./generated/prisma/client.ts";
-import type { SportsLoaders, SportsPrisma } from "./loaders.ts";
+import type { SportsContext } from "./loaders.ts";
 import { formatMinute, fromDateColumn, isoWeekday, localDate, localMinuteOfDay, parseLocalDate } from "./localTime.ts";
 import { courtBookingRecords, eventRegistrationRecords, eventStreet, SPORTS_DESK } from "./permissions.ts";
 import { type CheckInToSchoolGroundInput, checkInToSchoolGround, isOpenAt } from "./schoolGroundCheckIn.ts";
-
-export type SportsContext = SubgraphContext<SportsPrisma, SportsLoaders>;
 
 /** Officers of 区体育局 act for residents at front desks and at school-ground gates. */
 
