@@ -49,7 +49,13 @@ export interface GatewayServer {
   stop(): Promise<void>;
 }
 
-export async function startGateway(config: GatewayConfig, options: { log?: Logger } = {}): Promise<GatewayServer> {
+export interface GatewayOptions {
+  log?: Logger;
+  /** The clock of token-key caching (JWKS refetch guards); tests inject one to move past them without sleeping. */
+  now?: () => number;
+}
+
+export async function startGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<GatewayServer> {
   const log = options.log ?? createLogger({ service: "gateway", level: config.LOG_LEVEL });
   const stats = new Map<string, SubgraphFetchStats>();
   // Everything derived from the supergraph, in one immutable snapshot per supergraph, bound to the schema Apollo
@@ -94,14 +100,14 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
         issuer: config.TOKEN_ISSUER,
         audience: config.TOKEN_AUDIENCE,
         algorithms: ["ES256"],
-        jwks: createJwksSource({ url: `${config.IDENTITY_URL}/.well-known/jwks.json` }),
+        jwks: createJwksSource({ url: `${config.IDENTITY_URL}/.well-known/jwks.json`, now: options.now }),
         toPrincipal: districtPrincipal,
       },
       ...config.TRUSTED_ISSUERS.map((mapping) => ({
         issuer: mapping.issuer,
         audience: mapping.audience,
         algorithms: mapping.algorithms,
-        jwks: createJwksSource({ url: mapping.jwksUrl }),
+        jwks: createJwksSource({ url: mapping.jwksUrl, now: options.now }),
         toPrincipal: externalPrincipal(mapping),
       })),
     ],

@@ -1,9 +1,9 @@
 import { loadGatewayConfig } from "../../gateway/config.ts";
-import { type GatewayServer, startGateway } from "../../gateway/server.ts";
+import { type GatewayOptions, type GatewayServer, startGateway } from "../../gateway/server.ts";
 import { testEnvelopeKeys } from "./envelope.ts";
 
 /** Starts the gateway on a free port with test defaults; `env` entries override. */
-export function startTestGateway(env: Record<string, string>): Promise<GatewayServer> {
+export function startTestGateway(env: Record<string, string>, options: GatewayOptions = {}): Promise<GatewayServer> {
   return startGateway(
     loadGatewayConfig({
       PORT: "0",
@@ -12,5 +12,6 @@ export function startTestGateway(env: Record<string, string>): Promise<GatewaySe
       ENVELOPE_PRIVATE_KEY: testEnvelopeKeys.privateKey,
       ...env,
     }),
+    options,
   );
 }
