@@ -240,17 +240,20 @@ describe("a hanging subgraph and the request deadline", () => {
     expect(result.body.errors?.[0].extensions).toEqual({ code: "SUBGRAPH_UNAVAILABLE", subgraph: "reviews" });
     expect(result.body.errors?.[0].message).toContain("reviews service did not answer");
     expectNoLeak(result.body);
-    // The subgraph's own timeout is 5 s; the request's deadline (1.5 s) cuts it short.
+    // The subgraph's own timeout is 5 s; the request's deadline (1.5 s) cuts it short. The bounds tell the two
+    // mechanisms apart, with seconds to spare on a loaded machine; how fast it is belongs to the benchmarks.
     expect(ms).toBeGreaterThanOrEqual(1300);
-    expect(ms).toBeLessThan(1500 + 400);
+    expect(ms).toBeLessThan(4500);
   });
 
   it("keeps serving other requests while one subgraph hangs", async () => {
     pair.reviews.mode = "hang";
     const hanging = graphql(gateway.url, BOOKS_WITH_REVIEWS);
-    const { ms, result } = await timed(() => graphql(gateway.url, "{ books { id title } }"));
-    expect(result.body).toEqual({ data: { books: BOOKS } });
-    expect(ms).toBeLessThan(500);
+    const benign = graphql(gateway.url, "{ books { id title } }");
+    // The benign request, sent after the hanging one, is answered while the hanging one still waits.
+    const first = await Promise.race([hanging.then(() => "hanging"), benign.then(() => "benign")]);
+    expect(first).toBe("benign");
+    expect((await benign).body).toEqual({ data: { books: BOOKS } });
     expect((await hanging).body.errors?.[0].extensions?.code).toBe("SUBGRAPH_UNAVAILABLE");
   });
 
@@ -265,8 +268,9 @@ describe("a hanging subgraph and the request deadline", () => {
     pair.reviews.mode = "hang";
     const before = pair.reviews.requests.query;
     const { ms, result } = await timed(() => graphql(gateway.url, BOOKS_WITH_REVIEWS));
+    // At the subgraph's 300 ms, not the request's 5 s deadline.
     expect(ms).toBeGreaterThanOrEqual(280);
-    expect(ms).toBeLessThan(1000);
+    expect(ms).toBeLessThan(4000);
     expect(result.body.errors?.[0].message).toContain("reviews service did not answer in time");
     // A timed-out query is not retried: a hanging service would only eat the deadline.
     expect(pair.reviews.requests.query - before).toBe(1);
@@ -309,12 +313,10 @@ describe("the circuit breaker per subgraph", () => {
     let text = await metrics(gateway);
     expect(metric(text, "og_gateway_subgraph_breaker_state", "reviews")).toBe(1);
     expect(metric(text, "og_gateway_subgraph_breaker_opens_total", "reviews")).toBe(1);
-    const openedAt = performance.now();
 
-    // Open: answers come at once, the subgraph is not asked, the rest of the graph still answers.
+    // Open: the subgraph is not asked (the count below stays), the rest of the graph still answers.
     for (let i = 0; i < 5; i += 1) {
-      const { ms, result } = await timed(() => graphql(gateway.url, BOOKS_WITH_REVIEWS));
-      expect(ms).toBeLessThan(100);
+      const result = await graphql(gateway.url, BOOKS_WITH_REVIEWS);
       expect(result.body.data.books.map((b: { title: string }) => b.title)).toEqual(["长恨歌", "繁花"]);
       expect(result.body.errors?.[0].extensions).toEqual({ code: "SUBGRAPH_UNAVAILABLE", subgraph: "reviews" });
       expect(result.body.errors?.[0].message).toContain("is not asking it for a few seconds");
@@ -330,9 +332,10 @@ describe("the circuit breaker per subgraph", () => {
     pair.reviews.mode = "ok";
     const stillOpen = await graphql(gateway.url, BOOKS_WITH_REVIEWS);
     expect(stillOpen.body.errors?.[0].message).toContain("is not asking it");
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, 1050 - (performance.now() - openedAt))));
-    const { body } = await graphql(gateway.url, BOOKS_WITH_REVIEWS);
-    expect(body).toEqual(FULL_ANSWER);
+    // Asked until the breaker half-opens (no fixed sleep): short-circuited answers until then, then one trial.
+    await expect
+      .poll(async () => (await graphql(gateway.url, BOOKS_WITH_REVIEWS)).body, { timeout: 10_000, interval: 100 })
+      .toEqual(FULL_ANSWER);
     expect(pair.reviews.requests.query).toBe(sent + 1);
     expect(metric(await metrics(gateway), "og_gateway_subgraph_breaker_state", "reviews")).toBe(0);
     expect((await graphql(gateway.url, BOOKS_WITH_REVIEWS)).body).toEqual(FULL_ANSWER);
@@ -342,12 +345,20 @@ describe("the circuit breaker per subgraph", () => {
     pair.reviews.mode = "hang";
     for (let i = 0; i < 3; i += 1) await graphql(gateway.url, BOOKS_WITH_REVIEWS);
     expect(metric(await metrics(gateway), "og_gateway_subgraph_breaker_state", "reviews")).toBe(1);
-    await new Promise((resolve) => setTimeout(resolve, 1050));
     const sent = pair.reviews.requests.query;
-    await graphql(gateway.url, BOOKS_WITH_REVIEWS); // the trial: times out
-    expect(pair.reviews.requests.query).toBe(sent + 1);
-    const { ms } = await timed(() => graphql(gateway.url, BOOKS_WITH_REVIEWS));
-    expect(ms).toBeLessThan(100);
+    // Asked until the breaker half-opens and lets one trial through; the trial times out.
+    await expect
+      .poll(
+        async () => {
+          await graphql(gateway.url, BOOKS_WITH_REVIEWS);
+          return pair.reviews.requests.query;
+        },
+        { timeout: 10_000, interval: 100 },
+      )
+      .toBe(sent + 1);
+    // Open again: the next request is not sent.
+    const { body } = await graphql(gateway.url, BOOKS_WITH_REVIEWS);
+    expect(body.errors?.[0].message).toContain("is not asking it");
     expect(pair.reviews.requests.query).toBe(sent + 1);
     expect(metric(await metrics(gateway), "og_gateway_subgraph_breaker_opens_total", "reviews")).toBe(3);
   });
