@@ -22,6 +22,11 @@ export interface SubgraphDatabaseOptions {
   dataDir?: string | undefined;
   /** Largest number of PostgreSQL connections this service may hold. */
   poolSize?: number;
+  /**
+   * Start the embedded database from this snapshot (a PGlite data-directory tarball, see `snapshot()`) instead of an
+   * empty one: tests seed a department once per run and start every later copy from it.
+   */
+  loadDataDir?: Blob | undefined;
 }
 
 export interface SubgraphDatabase {
@@ -36,6 +41,8 @@ export interface SubgraphDatabase {
   query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]>;
   /** Runs `work` inside one transaction on one connection; rolls back when it throws. */
   transaction<T>(work: (tx: Pick<SubgraphDatabase, "exec" | "query">) => Promise<T>): Promise<T>;
+  /** The whole embedded database as a tarball, to start copies from (`loadDataDir`); absent on PostgreSQL. */
+  snapshot?(): Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -56,7 +63,9 @@ export async function openSubgraphDatabase(options: SubgraphDatabaseOptions): Pr
 
 async function openPglite(options: SubgraphDatabaseOptions): Promise<SubgraphDatabase> {
   if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
-  const db = options.dataDir ? new PGlite(options.dataDir) : new PGlite();
+  const db = options.dataDir
+    ? new PGlite(options.dataDir)
+    : new PGlite(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {});
   await db.waitReady;
   // PGlite runs one statement at a time on one connection, so a transaction is just the client's own.
   return {
@@ -76,6 +85,7 @@ async function openPglite(options: SubgraphDatabaseOptions): Promise<SubgraphDat
           query: async <Row>(sql: string, params: unknown[] = []) => (await tx.query<Row>(sql, params)).rows,
         }),
       ),
+    snapshot: () => db.dumpDataDir("none"),
     close: () => db.close(),
   };
 }

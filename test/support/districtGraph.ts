@@ -38,7 +38,9 @@ export async function startDistrictGraph(): Promise<DistrictGraph> {
     module.name === "parking" ? createParkingSubgraph({ platform: { url: platform.url } }) : module,
   );
   for (const module of modules) {
-    subgraphs[module.name] = await startTestSubgraph(module, { databaseUrl: database.url });
+    // Parking's platform option changes only where live availability comes from, not its data: it may share the
+    // registered module's seeded snapshot.
+    subgraphs[module.name] = await startTestSubgraph(module, { databaseUrl: database.url, snapshot: true });
   }
   const outcome = composeSupergraph(
     modules.map((m) => ({ name: m.name, url: subgraphs[m.name]!.url, typeDefs: m.typeDefs })),

@@ -4,9 +4,12 @@
  */
 import type { Principal } from "../../lib/principal.ts";
 import type { PrismaLike, SubgraphModule } from "../../subgraphs/kit/module.ts";
+import { shanghaiDate } from "../../subgraphs/kit/seedCalendar.ts";
 import { type SubgraphService, startSubgraph } from "../../subgraphs/kit/service.ts";
+import { subgraphModules } from "../../subgraphs/registry.ts";
 import { createTestDatabase } from "./database.ts";
 import { signedHeaders, testEnvelopeKeys } from "./envelope.ts";
+import { loadSnapshot, saveSnapshot, snapshotKey } from "./pgliteSnapshots.ts";
 
 /** Subgraph name by GraphQL URL, so `graphql()` can sign envelopes for the right audience. */
 const audienceByUrl = new Map<string, string>();
@@ -18,17 +21,33 @@ export async function startTestSubgraph<TPrisma extends PrismaLike, TLoaders>(
     databaseUrl?: string;
     /** The seed's "today" (YYYY-MM-DD); tests that fix the clock pass TEST_SEED_DATE. Default: today in Shanghai. */
     seedDate?: string;
+    /**
+     * Start from (and leave) this run's seeded snapshot on the PGlite tier. Default: only for the registered modules,
+     * whose data depends on nothing but their code — a module built with options (production mode, secrets …) may
+     * prepare or seed differently with the same code, so it starts from scratch unless the caller knows better.
+     */
+    snapshot?: boolean;
   } = {},
 ): Promise<SubgraphService<TPrisma>> {
   const database = options.databaseUrl ? undefined : await createTestDatabase();
+  const databaseUrl = options.databaseUrl ?? database?.url;
+  const seed = options.seed ?? true;
+  const seedDate = options.seedDate ?? shanghaiDate(new Date());
+  // PGlite tier: start from this run's seeded snapshot of the department when there is one (pgliteSnapshots.ts).
+  const snapshotted = options.snapshot ?? (subgraphModules as readonly unknown[]).includes(module);
+  const key = databaseUrl || !snapshotted ? undefined : await snapshotKey(module, seed, seedDate);
+  const snapshot = key ? await loadSnapshot(key) : undefined;
   const service = await startSubgraph(module, {
     port: 0,
-    seed: options.seed ?? true,
-    ...(options.seedDate ? { seedDate: options.seedDate } : {}),
-    databaseUrl: options.databaseUrl ?? database?.url,
+    // A snapshot holds this seed date's rows already: seeding again would only rewrite them.
+    seed: seed && !snapshot,
+    seedDate,
+    databaseUrl,
+    pgliteSnapshot: snapshot,
     logLevel: process.env.OG_TEST_LOG_LEVEL ?? "silent",
     envelopePublicKeys: [testEnvelopeKeys.publicKey],
   });
+  if (key && !snapshot && service.db.snapshot) await saveSnapshot(key, service.db.snapshot);
   audienceByUrl.set(service.url, module.name);
   return {
     ...service,
