@@ -12,11 +12,11 @@ import { ApolloGateway } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
 import { closeGracefully } from "../lib/http/closeGracefully.ts";
 import { securityHeaders } from "../lib/http/cors.ts";
-import { createGraphQLListener, sendJson } from "../lib/http/graphqlHttp.ts";
+import { createGraphQLListener, type Route, sendJson } from "../lib/http/graphqlHttp.ts";
 import { createLogger, type Logger } from "../lib/log.ts";
 import { systemPrincipal } from "../lib/principal.ts";
 import { acceptRequestId, createEnvelopeSigner, ENVELOPE_HEADER, REQUEST_ID_HEADER } from "../lib/wire.ts";
-import { type AuditWriterStats, createAuditWriter } from "./audit/auditWriter.ts";
+import { createAuditWriter } from "./audit/auditWriter.ts";
 import { auditEntryOf } from "./audit/dataAccessAudit.ts";
 import { createAuthenticator } from "./auth/authenticate.ts";
 import { identityProxyRoutes } from "./auth/identityProxy.ts";
@@ -30,10 +30,11 @@ import { type GatewayConfig, isProductionMode } from "./config.ts";
 import type { GatewayContext } from "./context.ts";
 import { limitsResolver } from "./limits/limitsFor.ts";
 import { maskError } from "./maskErrors.ts";
+import { createGatewayMetrics } from "./observability/metrics.ts";
 import { gatewayPlugins } from "./plugins.ts";
 import { createReadinessCheck } from "./readiness.ts";
 import { ReservedNamesRule } from "./reservedNames.ts";
-import { createSubgraphPolicies, type SubgraphPolicies } from "./resilience/subgraphPolicy.ts";
+import { createSubgraphPolicies } from "./resilience/subgraphPolicy.ts";
 import { SubgraphDataSource, type SubgraphFetchStats } from "./subgraphDataSource.ts";
 import { SupergraphFile } from "./supergraphFile.ts";
 import { SupergraphSnapshots } from "./supergraphSnapshot.ts";
@@ -205,6 +206,30 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     }),
   });
 
+  const routes: Record<string, Route> = {
+    ...identityProxyRoutes({ identityUrl: config.IDENTITY_URL, signEnvelope, log }),
+    "/healthz": (_req, res) => sendJson(res, 200, { status: "ok", service: "gateway" }),
+    "/readyz": async (_req, res) => {
+      if (!snapshots.current()) {
+        sendJson(res, 503, { status: "not ready", reason: "no supergraph loaded", subgraphs: [] });
+        return;
+      }
+      const subgraphs = await readiness();
+      const ready = subgraphs.every((s) => s.ok);
+      sendJson(res, ready ? 200 : 503, { status: ready ? "ready" : "not ready", subgraphs });
+    },
+    "/metrics": async (_req, res) => {
+      const { contentType, body } = await metrics.scrape();
+      res.setHeader("content-type", contentType);
+      res.end(body);
+    },
+  };
+  const metrics = createGatewayMetrics({
+    fetchStats: () => stats,
+    policies,
+    audit: () => audit?.stats(),
+    routes: ["/graphql", ...Object.keys(routes)],
+  });
   const listener = createGraphQLListener<GatewayContext>({
     server: apollo,
     log,
@@ -223,38 +248,14 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
         log: log.child({ requestId }),
       };
     },
-    routes: {
-      ...identityProxyRoutes({ identityUrl: config.IDENTITY_URL, signEnvelope, log }),
-      "/healthz": (_req, res) => sendJson(res, 200, { status: "ok", service: "gateway" }),
-      "/readyz": async (_req, res) => {
-        if (!snapshots.current()) {
-          sendJson(res, 503, { status: "not ready", reason: "no supergraph loaded", subgraphs: [] });
-          return;
-        }
-        const subgraphs = await readiness();
-        const ready = subgraphs.every((s) => s.ok);
-        sendJson(res, ready ? 200 : 503, { status: ready ? "ready" : "not ready", subgraphs });
-      },
-      "/metrics": (_req, res) => {
-        res.setHeader("content-type", "text/plain; version=0.0.4");
-        const lines = [
-          "# HELP og_gateway_subgraph_fetches_total Fetches sent to each subgraph.",
-          "# TYPE og_gateway_subgraph_fetches_total counter",
-          ...[...stats].map(([name, s]) => `og_gateway_subgraph_fetches_total{subgraph="${name}"} ${s.fetches}`),
-          "# HELP og_gateway_subgraph_failures_total Subgraph fetches that failed.",
-          "# TYPE og_gateway_subgraph_failures_total counter",
-          ...[...stats].map(([name, s]) => `og_gateway_subgraph_failures_total{subgraph="${name}"} ${s.failures}`),
-          ...resilienceMetrics(policies),
-          ...auditMetrics(audit?.stats()),
-          "",
-        ];
-        res.end(lines.join("\n"));
-      },
-    },
+    routes,
   });
 
   // A request (headers and body) must arrive within its deadline; slower ones get Node's 408.
-  const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: config.REQUEST_DEADLINE_MS }, listener);
+  const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: config.REQUEST_DEADLINE_MS }, (req, res) => {
+    metrics.observe(req, res);
+    listener(req, res);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.PORT, config.HOST, () => resolve());
@@ -285,49 +286,4 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       return stopping;
     },
   };
-}
-
-/** Prometheus lines for the audit writer: records waiting now, appended, and given up on (answered 503). */
-function auditMetrics(stats: AuditWriterStats | undefined): string[] {
-  if (!stats) return [];
-  return [
-    "# HELP og_gateway_audit_waiting Answers waiting for the audit service to confirm their record.",
-    "# TYPE og_gateway_audit_waiting gauge",
-    `og_gateway_audit_waiting ${stats.waiting}`,
-    "# HELP og_gateway_audit_records_total Audit records the audit service appended.",
-    "# TYPE og_gateway_audit_records_total counter",
-    `og_gateway_audit_records_total ${stats.delivered}`,
-    "# HELP og_gateway_audit_unavailable_total Records not confirmed in time or refused (answered 503 AUDIT_UNAVAILABLE).",
-    "# TYPE og_gateway_audit_unavailable_total counter",
-    `og_gateway_audit_unavailable_total ${stats.unavailable}`,
-    "# HELP og_gateway_audit_failed_deliveries_total Deliveries to the audit service that failed and were retried.",
-    "# TYPE og_gateway_audit_failed_deliveries_total counter",
-    `og_gateway_audit_failed_deliveries_total ${stats.failedDeliveries}`,
-  ];
-}
-
-/** Prometheus lines for retries, timeouts and breakers per subgraph (gateway/resilience/subgraphPolicy.ts). */
-function resilienceMetrics(policies: SubgraphPolicies): string[] {
-  const all = policies.all();
-  const counter = (name: string, help: string, value: (p: (typeof all)[number]) => number) => [
-    `# HELP ${name} ${help}`,
-    `# TYPE ${name} counter`,
-    ...all.map((p) => `${name}{subgraph="${p.name}"} ${value(p)}`),
-  ];
-  return [
-    ...counter("og_gateway_subgraph_retries_total", "Retries of idempotent subgraph fetches.", (p) => p.stats.retries),
-    ...counter("og_gateway_subgraph_timeouts_total", "Subgraph fetches that ran out of time.", (p) => p.stats.timeouts),
-    ...counter(
-      "og_gateway_subgraph_short_circuits_total",
-      "Subgraph fetches refused at once because the breaker was open.",
-      (p) => p.stats.shortCircuits,
-    ),
-    ...counter("og_gateway_subgraph_breaker_opens_total", "Times a subgraph's breaker opened.", (p) => p.stats.opens),
-    "# HELP og_gateway_subgraph_breaker_state Circuit breaker per subgraph: 0 closed, 1 open, 2 half-open.",
-    "# TYPE og_gateway_subgraph_breaker_state gauge",
-    ...all.map(
-      (p) =>
-        `og_gateway_subgraph_breaker_state{subgraph="${p.name}"} ${{ closed: 0, open: 1, "half-open": 2 }[p.state]}`,
-    ),
-  ];
 }

@@ -13,6 +13,7 @@ import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
+import { Counter, collectDefaultMetrics, Registry } from "prom-client";
 import { openSubgraphDatabase, type SubgraphDatabase } from "../../lib/db/database.ts";
 import { migrate, readMigrations } from "../../lib/db/migrate.ts";
 import { codedError, isErrorCode } from "../../lib/errors.ts";
@@ -33,6 +34,8 @@ export interface SubgraphServiceOptions {
   databaseUrl?: string | undefined;
   /** PGlite folder; absent (with no databaseUrl) means an in-memory database. */
   dataDir?: string | undefined;
+  /** An in-memory PGlite database starts as a copy of this snapshot (`db.snapshot()` of an earlier start). */
+  pgliteSnapshot?: Blob | undefined;
   /** Run the module's seed after migrations. */
   seed?: boolean;
   /** The seed's "today" (`YYYY-MM-DD`, Jing'an): schedules start here. Default: today in Asia/Shanghai. */
@@ -77,6 +80,7 @@ export async function startSubgraph<TPrisma extends PrismaLike, TLoaders>(
     schema: module.name,
     databaseUrl: options.databaseUrl,
     dataDir: options.dataDir,
+    loadDataDir: options.pgliteSnapshot,
   });
   let prisma: TPrisma | undefined;
   try {
@@ -107,6 +111,11 @@ export async function startSubgraph<TPrisma extends PrismaLike, TLoaders>(
 
     let requests = 0;
     const activePrisma = prisma;
+    const metrics = subgraphMetrics(
+      module.name,
+      () => requests,
+      () => sqlQueries,
+    );
     const listener = createGraphQLListener({
       server: apollo,
       log,
@@ -145,19 +154,9 @@ export async function startSubgraph<TPrisma extends PrismaLike, TLoaders>(
             sendJson(res, 503, { status: "unavailable", service: module.name, reason: "database" });
           }
         },
-        "/metrics": (_req, res) => {
-          res.setHeader("content-type", "text/plain; version=0.0.4");
-          res.end(
-            [
-              "# HELP og_subgraph_requests_total GraphQL requests served.",
-              "# TYPE og_subgraph_requests_total counter",
-              `og_subgraph_requests_total{subgraph="${module.name}"} ${requests}`,
-              "# HELP og_subgraph_sql_queries_total SQL statements sent by Prisma.",
-              "# TYPE og_subgraph_sql_queries_total counter",
-              `og_subgraph_sql_queries_total{subgraph="${module.name}"} ${sqlQueries}`,
-              "",
-            ].join("\n"),
-          );
+        "/metrics": async (_req, res) => {
+          res.setHeader("content-type", metrics.contentType);
+          res.end(await metrics.metrics());
         },
       },
     });
@@ -221,4 +220,27 @@ function maskSubgraphError(formatted: GraphQLFormattedError, error: unknown, log
     ...(formatted.locations ? { locations: formatted.locations } : {}),
     extensions: { code: "INTERNAL_SERVER_ERROR" },
   };
+}
+
+/**
+ * One registry per service (tests run several services in one process): Node's process metrics and the service's
+ * own counters, read at scrape time.
+ */
+function subgraphMetrics(subgraph: string, requests: () => number, sqlQueries: () => number): Registry {
+  const registry = new Registry();
+  registry.setDefaultLabels({ subgraph });
+  collectDefaultMetrics({ register: registry, prefix: "og_subgraph_" });
+  const counter = (name: string, help: string, read: () => number) =>
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(read());
+      },
+    });
+  counter("og_subgraph_requests_total", "GraphQL requests served.", requests);
+  counter("og_subgraph_sql_queries_total", "SQL statements sent by Prisma.", sqlQueries);
+  return registry;
 }

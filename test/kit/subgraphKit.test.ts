@@ -55,6 +55,19 @@ describe("the subgraph kit", () => {
     await service?.stop();
   });
 
+  it("serves Prometheus metrics: its requests, labelled with the subgraph, and the process", async () => {
+    const origin = service.url.replace(/\/graphql$/, "");
+    const count = async () => {
+      const text = await (await fetch(`${origin}/metrics`)).text();
+      expect(text).toMatch(/^og_subgraph_process_resident_memory_bytes\{subgraph="probe"\} \d+/m);
+      return Number(text.match(/^og_subgraph_requests_total\{subgraph="probe"\} (\d+)/m)?.[1]);
+    };
+    const before = await count();
+    await graphql(service.url, "{ contextIsFresh }");
+    await graphql(service.url, "{ contextIsFresh }");
+    expect(await count()).toBe(before + 2);
+  });
+
   it("applies the module's migrations before serving", async () => {
     expect(await service.db.query(`SELECT name FROM "_og_migrations"`)).toEqual([{ name: "0001_init.sql" }]);
   });
