@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { ConfigError, parseConfig } from "../lib/config.ts";
 import { developmentKeyProblems } from "../lib/developmentSecrets.ts";
+import { parseCidr } from "./clientAddress.ts";
 
 const DEFAULT_SUPERGRAPH = fileURLToPath(new URL("../schema/supergraph.graphql", import.meta.url));
 
@@ -26,6 +27,25 @@ const subgraphUrls = z
       urls[name] = url;
     }
     return urls;
+  });
+
+/** Comma-separated CIDRs (or single addresses) of the proxies in front of the gateway; none by default. */
+const trustedProxies = z
+  .string()
+  .default("")
+  .transform((value, ctx) => {
+    const cidrs = value
+      .split(",")
+      .map((entry) => entry.trim())
+      .filter(Boolean);
+    for (const cidr of cidrs) {
+      try {
+        parseCidr(cidr);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: `${(error as Error).message}; write CIDRs like 10.0.0.0/8,fd00::/8` });
+      }
+    }
+    return cidrs;
   });
 
 const externalIssuers = z
@@ -188,6 +208,12 @@ export const gatewayConfigSchema = z.object({
   BREAKER_OPEN_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   /** Browser origins allowed to call the gateway (CORS): `https://a.example,https://b.example`; none by default. */
   CORS_ORIGINS: origins,
+  /**
+   * The load balancers or ingress proxies in front of the gateway, as CIDRs (`10.0.0.0/8,fd00::/8`); default none.
+   * `X-Forwarded-For` is read only when the socket's peer is in this list (gateway/clientAddress.ts); the client
+   * address so derived is signed into every envelope (the identity service's login throttles use it).
+   */
+  TRUSTED_PROXIES: trustedProxies,
   /** `Strict-Transport-Security` max-age in seconds; 0 (default) sends no HSTS header (set it behind TLS). */
   HSTS_MAX_AGE_SECONDS: z.coerce.number().int().min(0).max(63_072_000).default(0),
   /** Production mode (introspection and suggestions only for INTROSPECTION_ROLES); default: NODE_ENV=production. */

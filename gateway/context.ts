@@ -13,6 +13,8 @@ export interface GatewayContext {
   purpose: string | null;
   /** The case the purpose serves (x-og-case), if declared; travels in the envelope and into the audit record. */
   caseReference: string | null;
+  /** The client's address (socket, or X-Forwarded-For from a trusted proxy; gateway/clientAddress.ts), signed into every envelope. */
+  clientAddress: string;
   log: Logger;
   /** Epoch ms by which the answer is due (arrival + REQUEST_DEADLINE_MS): no subgraph fetch runs past it. */
   deadline: number;

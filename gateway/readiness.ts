@@ -2,6 +2,10 @@
  * Readiness: the gateway is ready only when a supergraph is loaded and every subgraph it names answers a trivial
  * query within the timeout. Results are cached briefly so probes from many load balancers cost one round.
  */
+import { type BoundRequest, requestPath } from "../lib/wire.ts";
+
+/** The probe's body: the same bytes every time, signed byte for byte. */
+const PROBE_BODY = Buffer.from(JSON.stringify({ query: "{ __typename }" }), "utf8");
 export interface SubgraphProbe {
   name: string;
   ok: boolean;
@@ -13,8 +17,11 @@ export interface SubgraphProbe {
 export interface ReadinessOptions {
   subgraphs: () => Array<{ name: string; url: string }>;
   timeoutMs: number;
-  /** Headers for the probe of one subgraph (the signed envelope of the gateway's system principal). */
-  headers?: (subgraph: string) => Record<string, string>;
+  /**
+   * Headers for one probe of one subgraph: the envelope of the gateway's readiness principal (scope
+   * `system:readiness` only), bound to the probe's method, path and body bytes.
+   */
+  headers?: (subgraph: string, request: BoundRequest) => Record<string, string>;
   cacheMs?: number;
 }
 
@@ -34,10 +41,15 @@ async function probe(subgraph: { name: string; url: string }, options: Readiness
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   try {
+    const headers = options.headers?.(subgraph.name, {
+      method: "POST",
+      path: requestPath(subgraph.url),
+      body: PROBE_BODY,
+    });
     const response = await fetch(subgraph.url, {
       method: "POST",
-      headers: { "content-type": "application/json", ...options.headers?.(subgraph.name) },
-      body: JSON.stringify({ query: "{ __typename }" }),
+      headers: { "content-type": "application/json", ...headers },
+      body: new Uint8Array(PROBE_BODY),
       signal: AbortSignal.timeout(options.timeoutMs),
     });
     const body = (await response.json().catch(() => null)) as { data?: { __typename?: string } } | null;

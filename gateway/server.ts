@@ -15,7 +15,15 @@ import { securityHeaders } from "../lib/http/cors.ts";
 import { createGraphQLListener, type Route, sendJson } from "../lib/http/graphqlHttp.ts";
 import { createLogger, type Logger } from "../lib/log.ts";
 import { systemPrincipal } from "../lib/principal.ts";
-import { acceptRequestId, createEnvelopeSigner, ENVELOPE_HEADER, REQUEST_ID_HEADER } from "../lib/wire.ts";
+import {
+  acceptRequestId,
+  createEnvelopeSigner,
+  ENVELOPE_HEADER,
+  REQUEST_ID_HEADER,
+  requestPath,
+  SYSTEM_SCOPES,
+  type SystemScope,
+} from "../lib/wire.ts";
 import { createAuditWriter } from "./audit/auditWriter.ts";
 import { auditEntryOf } from "./audit/dataAccessAudit.ts";
 import { createAuthenticator } from "./auth/authenticate.ts";
@@ -26,6 +34,7 @@ import { createTokenVerifier, districtPrincipal, externalPrincipal } from "./aut
 import { authorizingGateway } from "./authorization/authorizedExecution.ts";
 import { createPolicySource } from "./authorization/policySource.ts";
 import { createPurposeSource, declaredPurpose } from "./authorization/purposes.ts";
+import { createClientAddressOf } from "./clientAddress.ts";
 import { type GatewayConfig, isProductionMode } from "./config.ts";
 import type { GatewayContext } from "./context.ts";
 import { limitsResolver } from "./limits/limitsFor.ts";
@@ -76,18 +85,23 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     log,
   );
   const signEnvelope = createEnvelopeSigner(config.ENVELOPE_PRIVATE_KEY);
-  /** The gateway's own signed requests to the identity service (JWKS, revoked sessions). */
-  const asGateway = (id: string) => () => ({
-    [ENVELOPE_HEADER]: signEnvelope({
-      aud: "identity",
-      requestId: randomUUID(),
-      purpose: null,
-      principal: systemPrincipal(id),
-    }),
-  });
+  const clientAddressOf = createClientAddressOf(config.TRUSTED_PROXIES);
+  /**
+   * The gateway's own polls of the identity service: one system principal per poller, with only its scope; each
+   * poll's envelope is bound to that GET of that URL.
+   */
+  const asGateway = (id: string, scope: SystemScope) => {
+    const principal = systemPrincipal(id, [scope]);
+    return (url: string) => ({
+      [ENVELOPE_HEADER]: signEnvelope(
+        { aud: "identity", requestId: randomUUID(), purpose: null, principal },
+        { method: "GET", path: requestPath(url) },
+      ),
+    });
+  };
   const revocations = createRevocationList({
     url: `${config.IDENTITY_URL}/oauth/revoked-sessions`,
-    headers: asGateway("gateway-revocations"),
+    headers: asGateway("gateway-revocations", SYSTEM_SCOPES.revocationsRead),
     intervalMs: config.REVOCATION_POLL_MS,
     // Revoked for as long as the verifier would accept the session's tokens: until their exp + this tolerance.
     clockToleranceSeconds: config.TOKEN_CLOCK_SKEW_SECONDS,
@@ -116,7 +130,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const authenticate = createAuthenticator(verifyToken, log);
   const accessPolicies = createPolicySource({
     url: config.ACCESS_POLICIES_URL ?? `${config.IDENTITY_URL}/access/policies`,
-    headers: asGateway("gateway-policies"),
+    headers: asGateway("gateway-policies", SYSTEM_SCOPES.policiesRead),
     intervalMs: config.POLICY_POLL_MS,
     onError: (error) => log.debug({ err: error }, "access policies not refreshed"),
     onChange: (set) => log.info({ revision: set.revision, policies: set.policies.size }, "access policies applied"),
@@ -124,7 +138,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   // The purpose registry: which purposes each caller may declare (x-og-purpose), and which need a case (x-og-case).
   const purposes = createPurposeSource({
     url: config.PURPOSES_URL ?? `${config.IDENTITY_URL}/access/purposes`,
-    headers: asGateway("gateway-purposes"),
+    headers: asGateway("gateway-purposes", SYSTEM_SCOPES.purposesRead),
     intervalMs: config.POLICY_POLL_MS,
     onError: (error) => log.debug({ err: error }, "purpose registry not refreshed"),
     onChange: (registry) =>
@@ -192,22 +206,22 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   });
   await apollo.start();
 
+  const readinessPrincipal = systemPrincipal("gateway-readiness", [SYSTEM_SCOPES.readiness]);
   const readiness = createReadinessCheck({
     timeoutMs: config.READINESS_TIMEOUT_MS,
     subgraphs: () => (snapshots.current()?.subgraphs ?? []).map(({ name, url }) => ({ name, url: urlOf(name, url) })),
-    // The probe is an explicit, signed path: the gateway's own system principal, never a data reader.
-    headers: (subgraph) => ({
-      [ENVELOPE_HEADER]: signEnvelope({
-        aud: subgraph,
-        requestId: randomUUID(),
-        purpose: "readiness-probe",
-        principal: systemPrincipal("gateway-readiness"),
-      }),
+    // The probe is an explicit, signed path: the gateway's readiness principal (scope system:readiness only, never a
+    // data reader or an audit writer), its envelope bound to the probe's own request.
+    headers: (subgraph, request) => ({
+      [ENVELOPE_HEADER]: signEnvelope(
+        { aud: subgraph, requestId: randomUUID(), purpose: "readiness-probe", principal: readinessPrincipal },
+        request,
+      ),
     }),
   });
 
   const routes: Record<string, Route> = {
-    ...identityProxyRoutes({ identityUrl: config.IDENTITY_URL, signEnvelope, log }),
+    ...identityProxyRoutes({ identityUrl: config.IDENTITY_URL, signEnvelope, clientAddressOf, log }),
     "/healthz": (_req, res) => sendJson(res, 200, { status: "ok", service: "gateway" }),
     "/readyz": async (_req, res) => {
       if (!snapshots.current()) {
@@ -243,6 +257,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
         requestId,
         deadline: receivedAt + config.REQUEST_DEADLINE_MS,
         principal,
+        clientAddress: clientAddressOf(req),
         // The declared purpose and case, checked against the registry for this principal (403/400 otherwise).
         ...declaredPurpose(purposes.current(), principal, req),
         log: log.child({ requestId }),

@@ -1,8 +1,9 @@
 /**
  * How the gateway talks to one subgraph. Apollo's `RemoteGraphQLDataSource` is the one overridable class; this
  * subclass adds what every department needs:
- * - every fetch carries the signed identity envelope (principal, purpose, request id) for that subgraph only —
- *   subgraphs refuse anything else;
+ * - every fetch carries the signed identity envelope (principal, purpose, case, request id, client address) for that
+ *   subgraph only, bound to the fetch's method, path and body bytes with a fresh nonce — signed in the fetcher
+ *   (`resilience/subgraphFetcher.ts`), per attempt; subgraphs refuse anything else;
  * - the request id travels with every subgraph fetch (logs of all services line up);
  * - every fetch runs under the subgraph's policy (`resilience/subgraphPolicy.ts`): a timeout of
  *   `min(the subgraph's timeout, time left before the request's deadline)`, retries for queries only, and the
@@ -17,9 +18,9 @@ import type { GatewayGraphQLResponse } from "@apollo/server-gateway-interface";
 import { codedError } from "../lib/errors.ts";
 import type { Logger } from "../lib/log.ts";
 import { systemPrincipal } from "../lib/principal.ts";
-import { ENVELOPE_HEADER, type EnvelopeSigner, REQUEST_ID_HEADER } from "../lib/wire.ts";
+import { type EnvelopeClaims, type EnvelopeSigner, REQUEST_ID_HEADER, SYSTEM_SCOPES } from "../lib/wire.ts";
 import type { GatewayContext } from "./context.ts";
-import { subgraphFetcher, withAttemptSignal } from "./resilience/subgraphFetcher.ts";
+import { subgraphFetcher, withAttempt } from "./resilience/subgraphFetcher.ts";
 import { type FailureReason, failureReason, type SubgraphPolicy } from "./resilience/subgraphPolicy.ts";
 
 export interface SubgraphFetchStats {
@@ -43,36 +44,37 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     super({ url, fetcher: subgraphFetcher });
   }
 
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-    if (!request.http) return;
-    // Apollo's own health checks run without a request context: they go as the gateway itself.
-    const {
-      requestId = randomUUID(),
-      principal = systemPrincipal("gateway"),
-      purpose = null,
-      caseReference = null,
-    } = context as Partial<GatewayContext>;
-    request.http.headers.set(REQUEST_ID_HEADER, requestId);
-    request.http.headers.set(
-      ENVELOPE_HEADER,
-      this.signEnvelope({ aud: this.name, requestId, purpose, caseReference, principal }),
-    );
+  /** The envelope's claims for one fetch; Apollo's own health checks carry no request context and go as a probe. */
+  private claimsOf(context: Partial<GatewayContext>): EnvelopeClaims {
+    return {
+      aud: this.name,
+      requestId: context.requestId ?? randomUUID(),
+      purpose: context.purpose ?? null,
+      caseReference: context.caseReference ?? null,
+      principal: context.principal ?? systemPrincipal("gateway-health-check", [SYSTEM_SCOPES.readiness]),
+      clientAddress: context.clientAddress ?? null,
+    };
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
     const context = options.context as Partial<GatewayContext>;
     const deadline = context.deadline ?? Date.now() + this.policy.timeoutMs;
+    const claims = this.claimsOf(context);
+    const sign = this.signEnvelope;
     try {
       return await this.policy.run({ deadline, idempotent: isIdempotent(options) }, (signal) =>
-        withAttemptSignal(signal, async () => {
-          this.stats.fetches += 1;
-          try {
-            return await super.process(options);
-          } catch (error) {
-            this.stats.failures += 1;
-            throw error;
-          }
-        }),
+        withAttempt(
+          { signal, headers: { [REQUEST_ID_HEADER]: claims.requestId }, sign: (request) => sign(claims, request) },
+          async () => {
+            this.stats.fetches += 1;
+            try {
+              return await super.process(options);
+            } catch (error) {
+              this.stats.failures += 1;
+              throw error;
+            }
+          },
+        ),
       );
     } catch (error) {
       const reason = failureReason(error);

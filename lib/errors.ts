@@ -60,6 +60,26 @@ export const errorCodes = {
     status: 401,
     description: "Subgraphs answer only requests signed by the gateway; send the request to the gateway instead.",
   },
+  ENVELOPE_NOT_BOUND: {
+    status: 401,
+    description:
+      "The gateway's envelope was signed for another request (method, path or body): an envelope is valid only on the request it was signed for.",
+  },
+  ENVELOPE_REPLAYED: {
+    status: 401,
+    description:
+      "The gateway's envelope was already used: each envelope is accepted once; the gateway signs a new one per request.",
+  },
+  ENVELOPE_SCOPE_MISSING: {
+    status: 403,
+    description:
+      "The envelope's system principal lacks the scope this route requires (e.g. audit:write); each gateway caller is signed with only its own scope.",
+  },
+  ENVELOPE_STORE_UNAVAILABLE: {
+    status: 503,
+    description:
+      "The service could not check that the envelope was not used before (its nonce store is unreachable or full), so it refused the request; retry shortly.",
+  },
   INVALID_CREDENTIALS: { status: 401, description: "The username or password (or client secret) is wrong." },
   FORBIDDEN: {
     status: 403,

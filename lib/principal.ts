@@ -48,8 +48,12 @@ export const ANONYMOUS: Principal = Object.freeze({
   issuer: null,
 }) as Principal;
 
-export function systemPrincipal(id: string): Principal {
-  return { ...ANONYMOUS, kind: "system", id, roles: ["system"] };
+/**
+ * The gateway acting on its own behalf (a probe, a poll, an audit delivery), with only the scopes that one call needs
+ * (`SYSTEM_SCOPES` in lib/wire.ts); the route it calls requires its scope.
+ */
+export function systemPrincipal(id: string, scopes: readonly string[] = []): Principal {
+  return { ...ANONYMOUS, kind: "system", id, roles: ["system"], scopes: [...scopes] };
 }
 
 const KINDS = new Set<PrincipalKind>([

@@ -17,34 +17,42 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { systemPrincipal } from "../lib/principal.ts";
-import { createEnvelopeSigner, ENVELOPE_HEADER, generateEnvelopeKeys } from "../lib/wire.ts";
+import { createEnvelopeSigner, ENVELOPE_HEADER, generateEnvelopeKeys, SYSTEM_SCOPES } from "../lib/wire.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const floodSeconds = Number(process.env.FLOOD_SECONDS ?? 8);
 const floodConnections = Number(process.env.FLOOD_CONNECTIONS ?? 32);
 const FLOOD_ADDRESS = "203.0.113.99";
 
+/** Envelopes as the gateway's identity proxy signs them: bound to the POST and its body, the client address inside. */
 function signer(privateKey: string) {
   const sign = createEnvelopeSigner(privateKey);
-  return () =>
-    sign({
-      aud: "identity",
-      requestId: `bench-${Math.random().toString(36).slice(2)}`,
-      purpose: "authentication",
-      principal: systemPrincipal("bench"),
-    });
+  const principal = systemPrincipal("bench", [SYSTEM_SCOPES.identityProxy]);
+  return (body: string, clientAddress: string) =>
+    sign(
+      {
+        aud: "identity",
+        requestId: `bench-${Math.random().toString(36).slice(2)}`,
+        purpose: "authentication",
+        principal,
+        clientAddress,
+      },
+      { method: "POST", path: "/oauth/token", body },
+    );
 }
 
-async function post(base: string, envelope: () => string, params: Record<string, string>, address: string) {
+type Envelope = ReturnType<typeof signer>;
+
+async function post(base: string, envelope: Envelope, params: Record<string, string>, address: string) {
   const started = performance.now();
+  const body = new URLSearchParams(params).toString();
   const response = await fetch(`${base}/oauth/token`, {
     method: "POST",
     headers: {
       "content-type": "application/x-www-form-urlencoded",
-      "x-forwarded-for": address,
-      [ENVELOPE_HEADER]: envelope(),
+      [ENVELOPE_HEADER]: envelope(body, address),
     },
-    body: new URLSearchParams(params).toString(),
+    body,
   });
   await response.arrayBuffer();
   return { status: response.status, ms: performance.now() - started };

@@ -15,7 +15,7 @@ import { ApolloServer } from "@apollo/server";
 import { startStandaloneServer } from "@apollo/server/standalone";
 import { supergraphForPlanner } from "../lib/access/requirements.ts";
 import { ANONYMOUS, isPrincipal, type Principal } from "../lib/principal.ts";
-import { createEnvelopeSigner, ENVELOPE_HEADER } from "../lib/wire.ts";
+import { createEnvelopeSigner, ENVELOPE_HEADER, requestPath } from "../lib/wire.ts";
 
 const path = process.env.SUPERGRAPH_PATH ?? fileURLToPath(new URL("../schema/supergraph.graphql", import.meta.url));
 const sign = createEnvelopeSigner(process.env.ENVELOPE_PRIVATE_KEY ?? "");
@@ -24,19 +24,30 @@ const fixed: unknown = process.env.PLAIN_GATEWAY_PRINCIPAL
   : ANONYMOUS;
 if (!isPrincipal(fixed)) throw new Error("PLAIN_GATEWAY_PRINCIPAL is not a principal (lib/principal.ts)");
 const principal: Principal = fixed;
+/** Apollo's own data source and fetcher, plus the envelope (signed on the exact bytes, as our subgraphs require). */
+class SigningDataSource extends RemoteGraphQLDataSource {
+  constructor(name: string, url: string) {
+    super({ url });
+    const inner = this.fetcher;
+    this.fetcher = (fetchUrl, init) => {
+      const method = init?.method ?? "POST";
+      const body = typeof init?.body === "string" ? init.body : "";
+      const envelope = sign(
+        { aud: name, requestId: randomUUID(), purpose: null, principal },
+        { method, path: requestPath(fetchUrl), body },
+      );
+      return inner(fetchUrl, {
+        ...init,
+        headers: { ...(init?.headers as Record<string, string>), [ENVELOPE_HEADER]: envelope },
+      });
+    };
+  }
+}
+
 const server = new ApolloServer({
   gateway: new ApolloGateway({
     supergraphSdl: supergraphForPlanner(readFileSync(path, "utf8")),
-    buildService: ({ name, url }) =>
-      new RemoteGraphQLDataSource({
-        url,
-        willSendRequest: ({ request }) => {
-          request.http?.headers.set(
-            ENVELOPE_HEADER,
-            sign({ aud: name, requestId: randomUUID(), purpose: null, principal }),
-          );
-        },
-      }),
+    buildService: ({ name, url }) => new SigningDataSource(name, url ?? ""),
   }),
 });
 const { url } = await startStandaloneServer(server, {

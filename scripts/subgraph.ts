@@ -1,7 +1,7 @@
 /**
  * Runs one district subgraph as a service: `tsx scripts/subgraph.ts health`.
  * Environment: PORT, HOST, DATABASE_URL (else PGlite in DATA_DIR), SEED, SEED_DATE, LOG_LEVEL,
- * ENVELOPE_PUBLIC_KEYS (subgraphs/kit/config.ts).
+ * ENVELOPE_PUBLIC_KEYS, ENVELOPE_NONCE_REDIS_URL (subgraphs/kit/config.ts).
  * Variables may be prefixed with the subgraph's name in upper case (HEALTH_PORT) to configure one of several.
  */
 import { existsSync, readdirSync } from "node:fs";
@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { ConfigError } from "../lib/config.ts";
 import { loadSubgraphConfig } from "../subgraphs/kit/config.ts";
 import type { SubgraphModule } from "../subgraphs/kit/module.ts";
+import { createRedisNonceStore } from "../subgraphs/kit/redisNonceStore.ts";
 import { startSubgraph } from "../subgraphs/kit/service.ts";
 
 // Only the chosen department's module is loaded, not the registry: a module reads its own environment when it is
@@ -48,6 +49,10 @@ try {
     logLevel: config.LOG_LEVEL,
     shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
     envelopePublicKeys: config.ENVELOPE_PUBLIC_KEYS,
+    // Several replicas share one nonce store, or a replay refused by one is accepted once by each other.
+    ...(config.ENVELOPE_NONCE_REDIS_URL
+      ? { nonceStore: await createRedisNonceStore({ url: config.ENVELOPE_NONCE_REDIS_URL }) }
+      : {}),
   });
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {

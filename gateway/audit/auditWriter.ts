@@ -25,7 +25,7 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "../../lib/log.ts";
 import { systemPrincipal } from "../../lib/principal.ts";
-import { ENVELOPE_HEADER, type EnvelopeSigner } from "../../lib/wire.ts";
+import { ENVELOPE_HEADER, type EnvelopeSigner, requestPath, SYSTEM_SCOPES } from "../../lib/wire.ts";
 import { type AuditEntry, type AuditRecordWire, toWire } from "./auditEntry.ts";
 
 export type { AccessDecision, AuditEntry, FieldAccess } from "./auditEntry.ts";
@@ -39,7 +39,10 @@ export const AUDIT_AUDIENCE = "audit";
 export interface AuditWriterOptions {
   /** Base URL of the audit service, e.g. `http://127.0.0.1:4109` (AUDIT_URL); batches go to `<url>/audit/records`. */
   url: string;
-  /** The gateway's envelope signer (lib/wire.ts); each delivery is signed for audience `audit` as a system principal. */
+  /**
+   * The gateway's envelope signer (lib/wire.ts); each delivery (each retry too) is signed for audience `audit`, bound
+   * to its POST and exact body bytes, as a system principal with scope `audit:write` — the only caller that has it.
+   */
   signEnvelope: EnvelopeSigner;
   log: Logger;
   /** Records per delivery (group commit). Default 200 (at most 1000, the service's limit). */
@@ -134,7 +137,7 @@ export function createAuditWriter(options: AuditWriterOptions): AuditWriter {
   const requestTimeoutMs = options.requestTimeoutMs ?? 5000;
   const closeTimeoutMs = options.closeTimeoutMs ?? 10_000;
   const now = options.now ?? Date.now;
-  const principal = systemPrincipal(options.principalId ?? "gateway-audit");
+  const principal = systemPrincipal(options.principalId ?? "gateway-audit", [SYSTEM_SCOPES.auditWrite]);
   const endpoint = new URL(AUDIT_INGEST_PATH, options.url).toString();
   const doFetch = options.fetch ?? fetch;
   const { log } = options;
@@ -183,18 +186,17 @@ export function createAuditWriter(options: AuditWriterOptions): AuditWriter {
   async function deliver(batch: AuditRecordWire[]): Promise<"ok" | "too-large" | "failed"> {
     let status = 0;
     try {
+      const body = Buffer.from(JSON.stringify({ records: batch }), "utf8");
       const response = await doFetch(endpoint, {
         method: "POST",
         headers: {
           "content-type": "application/json",
-          [ENVELOPE_HEADER]: options.signEnvelope({
-            aud: AUDIT_AUDIENCE,
-            requestId: randomUUID(),
-            purpose: null,
-            principal,
-          }),
+          [ENVELOPE_HEADER]: options.signEnvelope(
+            { aud: AUDIT_AUDIENCE, requestId: randomUUID(), purpose: null, principal },
+            { method: "POST", path: requestPath(endpoint), body },
+          ),
         },
-        body: JSON.stringify({ records: batch }),
+        body: new Uint8Array(body),
         signal: AbortSignal.timeout(requestTimeoutMs),
       });
       status = response.status;

@@ -1,19 +1,23 @@
 /**
  * The token endpoints of the district identity service, served through the gateway so front ends need one origin:
- * `POST /oauth/token`, `POST /oauth/password`, `POST /oauth/revoke`, `GET /.well-known/jwks.json`. The gateway
- * forwards the client's address (for login throttling) inside a request it signs, so the identity service can trust
- * that address.
+ * `POST /oauth/token`, `POST /oauth/password`, `POST /oauth/revoke`, `GET /.well-known/jwks.json`. Each forwarded
+ * request carries an envelope (system principal with scope `identity:proxy` only) bound to its method, path and the
+ * exact body bytes forwarded, with the client's address signed inside (`clientAddressOf`: the socket, or
+ * X-Forwarded-For from a trusted proxy only). No address header is forwarded: the identity service reads the signed one.
  */
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Route } from "../../lib/http/graphqlHttp.ts";
 import type { Logger } from "../../lib/log.ts";
 import { systemPrincipal } from "../../lib/principal.ts";
-import { ENVELOPE_HEADER, type EnvelopeSigner } from "../../lib/wire.ts";
+import { ENVELOPE_HEADER, type EnvelopeSigner, requestPath, SYSTEM_SCOPES } from "../../lib/wire.ts";
+import type { ClientAddressOf } from "../clientAddress.ts";
 
 export interface IdentityProxyOptions {
   identityUrl: string;
   signEnvelope: EnvelopeSigner;
+  /** The client's address, as the gateway derives it (gateway/clientAddress.ts); signed into the envelope. */
+  clientAddressOf: ClientAddressOf;
   log: Logger;
   maxBodyBytes?: number;
   timeoutMs?: number;
@@ -22,7 +26,8 @@ export interface IdentityProxyOptions {
 const PASSED_BACK = ["content-type", "cache-control", "retry-after", "www-authenticate", "pragma"];
 
 export function identityProxyRoutes(options: IdentityProxyOptions): Record<string, Route> {
-  const { identityUrl, signEnvelope, log, maxBodyBytes = 16 * 1024, timeoutMs = 5000 } = options;
+  const { identityUrl, signEnvelope, clientAddressOf, log, maxBodyBytes = 16 * 1024, timeoutMs = 5000 } = options;
+  const principal = systemPrincipal("gateway-auth-proxy", [SYSTEM_SCOPES.identityProxy]);
 
   const forward =
     (path: string, method: "GET" | "POST"): Route =>
@@ -52,20 +57,24 @@ export function identityProxyRoutes(options: IdentityProxyOptions): Record<strin
         body = Buffer.concat(chunks);
       }
       const requestId = String(res.getHeader("x-request-id") ?? randomUUID());
+      const url = `${identityUrl}${path}`;
       const headers: Record<string, string> = {
-        "x-forwarded-for": req.socket.remoteAddress ?? "",
         "x-request-id": requestId,
-        [ENVELOPE_HEADER]: signEnvelope({
-          aud: "identity",
-          requestId,
-          purpose: "authentication",
-          principal: systemPrincipal("gateway-auth-proxy"),
-        }),
+        [ENVELOPE_HEADER]: signEnvelope(
+          {
+            aud: "identity",
+            requestId,
+            purpose: "authentication",
+            principal,
+            clientAddress: clientAddressOf(req),
+          },
+          { method, path: requestPath(url), body },
+        ),
       };
       if (req.headers["content-type"]) headers["content-type"] = req.headers["content-type"];
       let upstream: Response;
       try {
-        upstream = await fetch(`${identityUrl}${path}`, {
+        upstream = await fetch(url, {
           method,
           headers,
           body: body === undefined ? undefined : new Uint8Array(body),

@@ -6,8 +6,11 @@ import { createPublicKey, type JsonWebKey, type KeyObject } from "node:crypto";
 
 export interface JwksSourceOptions {
   url: string;
-  /** Extra headers for the fetch (e.g. the gateway's signed envelope for the district identity service). */
-  headers?: () => Record<string, string>;
+  /**
+   * Extra headers for one fetch of this exact URL (a GET). The district identity service publishes its keys without
+   * an envelope; a provider that wants a credential gets it here, per fetch (an envelope is bound to one request).
+   */
+  headers?: (url: string) => Record<string, string>;
   timeoutMs?: number;
   /** Keys are refreshed at least this often even when every kid is known. */
   maxAgeMs?: number;
@@ -29,7 +32,7 @@ export function createJwksSource(options: JwksSourceOptions): JwksSource {
   async function refresh(): Promise<void> {
     inFlight ??= (async () => {
       try {
-        const response = await fetch(url, { headers: options.headers?.(), signal: AbortSignal.timeout(timeoutMs) });
+        const response = await fetch(url, { headers: options.headers?.(url), signal: AbortSignal.timeout(timeoutMs) });
         if (!response.ok) throw new Error(`JWKS answered HTTP ${response.status}`);
         const body = (await response.json()) as { keys?: Array<JsonWebKey & { kid?: string }> };
         const next = new Map<string, KeyObject>();

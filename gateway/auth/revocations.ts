@@ -12,7 +12,8 @@
  */
 export interface RevocationListOptions {
   url: string;
-  headers?: () => Record<string, string>;
+  /** Signed gateway headers for one poll of this exact URL (a GET; the envelope is bound to it). */
+  headers?: (url: string) => Record<string, string>;
   intervalMs?: number;
   timeoutMs?: number;
   /** The token verifier's clock tolerance in seconds: entries revoke until `until` + this. Default 30. */
@@ -39,7 +40,10 @@ export function createRevocationList(options: RevocationListOptions): Revocation
 
   async function refresh() {
     try {
-      const response = await fetch(pollUrl, { headers: options.headers?.(), signal: AbortSignal.timeout(timeoutMs) });
+      const response = await fetch(pollUrl, {
+        headers: options.headers?.(pollUrl),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
       if (!response.ok) throw new Error(`revoked sessions answered HTTP ${response.status}`);
       const body = (await response.json()) as { sessions?: Array<{ sid: string; until: number }> };
       const at = now();

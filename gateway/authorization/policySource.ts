@@ -11,8 +11,8 @@ import { type ActivePolicy, EMPTY_POLICY_SET, type PolicySet, policyRuleSchema }
 export interface PolicySourceOptions {
   /** The identity service's `/access/policies` endpoint. */
   url: string;
-  /** Signed gateway headers for each poll. */
-  headers: () => Record<string, string>;
+  /** Signed gateway headers for one poll of this exact URL (a GET; the envelope is bound to it). */
+  headers: (url: string) => Record<string, string>;
   intervalMs?: number;
   timeoutMs?: number;
   onError?: (error: unknown) => void;
@@ -38,8 +38,9 @@ export function createPolicySource(options: PolicySourceOptions): PolicySource {
 
   async function poll() {
     try {
-      const response = await fetch(`${url}?since=${set.revision}`, {
-        headers: options.headers(),
+      const pollUrl = `${url}?since=${set.revision}`;
+      const response = await fetch(pollUrl, {
+        headers: options.headers(pollUrl),
         signal: AbortSignal.timeout(timeoutMs),
       });
       if (response.status === 304) return;

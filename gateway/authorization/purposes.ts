@@ -28,8 +28,8 @@ import { CASE_HEADER, PURPOSE_HEADER } from "../../lib/wire.ts";
 export interface PurposeSourceOptions {
   /** The identity service's `/access/purposes` endpoint. */
   url: string;
-  /** Signed gateway headers for each poll. */
-  headers: () => Record<string, string>;
+  /** Signed gateway headers for one poll of this exact URL (a GET; the envelope is bound to it). */
+  headers: (url: string) => Record<string, string>;
   intervalMs?: number;
   timeoutMs?: number;
   onError?: (error: unknown) => void;
@@ -50,8 +50,9 @@ export function createPurposeSource(options: PurposeSourceOptions): PurposeSourc
 
   async function poll() {
     try {
-      const response = await fetch(`${url}?since=${registry.revision}`, {
-        headers: options.headers(),
+      const pollUrl = `${url}?since=${registry.revision}`;
+      const response = await fetch(pollUrl, {
+        headers: options.headers(pollUrl),
         signal: AbortSignal.timeout(timeoutMs),
       });
       if (response.status === 304) return;

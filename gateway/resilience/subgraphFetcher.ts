@@ -16,12 +16,18 @@
  *
  * Apollo's `RemoteGraphQLDataSource` calls `fetcher(url, init)` without a signal, so the signal travels from
  * `SubgraphPolicy.run` to here through `AsyncLocalStorage` (one store per attempt; concurrent fetches never share it).
+ *
+ * **The envelope is signed here**, where the exact bytes are known: the attempt carries the envelope's claims (who,
+ * why, for which subgraph), and this fetcher binds them to the method, the request-target and the SHA-256 of the
+ * body bytes it is about to send, with a fresh nonce — so each retry is a new envelope, and what is signed is what
+ * is sent (lib/wire.ts). A fetch outside an attempt has no claims and is refused: nothing leaves unsigned.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
 import type { RemoteGraphQLDataSource } from "@apollo/gateway";
 import nodeFetch, { type RequestInit as NodeFetchInit } from "node-fetch";
+import { type BoundRequest, ENVELOPE_HEADER, requestPath } from "../../lib/wire.ts";
 
 type Fetcher = RemoteGraphQLDataSource["fetcher"];
 
@@ -29,16 +35,43 @@ const KEEP_ALIVE_IDLE_MS = 4_000;
 const httpAgent = new HttpAgent({ keepAlive: true, timeout: KEEP_ALIVE_IDLE_MS });
 const httpsAgent = new HttpsAgent({ keepAlive: true, timeout: KEEP_ALIVE_IDLE_MS });
 
-const attemptSignal = new AsyncLocalStorage<AbortSignal>();
-
-/** Runs `fn` with `signal` as the abort signal of every subgraph fetch it starts. */
-export function withAttemptSignal<T>(signal: AbortSignal, fn: () => Promise<T>): Promise<T> {
-  return attemptSignal.run(signal, fn);
+/** One attempt of one subgraph fetch. */
+export interface FetchAttempt {
+  /** Aborts the attempt (its timeout, or the request's deadline). */
+  signal: AbortSignal;
+  /** Headers every fetch of the attempt carries (the request id). */
+  headers: Record<string, string>;
+  /** Signs the envelope for the request about to be sent (the data source's claims, bound to these bytes). */
+  sign: (request: BoundRequest) => string;
 }
 
-export const subgraphFetcher: Fetcher = (url, init) =>
-  nodeFetch(url, {
+const currentAttempt = new AsyncLocalStorage<FetchAttempt>();
+
+/** Runs `fn` as one attempt: every subgraph fetch it starts is aborted by `signal` and signed with `sign`. */
+export function withAttempt<T>(attempt: FetchAttempt, fn: () => Promise<T>): Promise<T> {
+  return currentAttempt.run(attempt, fn);
+}
+
+export const subgraphFetcher: Fetcher = async (url, init) => {
+  const attempt = currentAttempt.getStore();
+  if (!attempt) throw new Error("A subgraph fetch outside an attempt has no envelope claims; it is not sent unsigned.");
+  const method = (init?.method ?? "GET").toUpperCase();
+  const raw = init?.body;
+  if (raw !== undefined && raw !== null && typeof raw !== "string") {
+    throw new Error("Subgraph request bodies are JSON strings; another body type cannot be signed byte for byte.");
+  }
+  const body = raw === undefined || raw === null ? undefined : Buffer.from(raw, "utf8");
+  const headers = {
+    ...(init?.headers as Record<string, string> | undefined),
+    ...attempt.headers,
+    [ENVELOPE_HEADER]: attempt.sign({ method, path: requestPath(url), body }),
+  };
+  return (await nodeFetch(url, {
     ...(init as NodeFetchInit),
+    method,
+    headers,
+    body,
     agent: (parsed: URL) => (parsed.protocol === "https:" ? httpsAgent : httpAgent),
-    signal: (attemptSignal.getStore() ?? null) as NodeFetchInit["signal"],
-  }) as unknown as ReturnType<Fetcher>;
+    signal: attempt.signal as NodeFetchInit["signal"],
+  })) as unknown as Awaited<ReturnType<Fetcher>>;
+};

@@ -37,6 +37,11 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
    * `receivedAt` is the epoch ms the request arrived (before its body was read), for deadlines.
    */
   context: (req: IncomingMessage, requestId: string, receivedAt: number) => Promise<TContext>;
+  /**
+   * Runs on the raw request before its body is parsed (subgraphs: the envelope's binding to method, path and body
+   * bytes); `body` is null for a GET. A thrown GraphQLError with a registered code ends the request with it.
+   */
+  verifyRequest?: (req: IncomingMessage, body: Buffer | null) => Promise<void>;
   /** Request id for a request (accepted from a trusted header or freshly generated). */
   requestId: (req: IncomingMessage) => string;
   /** Extra routes by exact path (e.g. /healthz, /readyz, /metrics). */
@@ -132,6 +137,14 @@ export function createGraphQLListener<TContext extends BaseContext>(
     });
   };
 
+  async function verified(req: IncomingMessage, raw: Buffer | null): Promise<void> {
+    try {
+      await options.verifyRequest?.(req, raw);
+    } catch (error) {
+      throw asHttpProblem(error);
+    }
+  }
+
   async function handleGraphQL(
     req: IncomingMessage,
     res: ServerResponse,
@@ -162,11 +175,13 @@ export function createGraphQLListener<TContext extends BaseContext>(
       const raw = await readBody(req, maxBodyBytes).catch((error: unknown) => {
         throw error instanceof BodyTooLargeError ? new HttpProblem("PAYLOAD_TOO_LARGE", error.message) : error;
       });
+      await verified(req, raw);
       body = parseBody(raw);
       const operationName = (body as { operationName?: unknown }).operationName;
       if (operationName !== undefined && operationName !== null) checkOperationName(operationName);
     } else {
       req.resume();
+      await verified(req, null);
       const operationName = url.searchParams.get("operationName");
       if (operationName) checkOperationName(operationName);
     }
@@ -175,11 +190,7 @@ export function createGraphQLListener<TContext extends BaseContext>(
     try {
       context = await options.context(req, requestId, receivedAt);
     } catch (error) {
-      const code = (error as { extensions?: { code?: unknown } }).extensions?.code;
-      if (typeof code === "string" && code in errorCodes) {
-        throw new HttpProblem(code as ErrorCode, (error as Error).message);
-      }
-      throw error;
+      throw asHttpProblem(error);
     }
     const response = await server.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method, headers, search: url.search, body },
@@ -201,6 +212,14 @@ export function createGraphQLListener<TContext extends BaseContext>(
     for await (const chunk of response.body.asyncIterator) res.write(chunk);
     res.end();
   }
+}
+
+/** A thrown GraphQLError with a registered code becomes the HTTP answer with that code; anything else stays a failure. */
+function asHttpProblem(error: unknown): unknown {
+  const code = (error as { extensions?: { code?: unknown } }).extensions?.code;
+  return typeof code === "string" && code in errorCodes
+    ? new HttpProblem(code as ErrorCode, (error as Error).message)
+    : error;
 }
 
 function send(res: ServerResponse, status: number, body: string): void {

@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Principal } from "../../lib/principal.ts";
-import { officerOf, residentPrincipal, signedHeaders } from "../../test/support/envelope.ts";
+import { systemPrincipal } from "../../lib/principal.ts";
+import { ENVELOPE_HEADER, SYSTEM_SCOPES } from "../../lib/wire.ts";
+import { gatewayCaller, officerOf, residentPrincipal, signedHeaders } from "../../test/support/envelope.ts";
 import { seedDateTime, seedInstant, TEST_SEED_DATE } from "../../test/support/seedDate.ts";
 import { graphql, startTestSubgraph } from "../../test/support/subgraphs.ts";
 import type { SubgraphService } from "../kit/service.ts";
@@ -43,11 +45,20 @@ function record(overrides: Partial<AuditRecordInput> = {}): AuditRecordInput {
   };
 }
 
-async function post(body: unknown, headers: Record<string, string> = signedHeaders("audit")) {
+/** Envelope headers for one body's exact text. */
+type Signer = (body: string) => Record<string, string>;
+
+const AUDIT_WRITER = gatewayCaller(SYSTEM_SCOPES.auditWrite);
+/** As the gateway's audit writer signs: POST /audit/records, these bytes, scope audit:write. */
+const asWriter: Signer = (body) =>
+  signedHeaders("audit", { method: "POST", path: "/audit/records", body }, { principal: AUDIT_WRITER });
+
+async function post(body: unknown, sign: Signer | Record<string, string> = asWriter) {
+  const text = JSON.stringify(body);
   const response = await fetch(`${base}/audit/records`, {
     method: "POST",
-    headers: { "content-type": "application/json", ...headers },
-    body: JSON.stringify(body),
+    headers: { "content-type": "application/json", ...(typeof sign === "function" ? sign(text) : sign) },
+    body: text,
   });
   return { status: response.status, body: (await response.json()) as any };
 }
@@ -93,11 +104,52 @@ describe("POST /audit/records", () => {
 
   it("refuses writers other than the gateway: no envelope, a forged one, another audience, a non-system principal", async () => {
     expect((await post({ records: [record()] }, {})).status).toBe(401);
-    expect((await post({ records: [record()] }, { "x-og-envelope": "v1.forged.e30.AAAA" })).status).toBe(401);
-    expect((await post({ records: [record()] }, signedHeaders("health"))).status).toBe(401);
-    const asOfficer = await post({ records: [record()] }, signedHeaders("audit", { principal: healthOfficer }));
+    expect((await post({ records: [record()] }, { "x-og-envelope": "v2.forged.e30.AAAA" })).status).toBe(401);
+    const healthAudience: Signer = (body) =>
+      signedHeaders("health", { method: "POST", path: "/audit/records", body }, { principal: AUDIT_WRITER });
+    expect((await post({ records: [record()] }, healthAudience)).status).toBe(401);
+    const asOfficer = await post({ records: [record()] }, (body) =>
+      signedHeaders("audit", { method: "POST", path: "/audit/records", body }, { principal: healthOfficer }),
+    );
     expect(asOfficer.status).toBe(403);
-    expect(asOfficer.body.errors[0].extensions.code).toBe("FORBIDDEN");
+    expect(asOfficer.body.errors[0].extensions.code).toBe("ENVELOPE_SCOPE_MISSING");
+  });
+
+  it("refuses the readiness probe's envelope: moved from its probe, and even when signed for this route", async () => {
+    const before = await service.prisma.dataAccessRecord.count();
+    const readiness = systemPrincipal("gateway-readiness", [SYSTEM_SCOPES.readiness]);
+    // What the gateway's readiness probe sends to a subgraph, taken and put on the ingest route.
+    const probe = signedHeaders(
+      "audit",
+      { method: "POST", path: "/graphql", body: JSON.stringify({ query: "{ __typename }" }) },
+      { principal: readiness, purpose: "readiness-probe" },
+    );
+    const moved = await post({ records: [record()] }, probe);
+    expect(moved.status).toBe(401);
+    expect(moved.body.errors[0].extensions.code).toBe("ENVELOPE_NOT_BOUND");
+    // The same principal signed for exactly this request still lacks audit:write.
+    const bound = await post({ records: [record()] }, (body) =>
+      signedHeaders("audit", { method: "POST", path: "/audit/records", body }, { principal: readiness }),
+    );
+    expect(bound.status).toBe(403);
+    expect(bound.body.errors[0].extensions.code).toBe("ENVELOPE_SCOPE_MISSING");
+    expect(await service.prisma.dataAccessRecord.count()).toBe(before);
+  });
+
+  it("refuses a replayed delivery and a batch changed under a valid envelope, appending nothing of them", async () => {
+    const first = { records: [record()] };
+    const text = JSON.stringify(first);
+    const headers = asWriter(text);
+    expect((await post(first, headers)).status).toBe(200);
+    const before = await service.prisma.dataAccessRecord.count();
+    const replay = await post(first, headers);
+    expect(replay.status).toBe(401);
+    expect(replay.body.errors[0].extensions.code).toBe("ENVELOPE_REPLAYED");
+    const swapped = await post({ records: [record()] }, asWriter(text));
+    expect(swapped.status).toBe(401);
+    expect(swapped.body.errors[0].extensions.code).toBe("ENVELOPE_NOT_BOUND");
+    expect(headers[ENVELOPE_HEADER]).toMatch(/^v2\./);
+    expect(await service.prisma.dataAccessRecord.count()).toBe(before);
   });
 
   it("refuses a malformed batch whole, naming the problem, and appends nothing of it", async () => {
@@ -115,7 +167,9 @@ describe("POST /audit/records", () => {
   });
 
   it("answers only POST", async () => {
-    const response = await fetch(`${base}/audit/records`, { headers: signedHeaders("audit") });
+    const response = await fetch(`${base}/audit/records`, {
+      headers: signedHeaders("audit", { method: "GET", path: "/audit/records" }, { principal: AUDIT_WRITER }),
+    });
     expect(response.status).toBe(405);
   });
 });

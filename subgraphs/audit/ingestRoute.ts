@@ -1,8 +1,10 @@
 /**
  * POST /audit/records — the gateway's writer delivers batches of data-access records here (gateway/audit/auditWriter.ts).
  *
- * Only the gateway may write: the request must carry an envelope signed by the gateway for this service, acting as a
- * system principal. The batch is validated whole (one bad record refuses the batch, naming it) and appended in one
+ * Only the gateway's audit writer may write: the request must carry an envelope signed by the gateway for this
+ * service, bound to this POST and its exact body bytes, used once, for a system principal with scope `audit:write`
+ * (subgraphs/kit/envelopeGuard.ts) — the readiness probe's envelope, or any other system caller's, is refused. The
+ * body is read raw (bounded), checked against the envelope, and only then parsed. The batch is validated whole (one bad record refuses the batch, naming it) and appended in one
  * transaction; the answer says how many records were appended and how many were already there, so a batch re-sent
  * after a lost answer is harmless. Records and their personal data never reach the log: only counts and reasons.
  */
@@ -16,7 +18,7 @@ import {
   readBody,
 } from "../../lib/http/graphqlHttp.ts";
 import type { Logger } from "../../lib/log.ts";
-import { ENVELOPE_HEADER } from "../../lib/wire.ts";
+import { SYSTEM_SCOPES } from "../../lib/wire.ts";
 import type { RouteDependencies } from "../kit/module.ts";
 import { auditBatchSchema } from "./auditRecord.ts";
 import { appendRecords } from "./chain.ts";
@@ -36,7 +38,7 @@ class IngestProblem extends Error {
 }
 
 export function createIngestRoutes(
-  { db, log, verifyEnvelope }: RouteDependencies<unknown>,
+  { db, log, envelopes }: RouteDependencies<unknown>,
   options: ResolvedAuditOptions,
 ): Record<string, Route> {
   const retention = retentionScheduler(db, log, options);
@@ -47,19 +49,18 @@ export function createIngestRoutes(
         res.setHeader("allow", "POST");
         throw new IngestProblem(405, "METHOD_NOT_ALLOWED", "Send audit records with POST.");
       }
-      const verified = verifyEnvelope(req.headers[ENVELOPE_HEADER]);
-      if (!verified.ok) {
-        log.warn({ reason: verified.reason }, "audit records without a valid gateway envelope refused");
+      // Unsigned callers are refused before their body is read.
+      if (!envelopes.present(req)) {
         throw new IngestProblem(401, "ENVELOPE_INVALID", "Only the gateway may write audit records; sign the request.");
-      }
-      if (verified.envelope.principal.kind !== "system") {
-        throw new IngestProblem(403, "FORBIDDEN", "Audit records are written by the gateway's system principal only.");
       }
       const contentType = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
       if (contentType !== "application/json") {
         throw new IngestProblem(415, "UNSUPPORTED_MEDIA_TYPE", "Send the batch as application/json.");
       }
-      const body = await readJson(req, options.maxBatchBytes);
+      const raw = await readRaw(req, options.maxBatchBytes);
+      const decision = await envelopes.check(req, raw, { scope: SYSTEM_SCOPES.auditWrite, what: "audit ingest" });
+      if (!decision.ok) throw new IngestProblem(decision.status, decision.code, decision.message);
+      const body = parseJson(raw);
       const parsed = auditBatchSchema.safeParse(body);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
@@ -125,8 +126,8 @@ function retentionScheduler(db: RouteDependencies<unknown>["db"], log: Logger, o
   };
 }
 
-async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
-  const raw = await readBody(req, limit).catch((error: unknown) => {
+async function readRaw(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return readBody(req, limit).catch((error: unknown) => {
     if (error instanceof BodyTooLargeError) {
       throw new IngestProblem(
         413,
@@ -136,6 +137,9 @@ async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
     }
     throw error;
   });
+}
+
+function parseJson(raw: Buffer): unknown {
   try {
     return JSON.parse(raw.toString("utf8"));
   } catch {

@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ANONYMOUS, type Principal } from "../../lib/principal.ts";
-import { signedHeaders } from "../../test/support/envelope.ts";
+import { SYSTEM_SCOPES } from "../../lib/wire.ts";
+import { gatewayCaller, signedGet } from "../../test/support/envelope.ts";
 import { graphql, startTestSubgraph } from "../../test/support/subgraphs.ts";
 import type { SubgraphService } from "../kit/service.ts";
 import { SEEDED_POLICIES } from "./access/seedPolicies.ts";
@@ -40,32 +41,32 @@ const draftOf = (name: string, reason = "a test change") => ({
   input: { name, description: "test policy", reason, grants: [{ kinds: ["OFFICER"], departments: ["dept-sports"] }] },
 });
 
+/** The gateway's policy poller: a GET signed for exactly this URL, scope identity:policies:read. */
+const poll = (url: string) =>
+  fetch(url, { headers: signedGet("identity", url, { principal: gatewayCaller(SYSTEM_SCOPES.policiesRead) }) });
+
 describe("the policies the gateway polls", () => {
   it("are served only to the gateway, with every seeded policy active at version 1", async () => {
     const unsigned = await fetch(`${base}/access/policies`);
     expect(unsigned.status).toBe(401);
     expect(JSON.stringify(await unsigned.json())).not.toContain("health-records");
 
-    const signed = await fetch(`${base}/access/policies`, { headers: signedHeaders("identity") });
+    const signed = await poll(`${base}/access/policies`);
     expect(signed.status).toBe(200);
     const body = (await signed.json()) as { revision: number; policies: Array<{ name: string; version: number }> };
     expect(body.revision).toBeGreaterThan(0);
     expect(body.policies.map((p) => p.name).sort()).toEqual(SEEDED_POLICIES.map((p) => p.name).sort());
     expect(body.policies.every((p) => p.version === 1)).toBe(true);
 
-    const unchanged = await fetch(`${base}/access/policies?since=${body.revision}`, {
-      headers: signedHeaders("identity"),
-    });
+    const unchanged = await poll(`${base}/access/policies?since=${body.revision}`);
     expect(unchanged.status).toBe(304);
-    const older = await fetch(`${base}/access/policies?since=${body.revision - 1}`, {
-      headers: signedHeaders("identity"),
-    });
+    const older = await poll(`${base}/access/policies?since=${body.revision - 1}`);
     expect(older.status).toBe(200);
   });
 
   it("changes only when a version is enabled or disabled, and keeps every version and change", async () => {
     const revision = async () =>
-      (await (await fetch(`${base}/access/policies`, { headers: signedHeaders("identity") })).json()) as {
+      (await (await poll(`${base}/access/policies`)).json()) as {
         revision: number;
         policies: Array<{ name: string; version: number }>;
       };

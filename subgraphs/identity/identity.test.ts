@@ -2,7 +2,9 @@ import { createPublicKey, type JsonWebKey } from "node:crypto";
 import jwt, { type JwtPayload } from "jsonwebtoken";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Principal } from "../../lib/principal.ts";
-import { signedHeaders } from "../../test/support/envelope.ts";
+import { SYSTEM_SCOPES } from "../../lib/wire.ts";
+import { gatewayCaller, signedGet, signedHeaders } from "../../test/support/envelope.ts";
+import { IDENTITY_PROXY } from "../../test/support/identityClient.ts";
 import { TEST_SEED_DATE } from "../../test/support/seedDate.ts";
 import { graphql, startTestSubgraph } from "../../test/support/subgraphs.ts";
 import type { SubgraphService } from "../kit/service.ts";
@@ -41,7 +43,7 @@ let addressCounter = 0;
 const freshAddress = () => `192.0.2.${(addressCounter++ % 250) + 1}`;
 
 interface PostOptions {
-  /** Client address the gateway forwards (sent with a gateway envelope); default a fresh one. */
+  /** Client address the gateway signs into the envelope; default a fresh one. */
   ip?: string;
   /** Send the request without an envelope, as a caller that reaches the service directly. */
   direct?: boolean;
@@ -50,16 +52,19 @@ interface PostOptions {
 }
 
 async function post(path: string, params: Record<string, string>, options: PostOptions = {}) {
+  const body = options.json ? JSON.stringify(params) : new URLSearchParams(params).toString();
   const headers: Record<string, string> = {
     "content-type": options.json ? "application/json" : "application/x-www-form-urlencoded",
-    ...(options.direct ? {} : { ...signedHeaders("identity"), "x-forwarded-for": options.ip ?? freshAddress() }),
+    ...(options.direct
+      ? {}
+      : signedHeaders(
+          "identity",
+          { method: "POST", path, body },
+          { principal: IDENTITY_PROXY, purpose: "authentication", clientAddress: options.ip ?? freshAddress() },
+        )),
     ...options.headers,
   };
-  const response = await fetch(`${base}${path}`, {
-    method: "POST",
-    headers,
-    body: options.json ? JSON.stringify(params) : new URLSearchParams(params).toString(),
-  });
+  const response = await fetch(`${base}${path}`, { method: "POST", headers, body });
   return { status: response.status, headers: response.headers, body: (await response.json()) as any };
 }
 
@@ -80,7 +85,13 @@ async function jwks(): Promise<{ status: number; headers: Headers; keys: Array<J
   return { status: response.status, headers: response.headers, keys: ((await response.json()) as any).keys };
 }
 
-async function revokedSessions(headers: Record<string, string> = signedHeaders("identity")) {
+const REVOCATION_POLLER = gatewayCaller(SYSTEM_SCOPES.revocationsRead);
+
+async function revokedSessions(
+  headers: Record<string, string> = signedGet("identity", `${base}/oauth/revoked-sessions?skew=30`, {
+    principal: REVOCATION_POLLER,
+  }),
+) {
   const response = await fetch(`${base}/oauth/revoked-sessions?skew=30`, { headers });
   return { status: response.status, body: (await response.json()) as any };
 }
@@ -421,8 +432,10 @@ describe("refresh tokens", () => {
 
   it("publishes revoked sessions only to the gateway (signed envelope), until their tokens expire + the gateway's skew", async () => {
     expect((await revokedSessions({})).status).toBe(401);
-    expect((await revokedSessions({ "x-og-envelope": "v1.forged.e30.AAAA" })).status).toBe(401);
-    const wrongAudience = await revokedSessions(signedHeaders("health"));
+    expect((await revokedSessions({ "x-og-envelope": "v2.forged.e30.AAAA" })).status).toBe(401);
+    const wrongAudience = await revokedSessions(
+      signedGet("health", `${base}/oauth/revoked-sessions?skew=30`, { principal: REVOCATION_POLLER }),
+    );
     expect(wrongAudience.status).toBe(401);
     expect(wrongAudience.body.errors[0].extensions.code).toBe("ENVELOPE_INVALID");
 

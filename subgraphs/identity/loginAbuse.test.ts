@@ -6,8 +6,10 @@
  * `npm run bench:login` (scripts/loginUnderFlood.ts), not here.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ANONYMOUS, type Principal } from "../../lib/principal.ts";
-import { identityClient } from "../../test/support/identityClient.ts";
+import { ANONYMOUS, type Principal, systemPrincipal } from "../../lib/principal.ts";
+import { SYSTEM_SCOPES } from "../../lib/wire.ts";
+import { signedHeaders } from "../../test/support/envelope.ts";
+import { IDENTITY_PROXY, identityClient } from "../../test/support/identityClient.ts";
 import { graphql, startTestSubgraph } from "../../test/support/subgraphs.ts";
 import type { SubgraphService } from "../kit/service.ts";
 import { createHashingBudget } from "./hashingBudget.ts";
@@ -105,8 +107,11 @@ describe("throttling and lockout", () => {
     expect((await login("li.na", "Resident#2026", "198.51.100.10")).status).toBe(200);
   });
 
-  it("trusts x-forwarded-for only on requests the gateway signed", async () => {
-    await client.login("ghost.forwarded", "x-password-1", { ip: "203.0.113.50" });
+  it("takes the client address from the envelope the gateway signed, never from x-forwarded-for", async () => {
+    await client.login("ghost.forwarded", "x-password-1", {
+      ip: "203.0.113.50",
+      headers: { "x-forwarded-for": "203.0.113.77" },
+    });
     await client.login("ghost.direct", "x-password-2", {
       direct: true,
       headers: { "x-forwarded-for": "203.0.113.51" },
@@ -120,6 +125,46 @@ describe("throttling and lockout", () => {
       { username: "ghost.direct", clientIp: "127.0.0.1" },
       { username: "ghost.forwarded", clientIp: "203.0.113.50" },
     ]);
+  });
+
+  it("refuses a replayed, moved, altered or wrongly scoped proxy envelope with 401/403 and a code, checking nothing", async () => {
+    const base = service.url.replace(/\/graphql$/, "");
+    const form = (username: string) =>
+      new URLSearchParams({ grant_type: "password", username, password: "x-password-3" }).toString();
+    const send = async (path: string, body: string, headers: Record<string, string>) => {
+      const response = await fetch(`${base}${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+        body,
+      });
+      return { status: response.status, code: ((await response.json()) as any).errors?.[0]?.extensions?.code };
+    };
+    const sign = (path: string, body: string, principal = IDENTITY_PROXY) =>
+      signedHeaders("identity", { method: "POST", path, body }, { principal, clientAddress: "203.0.113.60" });
+
+    const envelope = sign("/oauth/token", form("ghost.replayed"));
+    expect((await send("/oauth/token", form("ghost.replayed"), envelope)).status).toBe(400);
+    expect(await send("/oauth/token", form("ghost.replayed"), envelope)).toEqual({
+      status: 401,
+      code: "ENVELOPE_REPLAYED",
+    });
+    expect(await send("/oauth/token", form("ghost.moved"), sign("/oauth/password", form("ghost.moved")))).toEqual({
+      status: 401,
+      code: "ENVELOPE_NOT_BOUND",
+    });
+    expect(await send("/oauth/token", form("ghost.altered"), sign("/oauth/token", form("ghost.original")))).toEqual({
+      status: 401,
+      code: "ENVELOPE_NOT_BOUND",
+    });
+    const readiness = systemPrincipal("gateway-readiness", [SYSTEM_SCOPES.readiness]);
+    expect(
+      await send("/oauth/token", form("ghost.scoped"), sign("/oauth/token", form("ghost.scoped"), readiness)),
+    ).toEqual({ status: 403, code: "ENVELOPE_SCOPE_MISSING" });
+    const attempts = await prisma.loginAttempt.count({
+      where: { usernameKey: { in: ["ghost.moved", "ghost.altered", "ghost.original", "ghost.scoped"] } },
+    });
+    expect(attempts).toBe(0);
+    expect(await prisma.loginAttempt.count({ where: { usernameKey: "ghost.replayed" } })).toBe(1);
   });
 
   it("decides from failure times and whether the address is known (pure rules)", () => {

@@ -5,7 +5,13 @@
  * - POST /oauth/password — changes a password with the current one (how a one-time password is replaced);
  * - POST /oauth/revoke — revokes a refresh token's session (or an access token's), always 200;
  * - GET /.well-known/jwks.json — the public keys that verify access tokens;
- * - GET /oauth/revoked-sessions — sessions the gateway must refuse, for the gateway only (signed envelope).
+ * - GET /oauth/revoked-sessions — sessions the gateway must refuse, for the gateway only (signed envelope with scope
+ *   `identity:revocations:read`).
+ *
+ * The gateway's identity proxy signs each request it forwards (scope `identity:proxy`), bound to its method, path and
+ * exact body bytes, with the client's address inside the signature. The address that login throttles, hashing budgets
+ * and known addresses use is that signed one — never a header; a request with no envelope (a caller that reaches the
+ * service directly) is judged by its socket address; a request with an envelope that fails any check is refused.
  *
  * Errors follow RFC 6749 §5.2: `{ error, error_description }`. Answers never say whether a username exists.
  * Every password or client-secret check draws on the client address's hashing budget (hashingBudget.ts) and, for
@@ -14,9 +20,9 @@
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { isIP } from "node:net";
-import { errorBody } from "../../lib/errors.ts";
+import { type ErrorCode, errorBody } from "../../lib/errors.ts";
 import { type Route, sendJson } from "../../lib/http/graphqlHttp.ts";
-import { ENVELOPE_HEADER } from "../../lib/wire.ts";
+import { SYSTEM_SCOPES } from "../../lib/wire.ts";
 import type { RouteDependencies } from "../kit/module.ts";
 import type { LoginOutcome } from "./generated/prisma/client.ts";
 import type { HashingBudget } from "./hashingBudget.ts";
@@ -65,6 +71,17 @@ class OAuthError extends Error {
   }
 }
 
+/** A refused gateway envelope: answered with its coded error (lib/errors.ts), not an OAuth error. */
+class EnvelopeRefused extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 const WRONG_CREDENTIALS = "The username or password is wrong.";
 const INVALID_REFRESH = "The refresh token is not valid (unknown, expired, revoked or already used); log in again.";
 
@@ -91,7 +108,7 @@ function overBudget(retryAfterSeconds: number): OAuthError {
 type Params = Map<string, string>;
 
 export function createOAuthRoutes(
-  { prisma, verifyEnvelope, log }: RouteDependencies<IdentityPrisma>,
+  { prisma, envelopes, log }: RouteDependencies<IdentityPrisma>,
   { options, keys, issuer, hashing }: OAuthRouteContext,
 ): Record<string, Route> {
   const now = options.now;
@@ -169,17 +186,27 @@ export function createOAuthRoutes(
     return { person, audit };
   }
 
-  /** The client address: the gateway's x-forwarded-for only on requests the gateway signed, else the socket's. */
-  function clientAddress(req: IncomingMessage): string {
+  /**
+   * Reads a POST's parameters and the client's address. With an envelope, the envelope is checked first — against
+   * this method, path and the exact body bytes, once, with scope `identity:proxy` — and the address is the one the
+   * gateway signed in it; without one, the socket's. Headers such as x-forwarded-for are never read.
+   */
+  async function admit(req: IncomingMessage): Promise<{ params: Params; clientIp: string }> {
     const socketAddress = normaliseAddress(req.socket.remoteAddress ?? "") ?? "unknown";
-    if (!verifyEnvelope(req.headers[ENVELOPE_HEADER]).ok) return socketAddress;
-    const forwarded = req.headers["x-forwarded-for"];
-    const chain = (Array.isArray(forwarded) ? forwarded.join(",") : (forwarded ?? "")).split(",");
-    // The last entry is the one the gateway itself added (or set): earlier ones came from the client.
-    return normaliseAddress(chain.at(-1)?.trim() ?? "") ?? socketAddress;
+    const { contentType, raw } = await readParamBytes(req);
+    let clientIp = socketAddress;
+    if (envelopes.present(req)) {
+      const decision = await envelopes.check(req, raw, {
+        scope: SYSTEM_SCOPES.identityProxy,
+        what: "the token endpoints",
+      });
+      if (!decision.ok) throw new EnvelopeRefused(decision.status, decision.code, decision.message);
+      clientIp = normaliseAddress(decision.envelope.clientAddress ?? "") ?? socketAddress;
+    }
+    return { params: parseParams(contentType, raw), clientIp };
   }
 
-  async function passwordGrant(params: Params, req: IncomingMessage) {
+  async function passwordGrant(params: Params, clientIp: string) {
     const username = required(params, "username");
     const password = required(params, "password");
     if (username.length > MAX_USERNAME_LENGTH || password.length > MAX_SECRET_LENGTH) {
@@ -195,7 +222,6 @@ export function createOAuthRoutes(
       );
     }
     const at = now();
-    const clientIp = clientAddress(req);
     const { person, audit } = await checkPassword(username, password, clientIp, at);
     if (person.mustChangePassword) {
       // A one-time password (createPerson, resetCredentials, identity:bootstrap) opens nothing until it is replaced:
@@ -233,7 +259,7 @@ export function createOAuthRoutes(
     return tokenResponse(access, scopes, refreshToken);
   }
 
-  async function clientCredentialsGrant(params: Params, req: IncomingMessage) {
+  async function clientCredentialsGrant(params: Params, clientIp: string, req: IncomingMessage) {
     const basic = basicCredentials(req);
     const clientId = basic?.clientId ?? params.get("client_id");
     const secret = basic?.clientSecret ?? params.get("client_secret");
@@ -242,7 +268,7 @@ export function createOAuthRoutes(
       throw new OAuthError(401, "invalid_client", "Send client_id and client_secret (or HTTP Basic).", challenge);
     }
     // Every client-secret check runs scrypt (unknown clients against a dummy hash): it is paid from the budget.
-    const { app, secretMatches } = await withinBudget(clientAddress(req), async () => {
+    const { app, secretMatches } = await withinBudget(clientIp, async () => {
       const app = await prisma.integratorApp.findUnique({ where: { clientId } });
       return { app, secretMatches: await verifySecret(secret, app?.clientSecretHash ?? null) };
     });
@@ -327,7 +353,7 @@ export function createOAuthRoutes(
         res.setHeader("allow", "POST");
         throw new OAuthError(405, "invalid_request", "Use POST to change a password.");
       }
-      const params = await readParams(req);
+      const { params, clientIp } = await admit(req);
       const username = required(params, "username");
       const password = required(params, "password");
       const newPassword = required(params, "new_password");
@@ -341,7 +367,6 @@ export function createOAuthRoutes(
         throw new OAuthError(400, "invalid_request", "Choose a new password different from the current one.");
       }
       const at = now();
-      const clientIp = clientAddress(req);
       const { person, audit } = await checkPassword(username, password, clientIp, at);
       const passwordHash = await withinBudget(clientIp, () => hashSecret(newPassword));
       await prisma.$transaction(async (tx) => {
@@ -368,11 +393,11 @@ export function createOAuthRoutes(
         res.setHeader("allow", "POST");
         throw new OAuthError(405, "invalid_request", "Use POST for the token endpoint.");
       }
-      const params = await readParams(req);
+      const { params, clientIp } = await admit(req);
       const grantType = params.get("grant_type");
       let body: Record<string, unknown>;
-      if (grantType === "password") body = await passwordGrant(params, req);
-      else if (grantType === "client_credentials") body = await clientCredentialsGrant(params, req);
+      if (grantType === "password") body = await passwordGrant(params, clientIp);
+      else if (grantType === "client_credentials") body = await clientCredentialsGrant(params, clientIp, req);
       else if (grantType === "refresh_token") body = await refreshTokenGrant(params);
       else if (!grantType) throw new OAuthError(400, "invalid_request", "grant_type is missing.");
       else {
@@ -396,7 +421,7 @@ export function createOAuthRoutes(
         res.setHeader("allow", "POST");
         throw new OAuthError(405, "invalid_request", "Use POST for the revocation endpoint.");
       }
-      const params = await readParams(req);
+      const { params } = await admit(req);
       const presented = required(params, "token");
       const at = now();
       const row = await prisma.refreshToken.findUnique({ where: { tokenHash: hashToken(presented) } });
@@ -434,12 +459,14 @@ export function createOAuthRoutes(
 
   const revokedSessions: Route = async (req, res) => {
     req.resume();
-    const verified = verifyEnvelope(req.headers[ENVELOPE_HEADER]);
-    if (!verified.ok) {
-      log.warn({ reason: verified.reason }, "revoked-sessions request without a valid gateway envelope refused");
-      res.statusCode = 401;
+    const decision = await envelopes.check(req, null, {
+      scope: SYSTEM_SCOPES.revocationsRead,
+      what: "the revoked-sessions list",
+    });
+    if (!decision.ok) {
+      res.statusCode = decision.status;
       res.setHeader("content-type", "application/json; charset=utf-8");
-      res.end(errorBody("ENVELOPE_INVALID", "Only the gateway may read revoked sessions; send a signed request."));
+      res.end(errorBody(decision.code, decision.message));
       return;
     }
     // A gateway accepts a token until its exp + its clock tolerance, so a session stays on the list until its
@@ -502,6 +529,12 @@ function noStore(res: ServerResponse) {
 }
 
 function sendOAuthError(res: ServerResponse, error: unknown) {
+  if (error instanceof EnvelopeRefused) {
+    res.statusCode = error.status;
+    res.setHeader("content-type", "application/json; charset=utf-8");
+    res.end(errorBody(error.code, error.message));
+    return;
+  }
   if (!(error instanceof OAuthError)) throw error;
   for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
   sendJson(res, error.status, { error: error.error, error_description: error.message });
@@ -553,8 +586,8 @@ function basicCredentials(req: IncomingMessage): { clientId: string; clientSecre
   }
 }
 
-/** Reads a form-urlencoded or JSON body into single-valued parameters (RFC 6749 §3.2: no repeated parameters). */
-async function readParams(req: IncomingMessage): Promise<Params> {
+/** Reads a form-urlencoded or JSON body's bytes (bounded), refusing other content types before reading. */
+async function readParamBytes(req: IncomingMessage): Promise<{ contentType: string; raw: Buffer }> {
   const contentType = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
   if (contentType !== "application/x-www-form-urlencoded" && contentType !== "application/json") {
     req.resume();
@@ -571,7 +604,12 @@ async function readParams(req: IncomingMessage): Promise<Params> {
     if (size > MAX_BODY_BYTES) throw new OAuthError(400, "invalid_request", "The request body is too large.");
     chunks.push(chunk as Buffer);
   }
-  const raw = Buffer.concat(chunks).toString("utf8");
+  return { contentType, raw: Buffer.concat(chunks) };
+}
+
+/** Parses a body into single-valued parameters (RFC 6749 §3.2: no repeated parameters). */
+function parseParams(contentType: string, bytes: Buffer): Params {
+  const raw = bytes.toString("utf8");
   const params: Params = new Map();
   if (contentType === "application/json") {
     let body: unknown;

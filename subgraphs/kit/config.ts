@@ -43,6 +43,14 @@ export function subgraphConfigSchema(name: string, defaultPort: number) {
           .map((key) => key.trim())
           .filter(Boolean),
       ),
+    /**
+     * Redis that remembers accepted envelopes' nonces for every replica of this subgraph (redis://host:6379/0).
+     * Required as soon as a subgraph runs more than one replica; absent, each process remembers its own (one replica).
+     */
+    ENVELOPE_NONCE_REDIS_URL: z
+      .string()
+      .refine((v) => /^rediss?:\/\//.test(v), "must be a redis:// or rediss:// URL")
+      .optional(),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     SHUTDOWN_GRACE_MS: z.coerce.number().int().positive().default(10_000),
   });

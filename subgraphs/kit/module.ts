@@ -9,7 +9,7 @@ import type { SubgraphDatabase } from "../../lib/db/database.ts";
 import type { Route } from "../../lib/http/graphqlHttp.ts";
 import type { Logger } from "../../lib/log.ts";
 import type { Principal } from "../../lib/principal.ts";
-import type { EnvelopeVerifier } from "../../lib/wire.ts";
+import type { EnvelopeGuard } from "./envelopeGuard.ts";
 import type { SeedOptions } from "./seedCalendar.ts";
 import type { SubgraphPermissions } from "./shield.ts";
 
@@ -37,6 +37,8 @@ export interface SubgraphContext<TPrisma = unknown, TLoaders = unknown> {
   purpose: string | null;
   /** The case the purpose serves (x-og-case), if declared. */
   caseReference: string | null;
+  /** The client's address as the gateway derived and signed it (null on the gateway's own calls). */
+  clientAddress: string | null;
   log: Logger;
 }
 
@@ -45,8 +47,11 @@ export interface RouteDependencies<TPrisma> {
   prisma: TPrisma;
   db: SubgraphDatabase;
   log: Logger;
-  /** Verifies the gateway's envelope on routes that must only answer the gateway. */
-  verifyEnvelope: EnvelopeVerifier;
+  /**
+   * Checks the gateway's envelope on routes that answer the gateway: signature, binding to the received method, path
+   * and raw body bytes, nonce (each envelope once), and the route's system scope (./envelopeGuard.ts).
+   */
+  envelopes: EnvelopeGuard;
 }
 
 export interface SeedSummary {
@@ -74,7 +79,10 @@ export interface SubgraphModule<TPrisma extends PrismaLike = PrismaLike, TLoader
   createPrisma(options: PrismaClientOptions): TPrisma;
   /** Fresh DataLoaders for one request. Never share them across requests. */
   createLoaders(prisma: TPrisma): TLoaders;
-  /** Extra HTTP routes by exact path, served beside /graphql (no envelope check unless the route makes one). */
+  /**
+   * Extra HTTP routes by exact path, served beside /graphql (no envelope check unless the route makes one with
+   * `envelopes.check(req, rawBody, { scope })`, on the raw body, before parsing it).
+   */
   createRoutes?(dependencies: RouteDependencies<TPrisma>): Record<string, Route>;
   /**
    * Runs at every start, after the migrations and before any seed: what the service cannot run without (reference

@@ -20,8 +20,10 @@ import { codedError, isErrorCode } from "../../lib/errors.ts";
 import { closeGracefully } from "../../lib/http/closeGracefully.ts";
 import { createGraphQLListener, sendJson } from "../../lib/http/graphqlHttp.ts";
 import { createLogger, type Logger } from "../../lib/log.ts";
-import { acceptRequestId, createEnvelopeVerifier, ENVELOPE_HEADER, REQUEST_ID_HEADER } from "../../lib/wire.ts";
+import { acceptRequestId, createEnvelopeVerifier, type Envelope, REQUEST_ID_HEADER } from "../../lib/wire.ts";
+import { createEnvelopeGuard } from "./envelopeGuard.ts";
 import type { PrismaLike, SubgraphContext, SubgraphModule } from "./module.ts";
+import { createMemoryNonceStore, type NonceStore } from "./nonceStore.ts";
 import { type LocalDate, shanghaiDate } from "./seedCalendar.ts";
 import { seedModule } from "./seedLedger.ts";
 import { applyPermissions } from "./shield.ts";
@@ -50,6 +52,12 @@ export interface SubgraphServiceOptions {
    * an envelope signed with one of them — `_service` and `_entities` included.
    */
   envelopePublicKeys: string[];
+  /**
+   * Where accepted envelopes' nonces are remembered (./nonceStore.ts). Default: this process's memory, which is right
+   * for one replica only; several replicas of one subgraph need a shared store (Redis, ENVELOPE_NONCE_REDIS_URL).
+   * The service closes it on stop.
+   */
+  nonceStore?: NonceStore;
 }
 
 export interface SubgraphService<TPrisma extends PrismaLike = PrismaLike> {
@@ -74,8 +82,15 @@ export async function startSubgraph<TPrisma extends PrismaLike, TLoaders>(
   if (options.envelopePublicKeys.length === 0) {
     throw new Error("A subgraph needs the gateway's envelope public key(s) to verify requests; none were given.");
   }
-  const verifyEnvelope = createEnvelopeVerifier(options.envelopePublicKeys, module.name);
   const log = options.log ?? createLogger({ service: module.name, level: options.logLevel ?? "info" });
+  const nonces = options.nonceStore ?? createMemoryNonceStore();
+  const envelopes = createEnvelopeGuard({
+    verify: createEnvelopeVerifier(options.envelopePublicKeys, module.name),
+    nonces,
+    log,
+  });
+  /** Envelopes verified on the raw request (before parsing), read by the context. */
+  const verifiedEnvelopes = new WeakMap<object, Envelope>();
   const db = await openSubgraphDatabase({
     schema: module.name,
     databaseUrl: options.databaseUrl,
@@ -121,31 +136,33 @@ export async function startSubgraph<TPrisma extends PrismaLike, TLoaders>(
       log,
       maxBodyBytes: options.maxBodyBytes,
       requestId: (req) => acceptRequestId(req.headers[REQUEST_ID_HEADER], randomUUID),
-      context: async (req, requestId) => {
+      // Deny by default: without the gateway's signature, bound to this very request (method, path, body bytes) and
+      // never used before, nothing is parsed or served, so calling a subgraph directly — or replaying what the
+      // gateway sent — gains nothing. The reason goes to the log only.
+      verifyRequest: async (req, body) => {
         requests += 1;
-        // Deny by default: without the gateway's signature nothing is served, so calling a subgraph directly gains
-        // nothing. The reason goes to the log only; the caller learns just that the envelope was refused.
-        const verified = verifyEnvelope(req.headers[ENVELOPE_HEADER]);
-        if (!verified.ok) {
-          log.warn({ requestId, reason: verified.reason }, "request without a valid gateway envelope refused");
-          throw codedError(
-            "ENVELOPE_INVALID",
-            "This service answers only requests signed by the gateway; send the request to the gateway.",
-          );
+        const decision = await envelopes.check(req, body);
+        if (!decision.ok) throw codedError(decision.code, decision.message);
+        verifiedEnvelopes.set(req, decision.envelope);
+      },
+      context: async (req) => {
+        const envelope = verifiedEnvelopes.get(req);
+        if (!envelope) {
+          throw codedError("ENVELOPE_INVALID", "This service answers only requests signed by the gateway.");
         }
-        const { envelope } = verified;
         return {
           prisma: activePrisma,
           loaders: module.createLoaders(activePrisma),
           requestId: envelope.requestId,
           principal: envelope.principal,
           purpose: envelope.purpose,
-          caseReference: envelope.caseReference ?? null,
+          caseReference: envelope.caseReference,
+          clientAddress: envelope.clientAddress,
           log: log.child({ requestId: envelope.requestId }),
         };
       },
       routes: {
-        ...module.createRoutes?.({ prisma: activePrisma, db, log, verifyEnvelope }),
+        ...module.createRoutes?.({ prisma: activePrisma, db, log, envelopes }),
         "/healthz": async (_req, res) => {
           try {
             await db.query("SELECT 1");
@@ -185,6 +202,7 @@ export async function startSubgraph<TPrisma extends PrismaLike, TLoaders>(
         stopping ??= (async () => {
           await closeGracefully(server, options.shutdownGraceMs ?? 10_000);
           await apollo.stop();
+          await nonces.close?.();
           await activePrisma.$disconnect();
           await db.close();
           log.info("stopped");

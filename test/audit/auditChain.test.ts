@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError } from "../../lib/config.ts";
 import type { Principal } from "../../lib/principal.ts";
+import { SYSTEM_SCOPES } from "../../lib/wire.ts";
 import { type AuditRecordInput, auditRecordSchema } from "../../subgraphs/audit/auditRecord.ts";
 import {
   appendRecords,
@@ -23,7 +24,7 @@ import { AuditChainBrokenError, pruneAuditTrail } from "../../subgraphs/audit/re
 import { seed } from "../../subgraphs/audit/seed.ts";
 import { verifyChain } from "../../subgraphs/audit/verifyChain.ts";
 import type { SubgraphService } from "../../subgraphs/kit/service.ts";
-import { officerOf, signedHeaders } from "../support/envelope.ts";
+import { gatewayCaller, officerOf, signedHeaders } from "../support/envelope.ts";
 import { seedInstant, TEST_SEED_DATE } from "../support/seedDate.ts";
 import { graphql, startTestSubgraph } from "../support/subgraphs.ts";
 
@@ -264,10 +265,16 @@ describe("retention", () => {
 
   it("prunes on its own after ingestion once records fall out of retention", async () => {
     clock = new Date("2028-01-01T00:00:00Z");
+    const body = JSON.stringify({ records: [record(clock)] });
+    const envelope = signedHeaders(
+      "audit",
+      { method: "POST", path: "/audit/records", body },
+      { principal: gatewayCaller(SYSTEM_SCOPES.auditWrite) },
+    );
     const response = await fetch(service.url.replace(/\/graphql$/, "/audit/records"), {
       method: "POST",
-      headers: { "content-type": "application/json", ...signedHeaders("audit") },
-      body: JSON.stringify({ records: [record(clock)] }),
+      headers: { "content-type": "application/json", ...envelope },
+      body,
     });
     expect(response.status).toBe(200);
     for (let i = 0; i < 100 && (await service.prisma.dataAccessRecord.count()) > 1; i++) {

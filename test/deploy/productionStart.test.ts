@@ -78,7 +78,11 @@ describe("production start-up", () => {
     ]).toString("base64");
     const sign = createEnvelopeSigner(privateKey);
     const verify = createEnvelopeVerifier([publicKey], "catalog");
-    const header = sign({ aud: "catalog", requestId: "r-1", purpose: null, principal: systemPrincipal("deploy-test") });
-    expect(verify(header)).toMatchObject({ ok: true });
+    const request = { method: "POST", path: "/graphql", body: '{"query":"{ __typename }"}' };
+    const header = sign(
+      { aud: "catalog", requestId: "r-1", purpose: null, principal: systemPrincipal("deploy-test") },
+      request,
+    );
+    expect(verify(header, request)).toMatchObject({ ok: true });
   });
 });

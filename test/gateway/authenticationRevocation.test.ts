@@ -10,10 +10,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createJwksSource } from "../../gateway/auth/jwks.ts";
 import { createRevocationList } from "../../gateway/auth/revocations.ts";
 import { createTokenVerifier, districtPrincipal, TokenRejected } from "../../gateway/auth/tokenVerifier.ts";
+import { SYSTEM_SCOPES } from "../../lib/wire.ts";
 import { createIdentitySubgraph } from "../../subgraphs/identity/index.ts";
 import type { IdentityPrisma } from "../../subgraphs/identity/loaders.ts";
 import type { SubgraphService } from "../../subgraphs/kit/service.ts";
-import { signedHeaders } from "../support/envelope.ts";
+import { gatewayCaller, signedGet, signedHeaders } from "../support/envelope.ts";
+import { IDENTITY_PROXY } from "../support/identityClient.ts";
+
+/** The gateway's revocation poller: a GET signed for exactly that URL, scope identity:revocations:read. */
+const asPoller = (url: string) =>
+  signedGet("identity", url, { principal: gatewayCaller(SYSTEM_SCOPES.revocationsRead) });
+
 import { startTestSubgraph } from "../support/subgraphs.ts";
 import { TEST_AUDIENCE, TEST_ISSUER } from "../support/tokens.ts";
 
@@ -42,7 +49,7 @@ describe("revocation until exp + skew", () => {
   const gatewaySide = (url = `${base}/oauth/revoked-sessions`) => {
     const revocations = createRevocationList({
       url,
-      headers: () => signedHeaders("identity"),
+      headers: asPoller,
       intervalMs: 3_600_000,
       clockToleranceSeconds: SKEW,
       now: () => clock,
@@ -71,14 +78,18 @@ describe("revocation until exp + skew", () => {
     );
 
   async function post(path: string, params: Record<string, string>) {
+    const body = new URLSearchParams(params).toString();
     const response = await fetch(`${base}${path}`, {
       method: "POST",
       headers: {
         "content-type": "application/x-www-form-urlencoded",
-        ...signedHeaders("identity"),
-        "x-forwarded-for": "192.0.2.77",
+        ...signedHeaders(
+          "identity",
+          { method: "POST", path, body },
+          { principal: IDENTITY_PROXY, clientAddress: "192.0.2.77" },
+        ),
       },
-      body: new URLSearchParams(params).toString(),
+      body,
     });
     return { status: response.status, body: (await response.json()) as any };
   }
@@ -108,7 +119,9 @@ describe("revocation until exp + skew", () => {
       expect(await outcome(verify(token)), `${seconds} s after issue`).toBe("revoked");
     }
     // The identity service itself still lists the session for a gateway with this tolerance…
-    const listed = await fetch(`${base}/oauth/revoked-sessions?skew=${SKEW}`, { headers: signedHeaders("identity") });
+    const listed = await fetch(`${base}/oauth/revoked-sessions?skew=${SKEW}`, {
+      headers: asPoller(`${base}/oauth/revoked-sessions?skew=${SKEW}`),
+    });
     expect(((await listed.json()) as any).sessions.map((s: { sid: string }) => s.sid)).toContain(
       JSON.parse(payloadOf(token)).sid,
     );
@@ -148,7 +161,9 @@ describe("revocation until exp + skew", () => {
   });
 
   it("refuses a malformed skew with 400 and answers the gateway's envelope only", async () => {
-    const bad = await fetch(`${base}/oauth/revoked-sessions?skew=lots`, { headers: signedHeaders("identity") });
+    const bad = await fetch(`${base}/oauth/revoked-sessions?skew=lots`, {
+      headers: asPoller(`${base}/oauth/revoked-sessions?skew=lots`),
+    });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as any).errors[0].message).toContain("skew must be a whole number");
     const unsigned = await fetch(`${base}/oauth/revoked-sessions?skew=30`);

@@ -12,15 +12,19 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PURPOSE_NOT_ALLOWED_MESSAGE } from "../../gateway/authorization/purposes.ts";
 import type { GatewayServer } from "../../gateway/server.ts";
 import { ANONYMOUS, type Principal } from "../../lib/principal.ts";
-import { createEnvelopeVerifier, ENVELOPE_HEADER } from "../../lib/wire.ts";
+import { ENVELOPE_HEADER, SYSTEM_SCOPES } from "../../lib/wire.ts";
 import { SEEDED_PURPOSES } from "../../subgraphs/identity/access/seedPurposes.ts";
 import { createIdentitySubgraph } from "../../subgraphs/identity/index.ts";
 import type { IdentityPrisma } from "../../subgraphs/identity/loaders.ts";
 import type { SubgraphService } from "../../subgraphs/kit/service.ts";
-import { signedHeaders, testEnvelopeKeys } from "../support/envelope.ts";
+import { gatewayCaller, openEnvelope, signedGet } from "../support/envelope.ts";
 import { composeForeignSupergraph, type RunningSubgraph, startBooks, startReviews } from "../support/foreignGraph.ts";
 import { startTestGateway } from "../support/gateway.ts";
 import { graphql, startTestSubgraph } from "../support/subgraphs.ts";
+
+/** The gateway's purpose-registry poller (scope identity:purposes:read). */
+const PURPOSE_POLLER = gatewayCaller(SYSTEM_SCOPES.purposesRead);
+
 import {
   districtClaims,
   es256Keys,
@@ -98,14 +102,7 @@ describe("purposes as data", () => {
     });
     return { status: response.status, body: (await response.json()) as { data?: any; errors?: any[] } };
   };
-  const lastEnvelope = () => {
-    const verified = createEnvelopeVerifier(
-      [testEnvelopeKeys.publicKey],
-      "books",
-    )(books.received.at(-1)?.[ENVELOPE_HEADER]);
-    if (!verified.ok) throw new Error(`the books subgraph received no valid envelope: ${verified.reason}`);
-    return verified.envelope;
-  };
+  const lastEnvelope = () => openEnvelope(books.received.at(-1)?.[ENVELOPE_HEADER]);
   const admin$ = async (document: string, variables?: Record<string, unknown>, principal: Principal = admin) =>
     (await graphql(identity.url, document, variables, {}, { principal })).body;
 
@@ -229,7 +226,9 @@ describe("purposes as data", () => {
 
   it("serves the registry to the gateway only, 304 while unchanged, with every seeded purpose and its legal basis", async () => {
     expect((await fetch(`${identityBase}/access/purposes`)).status).toBe(401);
-    const signed = await fetch(`${identityBase}/access/purposes`, { headers: signedHeaders("identity") });
+    const signed = await fetch(`${identityBase}/access/purposes`, {
+      headers: signedGet("identity", `${identityBase}/access/purposes`, { principal: PURPOSE_POLLER }),
+    });
     const body = (await signed.json()) as { revision: number; purposes: Array<Record<string, unknown>> };
     const byName = new Map(body.purposes.map((p) => [p.name, p]));
     for (const seeded of SEEDED_PURPOSES) {
@@ -239,7 +238,9 @@ describe("purposes as data", () => {
     expect(byName.get("medical-treatment")).toMatchObject({ departments: ["dept-health"], requiresCase: true });
     expect(byName.get("identity-verification")).toMatchObject({ departments: ["dept-admin-service"] });
     const unchanged = await fetch(`${identityBase}/access/purposes?since=${body.revision}`, {
-      headers: signedHeaders("identity"),
+      headers: signedGet("identity", `${identityBase}/access/purposes?since=${body.revision}`, {
+        principal: PURPOSE_POLLER,
+      }),
     });
     expect(unchanged.status).toBe(304);
   });

@@ -1,11 +1,16 @@
 /**
- * The identity service's HTTP endpoints as the gateway calls them (signed envelope, the client's address forwarded),
- * for tests that talk to an identity subgraph directly. How the client address travels is decided here only.
+ * The identity service's HTTP endpoints as the gateway calls them (an envelope bound to the request, with the
+ * client's address signed inside), for tests that talk to an identity subgraph directly. How the client address
+ * travels is decided here only.
  */
-import { signedHeaders } from "./envelope.ts";
+import { SYSTEM_SCOPES } from "../../lib/wire.ts";
+import { gatewayCaller, signedHeaders } from "./envelope.ts";
+
+/** The gateway's identity proxy. */
+export const IDENTITY_PROXY = gatewayCaller(SYSTEM_SCOPES.identityProxy);
 
 export interface IdentityPostOptions {
-  /** The client address the gateway forwards (sent with a gateway envelope). */
+  /** The client address the gateway signs into the envelope. */
   ip?: string;
   /** Send the request without an envelope, as a caller that reaches the service directly. */
   direct?: boolean;
@@ -20,14 +25,18 @@ export interface IdentityAnswer {
 
 export function identityClient(base: string) {
   async function post(path: string, params: Record<string, string>, options: IdentityPostOptions = {}) {
+    const body = new URLSearchParams(params).toString();
+    const envelope = options.direct
+      ? {}
+      : signedHeaders(
+          "identity",
+          { method: "POST", path, body },
+          { principal: IDENTITY_PROXY, purpose: "authentication", clientAddress: options.ip ?? "192.0.2.1" },
+        );
     const response = await fetch(`${base}${path}`, {
       method: "POST",
-      headers: {
-        "content-type": "application/x-www-form-urlencoded",
-        ...(options.direct ? {} : { ...signedHeaders("identity"), "x-forwarded-for": options.ip ?? "192.0.2.1" }),
-        ...options.headers,
-      },
-      body: new URLSearchParams(params).toString(),
+      headers: { "content-type": "application/x-www-form-urlencoded", ...envelope, ...options.headers },
+      body,
     });
     return { status: response.status, headers: response.headers, body: await response.json() } as IdentityAnswer;
   }

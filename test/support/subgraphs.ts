@@ -79,12 +79,17 @@ export async function graphql(
   options: GraphQLCallOptions = {},
 ): Promise<{ status: number; body: { data?: any; errors?: any[] } }> {
   const audience = audienceByUrl.get(url);
-  const envelope = audience && !options.unsigned ? signedHeaders(audience, options) : {};
+  const body = JSON.stringify({ query, variables });
+  const envelope = () =>
+    audience && !options.unsigned
+      ? signedHeaders(audience, { method: "POST", path: new URL(url).pathname, body }, options)
+      : {};
+  // Each send signs anew: an envelope is accepted once (a resend with the same one would be a replay).
   const send = () =>
     fetch(url, {
       method: "POST",
-      headers: { "content-type": "application/json", ...envelope, ...headers },
-      body: JSON.stringify({ query, variables }),
+      headers: { "content-type": "application/json", ...envelope(), ...headers },
+      body,
     });
   let response: Response;
   try {

@@ -1,32 +1,32 @@
 /**
  * GET /access/policies — the active access policies — and GET /access/purposes — the active purpose registry — for
- * the gateway only (signed envelope), polled every second by every gateway replica. `?since=<revision>` answers 304
+ * the gateway only (a signed envelope bound to this GET, used once, whose system principal holds the poll's scope:
+ * `identity:policies:read` or `identity:purposes:read`), polled every second by every gateway replica. `?since=<revision>` answers 304
  * when nothing changed since that revision.
  */
 import { errorBody } from "../../../lib/errors.ts";
 import { type Route, sendJson } from "../../../lib/http/graphqlHttp.ts";
-import { ENVELOPE_HEADER } from "../../../lib/wire.ts";
+import { SYSTEM_SCOPES, type SystemScope } from "../../../lib/wire.ts";
 import type { RouteDependencies } from "../../kit/module.ts";
 import type { IdentityPrisma } from "../loaders.ts";
 import { PolicyStore } from "./policyStore.ts";
 import { PurposeStore } from "./purposeStore.ts";
 
-export function accessPolicyRoutes({
-  prisma,
-  verifyEnvelope,
-  log,
-}: RouteDependencies<IdentityPrisma>): Record<string, Route> {
+export function accessPolicyRoutes({ prisma, envelopes }: RouteDependencies<IdentityPrisma>): Record<string, Route> {
   /** A signed, polled set: 304 when the caller's `?since=` revision is still the current one. */
   const polledSet =
-    (what: string, store: { revision(): Promise<number>; activeSet(): Promise<{ revision: number }> }): Route =>
+    (
+      what: string,
+      scope: SystemScope,
+      store: { revision(): Promise<number>; activeSet(): Promise<{ revision: number }> },
+    ): Route =>
     async (req, res) => {
       req.resume();
-      const verified = verifyEnvelope(req.headers[ENVELOPE_HEADER]);
-      if (!verified.ok) {
-        log.warn({ reason: verified.reason }, `${what} request without a valid gateway envelope refused`);
-        res.statusCode = 401;
+      const decision = await envelopes.check(req, null, { scope, what: `the ${what}` });
+      if (!decision.ok) {
+        res.statusCode = decision.status;
         res.setHeader("content-type", "application/json; charset=utf-8");
-        res.end(errorBody("ENVELOPE_INVALID", `Only the gateway may read the ${what}; send a signed request.`));
+        res.end(errorBody(decision.code, decision.message));
         return;
       }
       res.setHeader("cache-control", "no-store");
@@ -39,7 +39,7 @@ export function accessPolicyRoutes({
       sendJson(res, 200, await store.activeSet());
     };
   return {
-    "/access/policies": polledSet("access policies", new PolicyStore(prisma)),
-    "/access/purposes": polledSet("purpose registry", new PurposeStore(prisma)),
+    "/access/policies": polledSet("access policies", SYSTEM_SCOPES.policiesRead, new PolicyStore(prisma)),
+    "/access/purposes": polledSet("purpose registry", SYSTEM_SCOPES.purposesRead, new PurposeStore(prisma)),
   };
 }
