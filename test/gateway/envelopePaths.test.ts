@@ -5,14 +5,18 @@
  */
 
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import type { IncomingMessage } from "node:http";
+import { createServer, type IncomingMessage } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClientAddressOf } from "../../gateway/clientAddress.ts";
 import { loadGatewayConfig } from "../../gateway/config.ts";
+import { subgraphFetcher, withAttempt } from "../../gateway/resilience/subgraphFetcher.ts";
 import type { GatewayServer } from "../../gateway/server.ts";
 import { ConfigError } from "../../lib/config.ts";
+import { systemPrincipal } from "../../lib/principal.ts";
+import { createEnvelopeSigner, createEnvelopeVerifier, ENVELOPE_HEADER, type Envelope } from "../../lib/wire.ts";
 import { composeSupergraph } from "../../scripts/composeSupergraph.ts";
 import auditModule from "../../subgraphs/audit/index.ts";
 import { createIdentitySubgraph } from "../../subgraphs/identity/index.ts";
@@ -63,6 +67,63 @@ describe("the client address the gateway signs", () => {
     expect(load("").TRUSTED_PROXIES).toEqual([]);
     expect(() => load("10.0.0.0/33")).toThrow(ConfigError);
     expect(() => load("everyone")).toThrow(/everyone/);
+  });
+});
+
+describe("the subgraph fetcher", () => {
+  it("signs the bytes it sends, anew for every attempt, and sends nothing outside an attempt", async () => {
+    const received: Array<{ header: string; method: string; path: string; body: Buffer }> = [];
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (chunk: Buffer) => chunks.push(chunk));
+      req.on("end", () => {
+        received.push({
+          header: String(req.headers[ENVELOPE_HEADER]),
+          method: req.method ?? "",
+          path: req.url ?? "",
+          body: Buffer.concat(chunks),
+        });
+        res.setHeader("content-type", "application/json");
+        res.end('{"data":{"__typename":"Query"}}');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql?probe=1`;
+    try {
+      const sign = createEnvelopeSigner(testEnvelopeKeys.privateKey);
+      const claims = { aud: "books", requestId: "req-fetcher-1", purpose: null, principal: systemPrincipal("t") };
+      const body = JSON.stringify({ query: "{ __typename }", variables: { name: "静安寺" } });
+      const attempt = () =>
+        withAttempt(
+          {
+            signal: AbortSignal.timeout(5000),
+            headers: { "x-request-id": "req-fetcher-1" },
+            sign: (r) => sign(claims, r),
+          },
+          async () => {
+            const response = await subgraphFetcher(url, {
+              method: "POST",
+              headers: { "content-type": "application/json" },
+              body,
+            });
+            await response.text();
+          },
+        );
+      await attempt();
+      await attempt();
+      const verify = createEnvelopeVerifier([testEnvelopeKeys.publicKey], "books");
+      const envelopes = received.map(({ header, method, path, body: bytes }) => {
+        const result = verify(header, { method, path, body: bytes });
+        expect(result.ok).toBe(true);
+        return (result as { ok: true; envelope: Envelope }).envelope;
+      });
+      expect(envelopes.map((e) => e.path)).toEqual(["/graphql?probe=1", "/graphql?probe=1"]);
+      expect(envelopes[0]?.nonce).not.toBe(envelopes[1]?.nonce);
+      await expect(subgraphFetcher(url, { method: "POST", headers: {}, body })).rejects.toThrow(/not sent unsigned/);
+      expect(received).toHaveLength(2);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
 
