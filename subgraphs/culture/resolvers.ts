@@ -160,9 +160,9 @@ export function createResolvers(options: CultureResolverOptions = {}): GraphQLRe
       registerForCultureProgramme: async (
         _: unknown,
         { input }: { input: { programmeId: string; residentId?: string | null } },
-        { prisma, loaders, principal }: CultureContext,
+        { prisma, loaders, principal, residentStreets }: CultureContext,
       ) => {
-        const residentId = actingResident(principal, input.residentId?.trim(), CULTURE_DESK);
+        const residentId = await actingResident({ principal, residentStreets }, input.residentId?.trim(), CULTURE_DESK);
         if (principal.kind === "officer") {
           const programme = await loaders.programmeById.load(input.programmeId);
           if (programme) requireJurisdiction(principal, programme.streetId, `Programme "${programme.id}"`);

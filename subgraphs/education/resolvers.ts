@@ -170,9 +170,9 @@ export function createResolvers(options: EducationResolverOptions = {}): GraphQL
       enrolInCourse: async (
         _: unknown,
         { input }: { input: EnrolInCourseInput },
-        { prisma, loaders, principal }: EducationContext,
+        { prisma, loaders, principal, residentStreets }: EducationContext,
       ) => {
-        const residentId = actingResident(principal, input.residentId, EDUCATION_DESK);
+        const residentId = await actingResident({ principal, residentStreets }, input.residentId, EDUCATION_DESK);
         if (principal.kind === "officer") {
           const course = await loaders.courseById.load(input.courseId);
           if (course) requireJurisdiction(principal, course.streetId, `Course "${course.id}"`);

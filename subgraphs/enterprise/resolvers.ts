@@ -278,13 +278,17 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
       bookWindowAppointment: async (
         _: unknown,
         { input }: { input: BookWindowAppointmentInput },
-        { prisma, loaders, principal }: EnterpriseContext,
+        { prisma, loaders, principal, residentStreets }: EnterpriseContext,
       ) => {
         let residentId = input.residentId;
         if (input.enterpriseId?.trim()) {
           requireOfficerOf(principal, [ADMIN_SERVICE_DESK.departmentId], "book a window for an enterprise");
         } else {
-          residentId = actingResident(principal, input.residentId?.trim(), ADMIN_SERVICE_DESK);
+          residentId = await actingResident(
+            { principal, residentStreets },
+            input.residentId?.trim(),
+            ADMIN_SERVICE_DESK,
+          );
         }
         const { appointment, slot } = await bookWindowAppointment(prisma, { ...input, residentId }, now());
         loaders.slotById.clear(slot.id).prime(slot.id, slot);
@@ -293,13 +297,13 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
       cancelWindowAppointment: async (
         _: unknown,
         { input }: { input: CancelWindowAppointmentInput },
-        { prisma, loaders, principal }: EnterpriseContext,
+        { prisma, loaders, principal, residentStreets }: EnterpriseContext,
       ) => {
         const existing = await loaders.appointmentById.load(input.appointmentId);
         if (existing) {
           // Someone else's appointment answers exactly like one that does not exist: no existence leak.
           const mine = existing.residentId
-            ? canActFor(principal, existing.residentId, ADMIN_SERVICE_DESK)
+            ? await canActFor({ principal, residentStreets }, existing.residentId, ADMIN_SERVICE_DESK)
             : principal.kind !== "resident";
           if (!mine) {
             throw codedError(

@@ -143,9 +143,9 @@ export function createResolvers(options: HealthResolverOptions = {}): GraphQLRes
       bookAppointment: async (
         _: unknown,
         { input }: { input: BookAppointmentInput },
-        { prisma, loaders, principal }: HealthContext,
+        { prisma, loaders, principal, residentStreets }: HealthContext,
       ) => {
-        const residentId = actingResident(principal, input.residentId, HEALTH_DESK);
+        const residentId = await actingResident({ principal, residentStreets }, input.residentId, HEALTH_DESK);
         if (principal.kind === "officer") {
           const slot = await loaders.slotById.load(input.slotId);
           const hospital = slot && (await loaders.hospitalById.load(slot.hospitalId));

@@ -21,6 +21,12 @@ import { createGraphQLListener, sendJson } from "../../lib/http/graphqlHttp.ts";
 import { createLogger, type Logger } from "../../lib/log.ts";
 import { acceptRequestId, createEnvelopeVerifier, ENVELOPE_HEADER, REQUEST_ID_HEADER } from "../../lib/wire.ts";
 import type { PrismaLike, SubgraphContext, SubgraphModule } from "./module.ts";
+import {
+  cachedResidentDirectory,
+  createResidentStreets,
+  NO_RESIDENT_DIRECTORY,
+  type ResidentDirectory,
+} from "./residentDirectory.ts";
 import { type LocalDate, shanghaiDate } from "./seedCalendar.ts";
 import { seedModule } from "./seedLedger.ts";
 import { applyPermissions } from "./shield.ts";
@@ -47,6 +53,12 @@ export interface SubgraphServiceOptions {
    * an envelope signed with one of them — `_service` and `_entities` included.
    */
   envelopePublicKeys: string[];
+  /**
+   * Where residents live (the identity service's register, `httpResidentDirectory`), for jurisdiction. Absent: no
+   * officer reaches any resident (deny by default), and the start-up log says so. Ignored by a module that owns the
+   * register (`module.residentDirectory`).
+   */
+  residentDirectory?: ResidentDirectory;
 }
 
 export interface SubgraphService<TPrisma extends PrismaLike = PrismaLike> {
@@ -107,6 +119,14 @@ export async function startSubgraph<TPrisma extends PrismaLike, TLoaders>(
 
     let requests = 0;
     const activePrisma = prisma;
+    const residentDirectory = module.residentDirectory
+      ? module.residentDirectory(activePrisma)
+      : options.residentDirectory
+        ? cachedResidentDirectory(options.residentDirectory)
+        : NO_RESIDENT_DIRECTORY;
+    if (residentDirectory === NO_RESIDENT_DIRECTORY) {
+      log.warn("no resident directory configured (RESIDENT_DIRECTORY_URL): officers reach no resident");
+    }
     const listener = createGraphQLListener({
       server: apollo,
       log,
@@ -128,6 +148,7 @@ export async function startSubgraph<TPrisma extends PrismaLike, TLoaders>(
         return {
           prisma: activePrisma,
           loaders: module.createLoaders(activePrisma),
+          residentStreets: createResidentStreets(residentDirectory),
           requestId: envelope.requestId,
           principal: envelope.principal,
           purpose: envelope.purpose,

@@ -150,9 +150,9 @@ export function createResolvers(options: ParkingResolverOptions = {}): GraphQLRe
       startParkingSession: async (
         _: unknown,
         { input }: { input: StartParkingSessionInput },
-        { prisma, loaders, principal }: ParkingContext,
+        { prisma, loaders, principal, residentStreets }: ParkingContext,
       ) => {
-        const residentId = actingResident(principal, input.residentId, PARKING_DESK);
+        const residentId = await actingResident({ principal, residentStreets }, input.residentId, PARKING_DESK);
         if (principal.kind === "officer") {
           const facility = await loaders.facilityById.load(input.facilityId);
           if (facility) requireJurisdiction(principal, facility.streetId, `Parking facility "${facility.id}"`);

@@ -214,9 +214,9 @@ export function createResolvers(options: SportsResolverOptions = {}): GraphQLRes
       checkInToSchoolGround: async (
         _: unknown,
         { input }: { input: FromCaller<CheckInToSchoolGroundInput> },
-        { prisma, loaders, principal }: SportsContext,
+        { prisma, loaders, principal, residentStreets }: SportsContext,
       ) => {
-        const residentId = actingResident(principal, input.residentId, SPORTS_DESK);
+        const residentId = await actingResident({ principal, residentStreets }, input.residentId, SPORTS_DESK);
         if (principal.kind === "officer") {
           const ground = await loaders.groundById.load(input.groundId);
           if (ground) requireJurisdiction(principal, ground.streetId, `School sports ground "${ground.id}"`);
@@ -226,9 +226,9 @@ export function createResolvers(options: SportsResolverOptions = {}): GraphQLRes
       bookCourt: async (
         _: unknown,
         { input }: { input: FromCaller<BookCourtInput> },
-        { prisma, loaders, principal }: SportsContext,
+        { prisma, loaders, principal, residentStreets }: SportsContext,
       ) => {
-        const residentId = actingResident(principal, input.residentId, SPORTS_DESK);
+        const residentId = await actingResident({ principal, residentStreets }, input.residentId, SPORTS_DESK);
         if (principal.kind === "officer") {
           const court = await loaders.courtById.load(input.courtId);
           const venue = court && (await loaders.venueById.load(court.venueId));
@@ -247,9 +247,9 @@ export function createResolvers(options: SportsResolverOptions = {}): GraphQLRes
       registerForEvent: async (
         _: unknown,
         { input }: { input: FromCaller<RegisterForEventInput> },
-        { prisma, loaders, principal }: SportsContext,
+        { prisma, loaders, principal, residentStreets }: SportsContext,
       ) => {
-        const residentId = actingResident(principal, input.residentId, SPORTS_DESK);
+        const residentId = await actingResident({ principal, residentStreets }, input.residentId, SPORTS_DESK);
         if (principal.kind === "officer") {
           const event = await loaders.eventById.load(input.eventId);
           if (event) requireJurisdiction(principal, await eventStreet(event, loaders), `Sports event "${event.id}"`);

@@ -4,9 +4,11 @@
  */
 import type { Principal } from "../../lib/principal.ts";
 import type { PrismaLike, SubgraphModule } from "../../subgraphs/kit/module.ts";
+import type { ResidentDirectory } from "../../subgraphs/kit/residentDirectory.ts";
 import { type SubgraphService, startSubgraph } from "../../subgraphs/kit/service.ts";
 import { createTestDatabase } from "./database.ts";
 import { signedHeaders, testEnvelopeKeys } from "./envelope.ts";
+import { seededResidentDirectory } from "./residentRegister.ts";
 
 /** Subgraph name by GraphQL URL, so `graphql()` can sign envelopes for the right audience. */
 const audienceByUrl = new Map<string, string>();
@@ -18,6 +20,8 @@ export async function startTestSubgraph<TPrisma extends PrismaLike, TLoaders>(
     databaseUrl?: string;
     /** The seed's "today" (YYYY-MM-DD); tests that fix the clock pass TEST_SEED_DATE. Default: today in Shanghai. */
     seedDate?: string;
+    /** Where residents live (default: the identity seed's register, as identity would answer it). */
+    residentDirectory?: ResidentDirectory;
   } = {},
 ): Promise<SubgraphService<TPrisma>> {
   const database = options.databaseUrl ? undefined : await createTestDatabase();
@@ -28,6 +32,7 @@ export async function startTestSubgraph<TPrisma extends PrismaLike, TLoaders>(
     databaseUrl: options.databaseUrl ?? database?.url,
     logLevel: process.env.OG_TEST_LOG_LEVEL ?? "silent",
     envelopePublicKeys: [testEnvelopeKeys.publicKey],
+    residentDirectory: options.residentDirectory ?? seededResidentDirectory(),
   });
   audienceByUrl.set(service.url, module.name);
   return {
