@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { ConfigError } from "../lib/config.ts";
 import { loadSubgraphConfig } from "../subgraphs/kit/config.ts";
 import type { SubgraphModule } from "../subgraphs/kit/module.ts";
+import { httpResidentDirectory } from "../subgraphs/kit/residentDirectory.ts";
 import { startSubgraph } from "../subgraphs/kit/service.ts";
 
 // Only the chosen department's module is loaded, not the registry: a module reads its own environment when it is
@@ -48,6 +49,14 @@ try {
     logLevel: config.LOG_LEVEL,
     shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
     envelopePublicKeys: config.ENVELOPE_PUBLIC_KEYS,
+    ...(config.RESIDENT_DIRECTORY_URL && config.RESIDENT_DIRECTORY_KEY
+      ? {
+          residentDirectory: httpResidentDirectory({
+            url: config.RESIDENT_DIRECTORY_URL,
+            key: config.RESIDENT_DIRECTORY_KEY,
+          }),
+        }
+      : {}),
   });
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {

@@ -16,6 +16,7 @@ import {
 import { DateTime } from "../kit/dateTime.ts";
 import type { SubgraphContext } from "../kit/module.ts";
 import { type ConnectionArgs, type PageRequest, paginate } from "../kit/pagination.ts";
+import { paginateVisible, visibleRow } from "../kit/rowRule.ts";
 import { ADMIN_SERVICE_DESK, requireOfficerOf } from "./actors.ts";
 import {
   type AdvanceApplicationInput,
@@ -46,7 +47,7 @@ import type {
 } from "./generated/prisma/client.ts";
 import { INDUSTRY_SECTIONS, PARKS, type ParkInfo } from "./jinganEnterprises.ts";
 import type { EnterpriseLoaders, EnterprisePrisma } from "./loaders.ts";
-import { applicationRecords, windowAppointmentRecords } from "./permissions.ts";
+import { applicationRecords, enterpriseRows, windowAppointmentRecords } from "./permissions.ts";
 import {
   type BookWindowAppointmentInput,
   bookWindowAppointment,
@@ -126,9 +127,12 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
     BenefitCriteria,
 
     Query: {
-      enterprises: async (_: unknown, args: ListArgs<EnterpriseFilter>, { prisma }: EnterpriseContext) => {
+      enterprises: async (_: unknown, args: ListArgs<EnterpriseFilter>, context: EnterpriseContext) => {
+        const { prisma } = context;
         const where = enterpriseWhere(args.filter);
-        return paginate(
+        return paginateVisible(
+          enterpriseRows,
+          context,
           "enterprises",
           args,
           ({ take, afterId }) =>
@@ -136,7 +140,8 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
           () => prisma.enterprise.count({ where }),
         );
       },
-      enterprise: (_: unknown, { id }: Reference, { loaders }: EnterpriseContext) => loaders.enterpriseById.load(id),
+      enterprise: async (_: unknown, { id }: Reference, context: EnterpriseContext) =>
+        visibleRow(enterpriseRows, await context.loaders.enterpriseById.load(id), context),
 
       bundledServices: (_: unknown, args: ListArgs<BundledServiceFilter>, { prisma }: EnterpriseContext) => {
         const where: Prisma.BundledServiceWhereInput = {
@@ -202,11 +207,11 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
       benefitEligibility: async (
         _: unknown,
         { policyId, enterpriseId }: { policyId: string; enterpriseId: string },
-        { loaders }: EnterpriseContext,
+        context: EnterpriseContext,
       ) => {
         const [policy, enterprise] = await Promise.all([
-          loaders.policyById.load(policyId),
-          loaders.enterpriseById.load(enterpriseId),
+          context.loaders.policyById.load(policyId),
+          context.loaders.enterpriseById.load(enterpriseId).then((found) => visibleRow(enterpriseRows, found, context)),
         ]);
         if (!policy || !enterprise) return null;
         const evaluation = explainEligibility(policy, enterprise);
@@ -325,7 +330,8 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
     },
 
     Enterprise: {
-      __resolveReference: (ref: Reference, { loaders }: EnterpriseContext) => loaders.enterpriseById.load(ref.id),
+      __resolveReference: async (ref: Reference, context: EnterpriseContext) =>
+        visibleRow(enterpriseRows, await context.loaders.enterpriseById.load(ref.id), context),
       industrySection: (enterprise: Enterprise) => enterprise.industryCode.slice(0, 1),
       industrySectionName: (enterprise: Enterprise) => INDUSTRY_SECTIONS[enterprise.industryCode.slice(0, 1)] ?? "",
       foundedOn: (enterprise: Enterprise) => isoDate(enterprise.foundedOn),
@@ -378,8 +384,8 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
     ServiceApplication: {
       __resolveReference: async (ref: Reference, context: EnterpriseContext) =>
         readableRecord(applicationRecords, await context.loaders.applicationById.load(ref.id), context),
-      enterprise: (application: ServiceApplication, _: unknown, { loaders }: EnterpriseContext) =>
-        loaders.enterpriseById.load(application.enterpriseId),
+      enterprise: async (application: ServiceApplication, _: unknown, context: EnterpriseContext) =>
+        visibleRow(enterpriseRows, await context.loaders.enterpriseById.load(application.enterpriseId), context),
       bundledService: (application: ServiceApplication, _: unknown, { loaders }: EnterpriseContext) =>
         loaders.bundledServiceById.load(application.bundledServiceId),
       currentItem: (application: ServiceApplication, _: unknown, { loaders }: EnterpriseContext) =>
@@ -419,8 +425,8 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
 
     BenefitGrant: {
       __resolveReference: (ref: Reference, { loaders }: EnterpriseContext) => loaders.grantById.load(ref.id),
-      enterprise: (grant: BenefitGrant, _: unknown, { loaders }: EnterpriseContext) =>
-        loaders.enterpriseById.load(grant.enterpriseId),
+      enterprise: async (grant: BenefitGrant, _: unknown, context: EnterpriseContext) =>
+        visibleRow(enterpriseRows, await context.loaders.enterpriseById.load(grant.enterpriseId), context),
       policy: (grant: BenefitGrant, _: unknown, { loaders }: EnterpriseContext) =>
         loaders.policyById.load(grant.policyId),
       run: (grant: BenefitGrant, _: unknown, { loaders }: EnterpriseContext) => loaders.runById.load(grant.runId),
@@ -463,8 +469,10 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
         loaders.slotById.load(appointment.slotId),
       window: (appointment: WindowAppointment, _: unknown, { loaders }: EnterpriseContext) =>
         loaders.windowById.load(appointment.windowId),
-      enterprise: (appointment: WindowAppointment, _: unknown, { loaders }: EnterpriseContext) =>
-        appointment.enterpriseId ? loaders.enterpriseById.load(appointment.enterpriseId) : null,
+      enterprise: async (appointment: WindowAppointment, _: unknown, context: EnterpriseContext) =>
+        appointment.enterpriseId
+          ? visibleRow(enterpriseRows, await context.loaders.enterpriseById.load(appointment.enterpriseId), context)
+          : null,
       resident: (appointment: WindowAppointment) =>
         appointment.residentId ? { __typename: "Resident", id: appointment.residentId } : null,
       bundledService: (appointment: WindowAppointment, _: unknown, { loaders }: EnterpriseContext) =>
@@ -474,12 +482,14 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
     // Street and Department belong to the catalog, Resident to the identity subgraph; the gateway hands us their ids
     // and asks for our fields.
     Street: {
-      enterprises: (street: Reference, args: ConnectionArgs, { loaders }: EnterpriseContext) =>
-        paginate(
+      enterprises: (street: Reference, args: ConnectionArgs, context: EnterpriseContext) =>
+        paginateVisible(
+          enterpriseRows,
+          context,
           "streetEnterprises",
           args,
-          (page: PageRequest) => loaders.enterprisePageByStreet.load({ streetId: street.id, ...page }),
-          () => loaders.enterpriseCountByStreet.load(street.id),
+          (page: PageRequest) => context.loaders.enterprisePageByStreet.load({ streetId: street.id, ...page }),
+          () => context.loaders.enterpriseCountByStreet.load(street.id),
         ),
     },
 

@@ -11,6 +11,7 @@ import type { Principal } from "../../lib/principal.ts";
 import { DateTime } from "../kit/dateTime.ts";
 import type { SubgraphContext } from "../kit/module.ts";
 import { type ConnectionArgs, paginate } from "../kit/pagination.ts";
+import { visibleRow } from "../kit/rowRule.ts";
 import { type CreatePersonInput, IdentityAdmin, type RegisterIntegratorAppInput } from "./admin.ts";
 import type {
   IntegratorApp,
@@ -24,6 +25,7 @@ import type {
 } from "./generated/prisma/client.ts";
 import type { IdentityLoaders, IdentityPrisma } from "./loaders.ts";
 import type { ResolvedIdentityOptions } from "./options.ts";
+import { residentRows } from "./permissions.ts";
 import type { SigningKeyStore } from "./signingKeys.ts";
 
 export type IdentityContext = SubgraphContext<IdentityPrisma, IdentityLoaders>;
@@ -213,8 +215,10 @@ export function createResolvers({ options, keys }: IdentityResolverDependencies)
       scopes: (me: Principal) => me.scopes,
       department: (me: Principal) => department(me.departmentId),
       jurisdiction: (me: Principal) => me.streetIds.map(street),
-      resident: (me: Principal, _: unknown, { loaders }: IdentityContext) =>
-        me.kind === "resident" && me.residentId ? loaders.residentById.load(me.residentId) : null,
+      resident: async (me: Principal, _: unknown, context: IdentityContext) =>
+        me.kind === "resident" && me.residentId
+          ? visibleRow(residentRows, await context.loaders.residentById.load(me.residentId), context)
+          : null,
       mustChangePassword: async (me: Principal, _: unknown, { loaders }: IdentityContext) => {
         const person = me.id && me.kind !== "app" && me.kind !== "system" ? await loaders.personById.load(me.id) : null;
         return person?.mustChangePassword ?? false;
@@ -222,7 +226,8 @@ export function createResolvers({ options, keys }: IdentityResolverDependencies)
     },
 
     Resident: {
-      __resolveReference: (ref: Reference, { loaders }: IdentityContext) => loaders.residentById.load(ref.id),
+      __resolveReference: async (ref: Reference, context: IdentityContext) =>
+        visibleRow(residentRows, await context.loaders.residentById.load(ref.id), context),
       name: (resident: Resident, _: unknown, { principal }: IdentityContext) => {
         assertMayReadResident(principal, resident);
         return resident.name;
@@ -263,8 +268,10 @@ export function createResolvers({ options, keys }: IdentityResolverDependencies)
         department((await loaders.membershipByPerson.load(person.id))?.departmentId),
       jurisdiction: async (person: Person, _: unknown, { loaders }: IdentityContext) =>
         ((await loaders.membershipByPerson.load(person.id))?.streetIds ?? []).map(street),
-      resident: (person: Person, _: unknown, { loaders }: IdentityContext) =>
-        person.kind === "RESIDENT" ? loaders.residentByPerson.load(person.id) : null,
+      resident: async (person: Person, _: unknown, context: IdentityContext) =>
+        person.kind === "RESIDENT"
+          ? visibleRow(residentRows, await context.loaders.residentByPerson.load(person.id), context)
+          : null,
     },
 
     IntegratorApp: {

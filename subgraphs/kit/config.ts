@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { ConfigError, parseConfig } from "../../lib/config.ts";
 import { developmentKeyProblems } from "../../lib/developmentSecrets.ts";
+import { MIN_DIRECTORY_KEY_LENGTH } from "./residentDirectory.ts";
 import { isLocalDate, shanghaiDate } from "./seedCalendar.ts";
 
 const flag = z
@@ -43,6 +44,13 @@ export function subgraphConfigSchema(name: string, defaultPort: number) {
           .map((key) => key.trim())
           .filter(Boolean),
       ),
+    /**
+     * identity's register of residence (`http://identity:4108/residents/streets`), for jurisdiction: without it no
+     * officer reaches any resident (subgraphs/kit/residentDirectory.ts). Needs RESIDENT_DIRECTORY_KEY.
+     */
+    RESIDENT_DIRECTORY_URL: z.url().optional(),
+    /** The key identity expects on its register route (the same value identity is given), at least 32 characters. */
+    RESIDENT_DIRECTORY_KEY: z.string().min(MIN_DIRECTORY_KEY_LENGTH).optional(),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     SHUTDOWN_GRACE_MS: z.coerce.number().int().positive().default(10_000),
   });
@@ -56,6 +64,9 @@ export function loadSubgraphConfig(
   env: Record<string, string | undefined>,
 ): SubgraphConfig {
   const config = parseConfig(subgraphConfigSchema(name, defaultPort), env);
+  if (Boolean(config.RESIDENT_DIRECTORY_URL) !== Boolean(config.RESIDENT_DIRECTORY_KEY)) {
+    throw new ConfigError(["RESIDENT_DIRECTORY_URL and RESIDENT_DIRECTORY_KEY go together: set both or neither."]);
+  }
   const production = config.NODE_ENV === "production";
   if (production) {
     const problems = developmentKeyProblems(env);
