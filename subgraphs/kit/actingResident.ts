@@ -15,6 +15,9 @@ export interface DepartmentDesk {
   name: string;
 }
 
+/** The shape of a resident id (`resident-000123`): anything else is bad input, before any lookup. */
+export const RESIDENT_ID = /^resident-\d{6}$/;
+
 /** What the row rules need from a request's context: who asks, and where residents live (one batched lookup). */
 export interface ReachContext {
   principal: Principal;
@@ -63,6 +66,11 @@ export async function actingResident(
   if (principal.kind === "officer" && principal.departmentId === desk.departmentId) {
     if (!requested) {
       throw codedError("BAD_USER_INPUT", "Name the resident this is for in residentId.", { argument: "residentId" });
+    }
+    if (!RESIDENT_ID.test(requested)) {
+      throw codedError("BAD_USER_INPUT", "residentId must be a resident id such as resident-000123.", {
+        argument: "residentId",
+      });
     }
     if (!(await residentInReach(context, requested))) throw outOfReach(requested, principal);
     return requested;
