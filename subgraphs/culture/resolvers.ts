@@ -12,6 +12,7 @@ import {
   readableRecords,
   requireActor,
   requireJurisdiction,
+  residentReference,
 } from "../kit/actingResident.ts";
 import { DateTime } from "../kit/dateTime.ts";
 import type { SubgraphContext } from "../kit/module.ts";
@@ -282,7 +283,7 @@ export function createResolvers(options: CultureResolverOptions = {}): GraphQLRe
     },
 
     Resident: {
-      __resolveReference: (ref: Reference) => ({ id: ref.id }),
+      __resolveReference: residentReference,
       ...guardResidentRecords(CULTURE_DESK, {
         cultureRegistrations: async (
           resident: Reference,

@@ -16,6 +16,7 @@ import {
   readableRecord,
   readableRecords,
   requireJurisdiction,
+  residentReference,
 } from "../kit/actingResident.ts";
 import { DateTime } from "../kit/dateTime.ts";
 import type { SubgraphContext } from "../kit/module.ts";
@@ -288,7 +289,7 @@ export function createResolvers(options: EducationResolverOptions = {}): GraphQL
     },
 
     Resident: {
-      __resolveReference: (ref: Reference) => ({ id: ref.id }),
+      __resolveReference: residentReference,
       ...guardResidentRecords(EDUCATION_DESK, {
         courseEnrolments: async (
           resident: Reference,

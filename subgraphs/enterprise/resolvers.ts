@@ -12,6 +12,7 @@ import {
   guardResidentRecords,
   readableRecord,
   readableRecords,
+  residentReference,
 } from "../kit/actingResident.ts";
 import { DateTime } from "../kit/dateTime.ts";
 import type { SubgraphContext } from "../kit/module.ts";
@@ -499,7 +500,7 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
     },
 
     Resident: {
-      __resolveReference: (ref: Reference) => ({ id: ref.id }),
+      __resolveReference: residentReference,
       ...guardResidentRecords(ADMIN_SERVICE_DESK, {
         windowAppointments: async (resident: Reference, _: unknown, context: EnterpriseContext) =>
           readableRecords(

@@ -10,6 +10,7 @@ import {
   readableRecord,
   readableRecords,
   requireJurisdiction,
+  residentReference,
 } from "../kit/actingResident.ts";
 import { DateTime } from "../kit/dateTime.ts";
 import type { SubgraphContext } from "../kit/module.ts";
@@ -249,7 +250,7 @@ export function createResolvers(options: HealthResolverOptions = {}): GraphQLRes
     },
 
     Resident: {
-      __resolveReference: (ref: Reference) => ({ id: ref.id }),
+      __resolveReference: residentReference,
       ...guardResidentRecords(HEALTH_DESK, {
         appointments: async (resident: Reference, { status }: { status?: string | null }, context: HealthContext) => {
           const appointments = await context.loaders.appointmentsByResident.load(resident.id);

@@ -47,6 +47,40 @@ export async function residentInReach(context: ReachContext, residentId: string)
 }
 
 /**
+ * The row rule of `Resident` (属地管理), one for every subgraph that serves the type: the resident themself; an officer
+ * whose jurisdiction holds the resident's registered street; a security administrator (who links accounts to
+ * residents). Nobody else — auditors, applications, the gateway, anonymous callers — and an unknown resident is reached
+ * by no one. `street` is passed by the owner of the register (identity); everyone else looks it up (batched).
+ */
+export async function mayReachResident(
+  context: ReachContext,
+  residentId: string,
+  street?: string | null,
+): Promise<boolean> {
+  const { principal } = context;
+  if (principal.kind === "resident") return principal.residentId === residentId;
+  if (principal.kind === "officer") {
+    if (street !== undefined) return inJurisdiction(principal, street);
+    return residentInReach(context, residentId);
+  }
+  return (
+    principal.kind === "security_admin" ||
+    (principal.kind !== "app" && principal.kind !== "system" && principal.roles.includes("security_admin"))
+  );
+}
+
+/**
+ * `__resolveReference` of the `Resident` a department extends (its appointments, bookings …): the reference, or null
+ * when the Resident row rule hides the resident from the caller — so `_entities` answers every subgraph alike.
+ */
+export async function residentReference<C extends ReachContext>(
+  ref: { id: string },
+  context: C,
+): Promise<{ id: string } | null> {
+  return (await mayReachResident(context, ref.id)) ? { id: ref.id } : null;
+}
+
+/**
  * The resident a resident-facing mutation writes for: the caller themself (residents), or the named resident when the
  * caller is an officer of the desk and the resident lives in their jurisdiction. A resident outside it is refused
  * exactly like one who does not exist, before anything is written or read back.

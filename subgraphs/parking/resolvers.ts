@@ -17,6 +17,7 @@ import {
   readableRecord,
   readableRecords,
   requireJurisdiction,
+  residentReference,
 } from "../kit/actingResident.ts";
 import { DateTime } from "../kit/dateTime.ts";
 import type { SubgraphContext } from "../kit/module.ts";
@@ -227,7 +228,7 @@ export function createResolvers(options: ParkingResolverOptions = {}): GraphQLRe
 
     // Residents belong to the identity service; any id is a valid reference here, with the sessions we hold for it.
     Resident: {
-      __resolveReference: (ref: Reference) => ({ id: ref.id }),
+      __resolveReference: residentReference,
       ...guardResidentRecords(PARKING_DESK, {
         parkingSessions: async (
           resident: Reference,

@@ -11,6 +11,7 @@ import {
   readableRecord,
   readableRecords,
   requireJurisdiction,
+  residentReference,
 } from "../kit/actingResident.ts";
 import { DateTime } from "../kit/dateTime.ts";
 import type { SubgraphContext } from "../kit/module.ts";
@@ -449,7 +450,7 @@ export function createResolvers(options: SportsResolverOptions = {}): GraphQLRes
     },
 
     Resident: {
-      __resolveReference: (ref: Reference) => ({ id: ref.id }),
+      __resolveReference: residentReference,
       ...guardResidentRecords(SPORTS_DESK, {
         courtBookings: async (resident: Reference, _: unknown, context: SportsContext) =>
           readableRecords(courtBookingRecords, await context.loaders.bookingsByResident.load(resident.id), context),

@@ -158,10 +158,10 @@ for (const kind of KINDS) {
       });
     }
 
-    it("refuses another resident's nested list and leaves A's record out of B's own list", async () => {
+    it("hides another resident (null) and leaves A's record out of B's own list", async () => {
+      // Resident A is hidden from B by the Resident row rule: null, exactly like a resident who does not exist.
       const nested = await residentList(record.residentId, residentB);
-      expect(nested.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
-      expect(JSON.stringify(nested.data)).not.toContain(record.id);
+      expect(nested).toEqual({ data: { _entities: [null] } });
       const ownB = await residentList(residentB.residentId!, residentB);
       expect(ownB.errors).toBeUndefined();
       expect(ownB.data._entities[0][kind.residentField].map((r: any) => r.id)).not.toContain(record.id);
@@ -184,11 +184,9 @@ for (const kind of KINDS) {
       for (const { id } of listed.data._entities[0][kind.residentField]) {
         expect(reach.has(rows.find((row) => row.id === id)?.streetId ?? street)).toBe(true);
       }
-      // A resident who lives outside the officer's streets: their list is refused like another resident's.
+      // A resident who lives outside the officer's streets is out of reach: null, like one who does not exist.
       const outsider = rows.find((row) => !reach.has(seededResidentStreet(row.residentId)!))!;
-      const refused = await residentList(outsider.residentId, local);
-      expect(refused.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
-      expect(JSON.stringify(refused.data)).not.toContain(outsider.id);
+      expect(await residentList(outsider.residentId, local)).toEqual({ data: { _entities: [null] } });
       // The whole district sees both; an empty jurisdiction none; another department's officer none.
       expect((await byEntities(elsewhere.id, officerIn(kind.departmentId))).data._entities).toEqual([
         { id: elsewhere.id },
