@@ -18,7 +18,7 @@ import {
   type SubgraphPermissions,
 } from "../kit/shield.ts";
 import { ADMIN_SERVICE_DESK } from "./actors.ts";
-import type { Enterprise, ServiceApplication, WindowAppointment } from "./generated/prisma/client.ts";
+import type { BenefitGrant, Enterprise, ServiceApplication, WindowAppointment } from "./generated/prisma/client.ts";
 import { BUNDLED_SERVICES } from "./jinganEnterprises.ts";
 import type { EnterpriseContext } from "./resolvers.ts";
 
@@ -50,6 +50,9 @@ export const windowAppointmentRecords: ResidentRecordRule<WindowAppointment, Ent
  * applies the same rule to its `Enterprise` (officerRegisterRows in the kit).
  */
 export const enterpriseRows = officerRegisterRows<Enterprise, EnterpriseContext>("Enterprise");
+
+/** Benefits granted to enterprises (免申即享): part of the register, the same officers on every path. */
+export const grantRows = officerRegisterRows<BenefitGrant, EnterpriseContext>("BenefitGrant");
 
 const enterpriseOfficer = isOfficerOf(...ENTERPRISE_DEPARTMENTS);
 const windowDesk = isResidentOrOfficerOf(ADMIN_SERVICE_DESK);

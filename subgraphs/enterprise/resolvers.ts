@@ -17,7 +17,7 @@ import {
 import { DateTime } from "../kit/dateTime.ts";
 import type { SubgraphContext } from "../kit/module.ts";
 import { type ConnectionArgs, type PageRequest, paginate } from "../kit/pagination.ts";
-import { paginateVisible, visibleRow } from "../kit/rowRule.ts";
+import { paginateVisible, visibleRow, visibleRows } from "../kit/rowRule.ts";
 import { ADMIN_SERVICE_DESK, requireOfficerOf } from "./actors.ts";
 import {
   type AdvanceApplicationInput,
@@ -48,7 +48,7 @@ import type {
 } from "./generated/prisma/client.ts";
 import { INDUSTRY_SECTIONS, PARKS, type ParkInfo } from "./jinganEnterprises.ts";
 import type { EnterpriseLoaders, EnterprisePrisma } from "./loaders.ts";
-import { applicationRecords, enterpriseRows, windowAppointmentRecords } from "./permissions.ts";
+import { applicationRecords, enterpriseRows, grantRows, windowAppointmentRecords } from "./permissions.ts";
 import {
   type BookWindowAppointmentInput,
   bookWindowAppointment,
@@ -190,13 +190,16 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
       },
       benefitPolicy: (_: unknown, { id }: Reference, { loaders }: EnterpriseContext) => loaders.policyById.load(id),
 
-      benefitGrants: (_: unknown, args: ListArgs<BenefitGrantFilter>, { prisma }: EnterpriseContext) => {
+      benefitGrants: (_: unknown, args: ListArgs<BenefitGrantFilter>, context: EnterpriseContext) => {
+        const { prisma } = context;
         const where: Prisma.BenefitGrantWhereInput = {
           policyId: args.filter?.policyId ?? undefined,
           enterpriseId: args.filter?.enterpriseId ?? undefined,
           runId: args.filter?.runId ?? undefined,
         };
-        return paginate(
+        return paginateVisible(
+          grantRows,
+          context,
           "benefitGrants",
           args,
           ({ take, afterId }) =>
@@ -351,8 +354,8 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
         );
         return status ? applications.filter((application) => application.status === status) : applications;
       },
-      benefitGrants: (enterprise: Enterprise, _: unknown, { loaders }: EnterpriseContext) =>
-        loaders.grantsByEnterprise.load(enterprise.id),
+      benefitGrants: async (enterprise: Enterprise, _: unknown, context: EnterpriseContext) =>
+        visibleRows(grantRows, await context.loaders.grantsByEnterprise.load(enterprise.id), context),
       windowAppointments: async (enterprise: Enterprise, _: unknown, context: EnterpriseContext) =>
         readableRecords(
           windowAppointmentRecords,
@@ -425,7 +428,8 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
     },
 
     BenefitGrant: {
-      __resolveReference: (ref: Reference, { loaders }: EnterpriseContext) => loaders.grantById.load(ref.id),
+      __resolveReference: async (ref: Reference, context: EnterpriseContext) =>
+        visibleRow(grantRows, await context.loaders.grantById.load(ref.id), context),
       enterprise: async (grant: BenefitGrant, _: unknown, context: EnterpriseContext) =>
         visibleRow(enterpriseRows, await context.loaders.enterpriseById.load(grant.enterpriseId), context),
       policy: (grant: BenefitGrant, _: unknown, { loaders }: EnterpriseContext) =>
@@ -437,11 +441,18 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
     BenefitEligibility: {
       reasons: (eligibility: { reasons: MatchedClause[] }) => clauses(eligibility.reasons),
       failures: (eligibility: { failures: MatchedClause[] }) => clauses(eligibility.failures),
-      grant: (
+      grant: async (
         eligibility: { policy: BenefitPolicy; enterprise: Enterprise },
         _: unknown,
-        { loaders }: EnterpriseContext,
-      ) => loaders.grantByPolicyAndEnterprise.load(`${eligibility.policy.id}|${eligibility.enterprise.id}`),
+        context: EnterpriseContext,
+      ) =>
+        visibleRow(
+          grantRows,
+          await context.loaders.grantByPolicyAndEnterprise.load(
+            `${eligibility.policy.id}|${eligibility.enterprise.id}`,
+          ),
+          context,
+        ),
     },
 
     ServiceWindow: {

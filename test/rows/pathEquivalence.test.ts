@@ -183,8 +183,7 @@ async function candidates(entities: Map<string, string[]>): Promise<Map<string, 
   for (const [name, service] of Object.entries(services)) {
     const tables = (
       await service.db.query<{ table_name: string }>(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = $1",
-        [name],
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()",
       )
     ).map((row) => row.table_name);
     for (const [type, graphs] of entities) {
@@ -192,7 +191,7 @@ async function candidates(entities: Map<string, string[]>): Promise<Map<string, 
       const table = tables.filter((t) => type === t || type.endsWith(t)).sort((a, b) => b.length - a.length)[0];
       if (!table) continue;
       const rows = await service.db.query<{ id: string }>(
-        `SELECT id FROM "${name}"."${table}" ORDER BY md5(id::text) LIMIT ${SAMPLE}`,
+        `SELECT id FROM "${table}" ORDER BY md5(id::text) LIMIT ${SAMPLE}`,
       );
       add(
         type,
@@ -200,12 +199,11 @@ async function candidates(entities: Map<string, string[]>): Promise<Map<string, 
       );
     }
     const owners = await service.db.query<{ table_name: string }>(
-      "SELECT table_name FROM information_schema.columns WHERE table_schema = $1 AND column_name = 'residentId'",
-      [name],
+      "SELECT table_name FROM information_schema.columns WHERE table_schema = current_schema() AND column_name = 'residentId'",
     );
     for (const { table_name } of owners) {
       const rows = await service.db.query<{ id: string }>(
-        `SELECT DISTINCT "residentId" AS id FROM "${name}"."${table_name}" WHERE "residentId" IS NOT NULL ORDER BY 1 LIMIT 15`,
+        `SELECT DISTINCT "residentId" AS id FROM "${table_name}" WHERE "residentId" IS NOT NULL ORDER BY 1 LIMIT 15`,
       );
       add(
         "Resident",
@@ -325,7 +323,7 @@ describe("path equivalence: one row rule per type on every path, for every princ
     }
     // A resident of 临汾路 with health records, so the 临汾路 desk and the resident both have rows to see.
     const owners = await services.health!.db.query<{ residentId: string }>(
-      `SELECT DISTINCT "residentId" FROM health."Appointment" ORDER BY 1 LIMIT 400`,
+      `SELECT DISTINCT "residentId" FROM "Appointment" ORDER BY 1 LIMIT 400`,
     );
     const resident = owners.find((row) => seededResidentStreet(row.residentId) === "street-linfenlu")!.residentId;
     principals = [
