@@ -5,7 +5,15 @@
  */
 import type { Principal } from "../../lib/principal.ts";
 import { officerRegisterRows, rowRule } from "../kit/rowRule.ts";
-import { isAuditor, isOfficer, isSecurityAdmin, or, publicField, type SubgraphPermissions } from "../kit/shield.ts";
+import {
+  holdsScope,
+  isAuditor,
+  isOfficer,
+  isSecurityAdmin,
+  or,
+  publicField,
+  type SubgraphPermissions,
+} from "../kit/shield.ts";
 import { OPENED_STATUSES } from "./dataResourceFilter.ts";
 import type { DataResource } from "./generated/prisma/client.ts";
 import type { CatalogContext } from "./resolvers.ts";
@@ -32,7 +40,9 @@ export const dataResourceRows = rowRule<DataResource, CatalogContext>(
 /** The enterprise register: officers only, exactly as the enterprise subgraph rules it (officerRegisterRows). */
 export const enterpriseRows = officerRegisterRows<{ id: string }, CatalogContext>("Enterprise");
 
-const catalogueReader = or(isOfficer, isAuditor, isSecurityAdmin);
+// Integrator applications granted catalog:read read the catalogue too (the gateway asks that scope of everyone);
+// which entries each caller then sees is `dataResourceRows`.
+const catalogueReader = or(isOfficer, isAuditor, isSecurityAdmin, holdsScope(CATALOGUE_SCOPE));
 
 export const permissions: SubgraphPermissions = {
   Query: {

@@ -116,6 +116,26 @@ function hasRoleOf(principal: Principal, role: string): boolean {
   return KNOWN_KINDS.has(principal.kind) && principal.kind !== "app" && principal.roles.includes(role);
 }
 
+const scopeRules = new Map<string, ShieldRule>();
+
+/** A verified person or application whose token holds the scope (e.g. `catalog:read`). */
+export function holdsScope(scope: string): ShieldRule {
+  let found = scopeRules.get(scope);
+  if (!found) {
+    found = principalRule(
+      `holdsScope(${scope})`,
+      `the scope ${scope}`,
+      (principal) =>
+        principal.kind !== "anonymous" &&
+        principal.kind !== "system" &&
+        KNOWN_KINDS.has(principal.kind) &&
+        principal.scopes.includes(scope),
+    );
+    scopeRules.set(scope, found);
+  }
+  return found;
+}
+
 const roleRules = new Map<string, ShieldRule>();
 
 /** A person holding one of the roles (`security_admin`, `auditor` …); applications cannot claim a person's role. */

@@ -130,8 +130,9 @@ function enumeratePaths(): { paths: Path[]; entities: Map<string, string[]>; ski
       } else if (entities.get(parentName)?.includes(graph)) {
         if (hasId) skipped.push(`${label} (an id argument)`);
         else paths.push({ label: `${label}@${graph}`, kind: "nested", ...common, paged, parent: parentName });
-      } else {
-        skipped.push(`${label} (${parentName} is not an entity of ${graph}; reached through its own parent's path)`);
+      } else if (!/(Connection|Edge)$/.test(parentName)) {
+        // A value type (an eligibility, a cancellation …): reached through the path of the field that returns it.
+        skipped.push(`${label} (on ${parentName}, not an entity)`);
       }
     }
   }
