@@ -2,7 +2,6 @@
 import { z } from "zod";
 import { ConfigError, parseConfig } from "../../lib/config.ts";
 import { developmentKeyProblems } from "../../lib/developmentSecrets.ts";
-import { MIN_DIRECTORY_KEY_LENGTH } from "./residentDirectory.ts";
 import { isLocalDate, shanghaiDate } from "./seedCalendar.ts";
 
 const flag = z
@@ -49,8 +48,11 @@ export function subgraphConfigSchema(name: string, defaultPort: number) {
      * officer reaches any resident (subgraphs/kit/residentDirectory.ts). Needs RESIDENT_DIRECTORY_KEY.
      */
     RESIDENT_DIRECTORY_URL: z.url().optional(),
-    /** The key identity expects on its register route (the same value identity is given), at least 32 characters. */
-    RESIDENT_DIRECTORY_KEY: z.string().min(MIN_DIRECTORY_KEY_LENGTH).optional(),
+    /**
+     * The key identity expects on its register route: the same value identity is given, which identity requires to be
+     * at least 32 characters (here it is only presented).
+     */
+    RESIDENT_DIRECTORY_KEY: z.string().min(1).optional(),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     SHUTDOWN_GRACE_MS: z.coerce.number().int().positive().default(10_000),
   });
@@ -64,8 +66,11 @@ export function loadSubgraphConfig(
   env: Record<string, string | undefined>,
 ): SubgraphConfig {
   const config = parseConfig(subgraphConfigSchema(name, defaultPort), env);
-  if (Boolean(config.RESIDENT_DIRECTORY_URL) !== Boolean(config.RESIDENT_DIRECTORY_KEY)) {
-    throw new ConfigError(["RESIDENT_DIRECTORY_URL and RESIDENT_DIRECTORY_KEY go together: set both or neither."]);
+  // identity (the register's owner) takes the key alone; a subgraph that asks the register needs both.
+  if (config.RESIDENT_DIRECTORY_URL && !config.RESIDENT_DIRECTORY_KEY) {
+    throw new ConfigError([
+      "RESIDENT_DIRECTORY_URL needs RESIDENT_DIRECTORY_KEY: identity answers the register only with it.",
+    ]);
   }
   const production = config.NODE_ENV === "production";
   if (production) {
