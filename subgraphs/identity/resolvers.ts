@@ -75,8 +75,9 @@ export function requireRole(principal: Principal, roles: string[], action: strin
 }
 
 /**
- * Row rule for a resident's personal fields: residents see only themselves, anonymous callers nothing; officers,
- * administrators, auditors, applications and the gateway are governed by the gateway's field policies.
+ * Per-field check of a resident's personal fields, under the Resident row rule (`residentRows`): residents see only
+ * themselves, anonymous callers, auditors, applications and the gateway nothing; officers and security admins are
+ * further governed by the gateway's field policies (`resident-identity`, `clear-*`).
  */
 function assertMayReadResident(principal: Principal, resident: Resident): void {
   if (principal.kind === "anonymous") {
@@ -84,6 +85,10 @@ function assertMayReadResident(principal: Principal, resident: Resident): void {
   }
   if (principal.kind === "resident" && principal.residentId !== resident.id) {
     throw codedError("FORBIDDEN", "A resident may read only their own details; this resident is someone else.");
+  }
+  // Auditors reach a resident to audit who accessed their data (the Resident row rule), never their identity.
+  if (principal.kind === "auditor" || principal.kind === "app" || principal.kind === "system") {
+    throw codedError("FORBIDDEN", "A resident's identity is for the resident, officers of their streets and admins.");
   }
 }
 

@@ -49,8 +49,10 @@ export async function residentInReach(context: ReachContext, residentId: string)
 /**
  * The row rule of `Resident` (属地管理), one for every subgraph that serves the type: the resident themself; an officer
  * whose jurisdiction holds the resident's registered street; a security administrator (who links accounts to
- * residents). Nobody else — auditors, applications, the gateway, anonymous callers — and an unknown resident is reached
- * by no one. `street` is passed by the owner of the register (identity); everyone else looks it up (batched).
+ * residents) and an auditor (who answers "who accessed my data", Resident.dataAccesses) — these two see that the
+ * resident exists, not who they are: the identity fields stay behind their own checks. Nobody else — applications,
+ * the gateway, anonymous callers — and an unknown resident is reached by no one. `street` is passed by the owner of
+ * the register (identity); everyone else looks it up (batched).
  */
 export async function mayReachResident(
   context: ReachContext,
@@ -63,9 +65,12 @@ export async function mayReachResident(
     if (street !== undefined) return inJurisdiction(principal, street);
     return residentInReach(context, residentId);
   }
+  if (principal.kind === "security_admin" || principal.kind === "auditor") return true;
   return (
-    principal.kind === "security_admin" ||
-    (principal.kind !== "app" && principal.kind !== "system" && principal.roles.includes("security_admin"))
+    principal.kind !== "app" &&
+    principal.kind !== "system" &&
+    principal.kind !== "anonymous" &&
+    (principal.roles.includes("security_admin") || principal.roles.includes("auditor"))
   );
 }
 
