@@ -628,14 +628,15 @@ describe("me and residents", () => {
       { id: "resident-000002", name: "李娜", street: { id: "street-linfenlu" } },
       null,
     ]);
-    // No jurisdiction, no resident; an auditor or the gateway itself none either.
-    for (const principal of [
-      { ...linfen, streetIds: [] },
-      { ...linfen, kind: "auditor" as const, roles: ["auditor"], departmentId: null, streetIds: [] },
-      ANONYMOUS_PRINCIPAL,
-    ]) {
+    // No jurisdiction, no resident; anonymous callers none either.
+    for (const principal of [{ ...linfen, streetIds: [] }, ANONYMOUS_PRINCIPAL]) {
       expect((await gql(RESIDENTS, { representations }, principal)).data._entities).toEqual([null, null, null]);
     }
+    // An auditor reaches residents (to audit who accessed their data), never their identity.
+    const auditor = { ...linfen, kind: "auditor" as const, roles: ["auditor"], departmentId: null, streetIds: [] };
+    const audited = await gql(RESIDENTS, { representations }, auditor);
+    expect(audited.data._entities[1]).toEqual({ id: "resident-000002", name: null, street: null });
+    expect(errorCode(audited)).toBe("FORBIDDEN");
   });
 
   it("resolves Resident representations in the order asked, with null for unknown ids", async () => {

@@ -255,7 +255,10 @@ export function createResolvers({ options, keys }: IdentityResolverDependencies)
         assertMayReadResident(principal, resident);
         return resident.phone;
       },
-      street: (resident: Resident) => street(resident.streetId),
+      street: (resident: Resident, _: unknown, { principal }: IdentityContext) => {
+        assertMayReadResident(principal, resident);
+        return street(resident.streetId);
+      },
     },
 
     IdentityPerson: {
