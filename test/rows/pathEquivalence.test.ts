@@ -10,8 +10,8 @@
  * 2. every answered list or nested path shows exactly the rows of V(T, p) the path holds (the union of what any
  *    principal saw through it), under parents the principal sees — a nested path never shows a row the principal could
  *    not read by id, nor hides one they could; a path cut short by paging shows a subset of V(T, p);
- * 3. a principal refused the root fields of a type sees none of its rows on any path — beyond the rows a `@public`
- *    root field shows anonymous callers.
+ * 3. a principal refused a path (a root field, or a field under every parent they see) sees no row of its type by id
+ *    — beyond the rows a `@public` root field shows anonymous callers.
  * Mutations are left out (they write); their results are covered in jurisdiction.test.ts.
  */
 import { readFileSync } from "node:fs";
@@ -308,7 +308,10 @@ async function probeNested(path: Path, parents: string[], principal: Principal):
     if (path.connection && value.pageInfo.hasNextPage) partial = true;
     for (const node of nodes) pairs.add(pair(parents[index]!, node.id));
   });
-  return { refused: false, partial, pairs };
+  // The field refused to the caller under every parent they see (who may ask, not which rows): judged like a refused
+  // root field (3.), not as an empty list.
+  const refused = pairs.size === 0 && (body.errors ?? []).some((e: any) => e.path?.at(-1) === path.field);
+  return { refused, partial, pairs };
 }
 
 // ---------------------------------------------------------------- the test
