@@ -15,6 +15,8 @@ import { fileURLToPath } from "node:url";
 /** Where `npm start` keeps its development keys unless KEYS_DIR says otherwise (relative to the repository). */
 export const DEFAULT_DEV_KEYS_DIR = ".data/keys";
 export const DEV_ENVELOPE_KEY_FILE = "envelope-ed25519.json";
+/** The resident-directory key `npm start` shares between identity and the subgraphs (RESIDENT_DIRECTORY_KEY). */
+export const DEV_RESIDENT_DIRECTORY_KEY_FILE = "resident-directory.key";
 
 const REPOSITORY = fileURLToPath(new URL("..", import.meta.url));
 
@@ -39,14 +41,20 @@ export function developmentEnvelopeKeys(keysDir: string | undefined): { privateK
 }
 
 /**
- * Every development envelope key among the given variables, as one sentence each naming the variable; empty when
+ * Every development key among the given variables (the envelope key pair, the resident-directory key), as one sentence each naming the variable; empty when
  * there is none. KEYS_DIR points at a development key folder other than the default, as for `npm start`.
  */
 export function developmentKeyProblems(env: Record<string, string | undefined>): string[] {
-  const dev = developmentEnvelopeKeys(env.KEYS_DIR);
-  if (!dev) return [];
-  const where = `the development key \`npm start\` created in ${join(devKeysDir(env.KEYS_DIR), DEV_ENVELOPE_KEY_FILE)}`;
   const problems: string[] = [];
+  const directoryKey = developmentDirectoryKey(env.KEYS_DIR);
+  if (directoryKey && env.RESIDENT_DIRECTORY_KEY?.trim() === directoryKey) {
+    problems.push(
+      `RESIDENT_DIRECTORY_KEY is the development key \`npm start\` created in ${join(devKeysDir(env.KEYS_DIR), DEV_RESIDENT_DIRECTORY_KEY_FILE)}: production shares a key of its own between identity and the subgraphs.`,
+    );
+  }
+  const dev = developmentEnvelopeKeys(env.KEYS_DIR);
+  if (!dev) return problems;
+  const where = `the development key \`npm start\` created in ${join(devKeysDir(env.KEYS_DIR), DEV_ENVELOPE_KEY_FILE)}`;
   if (env.ENVELOPE_PRIVATE_KEY?.trim() === dev.privateKey) {
     problems.push(
       `ENVELOPE_PRIVATE_KEY is ${where}: production signs envelopes with a key pair of its own (docs/gateway.md).`,
@@ -57,4 +65,14 @@ export function developmentKeyProblems(env: Record<string, string | undefined>):
     problems.push(`ENVELOPE_PUBLIC_KEYS trusts ${where}: remove it, so only the production gateway's key is trusted.`);
   }
   return problems;
+}
+
+function developmentDirectoryKey(keysDir: string | undefined): string | null {
+  const path = join(devKeysDir(keysDir), DEV_RESIDENT_DIRECTORY_KEY_FILE);
+  if (!existsSync(path)) return null;
+  try {
+    return readFileSync(path, "utf8").trim() || null;
+  } catch {
+    return null;
+  }
 }

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { developmentKeyProblems } from "../lib/developmentSecrets.ts";
 import { shanghaiDate } from "../subgraphs/kit/seedCalendar.ts";
-import { envelopeEnv, loadOrCreateDevKeys } from "./devKeys.ts";
+import { envelopeEnv, loadOrCreateDevDirectoryKey, loadOrCreateDevKeys } from "./devKeys.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const children: ChildProcess[] = [];
@@ -90,7 +90,23 @@ const { subgraphModules } = await import("../subgraphs/registry.ts");
 const keys = process.env.ENVELOPE_PRIVATE_KEY
   ? undefined
   : await loadOrCreateDevKeys(join(root, process.env.KEYS_DIR ?? ".data/keys"));
-const keyEnv = keys ? envelopeEnv(keys.envelope) : {};
+const identityModule = subgraphModules.find((m) => m.name === "identity");
+// Where residents live, for jurisdiction: identity's key-protected register, asked by every other subgraph.
+const directoryKey =
+  process.env.RESIDENT_DIRECTORY_KEY ??
+  (process.env.NODE_ENV === "production"
+    ? undefined
+    : await loadOrCreateDevDirectoryKey(join(root, process.env.KEYS_DIR ?? ".data/keys")));
+const keyEnv = {
+  ...(keys ? envelopeEnv(keys.envelope) : {}),
+  ...(directoryKey && identityModule
+    ? {
+        RESIDENT_DIRECTORY_KEY: directoryKey,
+        RESIDENT_DIRECTORY_URL:
+          process.env.RESIDENT_DIRECTORY_URL ?? `http://${host}:${portOf(identityModule)}/residents/streets`,
+      }
+    : {}),
+};
 // One seed date for every subgraph, taken once, so that a start just before midnight does not seed two days.
 const seedDate = process.env.SEED_DATE ?? shanghaiDate(new Date());
 // Not 4190: that port (sieve) is on the fetch standard's list of blocked ports, so fetch() refuses it.

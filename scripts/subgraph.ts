@@ -10,6 +10,7 @@ import { ConfigError } from "../lib/config.ts";
 import { loadSubgraphConfig } from "../subgraphs/kit/config.ts";
 import type { SubgraphModule } from "../subgraphs/kit/module.ts";
 import { createRedisNonceStore } from "../subgraphs/kit/redisNonceStore.ts";
+import { httpResidentDirectory } from "../subgraphs/kit/residentDirectory.ts";
 import { startSubgraph } from "../subgraphs/kit/service.ts";
 
 // Only the chosen department's module is loaded, not the registry: a module reads its own environment when it is
@@ -52,6 +53,14 @@ try {
     // Several replicas share one nonce store, or a replay refused by one is accepted once by each other.
     ...(config.ENVELOPE_NONCE_REDIS_URL
       ? { nonceStore: await createRedisNonceStore({ url: config.ENVELOPE_NONCE_REDIS_URL }) }
+      : {}),
+    ...(config.RESIDENT_DIRECTORY_URL && config.RESIDENT_DIRECTORY_KEY
+      ? {
+          residentDirectory: httpResidentDirectory({
+            url: config.RESIDENT_DIRECTORY_URL,
+            key: config.RESIDENT_DIRECTORY_KEY,
+          }),
+        }
       : {}),
   });
   for (const signal of ["SIGINT", "SIGTERM"] as const) {

@@ -7,6 +7,7 @@
  */
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/index.js";
 import { codedError } from "../../lib/errors.ts";
+import { residentReference } from "../kit/actingResident.ts";
 import { DateTime } from "../kit/dateTime.ts";
 import type { SubgraphContext } from "../kit/module.ts";
 import { type ConnectionArgs, paginate } from "../kit/pagination.ts";
@@ -104,7 +105,7 @@ export const resolvers: GraphQLResolverMap<AuditContext> = {
 
   // Resident belongs to identity; the gateway hands us ids and asks for the accesses.
   Resident: {
-    __resolveReference: (ref: Reference) => ({ id: ref.id }),
+    __resolveReference: residentReference,
     dataAccesses: (resident: Reference, args: ConnectionArgs, { loaders, principal }: AuditContext) => {
       requireAccessesReader(principal, resident.id);
       return paginate<ResidentAccessRow>(

@@ -23,11 +23,26 @@ export interface DataResourceFilter {
   openStatus: DataOpenStatus | undefined;
   updateFrequency: DataUpdateFrequency | undefined;
   nameContains: string | undefined;
+  /**
+   * The row rule, carried in the filter so every list, count and batched page applies it in SQL: true for callers
+   * who may not read the restricted catalogue (`dataResourceRows`), who see OPEN and CONDITIONAL resources only.
+   */
+  openedOnly: boolean;
 }
 
 export const MAX_NAME_CONTAINS_LENGTH = 50;
 
-export function parseFilter(input: DataResourceFilterInput | null | undefined): DataResourceFilter {
+/** Statuses of the public open-data list (公共数据开放清单): what a caller without `catalog:read` may see. */
+export const OPENED_STATUSES: readonly DataOpenStatus[] = ["OPEN", "CONDITIONAL"];
+
+/**
+ * The filter as the caller asked it, with the row rule for this caller (`readsWholeCatalogue`: see the restricted
+ * entries too).
+ */
+export function parseFilter(
+  input: DataResourceFilterInput | null | undefined,
+  readsWholeCatalogue: boolean,
+): DataResourceFilter {
   const nameContains = input?.nameContains?.trim() || undefined;
   if (nameContains && nameContains.length > MAX_NAME_CONTAINS_LENGTH) {
     throw codedError(
@@ -43,6 +58,7 @@ export function parseFilter(input: DataResourceFilterInput | null | undefined): 
     openStatus: input?.openStatus ?? undefined,
     updateFrequency: input?.updateFrequency ?? undefined,
     nameContains,
+    openedOnly: !readsWholeCatalogue,
   };
 }
 
@@ -59,5 +75,6 @@ export function resourceWhere(filter: DataResourceFilter): Prisma.DataResourceWh
     openStatus: filter.openStatus,
     updateFrequency: filter.updateFrequency,
     ...(filter.nameContains ? { name: { contains: filter.nameContains, mode: "insensitive" as const } } : {}),
+    ...(filter.openedOnly ? { AND: [{ openStatus: { in: [...OPENED_STATUSES] } }] } : {}),
   };
 }

@@ -5,6 +5,7 @@
  */
 import DataLoader from "dataloader";
 import { loaderByGroup, loaderById } from "../kit/loaders.ts";
+import type { SubgraphContext } from "../kit/module.ts";
 import type { PageRequest } from "../kit/pagination.ts";
 import { type DataResourceFilter, filterKey, resourceWhere } from "./dataResourceFilter.ts";
 import type { DataResource, Prisma, PrismaClient } from "./generated/prisma/client.ts";
@@ -157,3 +158,6 @@ function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): T[][] {
   }
   return [...groups.values()];
 }
+
+/** What every resolver of the catalog subgraph receives: the kit's context with this subgraph's client and loaders. */
+export type CatalogContext = SubgraphContext<PrismaClient, CatalogLoaders>;

@@ -4,14 +4,14 @@
  */
 
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/index.js";
+import type { Principal } from "../../lib/principal.ts";
 import { DateTime } from "../kit/dateTime.ts";
-import type { SubgraphContext } from "../kit/module.ts";
 import { type ConnectionArgs, type PageRequest, paginate } from "../kit/pagination.ts";
+import { visibleRow, visibleRows } from "../kit/rowRule.ts";
 import { type DataResourceFilterInput, parseFilter, resourceWhere } from "./dataResourceFilter.ts";
 import type { Department, Prisma, PrismaClient, Street } from "./generated/prisma/client.ts";
-import type { CatalogLoaders } from "./loaders.ts";
-
-export type CatalogContext = SubgraphContext<PrismaClient, CatalogLoaders>;
+import type { CatalogContext } from "./loaders.ts";
+import { dataResourceRows, enterpriseRows, readsWholeCatalogue } from "./permissions.ts";
 
 interface ListArgs extends ConnectionArgs {
   filter?: DataResourceFilterInput | null;
@@ -29,21 +29,22 @@ export const resolvers: GraphQLResolverMap<CatalogContext> = {
     department: (_parent, { id }: { id: string }, { loaders }: CatalogContext) => loaders.departmentById.load(id),
     streets: (_parent, _args, { prisma }: CatalogContext) => prisma.street.findMany({ orderBy: { code: "asc" } }),
     street: (_parent, { id }: { id: string }, { loaders }: CatalogContext) => loaders.streetById.load(id),
-    dataResources: (_parent, args: ListArgs, { prisma }: CatalogContext) =>
-      listResources(prisma, "dataResources", args, resourceWhere(parseFilter(args.filter))),
-    dataResource: (_parent, { id }: { id: string }, { loaders }: CatalogContext) => loaders.dataResourceById.load(id),
-    openDataList: (_parent, args: ListArgs, { prisma }: CatalogContext) =>
-      listResources(prisma, "openDataList", args, { AND: [resourceWhere(parseFilter(args.filter)), OPENED] }),
+    dataResources: (_parent, args: ListArgs, { prisma, principal }: CatalogContext) =>
+      listResources(prisma, "dataResources", args, resourceWhere(filterFor(args, principal))),
+    dataResource: async (_parent, { id }: { id: string }, context: CatalogContext) =>
+      visibleRow(dataResourceRows, await context.loaders.dataResourceById.load(id), context),
+    openDataList: (_parent, args: ListArgs, { prisma, principal }: CatalogContext) =>
+      listResources(prisma, "openDataList", args, { AND: [resourceWhere(filterFor(args, principal)), OPENED] }),
   },
 
   Department: {
     __resolveReference: (ref: { id: string }, { loaders }: CatalogContext) => loaders.departmentById.load(ref.id),
     street: (department: Department, _args, { loaders }: CatalogContext) =>
       department.streetId ? loaders.streetById.load(department.streetId) : null,
-    resourceCount: (department: Department, _args, { loaders }: CatalogContext) =>
-      loaders.resourceCountByDepartment.load({ parentId: department.id, filter: parseFilter(undefined) }),
-    resources: (department: Department, args: ListArgs, { loaders }: CatalogContext) => {
-      const filter = parseFilter(args.filter);
+    resourceCount: (department: Department, _args, { loaders, principal }: CatalogContext) =>
+      loaders.resourceCountByDepartment.load({ parentId: department.id, filter: filterFor({}, principal) }),
+    resources: (department: Department, args: ListArgs, { loaders, principal }: CatalogContext) => {
+      const filter = filterFor(args, principal);
       return paginate(
         "departmentResources",
         args,
@@ -56,10 +57,10 @@ export const resolvers: GraphQLResolverMap<CatalogContext> = {
   Street: {
     __resolveReference: (ref: { id: string }, { loaders }: CatalogContext) => loaders.streetById.load(ref.id),
     office: (street: Street, _args, { loaders }: CatalogContext) => loaders.officeByStreetId.load(street.id),
-    resourceCount: (street: Street, _args, { loaders }: CatalogContext) =>
-      loaders.resourceCountByStreet.load({ parentId: street.id, filter: parseFilter(undefined) }),
-    resources: (street: Street, args: ListArgs, { loaders }: CatalogContext) => {
-      const filter = parseFilter(args.filter);
+    resourceCount: (street: Street, _args, { loaders, principal }: CatalogContext) =>
+      loaders.resourceCountByStreet.load({ parentId: street.id, filter: filterFor({}, principal) }),
+    resources: (street: Street, args: ListArgs, { loaders, principal }: CatalogContext) => {
+      const filter = filterFor(args, principal);
       return paginate(
         "streetResources",
         args,
@@ -70,21 +71,30 @@ export const resolvers: GraphQLResolverMap<CatalogContext> = {
   },
 
   DataResource: {
-    __resolveReference: (ref: { id: string }, { loaders }: CatalogContext) => loaders.dataResourceById.load(ref.id),
+    __resolveReference: async (ref: { id: string }, context: CatalogContext) =>
+      visibleRow(dataResourceRows, await context.loaders.dataResourceById.load(ref.id), context),
     ownerDepartment: (resource: { ownerDepartmentId: string }, _args, { loaders }: CatalogContext) =>
       loaders.departmentById.load(resource.ownerDepartmentId),
     street: (resource: { streetId: string | null }, _args, { loaders }: CatalogContext) =>
       resource.streetId ? loaders.streetById.load(resource.streetId) : null,
-    enterprise: (resource: { enterpriseId: string | null }) =>
-      resource.enterpriseId ? { __typename: "Enterprise", id: resource.enterpriseId } : null,
+    enterprise: (resource: { enterpriseId: string | null }, _args, context: CatalogContext) =>
+      resource.enterpriseId ? visibleRow(enterpriseRows, { id: resource.enterpriseId }, context) : null,
   },
 
   Enterprise: {
-    __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
-    datasets: (enterprise: { id: string }, _args, { loaders }: CatalogContext) =>
-      loaders.datasetsByEnterprise.load(enterprise.id),
+    __resolveReference: (ref: { id: string }, context: CatalogContext) =>
+      visibleRow(enterpriseRows, { id: ref.id }, context),
+    datasets: async (enterprise: { id: string }, _args, context: CatalogContext) =>
+      (await visibleRow(enterpriseRows, enterprise, context))
+        ? visibleRows(dataResourceRows, await context.loaders.datasetsByEnterprise.load(enterprise.id), context)
+        : null,
   },
 };
+
+/** The caller's filter with the DataResource row rule for this caller in it. */
+function filterFor(args: { filter?: DataResourceFilterInput | null }, principal: Principal) {
+  return parseFilter(args.filter, readsWholeCatalogue(principal));
+}
 
 function listResources(prisma: PrismaClient, list: string, args: ListArgs, where: Prisma.DataResourceWhereInput) {
   return paginate(

@@ -1981,7 +1981,8 @@ export function buildEnterpriseDatasets(): Array<DataResourceSeed & { enterprise
   const rows: Array<DataResourceSeed & { enterpriseId: string }> = [];
   for (let n = 1; n <= 3000; n += 12) {
     const enterpriseId = `ent-${String(n).padStart(6, "0")}`;
-    const kinds = enterpriseDatasetKinds.slice(0, 1 + (n % 3));
+    // One, two or three datasets in turn (the enterprises are every twelfth, so n % 3 alone would always be 1).
+    const kinds = enterpriseDatasetKinds.slice(0, 1 + (((n - 1) / 12) % 3));
     for (const kind of kinds) {
       const sequence = rows.length + 1;
       const publishedAt = new Date(FIRST_PUBLISHED + ((sequence * 41) % 1400) * DAY);

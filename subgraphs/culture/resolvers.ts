@@ -12,6 +12,7 @@ import {
   readableRecords,
   requireActor,
   requireJurisdiction,
+  residentReference,
 } from "../kit/actingResident.ts";
 import { DateTime } from "../kit/dateTime.ts";
 import { type ConnectionArgs, paginate } from "../kit/pagination.ts";
@@ -157,9 +158,9 @@ export function createResolvers(options: CultureResolverOptions = {}): GraphQLRe
       registerForCultureProgramme: async (
         _: unknown,
         { input }: { input: { programmeId: string; residentId?: string | null } },
-        { prisma, loaders, principal }: CultureContext,
+        { prisma, loaders, principal, residentStreets }: CultureContext,
       ) => {
-        const residentId = actingResident(principal, input.residentId?.trim(), CULTURE_DESK);
+        const residentId = await actingResident({ principal, residentStreets }, input.residentId?.trim(), CULTURE_DESK);
         if (principal.kind === "officer") {
           const programme = await loaders.programmeById.load(input.programmeId);
           if (programme) requireJurisdiction(principal, programme.streetId, `Programme "${programme.id}"`);
@@ -279,7 +280,7 @@ export function createResolvers(options: CultureResolverOptions = {}): GraphQLRe
     },
 
     Resident: {
-      __resolveReference: (ref: Reference) => ({ id: ref.id }),
+      __resolveReference: residentReference,
       ...guardResidentRecords(CULTURE_DESK, {
         cultureRegistrations: async (
           resident: Reference,

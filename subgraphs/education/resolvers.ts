@@ -16,6 +16,7 @@ import {
   readableRecord,
   readableRecords,
   requireJurisdiction,
+  residentReference,
 } from "../kit/actingResident.ts";
 import { DateTime } from "../kit/dateTime.ts";
 import { type ConnectionArgs, paginate } from "../kit/pagination.ts";
@@ -167,9 +168,9 @@ export function createResolvers(options: EducationResolverOptions = {}): GraphQL
       enrolInCourse: async (
         _: unknown,
         { input }: { input: EnrolInCourseInput },
-        { prisma, loaders, principal }: EducationContext,
+        { prisma, loaders, principal, residentStreets }: EducationContext,
       ) => {
-        const residentId = actingResident(principal, input.residentId, EDUCATION_DESK);
+        const residentId = await actingResident({ principal, residentStreets }, input.residentId, EDUCATION_DESK);
         if (principal.kind === "officer") {
           const course = await loaders.courseById.load(input.courseId);
           if (course) requireJurisdiction(principal, course.streetId, `Course "${course.id}"`);
@@ -285,7 +286,7 @@ export function createResolvers(options: EducationResolverOptions = {}): GraphQL
     },
 
     Resident: {
-      __resolveReference: (ref: Reference) => ({ id: ref.id }),
+      __resolveReference: residentReference,
       ...guardResidentRecords(EDUCATION_DESK, {
         courseEnrolments: async (
           resident: Reference,

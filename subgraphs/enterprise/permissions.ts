@@ -8,6 +8,7 @@
  *   officers all (the hall has no street, so jurisdiction does not narrow them).
  */
 import type { ResidentRecordRule } from "../kit/actingResident.ts";
+import { officerRegisterRows } from "../kit/rowRule.ts";
 import {
   isOfficer,
   isOfficerOf,
@@ -17,7 +18,7 @@ import {
   type SubgraphPermissions,
 } from "../kit/shield.ts";
 import { ADMIN_SERVICE_DESK } from "./actors.ts";
-import type { ServiceApplication, WindowAppointment } from "./generated/prisma/client.ts";
+import type { BenefitGrant, Enterprise, ServiceApplication, WindowAppointment } from "./generated/prisma/client.ts";
 import { BUNDLED_SERVICES } from "./jinganEnterprises.ts";
 import type { EnterpriseContext } from "./loaders.ts";
 
@@ -42,6 +43,16 @@ export const windowAppointmentRecords: ResidentRecordRule<WindowAppointment, Ent
   residentOf: (appointment) => appointment.residentId,
   streetOf: () => null,
 };
+
+/**
+ * The enterprise register (在册企业): officers of any department (benefit policies come from many), nobody else — on
+ * `enterprises`, `enterprise(id)`, `Street.enterprises`, every record's `enterprise` and `_entities` alike. The catalog
+ * applies the same rule to its `Enterprise` (officerRegisterRows in the kit).
+ */
+export const enterpriseRows = officerRegisterRows<Enterprise, EnterpriseContext>("Enterprise");
+
+/** Benefits granted to enterprises (免申即享): part of the register, the same officers on every path. */
+export const grantRows = officerRegisterRows<BenefitGrant, EnterpriseContext>("BenefitGrant");
 
 const enterpriseOfficer = isOfficerOf(...ENTERPRISE_DEPARTMENTS);
 const windowDesk = isResidentOrOfficerOf(ADMIN_SERVICE_DESK);
@@ -72,6 +83,8 @@ export const permissions: SubgraphPermissions = {
     bookWindowAppointment: windowDesk,
     cancelWindowAppointment: windowDesk,
   },
+  // The register of enterprises is for officers, on every path that reaches it (the root fields say so above).
+  Street: { enterprises: isOfficer },
   ServiceApplication: recordRule("service application", applicationRecords),
   WindowAppointment: recordRule("window appointment", windowAppointmentRecords),
 };

@@ -12,9 +12,11 @@ import {
   guardResidentRecords,
   readableRecord,
   readableRecords,
+  residentReference,
 } from "../kit/actingResident.ts";
 import { DateTime } from "../kit/dateTime.ts";
 import { type ConnectionArgs, type PageRequest, paginate } from "../kit/pagination.ts";
+import { paginateVisible, visibleRow, visibleRows } from "../kit/rowRule.ts";
 import { ADMIN_SERVICE_DESK, requireOfficerOf } from "./actors.ts";
 import {
   type AdvanceApplicationInput,
@@ -45,7 +47,7 @@ import type {
 } from "./generated/prisma/client.ts";
 import { INDUSTRY_SECTIONS, PARKS, type ParkInfo } from "./jinganEnterprises.ts";
 import type { EnterpriseContext, EnterpriseLoaders, EnterprisePrisma } from "./loaders.ts";
-import { applicationRecords, windowAppointmentRecords } from "./permissions.ts";
+import { applicationRecords, enterpriseRows, grantRows, windowAppointmentRecords } from "./permissions.ts";
 import {
   type BookWindowAppointmentInput,
   bookWindowAppointment,
@@ -123,9 +125,12 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
     BenefitCriteria,
 
     Query: {
-      enterprises: async (_: unknown, args: ListArgs<EnterpriseFilter>, { prisma }: EnterpriseContext) => {
+      enterprises: async (_: unknown, args: ListArgs<EnterpriseFilter>, context: EnterpriseContext) => {
+        const { prisma } = context;
         const where = enterpriseWhere(args.filter);
-        return paginate(
+        return paginateVisible(
+          enterpriseRows,
+          context,
           "enterprises",
           args,
           ({ take, afterId }) =>
@@ -133,7 +138,8 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
           () => prisma.enterprise.count({ where }),
         );
       },
-      enterprise: (_: unknown, { id }: Reference, { loaders }: EnterpriseContext) => loaders.enterpriseById.load(id),
+      enterprise: async (_: unknown, { id }: Reference, context: EnterpriseContext) =>
+        visibleRow(enterpriseRows, await context.loaders.enterpriseById.load(id), context),
 
       bundledServices: (_: unknown, args: ListArgs<BundledServiceFilter>, { prisma }: EnterpriseContext) => {
         const where: Prisma.BundledServiceWhereInput = {
@@ -181,13 +187,16 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
       },
       benefitPolicy: (_: unknown, { id }: Reference, { loaders }: EnterpriseContext) => loaders.policyById.load(id),
 
-      benefitGrants: (_: unknown, args: ListArgs<BenefitGrantFilter>, { prisma }: EnterpriseContext) => {
+      benefitGrants: (_: unknown, args: ListArgs<BenefitGrantFilter>, context: EnterpriseContext) => {
+        const { prisma } = context;
         const where: Prisma.BenefitGrantWhereInput = {
           policyId: args.filter?.policyId ?? undefined,
           enterpriseId: args.filter?.enterpriseId ?? undefined,
           runId: args.filter?.runId ?? undefined,
         };
-        return paginate(
+        return paginateVisible(
+          grantRows,
+          context,
           "benefitGrants",
           args,
           ({ take, afterId }) =>
@@ -199,11 +208,11 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
       benefitEligibility: async (
         _: unknown,
         { policyId, enterpriseId }: { policyId: string; enterpriseId: string },
-        { loaders }: EnterpriseContext,
+        context: EnterpriseContext,
       ) => {
         const [policy, enterprise] = await Promise.all([
-          loaders.policyById.load(policyId),
-          loaders.enterpriseById.load(enterpriseId),
+          context.loaders.policyById.load(policyId),
+          context.loaders.enterpriseById.load(enterpriseId).then((found) => visibleRow(enterpriseRows, found, context)),
         ]);
         if (!policy || !enterprise) return null;
         const evaluation = explainEligibility(policy, enterprise);
@@ -275,13 +284,17 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
       bookWindowAppointment: async (
         _: unknown,
         { input }: { input: BookWindowAppointmentInput },
-        { prisma, loaders, principal }: EnterpriseContext,
+        { prisma, loaders, principal, residentStreets }: EnterpriseContext,
       ) => {
         let residentId = input.residentId;
         if (input.enterpriseId?.trim()) {
           requireOfficerOf(principal, [ADMIN_SERVICE_DESK.departmentId], "book a window for an enterprise");
         } else {
-          residentId = actingResident(principal, input.residentId?.trim(), ADMIN_SERVICE_DESK);
+          residentId = await actingResident(
+            { principal, residentStreets },
+            input.residentId?.trim(),
+            ADMIN_SERVICE_DESK,
+          );
         }
         const { appointment, slot } = await bookWindowAppointment(prisma, { ...input, residentId }, now());
         loaders.slotById.clear(slot.id).prime(slot.id, slot);
@@ -290,13 +303,13 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
       cancelWindowAppointment: async (
         _: unknown,
         { input }: { input: CancelWindowAppointmentInput },
-        { prisma, loaders, principal }: EnterpriseContext,
+        { prisma, loaders, principal, residentStreets }: EnterpriseContext,
       ) => {
         const existing = await loaders.appointmentById.load(input.appointmentId);
         if (existing) {
           // Someone else's appointment answers exactly like one that does not exist: no existence leak.
           const mine = existing.residentId
-            ? canActFor(principal, existing.residentId, ADMIN_SERVICE_DESK)
+            ? await canActFor({ principal, residentStreets }, existing.residentId, ADMIN_SERVICE_DESK)
             : principal.kind !== "resident";
           if (!mine) {
             throw codedError(
@@ -318,7 +331,8 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
     },
 
     Enterprise: {
-      __resolveReference: (ref: Reference, { loaders }: EnterpriseContext) => loaders.enterpriseById.load(ref.id),
+      __resolveReference: async (ref: Reference, context: EnterpriseContext) =>
+        visibleRow(enterpriseRows, await context.loaders.enterpriseById.load(ref.id), context),
       industrySection: (enterprise: Enterprise) => enterprise.industryCode.slice(0, 1),
       industrySectionName: (enterprise: Enterprise) => INDUSTRY_SECTIONS[enterprise.industryCode.slice(0, 1)] ?? "",
       foundedOn: (enterprise: Enterprise) => isoDate(enterprise.foundedOn),
@@ -337,8 +351,8 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
         );
         return status ? applications.filter((application) => application.status === status) : applications;
       },
-      benefitGrants: (enterprise: Enterprise, _: unknown, { loaders }: EnterpriseContext) =>
-        loaders.grantsByEnterprise.load(enterprise.id),
+      benefitGrants: async (enterprise: Enterprise, _: unknown, context: EnterpriseContext) =>
+        visibleRows(grantRows, await context.loaders.grantsByEnterprise.load(enterprise.id), context),
       windowAppointments: async (enterprise: Enterprise, _: unknown, context: EnterpriseContext) =>
         readableRecords(
           windowAppointmentRecords,
@@ -371,8 +385,8 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
     ServiceApplication: {
       __resolveReference: async (ref: Reference, context: EnterpriseContext) =>
         readableRecord(applicationRecords, await context.loaders.applicationById.load(ref.id), context),
-      enterprise: (application: ServiceApplication, _: unknown, { loaders }: EnterpriseContext) =>
-        loaders.enterpriseById.load(application.enterpriseId),
+      enterprise: async (application: ServiceApplication, _: unknown, context: EnterpriseContext) =>
+        visibleRow(enterpriseRows, await context.loaders.enterpriseById.load(application.enterpriseId), context),
       bundledService: (application: ServiceApplication, _: unknown, { loaders }: EnterpriseContext) =>
         loaders.bundledServiceById.load(application.bundledServiceId),
       currentItem: (application: ServiceApplication, _: unknown, { loaders }: EnterpriseContext) =>
@@ -411,9 +425,10 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
     },
 
     BenefitGrant: {
-      __resolveReference: (ref: Reference, { loaders }: EnterpriseContext) => loaders.grantById.load(ref.id),
-      enterprise: (grant: BenefitGrant, _: unknown, { loaders }: EnterpriseContext) =>
-        loaders.enterpriseById.load(grant.enterpriseId),
+      __resolveReference: async (ref: Reference, context: EnterpriseContext) =>
+        visibleRow(grantRows, await context.loaders.grantById.load(ref.id), context),
+      enterprise: async (grant: BenefitGrant, _: unknown, context: EnterpriseContext) =>
+        visibleRow(enterpriseRows, await context.loaders.enterpriseById.load(grant.enterpriseId), context),
       policy: (grant: BenefitGrant, _: unknown, { loaders }: EnterpriseContext) =>
         loaders.policyById.load(grant.policyId),
       run: (grant: BenefitGrant, _: unknown, { loaders }: EnterpriseContext) => loaders.runById.load(grant.runId),
@@ -423,11 +438,18 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
     BenefitEligibility: {
       reasons: (eligibility: { reasons: MatchedClause[] }) => clauses(eligibility.reasons),
       failures: (eligibility: { failures: MatchedClause[] }) => clauses(eligibility.failures),
-      grant: (
+      grant: async (
         eligibility: { policy: BenefitPolicy; enterprise: Enterprise },
         _: unknown,
-        { loaders }: EnterpriseContext,
-      ) => loaders.grantByPolicyAndEnterprise.load(`${eligibility.policy.id}|${eligibility.enterprise.id}`),
+        context: EnterpriseContext,
+      ) =>
+        visibleRow(
+          grantRows,
+          await context.loaders.grantByPolicyAndEnterprise.load(
+            `${eligibility.policy.id}|${eligibility.enterprise.id}`,
+          ),
+          context,
+        ),
     },
 
     ServiceWindow: {
@@ -456,8 +478,10 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
         loaders.slotById.load(appointment.slotId),
       window: (appointment: WindowAppointment, _: unknown, { loaders }: EnterpriseContext) =>
         loaders.windowById.load(appointment.windowId),
-      enterprise: (appointment: WindowAppointment, _: unknown, { loaders }: EnterpriseContext) =>
-        appointment.enterpriseId ? loaders.enterpriseById.load(appointment.enterpriseId) : null,
+      enterprise: async (appointment: WindowAppointment, _: unknown, context: EnterpriseContext) =>
+        appointment.enterpriseId
+          ? visibleRow(enterpriseRows, await context.loaders.enterpriseById.load(appointment.enterpriseId), context)
+          : null,
       resident: (appointment: WindowAppointment) =>
         appointment.residentId ? { __typename: "Resident", id: appointment.residentId } : null,
       bundledService: (appointment: WindowAppointment, _: unknown, { loaders }: EnterpriseContext) =>
@@ -467,12 +491,14 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
     // Street and Department belong to the catalog, Resident to the identity subgraph; the gateway hands us their ids
     // and asks for our fields.
     Street: {
-      enterprises: (street: Reference, args: ConnectionArgs, { loaders }: EnterpriseContext) =>
-        paginate(
+      enterprises: (street: Reference, args: ConnectionArgs, context: EnterpriseContext) =>
+        paginateVisible(
+          enterpriseRows,
+          context,
           "streetEnterprises",
           args,
-          (page: PageRequest) => loaders.enterprisePageByStreet.load({ streetId: street.id, ...page }),
-          () => loaders.enterpriseCountByStreet.load(street.id),
+          (page: PageRequest) => context.loaders.enterprisePageByStreet.load({ streetId: street.id, ...page }),
+          () => context.loaders.enterpriseCountByStreet.load(street.id),
         ),
     },
 
@@ -482,7 +508,7 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
     },
 
     Resident: {
-      __resolveReference: (ref: Reference) => ({ id: ref.id }),
+      __resolveReference: residentReference,
       ...guardResidentRecords(ADMIN_SERVICE_DESK, {
         windowAppointments: async (resident: Reference, _: unknown, context: EnterpriseContext) =>
           readableRecords(

@@ -363,12 +363,12 @@ describe("booking and cancelling", () => {
 
   it("books a place: the slot's booked count goes up by one and the appointment is readable", async () => {
     const slot = await firstOpenSlot("hosp-0002");
-    const body = await book(slot.id, "resident-100001");
+    const body = await book(slot.id, "resident-058001");
     expect(body.errors).toBeUndefined();
     const appointment = body.data.bookAppointment;
     expect(appointment).toMatchObject({
       status: "BOOKED",
-      resident: { id: "resident-100001" },
+      resident: { id: "resident-058001" },
       slot: { id: slot.id, bookedCount: slot.bookedCount + 1, remaining: slot.capacity - slot.bookedCount - 1 },
     });
     const read = await query(`query A($id: ID!) { appointment(id: $id) { id status bookedAt slot { id } } }`, {
@@ -384,7 +384,7 @@ describe("booking and cancelling", () => {
     });
     expect(full).not.toBeNull();
     const appointmentsBefore = await prisma.appointment.count();
-    const body = await book(full!.id, "resident-100002");
+    const body = await book(full!.id, "resident-058002");
     expect(errorCode(body)).toBe("SLOT_FULL");
     expect(body.errors?.[0].message).toMatch(/choose another slot/);
     expect(await prisma.appointment.count()).toBe(appointmentsBefore);
@@ -394,8 +394,8 @@ describe("booking and cancelling", () => {
 
   it("refuses a second booking of the same slot by the same resident with ALREADY_BOOKED", async () => {
     const slot = await firstOpenSlot("hosp-0003");
-    expect((await book(slot.id, "resident-100003")).errors).toBeUndefined();
-    const again = await book(slot.id, "resident-100003");
+    expect((await book(slot.id, "resident-058003")).errors).toBeUndefined();
+    const again = await book(slot.id, "resident-058003");
     expect(errorCode(again)).toBe("ALREADY_BOOKED");
     const after = await prisma.appointmentSlot.findUniqueOrThrow({ where: { id: slot.id } });
     expect(after.bookedCount).toBe(slot.bookedCount + 1);
@@ -403,21 +403,21 @@ describe("booking and cancelling", () => {
 
   it("refuses a slot that has already started with SLOT_IN_PAST", async () => {
     await insertSlot("slot-test-past", { startsAt: seedInstant(-3, "08:00"), capacity: 5 });
-    const body = await book("slot-test-past", "resident-100004");
+    const body = await book("slot-test-past", "resident-058004");
     expect(errorCode(body)).toBe("SLOT_IN_PAST");
     expect(body.errors?.[0].message).toMatch(/choose a slot that starts later/);
     expect(await prisma.appointment.count({ where: { slotId: "slot-test-past" } })).toBe(0);
   });
 
   it("refuses an unknown slot with NOT_FOUND_ENTITY and a blank resident with BAD_USER_INPUT", async () => {
-    expect(errorCode(await book("slot-does-not-exist", "resident-100005"))).toBe("NOT_FOUND_ENTITY");
+    expect(errorCode(await book("slot-does-not-exist", "resident-058005"))).toBe("NOT_FOUND_ENTITY");
     const slot = await firstOpenSlot("hosp-0004");
     expect(errorCode(await book(slot.id, "   "))).toBe("BAD_USER_INPUT");
   });
 
   it("cancels once, frees the place, and answers a second cancel with APPOINTMENT_NOT_CANCELLABLE", async () => {
     const slot = await firstOpenSlot("hosp-0005");
-    const booked = (await book(slot.id, "resident-100006")).data.bookAppointment;
+    const booked = (await book(slot.id, "resident-058006")).data.bookAppointment;
 
     const cancelled = await query(CANCEL, { appointmentId: booked.id, reason: "行程有变" });
     expect(cancelled.errors).toBeUndefined();
@@ -434,7 +434,7 @@ describe("booking and cancelling", () => {
     expect(after.bookedCount).toBe(slot.bookedCount);
 
     // The cancelled appointment does not block the resident from booking the same slot again.
-    expect((await book(slot.id, "resident-100006")).errors).toBeUndefined();
+    expect((await book(slot.id, "resident-058006")).errors).toBeUndefined();
     expect(errorCode(await query(CANCEL, { appointmentId: "appt-nope" }))).toBe("NOT_FOUND_ENTITY");
   });
 
@@ -448,7 +448,7 @@ describe("booking and cancelling", () => {
       data: {
         id: "appt-test-started",
         slotId: "slot-test-started",
-        residentId: "resident-100007",
+        residentId: "resident-058007",
         status: "BOOKED",
         bookedAt: seedInstant(-11, "10:00"),
       },
@@ -469,13 +469,13 @@ describe("booking and cancelling", () => {
       data: [1, 2].map((n) => ({
         id: `appt-test-race-${n}`,
         slotId: "slot-test-race",
-        residentId: `resident-20000${n}`,
+        residentId: `resident-05900${n}`,
         status: "BOOKED" as const,
         bookedAt: seedInstant(-11, "10:00"),
       })),
     });
     const results = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => book("slot-test-race", `resident-3000${pad(i)}`)),
+      Array.from({ length: 10 }, (_, i) => book("slot-test-race", `resident-0570${pad(i)}`)),
     );
     const codes = results.map((body) => (body.errors ? errorCode(body) : "OK"));
     expect(codes.filter((code) => code === "OK")).toHaveLength(3);
@@ -487,7 +487,7 @@ describe("booking and cancelling", () => {
 
   it("frees the place once when the same appointment is cancelled twice at the same time", async () => {
     await insertSlot("slot-test-cancel-race", { startsAt: seedInstant(4, "09:00"), capacity: 2 });
-    const booked = (await book("slot-test-cancel-race", "resident-400002")).data.bookAppointment;
+    const booked = (await book("slot-test-cancel-race", "resident-056002")).data.bookAppointment;
     const results = await Promise.all([1, 2, 3].map(() => query(CANCEL, { appointmentId: booked.id })));
     const codes = results.map((body) => (body.errors ? errorCode(body) : "OK"));
     expect(codes.sort()).toEqual(["APPOINTMENT_NOT_CANCELLABLE", "APPOINTMENT_NOT_CANCELLABLE", "OK"]);
@@ -497,7 +497,7 @@ describe("booking and cancelling", () => {
 
   it("lets only one of 5 simultaneous bookings of the same slot by the same resident succeed", async () => {
     await insertSlot("slot-test-twin", { startsAt: seedInstant(3, "09:00"), capacity: 5 });
-    const results = await Promise.all(Array.from({ length: 5 }, () => book("slot-test-twin", "resident-400001")));
+    const results = await Promise.all(Array.from({ length: 5 }, () => book("slot-test-twin", "resident-056001")));
     const codes = results.map((body) => (body.errors ? errorCode(body) : "OK"));
     expect(codes.filter((code) => code === "OK")).toHaveLength(1);
     expect(codes.filter((code) => code === "ALREADY_BOOKED")).toHaveLength(4);
@@ -560,7 +560,7 @@ describe("seed", () => {
       },
       orderBy: { id: "asc" },
     });
-    expect((await book(open.id, "resident-500001")).errors).toBeUndefined();
+    expect((await book(open.id, "resident-055001")).errors).toBeUndefined();
     const before = await countRows(prisma);
 
     const summary = await health.seed(prisma, service.db, { date: TEST_SEED_DATE, previousDates: [] });

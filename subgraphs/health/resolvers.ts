@@ -10,6 +10,7 @@ import {
   readableRecord,
   readableRecords,
   requireJurisdiction,
+  residentReference,
 } from "../kit/actingResident.ts";
 import { DateTime } from "../kit/dateTime.ts";
 import { type ConnectionArgs, paginate } from "../kit/pagination.ts";
@@ -140,9 +141,9 @@ export function createResolvers(options: HealthResolverOptions = {}): GraphQLRes
       bookAppointment: async (
         _: unknown,
         { input }: { input: BookAppointmentInput },
-        { prisma, loaders, principal }: HealthContext,
+        { prisma, loaders, principal, residentStreets }: HealthContext,
       ) => {
-        const residentId = actingResident(principal, input.residentId, HEALTH_DESK);
+        const residentId = await actingResident({ principal, residentStreets }, input.residentId, HEALTH_DESK);
         if (principal.kind === "officer") {
           const slot = await loaders.slotById.load(input.slotId);
           const hospital = slot && (await loaders.hospitalById.load(slot.hospitalId));
@@ -246,7 +247,7 @@ export function createResolvers(options: HealthResolverOptions = {}): GraphQLRes
     },
 
     Resident: {
-      __resolveReference: (ref: Reference) => ({ id: ref.id }),
+      __resolveReference: residentReference,
       ...guardResidentRecords(HEALTH_DESK, {
         appointments: async (resident: Reference, { status }: { status?: string | null }, context: HealthContext) => {
           const appointments = await context.loaders.appointmentsByResident.load(resident.id);

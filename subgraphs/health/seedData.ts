@@ -382,9 +382,12 @@ function addAppointments(
 
 /**
  * Nursing homes, and for the four pilot homes a quarter of chronic-disease follow-ups and prescription renewals by
- * the family doctors of the nearest community health centre (seed §6). Residents of the homes use their own
- * resident-id range so that they do not collide with the appointment residents.
+ * the family doctors of the nearest community health centre (seed §6). Residents of the homes are registered
+ * residents (ids within the identity service's 60,000, so the register knows their street and jurisdiction applies),
+ * a block of 100 per home from resident-050001; some of them also book appointments, as residents do.
  */
+const NURSING_RESIDENTS_FROM = 50_000;
+
 function addNursingHomes(data: HealthSeedData, calendar: SeedCalendar): void {
   const seedStart = calendar.instant(0, "00:00");
   const [firstMonth, monthsEnd] = calendar.bounds(FOLLOW_UP_WINDOW);
@@ -417,7 +420,7 @@ function addNursingHomes(data: HealthSeedData, calendar: SeedCalendar): void {
     const familyDoctors = data.doctors.filter((d) => d.clinicId === `${centre.id.replace("hosp-", "clinic-")}-01`);
     const residents = 30;
     for (let r = 0; r < residents; r++) {
-      const resident = `resident-${pad(900_000 + (index + 1) * 1000 + r + 1, 6)}`;
+      const resident = `resident-${pad(NURSING_RESIDENTS_FROM + index * 100 + r + 1, 6)}`;
       const chronic = CHRONIC_CONDITIONS[(r + index) % CHRONIC_CONDITIONS.length]!;
       const doctor = familyDoctors[r % familyDoctors.length]!;
       // Monthly follow-ups on a fixed day of the month: those before the seed date are done, the rest due.

@@ -615,13 +615,41 @@ describe("me and residents", () => {
     const representations = ["resident-000001", "resident-000002"].map((id) => ({ __typename: "Resident", id }));
     const own = await gql(RESIDENTS, { representations }, resident);
     expect(own.data._entities[0]).toMatchObject({ id: "resident-000001", name: "张伟" });
-    expect(own.data._entities[1]).toEqual({ id: "resident-000002", name: null, phoneMasked: null });
-    expect(errorCode(own)).toBe("FORBIDDEN");
+    // Another resident answers exactly like one who does not exist (the Resident row rule).
+    expect(own.data._entities[1]).toBeNull();
+    expect(own.errors).toBeUndefined();
     const anonymous = await gql(RESIDENTS, { representations }, ANONYMOUS_PRINCIPAL);
-    expect(errorCode(anonymous)).toBe("AUTHENTICATION_REQUIRED");
+    expect(anonymous.data._entities).toEqual([null, null]);
     const asOfficer = await gql(RESIDENTS, { representations }, officer);
     expect(asOfficer.errors).toBeUndefined();
     expect(asOfficer.data._entities[1].name).toBe("李娜");
+  });
+
+  it("shows an officer only the residents of their streets: 临汾路 reads 李娜 (临汾路), not 张伟 (静安寺)", async () => {
+    const RESIDENTS = `query R($representations: [_Any!]!) { _entities(representations: $representations) { ... on Resident { id name street { id } } } }`;
+    const representations = ["resident-000001", "resident-000002", "resident-999999"].map((id) => ({
+      __typename: "Resident",
+      id,
+    }));
+    const linfen = await principalFor("officer.linfen", "Officer#2026");
+    expect(linfen.streetIds).toEqual(["street-linfenlu"]);
+    const seen = await gql(RESIDENTS, { representations }, linfen);
+    expect(seen.errors).toBeUndefined();
+    // Another street's resident answers exactly like one who does not exist.
+    expect(seen.data._entities).toEqual([
+      null,
+      { id: "resident-000002", name: "李娜", street: { id: "street-linfenlu" } },
+      null,
+    ]);
+    // No jurisdiction, no resident; anonymous callers none either.
+    for (const principal of [{ ...linfen, streetIds: [] }, ANONYMOUS_PRINCIPAL]) {
+      expect((await gql(RESIDENTS, { representations }, principal)).data._entities).toEqual([null, null, null]);
+    }
+    // An auditor reaches residents (to audit who accessed their data), never their identity.
+    const auditor = { ...linfen, kind: "auditor" as const, roles: ["auditor"], departmentId: null, streetIds: [] };
+    const audited = await gql(RESIDENTS, { representations }, auditor);
+    expect(audited.data._entities[1]).toEqual({ id: "resident-000002", name: null, street: null });
+    expect(errorCode(audited)).toBe("FORBIDDEN");
   });
 
   it("resolves Resident representations in the order asked, with null for unknown ids", async () => {
@@ -629,6 +657,7 @@ describe("me and residents", () => {
     const { body, statements } = await sqlCost(
       `query R($representations: [_Any!]!) { _entities(representations: $representations) { ... on Resident { id street { id } } } }`,
       { representations: ids.map((id) => ({ __typename: "Resident", id })) },
+      officer,
     );
     expect(body.data._entities.map((e: any) => e?.id ?? null)).toEqual([
       "resident-060000",

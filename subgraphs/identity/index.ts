@@ -18,6 +18,7 @@ import { createOAuthRoutes } from "./oauthRoutes.ts";
 import { type IdentityOptions, resolveOptions } from "./options.ts";
 import { permissions } from "./permissions.ts";
 import { prepareIdentity } from "./productionSafety.ts";
+import { databaseResidentDirectory, residentDirectoryRoutes } from "./residentDirectory.ts";
 import { createResolvers } from "./resolvers.ts";
 import { seed } from "./seed.ts";
 import { SigningKeyStore } from "./signingKeys.ts";
@@ -44,7 +45,10 @@ export function createIdentitySubgraph(identityOptions: IdentityOptions = {}) {
     createRoutes: (dependencies) => ({
       ...createOAuthRoutes(dependencies, { options, keys, issuer, hashing }),
       ...accessPolicyRoutes(dependencies),
+      ...residentDirectoryRoutes(dependencies, { key: options.residentDirectoryKey }),
     }),
+    // The register of residence is this service's own data: jurisdiction checks here read it directly.
+    residentDirectory: (prisma) => databaseResidentDirectory(prisma),
     prepare: (prisma) => prepareIdentity(prisma, options, keys),
     // In production an explicit seed (SEED=true) creates the district's people without any published credential.
     seed: (prisma, db, seedOptions) =>
@@ -80,6 +84,7 @@ export function optionsFromEnvironment(env: Record<string, string | undefined>):
     supergraphPath: env.SUPERGRAPH_PATH || undefined,
     keyEncryptionSecret: env.IDENTITY_KEY_ENCRYPTION_SECRET || undefined,
     production: env.NODE_ENV === "production",
+    residentDirectoryKey: env.RESIDENT_DIRECTORY_KEY || undefined,
     hashingBudget: {
       burst: env.IDENTITY_HASHING_BURST ? Number(env.IDENTITY_HASHING_BURST) : undefined,
       perSecond: env.IDENTITY_HASHING_PER_SECOND ? Number(env.IDENTITY_HASHING_PER_SECOND) : undefined,

@@ -3,7 +3,9 @@
  * roles, membership or resident record goes through one of these, so 500 residents or a page of 100 people cost the
  * same few SQL statements as ten.
  */
+
 import { loaderByGroup, loaderById } from "../kit/loaders.ts";
+import type { SubgraphContext } from "../kit/module.ts";
 import type { PrismaClient } from "./generated/prisma/client.ts";
 
 /** The Prisma client the kit creates for this subgraph (query events on, for its SQL statement counter). */
@@ -35,3 +37,6 @@ export function createLoaders(prisma: IdentityPrisma) {
 }
 
 export type IdentityLoaders = ReturnType<typeof createLoaders>;
+
+/** What every resolver of the identity subgraph receives: the kit's context with this subgraph's client and loaders. */
+export type IdentityContext = SubgraphContext<IdentityPrisma, IdentityLoaders>;

@@ -3,6 +3,7 @@
  * instance; everything below receives these typed values and never reads `process.env`.
  */
 import { fileURLToPath } from "node:url";
+import { MIN_DIRECTORY_KEY_LENGTH } from "../kit/residentDirectory.ts";
 
 export interface IdentityOptions {
   /** The current time. Tests fix and advance it (throttling, key rotation overlap); the service uses the real clock. */
@@ -33,6 +34,11 @@ export interface IdentityOptions {
    * and an explicit seed creates no published credentials. Default false.
    */
   production?: boolean;
+  /**
+   * The key the other subgraphs present on `POST /residents/streets` (RESIDENT_DIRECTORY_KEY, at least 32
+   * characters): where residents live, for jurisdiction. Absent: the route answers nobody.
+   */
+  residentDirectoryKey?: string;
 }
 
 export interface ResolvedIdentityOptions {
@@ -44,6 +50,7 @@ export interface ResolvedIdentityOptions {
   supergraphPath: string;
   hashingBudget: { burst: number; perSecond: number };
   production: boolean;
+  residentDirectoryKey: string | null;
 }
 
 export const DEFAULT_SUPERGRAPH_PATH = fileURLToPath(new URL("../../schema/supergraph.graphql", import.meta.url));
@@ -78,6 +85,11 @@ export function resolveOptions(options: IdentityOptions = {}): ResolvedIdentityO
   if (keyEncryptionSecret.length < 32) {
     problems.push("The key-encryption secret has fewer than 32 characters; use a long random value.");
   }
+  if (options.residentDirectoryKey !== undefined && options.residentDirectoryKey.length < MIN_DIRECTORY_KEY_LENGTH) {
+    problems.push(
+      `The resident directory key has fewer than ${MIN_DIRECTORY_KEY_LENGTH} characters; use a long random value.`,
+    );
+  }
   if (problems.length > 0) throw new Error(`Identity options are invalid: ${problems.join(" ")}`);
   return {
     now: options.now ?? (() => new Date()),
@@ -88,5 +100,6 @@ export function resolveOptions(options: IdentityOptions = {}): ResolvedIdentityO
     supergraphPath: options.supergraphPath ?? DEFAULT_SUPERGRAPH_PATH,
     hashingBudget,
     production: options.production ?? false,
+    residentDirectoryKey: options.residentDirectoryKey ?? null,
   };
 }

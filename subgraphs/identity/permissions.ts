@@ -5,7 +5,22 @@
  * security administrators and auditors and changed (and simulated) by security administrators only. A resident's personal fields
  * (name, masked id number, phone) keep their own per-record check in the resolvers.
  */
+import { mayReachResident } from "../kit/actingResident.ts";
+import { rowRule } from "../kit/rowRule.ts";
 import { hasRole, isPerson, isSecurityAdmin, publicField, type SubgraphPermissions } from "../kit/shield.ts";
+import type { Resident } from "./generated/prisma/client.ts";
+import type { IdentityContext } from "./loaders.ts";
+
+/**
+ * The row rule of `Resident` (属地管理), on every path here — `_entities`, `Me.resident`, `IdentityPerson.resident` —
+ * and in every subgraph that extends the type (`mayReachResident` in the kit): the resident themself; an officer whose
+ * jurisdiction holds the resident's registered street (department narrows further in the field policies, e.g.
+ * `resident-identity`); security administrators. Nobody else: an auditor, an application or an officer of another
+ * street gets null, exactly as for a resident who does not exist.
+ */
+export const residentRows = rowRule<Resident, IdentityContext>("Resident", (resident, context) =>
+  mayReachResident(context, resident.id, resident.streetId),
+);
 
 const adminOrAuditor = hasRole("security_admin", "auditor");
 

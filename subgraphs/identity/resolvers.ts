@@ -9,8 +9,8 @@ import { maskValue } from "../../lib/access/classification.ts";
 import { codedError } from "../../lib/errors.ts";
 import type { Principal } from "../../lib/principal.ts";
 import { DateTime } from "../kit/dateTime.ts";
-import type { SubgraphContext } from "../kit/module.ts";
 import { type ConnectionArgs, paginate } from "../kit/pagination.ts";
+import { visibleRow } from "../kit/rowRule.ts";
 import { type CreatePersonInput, IdentityAdmin, type RegisterIntegratorAppInput } from "./admin.ts";
 import type {
   IntegratorApp,
@@ -22,11 +22,10 @@ import type {
   Prisma,
   Resident,
 } from "./generated/prisma/client.ts";
-import type { IdentityLoaders, IdentityPrisma } from "./loaders.ts";
+import type { IdentityContext } from "./loaders.ts";
 import type { ResolvedIdentityOptions } from "./options.ts";
+import { residentRows } from "./permissions.ts";
 import type { SigningKeyStore } from "./signingKeys.ts";
-
-export type IdentityContext = SubgraphContext<IdentityPrisma, IdentityLoaders>;
 
 const MAX_TEXT_FILTER_LENGTH = 64;
 
@@ -73,8 +72,9 @@ export function requireRole(principal: Principal, roles: string[], action: strin
 }
 
 /**
- * Row rule for a resident's personal fields: residents see only themselves, anonymous callers nothing; officers,
- * administrators, auditors, applications and the gateway are governed by the gateway's field policies.
+ * Per-field check of a resident's personal fields, under the Resident row rule (`residentRows`): residents see only
+ * themselves, anonymous callers, auditors, applications and the gateway nothing; officers and security admins are
+ * further governed by the gateway's field policies (`resident-identity`, `clear-*`).
  */
 function assertMayReadResident(principal: Principal, resident: Resident): void {
   if (principal.kind === "anonymous") {
@@ -82,6 +82,10 @@ function assertMayReadResident(principal: Principal, resident: Resident): void {
   }
   if (principal.kind === "resident" && principal.residentId !== resident.id) {
     throw codedError("FORBIDDEN", "A resident may read only their own details; this resident is someone else.");
+  }
+  // Auditors reach a resident to audit who accessed their data (the Resident row rule), never their identity.
+  if (principal.kind === "auditor" || principal.kind === "app" || principal.kind === "system") {
+    throw codedError("FORBIDDEN", "A resident's identity is for the resident, officers of their streets and admins.");
   }
 }
 
@@ -213,8 +217,10 @@ export function createResolvers({ options, keys }: IdentityResolverDependencies)
       scopes: (me: Principal) => me.scopes,
       department: (me: Principal) => department(me.departmentId),
       jurisdiction: (me: Principal) => me.streetIds.map(street),
-      resident: (me: Principal, _: unknown, { loaders }: IdentityContext) =>
-        me.kind === "resident" && me.residentId ? loaders.residentById.load(me.residentId) : null,
+      resident: async (me: Principal, _: unknown, context: IdentityContext) =>
+        me.kind === "resident" && me.residentId
+          ? visibleRow(residentRows, await context.loaders.residentById.load(me.residentId), context)
+          : null,
       mustChangePassword: async (me: Principal, _: unknown, { loaders }: IdentityContext) => {
         const person = me.id && me.kind !== "app" && me.kind !== "system" ? await loaders.personById.load(me.id) : null;
         return person?.mustChangePassword ?? false;
@@ -222,7 +228,8 @@ export function createResolvers({ options, keys }: IdentityResolverDependencies)
     },
 
     Resident: {
-      __resolveReference: (ref: Reference, { loaders }: IdentityContext) => loaders.residentById.load(ref.id),
+      __resolveReference: async (ref: Reference, context: IdentityContext) =>
+        visibleRow(residentRows, await context.loaders.residentById.load(ref.id), context),
       name: (resident: Resident, _: unknown, { principal }: IdentityContext) => {
         assertMayReadResident(principal, resident);
         return resident.name;
@@ -245,7 +252,10 @@ export function createResolvers({ options, keys }: IdentityResolverDependencies)
         assertMayReadResident(principal, resident);
         return resident.phone;
       },
-      street: (resident: Resident) => street(resident.streetId),
+      street: (resident: Resident, _: unknown, { principal }: IdentityContext) => {
+        assertMayReadResident(principal, resident);
+        return street(resident.streetId);
+      },
     },
 
     IdentityPerson: {
@@ -263,8 +273,10 @@ export function createResolvers({ options, keys }: IdentityResolverDependencies)
         department((await loaders.membershipByPerson.load(person.id))?.departmentId),
       jurisdiction: async (person: Person, _: unknown, { loaders }: IdentityContext) =>
         ((await loaders.membershipByPerson.load(person.id))?.streetIds ?? []).map(street),
-      resident: (person: Person, _: unknown, { loaders }: IdentityContext) =>
-        person.kind === "RESIDENT" ? loaders.residentByPerson.load(person.id) : null,
+      resident: async (person: Person, _: unknown, context: IdentityContext) =>
+        person.kind === "RESIDENT"
+          ? visibleRow(residentRows, await context.loaders.residentByPerson.load(person.id), context)
+          : null,
     },
 
     IntegratorApp: {

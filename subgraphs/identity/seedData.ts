@@ -188,6 +188,26 @@ function birthDate(random: () => number, lastDay: number): Date {
   return new Date(lastDay - ageDays * DAY_MS);
 }
 
+/** A seeded resident's division: the known accounts' are fixed; everyone else's is the first draw of their PRNG. */
+function residentDivision(n: number, known: boolean, random: () => number) {
+  return known
+    ? jinganDivision(n === 1 ? "street-jingansi" : "street-linfenlu")
+    : weighted(random, JINGAN_DIVISIONS, (s) => s.population);
+}
+
+/**
+ * The street a seeded resident lives in, exactly as `buildResidents` places them, without building the rest: what the
+ * identity service's register answers for a seeded resident (tests use it as the register when identity is not
+ * running). Null for ids outside the seed.
+ */
+export function seededResidentStreet(id: string): string | null {
+  const match = /^resident-(\d{6})$/.exec(id);
+  const n = match ? Number(match[1]) : 0;
+  if (n < 1 || n > RESIDENT_COUNT) return null;
+  const known = KNOWN_ACCOUNTS.some((account) => account.residentId === id);
+  return residentDivision(n, known, randomFor(id)).id;
+}
+
 /**
  * All 60,000 residents, aged as of the seed date (about a second of work: `seed.ts` skips it when they are all in
  * place). They live in the streets in proportion to the streets' populations.
@@ -202,9 +222,7 @@ export function buildResidents(date: LocalDate): Resident[] {
     const id = residentId(n);
     const random = randomFor(id);
     const known = linked.get(id);
-    const street = known
-      ? jinganDivision(n === 1 ? "street-jingansi" : "street-linfenlu")
-      : weighted(random, JINGAN_DIVISIONS, (s) => s.population);
+    const street = residentDivision(n, known !== undefined, random);
     const born = birthDate(random, lastDay);
     const male = known ? n === 1 : random() < 0.49;
     const name = known ? { text: known.displayName, pinyin: [] } : personName(random, born.getUTCFullYear(), male);

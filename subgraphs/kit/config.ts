@@ -51,6 +51,16 @@ export function subgraphConfigSchema(name: string, defaultPort: number) {
       .string()
       .refine((v) => /^rediss?:\/\//.test(v), "must be a redis:// or rediss:// URL")
       .optional(),
+    /**
+     * identity's register of residence (`http://identity:4108/residents/streets`), for jurisdiction: without it no
+     * officer reaches any resident (subgraphs/kit/residentDirectory.ts). Needs RESIDENT_DIRECTORY_KEY.
+     */
+    RESIDENT_DIRECTORY_URL: z.url().optional(),
+    /**
+     * The key identity expects on its register route: the same value identity is given, which identity requires to be
+     * at least 32 characters (here it is only presented).
+     */
+    RESIDENT_DIRECTORY_KEY: z.string().min(1).optional(),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     SHUTDOWN_GRACE_MS: z.coerce.number().int().positive().default(10_000),
   });
@@ -64,6 +74,12 @@ export function loadSubgraphConfig(
   env: Record<string, string | undefined>,
 ): SubgraphConfig {
   const config = parseConfig(subgraphConfigSchema(name, defaultPort), env);
+  // identity (the register's owner) takes the key alone; a subgraph that asks the register needs both.
+  if (config.RESIDENT_DIRECTORY_URL && !config.RESIDENT_DIRECTORY_KEY) {
+    throw new ConfigError([
+      "RESIDENT_DIRECTORY_URL needs RESIDENT_DIRECTORY_KEY: identity answers the register only with it.",
+    ]);
+  }
   const production = config.NODE_ENV === "production";
   if (production) {
     const problems = developmentKeyProblems(env);

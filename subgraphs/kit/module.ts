@@ -10,6 +10,7 @@ import type { Route } from "../../lib/http/graphqlHttp.ts";
 import type { Logger } from "../../lib/log.ts";
 import type { Principal } from "../../lib/principal.ts";
 import type { EnvelopeGuard } from "./envelopeGuard.ts";
+import type { ResidentDirectory, ResidentStreets } from "./residentDirectory.ts";
 import type { SeedOptions } from "./seedCalendar.ts";
 import type { SubgraphPermissions } from "./shield.ts";
 
@@ -29,6 +30,11 @@ export interface PrismaLike {
 export interface SubgraphContext<TPrisma = unknown, TLoaders = unknown> {
   prisma: TPrisma;
   loaders: TLoaders;
+  /**
+   * Where residents live (identity's register of residence), looked up in one batch per tick and cached: the row rules
+   * hold officers to residents of their jurisdiction with it (`subgraphs/kit/residentDirectory.ts`).
+   */
+  residentStreets: ResidentStreets;
   /** The request id from the gateway's signed envelope. */
   requestId: string;
   /** Who is asking, as verified by the gateway (signed envelope). */
@@ -84,6 +90,11 @@ export interface SubgraphModule<TPrisma extends PrismaLike = PrismaLike, TLoader
    * `envelopes.check(req, rawBody, { scope })`, on the raw body, before parsing it).
    */
   createRoutes?(dependencies: RouteDependencies<TPrisma>): Record<string, Route>;
+  /**
+   * The owner of the register of residence answers from its own database (the identity service); every other module
+   * leaves this out and the kit uses the configured directory (`SubgraphServiceOptions.residentDirectory`).
+   */
+  residentDirectory?(prisma: TPrisma): ResidentDirectory;
   /**
    * Runs at every start, after the migrations and before any seed: what the service cannot run without (reference
    * rows, its own keys) and checks that must stop start-up (a published secret in production). Never demo data.

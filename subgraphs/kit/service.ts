@@ -24,6 +24,12 @@ import { acceptRequestId, createEnvelopeVerifier, type Envelope, REQUEST_ID_HEAD
 import { createEnvelopeGuard } from "./envelopeGuard.ts";
 import type { PrismaLike, SubgraphContext, SubgraphModule } from "./module.ts";
 import { createMemoryNonceStore, type NonceStore } from "./nonceStore.ts";
+import {
+  cachedResidentDirectory,
+  createResidentStreets,
+  NO_RESIDENT_DIRECTORY,
+  type ResidentDirectory,
+} from "./residentDirectory.ts";
 import { type LocalDate, shanghaiDate } from "./seedCalendar.ts";
 import { seedModule } from "./seedLedger.ts";
 import { applyPermissions } from "./shield.ts";
@@ -58,6 +64,12 @@ export interface SubgraphServiceOptions {
    * The service closes it on stop.
    */
   nonceStore?: NonceStore;
+  /**
+   * Where residents live (the identity service's register, `httpResidentDirectory`), for jurisdiction. Absent: no
+   * officer reaches any resident (deny by default), and the start-up log says so. Ignored by a module that owns the
+   * register (`module.residentDirectory`).
+   */
+  residentDirectory?: ResidentDirectory;
 }
 
 export interface SubgraphService<TPrisma extends PrismaLike = PrismaLike> {
@@ -131,6 +143,14 @@ export async function startSubgraph<TPrisma extends PrismaLike, TLoaders>(
       () => requests,
       () => sqlQueries,
     );
+    const residentDirectory = module.residentDirectory
+      ? module.residentDirectory(activePrisma)
+      : options.residentDirectory
+        ? cachedResidentDirectory(options.residentDirectory)
+        : NO_RESIDENT_DIRECTORY;
+    if (residentDirectory === NO_RESIDENT_DIRECTORY) {
+      log.warn("no resident directory configured (RESIDENT_DIRECTORY_URL): officers reach no resident");
+    }
     const listener = createGraphQLListener({
       server: apollo,
       log,
@@ -153,6 +173,7 @@ export async function startSubgraph<TPrisma extends PrismaLike, TLoaders>(
         return {
           prisma: activePrisma,
           loaders: module.createLoaders(activePrisma),
+          residentStreets: createResidentStreets(residentDirectory),
           requestId: envelope.requestId,
           principal: envelope.principal,
           purpose: envelope.purpose,

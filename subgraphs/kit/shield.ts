@@ -26,7 +26,7 @@ import type { GraphQLResolveInfo, GraphQLSchema } from "graphql";
 import type { IRule, IRules } from "graphql-shield";
 import { codedError } from "../../lib/errors.ts";
 import type { Principal, PrincipalKind } from "../../lib/principal.ts";
-import { type DepartmentDesk, mayReadRecord, type ResidentRecordRule } from "./actingResident.ts";
+import { type DepartmentDesk, mayReadRecord, type ReachContext, type ResidentRecordRule } from "./actingResident.ts";
 
 // graphql-shield's ES build imports `isUndefined` from "util" by name, which Vitest's module runner does not provide;
 // its CommonJS build reads it at call time and runs everywhere. graphql-middleware must come from the same (CommonJS)
@@ -116,6 +116,26 @@ function hasRoleOf(principal: Principal, role: string): boolean {
   return KNOWN_KINDS.has(principal.kind) && principal.kind !== "app" && principal.roles.includes(role);
 }
 
+const scopeRules = new Map<string, ShieldRule>();
+
+/** A verified person or application whose token holds the scope (e.g. `catalog:read`). */
+export function holdsScope(scope: string): ShieldRule {
+  let found = scopeRules.get(scope);
+  if (!found) {
+    found = principalRule(
+      `holdsScope(${scope})`,
+      `the scope ${scope}`,
+      (principal) =>
+        principal.kind !== "anonymous" &&
+        principal.kind !== "system" &&
+        KNOWN_KINDS.has(principal.kind) &&
+        principal.scopes.includes(scope),
+    );
+    scopeRules.set(scope, found);
+  }
+  return found;
+}
+
 const roleRules = new Map<string, ShieldRule>();
 
 /** A person holding one of the roles (`security_admin`, `auditor` …); applications cannot claim a person's role. */
@@ -184,7 +204,7 @@ const verdicts = new WeakMap<object, WeakMap<object, Promise<boolean>>>();
  * answer unreadable records as missing; this catches a route that forgot to. Not cached by shield (the verdict
  * depends on the parent), memoised per request and record instead.
  */
-export function recordRule<R extends object, C extends WithPrincipal>(
+export function recordRule<R extends object, C extends ReachContext>(
   name: string,
   records: ResidentRecordRule<R, C>,
 ): ShieldRule {

@@ -17,6 +17,7 @@ import {
   readableRecord,
   readableRecords,
   requireJurisdiction,
+  residentReference,
 } from "../kit/actingResident.ts";
 import { DateTime } from "../kit/dateTime.ts";
 import { type ConnectionArgs, paginate } from "../kit/pagination.ts";
@@ -147,9 +148,9 @@ export function createResolvers(options: ParkingResolverOptions = {}): GraphQLRe
       startParkingSession: async (
         _: unknown,
         { input }: { input: StartParkingSessionInput },
-        { prisma, loaders, principal }: ParkingContext,
+        { prisma, loaders, principal, residentStreets }: ParkingContext,
       ) => {
-        const residentId = actingResident(principal, input.residentId, PARKING_DESK);
+        const residentId = await actingResident({ principal, residentStreets }, input.residentId, PARKING_DESK);
         if (principal.kind === "officer") {
           const facility = await loaders.facilityById.load(input.facilityId);
           if (facility) requireJurisdiction(principal, facility.streetId, `Parking facility "${facility.id}"`);
@@ -224,7 +225,7 @@ export function createResolvers(options: ParkingResolverOptions = {}): GraphQLRe
 
     // Residents belong to the identity service; any id is a valid reference here, with the sessions we hold for it.
     Resident: {
-      __resolveReference: (ref: Reference) => ({ id: ref.id }),
+      __resolveReference: residentReference,
       ...guardResidentRecords(PARKING_DESK, {
         parkingSessions: async (
           resident: Reference,

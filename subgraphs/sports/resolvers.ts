@@ -11,6 +11,7 @@ import {
   readableRecord,
   readableRecords,
   requireJurisdiction,
+  residentReference,
 } from "../kit/actingResident.ts";
 import { DateTime } from "../kit/dateTime.ts";
 import { type ConnectionArgs, paginate } from "../kit/pagination.ts";
@@ -211,9 +212,9 @@ export function createResolvers(options: SportsResolverOptions = {}): GraphQLRes
       checkInToSchoolGround: async (
         _: unknown,
         { input }: { input: FromCaller<CheckInToSchoolGroundInput> },
-        { prisma, loaders, principal }: SportsContext,
+        { prisma, loaders, principal, residentStreets }: SportsContext,
       ) => {
-        const residentId = actingResident(principal, input.residentId, SPORTS_DESK);
+        const residentId = await actingResident({ principal, residentStreets }, input.residentId, SPORTS_DESK);
         if (principal.kind === "officer") {
           const ground = await loaders.groundById.load(input.groundId);
           if (ground) requireJurisdiction(principal, ground.streetId, `School sports ground "${ground.id}"`);
@@ -223,9 +224,9 @@ export function createResolvers(options: SportsResolverOptions = {}): GraphQLRes
       bookCourt: async (
         _: unknown,
         { input }: { input: FromCaller<BookCourtInput> },
-        { prisma, loaders, principal }: SportsContext,
+        { prisma, loaders, principal, residentStreets }: SportsContext,
       ) => {
-        const residentId = actingResident(principal, input.residentId, SPORTS_DESK);
+        const residentId = await actingResident({ principal, residentStreets }, input.residentId, SPORTS_DESK);
         if (principal.kind === "officer") {
           const court = await loaders.courtById.load(input.courtId);
           const venue = court && (await loaders.venueById.load(court.venueId));
@@ -244,9 +245,9 @@ export function createResolvers(options: SportsResolverOptions = {}): GraphQLRes
       registerForEvent: async (
         _: unknown,
         { input }: { input: FromCaller<RegisterForEventInput> },
-        { prisma, loaders, principal }: SportsContext,
+        { prisma, loaders, principal, residentStreets }: SportsContext,
       ) => {
-        const residentId = actingResident(principal, input.residentId, SPORTS_DESK);
+        const residentId = await actingResident({ principal, residentStreets }, input.residentId, SPORTS_DESK);
         if (principal.kind === "officer") {
           const event = await loaders.eventById.load(input.eventId);
           if (event) requireJurisdiction(principal, await eventStreet(event, loaders), `Sports event "${event.id}"`);
@@ -446,7 +447,7 @@ export function createResolvers(options: SportsResolverOptions = {}): GraphQLRes
     },
 
     Resident: {
-      __resolveReference: (ref: Reference) => ({ id: ref.id }),
+      __resolveReference: residentReference,
       ...guardResidentRecords(SPORTS_DESK, {
         courtBookings: async (resident: Reference, _: unknown, context: SportsContext) =>
           readableRecords(courtBookingRecords, await context.loaders.bookingsByResident.load(resident.id), context),

@@ -362,6 +362,48 @@ describe(`authorization through the district graph (${testTier})`, () => {
     expect(owner.body.data.me.resident.appointments.map((a: { id: string }) => a.id)).toContain(id);
   });
 
+  it("holds a 临汾路 officer to 临汾路 residents and shows a resident no enterprise register, over HTTP", async () => {
+    // 张伟 (resident-000001) is registered in 静安寺, 李娜 (resident-000002) in 临汾路; the desk's jurisdiction is 临汾路.
+    const slots = await ask(
+      "officer@admin-service",
+      "{ windowSlots(filter: { availableOnly: true }, first: 5) { nodes { startsAt window { id servesResidents } } } }",
+    );
+    const slot = slots.body.data.windowSlots.nodes.find((s: any) => s.window.servesResidents);
+    const BOOK = `mutation B($input: BookWindowAppointmentInput!) { bookWindowAppointment(input: $input) { id resident { id street { id } } } }`;
+    const book = (residentId: string) =>
+      ask("officer@admin-service", BOOK, {
+        input: { residentId, windowId: slot.window.id, startsAt: slot.startsAt },
+      });
+    const outside = await book("resident-000001");
+    expect(outside.body.data).toBeNull();
+    expect(outside.body.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    expect(JSON.stringify(outside.body)).not.toContain("street-jingansi");
+    const inside = await book("resident-000002");
+    expect(inside.body.errors, JSON.stringify(inside.body.errors)).toBeUndefined();
+    expect(inside.body.data.bookWindowAppointment.resident).toEqual({
+      id: "resident-000002",
+      street: { id: "street-linfenlu" },
+    });
+
+    // The resident reads no enterprise register field, not through a street either (reproduced as zhang.wei).
+    const REGISTER = "legalRepresentative annualRevenueWan employeeCount";
+    for (const query of [
+      `{ street(id: "street-jingansi") { name enterprises(first: 3) { nodes { name ${REGISTER} } } } }`,
+      `{ enterprises(first: 3) { nodes { name ${REGISTER} } } }`,
+    ]) {
+      const answer = await ask("resident", query);
+      expect(JSON.stringify(answer.body.data ?? null)).not.toMatch(
+        /"(legalRepresentative|annualRevenueWan|employeeCount)":(?!null)/,
+      );
+      expect(answer.body.errors?.length).toBeGreaterThan(0);
+    }
+    const officerView = await ask(
+      "officer@admin-service",
+      `{ street(id: "street-jingansi") { enterprises(first: 1) { nodes { legalRepresentative } } } }`,
+    );
+    expect(officerView.body.data.street.enterprises.nodes[0].legalRepresentative).toEqual(expect.any(String));
+  });
+
   describe("masking and the audit of data access", () => {
     const officerEverywhere = (purpose: string) =>
       graph.token(districtClaims({ sub: "person-000003", streets: [...STREET_IDS], sid: `sess-${purpose}` }));

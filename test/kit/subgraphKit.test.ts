@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gql } from "graphql-tag";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -124,6 +127,40 @@ describe("subgraph configuration", () => {
     expect(config).toMatchObject({ PORT: 4102, DATA_DIR: ".data/pglite/health", SEED: true });
     expect(config.DATABASE_URL).toBeUndefined();
     expect(config.ENVELOPE_PUBLIC_KEYS).toEqual(["a2V5MQ==", "a2V5Mg=="]);
+  });
+});
+
+describe("resident directory configuration", () => {
+  const base = { ENVELOPE_PUBLIC_KEYS: "a2V5MQ==" };
+
+  it("asks the register only with its key, and lets identity take the key alone", () => {
+    expect(() =>
+      loadSubgraphConfig("health", 4102, { ...base, RESIDENT_DIRECTORY_URL: "http://identity:4108/residents/streets" }),
+    ).toThrow(/RESIDENT_DIRECTORY_URL needs RESIDENT_DIRECTORY_KEY/);
+    expect(loadSubgraphConfig("identity", 4108, { ...base, RESIDENT_DIRECTORY_KEY: "k".repeat(40) })).toMatchObject({
+      RESIDENT_DIRECTORY_KEY: "k".repeat(40),
+    });
+  });
+
+  it("refuses the development directory key in production and names the variable", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "og-keys-"));
+    try {
+      await writeFile(join(dir, "resident-directory.key"), "development-directory-key-made-by-npm-start");
+      const env = {
+        ...base,
+        NODE_ENV: "production",
+        SEED: "false",
+        KEYS_DIR: dir,
+        RESIDENT_DIRECTORY_URL: "http://identity:4108/residents/streets",
+        RESIDENT_DIRECTORY_KEY: "development-directory-key-made-by-npm-start",
+      };
+      expect(() => loadSubgraphConfig("health", 4102, env)).toThrow(/RESIDENT_DIRECTORY_KEY is the development key/);
+      expect(() =>
+        loadSubgraphConfig("health", 4102, { ...env, RESIDENT_DIRECTORY_KEY: "p".repeat(48) }),
+      ).not.toThrow();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,12 +1,14 @@
 /**
  * Row rules end to end at the subgraph: resident A's appointment, court booking, enrolment and parking session are
  * invisible to resident B on every route — root by id, `_entities`, the nested `Resident` list, and the lists B may
- * read — and answer exactly like a missing id. Officers see only their department's records in their streets.
+ * read — and answer exactly like a missing id. Officers see only their department's records of residents registered in
+ * their streets, at facilities in their streets.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Principal } from "../../lib/principal.ts";
 import education from "../../subgraphs/education/index.ts";
 import health from "../../subgraphs/health/index.ts";
+import { seededResidentStreet } from "../../subgraphs/identity/seedData.ts";
 import type { PrismaLike, SubgraphModule } from "../../subgraphs/kit/module.ts";
 import type { SubgraphService } from "../../subgraphs/kit/service.ts";
 import parking from "../../subgraphs/parking/index.ts";
@@ -156,28 +158,35 @@ for (const kind of KINDS) {
       });
     }
 
-    it("refuses another resident's nested list and leaves A's record out of B's own list", async () => {
+    it("hides another resident (null) and leaves A's record out of B's own list", async () => {
+      // Resident A is hidden from B by the Resident row rule: null, exactly like a resident who does not exist.
       const nested = await residentList(record.residentId, residentB);
-      expect(nested.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
-      expect(JSON.stringify(nested.data)).not.toContain(record.id);
+      expect(nested).toEqual({ data: { _entities: [null] } });
       const ownB = await residentList(residentB.residentId!, residentB);
       expect(ownB.errors).toBeUndefined();
       expect(ownB.data._entities[0][kind.residentField].map((r: any) => r.id)).not.toContain(record.id);
     });
 
-    it("lets officers of the department see records in their streets only, and no one else", async () => {
+    it("lets officers of the department see records of their streets' residents at their streets' facilities only", async () => {
       const street = record.streetId;
-      const elsewhere = rows.find((row) => row.streetId !== street)!;
-      const local = officerIn(kind.departmentId, [street]);
+      const home = seededResidentStreet(record.residentId)!;
+      const local = officerIn(kind.departmentId, [...new Set([street, home])]);
+      const reach = new Set(local.streetIds);
+      const elsewhere = rows.find((row) => !reach.has(row.streetId))!;
       expect((await byEntities(record.id, local)).data._entities).toEqual([{ id: record.id }]);
       expect((await byEntities(elsewhere.id, local)).data._entities).toEqual([null]);
-      // Through the nested list: only the resident's records in the officer's streets.
-      const listed = await residentList(elsewhere.residentId, local);
+      // A record at one of the officer's facilities, of a resident who lives outside the officer's streets.
+      const visitor = rows.find((row) => reach.has(row.streetId) && !reach.has(seededResidentStreet(row.residentId)!));
+      if (visitor) expect((await byEntities(visitor.id, local)).data._entities).toEqual([null]);
+      // Through the nested list of a resident of their streets: only records at their streets' facilities.
+      const listed = await residentList(record.residentId, local);
       expect(listed.errors).toBeUndefined();
       for (const { id } of listed.data._entities[0][kind.residentField]) {
-        expect(rows.find((row) => row.id === id)?.streetId ?? street).toBe(street);
+        expect(reach.has(rows.find((row) => row.id === id)?.streetId ?? street)).toBe(true);
       }
-      expect(listed.data._entities[0][kind.residentField].map((r: any) => r.id)).not.toContain(elsewhere.id);
+      // A resident who lives outside the officer's streets is out of reach: null, like one who does not exist.
+      const outsider = rows.find((row) => !reach.has(seededResidentStreet(row.residentId)!))!;
+      expect(await residentList(outsider.residentId, local)).toEqual({ data: { _entities: [null] } });
       // The whole district sees both; an empty jurisdiction none; another department's officer none.
       expect((await byEntities(elsewhere.id, officerIn(kind.departmentId))).data._entities).toEqual([
         { id: elsewhere.id },

@@ -3,12 +3,19 @@
  * PostgreSQL database, each in its own schema, on the PostgreSQL tier), composed and served by our gateway, with a
  * stand-in token issuer so tests can act as any principal. Access policies and purposes are the identity service's own.
  */
+import { randomBytes } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { GatewayServer } from "../../gateway/server.ts";
 import { startCityParkingPlatform } from "../../legacy/cityParkingPlatform/server.ts";
 import { composeSupergraph } from "../../scripts/composeSupergraph.ts";
+import { createIdentitySubgraph, optionsFromEnvironment } from "../../subgraphs/identity/index.ts";
+import {
+  httpResidentDirectory,
+  RESIDENT_DIRECTORY_PATH,
+  type ResidentDirectory,
+} from "../../subgraphs/kit/residentDirectory.ts";
 import type { SubgraphService } from "../../subgraphs/kit/service.ts";
 import { createParkingSubgraph } from "../../subgraphs/parking/index.ts";
 import { subgraphModules } from "../../subgraphs/registry.ts";
@@ -34,13 +41,36 @@ export async function startDistrictGraph(): Promise<DistrictGraph> {
   const subgraphs: Record<string, SubgraphService> = {};
   // The legacy platform behind parking, without injected failures so answers are deterministic.
   const platform = await startCityParkingPlatform({ port: 0, failureRate: 0, latencyMs: { min: 1, max: 5 } });
+  // Where residents live comes from the identity service itself, over its key-protected directory route.
+  const directoryKey = randomBytes(32).toString("base64url");
   const modules = subgraphModules.map((module) =>
-    module.name === "parking" ? createParkingSubgraph({ platform: { url: platform.url } }) : module,
+    module.name === "parking"
+      ? createParkingSubgraph({ platform: { url: platform.url } })
+      : module.name === "identity"
+        ? createIdentitySubgraph({ ...optionsFromEnvironment(process.env), residentDirectoryKey: directoryKey })
+        : module,
   );
+  let identityDirectory: ResidentDirectory | undefined;
+  const residentDirectory: ResidentDirectory = {
+    streetsOf: (ids) => {
+      if (!identityDirectory) throw new Error("The identity service is not running yet.");
+      return identityDirectory.streetsOf(ids);
+    },
+  };
   for (const module of modules) {
     // Parking's platform option changes only where live availability comes from, not its data: it may share the
     // registered module's seeded snapshot.
-    subgraphs[module.name] = await startTestSubgraph(module, { databaseUrl: database.url, snapshot: true });
+    subgraphs[module.name] = await startTestSubgraph(module, {
+      databaseUrl: database.url,
+      residentDirectory,
+      snapshot: true,
+    });
+    if (module.name === "identity") {
+      identityDirectory = httpResidentDirectory({
+        url: subgraphs.identity!.url.replace(/\/graphql$/, RESIDENT_DIRECTORY_PATH),
+        key: directoryKey,
+      });
+    }
   }
   const outcome = composeSupergraph(
     modules.map((m) => ({ name: m.name, url: subgraphs[m.name]!.url, typeDefs: m.typeDefs })),

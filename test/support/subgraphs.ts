@@ -4,12 +4,14 @@
  */
 import type { Principal } from "../../lib/principal.ts";
 import type { PrismaLike, SubgraphModule } from "../../subgraphs/kit/module.ts";
+import type { ResidentDirectory } from "../../subgraphs/kit/residentDirectory.ts";
 import { shanghaiDate } from "../../subgraphs/kit/seedCalendar.ts";
 import { type SubgraphService, startSubgraph } from "../../subgraphs/kit/service.ts";
 import { subgraphModules } from "../../subgraphs/registry.ts";
 import { createTestDatabase } from "./database.ts";
 import { signedHeaders, testEnvelopeKeys } from "./envelope.ts";
 import { loadSnapshot, saveSnapshot, snapshotKey } from "./pgliteSnapshots.ts";
+import { seededResidentDirectory } from "./residentRegister.ts";
 
 /** Subgraph name by GraphQL URL, so `graphql()` can sign envelopes for the right audience. */
 const audienceByUrl = new Map<string, string>();
@@ -27,6 +29,8 @@ export async function startTestSubgraph<TPrisma extends PrismaLike, TLoaders>(
      * prepare or seed differently with the same code, so it starts from scratch unless the caller knows better.
      */
     snapshot?: boolean;
+    /** Where residents live (default: the identity seed's register, as identity would answer it). */
+    residentDirectory?: ResidentDirectory;
   } = {},
 ): Promise<SubgraphService<TPrisma>> {
   const database = options.databaseUrl ? undefined : await createTestDatabase();
@@ -46,6 +50,7 @@ export async function startTestSubgraph<TPrisma extends PrismaLike, TLoaders>(
     pgliteSnapshot: snapshot,
     logLevel: process.env.OG_TEST_LOG_LEVEL ?? "silent",
     envelopePublicKeys: [testEnvelopeKeys.publicKey],
+    residentDirectory: options.residentDirectory ?? seededResidentDirectory(),
   });
   if (key && !snapshot && service.db.snapshot) await saveSnapshot(key, service.db.snapshot);
   audienceByUrl.set(service.url, module.name);

@@ -9,7 +9,7 @@ import { codedError } from "../../../lib/errors.ts";
 import type { PrincipalKind } from "../../../lib/principal.ts";
 import { type ConnectionArgs, paginate } from "../../kit/pagination.ts";
 import type { AccessPolicy, AccessPolicyChange, AccessPolicyVersion } from "../generated/prisma/client.ts";
-import type { IdentityContext } from "../resolvers.ts";
+import type { IdentityContext } from "../loaders.ts";
 import { ADMIN, ADMIN_OR_AUDITOR, requireRole } from "../resolvers.ts";
 import { authorOf, PolicyStore } from "./policyStore.ts";
 import { PurposeStore } from "./purposeStore.ts";

@@ -18,6 +18,20 @@ export interface SeededPolicy {
 
 const RESIDENT_SELF: Grant = { kinds: ["resident"] };
 
+/**
+ * The departments whose officers act for residents at a front desk (actingResident in the subgraph kit): 区卫健委,
+ * 区教育局, 区体育局, 区文化旅游局, 区建管委 (parking) and 区行政服务中心 (windows). Other departments never read a
+ * resident's identity; within these, the Resident row rule narrows each officer to the residents of their streets.
+ */
+export const RESIDENT_DESK_DEPARTMENTS = [
+  "dept-health",
+  "dept-education",
+  "dept-sports",
+  "dept-culture",
+  "dept-transport",
+  "dept-admin-service",
+] as const;
+
 export const SEEDED_POLICIES: SeededPolicy[] = [
   {
     name: "health-records",
@@ -92,8 +106,14 @@ export const SEEDED_POLICIES: SeededPolicy[] = [
   {
     name: "resident-identity",
     description:
-      "A resident's name, masked identity-card and phone numbers and street: the resident, officers with a jurisdiction, security admins.",
-    rule: { anyOf: [{ ...RESIDENT_SELF }, { kinds: ["officer"], streets: ["*"] }, { kinds: ["security_admin"] }] },
+      "A resident's name, masked identity-card and phone numbers and street: the resident; officers of the departments that serve residents at a desk (the identity service's row rule then shows them only residents of their streets); security admins.",
+    rule: {
+      anyOf: [
+        { ...RESIDENT_SELF },
+        { kinds: ["officer"], departments: [...RESIDENT_DESK_DEPARTMENTS] },
+        { kinds: ["security_admin"] },
+      ],
+    },
   },
   // Clear view of masked classified fields (@classified(mask: …)): `clear-<category>`. Without it, the gateway masks.
   {
