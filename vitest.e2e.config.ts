@@ -1,6 +1,6 @@
 import { defineConfig } from "vitest/config";
 
-/** The end-to-end tier: whole processes started as a user would start them, one file at a time. */
+/** The end-to-end tier: whole processes started as a user would start them, and whole seeds, one file at a time. */
 export default defineConfig({
   test: {
     include: ["test/e2e/**/*.test.ts"],

@@ -4,21 +4,21 @@
  * again a month later (the seed ledger rolls them forward) and take more, with what residents did kept.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CityParkingPlatform, startCityParkingPlatform } from "../legacy/cityParkingPlatform/server.ts";
-import type { Principal } from "../lib/principal.ts";
-import { createCultureSubgraph } from "../subgraphs/culture/index.ts";
-import { createEducationSubgraph } from "../subgraphs/education/index.ts";
-import { createEnterpriseSubgraph } from "../subgraphs/enterprise/index.ts";
-import { createHealthSubgraph } from "../subgraphs/health/index.ts";
-import type { SubgraphModule } from "../subgraphs/kit/module.ts";
-import { addDays, type LocalDate, shanghaiInstant } from "../subgraphs/kit/seedCalendar.ts";
-import { readSeedLedger, seedModule } from "../subgraphs/kit/seedLedger.ts";
-import type { SubgraphService } from "../subgraphs/kit/service.ts";
-import { createParkingSubgraph } from "../subgraphs/parking/index.ts";
-import { createSportsSubgraph } from "../subgraphs/sports/index.ts";
-import { residentPrincipal } from "./rows/principals.ts";
-import { TEST_SEED_DATE } from "./support/seedDate.ts";
-import { graphql, startTestSubgraph } from "./support/subgraphs.ts";
+import { type CityParkingPlatform, startCityParkingPlatform } from "../../legacy/cityParkingPlatform/server.ts";
+import type { Principal } from "../../lib/principal.ts";
+import { createCultureSubgraph } from "../../subgraphs/culture/index.ts";
+import { createEducationSubgraph } from "../../subgraphs/education/index.ts";
+import { createEnterpriseSubgraph } from "../../subgraphs/enterprise/index.ts";
+import { createHealthSubgraph } from "../../subgraphs/health/index.ts";
+import type { SubgraphModule } from "../../subgraphs/kit/module.ts";
+import { addDays, type LocalDate, shanghaiInstant } from "../../subgraphs/kit/seedCalendar.ts";
+import { readSeedLedger, seedModule } from "../../subgraphs/kit/seedLedger.ts";
+import type { SubgraphService } from "../../subgraphs/kit/service.ts";
+import { createParkingSubgraph } from "../../subgraphs/parking/index.ts";
+import { createSportsSubgraph } from "../../subgraphs/sports/index.ts";
+import { residentPrincipal } from "../rows/principals.ts";
+import { TEST_SEED_DATE } from "../support/seedDate.ts";
+import { graphql, startTestSubgraph } from "../support/subgraphs.ts";
 
 /** 400 days after the fixture date: a Wednesday in January 2028, far from any date the seeds were written for. */
 const FUTURE: LocalDate = addDays(TEST_SEED_DATE, 400);
