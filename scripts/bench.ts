@@ -12,6 +12,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
+import { rawRequest } from "graphql-request";
 import jwt, { type JwtPayload } from "jsonwebtoken";
 import { districtPrincipal } from "../gateway/auth/tokenVerifier.ts";
 import { generateEnvelopeKeys } from "../lib/wire.ts";
@@ -102,9 +103,10 @@ async function measure(
   const headers: Record<string, string> = { "content-type": "application/json", ...extra };
   if (authorization) headers.authorization = authorization;
   const request = { url, method: "POST" as const, headers, body };
-  // Check the answer once: a benchmark of errors measures nothing.
-  const check = (await (await fetch(url, request)).json()) as { errors?: unknown[] };
-  if (check.errors) throw new Error(`operation failed through ${url}: ${JSON.stringify(check.errors)}`);
+  // Check the answer once (graphql-request throws on any GraphQL error): a benchmark of errors measures nothing.
+  await rawRequest({ url, query, requestHeaders: headers }).catch((error: unknown) => {
+    throw new Error(`operation failed through ${url}: ${error instanceof Error ? error.message : String(error)}`);
+  });
   await autocannon({ ...request, connections, duration: 2 }); // warm-up: JIT, query-plan cache, connections
   const cpuBefore = await cpuMs(pid);
   const fetchesBefore = await subgraphRequests(ports);

@@ -2,6 +2,7 @@
  * Starts subgraphs in-process on free ports against the current test tier (PGlite or a fresh PostgreSQL database),
  * and talks to them as the gateway would: every request carries a signed envelope for that subgraph.
  */
+import { ClientError, GraphQLClient } from "graphql-request";
 import type { Principal } from "../../lib/principal.ts";
 import type { PrismaLike, SubgraphModule } from "../../subgraphs/kit/module.ts";
 import type { ResidentDirectory } from "../../subgraphs/kit/residentDirectory.ts";
@@ -73,8 +74,10 @@ export interface GraphQLCallOptions {
 }
 
 /**
- * POSTs a GraphQL operation and returns status and parsed body. Requests to a test subgraph are signed as the
- * gateway would sign them; requests to a gateway go as they are.
+ * Sends a GraphQL operation with graphql-request and returns status and parsed body, errors included (errorPolicy
+ * "all"; a 4xx answer comes back as a ClientError, whose response is returned the same way). Requests to a test
+ * subgraph are signed as the gateway would sign them, over the exact bytes graphql-request sends; requests to a gateway
+ * go as they are. Tests of what the HTTP edge does with malformed bodies and content types use fetch directly.
  */
 export async function graphql(
   url: string,
@@ -82,28 +85,51 @@ export async function graphql(
   variables?: Record<string, unknown>,
   headers: Record<string, string> = {},
   options: GraphQLCallOptions = {},
-): Promise<{ status: number; body: { data?: any; errors?: any[] } }> {
-  const audience = audienceByUrl.get(url);
-  const body = JSON.stringify({ query, variables });
-  const envelope = () =>
-    audience && !options.unsigned
-      ? signedHeaders(audience, { method: "POST", path: new URL(url).pathname, body }, options)
-      : {};
-  // Each send signs anew: an envelope is accepted once (a resend with the same one would be a replay).
-  const send = () =>
-    fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json", ...envelope(), ...headers },
-      body,
-    });
-  let response: Response;
+): Promise<{ status: number; body: { data?: any; errors?: any[]; extensions?: any } }> {
+  const client = new GraphQLClient(url, {
+    errorPolicy: "all",
+    fetch: signingFetch(audienceByUrl.get(url), options),
+    // Plain JSON, as the gateway's subgraph fetches and most front ends ask.
+    headers: { accept: "application/json", ...headers },
+  });
   try {
-    response = await send();
+    const response = await client.rawRequest(query, variables);
+    return { status: response.status, body: answer(response) };
   } catch (error) {
-    // In-process PGlite can block the event loop for seconds (seeding); the server then closes idle keep-alive
-    // sockets just as the client reuses one. A reset before any response was never processed: send it again.
-    if ((error as { cause?: { code?: string } }).cause?.code !== "ECONNRESET") throw error;
-    response = await send();
+    if (error instanceof ClientError) return { status: error.response.status, body: answer(error.response) };
+    throw error;
   }
-  return { status: response.status, body: (await response.json()) as { data?: any; errors?: any[] } };
+}
+
+function answer(response: { data?: unknown; errors?: unknown; extensions?: unknown }) {
+  const body: { data?: any; errors?: any[]; extensions?: any } = {};
+  if (response.data !== undefined) body.data = response.data;
+  if (response.errors !== undefined) body.errors = response.errors as any[];
+  if (response.extensions !== undefined) body.extensions = response.extensions;
+  return body;
+}
+
+/** fetch that signs each attempt anew (an envelope is accepted once) for the subgraph named `audience`, if any. */
+function signingFetch(audience: string | undefined, options: GraphQLCallOptions): typeof fetch {
+  return async (input, init = {}) => {
+    const body = typeof init.body === "string" ? init.body : "";
+    const send = () => {
+      const headers = new Headers(init.headers);
+      if (audience && !options.unsigned) {
+        const path = new URL(String(input)).pathname;
+        for (const [name, value] of Object.entries(signedHeaders(audience, { method: "POST", path, body }, options))) {
+          headers.set(name, value);
+        }
+      }
+      return fetch(input, { ...init, headers });
+    };
+    try {
+      return await send();
+    } catch (error) {
+      // In-process PGlite can block the event loop for seconds (seeding); the server then closes idle keep-alive
+      // sockets just as the client reuses one. A reset before any response was never processed: send it again.
+      if ((error as { cause?: { code?: string } }).cause?.code !== "ECONNRESET") throw error;
+      return send();
+    }
+  };
 }
