@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { ConfigError, parseConfig } from "../lib/config.ts";
 import { developmentKeyProblems } from "../lib/developmentSecrets.ts";
-import { parseCidr } from "./clientAddress.ts";
+import { parseCidr } from "./auth/clientAddress.ts";
 
 const DEFAULT_SUPERGRAPH = fileURLToPath(new URL("../schema/supergraph.graphql", import.meta.url));
 
@@ -210,7 +210,7 @@ export const gatewayConfigSchema = z.object({
   CORS_ORIGINS: origins,
   /**
    * The load balancers or ingress proxies in front of the gateway, as CIDRs (`10.0.0.0/8,fd00::/8`); default none.
-   * `X-Forwarded-For` is read only when the socket's peer is in this list (gateway/clientAddress.ts); the client
+   * `X-Forwarded-For` is read only when the socket's peer is in this list (gateway/auth/clientAddress.ts); the client
    * address so derived is signed into every envelope (the identity service's login throttles use it).
    */
   TRUSTED_PROXIES: trustedProxies,

@@ -2,7 +2,7 @@ import type { OperationAuthorization } from "../lib/access/authorize.ts";
 import type { OperationView } from "../lib/access/operationView.ts";
 import type { Logger } from "../lib/log.ts";
 import type { Principal } from "../lib/principal.ts";
-import type { SupergraphSnapshot } from "./supergraphSnapshot.ts";
+import type { SupergraphSnapshot } from "./supergraph/supergraphSnapshot.ts";
 
 /** Per-request gateway context. */
 export interface GatewayContext {
@@ -13,7 +13,7 @@ export interface GatewayContext {
   purpose: string | null;
   /** The case the purpose serves (x-og-case), if declared; travels in the envelope and into the audit record. */
   caseReference: string | null;
-  /** The client's address (socket, or X-Forwarded-For from a trusted proxy; gateway/clientAddress.ts), signed into every envelope. */
+  /** The client's address (socket, or X-Forwarded-For from a trusted proxy; gateway/auth/clientAddress.ts), signed into every envelope. */
   clientAddress: string;
   log: Logger;
   /** Epoch ms by which the answer is due (arrival + REQUEST_DEADLINE_MS): no subgraph fetch runs past it. */

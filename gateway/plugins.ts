@@ -12,13 +12,13 @@ import type { Logger } from "../lib/log.ts";
 import type { Principal } from "../lib/principal.ts";
 import type { GatewayContext } from "./context.ts";
 import type { OperationLimits } from "./limits/operationLimits.ts";
-import { useOperationGuard } from "./operationGuard.ts";
-import { type SchemaExposureOptions, useSchemaExposure } from "./schemaExposure.ts";
-import type { SupergraphSnapshot } from "./supergraphSnapshot.ts";
+import { useOperationGuard } from "./protection/operationGuard.ts";
+import { type SchemaExposureOptions, useSchemaExposure } from "./protection/schemaExposure.ts";
+import type { SupergraphSnapshot } from "./supergraph/supergraphSnapshot.ts";
 
 export interface GatewayPluginOptions {
   log: Logger;
-  /** The facts of the supergraph behind an API schema (gateway/supergraphSnapshot.ts). */
+  /** The facts of the supergraph behind an API schema (gateway/supergraph/supergraphSnapshot.ts). */
   supergraph: (schema: GraphQLSchema) => SupergraphSnapshot | null;
   limitsFor: (principal: Principal) => OperationLimits;
   policies: () => PolicySet;

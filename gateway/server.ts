@@ -27,6 +27,7 @@ import {
 import { createAuditWriter } from "./audit/auditWriter.ts";
 import { auditEntryOf } from "./audit/dataAccessAudit.ts";
 import { createAuthenticator } from "./auth/authenticate.ts";
+import { createClientAddressOf } from "./auth/clientAddress.ts";
 import { identityProxyRoutes } from "./auth/identityProxy.ts";
 import { createJwksSource } from "./auth/jwks.ts";
 import { createRevocationList } from "./auth/revocations.ts";
@@ -34,19 +35,18 @@ import { createTokenVerifier, districtPrincipal, externalPrincipal } from "./aut
 import { authorizingGateway } from "./authorization/authorizedExecution.ts";
 import { createPolicySource } from "./authorization/policySource.ts";
 import { createPurposeSource, declaredPurpose } from "./authorization/purposes.ts";
-import { createClientAddressOf } from "./clientAddress.ts";
 import { type GatewayConfig, isProductionMode } from "./config.ts";
 import type { GatewayContext } from "./context.ts";
+import { SubgraphDataSource, type SubgraphFetchStats } from "./execution/subgraphDataSource.ts";
+import { createSubgraphPolicies } from "./execution/subgraphPolicy.ts";
 import { limitsResolver } from "./limits/limitsFor.ts";
-import { maskError } from "./maskErrors.ts";
 import { createGatewayMetrics } from "./observability/metrics.ts";
+import { createReadinessCheck } from "./observability/readiness.ts";
 import { gatewayPlugins } from "./plugins.ts";
-import { createReadinessCheck } from "./readiness.ts";
-import { ReservedNamesRule } from "./reservedNames.ts";
-import { createSubgraphPolicies } from "./resilience/subgraphPolicy.ts";
-import { SubgraphDataSource, type SubgraphFetchStats } from "./subgraphDataSource.ts";
-import { SupergraphFile } from "./supergraphFile.ts";
-import { SupergraphSnapshots } from "./supergraphSnapshot.ts";
+import { maskError } from "./protection/maskErrors.ts";
+import { ReservedNamesRule } from "./protection/reservedNames.ts";
+import { SupergraphFile } from "./supergraph/supergraphFile.ts";
+import { SupergraphSnapshots } from "./supergraph/supergraphSnapshot.ts";
 
 export interface GatewayServer {
   url: string;
@@ -69,7 +69,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const log = options.log ?? createLogger({ service: "gateway", level: config.LOG_LEVEL });
   const stats = new Map<string, SubgraphFetchStats>();
   // Everything derived from the supergraph, in one immutable snapshot per supergraph, bound to the schema Apollo
-  // builds from it (gateway/supergraphSnapshot.ts).
+  // builds from it (gateway/supergraph/supergraphSnapshot.ts).
   const snapshots = new SupergraphSnapshots();
 
   const urlOf = (name: string, url: string) => config.SUBGRAPH_URLS[name] ?? url;
@@ -188,7 +188,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       audit: audit ? (access) => audit.record(auditEntryOf(access), { deadline: access.context.deadline }) : undefined,
     }),
     includeStacktraceInErrorResponses: false,
-    // Introspection is decided per principal in production mode (gateway/schemaExposure.ts), not all or nothing.
+    // Introspection is decided per principal in production mode (gateway/protection/schemaExposure.ts), not all or nothing.
     introspection: true,
     plugins: gatewayPlugins({
       log,
@@ -200,7 +200,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     }),
     // Documents longer than this fail to parse (400 GRAPHQL_PARSE_FAILED) before anything else looks at them.
     parseOptions: { maxTokens: config.MAX_TOKENS },
-    // Names the gateway adds to operations (og__subject …) are refused in client documents (gateway/reservedNames.ts).
+    // Names the gateway adds to operations (og__subject …) are refused in client documents (gateway/protection/reservedNames.ts).
     validationRules: [ReservedNamesRule],
     formatError: (formatted, error) => maskError(formatted, error, log),
   });

@@ -84,7 +84,7 @@ export interface EnvelopeClaims {
   principal: Principal;
   /**
    * The client's address as the gateway derived it (socket, or `X-Forwarded-For` from a trusted proxy only;
-   * gateway/clientAddress.ts); null on the gateway's own calls.
+   * gateway/auth/clientAddress.ts); null on the gateway's own calls.
    */
   clientAddress?: string | null;
 }

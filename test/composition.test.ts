@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { gql } from "graphql-tag";
 import { describe, expect, it } from "vitest";
-import { subgraphsOf } from "../gateway/supergraphFile.ts";
+import { subgraphsOf } from "../gateway/supergraph/supergraphFile.ts";
 import { composeDistrictSupergraph, SUPERGRAPH_PATH } from "../scripts/compose.ts";
 import { composeSupergraph } from "../scripts/composeSupergraph.ts";
 import { subgraphModules } from "../subgraphs/registry.ts";

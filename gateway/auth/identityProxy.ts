@@ -11,12 +11,12 @@ import type { Route } from "../../lib/http/graphqlHttp.ts";
 import type { Logger } from "../../lib/log.ts";
 import { systemPrincipal } from "../../lib/principal.ts";
 import { ENVELOPE_HEADER, type EnvelopeSigner, requestPath, SYSTEM_SCOPES } from "../../lib/wire.ts";
-import type { ClientAddressOf } from "../clientAddress.ts";
+import type { ClientAddressOf } from "./clientAddress.ts";
 
 export interface IdentityProxyOptions {
   identityUrl: string;
   signEnvelope: EnvelopeSigner;
-  /** The client's address, as the gateway derives it (gateway/clientAddress.ts); signed into the envelope. */
+  /** The client's address, as the gateway derives it (gateway/auth/clientAddress.ts); signed into the envelope. */
   clientAddressOf: ClientAddressOf;
   log: Logger;
   maxBodyBytes?: number;

@@ -2,7 +2,7 @@
  * Executing only the authorized part of an operation (授权管理, step 2), masking classified values and recording who
  * read whose data (安全防护, items 4 and 5).
  *
- * The guard (gateway/operationGuard.ts) decides before planning which fields the principal may read and which
+ * The guard (gateway/protection/operationGuard.ts) decides before planning which fields the principal may read and which
  * classified values it sees masked, and stores that decision on the request context. This wrapper around Apollo
  * Gateway's executor then
  *
@@ -21,7 +21,7 @@
  * applied) and collects each record's fields by GraphQL's CollectFields (a fragment once per collection), memoised
  * per (object type, selection sets): its cost is bounded by the size of the result, not by how often the document
  * spreads its fragments. The subjects come only from the gateway's own `og__subject` selections: clients cannot
- * answer under that name (gateway/reservedNames.ts).
+ * answer under that name (gateway/protection/reservedNames.ts).
  *
  * Operations that touch nothing denied or classified skip all three. An operation the guard did not decide on is
  * refused: the planner's copy of the supergraph has its security features switched off
@@ -50,7 +50,7 @@ import { type MaskStrategy, maskValue } from "../../lib/access/classification.ts
 import type { OperationView } from "../../lib/access/operationView.ts";
 import { codedError } from "../../lib/errors.ts";
 import type { GatewayContext } from "../context.ts";
-import { RESERVED_PREFIX } from "../reservedNames.ts";
+import { RESERVED_PREFIX } from "../protection/reservedNames.ts";
 
 const graphqlCjs = createRequire(import.meta.url)("graphql") as typeof import("graphql");
 const {

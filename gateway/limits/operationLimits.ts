@@ -1,7 +1,7 @@
 /**
  * Operation limits (安全防护): pure measurement of an operation — depth, aliases, root fields, directives, expanded
  * field selections and an estimated cost — and the check against configured limits. No server here;
- * `gateway/operationGuard.ts` applies it, before anything else looks at the operation.
+ * `gateway/protection/operationGuard.ts` applies it, before anything else looks at the operation.
  *
  * Everything is measured on the request's operation view (lib/access/operationView.ts): `@skip`/`@include` applied,
  * variables coerced with their defaults, fragments expanded once. Aggregates of the *expanded* operation (cost,

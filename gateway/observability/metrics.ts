@@ -10,8 +10,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { AuditWriterStats } from "../audit/auditWriter.ts";
-import type { SubgraphPolicies } from "../resilience/subgraphPolicy.ts";
-import type { SubgraphFetchStats } from "../subgraphDataSource.ts";
+import type { SubgraphFetchStats } from "../execution/subgraphDataSource.ts";
+import type { SubgraphPolicies } from "../execution/subgraphPolicy.ts";
 
 export interface GatewayMetricsSources {
   /** Fetches per subgraph since start. */

@@ -6,7 +6,7 @@
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 import { nonPublicFields } from "../../gateway/auth/publicFields.ts";
-import { SupergraphSnapshots, supergraphSnapshot } from "../../gateway/supergraphSnapshot.ts";
+import { SupergraphSnapshots, supergraphSnapshot } from "../../gateway/supergraph/supergraphSnapshot.ts";
 import { authorizeOperation } from "../../lib/access/authorize.ts";
 import { buildOperationView, visitViewFields } from "../../lib/access/operationView.ts";
 import type { PolicySet } from "../../lib/access/policyRules.ts";

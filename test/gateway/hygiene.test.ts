@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { schemaExposureError, withoutSuggestion } from "../../gateway/schemaExposure.ts";
+import { schemaExposureError, withoutSuggestion } from "../../gateway/protection/schemaExposure.ts";
 import type { GatewayServer } from "../../gateway/server.ts";
 import { ANONYMOUS, type Principal } from "../../lib/principal.ts";
 import { composeForeignSupergraph, type RunningSubgraph, startBooks, startReviews } from "../support/foreignGraph.ts";

@@ -5,8 +5,8 @@
  * URLs or hosts leave the gateway.
  */
 import type { GraphQLFormattedError } from "graphql";
-import { isErrorCode } from "../lib/errors.ts";
-import type { Logger } from "../lib/log.ts";
+import { isErrorCode } from "../../lib/errors.ts";
+import type { Logger } from "../../lib/log.ts";
 
 /** Codes whose messages may carry caller-supplied or internal text from foreign subgraphs, and are rewritten. */
 const ALWAYS_MASKED = new Set(["INTERNAL_SERVER_ERROR"]);

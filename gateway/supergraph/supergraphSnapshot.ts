@@ -5,9 +5,9 @@
  * snapshot of the schema it is executing against — so no request ever mixes facts of two supergraphs.
  */
 import type { GraphQLSchema } from "graphql";
-import { type Classification, classificationOf } from "../lib/access/classification.ts";
-import { requirementsOf, type SupergraphRequirements, supergraphForPlanner } from "../lib/access/requirements.ts";
-import { publicFieldsOf } from "./auth/publicFields.ts";
+import { type Classification, classificationOf } from "../../lib/access/classification.ts";
+import { requirementsOf, type SupergraphRequirements, supergraphForPlanner } from "../../lib/access/requirements.ts";
+import { publicFieldsOf } from "../auth/publicFields.ts";
 import { subgraphsOf } from "./supergraphFile.ts";
 
 export interface SupergraphSnapshot {

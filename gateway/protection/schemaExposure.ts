@@ -9,9 +9,9 @@
  */
 import type { ApolloServerPlugin } from "@apollo/server";
 import { type DocumentNode, type GraphQLError, Kind, visit } from "graphql";
-import { codedError } from "../lib/errors.ts";
-import type { Principal } from "../lib/principal.ts";
-import type { GatewayContext } from "./context.ts";
+import { codedError } from "../../lib/errors.ts";
+import type { Principal } from "../../lib/principal.ts";
+import type { GatewayContext } from "../context.ts";
 
 export interface SchemaExposureOptions {
   /** Production mode: introspection and suggestions only for `roles`. Otherwise both are open to everyone. */

@@ -3,11 +3,11 @@
  * subclass adds what every department needs:
  * - every fetch carries the signed identity envelope (principal, purpose, case, request id, client address) for that
  *   subgraph only, bound to the fetch's method, path and body bytes with a fresh nonce — signed in the fetcher
- *   (`resilience/subgraphFetcher.ts`), per attempt; subgraphs refuse anything else;
+ *   (`subgraphFetcher.ts`), per attempt; subgraphs refuse anything else;
  * - the request id travels with every subgraph fetch (logs of all services line up);
- * - every fetch runs under the subgraph's policy (`resilience/subgraphPolicy.ts`): a timeout of
+ * - every fetch runs under the subgraph's policy (`subgraphPolicy.ts`): a timeout of
  *   `min(the subgraph's timeout, time left before the request's deadline)`, retries for queries only, and the
- *   subgraph's circuit breaker; connections are reused through Node's keep-alive pool (`resilience/subgraphFetcher.ts`);
+ *   subgraph's circuit breaker; connections are reused through Node's keep-alive pool (`subgraphFetcher.ts`);
  * - a failed fetch (connection refused, timeout, open breaker, non-2xx) becomes SUBGRAPH_UNAVAILABLE naming the
  *   department, never the internal URL, host or stack, while the full detail goes to the gateway log;
  * - fetches are counted per subgraph for /metrics and the benchmark.
@@ -15,13 +15,13 @@
 import { randomUUID } from "node:crypto";
 import { type GraphQLDataSourceProcessOptions, RemoteGraphQLDataSource } from "@apollo/gateway";
 import type { GatewayGraphQLResponse } from "@apollo/server-gateway-interface";
-import { codedError } from "../lib/errors.ts";
-import type { Logger } from "../lib/log.ts";
-import { systemPrincipal } from "../lib/principal.ts";
-import { type EnvelopeClaims, type EnvelopeSigner, REQUEST_ID_HEADER, SYSTEM_SCOPES } from "../lib/wire.ts";
-import type { GatewayContext } from "./context.ts";
-import { subgraphFetcher, withAttempt } from "./resilience/subgraphFetcher.ts";
-import { type FailureReason, failureReason, type SubgraphPolicy } from "./resilience/subgraphPolicy.ts";
+import { codedError } from "../../lib/errors.ts";
+import type { Logger } from "../../lib/log.ts";
+import { systemPrincipal } from "../../lib/principal.ts";
+import { type EnvelopeClaims, type EnvelopeSigner, REQUEST_ID_HEADER, SYSTEM_SCOPES } from "../../lib/wire.ts";
+import type { GatewayContext } from "../context.ts";
+import { subgraphFetcher, withAttempt } from "./subgraphFetcher.ts";
+import { type FailureReason, failureReason, type SubgraphPolicy } from "./subgraphPolicy.ts";
 
 export interface SubgraphFetchStats {
   /** HTTP requests sent to the subgraph (retries included; fetches refused by an open breaker are not). */

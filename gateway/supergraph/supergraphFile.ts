@@ -9,7 +9,7 @@ import { watch } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { basename, dirname } from "node:path";
 import type { SupergraphManager, SupergraphSdlHook } from "@apollo/gateway";
-import type { Logger } from "../lib/log.ts";
+import type { Logger } from "../../lib/log.ts";
 
 export interface SupergraphFileOptions {
   path: string;

@@ -2,7 +2,7 @@
  * Readiness: the gateway is ready only when a supergraph is loaded and every subgraph it names answers a trivial
  * query within the timeout. Results are cached briefly so probes from many load balancers cost one round.
  */
-import { type BoundRequest, requestPath } from "../lib/wire.ts";
+import { type BoundRequest, requestPath } from "../../lib/wire.ts";
 
 /** The probe's body: the same bytes every time, signed byte for byte. */
 const PROBE_BODY = Buffer.from(JSON.stringify({ query: "{ __typename }" }), "utf8");

@@ -2,7 +2,7 @@
  * The one guard that can reject an operation before planning (ARCHITECTURE.md §4, step 2–3). Its checks run in
  * sequence inside one hook — Apollo Server runs hooks of different plugins concurrently, so separate guard plugins
  * would race. Every check reads the same operation view (lib/access/operationView.ts), built once here, and the
- * facts of the supergraph the request executes against (one snapshot, gateway/supergraphSnapshot.ts).
+ * facts of the supergraph the request executes against (one snapshot, gateway/supergraph/supergraphSnapshot.ts).
  *
  * Order: operation resolution → the view (variables coerced with their defaults; 400 BAD_USER_INPUT) → operation
  * limits, measured first (depth, expanded selections, root fields, aliases, directives, page size, estimated cost)
@@ -11,16 +11,16 @@
  * gateway/authorization/authorizedExecution.ts). (Rate limits join here.)
  */
 import type { ApolloServerPlugin } from "@apollo/server";
-import { authorizeOperation } from "../lib/access/authorize.ts";
-import { buildOperationView } from "../lib/access/operationView.ts";
-import type { PolicySet } from "../lib/access/policyRules.ts";
-import { codedError } from "../lib/errors.ts";
-import type { Principal } from "../lib/principal.ts";
-import { nonPublicFields } from "./auth/publicFields.ts";
-import type { GatewayContext } from "./context.ts";
-import { checkLimits, measureView, type OperationLimits } from "./limits/operationLimits.ts";
+import { authorizeOperation } from "../../lib/access/authorize.ts";
+import { buildOperationView } from "../../lib/access/operationView.ts";
+import type { PolicySet } from "../../lib/access/policyRules.ts";
+import { codedError } from "../../lib/errors.ts";
+import type { Principal } from "../../lib/principal.ts";
+import { nonPublicFields } from "../auth/publicFields.ts";
+import type { GatewayContext } from "../context.ts";
+import { checkLimits, measureView, type OperationLimits } from "../limits/operationLimits.ts";
+import type { SupergraphSnapshot } from "../supergraph/supergraphSnapshot.ts";
 import { type SchemaExposureOptions, schemaExposureError } from "./schemaExposure.ts";
-import type { SupergraphSnapshot } from "./supergraphSnapshot.ts";
 
 export interface OperationGuardOptions {
   /** The facts of the supergraph behind an API schema (null: not one this gateway prepared — fail closed). */
@@ -31,7 +31,7 @@ export interface OperationGuardOptions {
   policies: () => PolicySet;
   /** `filter` removes denied fields (null + FIELD_NOT_AUTHORIZED); `reject` refuses the whole operation. */
   authorizationMode: "filter" | "reject";
-  /** Who may introspect in production mode (gateway/schemaExposure.ts). */
+  /** Who may introspect in production mode (gateway/protection/schemaExposure.ts). */
   schemaExposure: SchemaExposureOptions;
   now?: () => Date;
 }
