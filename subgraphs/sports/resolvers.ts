@@ -14,7 +14,10 @@ import {
   residentReference,
 } from "../kit/actingResident.ts";
 import { DateTime } from "../kit/dateTime.ts";
-import { type ConnectionArgs, paginate } from "../kit/pagination.ts";
+import { loadByIdArgument, loadReference } from "../kit/loaders.ts";
+import { pageOf } from "../kit/pageOf.ts";
+import type { ConnectionArgs } from "../kit/pagination.ts";
+import { nameFilter } from "../kit/textFilter.ts";
 import {
   type BookCourtInput,
   bookCourt,
@@ -63,7 +66,6 @@ type FromCaller<T extends { residentId: string }> = Omit<T, "residentId"> & { re
 
 /** The whole district (about 400 fitness points) fits in one page of this size. */
 export const FITNESS_POINTS_MAX_PAGE_SIZE = 500;
-const MAX_NAME_FILTER_LENGTH = 50;
 
 const WEEKDAYS = ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"] as const;
 type SportsWeekday = (typeof WEEKDAYS)[number];
@@ -150,52 +152,27 @@ export function createResolvers(options: SportsResolverOptions = {}): GraphQLRes
     Query: {
       fitnessPoints: (_: unknown, args: ListArgs<FitnessPointFilter>, { prisma }: SportsContext) => {
         const where = fitnessPointWhere(args.filter, now());
-        return paginate(
-          "fitnessPoints",
-          args,
-          ({ take, afterId }) =>
-            prisma.fitnessPoint.findMany({ where: after(where, afterId), orderBy: { id: "asc" }, take }),
-          () => prisma.fitnessPoint.count({ where }),
-          FITNESS_POINTS_MAX_PAGE_SIZE,
-        );
+        return pageOf("fitnessPoints", args, prisma.fitnessPoint, where, { maxPageSize: FITNESS_POINTS_MAX_PAGE_SIZE });
       },
-      fitnessPoint: (_: unknown, { id }: Reference, { loaders }: SportsContext) => loaders.fitnessPointById.load(id),
+      fitnessPoint: loadByIdArgument<SportsContext>("fitnessPointById"),
 
       schoolSportsGrounds: (_: unknown, args: ListArgs<SchoolSportsGroundFilter>, { prisma }: SportsContext) => {
         const where = groundWhere(args.filter);
-        return paginate(
-          "schoolSportsGrounds",
-          args,
-          ({ take, afterId }) =>
-            prisma.schoolSportsGround.findMany({ where: after(where, afterId), orderBy: { id: "asc" }, take }),
-          () => prisma.schoolSportsGround.count({ where }),
-        );
+        return pageOf("schoolSportsGrounds", args, prisma.schoolSportsGround, where);
       },
-      schoolSportsGround: (_: unknown, { id }: Reference, { loaders }: SportsContext) => loaders.groundById.load(id),
+      schoolSportsGround: loadByIdArgument<SportsContext>("groundById"),
 
       sportsVenues: (_: unknown, args: ListArgs<SportsVenueFilter>, { prisma }: SportsContext) => {
         const where = venueWhere(args.filter);
-        return paginate(
-          "sportsVenues",
-          args,
-          ({ take, afterId }) =>
-            prisma.sportsVenue.findMany({ where: after(where, afterId), orderBy: { id: "asc" }, take }),
-          () => prisma.sportsVenue.count({ where }),
-        );
+        return pageOf("sportsVenues", args, prisma.sportsVenue, where);
       },
-      sportsVenue: (_: unknown, { id }: Reference, { loaders }: SportsContext) => loaders.venueById.load(id),
+      sportsVenue: loadByIdArgument<SportsContext>("venueById"),
 
       sportsEvents: (_: unknown, args: ListArgs<SportsEventFilter>, { prisma }: SportsContext) => {
         const where = eventWhere(args.filter, now());
-        return paginate(
-          "sportsEvents",
-          args,
-          ({ take, afterId }) =>
-            prisma.sportsEvent.findMany({ where: after(where, afterId), orderBy: { id: "asc" }, take }),
-          () => prisma.sportsEvent.count({ where }),
-        );
+        return pageOf("sportsEvents", args, prisma.sportsEvent, where);
       },
-      sportsEvent: (_: unknown, { id }: Reference, { loaders }: SportsContext) => loaders.eventById.load(id),
+      sportsEvent: loadByIdArgument<SportsContext>("eventById"),
 
       courtAvailability: async (
         _: unknown,
@@ -276,7 +253,7 @@ export function createResolvers(options: SportsResolverOptions = {}): GraphQLRes
     },
 
     FitnessPoint: {
-      __resolveReference: (ref: Reference, { loaders }: SportsContext) => loaders.fitnessPointById.load(ref.id),
+      __resolveReference: loadReference<SportsContext>("fitnessPointById"),
       street: (point: FitnessPoint) => streetRef(point.streetId),
       inspectionOverdue: (point: FitnessPoint) => point.nextInspectionDueAt.getTime() < now().getTime(),
       equipmentCount: async (point: FitnessPoint, _: unknown, { loaders }: SportsContext) =>
@@ -296,13 +273,13 @@ export function createResolvers(options: SportsResolverOptions = {}): GraphQLRes
     },
 
     FitnessEquipment: {
-      __resolveReference: (ref: Reference, { loaders }: SportsContext) => loaders.equipmentById.load(ref.id),
+      __resolveReference: loadReference<SportsContext>("equipmentById"),
       fitnessPoint: (item: FitnessEquipment, _: unknown, { loaders }: SportsContext) =>
         loaders.fitnessPointById.load(item.fitnessPointId),
     },
 
     SchoolSportsGround: {
-      __resolveReference: (ref: Reference, { loaders }: SportsContext) => loaders.groundById.load(ref.id),
+      __resolveReference: loadReference<SportsContext>("groundById"),
       school: (ground: SchoolSportsGround) => ({ __typename: "School", id: ground.schoolId }),
       street: (ground: SchoolSportsGround) => streetRef(ground.streetId),
       openingHours: async (ground: SchoolSportsGround, _: unknown, { loaders }: SportsContext) =>
@@ -335,7 +312,7 @@ export function createResolvers(options: SportsResolverOptions = {}): GraphQLRes
     },
 
     SportsVenue: {
-      __resolveReference: (ref: Reference, { loaders }: SportsContext) => loaders.venueById.load(ref.id),
+      __resolveReference: loadReference<SportsContext>("venueById"),
       street: (venue: SportsVenue) => streetRef(venue.streetId),
       department: (venue: SportsVenue) => ({ __typename: "Department", id: venue.departmentId }),
       openingHours: (venue: SportsVenue) => ({
@@ -361,7 +338,7 @@ export function createResolvers(options: SportsResolverOptions = {}): GraphQLRes
     },
 
     SportsCourt: {
-      __resolveReference: (ref: Reference, { loaders }: SportsContext) => loaders.courtById.load(ref.id),
+      __resolveReference: loadReference<SportsContext>("courtById"),
       venue: (court: SportsCourt, _: unknown, { loaders }: SportsContext) => loaders.venueById.load(court.venueId),
       availability: (court: SportsCourt, { date }: { date: string }): CourtAvailabilityParent => ({
         court,
@@ -392,7 +369,7 @@ export function createResolvers(options: SportsResolverOptions = {}): GraphQLRes
     },
 
     SportsEvent: {
-      __resolveReference: (ref: Reference, { loaders }: SportsContext) => loaders.eventById.load(ref.id),
+      __resolveReference: loadReference<SportsContext>("eventById"),
       venue: (event: SportsEvent, _: unknown, { loaders }: SportsContext) =>
         event.venueId ? loaders.venueById.load(event.venueId) : null,
       street: (event: SportsEvent) => (event.streetId ? streetRef(event.streetId) : null),
@@ -497,24 +474,6 @@ export function eventPhase(event: SportsEvent, now: Date): SportsEventPhase {
   if (t < event.startsAt.getTime()) return "REGISTRATION_CLOSED";
   if (t < event.endsAt.getTime()) return "IN_PROGRESS";
   return "FINISHED";
-}
-
-/** Keyset pagination: the page continues after the last id of the previous one. */
-function after<W extends object>(where: W, afterId: string | undefined): W {
-  return afterId ? { ...where, id: { gt: afterId } } : where;
-}
-
-function nameFilter(nameContains: string | null | undefined, argument: string) {
-  const text = nameContains?.trim();
-  if (!text) return undefined;
-  if (text.length > MAX_NAME_FILTER_LENGTH) {
-    throw codedError(
-      "BAD_USER_INPUT",
-      `${argument} has ${text.length} characters; search with at most ${MAX_NAME_FILTER_LENGTH}.`,
-      { argument },
-    );
-  }
-  return { contains: text, mode: "insensitive" as const };
 }
 
 function fitnessPointWhere(filter: FitnessPointFilter | null | undefined, now: Date): Prisma.FitnessPointWhereInput {
