@@ -6,9 +6,9 @@
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/index.js";
 import type { Principal } from "../../lib/principal.ts";
 import { DateTime } from "../kit/dateTime.ts";
-import { loadByIdArgument, loadReference } from "../kit/loaders.ts";
 import { pageOf } from "../kit/pageOf.ts";
 import { type ConnectionArgs, type PageRequest, paginate } from "../kit/pagination.ts";
+import { resolveById } from "../kit/references.ts";
 import { visibleRow, visibleRows } from "../kit/rowRule.ts";
 import { type DataResourceFilterInput, parseFilter, resourceWhere } from "./dataResourceFilter.ts";
 import type { Department, Prisma, Street } from "./generated/prisma/client.ts";
@@ -22,25 +22,26 @@ interface ListArgs extends ConnectionArgs {
 /** Only these reach the public open-data list (公共数据开放清单). */
 const OPENED: Prisma.DataResourceWhereInput = { openStatus: { in: ["OPEN", "CONDITIONAL"] } };
 
+const byId = resolveById<CatalogContext>();
+
 export const resolvers: GraphQLResolverMap<CatalogContext> = {
   DateTime,
 
   Query: {
     departments: (_parent, _args, { prisma }: CatalogContext) =>
       prisma.department.findMany({ orderBy: [{ kind: "asc" }, { code: "asc" }] }),
-    department: loadByIdArgument<CatalogContext>("departmentById"),
+    department: byId.argument("departmentById"),
     streets: (_parent, _args, { prisma }: CatalogContext) => prisma.street.findMany({ orderBy: { code: "asc" } }),
-    street: loadByIdArgument<CatalogContext>("streetById"),
+    street: byId.argument("streetById"),
     dataResources: (_parent, args: ListArgs, { prisma, principal }: CatalogContext) =>
       pageOf("dataResources", args, prisma.dataResource, resourceWhere(filterFor(args, principal))),
-    dataResource: async (_parent, { id }: { id: string }, context: CatalogContext) =>
-      visibleRow(dataResourceRows, await context.loaders.dataResourceById.load(id), context),
+    dataResource: byId.argument("dataResourceById", dataResourceRows),
     openDataList: (_parent, args: ListArgs, { prisma, principal }: CatalogContext) =>
       pageOf("openDataList", args, prisma.dataResource, { AND: [resourceWhere(filterFor(args, principal)), OPENED] }),
   },
 
   Department: {
-    __resolveReference: loadReference<CatalogContext>("departmentById"),
+    __resolveReference: byId.reference("departmentById"),
     street: (department: Department, _args, { loaders }: CatalogContext) =>
       department.streetId ? loaders.streetById.load(department.streetId) : null,
     resourceCount: (department: Department, _args, { loaders, principal }: CatalogContext) =>
@@ -57,7 +58,7 @@ export const resolvers: GraphQLResolverMap<CatalogContext> = {
   },
 
   Street: {
-    __resolveReference: loadReference<CatalogContext>("streetById"),
+    __resolveReference: byId.reference("streetById"),
     office: (street: Street, _args, { loaders }: CatalogContext) => loaders.officeByStreetId.load(street.id),
     resourceCount: (street: Street, _args, { loaders, principal }: CatalogContext) =>
       loaders.resourceCountByStreet.load({ parentId: street.id, filter: filterFor({}, principal) }),
@@ -73,8 +74,7 @@ export const resolvers: GraphQLResolverMap<CatalogContext> = {
   },
 
   DataResource: {
-    __resolveReference: async (ref: { id: string }, context: CatalogContext) =>
-      visibleRow(dataResourceRows, await context.loaders.dataResourceById.load(ref.id), context),
+    __resolveReference: byId.reference("dataResourceById", dataResourceRows),
     ownerDepartment: (resource: { ownerDepartmentId: string }, _args, { loaders }: CatalogContext) =>
       loaders.departmentById.load(resource.ownerDepartmentId),
     street: (resource: { streetId: string | null }, _args, { loaders }: CatalogContext) =>

@@ -15,9 +15,9 @@ import {
   residentReference,
 } from "../kit/actingResident.ts";
 import { DateTime } from "../kit/dateTime.ts";
-import { loadByIdArgument, loadReference } from "../kit/loaders.ts";
 import { pageOf } from "../kit/pageOf.ts";
-import type { ConnectionArgs } from "../kit/pagination.ts";
+import type { ListArgs } from "../kit/pagination.ts";
+import { type Reference, resolveById } from "../kit/references.ts";
 import { nameFilter } from "../kit/textFilter.ts";
 import type {
   CultureProgramme,
@@ -76,9 +76,6 @@ interface TourismRouteFilter {
   buildingId?: string | null;
 }
 
-type ListArgs<F> = ConnectionArgs & { filter?: F | null };
-type Reference = { id: string };
-
 export interface CultureResolverOptions {
   /** The current time, for "has this programme started?". Tests pass a fixed clock; the service uses the real one. */
   now?: () => Date;
@@ -92,6 +89,8 @@ const STATUS_ORDER: Record<CultureRegistrationStatus, number> = {
   CANCELLED: 2,
 };
 
+const byId = resolveById<CultureContext>();
+
 export function createResolvers(options: CultureResolverOptions = {}): GraphQLResolverMap<CultureContext> {
   const now = options.now ?? (() => new Date());
 
@@ -103,13 +102,13 @@ export function createResolvers(options: CultureResolverOptions = {}): GraphQLRe
         const where = venueWhere(args.filter);
         return pageOf("cultureVenues", args, prisma.cultureVenue, where, { maxPageSize: VENUES_MAX_PAGE_SIZE });
       },
-      cultureVenue: loadByIdArgument<CultureContext>("venueById"),
+      cultureVenue: byId.argument("venueById"),
 
       readableBuildings: (_: unknown, args: ListArgs<ReadableBuildingFilter>, { prisma }: CultureContext) => {
         const where = buildingWhere(args.filter);
         return pageOf("readableBuildings", args, prisma.readableBuilding, where);
       },
-      readableBuilding: loadByIdArgument<CultureContext>("buildingById"),
+      readableBuilding: byId.argument("buildingById"),
       readableBuildingByQrCode: (_: unknown, { qrCodeId }: { qrCodeId: string }, { loaders }: CultureContext) =>
         loaders.buildingByQrCode.load(qrCodeId.trim()),
 
@@ -117,9 +116,8 @@ export function createResolvers(options: CultureResolverOptions = {}): GraphQLRe
         const where = programmeWhere(args.filter, now(), prisma);
         return pageOf("cultureProgrammes", args, prisma.cultureProgramme, where);
       },
-      cultureProgramme: loadByIdArgument<CultureContext>("programmeById"),
-      cultureRegistration: async (_: unknown, { id }: Reference, context: CultureContext) =>
-        readableRecord(cultureRegistrationRecords, await context.loaders.registrationById.load(id), context),
+      cultureProgramme: byId.argument("programmeById"),
+      cultureRegistration: byId.argument("registrationById", cultureRegistrationRecords),
 
       tourismRoutes: (_: unknown, args: ListArgs<TourismRouteFilter>, { prisma }: CultureContext) => {
         const where: Prisma.TourismRouteWhereInput = {
@@ -128,7 +126,7 @@ export function createResolvers(options: CultureResolverOptions = {}): GraphQLRe
         };
         return pageOf("tourismRoutes", args, prisma.tourismRoute, where);
       },
-      tourismRoute: loadByIdArgument<CultureContext>("routeById"),
+      tourismRoute: byId.argument("routeById"),
     },
 
     Mutation: {
@@ -161,7 +159,7 @@ export function createResolvers(options: CultureResolverOptions = {}): GraphQLRe
     },
 
     CultureVenue: {
-      __resolveReference: loadReference<CultureContext>("venueById"),
+      __resolveReference: byId.reference("venueById"),
       street: (venue: CultureVenue) => ({ __typename: "Street", id: venue.streetId }),
       department: (venue: CultureVenue) => ({ __typename: "Department", id: venue.departmentId }),
       building: (venue: CultureVenue, _: unknown, { loaders }: CultureContext) =>
@@ -169,7 +167,7 @@ export function createResolvers(options: CultureResolverOptions = {}): GraphQLRe
     },
 
     ReadableBuilding: {
-      __resolveReference: loadReference<CultureContext>("buildingById"),
+      __resolveReference: byId.reference("buildingById"),
       street: (building: ReadableBuilding) => ({ __typename: "Street", id: building.streetId }),
       venues: (building: ReadableBuilding, _: unknown, { loaders }: CultureContext) =>
         loaders.venuesByBuilding.load(building.id),
@@ -181,7 +179,7 @@ export function createResolvers(options: CultureResolverOptions = {}): GraphQLRe
     },
 
     CultureProgramme: {
-      __resolveReference: loadReference<CultureContext>("programmeById"),
+      __resolveReference: byId.reference("programmeById"),
       venue: (programme: CultureProgramme, _: unknown, { loaders }: CultureContext) =>
         loaders.venueById.load(programme.venueId),
       street: (programme: CultureProgramme) => ({ __typename: "Street", id: programme.streetId }),
@@ -212,15 +210,14 @@ export function createResolvers(options: CultureResolverOptions = {}): GraphQLRe
     },
 
     CultureRegistration: {
-      __resolveReference: async (ref: Reference, context: CultureContext) =>
-        readableRecord(cultureRegistrationRecords, await context.loaders.registrationById.load(ref.id), context),
+      __resolveReference: byId.reference("registrationById", cultureRegistrationRecords),
       programme: (registration: CultureRegistration, _: unknown, { loaders }: CultureContext) =>
         loaders.programmeById.load(registration.programmeId),
       resident: (registration: CultureRegistration) => ({ __typename: "Resident", id: registration.residentId }),
     },
 
     TourismRoute: {
-      __resolveReference: loadReference<CultureContext>("routeById"),
+      __resolveReference: byId.reference("routeById"),
       stops: (route: TourismRoute, _: unknown, { loaders }: CultureContext) => loaders.stopsByRoute.load(route.id),
     },
 

@@ -17,9 +17,9 @@ import {
   residentReference,
 } from "../kit/actingResident.ts";
 import { DateTime } from "../kit/dateTime.ts";
-import { loadByIdArgument, loadReference } from "../kit/loaders.ts";
 import { pageOf } from "../kit/pageOf.ts";
-import { type ConnectionArgs, paginate } from "../kit/pagination.ts";
+import { type ConnectionArgs, type ListArgs, paginate } from "../kit/pagination.ts";
+import { type Reference, resolveById } from "../kit/references.ts";
 import { nameFilter } from "../kit/textFilter.ts";
 import {
   type EnrolInCourseInput,
@@ -82,8 +82,6 @@ interface LearningResourceFilter {
   titleContains?: string | null;
 }
 
-type ListArgs<F> = ConnectionArgs & { filter?: F | null };
-type Reference = { id: string };
 /** A course or resource row: exactly one of the two provider ids is set (CHECK in the migration). */
 type Provided = { schoolId: string | null; learningCentreId: string | null };
 
@@ -91,6 +89,8 @@ export interface EducationResolverOptions {
   /** The current time, for "has this course started?". Tests pass a fixed clock; the service uses the real one. */
   now?: () => Date;
 }
+
+const byId = resolveById<EducationContext>();
 
 export function createResolvers(options: EducationResolverOptions = {}): GraphQLResolverMap<EducationContext> {
   const now = options.now ?? (() => new Date());
@@ -109,7 +109,7 @@ export function createResolvers(options: EducationResolverOptions = {}): GraphQL
           prime: loaders.schoolById,
         });
       },
-      school: loadByIdArgument<EducationContext>("schoolById"),
+      school: byId.argument("schoolById"),
 
       learningCentres: (_: unknown, args: ListArgs<LearningCentreFilter>, { prisma, loaders }: EducationContext) => {
         const where: Prisma.LearningCentreWhereInput = {
@@ -118,22 +118,21 @@ export function createResolvers(options: EducationResolverOptions = {}): GraphQL
         };
         return pageOf("learningCentres", args, prisma.learningCentre, where, { prime: loaders.learningCentreById });
       },
-      learningCentre: loadByIdArgument<EducationContext>("learningCentreById"),
+      learningCentre: byId.argument("learningCentreById"),
 
       courses: (_: unknown, args: ListArgs<CourseFilter>, { prisma }: EducationContext) => {
         const where = courseWhere(args.filter, now(), prisma);
         return pageOf("courses", args, prisma.course, where);
       },
-      course: loadByIdArgument<EducationContext>("courseById"),
+      course: byId.argument("courseById"),
 
       learningResources: (_: unknown, args: ListArgs<LearningResourceFilter>, { prisma }: EducationContext) => {
         const where = resourceWhere(args.filter);
         return pageOf("learningResources", args, prisma.learningResource, where);
       },
-      learningResource: loadByIdArgument<EducationContext>("resourceById"),
+      learningResource: byId.argument("resourceById"),
 
-      studentPortrait: async (_: unknown, { id }: Reference, context: EducationContext) =>
-        readableRecord(studentPortraitRecords, await context.loaders.portraitById.load(id), context),
+      studentPortrait: byId.argument("portraitById", studentPortraitRecords),
     },
 
     Mutation: {
@@ -169,7 +168,7 @@ export function createResolvers(options: EducationResolverOptions = {}): GraphQL
     },
 
     School: {
-      __resolveReference: loadReference<EducationContext>("schoolById"),
+      __resolveReference: byId.reference("schoolById"),
       isSmartSchoolPilot: (school: School) => school.smartPilot !== null,
       smartSchoolPilot: (school: School) => school.smartPilot,
       isStudentPortraitPilot: (school: School) => school.portraitPilot,
@@ -194,7 +193,7 @@ export function createResolvers(options: EducationResolverOptions = {}): GraphQL
     },
 
     LifelongLearningCentre: {
-      __resolveReference: loadReference<EducationContext>("learningCentreById"),
+      __resolveReference: byId.reference("learningCentreById"),
       street: (centre: LearningCentre) => ({ __typename: "Street", id: centre.streetId }),
       courses: (centre: LearningCentre, _: unknown, { loaders }: EducationContext) =>
         loaders.coursesByLearningCentre.load(centre.id),
@@ -208,7 +207,7 @@ export function createResolvers(options: EducationResolverOptions = {}): GraphQL
     },
 
     EducationCourse: {
-      __resolveReference: loadReference<EducationContext>("courseById"),
+      __resolveReference: byId.reference("courseById"),
       provider: (course: Course, _: unknown, { loaders }: EducationContext) => provider(course, loaders),
       street: (course: Course) => ({ __typename: "Street", id: course.streetId }),
       remaining: (course: Course) => Math.max(0, course.capacity - course.enrolledCount),
@@ -216,21 +215,19 @@ export function createResolvers(options: EducationResolverOptions = {}): GraphQL
     },
 
     CourseEnrolment: {
-      __resolveReference: async (ref: Reference, context: EducationContext) =>
-        readableRecord(enrolmentRecords, await context.loaders.enrolmentById.load(ref.id), context),
+      __resolveReference: byId.reference("enrolmentById", enrolmentRecords),
       course: (enrolment: Enrolment, _: unknown, { loaders }: EducationContext) =>
         loaders.courseById.load(enrolment.courseId),
       resident: (enrolment: Enrolment) => ({ __typename: "Resident", id: enrolment.residentId }),
     },
 
     LearningResource: {
-      __resolveReference: loadReference<EducationContext>("resourceById"),
+      __resolveReference: byId.reference("resourceById"),
       provider: (resource: LearningResource, _: unknown, { loaders }: EducationContext) => provider(resource, loaders),
     },
 
     StudentPortrait: {
-      __resolveReference: async (ref: Reference, context: EducationContext) =>
-        readableRecord(studentPortraitRecords, await context.loaders.portraitById.load(ref.id), context),
+      __resolveReference: byId.reference("portraitById", studentPortraitRecords),
       school: (portrait: StudentPortrait, _: unknown, { loaders }: EducationContext) =>
         loaders.schoolById.load(portrait.schoolId),
     },

@@ -10,14 +10,13 @@ import {
   actingResident,
   canActFor,
   guardResidentRecords,
-  readableRecord,
   readableRecords,
   residentReference,
 } from "../kit/actingResident.ts";
 import { DateTime } from "../kit/dateTime.ts";
-import { loadByIdArgument, loadReference } from "../kit/loaders.ts";
 import { keysetRows, pageOf } from "../kit/pageOf.ts";
-import type { ConnectionArgs, PageRequest } from "../kit/pagination.ts";
+import type { ConnectionArgs, ListArgs, PageRequest } from "../kit/pagination.ts";
+import { type Reference, resolveById } from "../kit/references.ts";
 import { paginateVisible, visibleRow, visibleRows } from "../kit/rowRule.ts";
 import { nameFilter } from "../kit/textFilter.ts";
 import { ADMIN_SERVICE_DESK, requireOfficerOf } from "./actors.ts";
@@ -103,9 +102,6 @@ interface WindowSlotFilter {
   availableOnly?: boolean | null;
 }
 
-type ListArgs<F> = ConnectionArgs & { filter?: F | null };
-type Reference = { id: string };
-
 export interface EnterpriseResolverOptions {
   /** The current time. Tests pass a fixed clock; the service uses the real one. */
   now?: () => Date;
@@ -118,6 +114,8 @@ const BenefitCriteria = new GraphQLScalarType({
   parseValue: (value) => value,
   parseLiteral: (ast, variables) => valueFromASTUntyped(ast, variables),
 });
+
+const byId = resolveById<EnterpriseContext>();
 
 export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQLResolverMap<EnterpriseContext> {
   const now = options.now ?? (() => new Date());
@@ -133,8 +131,7 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
         const rows = keysetRows(prisma.enterprise, where);
         return paginateVisible(enterpriseRows, context, "enterprises", args, rows.fetch, rows.count);
       },
-      enterprise: async (_: unknown, { id }: Reference, context: EnterpriseContext) =>
-        visibleRow(enterpriseRows, await context.loaders.enterpriseById.load(id), context),
+      enterprise: byId.argument("enterpriseById", enterpriseRows),
 
       bundledServices: (_: unknown, args: ListArgs<BundledServiceFilter>, { prisma }: EnterpriseContext) => {
         const where: Prisma.BundledServiceWhereInput = {
@@ -143,7 +140,7 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
         };
         return pageOf("bundledServices", args, prisma.bundledService, where);
       },
-      bundledService: loadByIdArgument<EnterpriseContext>("bundledServiceById"),
+      bundledService: byId.argument("bundledServiceById"),
 
       serviceApplications: (
         _: unknown,
@@ -154,14 +151,13 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
         const where = { ...applicationWhere(args.filter), enterprise: { streetId: { in: principal.streetIds } } };
         return pageOf("serviceApplications", args, prisma.serviceApplication, where);
       },
-      serviceApplication: async (_: unknown, { id }: Reference, context: EnterpriseContext) =>
-        readableRecord(applicationRecords, await context.loaders.applicationById.load(id), context),
+      serviceApplication: byId.argument("applicationById", applicationRecords),
 
       benefitPolicies: (_: unknown, args: ListArgs<BenefitPolicyFilter>, { prisma }: EnterpriseContext) => {
         const where = policyWhere(args.filter);
         return pageOf("benefitPolicies", args, prisma.benefitPolicy, where);
       },
-      benefitPolicy: loadByIdArgument<EnterpriseContext>("policyById"),
+      benefitPolicy: byId.argument("policyById"),
 
       benefitGrants: (_: unknown, args: ListArgs<BenefitGrantFilter>, context: EnterpriseContext) => {
         const { prisma } = context;
@@ -194,8 +190,7 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
         const where = await slotWhere(args.filter, now(), prisma, loaders);
         return pageOf("windowSlots", args, prisma.windowSlot, where, { maxPageSize: WINDOW_SLOTS_MAX_PAGE_SIZE });
       },
-      windowAppointment: async (_: unknown, { id }: Reference, context: EnterpriseContext) =>
-        readableRecord(windowAppointmentRecords, await context.loaders.appointmentById.load(id), context),
+      windowAppointment: byId.argument("appointmentById", windowAppointmentRecords),
     },
 
     Mutation: {
@@ -293,8 +288,7 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
     },
 
     Enterprise: {
-      __resolveReference: async (ref: Reference, context: EnterpriseContext) =>
-        visibleRow(enterpriseRows, await context.loaders.enterpriseById.load(ref.id), context),
+      __resolveReference: byId.reference("enterpriseById", enterpriseRows),
       industrySection: (enterprise: Enterprise) => enterprise.industryCode.slice(0, 1),
       industrySectionName: (enterprise: Enterprise) => INDUSTRY_SECTIONS[enterprise.industryCode.slice(0, 1)] ?? "",
       foundedOn: (enterprise: Enterprise) => isoDate(enterprise.foundedOn),
@@ -328,7 +322,7 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
     },
 
     BundledService: {
-      __resolveReference: loadReference<EnterpriseContext>("bundledServiceById"),
+      __resolveReference: byId.reference("bundledServiceById"),
       items: (service: BundledService, _: unknown, { loaders }: EnterpriseContext) =>
         loaders.itemsByService.load(service.id),
       materials: async (service: BundledService, _: unknown, { loaders }: EnterpriseContext) =>
@@ -338,15 +332,14 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
     },
 
     ServiceItem: {
-      __resolveReference: loadReference<EnterpriseContext>("serviceItemById"),
+      __resolveReference: byId.reference("serviceItemById"),
       department: (item: ServiceItem) => departmentRef(item.departmentId),
       bundledService: (item: ServiceItem, _: unknown, { loaders }: EnterpriseContext) =>
         loaders.bundledServiceById.load(item.bundledServiceId),
     },
 
     ServiceApplication: {
-      __resolveReference: async (ref: Reference, context: EnterpriseContext) =>
-        readableRecord(applicationRecords, await context.loaders.applicationById.load(ref.id), context),
+      __resolveReference: byId.reference("applicationById", applicationRecords),
       enterprise: async (application: ServiceApplication, _: unknown, context: EnterpriseContext) =>
         visibleRow(enterpriseRows, await context.loaders.enterpriseById.load(application.enterpriseId), context),
       bundledService: (application: ServiceApplication, _: unknown, { loaders }: EnterpriseContext) =>
@@ -370,7 +363,7 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
     },
 
     BenefitPolicy: {
-      __resolveReference: loadReference<EnterpriseContext>("policyById"),
+      __resolveReference: byId.reference("policyById"),
       validFrom: (policy: BenefitPolicy) => isoDate(policy.validFrom),
       validTo: (policy: BenefitPolicy) => isoDate(policy.validTo),
       issuingDepartment: (policy: BenefitPolicy) => departmentRef(policy.issuingDepartmentId),
@@ -381,14 +374,13 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
     },
 
     BenefitMatchingRun: {
-      __resolveReference: loadReference<EnterpriseContext>("runById"),
+      __resolveReference: byId.reference("runById"),
       policy: (run: BenefitMatchingRun, _: unknown, { loaders }: EnterpriseContext) =>
         loaders.policyById.load(run.policyId),
     },
 
     BenefitGrant: {
-      __resolveReference: async (ref: Reference, context: EnterpriseContext) =>
-        visibleRow(grantRows, await context.loaders.grantById.load(ref.id), context),
+      __resolveReference: byId.reference("grantById", grantRows),
       enterprise: async (grant: BenefitGrant, _: unknown, context: EnterpriseContext) =>
         visibleRow(enterpriseRows, await context.loaders.enterpriseById.load(grant.enterpriseId), context),
       policy: (grant: BenefitGrant, _: unknown, { loaders }: EnterpriseContext) =>
@@ -415,7 +407,7 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
     },
 
     ServiceWindow: {
-      __resolveReference: loadReference<EnterpriseContext>("windowById"),
+      __resolveReference: byId.reference("windowById"),
       handlesEveryService: (window: ServiceWindow) => window.serviceIds.length === 0,
       // The centre has a handful of bundles: load them all once and pick, whatever the window.
       services: async (window: ServiceWindow, _: unknown, { loaders }: EnterpriseContext) => {
@@ -427,15 +419,14 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
     },
 
     WindowSlot: {
-      __resolveReference: loadReference<EnterpriseContext>("slotById"),
+      __resolveReference: byId.reference("slotById"),
       window: (slot: WindowSlot, _: unknown, { loaders }: EnterpriseContext) => loaders.windowById.load(slot.windowId),
       remaining: (slot: WindowSlot) => Math.max(0, slot.capacity - slot.bookedCount),
       bookable: (slot: WindowSlot) => slot.bookedCount < slot.capacity && slot.startsAt > now(),
     },
 
     WindowAppointment: {
-      __resolveReference: async (ref: Reference, context: EnterpriseContext) =>
-        readableRecord(windowAppointmentRecords, await context.loaders.appointmentById.load(ref.id), context),
+      __resolveReference: byId.reference("appointmentById", windowAppointmentRecords),
       slot: (appointment: WindowAppointment, _: unknown, { loaders }: EnterpriseContext) =>
         loaders.slotById.load(appointment.slotId),
       window: (appointment: WindowAppointment, _: unknown, { loaders }: EnterpriseContext) =>

@@ -13,9 +13,9 @@ import {
   residentReference,
 } from "../kit/actingResident.ts";
 import { DateTime } from "../kit/dateTime.ts";
-import { loadByIdArgument, loadReference } from "../kit/loaders.ts";
 import { pageOf } from "../kit/pageOf.ts";
-import type { ConnectionArgs } from "../kit/pagination.ts";
+import type { ListArgs } from "../kit/pagination.ts";
+import { type Reference, resolveById } from "../kit/references.ts";
 import { nameFilter } from "../kit/textFilter.ts";
 
 import {
@@ -75,13 +75,12 @@ interface NursingHomeFilter {
   nameContains?: string | null;
 }
 
-type ListArgs<F> = ConnectionArgs & { filter?: F | null };
-type Reference = { id: string };
-
 export interface HealthResolverOptions {
   /** The current time, for "has this slot started?". Tests pass a fixed clock; the service uses the real one. */
   now?: () => Date;
 }
+
+const byId = resolveById<HealthContext>();
 
 export function createResolvers(options: HealthResolverOptions = {}): GraphQLResolverMap<HealthContext> {
   const now = options.now ?? (() => new Date());
@@ -94,7 +93,7 @@ export function createResolvers(options: HealthResolverOptions = {}): GraphQLRes
         const where = hospitalWhere(args.filter);
         return pageOf("hospitals", args, prisma.hospital, where, { maxPageSize: HOSPITALS_MAX_PAGE_SIZE });
       },
-      hospital: loadByIdArgument<HealthContext>("hospitalById"),
+      hospital: byId.argument("hospitalById"),
 
       doctors: (_: unknown, args: ListArgs<DoctorFilter>, { prisma }: HealthContext) => {
         const where = doctorWhere(args.filter);
@@ -105,14 +104,13 @@ export function createResolvers(options: HealthResolverOptions = {}): GraphQLRes
         const where = slotWhere(args.filter, now(), prisma);
         return pageOf("appointmentSlots", args, prisma.appointmentSlot, where);
       },
-      appointment: async (_: unknown, { id }: Reference, context: HealthContext) =>
-        readableRecord(appointmentRecords, await context.loaders.appointmentById.load(id), context),
+      appointment: byId.argument("appointmentById", appointmentRecords),
 
       nursingHomes: (_: unknown, args: ListArgs<NursingHomeFilter>, { prisma }: HealthContext) => {
         const where = nursingHomeWhere(args.filter);
         return pageOf("nursingHomes", args, prisma.nursingHome, where);
       },
-      nursingHome: loadByIdArgument<HealthContext>("nursingHomeById"),
+      nursingHome: byId.argument("nursingHomeById"),
     },
 
     Mutation: {
@@ -145,7 +143,7 @@ export function createResolvers(options: HealthResolverOptions = {}): GraphQLRes
     },
 
     Hospital: {
-      __resolveReference: loadReference<HealthContext>("hospitalById"),
+      __resolveReference: byId.reference("hospitalById"),
       street: (hospital: Hospital) => ({ __typename: "Street", id: hospital.streetId }),
       department: (hospital: Hospital) => ({ __typename: "Department", id: hospital.departmentId }),
       clinics: (hospital: Hospital, _: unknown, { loaders }: HealthContext) =>
@@ -153,14 +151,14 @@ export function createResolvers(options: HealthResolverOptions = {}): GraphQLRes
     },
 
     Clinic: {
-      __resolveReference: loadReference<HealthContext>("clinicById"),
+      __resolveReference: byId.reference("clinicById"),
       hospital: (clinic: Clinic, _: unknown, { loaders }: HealthContext) =>
         loaders.hospitalById.load(clinic.hospitalId),
       doctors: (clinic: Clinic, _: unknown, { loaders }: HealthContext) => loaders.doctorsByClinic.load(clinic.id),
     },
 
     Doctor: {
-      __resolveReference: loadReference<HealthContext>("doctorById"),
+      __resolveReference: byId.reference("doctorById"),
       clinic: (doctor: Doctor, _: unknown, { loaders }: HealthContext) => loaders.clinicById.load(doctor.clinicId),
       hospital: async (doctor: Doctor, _: unknown, { loaders }: HealthContext) => {
         const clinic = await loaders.clinicById.load(doctor.clinicId);
@@ -169,7 +167,7 @@ export function createResolvers(options: HealthResolverOptions = {}): GraphQLRes
     },
 
     AppointmentSlot: {
-      __resolveReference: loadReference<HealthContext>("slotById"),
+      __resolveReference: byId.reference("slotById"),
       doctor: (slot: AppointmentSlot, _: unknown, { loaders }: HealthContext) => loaders.doctorById.load(slot.doctorId),
       clinic: (slot: AppointmentSlot, _: unknown, { loaders }: HealthContext) => loaders.clinicById.load(slot.clinicId),
       hospital: (slot: AppointmentSlot, _: unknown, { loaders }: HealthContext) =>
@@ -183,15 +181,14 @@ export function createResolvers(options: HealthResolverOptions = {}): GraphQLRes
     },
 
     Appointment: {
-      __resolveReference: async (ref: Reference, context: HealthContext) =>
-        readableRecord(appointmentRecords, await context.loaders.appointmentById.load(ref.id), context),
+      __resolveReference: byId.reference("appointmentById", appointmentRecords),
       slot: (appointment: Appointment, _: unknown, { loaders }: HealthContext) =>
         loaders.slotById.load(appointment.slotId),
       resident: (appointment: Appointment) => residentRef(appointment.residentId),
     },
 
     NursingHome: {
-      __resolveReference: loadReference<HealthContext>("nursingHomeById"),
+      __resolveReference: byId.reference("nursingHomeById"),
       street: (home: NursingHome) => ({ __typename: "Street", id: home.streetId }),
       internetHospital: (home: NursingHome, _: unknown, { loaders }: HealthContext) =>
         home.internetHospitalId ? loaders.hospitalById.load(home.internetHospitalId) : null,

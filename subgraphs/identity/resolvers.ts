@@ -10,7 +10,8 @@ import { codedError } from "../../lib/errors.ts";
 import type { Principal } from "../../lib/principal.ts";
 import { DateTime } from "../kit/dateTime.ts";
 import { pageOf } from "../kit/pageOf.ts";
-import type { ConnectionArgs } from "../kit/pagination.ts";
+import type { ConnectionArgs, ListArgs } from "../kit/pagination.ts";
+import { type Reference, resolveById } from "../kit/references.ts";
 import { visibleRow } from "../kit/rowRule.ts";
 import { boundedText } from "../kit/textFilter.ts";
 import { type CreatePersonInput, IdentityAdmin, type RegisterIntegratorAppInput } from "./admin.ts";
@@ -47,9 +48,6 @@ interface LoginAttemptFilter {
   from?: Date | null;
   to?: Date | null;
 }
-
-type ListArgs<F> = ConnectionArgs & { filter?: F | null };
-type Reference = { id: string };
 
 export interface IdentityResolverDependencies {
   options: ResolvedIdentityOptions;
@@ -103,6 +101,8 @@ export function maskPhone(phone: string): string {
 
 const street = (id: string) => ({ __typename: "Street", id });
 const department = (id: string | null | undefined) => (id ? { __typename: "Department", id } : null);
+
+const byId = resolveById<IdentityContext>();
 
 export function createResolvers({ options, keys }: IdentityResolverDependencies): GraphQLResolverMap<IdentityContext> {
   const now = options.now;
@@ -213,8 +213,7 @@ export function createResolvers({ options, keys }: IdentityResolverDependencies)
     },
 
     Resident: {
-      __resolveReference: async (ref: Reference, context: IdentityContext) =>
-        visibleRow(residentRows, await context.loaders.residentById.load(ref.id), context),
+      __resolveReference: byId.reference("residentById", residentRows),
       name: (resident: Resident, _: unknown, { principal }: IdentityContext) => {
         assertMayReadResident(principal, resident);
         return resident.name;

@@ -33,26 +33,3 @@ export function loaderByGroup<T>(
     return keys.map((key) => groups.get(key) ?? []);
   });
 }
-
-/** The names of a request's loaders that load one row or null by a string id (`hospitalById`, …, as `loaderById`). */
-export type ByIdLoaderName<L> = {
-  [K in keyof L]: L[K] extends DataLoader<string, infer V> ? (null extends V ? K : never) : never;
-}[keyof L];
-
-function byIdLoader(loaders: object, name: PropertyKey): DataLoader<string, unknown> {
-  // `ByIdLoaderName` admits only names of DataLoader<string, …> members; TypeScript cannot carry that through `L[K]`.
-  return (loaders as Record<PropertyKey, DataLoader<string, unknown>>)[name] as DataLoader<string, unknown>;
-}
-
-/**
- * `__resolveReference` through the request's by-id loader, so the gateway's `_entities` batches into one query:
- * `Hospital: { __resolveReference: loadReference<HealthContext>("hospitalById") }`.
- */
-export function loadReference<C extends { loaders: object }>(loader: ByIdLoaderName<C["loaders"]>) {
-  return (reference: { id: string }, context: C) => byIdLoader(context.loaders, loader).load(reference.id);
-}
-
-/** A root field `thing(id: ID!)` through the request's by-id loader: `hospital: loadByIdArgument<HealthContext>("hospitalById")`. */
-export function loadByIdArgument<C extends { loaders: object }>(loader: ByIdLoaderName<C["loaders"]>) {
-  return (_parent: unknown, args: { id: string }, context: C) => byIdLoader(context.loaders, loader).load(args.id);
-}

@@ -20,9 +20,9 @@ import {
   residentReference,
 } from "../kit/actingResident.ts";
 import { DateTime } from "../kit/dateTime.ts";
-import { loadByIdArgument, loadReference } from "../kit/loaders.ts";
 import { keysetWhere, pageOf } from "../kit/pageOf.ts";
-import { type ConnectionArgs, paginate } from "../kit/pagination.ts";
+import { type ListArgs, paginate } from "../kit/pagination.ts";
+import { type Reference, resolveById } from "../kit/references.ts";
 import { nameFilter } from "../kit/textFilter.ts";
 import { CityPlatformUnavailable, type LiveValue } from "./cityPlatform.ts";
 import { fenToYuan, startedHalfHours } from "./fee.ts";
@@ -75,14 +75,14 @@ interface ChargingStationFilter {
   hasFastChargers?: boolean | null;
 }
 
-type ListArgs<F> = ConnectionArgs & { filter?: F | null };
-type Reference = { id: string };
 type LiveLoader<T> = DataLoader<string, { value: LiveValue<T> }>;
 
 export interface ParkingResolverOptions {
   /** The current time, for session starts and ends. Tests pass a fixed clock; the service uses the real one. */
   now?: () => Date;
 }
+
+const byId = resolveById<ParkingContext>();
 
 export function createResolvers(options: ParkingResolverOptions = {}): GraphQLResolverMap<ParkingContext> {
   const now = options.now ?? (() => new Date());
@@ -122,16 +122,15 @@ export function createResolvers(options: ParkingResolverOptions = {}): GraphQLRe
           PARKING_MAX_PAGE_SIZE,
         );
       },
-      parkingFacility: loadByIdArgument<ParkingContext>("facilityById"),
+      parkingFacility: byId.argument("facilityById"),
 
       chargingStations: (_: unknown, args: ListArgs<ChargingStationFilter>, { prisma }: ParkingContext) => {
         const where = stationWhere(args.filter);
         return pageOf("chargingStations", args, prisma.chargingStation, where, { maxPageSize: PARKING_MAX_PAGE_SIZE });
       },
-      chargingStation: loadByIdArgument<ParkingContext>("stationById"),
+      chargingStation: byId.argument("stationById"),
 
-      parkingSession: async (_: unknown, { id }: Reference, context: ParkingContext) =>
-        readableRecord(parkingSessionRecords, await context.loaders.sessionById.load(id), context),
+      parkingSession: byId.argument("sessionById", parkingSessionRecords),
     },
 
     Mutation: {
@@ -163,7 +162,7 @@ export function createResolvers(options: ParkingResolverOptions = {}): GraphQLRe
     },
 
     ParkingFacility: {
-      __resolveReference: loadReference<ParkingContext>("facilityById"),
+      __resolveReference: byId.reference("facilityById"),
       street: (facility: ParkingFacility) => ({ __typename: "Street", id: facility.streetId }),
       department: (facility: ParkingFacility) => ({ __typename: "Department", id: facility.departmentId }),
       hourlyPrice: (facility: ParkingFacility) => fenToYuan(facility.hourlyPriceFen),
@@ -174,7 +173,7 @@ export function createResolvers(options: ParkingResolverOptions = {}): GraphQLRe
     },
 
     ChargingStation: {
-      __resolveReference: loadReference<ParkingContext>("stationById"),
+      __resolveReference: byId.reference("stationById"),
       facility: (station: ChargingStation, _: unknown, { loaders }: ParkingContext) =>
         loaders.facilityById.load(station.facilityId),
       street: (station: ChargingStation) => ({ __typename: "Street", id: station.streetId }),
@@ -183,8 +182,7 @@ export function createResolvers(options: ParkingResolverOptions = {}): GraphQLRe
     },
 
     ParkingSession: {
-      __resolveReference: async (ref: Reference, context: ParkingContext) =>
-        readableRecord(parkingSessionRecords, await context.loaders.sessionById.load(ref.id), context),
+      __resolveReference: byId.reference("sessionById", parkingSessionRecords),
       facility: (session: ParkingSession, _: unknown, { loaders }: ParkingContext) =>
         loaders.facilityById.load(session.facilityId),
       resident: (session: ParkingSession) => ({ __typename: "Resident", id: session.residentId }),

@@ -14,9 +14,9 @@ import {
   residentReference,
 } from "../kit/actingResident.ts";
 import { DateTime } from "../kit/dateTime.ts";
-import { loadByIdArgument, loadReference } from "../kit/loaders.ts";
 import { pageOf } from "../kit/pageOf.ts";
-import type { ConnectionArgs } from "../kit/pagination.ts";
+import type { ListArgs } from "../kit/pagination.ts";
+import { type Reference, resolveById } from "../kit/references.ts";
 import { nameFilter } from "../kit/textFilter.ts";
 import {
   type BookCourtInput,
@@ -133,13 +133,12 @@ interface CourtAvailabilityParent {
   date: string;
 }
 
-type ListArgs<F> = ConnectionArgs & { filter?: F | null };
-type Reference = { id: string };
-
 export interface SportsResolverOptions {
   /** The current time, for "has it started?", "is it open?" and "today". Tests pass a fixed clock. */
   now?: () => Date;
 }
+
+const byId = resolveById<SportsContext>();
 
 export function createResolvers(options: SportsResolverOptions = {}): GraphQLResolverMap<SportsContext> {
   const now = options.now ?? (() => new Date());
@@ -154,25 +153,25 @@ export function createResolvers(options: SportsResolverOptions = {}): GraphQLRes
         const where = fitnessPointWhere(args.filter, now());
         return pageOf("fitnessPoints", args, prisma.fitnessPoint, where, { maxPageSize: FITNESS_POINTS_MAX_PAGE_SIZE });
       },
-      fitnessPoint: loadByIdArgument<SportsContext>("fitnessPointById"),
+      fitnessPoint: byId.argument("fitnessPointById"),
 
       schoolSportsGrounds: (_: unknown, args: ListArgs<SchoolSportsGroundFilter>, { prisma }: SportsContext) => {
         const where = groundWhere(args.filter);
         return pageOf("schoolSportsGrounds", args, prisma.schoolSportsGround, where);
       },
-      schoolSportsGround: loadByIdArgument<SportsContext>("groundById"),
+      schoolSportsGround: byId.argument("groundById"),
 
       sportsVenues: (_: unknown, args: ListArgs<SportsVenueFilter>, { prisma }: SportsContext) => {
         const where = venueWhere(args.filter);
         return pageOf("sportsVenues", args, prisma.sportsVenue, where);
       },
-      sportsVenue: loadByIdArgument<SportsContext>("venueById"),
+      sportsVenue: byId.argument("venueById"),
 
       sportsEvents: (_: unknown, args: ListArgs<SportsEventFilter>, { prisma }: SportsContext) => {
         const where = eventWhere(args.filter, now());
         return pageOf("sportsEvents", args, prisma.sportsEvent, where);
       },
-      sportsEvent: loadByIdArgument<SportsContext>("eventById"),
+      sportsEvent: byId.argument("eventById"),
 
       courtAvailability: async (
         _: unknown,
@@ -253,7 +252,7 @@ export function createResolvers(options: SportsResolverOptions = {}): GraphQLRes
     },
 
     FitnessPoint: {
-      __resolveReference: loadReference<SportsContext>("fitnessPointById"),
+      __resolveReference: byId.reference("fitnessPointById"),
       street: (point: FitnessPoint) => streetRef(point.streetId),
       inspectionOverdue: (point: FitnessPoint) => point.nextInspectionDueAt.getTime() < now().getTime(),
       equipmentCount: async (point: FitnessPoint, _: unknown, { loaders }: SportsContext) =>
@@ -273,13 +272,13 @@ export function createResolvers(options: SportsResolverOptions = {}): GraphQLRes
     },
 
     FitnessEquipment: {
-      __resolveReference: loadReference<SportsContext>("equipmentById"),
+      __resolveReference: byId.reference("equipmentById"),
       fitnessPoint: (item: FitnessEquipment, _: unknown, { loaders }: SportsContext) =>
         loaders.fitnessPointById.load(item.fitnessPointId),
     },
 
     SchoolSportsGround: {
-      __resolveReference: loadReference<SportsContext>("groundById"),
+      __resolveReference: byId.reference("groundById"),
       school: (ground: SchoolSportsGround) => ({ __typename: "School", id: ground.schoolId }),
       street: (ground: SchoolSportsGround) => streetRef(ground.streetId),
       openingHours: async (ground: SchoolSportsGround, _: unknown, { loaders }: SportsContext) =>
@@ -312,7 +311,7 @@ export function createResolvers(options: SportsResolverOptions = {}): GraphQLRes
     },
 
     SportsVenue: {
-      __resolveReference: loadReference<SportsContext>("venueById"),
+      __resolveReference: byId.reference("venueById"),
       street: (venue: SportsVenue) => streetRef(venue.streetId),
       department: (venue: SportsVenue) => ({ __typename: "Department", id: venue.departmentId }),
       openingHours: (venue: SportsVenue) => ({
@@ -338,7 +337,7 @@ export function createResolvers(options: SportsResolverOptions = {}): GraphQLRes
     },
 
     SportsCourt: {
-      __resolveReference: loadReference<SportsContext>("courtById"),
+      __resolveReference: byId.reference("courtById"),
       venue: (court: SportsCourt, _: unknown, { loaders }: SportsContext) => loaders.venueById.load(court.venueId),
       availability: (court: SportsCourt, { date }: { date: string }): CourtAvailabilityParent => ({
         court,
@@ -358,8 +357,7 @@ export function createResolvers(options: SportsResolverOptions = {}): GraphQLRes
     },
 
     SportsCourtBooking: {
-      __resolveReference: async (ref: Reference, context: SportsContext) =>
-        readableRecord(courtBookingRecords, await context.loaders.bookingById.load(ref.id), context),
+      __resolveReference: byId.reference("bookingById", courtBookingRecords),
       court: (booking: CourtBooking, _: unknown, { loaders }: SportsContext) => loaders.courtById.load(booking.courtId),
       venue: async (booking: CourtBooking, _: unknown, { loaders }: SportsContext) => {
         const court = await loaders.courtById.load(booking.courtId);
@@ -369,7 +367,7 @@ export function createResolvers(options: SportsResolverOptions = {}): GraphQLRes
     },
 
     SportsEvent: {
-      __resolveReference: loadReference<SportsContext>("eventById"),
+      __resolveReference: byId.reference("eventById"),
       venue: (event: SportsEvent, _: unknown, { loaders }: SportsContext) =>
         event.venueId ? loaders.venueById.load(event.venueId) : null,
       street: (event: SportsEvent) => (event.streetId ? streetRef(event.streetId) : null),
@@ -392,8 +390,7 @@ export function createResolvers(options: SportsResolverOptions = {}): GraphQLRes
     },
 
     SportsEventRegistration: {
-      __resolveReference: async (ref: Reference, context: SportsContext) =>
-        readableRecord(eventRegistrationRecords, await context.loaders.registrationById.load(ref.id), context),
+      __resolveReference: byId.reference("registrationById", eventRegistrationRecords),
       event: (registration: SportsEventRegistration, _: unknown, { loaders }: SportsContext) =>
         loaders.eventById.load(registration.eventId),
       category: (registration: SportsEventRegistration, _: unknown, { loaders }: SportsContext) =>

@@ -2,10 +2,14 @@ import DataLoader from "dataloader";
 import { GraphQLError } from "graphql";
 import { describe, expect, it } from "vitest";
 import { errorCodes } from "../../lib/errors.ts";
-import { loadByIdArgument, loaderById, loadReference } from "../../subgraphs/kit/loaders.ts";
+import type { ResidentRecordRule } from "../../subgraphs/kit/actingResident.ts";
+import { loaderById } from "../../subgraphs/kit/loaders.ts";
 import { type KeysetTable, keysetRows, pageOf } from "../../subgraphs/kit/pageOf.ts";
 import { encodeCursor } from "../../subgraphs/kit/pagination.ts";
+import { resolveById } from "../../subgraphs/kit/references.ts";
+import { callerRowRule, rowRule } from "../../subgraphs/kit/rowRule.ts";
 import { boundedText, nameFilter } from "../../subgraphs/kit/textFilter.ts";
+import { residentPrincipal } from "../support/envelope.ts";
 
 interface Row {
   id: string;
@@ -187,39 +191,85 @@ describe("text filters", () => {
   });
 });
 
-describe("references through the request's loaders", () => {
-  function context() {
+describe("rows by id through the request's loaders (resolveById)", () => {
+  const NO_STREETS = { streetsOf: async (ids: readonly string[]) => ids.map(() => null) } as never;
+
+  function request(principal = residentPrincipal("r1")) {
     const batches: string[][] = [];
     const loaders = {
       hospitalById: loaderById<Row>(async (ids) => {
         batches.push([...ids]);
         return ROWS.filter((row) => ids.includes(row.id));
       }),
+      bookingById: loaderById<Booking>(async (ids) => BOOKINGS.filter((booking) => ids.includes(booking.id))),
       doctorsByHospital: new DataLoader<string, Row[]>(async (ids) => ids.map(() => [])),
     };
-    return { context: { loaders }, batches };
+    return { context: { loaders, principal, residentStreets: NO_STREETS }, batches };
   }
+  type Request = ReturnType<typeof request>["context"];
+  const byId = resolveById<Request>();
+
+  interface Booking {
+    id: string;
+    residentId: string;
+  }
+  const BOOKINGS: Booking[] = [
+    { id: "b1", residentId: "r1" },
+    { id: "b2", residentId: "r2" },
+  ];
+  const bookings: ResidentRecordRule<Booking, Request> = {
+    desk: { departmentId: "dept-health", name: "the health desk" } as never,
+    residentOf: (booking) => booking.residentId,
+    streetOf: () => null,
+  };
 
   it("resolves every reference of one tick in one batch, and a missing one to null", async () => {
-    const { context: ctx, batches } = context();
-    const resolve = loadReference<typeof ctx>("hospitalById");
-    // @ts-expect-error A loader of many rows per key is not a by-id loader: a reference must resolve to one row or null.
-    loadReference<typeof ctx>("doctorsByHospital");
+    const { context, batches } = request();
+    const resolve = byId.reference("hospitalById");
     const found = await Promise.all([
-      resolve({ id: "h01" }, ctx),
-      resolve({ id: "h09" }, ctx),
-      resolve({ id: "h03" }, ctx),
+      resolve({ id: "h01" }, context),
+      resolve({ id: "h09" }, context),
+      resolve({ id: "h03" }, context),
     ]);
     expect(found).toEqual([{ id: "h01", street: "A" }, null, { id: "h03", street: "A" }]);
     expect(batches).toEqual([["h01", "h09", "h03"]]);
   });
 
   it("serves a root `thing(id:)` field from the same loader, so it shares the batch and the cache", async () => {
-    const { context: ctx, batches } = context();
-    const field = loadByIdArgument<typeof ctx>("hospitalById");
-    const reference = loadReference<typeof ctx>("hospitalById");
-    const [byField, byReference] = await Promise.all([field(null, { id: "h02" }, ctx), reference({ id: "h02" }, ctx)]);
+    const { context, batches } = request();
+    const [byField, byReference] = await Promise.all([
+      byId.argument("hospitalById")(null, { id: "h02" }, context),
+      byId.reference("hospitalById")({ id: "h02" }, context),
+    ]);
     expect(byField).toBe(byReference);
     expect(batches).toEqual([["h02"]]);
+  });
+
+  it("answers a row its row rule hides exactly like a missing one, on both paths", async () => {
+    const { context } = request();
+    const streetA = rowRule<Row, Request>("Hospital", (row) => row.street === "A");
+    expect(await byId.argument("hospitalById", streetA)(null, { id: "h01" }, context)).toEqual({
+      id: "h01",
+      street: "A",
+    });
+    expect(await byId.argument("hospitalById", streetA)(null, { id: "h04" }, context)).toBeNull();
+    expect(await byId.reference("hospitalById", streetA)({ id: "h04" }, context)).toBeNull();
+    const nobody = callerRowRule<Row, Request>("Hospital", () => false);
+    expect(await byId.reference("hospitalById", nobody)({ id: "h01" }, context)).toBeNull();
+  });
+
+  it("shows a resident their own records and not another's (a ResidentRecordRule)", async () => {
+    const { context } = request(residentPrincipal("r1"));
+    expect(await byId.reference("bookingById", bookings)({ id: "b1" }, context)).toEqual(BOOKINGS[0]);
+    expect(await byId.reference("bookingById", bookings)({ id: "b2" }, context)).toBeNull();
+    expect(await byId.argument("bookingById", bookings)(null, { id: "b2" }, context)).toBeNull();
+  });
+
+  it("accepts only by-id loaders, and a rule for the loader's rows", () => {
+    // @ts-expect-error A loader of many rows per key is not a by-id loader: a reference resolves to one row or null.
+    byId.reference("doctorsByHospital");
+    // @ts-expect-error The bookings rule reads bookings, not hospitals.
+    byId.reference("hospitalById", bookings);
+    expect(typeof byId.reference("hospitalById")).toBe("function");
   });
 });
