@@ -33,7 +33,10 @@ export interface PageOfOptions<T extends { id: string }> {
  */
 export type RowOf<Table> = Table extends { findMany(...args: never[]): Promise<Array<infer R>> } ? R : never;
 
-/** The rows after `afterId` (keyset pagination: a page continues after the last id of the previous one). */
+/**
+ * The rows after `afterId` (keyset pagination: a page continues after the last id of the previous one). The `id` key
+ * is the cursor's: a filter on ids goes inside `AND: [...]`, where it is kept.
+ */
 export function keysetWhere<W extends object>(where: W, afterId: string | undefined): W {
   return afterId ? { ...where, id: { gt: afterId } } : where;
 }
