@@ -6,10 +6,12 @@
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/index.js";
 import type { Principal } from "../../lib/principal.ts";
 import { DateTime } from "../kit/dateTime.ts";
+import { pageOf } from "../kit/pageOf.ts";
 import { type ConnectionArgs, type PageRequest, paginate } from "../kit/pagination.ts";
+import { resolveById } from "../kit/references.ts";
 import { visibleRow, visibleRows } from "../kit/rowRule.ts";
 import { type DataResourceFilterInput, parseFilter, resourceWhere } from "./dataResourceFilter.ts";
-import type { Department, Prisma, PrismaClient, Street } from "./generated/prisma/client.ts";
+import type { Department, Prisma, Street } from "./generated/prisma/client.ts";
 import type { CatalogContext } from "./loaders.ts";
 import { dataResourceRows, enterpriseRows, readsWholeCatalogue } from "./permissions.ts";
 
@@ -20,25 +22,26 @@ interface ListArgs extends ConnectionArgs {
 /** Only these reach the public open-data list (公共数据开放清单). */
 const OPENED: Prisma.DataResourceWhereInput = { openStatus: { in: ["OPEN", "CONDITIONAL"] } };
 
+const byId = resolveById<CatalogContext>();
+
 export const resolvers: GraphQLResolverMap<CatalogContext> = {
   DateTime,
 
   Query: {
     departments: (_parent, _args, { prisma }: CatalogContext) =>
       prisma.department.findMany({ orderBy: [{ kind: "asc" }, { code: "asc" }] }),
-    department: (_parent, { id }: { id: string }, { loaders }: CatalogContext) => loaders.departmentById.load(id),
+    department: byId.argument("departmentById"),
     streets: (_parent, _args, { prisma }: CatalogContext) => prisma.street.findMany({ orderBy: { code: "asc" } }),
-    street: (_parent, { id }: { id: string }, { loaders }: CatalogContext) => loaders.streetById.load(id),
+    street: byId.argument("streetById"),
     dataResources: (_parent, args: ListArgs, { prisma, principal }: CatalogContext) =>
-      listResources(prisma, "dataResources", args, resourceWhere(filterFor(args, principal))),
-    dataResource: async (_parent, { id }: { id: string }, context: CatalogContext) =>
-      visibleRow(dataResourceRows, await context.loaders.dataResourceById.load(id), context),
+      pageOf("dataResources", args, prisma.dataResource, resourceWhere(filterFor(args, principal))),
+    dataResource: byId.argument("dataResourceById", dataResourceRows),
     openDataList: (_parent, args: ListArgs, { prisma, principal }: CatalogContext) =>
-      listResources(prisma, "openDataList", args, { AND: [resourceWhere(filterFor(args, principal)), OPENED] }),
+      pageOf("openDataList", args, prisma.dataResource, { AND: [resourceWhere(filterFor(args, principal)), OPENED] }),
   },
 
   Department: {
-    __resolveReference: (ref: { id: string }, { loaders }: CatalogContext) => loaders.departmentById.load(ref.id),
+    __resolveReference: byId.reference("departmentById"),
     street: (department: Department, _args, { loaders }: CatalogContext) =>
       department.streetId ? loaders.streetById.load(department.streetId) : null,
     resourceCount: (department: Department, _args, { loaders, principal }: CatalogContext) =>
@@ -55,7 +58,7 @@ export const resolvers: GraphQLResolverMap<CatalogContext> = {
   },
 
   Street: {
-    __resolveReference: (ref: { id: string }, { loaders }: CatalogContext) => loaders.streetById.load(ref.id),
+    __resolveReference: byId.reference("streetById"),
     office: (street: Street, _args, { loaders }: CatalogContext) => loaders.officeByStreetId.load(street.id),
     resourceCount: (street: Street, _args, { loaders, principal }: CatalogContext) =>
       loaders.resourceCountByStreet.load({ parentId: street.id, filter: filterFor({}, principal) }),
@@ -71,8 +74,7 @@ export const resolvers: GraphQLResolverMap<CatalogContext> = {
   },
 
   DataResource: {
-    __resolveReference: async (ref: { id: string }, context: CatalogContext) =>
-      visibleRow(dataResourceRows, await context.loaders.dataResourceById.load(ref.id), context),
+    __resolveReference: byId.reference("dataResourceById", dataResourceRows),
     ownerDepartment: (resource: { ownerDepartmentId: string }, _args, { loaders }: CatalogContext) =>
       loaders.departmentById.load(resource.ownerDepartmentId),
     street: (resource: { streetId: string | null }, _args, { loaders }: CatalogContext) =>
@@ -94,18 +96,4 @@ export const resolvers: GraphQLResolverMap<CatalogContext> = {
 /** The caller's filter with the DataResource row rule for this caller in it. */
 function filterFor(args: { filter?: DataResourceFilterInput | null }, principal: Principal) {
   return parseFilter(args.filter, readsWholeCatalogue(principal));
-}
-
-function listResources(prisma: PrismaClient, list: string, args: ListArgs, where: Prisma.DataResourceWhereInput) {
-  return paginate(
-    list,
-    args,
-    ({ take, afterId }) =>
-      prisma.dataResource.findMany({
-        where: afterId === undefined ? where : { AND: [where, { id: { gt: afterId } }] },
-        orderBy: { id: "asc" },
-        take,
-      }),
-    () => prisma.dataResource.count({ where }),
-  );
 }

@@ -15,7 +15,10 @@ import {
   residentReference,
 } from "../kit/actingResident.ts";
 import { DateTime } from "../kit/dateTime.ts";
-import { type ConnectionArgs, paginate } from "../kit/pagination.ts";
+import { pageOf } from "../kit/pageOf.ts";
+import type { ListArgs } from "../kit/pagination.ts";
+import { type Reference, resolveById } from "../kit/references.ts";
+import { nameFilter } from "../kit/textFilter.ts";
 import type {
   CultureProgramme,
   CultureProgrammeCategory,
@@ -43,7 +46,6 @@ import {
 
 /** The whole venue directory (about 70 venues) fits in one page of this size. */
 export const VENUES_MAX_PAGE_SIZE = 200;
-const MAX_NAME_FILTER_LENGTH = 50;
 
 interface CultureVenueFilter {
   streetId?: string | null;
@@ -74,9 +76,6 @@ interface TourismRouteFilter {
   buildingId?: string | null;
 }
 
-type ListArgs<F> = ConnectionArgs & { filter?: F | null };
-type Reference = { id: string };
-
 export interface CultureResolverOptions {
   /** The current time, for "has this programme started?". Tests pass a fixed clock; the service uses the real one. */
   now?: () => Date;
@@ -90,6 +89,8 @@ const STATUS_ORDER: Record<CultureRegistrationStatus, number> = {
   CANCELLED: 2,
 };
 
+const byId = resolveById<CultureContext>();
+
 export function createResolvers(options: CultureResolverOptions = {}): GraphQLResolverMap<CultureContext> {
   const now = options.now ?? (() => new Date());
 
@@ -99,59 +100,33 @@ export function createResolvers(options: CultureResolverOptions = {}): GraphQLRe
     Query: {
       cultureVenues: (_: unknown, args: ListArgs<CultureVenueFilter>, { prisma }: CultureContext) => {
         const where = venueWhere(args.filter);
-        return paginate(
-          "cultureVenues",
-          args,
-          ({ take, afterId }) =>
-            prisma.cultureVenue.findMany({ where: after(where, afterId), orderBy: { id: "asc" }, take }),
-          () => prisma.cultureVenue.count({ where }),
-          VENUES_MAX_PAGE_SIZE,
-        );
+        return pageOf("cultureVenues", args, prisma.cultureVenue, where, { maxPageSize: VENUES_MAX_PAGE_SIZE });
       },
-      cultureVenue: (_: unknown, { id }: Reference, { loaders }: CultureContext) => loaders.venueById.load(id),
+      cultureVenue: byId.argument("venueById"),
 
       readableBuildings: (_: unknown, args: ListArgs<ReadableBuildingFilter>, { prisma }: CultureContext) => {
         const where = buildingWhere(args.filter);
-        return paginate(
-          "readableBuildings",
-          args,
-          ({ take, afterId }) =>
-            prisma.readableBuilding.findMany({ where: after(where, afterId), orderBy: { id: "asc" }, take }),
-          () => prisma.readableBuilding.count({ where }),
-        );
+        return pageOf("readableBuildings", args, prisma.readableBuilding, where);
       },
-      readableBuilding: (_: unknown, { id }: Reference, { loaders }: CultureContext) => loaders.buildingById.load(id),
+      readableBuilding: byId.argument("buildingById"),
       readableBuildingByQrCode: (_: unknown, { qrCodeId }: { qrCodeId: string }, { loaders }: CultureContext) =>
         loaders.buildingByQrCode.load(qrCodeId.trim()),
 
       cultureProgrammes: (_: unknown, args: ListArgs<CultureProgrammeFilter>, { prisma }: CultureContext) => {
         const where = programmeWhere(args.filter, now(), prisma);
-        return paginate(
-          "cultureProgrammes",
-          args,
-          ({ take, afterId }) =>
-            prisma.cultureProgramme.findMany({ where: after(where, afterId), orderBy: { id: "asc" }, take }),
-          () => prisma.cultureProgramme.count({ where }),
-        );
+        return pageOf("cultureProgrammes", args, prisma.cultureProgramme, where);
       },
-      cultureProgramme: (_: unknown, { id }: Reference, { loaders }: CultureContext) => loaders.programmeById.load(id),
-      cultureRegistration: async (_: unknown, { id }: Reference, context: CultureContext) =>
-        readableRecord(cultureRegistrationRecords, await context.loaders.registrationById.load(id), context),
+      cultureProgramme: byId.argument("programmeById"),
+      cultureRegistration: byId.argument("registrationById", cultureRegistrationRecords),
 
       tourismRoutes: (_: unknown, args: ListArgs<TourismRouteFilter>, { prisma }: CultureContext) => {
         const where: Prisma.TourismRouteWhereInput = {
           theme: args.filter?.theme ?? undefined,
           stops: args.filter?.buildingId ? { some: { buildingId: args.filter.buildingId } } : undefined,
         };
-        return paginate(
-          "tourismRoutes",
-          args,
-          ({ take, afterId }) =>
-            prisma.tourismRoute.findMany({ where: after(where, afterId), orderBy: { id: "asc" }, take }),
-          () => prisma.tourismRoute.count({ where }),
-        );
+        return pageOf("tourismRoutes", args, prisma.tourismRoute, where);
       },
-      tourismRoute: (_: unknown, { id }: Reference, { loaders }: CultureContext) => loaders.routeById.load(id),
+      tourismRoute: byId.argument("routeById"),
     },
 
     Mutation: {
@@ -184,7 +159,7 @@ export function createResolvers(options: CultureResolverOptions = {}): GraphQLRe
     },
 
     CultureVenue: {
-      __resolveReference: (ref: Reference, { loaders }: CultureContext) => loaders.venueById.load(ref.id),
+      __resolveReference: byId.reference("venueById"),
       street: (venue: CultureVenue) => ({ __typename: "Street", id: venue.streetId }),
       department: (venue: CultureVenue) => ({ __typename: "Department", id: venue.departmentId }),
       building: (venue: CultureVenue, _: unknown, { loaders }: CultureContext) =>
@@ -192,7 +167,7 @@ export function createResolvers(options: CultureResolverOptions = {}): GraphQLRe
     },
 
     ReadableBuilding: {
-      __resolveReference: (ref: Reference, { loaders }: CultureContext) => loaders.buildingById.load(ref.id),
+      __resolveReference: byId.reference("buildingById"),
       street: (building: ReadableBuilding) => ({ __typename: "Street", id: building.streetId }),
       venues: (building: ReadableBuilding, _: unknown, { loaders }: CultureContext) =>
         loaders.venuesByBuilding.load(building.id),
@@ -204,7 +179,7 @@ export function createResolvers(options: CultureResolverOptions = {}): GraphQLRe
     },
 
     CultureProgramme: {
-      __resolveReference: (ref: Reference, { loaders }: CultureContext) => loaders.programmeById.load(ref.id),
+      __resolveReference: byId.reference("programmeById"),
       venue: (programme: CultureProgramme, _: unknown, { loaders }: CultureContext) =>
         loaders.venueById.load(programme.venueId),
       street: (programme: CultureProgramme) => ({ __typename: "Street", id: programme.streetId }),
@@ -235,15 +210,14 @@ export function createResolvers(options: CultureResolverOptions = {}): GraphQLRe
     },
 
     CultureRegistration: {
-      __resolveReference: async (ref: Reference, context: CultureContext) =>
-        readableRecord(cultureRegistrationRecords, await context.loaders.registrationById.load(ref.id), context),
+      __resolveReference: byId.reference("registrationById", cultureRegistrationRecords),
       programme: (registration: CultureRegistration, _: unknown, { loaders }: CultureContext) =>
         loaders.programmeById.load(registration.programmeId),
       resident: (registration: CultureRegistration) => ({ __typename: "Resident", id: registration.residentId }),
     },
 
     TourismRoute: {
-      __resolveReference: (ref: Reference, { loaders }: CultureContext) => loaders.routeById.load(ref.id),
+      __resolveReference: byId.reference("routeById"),
       stops: (route: TourismRoute, _: unknown, { loaders }: CultureContext) => loaders.stopsByRoute.load(route.id),
     },
 
@@ -324,24 +298,6 @@ function present<T>(values: Array<T | null | Error>): T[] {
     if (value instanceof Error) throw value;
     return value !== null;
   });
-}
-
-/** Keyset pagination: the page continues after the last id of the previous one. */
-function after<W extends object>(where: W, afterId: string | undefined): W {
-  return afterId ? { ...where, id: { gt: afterId } } : where;
-}
-
-function nameFilter(nameContains: string | null | undefined, argument: string) {
-  const text = nameContains?.trim();
-  if (!text) return undefined;
-  if (text.length > MAX_NAME_FILTER_LENGTH) {
-    throw codedError(
-      "BAD_USER_INPUT",
-      `${argument} has ${text.length} characters; search with at most ${MAX_NAME_FILTER_LENGTH}.`,
-      { argument },
-    );
-  }
-  return { contains: text, mode: "insensitive" as const };
 }
 
 function venueWhere(filter: CultureVenueFilter | null | undefined): Prisma.CultureVenueWhereInput {

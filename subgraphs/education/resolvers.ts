@@ -7,8 +7,6 @@
  */
 
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/index.js";
-import type DataLoader from "dataloader";
-import { codedError } from "../../lib/errors.ts";
 import {
   actingResident,
   guardResidentRecords,
@@ -19,7 +17,10 @@ import {
   residentReference,
 } from "../kit/actingResident.ts";
 import { DateTime } from "../kit/dateTime.ts";
-import { type ConnectionArgs, paginate } from "../kit/pagination.ts";
+import { pageOf } from "../kit/pageOf.ts";
+import { type ConnectionArgs, type ListArgs, paginate } from "../kit/pagination.ts";
+import { type Reference, resolveById } from "../kit/references.ts";
+import { nameFilter } from "../kit/textFilter.ts";
 import {
   type EnrolInCourseInput,
   enrolInCourse,
@@ -49,7 +50,6 @@ import { EDUCATION_DESK, enrolmentRecords, studentPortraitRecords } from "./perm
 
 /** The district directory (130 schools) fits in one page of this size. */
 export const SCHOOLS_MAX_PAGE_SIZE = 200;
-const MAX_TEXT_FILTER_LENGTH = 50;
 
 interface SchoolFilter {
   streetId?: string | null;
@@ -82,8 +82,6 @@ interface LearningResourceFilter {
   titleContains?: string | null;
 }
 
-type ListArgs<F> = ConnectionArgs & { filter?: F | null };
-type Reference = { id: string };
 /** A course or resource row: exactly one of the two provider ids is set (CHECK in the migration). */
 type Provided = { schoolId: string | null; learningCentreId: string | null };
 
@@ -91,6 +89,8 @@ export interface EducationResolverOptions {
   /** The current time, for "has this course started?". Tests pass a fixed clock; the service uses the real one. */
   now?: () => Date;
 }
+
+const byId = resolveById<EducationContext>();
 
 export function createResolvers(options: EducationResolverOptions = {}): GraphQLResolverMap<EducationContext> {
   const now = options.now ?? (() => new Date());
@@ -104,64 +104,35 @@ export function createResolvers(options: EducationResolverOptions = {}): GraphQL
     Query: {
       schools: (_: unknown, args: ListArgs<SchoolFilter>, { prisma, loaders }: EducationContext) => {
         const where = schoolWhere(args.filter);
-        return paginate(
-          "schools",
-          args,
-          async ({ take, afterId }) =>
-            primed(
-              loaders.schoolById,
-              await prisma.school.findMany({ where: after(where, afterId), orderBy: { id: "asc" }, take }),
-            ),
-          () => prisma.school.count({ where }),
-          SCHOOLS_MAX_PAGE_SIZE,
-        );
+        return pageOf("schools", args, prisma.school, where, {
+          maxPageSize: SCHOOLS_MAX_PAGE_SIZE,
+          prime: loaders.schoolById,
+        });
       },
-      school: (_: unknown, { id }: Reference, { loaders }: EducationContext) => loaders.schoolById.load(id),
+      school: byId.argument("schoolById"),
 
       learningCentres: (_: unknown, args: ListArgs<LearningCentreFilter>, { prisma, loaders }: EducationContext) => {
         const where: Prisma.LearningCentreWhereInput = {
           streetId: args.filter?.streetId ?? undefined,
           kind: args.filter?.kind ?? undefined,
         };
-        return paginate(
-          "learningCentres",
-          args,
-          async ({ take, afterId }) =>
-            primed(
-              loaders.learningCentreById,
-              await prisma.learningCentre.findMany({ where: after(where, afterId), orderBy: { id: "asc" }, take }),
-            ),
-          () => prisma.learningCentre.count({ where }),
-        );
+        return pageOf("learningCentres", args, prisma.learningCentre, where, { prime: loaders.learningCentreById });
       },
-      learningCentre: (_: unknown, { id }: Reference, { loaders }: EducationContext) =>
-        loaders.learningCentreById.load(id),
+      learningCentre: byId.argument("learningCentreById"),
 
       courses: (_: unknown, args: ListArgs<CourseFilter>, { prisma }: EducationContext) => {
         const where = courseWhere(args.filter, now(), prisma);
-        return paginate(
-          "courses",
-          args,
-          ({ take, afterId }) => prisma.course.findMany({ where: after(where, afterId), orderBy: { id: "asc" }, take }),
-          () => prisma.course.count({ where }),
-        );
+        return pageOf("courses", args, prisma.course, where);
       },
-      course: (_: unknown, { id }: Reference, { loaders }: EducationContext) => loaders.courseById.load(id),
+      course: byId.argument("courseById"),
 
       learningResources: (_: unknown, args: ListArgs<LearningResourceFilter>, { prisma }: EducationContext) => {
         const where = resourceWhere(args.filter);
-        return paginate(
-          "learningResources",
-          args,
-          ({ take, afterId }) =>
-            prisma.learningResource.findMany({ where: after(where, afterId), orderBy: { id: "asc" }, take }),
-          () => prisma.learningResource.count({ where }),
-        );
+        return pageOf("learningResources", args, prisma.learningResource, where);
       },
-      learningResource: (_: unknown, { id }: Reference, { loaders }: EducationContext) => loaders.resourceById.load(id),
+      learningResource: byId.argument("resourceById"),
 
-      studentPortrait: async (_: unknown, { id }: Reference, context: EducationContext) =>
-        readableRecord(studentPortraitRecords, await context.loaders.portraitById.load(id), context),
+      studentPortrait: byId.argument("portraitById", studentPortraitRecords),
     },
 
     Mutation: {
@@ -197,7 +168,7 @@ export function createResolvers(options: EducationResolverOptions = {}): GraphQL
     },
 
     School: {
-      __resolveReference: (ref: Reference, { loaders }: EducationContext) => loaders.schoolById.load(ref.id),
+      __resolveReference: byId.reference("schoolById"),
       isSmartSchoolPilot: (school: School) => school.smartPilot !== null,
       smartSchoolPilot: (school: School) => school.smartPilot,
       isStudentPortraitPilot: (school: School) => school.portraitPilot,
@@ -222,7 +193,7 @@ export function createResolvers(options: EducationResolverOptions = {}): GraphQL
     },
 
     LifelongLearningCentre: {
-      __resolveReference: (ref: Reference, { loaders }: EducationContext) => loaders.learningCentreById.load(ref.id),
+      __resolveReference: byId.reference("learningCentreById"),
       street: (centre: LearningCentre) => ({ __typename: "Street", id: centre.streetId }),
       courses: (centre: LearningCentre, _: unknown, { loaders }: EducationContext) =>
         loaders.coursesByLearningCentre.load(centre.id),
@@ -236,7 +207,7 @@ export function createResolvers(options: EducationResolverOptions = {}): GraphQL
     },
 
     EducationCourse: {
-      __resolveReference: (ref: Reference, { loaders }: EducationContext) => loaders.courseById.load(ref.id),
+      __resolveReference: byId.reference("courseById"),
       provider: (course: Course, _: unknown, { loaders }: EducationContext) => provider(course, loaders),
       street: (course: Course) => ({ __typename: "Street", id: course.streetId }),
       remaining: (course: Course) => Math.max(0, course.capacity - course.enrolledCount),
@@ -244,21 +215,19 @@ export function createResolvers(options: EducationResolverOptions = {}): GraphQL
     },
 
     CourseEnrolment: {
-      __resolveReference: async (ref: Reference, context: EducationContext) =>
-        readableRecord(enrolmentRecords, await context.loaders.enrolmentById.load(ref.id), context),
+      __resolveReference: byId.reference("enrolmentById", enrolmentRecords),
       course: (enrolment: Enrolment, _: unknown, { loaders }: EducationContext) =>
         loaders.courseById.load(enrolment.courseId),
       resident: (enrolment: Enrolment) => ({ __typename: "Resident", id: enrolment.residentId }),
     },
 
     LearningResource: {
-      __resolveReference: (ref: Reference, { loaders }: EducationContext) => loaders.resourceById.load(ref.id),
+      __resolveReference: byId.reference("resourceById"),
       provider: (resource: LearningResource, _: unknown, { loaders }: EducationContext) => provider(resource, loaders),
     },
 
     StudentPortrait: {
-      __resolveReference: async (ref: Reference, context: EducationContext) =>
-        readableRecord(studentPortraitRecords, await context.loaders.portraitById.load(ref.id), context),
+      __resolveReference: byId.reference("portraitById", studentPortraitRecords),
       school: (portrait: StudentPortrait, _: unknown, { loaders }: EducationContext) =>
         loaders.schoolById.load(portrait.schoolId),
     },
@@ -306,36 +275,13 @@ export function createResolvers(options: EducationResolverOptions = {}): GraphQL
  * Hands rows a list already read to the by-id loader, so that hops back to them (a school's course → its provider,
  * a portrait → its school) cost nothing more.
  */
-function primed<T extends { id: string }>(loader: DataLoader<string, T | null>, rows: T[]): T[] {
-  for (const row of rows) loader.prime(row.id, row);
-  return rows;
-}
-
-/** Keyset pagination: the page continues after the last id of the previous one. */
-function after<W extends object>(where: W, afterId: string | undefined): W {
-  return afterId ? { ...where, id: { gt: afterId } } : where;
-}
-
-function textFilter(text: string | null | undefined, argument: string) {
-  const trimmed = text?.trim();
-  if (!trimmed) return undefined;
-  if (trimmed.length > MAX_TEXT_FILTER_LENGTH) {
-    throw codedError(
-      "BAD_USER_INPUT",
-      `${argument} has ${trimmed.length} characters; search with at most ${MAX_TEXT_FILTER_LENGTH}.`,
-      { argument },
-    );
-  }
-  return { contains: trimmed, mode: "insensitive" as const };
-}
-
 function schoolWhere(filter: SchoolFilter | null | undefined): Prisma.SchoolWhereInput {
   const pilot = filter?.smartSchoolPilot;
   return {
     streetId: filter?.streetId ?? undefined,
     stage: filter?.stage ?? undefined,
     ownership: filter?.ownership ?? undefined,
-    name: textFilter(filter?.nameContains, "filter.nameContains"),
+    name: nameFilter(filter?.nameContains, "filter.nameContains"),
     smartPilot: pilot === true ? { not: null } : pilot === false ? null : undefined,
   };
 }
@@ -359,7 +305,7 @@ function courseWhere(
     streetId: filter?.streetId ?? undefined,
     category: filter?.category ?? undefined,
     weekday: filter?.weekday ?? undefined,
-    title: textFilter(filter?.titleContains, "filter.titleContains"),
+    title: nameFilter(filter?.titleContains, "filter.titleContains"),
     startsAt: Object.keys(startsAt).length > 0 ? startsAt : undefined,
     enrolledCount: availableOnly ? { lt: prisma.course.fields.capacity } : undefined,
   };
@@ -371,6 +317,6 @@ function resourceWhere(filter: LearningResourceFilter | null | undefined): Prism
     subject: filter?.subject?.trim() || undefined,
     gradeBand: filter?.gradeBand ?? undefined,
     format: filter?.format ?? undefined,
-    title: textFilter(filter?.titleContains, "filter.titleContains"),
+    title: nameFilter(filter?.titleContains, "filter.titleContains"),
   };
 }

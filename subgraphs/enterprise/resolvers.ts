@@ -10,13 +10,15 @@ import {
   actingResident,
   canActFor,
   guardResidentRecords,
-  readableRecord,
   readableRecords,
   residentReference,
 } from "../kit/actingResident.ts";
 import { DateTime } from "../kit/dateTime.ts";
-import { type ConnectionArgs, type PageRequest, paginate } from "../kit/pagination.ts";
+import { keysetRows, pageOf } from "../kit/pageOf.ts";
+import type { ConnectionArgs, ListArgs, PageRequest } from "../kit/pagination.ts";
+import { type Reference, resolveById } from "../kit/references.ts";
 import { paginateVisible, visibleRow, visibleRows } from "../kit/rowRule.ts";
+import { nameFilter } from "../kit/textFilter.ts";
 import { ADMIN_SERVICE_DESK, requireOfficerOf } from "./actors.ts";
 import {
   type AdvanceApplicationInput,
@@ -57,7 +59,6 @@ import {
 
 /** Three weeks of slots of 11 windows: a day of the whole centre is about 120 slots. */
 export const WINDOW_SLOTS_MAX_PAGE_SIZE = 200;
-const MAX_NAME_FILTER_LENGTH = 50;
 
 interface EnterpriseFilter {
   streetId?: string | null;
@@ -101,9 +102,6 @@ interface WindowSlotFilter {
   availableOnly?: boolean | null;
 }
 
-type ListArgs<F> = ConnectionArgs & { filter?: F | null };
-type Reference = { id: string };
-
 export interface EnterpriseResolverOptions {
   /** The current time. Tests pass a fixed clock; the service uses the real one. */
   now?: () => Date;
@@ -117,6 +115,8 @@ const BenefitCriteria = new GraphQLScalarType({
   parseLiteral: (ast, variables) => valueFromASTUntyped(ast, variables),
 });
 
+const byId = resolveById<EnterpriseContext>();
+
 export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQLResolverMap<EnterpriseContext> {
   const now = options.now ?? (() => new Date());
 
@@ -128,34 +128,19 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
       enterprises: async (_: unknown, args: ListArgs<EnterpriseFilter>, context: EnterpriseContext) => {
         const { prisma } = context;
         const where = enterpriseWhere(args.filter);
-        return paginateVisible(
-          enterpriseRows,
-          context,
-          "enterprises",
-          args,
-          ({ take, afterId }) =>
-            prisma.enterprise.findMany({ where: after(where, afterId), orderBy: { id: "asc" }, take }),
-          () => prisma.enterprise.count({ where }),
-        );
+        const rows = keysetRows(prisma.enterprise, where);
+        return paginateVisible(enterpriseRows, context, "enterprises", args, rows.fetch, rows.count);
       },
-      enterprise: async (_: unknown, { id }: Reference, context: EnterpriseContext) =>
-        visibleRow(enterpriseRows, await context.loaders.enterpriseById.load(id), context),
+      enterprise: byId.argument("enterpriseById", enterpriseRows),
 
       bundledServices: (_: unknown, args: ListArgs<BundledServiceFilter>, { prisma }: EnterpriseContext) => {
         const where: Prisma.BundledServiceWhereInput = {
           name: nameFilter(args.filter?.nameContains, "filter.nameContains"),
           items: args.filter?.departmentId ? { some: { departmentId: args.filter.departmentId } } : undefined,
         };
-        return paginate(
-          "bundledServices",
-          args,
-          ({ take, afterId }) =>
-            prisma.bundledService.findMany({ where: after(where, afterId), orderBy: { id: "asc" }, take }),
-          () => prisma.bundledService.count({ where }),
-        );
+        return pageOf("bundledServices", args, prisma.bundledService, where);
       },
-      bundledService: (_: unknown, { id }: Reference, { loaders }: EnterpriseContext) =>
-        loaders.bundledServiceById.load(id),
+      bundledService: byId.argument("bundledServiceById"),
 
       serviceApplications: (
         _: unknown,
@@ -164,28 +149,15 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
       ) => {
         // The row rule pushed into the query: only enterprises of the officer's streets, so pages stay full.
         const where = { ...applicationWhere(args.filter), enterprise: { streetId: { in: principal.streetIds } } };
-        return paginate(
-          "serviceApplications",
-          args,
-          ({ take, afterId }) =>
-            prisma.serviceApplication.findMany({ where: after(where, afterId), orderBy: { id: "asc" }, take }),
-          () => prisma.serviceApplication.count({ where }),
-        );
+        return pageOf("serviceApplications", args, prisma.serviceApplication, where);
       },
-      serviceApplication: async (_: unknown, { id }: Reference, context: EnterpriseContext) =>
-        readableRecord(applicationRecords, await context.loaders.applicationById.load(id), context),
+      serviceApplication: byId.argument("applicationById", applicationRecords),
 
       benefitPolicies: (_: unknown, args: ListArgs<BenefitPolicyFilter>, { prisma }: EnterpriseContext) => {
         const where = policyWhere(args.filter);
-        return paginate(
-          "benefitPolicies",
-          args,
-          ({ take, afterId }) =>
-            prisma.benefitPolicy.findMany({ where: after(where, afterId), orderBy: { id: "asc" }, take }),
-          () => prisma.benefitPolicy.count({ where }),
-        );
+        return pageOf("benefitPolicies", args, prisma.benefitPolicy, where);
       },
-      benefitPolicy: (_: unknown, { id }: Reference, { loaders }: EnterpriseContext) => loaders.policyById.load(id),
+      benefitPolicy: byId.argument("policyById"),
 
       benefitGrants: (_: unknown, args: ListArgs<BenefitGrantFilter>, context: EnterpriseContext) => {
         const { prisma } = context;
@@ -194,15 +166,8 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
           enterpriseId: args.filter?.enterpriseId ?? undefined,
           runId: args.filter?.runId ?? undefined,
         };
-        return paginateVisible(
-          grantRows,
-          context,
-          "benefitGrants",
-          args,
-          ({ take, afterId }) =>
-            prisma.benefitGrant.findMany({ where: after(where, afterId), orderBy: { id: "asc" }, take }),
-          () => prisma.benefitGrant.count({ where }),
-        );
+        const rows = keysetRows(prisma.benefitGrant, where);
+        return paginateVisible(grantRows, context, "benefitGrants", args, rows.fetch, rows.count);
       },
 
       benefitEligibility: async (
@@ -223,17 +188,9 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
 
       windowSlots: async (_: unknown, args: ListArgs<WindowSlotFilter>, { prisma, loaders }: EnterpriseContext) => {
         const where = await slotWhere(args.filter, now(), prisma, loaders);
-        return paginate(
-          "windowSlots",
-          args,
-          ({ take, afterId }) =>
-            prisma.windowSlot.findMany({ where: after(where, afterId), orderBy: { id: "asc" }, take }),
-          () => prisma.windowSlot.count({ where }),
-          WINDOW_SLOTS_MAX_PAGE_SIZE,
-        );
+        return pageOf("windowSlots", args, prisma.windowSlot, where, { maxPageSize: WINDOW_SLOTS_MAX_PAGE_SIZE });
       },
-      windowAppointment: async (_: unknown, { id }: Reference, context: EnterpriseContext) =>
-        readableRecord(windowAppointmentRecords, await context.loaders.appointmentById.load(id), context),
+      windowAppointment: byId.argument("appointmentById", windowAppointmentRecords),
     },
 
     Mutation: {
@@ -331,8 +288,7 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
     },
 
     Enterprise: {
-      __resolveReference: async (ref: Reference, context: EnterpriseContext) =>
-        visibleRow(enterpriseRows, await context.loaders.enterpriseById.load(ref.id), context),
+      __resolveReference: byId.reference("enterpriseById", enterpriseRows),
       industrySection: (enterprise: Enterprise) => enterprise.industryCode.slice(0, 1),
       industrySectionName: (enterprise: Enterprise) => INDUSTRY_SECTIONS[enterprise.industryCode.slice(0, 1)] ?? "",
       foundedOn: (enterprise: Enterprise) => isoDate(enterprise.foundedOn),
@@ -366,7 +322,7 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
     },
 
     BundledService: {
-      __resolveReference: (ref: Reference, { loaders }: EnterpriseContext) => loaders.bundledServiceById.load(ref.id),
+      __resolveReference: byId.reference("bundledServiceById"),
       items: (service: BundledService, _: unknown, { loaders }: EnterpriseContext) =>
         loaders.itemsByService.load(service.id),
       materials: async (service: BundledService, _: unknown, { loaders }: EnterpriseContext) =>
@@ -376,15 +332,14 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
     },
 
     ServiceItem: {
-      __resolveReference: (ref: Reference, { loaders }: EnterpriseContext) => loaders.serviceItemById.load(ref.id),
+      __resolveReference: byId.reference("serviceItemById"),
       department: (item: ServiceItem) => departmentRef(item.departmentId),
       bundledService: (item: ServiceItem, _: unknown, { loaders }: EnterpriseContext) =>
         loaders.bundledServiceById.load(item.bundledServiceId),
     },
 
     ServiceApplication: {
-      __resolveReference: async (ref: Reference, context: EnterpriseContext) =>
-        readableRecord(applicationRecords, await context.loaders.applicationById.load(ref.id), context),
+      __resolveReference: byId.reference("applicationById", applicationRecords),
       enterprise: async (application: ServiceApplication, _: unknown, context: EnterpriseContext) =>
         visibleRow(enterpriseRows, await context.loaders.enterpriseById.load(application.enterpriseId), context),
       bundledService: (application: ServiceApplication, _: unknown, { loaders }: EnterpriseContext) =>
@@ -408,7 +363,7 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
     },
 
     BenefitPolicy: {
-      __resolveReference: (ref: Reference, { loaders }: EnterpriseContext) => loaders.policyById.load(ref.id),
+      __resolveReference: byId.reference("policyById"),
       validFrom: (policy: BenefitPolicy) => isoDate(policy.validFrom),
       validTo: (policy: BenefitPolicy) => isoDate(policy.validTo),
       issuingDepartment: (policy: BenefitPolicy) => departmentRef(policy.issuingDepartmentId),
@@ -419,14 +374,13 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
     },
 
     BenefitMatchingRun: {
-      __resolveReference: (ref: Reference, { loaders }: EnterpriseContext) => loaders.runById.load(ref.id),
+      __resolveReference: byId.reference("runById"),
       policy: (run: BenefitMatchingRun, _: unknown, { loaders }: EnterpriseContext) =>
         loaders.policyById.load(run.policyId),
     },
 
     BenefitGrant: {
-      __resolveReference: async (ref: Reference, context: EnterpriseContext) =>
-        visibleRow(grantRows, await context.loaders.grantById.load(ref.id), context),
+      __resolveReference: byId.reference("grantById", grantRows),
       enterprise: async (grant: BenefitGrant, _: unknown, context: EnterpriseContext) =>
         visibleRow(enterpriseRows, await context.loaders.enterpriseById.load(grant.enterpriseId), context),
       policy: (grant: BenefitGrant, _: unknown, { loaders }: EnterpriseContext) =>
@@ -453,7 +407,7 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
     },
 
     ServiceWindow: {
-      __resolveReference: (ref: Reference, { loaders }: EnterpriseContext) => loaders.windowById.load(ref.id),
+      __resolveReference: byId.reference("windowById"),
       handlesEveryService: (window: ServiceWindow) => window.serviceIds.length === 0,
       // The centre has a handful of bundles: load them all once and pick, whatever the window.
       services: async (window: ServiceWindow, _: unknown, { loaders }: EnterpriseContext) => {
@@ -465,15 +419,14 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
     },
 
     WindowSlot: {
-      __resolveReference: (ref: Reference, { loaders }: EnterpriseContext) => loaders.slotById.load(ref.id),
+      __resolveReference: byId.reference("slotById"),
       window: (slot: WindowSlot, _: unknown, { loaders }: EnterpriseContext) => loaders.windowById.load(slot.windowId),
       remaining: (slot: WindowSlot) => Math.max(0, slot.capacity - slot.bookedCount),
       bookable: (slot: WindowSlot) => slot.bookedCount < slot.capacity && slot.startsAt > now(),
     },
 
     WindowAppointment: {
-      __resolveReference: async (ref: Reference, context: EnterpriseContext) =>
-        readableRecord(windowAppointmentRecords, await context.loaders.appointmentById.load(ref.id), context),
+      __resolveReference: byId.reference("appointmentById", windowAppointmentRecords),
       slot: (appointment: WindowAppointment, _: unknown, { loaders }: EnterpriseContext) =>
         loaders.slotById.load(appointment.slotId),
       window: (appointment: WindowAppointment, _: unknown, { loaders }: EnterpriseContext) =>
@@ -539,24 +492,6 @@ function clauses(reasons: MatchedClause[]) {
     negated: clause.negated,
     description: describeClause(clause),
   }));
-}
-
-/** Keyset pagination: the page continues after the last id of the previous one. */
-function after<W extends object>(where: W, afterId: string | undefined): W {
-  return afterId ? { ...where, id: { gt: afterId } } : where;
-}
-
-function nameFilter(nameContains: string | null | undefined, argument: string) {
-  const text = nameContains?.trim();
-  if (!text) return undefined;
-  if (text.length > MAX_NAME_FILTER_LENGTH) {
-    throw codedError(
-      "BAD_USER_INPUT",
-      `${argument} has ${text.length} characters; search with at most ${MAX_NAME_FILTER_LENGTH}.`,
-      { argument },
-    );
-  }
-  return { contains: text, mode: "insensitive" as const };
 }
 
 const INDUSTRY_FILTER = /^[A-T](\d{2})?$/;

@@ -13,7 +13,10 @@ import {
   residentReference,
 } from "../kit/actingResident.ts";
 import { DateTime } from "../kit/dateTime.ts";
-import { type ConnectionArgs, paginate } from "../kit/pagination.ts";
+import { pageOf } from "../kit/pageOf.ts";
+import type { ListArgs } from "../kit/pagination.ts";
+import { type Reference, resolveById } from "../kit/references.ts";
+import { nameFilter } from "../kit/textFilter.ts";
 
 import {
   type BookAppointmentInput,
@@ -41,7 +44,6 @@ import { appointmentRecords, HEALTH_DESK, nursingCareRecords } from "./permissio
 
 /** The district directory (about 220 institutions) fits in one page of this size. */
 export const HOSPITALS_MAX_PAGE_SIZE = 200;
-const MAX_NAME_FILTER_LENGTH = 50;
 
 interface HospitalFilter {
   streetId?: string | null;
@@ -73,13 +75,12 @@ interface NursingHomeFilter {
   nameContains?: string | null;
 }
 
-type ListArgs<F> = ConnectionArgs & { filter?: F | null };
-type Reference = { id: string };
-
 export interface HealthResolverOptions {
   /** The current time, for "has this slot started?". Tests pass a fixed clock; the service uses the real one. */
   now?: () => Date;
 }
+
+const byId = resolveById<HealthContext>();
 
 export function createResolvers(options: HealthResolverOptions = {}): GraphQLResolverMap<HealthContext> {
   const now = options.now ?? (() => new Date());
@@ -90,51 +91,26 @@ export function createResolvers(options: HealthResolverOptions = {}): GraphQLRes
     Query: {
       hospitals: (_: unknown, args: ListArgs<HospitalFilter>, { prisma }: HealthContext) => {
         const where = hospitalWhere(args.filter);
-        return paginate(
-          "hospitals",
-          args,
-          ({ take, afterId }) =>
-            prisma.hospital.findMany({ where: after(where, afterId), orderBy: { id: "asc" }, take }),
-          () => prisma.hospital.count({ where }),
-          HOSPITALS_MAX_PAGE_SIZE,
-        );
+        return pageOf("hospitals", args, prisma.hospital, where, { maxPageSize: HOSPITALS_MAX_PAGE_SIZE });
       },
-      hospital: (_: unknown, { id }: Reference, { loaders }: HealthContext) => loaders.hospitalById.load(id),
+      hospital: byId.argument("hospitalById"),
 
       doctors: (_: unknown, args: ListArgs<DoctorFilter>, { prisma }: HealthContext) => {
         const where = doctorWhere(args.filter);
-        return paginate(
-          "doctors",
-          args,
-          ({ take, afterId }) => prisma.doctor.findMany({ where: after(where, afterId), orderBy: { id: "asc" }, take }),
-          () => prisma.doctor.count({ where }),
-        );
+        return pageOf("doctors", args, prisma.doctor, where);
       },
 
       appointmentSlots: (_: unknown, args: ListArgs<AppointmentSlotFilter>, { prisma }: HealthContext) => {
         const where = slotWhere(args.filter, now(), prisma);
-        return paginate(
-          "appointmentSlots",
-          args,
-          ({ take, afterId }) =>
-            prisma.appointmentSlot.findMany({ where: after(where, afterId), orderBy: { id: "asc" }, take }),
-          () => prisma.appointmentSlot.count({ where }),
-        );
+        return pageOf("appointmentSlots", args, prisma.appointmentSlot, where);
       },
-      appointment: async (_: unknown, { id }: Reference, context: HealthContext) =>
-        readableRecord(appointmentRecords, await context.loaders.appointmentById.load(id), context),
+      appointment: byId.argument("appointmentById", appointmentRecords),
 
       nursingHomes: (_: unknown, args: ListArgs<NursingHomeFilter>, { prisma }: HealthContext) => {
         const where = nursingHomeWhere(args.filter);
-        return paginate(
-          "nursingHomes",
-          args,
-          ({ take, afterId }) =>
-            prisma.nursingHome.findMany({ where: after(where, afterId), orderBy: { id: "asc" }, take }),
-          () => prisma.nursingHome.count({ where }),
-        );
+        return pageOf("nursingHomes", args, prisma.nursingHome, where);
       },
-      nursingHome: (_: unknown, { id }: Reference, { loaders }: HealthContext) => loaders.nursingHomeById.load(id),
+      nursingHome: byId.argument("nursingHomeById"),
     },
 
     Mutation: {
@@ -167,7 +143,7 @@ export function createResolvers(options: HealthResolverOptions = {}): GraphQLRes
     },
 
     Hospital: {
-      __resolveReference: (ref: Reference, { loaders }: HealthContext) => loaders.hospitalById.load(ref.id),
+      __resolveReference: byId.reference("hospitalById"),
       street: (hospital: Hospital) => ({ __typename: "Street", id: hospital.streetId }),
       department: (hospital: Hospital) => ({ __typename: "Department", id: hospital.departmentId }),
       clinics: (hospital: Hospital, _: unknown, { loaders }: HealthContext) =>
@@ -175,14 +151,14 @@ export function createResolvers(options: HealthResolverOptions = {}): GraphQLRes
     },
 
     Clinic: {
-      __resolveReference: (ref: Reference, { loaders }: HealthContext) => loaders.clinicById.load(ref.id),
+      __resolveReference: byId.reference("clinicById"),
       hospital: (clinic: Clinic, _: unknown, { loaders }: HealthContext) =>
         loaders.hospitalById.load(clinic.hospitalId),
       doctors: (clinic: Clinic, _: unknown, { loaders }: HealthContext) => loaders.doctorsByClinic.load(clinic.id),
     },
 
     Doctor: {
-      __resolveReference: (ref: Reference, { loaders }: HealthContext) => loaders.doctorById.load(ref.id),
+      __resolveReference: byId.reference("doctorById"),
       clinic: (doctor: Doctor, _: unknown, { loaders }: HealthContext) => loaders.clinicById.load(doctor.clinicId),
       hospital: async (doctor: Doctor, _: unknown, { loaders }: HealthContext) => {
         const clinic = await loaders.clinicById.load(doctor.clinicId);
@@ -191,7 +167,7 @@ export function createResolvers(options: HealthResolverOptions = {}): GraphQLRes
     },
 
     AppointmentSlot: {
-      __resolveReference: (ref: Reference, { loaders }: HealthContext) => loaders.slotById.load(ref.id),
+      __resolveReference: byId.reference("slotById"),
       doctor: (slot: AppointmentSlot, _: unknown, { loaders }: HealthContext) => loaders.doctorById.load(slot.doctorId),
       clinic: (slot: AppointmentSlot, _: unknown, { loaders }: HealthContext) => loaders.clinicById.load(slot.clinicId),
       hospital: (slot: AppointmentSlot, _: unknown, { loaders }: HealthContext) =>
@@ -205,15 +181,14 @@ export function createResolvers(options: HealthResolverOptions = {}): GraphQLRes
     },
 
     Appointment: {
-      __resolveReference: async (ref: Reference, context: HealthContext) =>
-        readableRecord(appointmentRecords, await context.loaders.appointmentById.load(ref.id), context),
+      __resolveReference: byId.reference("appointmentById", appointmentRecords),
       slot: (appointment: Appointment, _: unknown, { loaders }: HealthContext) =>
         loaders.slotById.load(appointment.slotId),
       resident: (appointment: Appointment) => residentRef(appointment.residentId),
     },
 
     NursingHome: {
-      __resolveReference: (ref: Reference, { loaders }: HealthContext) => loaders.nursingHomeById.load(ref.id),
+      __resolveReference: byId.reference("nursingHomeById"),
       street: (home: NursingHome) => ({ __typename: "Street", id: home.streetId }),
       internetHospital: (home: NursingHome, _: unknown, { loaders }: HealthContext) =>
         home.internetHospitalId ? loaders.hospitalById.load(home.internetHospitalId) : null,
@@ -273,24 +248,6 @@ function residentRef(id: string) {
 
 function ofKind(hospitals: Hospital[], kind: HospitalKind | null | undefined): Hospital[] {
   return kind ? hospitals.filter((hospital) => hospital.kind === kind) : hospitals;
-}
-
-/** Keyset pagination: the page continues after the last id of the previous one. */
-function after<W extends object>(where: W, afterId: string | undefined): W {
-  return afterId ? { ...where, id: { gt: afterId } } : where;
-}
-
-function nameFilter(nameContains: string | null | undefined, argument: string) {
-  const text = nameContains?.trim();
-  if (!text) return undefined;
-  if (text.length > MAX_NAME_FILTER_LENGTH) {
-    throw codedError(
-      "BAD_USER_INPUT",
-      `${argument} has ${text.length} characters; search with at most ${MAX_NAME_FILTER_LENGTH}.`,
-      { argument },
-    );
-  }
-  return { contains: text, mode: "insensitive" as const };
 }
 
 function hospitalWhere(filter: HospitalFilter | null | undefined): Prisma.HospitalWhereInput {

@@ -9,8 +9,11 @@ import { maskValue } from "../../lib/access/classification.ts";
 import { codedError } from "../../lib/errors.ts";
 import type { Principal } from "../../lib/principal.ts";
 import { DateTime } from "../kit/dateTime.ts";
-import { type ConnectionArgs, paginate } from "../kit/pagination.ts";
+import { pageOf } from "../kit/pageOf.ts";
+import type { ConnectionArgs, ListArgs } from "../kit/pagination.ts";
+import { type Reference, resolveById } from "../kit/references.ts";
 import { visibleRow } from "../kit/rowRule.ts";
+import { boundedText } from "../kit/textFilter.ts";
 import { type CreatePersonInput, IdentityAdmin, type RegisterIntegratorAppInput } from "./admin.ts";
 import type {
   IntegratorApp,
@@ -45,9 +48,6 @@ interface LoginAttemptFilter {
   from?: Date | null;
   to?: Date | null;
 }
-
-type ListArgs<F> = ConnectionArgs & { filter?: F | null };
-type Reference = { id: string };
 
 export interface IdentityResolverDependencies {
   options: ResolvedIdentityOptions;
@@ -102,6 +102,8 @@ export function maskPhone(phone: string): string {
 const street = (id: string) => ({ __typename: "Street", id });
 const department = (id: string | null | undefined) => (id ? { __typename: "Department", id } : null);
 
+const byId = resolveById<IdentityContext>();
+
 export function createResolvers({ options, keys }: IdentityResolverDependencies): GraphQLResolverMap<IdentityContext> {
   const now = options.now;
 
@@ -115,35 +117,18 @@ export function createResolvers({ options, keys }: IdentityResolverDependencies)
       people: (_: unknown, args: ListArgs<PersonFilter>, { prisma, principal }: IdentityContext) => {
         requireRole(principal, ADMIN_OR_AUDITOR, "Listing accounts");
         const where = personWhere(args.filter);
-        return paginate(
-          "people",
-          args,
-          ({ take, afterId }) => prisma.person.findMany({ where: after(where, afterId), orderBy: { id: "asc" }, take }),
-          () => prisma.person.count({ where }),
-        );
+        return pageOf("people", args, prisma.person, where);
       },
 
       loginAttempts: (_: unknown, args: ListArgs<LoginAttemptFilter>, { prisma, principal }: IdentityContext) => {
         requireRole(principal, ADMIN_OR_AUDITOR, "Reading the login audit");
         const where = loginAttemptWhere(args.filter);
-        return paginate(
-          "loginAttempts",
-          args,
-          ({ take, afterId }) =>
-            prisma.loginAttempt.findMany({ where: after(where, afterId), orderBy: { id: "asc" }, take }),
-          () => prisma.loginAttempt.count({ where }),
-        );
+        return pageOf("loginAttempts", args, prisma.loginAttempt, where);
       },
 
       integratorApps: (_: unknown, args: ConnectionArgs, { prisma, principal }: IdentityContext) => {
         requireRole(principal, ADMIN_OR_AUDITOR, "Listing integrator applications");
-        return paginate(
-          "integratorApps",
-          args,
-          ({ take, afterId }) =>
-            prisma.integratorApp.findMany({ where: after({}, afterId), orderBy: { id: "asc" }, take }),
-          () => prisma.integratorApp.count(),
-        );
+        return pageOf("integratorApps", args, prisma.integratorApp, {});
       },
     },
 
@@ -228,8 +213,7 @@ export function createResolvers({ options, keys }: IdentityResolverDependencies)
     },
 
     Resident: {
-      __resolveReference: async (ref: Reference, context: IdentityContext) =>
-        visibleRow(residentRows, await context.loaders.residentById.load(ref.id), context),
+      __resolveReference: byId.reference("residentById", residentRows),
       name: (resident: Resident, _: unknown, { principal }: IdentityContext) => {
         assertMayReadResident(principal, resident);
         return resident.name;
@@ -292,28 +276,10 @@ export function createResolvers({ options, keys }: IdentityResolverDependencies)
   };
 }
 
-/** Keyset pagination: the page continues after the last id of the previous one. */
-function after<W extends object>(where: W, afterId: string | undefined): W {
-  return afterId ? { ...where, id: { gt: afterId } } : where;
-}
-
-function textFilter(value: string | null | undefined, argument: string): string | undefined {
-  const text = value?.trim();
-  if (!text) return undefined;
-  if (text.length > MAX_TEXT_FILTER_LENGTH) {
-    throw codedError(
-      "BAD_USER_INPUT",
-      `${argument} has ${text.length} characters; search with at most ${MAX_TEXT_FILTER_LENGTH}.`,
-      { argument },
-    );
-  }
-  return text;
-}
-
 function personWhere(filter: PersonFilter | null | undefined): Prisma.PersonWhereInput {
-  const usernameContains = textFilter(filter?.usernameContains, "filter.usernameContains");
-  const departmentId = textFilter(filter?.departmentId, "filter.departmentId");
-  const role = textFilter(filter?.role, "filter.role");
+  const usernameContains = boundedText(filter?.usernameContains, "filter.usernameContains", MAX_TEXT_FILTER_LENGTH);
+  const departmentId = boundedText(filter?.departmentId, "filter.departmentId", MAX_TEXT_FILTER_LENGTH);
+  const role = boundedText(filter?.role, "filter.role", MAX_TEXT_FILTER_LENGTH);
   return {
     kind: filter?.kind ?? undefined,
     status: filter?.status ?? undefined,
@@ -332,11 +298,11 @@ function loginAttemptWhere(filter: LoginAttemptFilter | null | undefined): Prism
       { argument: "filter.from" },
     );
   }
-  const username = textFilter(filter?.username, "filter.username");
+  const username = boundedText(filter?.username, "filter.username", MAX_TEXT_FILTER_LENGTH);
   return {
     usernameKey: username ? username.toLowerCase() : undefined,
-    personId: textFilter(filter?.personId, "filter.personId"),
-    clientIp: textFilter(filter?.clientIp, "filter.clientIp"),
+    personId: boundedText(filter?.personId, "filter.personId", MAX_TEXT_FILTER_LENGTH),
+    clientIp: boundedText(filter?.clientIp, "filter.clientIp", MAX_TEXT_FILTER_LENGTH),
     outcome: filter?.outcome ?? undefined,
     at: from || to ? { ...(from ? { gte: from } : {}), ...(to ? { lt: to } : {}) } : undefined,
   };

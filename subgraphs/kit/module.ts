@@ -11,6 +11,7 @@ import type { Logger } from "../../lib/log.ts";
 import type { Principal } from "../../lib/principal.ts";
 import type { EnvelopeGuard } from "./envelopeGuard.ts";
 import type { ResidentDirectory, ResidentStreets } from "./residentDirectory.ts";
+import { withSchemaHeader } from "./schemaHeader.ts";
 import type { SeedOptions } from "./seedCalendar.ts";
 import type { SubgraphPermissions } from "./shield.ts";
 
@@ -72,7 +73,10 @@ export interface SubgraphModule<TPrisma extends PrismaLike = PrismaLike, TLoader
   title: string;
   /** Port used by `npm start` when none is configured. */
   defaultPort: number;
-  /** Federation 2 SDL (`extend schema @link(...)`). */
+  /**
+   * The department's Federation 2 SDL (its `schema.graphql`). `defineSubgraph` puts the kit's header in front (the
+   * federation and access links, `subgraphs/kit/schemaHeader.ts`), so the file starts with the department's own types.
+   */
   typeDefs: DocumentNode;
   resolvers: GraphQLResolverMap<SubgraphContext<TPrisma, TLoaders>>;
   /**
@@ -108,9 +112,12 @@ export interface SubgraphModule<TPrisma extends PrismaLike = PrismaLike, TLoader
   seed(prisma: TPrisma, db: SubgraphDatabase, options: SeedOptions): Promise<SeedSummary>;
 }
 
-/** Helps TypeScript infer the module's types at the definition site. */
+/**
+ * A department's module, with the kit's schema header added to its `typeDefs` (the links every subgraph shares, once in
+ * the kit); also helps TypeScript infer the module's types at the definition site.
+ */
 export function defineSubgraph<TPrisma extends PrismaLike, TLoaders>(
   module: SubgraphModule<TPrisma, TLoaders>,
 ): SubgraphModule<TPrisma, TLoaders> {
-  return module;
+  return { ...module, typeDefs: withSchemaHeader(module.typeDefs) };
 }

@@ -9,6 +9,9 @@ export interface ConnectionArgs {
   after?: string | null;
 }
 
+/** The arguments of a list field with a filter input: `hospitals(first, after, filter)`. */
+export type ListArgs<F> = ConnectionArgs & { filter?: F | null };
+
 export interface Connection<T> {
   edges: Array<{ cursor: string; node: T }>;
   nodes: T[];

@@ -5,8 +5,9 @@
  *
  * ```ts
  * export const enterpriseRows = rowRule<Enterprise, EnterpriseContext>("Enterprise", (_row, { principal }) => isOfficer(principal));
- * Query: { enterprise: async (_, { id }, context) => visibleRow(enterpriseRows, await context.loaders.enterpriseById.load(id), context) }
- * Enterprise: { __resolveReference: async (ref, context) => visibleRow(enterpriseRows, await context.loaders.enterpriseById.load(ref.id), context) }
+ * const byId = resolveById<EnterpriseContext>(); // ./references.ts
+ * Query: { enterprise: byId.argument("enterpriseById", enterpriseRows) }
+ * Enterprise: { __resolveReference: byId.reference("enterpriseById", enterpriseRows) }
  * ```
  *
  * Records about residents use the richer `ResidentRecordRule` (actingResident.ts: resident, department, jurisdiction);

@@ -20,7 +20,10 @@ import {
   residentReference,
 } from "../kit/actingResident.ts";
 import { DateTime } from "../kit/dateTime.ts";
-import { type ConnectionArgs, paginate } from "../kit/pagination.ts";
+import { keysetWhere, pageOf } from "../kit/pageOf.ts";
+import { type ListArgs, paginate } from "../kit/pagination.ts";
+import { type Reference, resolveById } from "../kit/references.ts";
+import { nameFilter } from "../kit/textFilter.ts";
 import { CityPlatformUnavailable, type LiveValue } from "./cityPlatform.ts";
 import { fenToYuan, startedHalfHours } from "./fee.ts";
 import type {
@@ -46,7 +49,6 @@ import {
 
 /** The whole district (about 600 facilities) in two pages: maps show every facility with its live numbers. */
 export const PARKING_MAX_PAGE_SIZE = 500;
-const MAX_NAME_FILTER_LENGTH = 50;
 const MAX_MIN_FREE_SPACES = 10_000;
 
 /** The caller-facing sentences of UPSTREAM_UNAVAILABLE. They name no host, URL or internal detail on purpose. */
@@ -73,14 +75,14 @@ interface ChargingStationFilter {
   hasFastChargers?: boolean | null;
 }
 
-type ListArgs<F> = ConnectionArgs & { filter?: F | null };
-type Reference = { id: string };
 type LiveLoader<T> = DataLoader<string, { value: LiveValue<T> }>;
 
 export interface ParkingResolverOptions {
   /** The current time, for session starts and ends. Tests pass a fixed clock; the service uses the real one. */
   now?: () => Date;
 }
+
+const byId = resolveById<ParkingContext>();
 
 export function createResolvers(options: ParkingResolverOptions = {}): GraphQLResolverMap<ParkingContext> {
   const now = options.now ?? (() => new Date());
@@ -94,20 +96,15 @@ export function createResolvers(options: ParkingResolverOptions = {}): GraphQLRe
         const where = facilityWhere(args.filter);
         const minFree = minFreeSpaces(args.filter?.minFreeSpaces);
         if (minFree === undefined) {
-          return paginate(
-            "parkingFacilities",
-            args,
-            ({ take, afterId }) =>
-              prisma.parkingFacility.findMany({ where: after(where, afterId), orderBy: { id: "asc" }, take }),
-            () => prisma.parkingFacility.count({ where }),
-            PARKING_MAX_PAGE_SIZE,
-          );
+          return pageOf("parkingFacilities", args, prisma.parkingFacility, where, {
+            maxPageSize: PARKING_MAX_PAGE_SIZE,
+          });
         }
         // The live filter cannot run in SQL: load the candidates (a few hundred at most), ask the platform about all
         // of them through the request's loader (so `availability` on the page costs no further call), then page.
         const matching = async (afterId: string | undefined) => {
           const candidates = await prisma.parkingFacility.findMany({
-            where: { ...after(where, afterId), platformCode: { not: null } },
+            where: { ...keysetWhere(where, afterId), platformCode: { not: null } },
             orderBy: { id: "asc" },
           });
           const live = await context.loaders.availabilityByCode.loadMany(candidates.map((c) => c.platformCode!));
@@ -125,23 +122,15 @@ export function createResolvers(options: ParkingResolverOptions = {}): GraphQLRe
           PARKING_MAX_PAGE_SIZE,
         );
       },
-      parkingFacility: (_: unknown, { id }: Reference, { loaders }: ParkingContext) => loaders.facilityById.load(id),
+      parkingFacility: byId.argument("facilityById"),
 
       chargingStations: (_: unknown, args: ListArgs<ChargingStationFilter>, { prisma }: ParkingContext) => {
         const where = stationWhere(args.filter);
-        return paginate(
-          "chargingStations",
-          args,
-          ({ take, afterId }) =>
-            prisma.chargingStation.findMany({ where: after(where, afterId), orderBy: { id: "asc" }, take }),
-          () => prisma.chargingStation.count({ where }),
-          PARKING_MAX_PAGE_SIZE,
-        );
+        return pageOf("chargingStations", args, prisma.chargingStation, where, { maxPageSize: PARKING_MAX_PAGE_SIZE });
       },
-      chargingStation: (_: unknown, { id }: Reference, { loaders }: ParkingContext) => loaders.stationById.load(id),
+      chargingStation: byId.argument("stationById"),
 
-      parkingSession: async (_: unknown, { id }: Reference, context: ParkingContext) =>
-        readableRecord(parkingSessionRecords, await context.loaders.sessionById.load(id), context),
+      parkingSession: byId.argument("sessionById", parkingSessionRecords),
     },
 
     Mutation: {
@@ -173,7 +162,7 @@ export function createResolvers(options: ParkingResolverOptions = {}): GraphQLRe
     },
 
     ParkingFacility: {
-      __resolveReference: (ref: Reference, { loaders }: ParkingContext) => loaders.facilityById.load(ref.id),
+      __resolveReference: byId.reference("facilityById"),
       street: (facility: ParkingFacility) => ({ __typename: "Street", id: facility.streetId }),
       department: (facility: ParkingFacility) => ({ __typename: "Department", id: facility.departmentId }),
       hourlyPrice: (facility: ParkingFacility) => fenToYuan(facility.hourlyPriceFen),
@@ -184,7 +173,7 @@ export function createResolvers(options: ParkingResolverOptions = {}): GraphQLRe
     },
 
     ChargingStation: {
-      __resolveReference: (ref: Reference, { loaders }: ParkingContext) => loaders.stationById.load(ref.id),
+      __resolveReference: byId.reference("stationById"),
       facility: (station: ChargingStation, _: unknown, { loaders }: ParkingContext) =>
         loaders.facilityById.load(station.facilityId),
       street: (station: ChargingStation) => ({ __typename: "Street", id: station.streetId }),
@@ -193,8 +182,7 @@ export function createResolvers(options: ParkingResolverOptions = {}): GraphQLRe
     },
 
     ParkingSession: {
-      __resolveReference: async (ref: Reference, context: ParkingContext) =>
-        readableRecord(parkingSessionRecords, await context.loaders.sessionById.load(ref.id), context),
+      __resolveReference: byId.reference("sessionById", parkingSessionRecords),
       facility: (session: ParkingSession, _: unknown, { loaders }: ParkingContext) =>
         loaders.facilityById.load(session.facilityId),
       resident: (session: ParkingSession) => ({ __typename: "Resident", id: session.residentId }),
@@ -290,11 +278,6 @@ function ofKind(facilities: ParkingFacility[], kind: ParkingFacilityKind | null 
   return kind ? facilities.filter((facility) => facility.kind === kind) : facilities;
 }
 
-/** Keyset pagination: the page continues after the last id of the previous one. */
-function after<W extends object>(where: W, afterId: string | undefined): W {
-  return afterId ? { ...where, id: { gt: afterId } } : where;
-}
-
 function minFreeSpaces(value: number | null | undefined): number | undefined {
   if (value === null || value === undefined) return undefined;
   if (!Number.isInteger(value) || value < 1 || value > MAX_MIN_FREE_SPACES) {
@@ -305,19 +288,6 @@ function minFreeSpaces(value: number | null | undefined): number | undefined {
     );
   }
   return value;
-}
-
-function nameFilter(nameContains: string | null | undefined, argument: string) {
-  const text = nameContains?.trim();
-  if (!text) return undefined;
-  if (text.length > MAX_NAME_FILTER_LENGTH) {
-    throw codedError(
-      "BAD_USER_INPUT",
-      `${argument} has ${text.length} characters; search with at most ${MAX_NAME_FILTER_LENGTH}.`,
-      { argument },
-    );
-  }
-  return { contains: text, mode: "insensitive" as const };
 }
 
 function facilityWhere(filter: ParkingFacilityFilter | null | undefined): Prisma.ParkingFacilityWhereInput {

@@ -14,7 +14,10 @@ import {
   residentReference,
 } from "../kit/actingResident.ts";
 import { DateTime } from "../kit/dateTime.ts";
-import { type ConnectionArgs, paginate } from "../kit/pagination.ts";
+import { pageOf } from "../kit/pageOf.ts";
+import type { ListArgs } from "../kit/pagination.ts";
+import { type Reference, resolveById } from "../kit/references.ts";
+import { nameFilter } from "../kit/textFilter.ts";
 import {
   type BookCourtInput,
   bookCourt,
@@ -63,7 +66,6 @@ type FromCaller<T extends { residentId: string }> = Omit<T, "residentId"> & { re
 
 /** The whole district (about 400 fitness points) fits in one page of this size. */
 export const FITNESS_POINTS_MAX_PAGE_SIZE = 500;
-const MAX_NAME_FILTER_LENGTH = 50;
 
 const WEEKDAYS = ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"] as const;
 type SportsWeekday = (typeof WEEKDAYS)[number];
@@ -131,13 +133,12 @@ interface CourtAvailabilityParent {
   date: string;
 }
 
-type ListArgs<F> = ConnectionArgs & { filter?: F | null };
-type Reference = { id: string };
-
 export interface SportsResolverOptions {
   /** The current time, for "has it started?", "is it open?" and "today". Tests pass a fixed clock. */
   now?: () => Date;
 }
+
+const byId = resolveById<SportsContext>();
 
 export function createResolvers(options: SportsResolverOptions = {}): GraphQLResolverMap<SportsContext> {
   const now = options.now ?? (() => new Date());
@@ -150,52 +151,27 @@ export function createResolvers(options: SportsResolverOptions = {}): GraphQLRes
     Query: {
       fitnessPoints: (_: unknown, args: ListArgs<FitnessPointFilter>, { prisma }: SportsContext) => {
         const where = fitnessPointWhere(args.filter, now());
-        return paginate(
-          "fitnessPoints",
-          args,
-          ({ take, afterId }) =>
-            prisma.fitnessPoint.findMany({ where: after(where, afterId), orderBy: { id: "asc" }, take }),
-          () => prisma.fitnessPoint.count({ where }),
-          FITNESS_POINTS_MAX_PAGE_SIZE,
-        );
+        return pageOf("fitnessPoints", args, prisma.fitnessPoint, where, { maxPageSize: FITNESS_POINTS_MAX_PAGE_SIZE });
       },
-      fitnessPoint: (_: unknown, { id }: Reference, { loaders }: SportsContext) => loaders.fitnessPointById.load(id),
+      fitnessPoint: byId.argument("fitnessPointById"),
 
       schoolSportsGrounds: (_: unknown, args: ListArgs<SchoolSportsGroundFilter>, { prisma }: SportsContext) => {
         const where = groundWhere(args.filter);
-        return paginate(
-          "schoolSportsGrounds",
-          args,
-          ({ take, afterId }) =>
-            prisma.schoolSportsGround.findMany({ where: after(where, afterId), orderBy: { id: "asc" }, take }),
-          () => prisma.schoolSportsGround.count({ where }),
-        );
+        return pageOf("schoolSportsGrounds", args, prisma.schoolSportsGround, where);
       },
-      schoolSportsGround: (_: unknown, { id }: Reference, { loaders }: SportsContext) => loaders.groundById.load(id),
+      schoolSportsGround: byId.argument("groundById"),
 
       sportsVenues: (_: unknown, args: ListArgs<SportsVenueFilter>, { prisma }: SportsContext) => {
         const where = venueWhere(args.filter);
-        return paginate(
-          "sportsVenues",
-          args,
-          ({ take, afterId }) =>
-            prisma.sportsVenue.findMany({ where: after(where, afterId), orderBy: { id: "asc" }, take }),
-          () => prisma.sportsVenue.count({ where }),
-        );
+        return pageOf("sportsVenues", args, prisma.sportsVenue, where);
       },
-      sportsVenue: (_: unknown, { id }: Reference, { loaders }: SportsContext) => loaders.venueById.load(id),
+      sportsVenue: byId.argument("venueById"),
 
       sportsEvents: (_: unknown, args: ListArgs<SportsEventFilter>, { prisma }: SportsContext) => {
         const where = eventWhere(args.filter, now());
-        return paginate(
-          "sportsEvents",
-          args,
-          ({ take, afterId }) =>
-            prisma.sportsEvent.findMany({ where: after(where, afterId), orderBy: { id: "asc" }, take }),
-          () => prisma.sportsEvent.count({ where }),
-        );
+        return pageOf("sportsEvents", args, prisma.sportsEvent, where);
       },
-      sportsEvent: (_: unknown, { id }: Reference, { loaders }: SportsContext) => loaders.eventById.load(id),
+      sportsEvent: byId.argument("eventById"),
 
       courtAvailability: async (
         _: unknown,
@@ -276,7 +252,7 @@ export function createResolvers(options: SportsResolverOptions = {}): GraphQLRes
     },
 
     FitnessPoint: {
-      __resolveReference: (ref: Reference, { loaders }: SportsContext) => loaders.fitnessPointById.load(ref.id),
+      __resolveReference: byId.reference("fitnessPointById"),
       street: (point: FitnessPoint) => streetRef(point.streetId),
       inspectionOverdue: (point: FitnessPoint) => point.nextInspectionDueAt.getTime() < now().getTime(),
       equipmentCount: async (point: FitnessPoint, _: unknown, { loaders }: SportsContext) =>
@@ -296,13 +272,13 @@ export function createResolvers(options: SportsResolverOptions = {}): GraphQLRes
     },
 
     FitnessEquipment: {
-      __resolveReference: (ref: Reference, { loaders }: SportsContext) => loaders.equipmentById.load(ref.id),
+      __resolveReference: byId.reference("equipmentById"),
       fitnessPoint: (item: FitnessEquipment, _: unknown, { loaders }: SportsContext) =>
         loaders.fitnessPointById.load(item.fitnessPointId),
     },
 
     SchoolSportsGround: {
-      __resolveReference: (ref: Reference, { loaders }: SportsContext) => loaders.groundById.load(ref.id),
+      __resolveReference: byId.reference("groundById"),
       school: (ground: SchoolSportsGround) => ({ __typename: "School", id: ground.schoolId }),
       street: (ground: SchoolSportsGround) => streetRef(ground.streetId),
       openingHours: async (ground: SchoolSportsGround, _: unknown, { loaders }: SportsContext) =>
@@ -335,7 +311,7 @@ export function createResolvers(options: SportsResolverOptions = {}): GraphQLRes
     },
 
     SportsVenue: {
-      __resolveReference: (ref: Reference, { loaders }: SportsContext) => loaders.venueById.load(ref.id),
+      __resolveReference: byId.reference("venueById"),
       street: (venue: SportsVenue) => streetRef(venue.streetId),
       department: (venue: SportsVenue) => ({ __typename: "Department", id: venue.departmentId }),
       openingHours: (venue: SportsVenue) => ({
@@ -361,7 +337,7 @@ export function createResolvers(options: SportsResolverOptions = {}): GraphQLRes
     },
 
     SportsCourt: {
-      __resolveReference: (ref: Reference, { loaders }: SportsContext) => loaders.courtById.load(ref.id),
+      __resolveReference: byId.reference("courtById"),
       venue: (court: SportsCourt, _: unknown, { loaders }: SportsContext) => loaders.venueById.load(court.venueId),
       availability: (court: SportsCourt, { date }: { date: string }): CourtAvailabilityParent => ({
         court,
@@ -381,8 +357,7 @@ export function createResolvers(options: SportsResolverOptions = {}): GraphQLRes
     },
 
     SportsCourtBooking: {
-      __resolveReference: async (ref: Reference, context: SportsContext) =>
-        readableRecord(courtBookingRecords, await context.loaders.bookingById.load(ref.id), context),
+      __resolveReference: byId.reference("bookingById", courtBookingRecords),
       court: (booking: CourtBooking, _: unknown, { loaders }: SportsContext) => loaders.courtById.load(booking.courtId),
       venue: async (booking: CourtBooking, _: unknown, { loaders }: SportsContext) => {
         const court = await loaders.courtById.load(booking.courtId);
@@ -392,7 +367,7 @@ export function createResolvers(options: SportsResolverOptions = {}): GraphQLRes
     },
 
     SportsEvent: {
-      __resolveReference: (ref: Reference, { loaders }: SportsContext) => loaders.eventById.load(ref.id),
+      __resolveReference: byId.reference("eventById"),
       venue: (event: SportsEvent, _: unknown, { loaders }: SportsContext) =>
         event.venueId ? loaders.venueById.load(event.venueId) : null,
       street: (event: SportsEvent) => (event.streetId ? streetRef(event.streetId) : null),
@@ -415,8 +390,7 @@ export function createResolvers(options: SportsResolverOptions = {}): GraphQLRes
     },
 
     SportsEventRegistration: {
-      __resolveReference: async (ref: Reference, context: SportsContext) =>
-        readableRecord(eventRegistrationRecords, await context.loaders.registrationById.load(ref.id), context),
+      __resolveReference: byId.reference("registrationById", eventRegistrationRecords),
       event: (registration: SportsEventRegistration, _: unknown, { loaders }: SportsContext) =>
         loaders.eventById.load(registration.eventId),
       category: (registration: SportsEventRegistration, _: unknown, { loaders }: SportsContext) =>
@@ -497,24 +471,6 @@ export function eventPhase(event: SportsEvent, now: Date): SportsEventPhase {
   if (t < event.startsAt.getTime()) return "REGISTRATION_CLOSED";
   if (t < event.endsAt.getTime()) return "IN_PROGRESS";
   return "FINISHED";
-}
-
-/** Keyset pagination: the page continues after the last id of the previous one. */
-function after<W extends object>(where: W, afterId: string | undefined): W {
-  return afterId ? { ...where, id: { gt: afterId } } : where;
-}
-
-function nameFilter(nameContains: string | null | undefined, argument: string) {
-  const text = nameContains?.trim();
-  if (!text) return undefined;
-  if (text.length > MAX_NAME_FILTER_LENGTH) {
-    throw codedError(
-      "BAD_USER_INPUT",
-      `${argument} has ${text.length} characters; search with at most ${MAX_NAME_FILTER_LENGTH}.`,
-      { argument },
-    );
-  }
-  return { contains: text, mode: "insensitive" as const };
 }
 
 function fitnessPointWhere(filter: FitnessPointFilter | null | undefined, now: Date): Prisma.FitnessPointWhereInput {
