@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { ConfigError, parseConfig } from "../lib/config.ts";
 import { developmentKeyProblems } from "../lib/developmentSecrets.ts";
+import { rateLimitRulesSchema } from "../lib/limits/rateLimitRules.ts";
 import { parseCidr } from "./auth/clientAddress.ts";
 
 const DEFAULT_SUPERGRAPH = fileURLToPath(new URL("../schema/supergraph.graphql", import.meta.url));
@@ -112,6 +113,53 @@ const operationLimits = z
       .strict(),
   );
 
+/** Rate limits and quotas: tiers per principal kind, overrides per role and app (JSON; docs/limits.md). */
+const rateLimits = z
+  .string()
+  .default("{}")
+  .transform((value, ctx) => {
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      ctx.addIssue({ code: "custom", message: "is not JSON ({ tiers?, roles?, apps?, oauth? }, see docs/limits.md)" });
+      return z.NEVER;
+    }
+  })
+  .pipe(rateLimitRulesSchema);
+
+const FALLBACK_LIMITS = ["requests", "dailyCost", "oauth"] as const;
+const FALLBACK_MODES = ["memory", "open", "closed"] as const;
+
+/** `limit=mode,…` for the limits requests, dailyCost and oauth; each unnamed limit falls back to `memory`. */
+const rateLimitFallbacks = z
+  .string()
+  .default("")
+  .transform((value, ctx) => {
+    const fallbacks: Record<(typeof FALLBACK_LIMITS)[number], (typeof FALLBACK_MODES)[number]> = {
+      requests: "memory",
+      dailyCost: "memory",
+      oauth: "memory",
+    };
+    for (const pair of value
+      .split(",")
+      .map((p) => p.trim())
+      .filter(Boolean)) {
+      const [limit, mode] = pair.split("=", 2).map((s) => s.trim());
+      if (
+        !FALLBACK_LIMITS.includes(limit as (typeof FALLBACK_LIMITS)[number]) ||
+        !FALLBACK_MODES.includes(mode as (typeof FALLBACK_MODES)[number])
+      ) {
+        ctx.addIssue({
+          code: "custom",
+          message: `"${pair}" is not limit=mode with a limit of ${FALLBACK_LIMITS.join("|")} and a mode of ${FALLBACK_MODES.join("|")} (e.g. requests=memory,dailyCost=closed)`,
+        });
+        continue;
+      }
+      fallbacks[limit as (typeof FALLBACK_LIMITS)[number]] = mode as (typeof FALLBACK_MODES)[number];
+    }
+    return fallbacks;
+  });
+
 /** Exact browser origins (`scheme://host[:port]`), no paths and no wildcards. */
 const origins = z
   .string()
@@ -155,6 +203,20 @@ export const gatewayConfigSchema = z.object({
   TRUSTED_ISSUERS: externalIssuers,
   /** Operation limits: defaults, per role and per integrator app (JSON; see docs/gateway.md). */
   OPERATION_LIMITS: operationLimits,
+  // Rate limits and quotas (docs/limits.md).
+  /** Request rates per app, user and anonymous address, daily cost budgets, the /oauth/* rate (JSON). */
+  RATE_LIMITS: rateLimits,
+  /**
+   * Redis for the rate-limit counters, shared by every gateway replica (`redis://host:6379/1`, `rediss://` for TLS).
+   * Absent: counters in this process's memory (one replica, the one-command start).
+   */
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: "must be a redis:// or rediss:// URL" }).optional(),
+  /** Prefix of the rate-limit keys in Redis. */
+  RATE_LIMIT_KEY_PREFIX: z.string().min(1).max(100).default("og:rate-limit:"),
+  /** Longest wait for one Redis command of a limit decision; past it the limit's fallback applies. */
+  RATE_LIMIT_STORE_TIMEOUT_MS: z.coerce.number().int().min(5).max(5_000).default(100),
+  /** What each limit does while Redis is unreachable: `requests=memory,dailyCost=memory,oauth=memory` (default). */
+  RATE_LIMIT_FALLBACKS: rateLimitFallbacks,
   /** Largest number of tokens a GraphQL document may have; longer documents fail to parse (400). */
   MAX_TOKENS: z.coerce.number().int().positive().default(3000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

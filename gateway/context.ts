@@ -2,6 +2,7 @@ import type { OperationAuthorization } from "../lib/access/authorize.ts";
 import type { OperationView } from "../lib/access/operationView.ts";
 import type { Logger } from "../lib/log.ts";
 import type { Principal } from "../lib/principal.ts";
+import type { RateLimitState } from "./limits/rateLimiter.ts";
 import type { SupergraphSnapshot } from "./supergraph/supergraphSnapshot.ts";
 
 /** Per-request gateway context. */
@@ -15,6 +16,8 @@ export interface GatewayContext {
   caseReference: string | null;
   /** The client's address (socket, or X-Forwarded-For from a trusted proxy; gateway/auth/clientAddress.ts), signed into every envelope. */
   clientAddress: string;
+  /** Where the caller stands against its request rate (the `RateLimit-*` headers of the answer); null: not counted. */
+  rateLimit: RateLimitState | null;
   log: Logger;
   /** Epoch ms by which the answer is due (arrival + REQUEST_DEADLINE_MS): no subgraph fetch runs past it. */
   deadline: number;

@@ -1,7 +1,8 @@
 /**
  * Every gateway plugin, in one ordered list. Apollo Server runs hooks of different plugins concurrently, so checks
- * that can reject an operation (authorization → cost → rate limit, in later work) must live inside one guard
- * plugin that runs them in sequence — never as separate plugins racing each other.
+ * that can reject an operation (operation limits → authorization → daily cost budget) live inside one guard plugin
+ * that runs them in sequence — never as separate plugins racing each other. The request rate is counted before any
+ * plugin runs, as the context is built (gateway/server.ts).
  */
 import type { ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
@@ -12,6 +13,7 @@ import type { Logger } from "../lib/log.ts";
 import type { Principal } from "../lib/principal.ts";
 import type { GatewayContext } from "./context.ts";
 import type { OperationLimits } from "./limits/operationLimits.ts";
+import { rateLimitHeaders } from "./limits/rateLimiter.ts";
 import { useOperationGuard } from "./protection/operationGuard.ts";
 import { type SchemaExposureOptions, useSchemaExposure } from "./protection/schemaExposure.ts";
 import type { SupergraphSnapshot } from "./supergraph/supergraphSnapshot.ts";
@@ -21,6 +23,8 @@ export interface GatewayPluginOptions {
   /** The facts of the supergraph behind an API schema (gateway/supergraph/supergraphSnapshot.ts). */
   supergraph: (schema: GraphQLSchema) => SupergraphSnapshot | null;
   limitsFor: (principal: Principal) => OperationLimits;
+  /** Charges an operation's estimated cost to the caller's daily budget (gateway/limits/rateLimiter.ts). */
+  chargeCost?: (context: GatewayContext, cost: number) => Promise<void>;
   policies: () => PolicySet;
   authorizationMode: "filter" | "reject";
   /** Who may introspect and see "Did you mean …?" hints (production mode: only the listed roles). */
@@ -31,6 +35,7 @@ export function gatewayPlugins({
   log,
   supergraph,
   limitsFor,
+  chargeCost,
   policies,
   authorizationMode,
   schemaExposure,
@@ -42,10 +47,13 @@ export function gatewayPlugins({
     useOperationGuard({
       supergraph,
       limitsFor,
+      chargeCost,
       policies,
       authorizationMode,
       schemaExposure,
     }),
+    // Phase: respond — where the caller stands against its request rate (RateLimit-* headers) on every answer.
+    useRateLimitHeaders(),
     // Phase: respond — "Did you mean …?" hints stripped for principals who may not explore the schema in production
     // mode (introspection itself is refused by the guard).
     useSchemaExposure(schemaExposure),
@@ -55,6 +63,22 @@ export function gatewayPlugins({
     // Phase: respond. One structured log line per operation, without variables (they may hold personal data).
     useRequestLog(log),
   ];
+}
+
+function useRateLimitHeaders(): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart({ contextValue }) {
+      const state = contextValue.rateLimit;
+      if (!state) return;
+      return {
+        async willSendResponse({ response }) {
+          // A refusal (429, 503) already carries the headers of the limit that refused it.
+          if (response.http.headers.has("ratelimit-limit")) return;
+          for (const [name, value] of Object.entries(rateLimitHeaders(state))) response.http.headers.set(name, value);
+        },
+      };
+    },
+  };
 }
 
 function useRequestLog(log: Logger): ApolloServerPlugin<GatewayContext> {

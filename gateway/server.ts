@@ -6,15 +6,16 @@
  * through `SubgraphDataSource` → the one error-masking path → response.
  */
 import { randomUUID } from "node:crypto";
-import { createServer } from "node:http";
+import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloGateway } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
 import { closeGracefully } from "../lib/http/closeGracefully.ts";
 import { securityHeaders } from "../lib/http/cors.ts";
 import { createGraphQLListener, type Route, sendJson } from "../lib/http/graphqlHttp.ts";
+import { rateLimitPolicy } from "../lib/limits/rateLimitRules.ts";
 import { createLogger, type Logger } from "../lib/log.ts";
-import { systemPrincipal } from "../lib/principal.ts";
+import { ANONYMOUS, type Principal, systemPrincipal } from "../lib/principal.ts";
 import {
   acceptRequestId,
   createEnvelopeSigner,
@@ -39,7 +40,9 @@ import { type GatewayConfig, isProductionMode } from "./config.ts";
 import type { GatewayContext } from "./context.ts";
 import { SubgraphDataSource, type SubgraphFetchStats } from "./execution/subgraphDataSource.ts";
 import { createSubgraphPolicies } from "./execution/subgraphPolicy.ts";
+import { createLimitStore } from "./limits/limitStore.ts";
 import { limitsResolver } from "./limits/limitsFor.ts";
+import { createRateLimiter } from "./limits/rateLimiter.ts";
 import { createGatewayMetrics } from "./observability/metrics.ts";
 import { createReadinessCheck } from "./observability/readiness.ts";
 import { gatewayPlugins } from "./plugins.ts";
@@ -61,7 +64,10 @@ export interface GatewayServer {
 
 export interface GatewayOptions {
   log?: Logger;
-  /** The clock of token-key caching (JWKS refetch guards); tests inject one to move past them without sleeping. */
+  /**
+   * The clock of token-key caching (JWKS refetch guards) and of the daily cost budgets' day; tests inject one to move
+   * past them without sleeping.
+   */
   now?: () => number;
 }
 
@@ -157,6 +163,33 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       })
     : null;
   if (!audit) log.warn("AUDIT_URL is not set: accesses to classified data are not recorded (development only)");
+  // Rate limits and quotas (docs/limits.md): counters in Redis when REDIS_URL is set, else in this process.
+  const rateLimiter = createRateLimiter({
+    policy: rateLimitPolicy(config.RATE_LIMITS),
+    store: await createLimitStore({
+      redisUrl: config.REDIS_URL,
+      keyPrefix: config.RATE_LIMIT_KEY_PREFIX,
+      timeoutMs: config.RATE_LIMIT_STORE_TIMEOUT_MS,
+      log,
+    }),
+    fallbacks: config.RATE_LIMIT_FALLBACKS,
+    now: options.now,
+  });
+  if (!config.RATE_LIMITS.enabled) log.warn("RATE_LIMITS.enabled is false: no rate limits or quotas apply");
+  else if (!config.REDIS_URL && isProductionMode(config)) {
+    log.warn("REDIS_URL is not set: each gateway replica counts rate limits and quotas on its own");
+  }
+  /** The caller's request rate; a refused token still counts against its address, so guessing tokens is limited. */
+  const countRequest = async (req: IncomingMessage, requestId: string, clientAddress: string) => {
+    let principal: Principal;
+    try {
+      principal = await authenticate(req, requestId);
+    } catch (error) {
+      await rateLimiter.request(ANONYMOUS, clientAddress);
+      throw error;
+    }
+    return { principal, rateLimit: await rateLimiter.request(principal, clientAddress) };
+  };
   const gateway = new ApolloGateway({
     supergraphSdl: new SupergraphFile({
       path: config.SUPERGRAPH_PATH,
@@ -194,6 +227,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       log,
       supergraph: (schema) => snapshots.forSchema(schema),
       limitsFor: limitsResolver(config.OPERATION_LIMITS),
+      chargeCost: (context, cost) => rateLimiter.chargeCost(context.principal, context.clientAddress, cost),
       policies: () => accessPolicies.current(),
       authorizationMode: config.AUTHORIZATION_MODE,
       schemaExposure: { production: isProductionMode(config), roles: config.INTROSPECTION_ROLES },
@@ -221,7 +255,13 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   });
 
   const routes: Record<string, Route> = {
-    ...identityProxyRoutes({ identityUrl: config.IDENTITY_URL, signEnvelope, clientAddressOf, log }),
+    ...identityProxyRoutes({
+      identityUrl: config.IDENTITY_URL,
+      signEnvelope,
+      clientAddressOf,
+      log,
+      limit: rateLimiter.oauth,
+    }),
     "/healthz": (_req, res) => sendJson(res, 200, { status: "ok", service: "gateway" }),
     "/readyz": async (_req, res) => {
       if (!snapshots.current()) {
@@ -242,6 +282,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     fetchStats: () => stats,
     policies,
     audit: () => audit?.stats(),
+    rateLimits: () => rateLimiter.decisions(),
     routes: ["/graphql", ...Object.keys(routes)],
   });
   const listener = createGraphQLListener<GatewayContext>({
@@ -252,12 +293,14 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     cors: { origins: config.CORS_ORIGINS },
     requestId: (req) => acceptRequestId(req.headers[REQUEST_ID_HEADER], randomUUID),
     context: async (req, requestId, receivedAt) => {
-      const principal = await authenticate(req, requestId);
+      const clientAddress = clientAddressOf(req);
+      const { principal, rateLimit } = await countRequest(req, requestId, clientAddress);
       return {
         requestId,
         deadline: receivedAt + config.REQUEST_DEADLINE_MS,
         principal,
-        clientAddress: clientAddressOf(req),
+        clientAddress,
+        rateLimit,
         // The declared purpose and case, checked against the registry for this principal (403/400 otherwise).
         ...declaredPurpose(purposes.current(), principal, req),
         log: log.child({ requestId }),
@@ -295,6 +338,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
         // After the last request finished; records are durable before their answers leave, so this only waits for
         // answers still in flight when the grace period ended.
         await audit?.close();
+        await rateLimiter.close();
         await apollo.stop();
         log.info("gateway stopped");
       })();

@@ -123,6 +123,21 @@ export const errorCodes = {
     status: 429,
     description: "Too many failed logins for this account or address; wait the seconds given in Retry-After.",
   },
+  RATE_LIMITED: {
+    status: 429,
+    description:
+      "The caller sent more requests than its rate limit allows (per app, per user, or per address without a token); the message names the limit, and Retry-After and RateLimit-* say when to retry.",
+  },
+  QUOTA_EXCEEDED: {
+    status: 429,
+    description:
+      "The caller's daily budget of estimated operation cost is spent; the message names the budget and when it resets (midnight, Asia/Shanghai), as does Retry-After.",
+  },
+  RATE_LIMIT_UNAVAILABLE: {
+    status: 503,
+    description:
+      "A limit that fails closed could not be checked because its store (Redis) is unreachable; retry after the seconds in Retry-After.",
+  },
   NOT_FOUND_ENTITY: { status: 404, description: "A record named by an argument does not exist." },
   SLOT_FULL: { status: 409, description: "The appointment slot has no places left; choose another slot." },
   SLOT_IN_PAST: { status: 409, description: "The appointment slot has already started; choose a future slot." },
@@ -179,6 +194,6 @@ export function codedError(code: ErrorCode, message: string, extensions: Record<
 }
 
 /** The JSON body for errors that end an HTTP request before GraphQL execution. */
-export function errorBody(code: ErrorCode, message: string): string {
-  return JSON.stringify({ errors: [{ message, extensions: { code } }] });
+export function errorBody(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}): string {
+  return JSON.stringify({ errors: [{ message, extensions: { ...extensions, code } }] });
 }

@@ -17,7 +17,7 @@ import jwt, { type JwtPayload } from "jsonwebtoken";
 import { districtPrincipal } from "../gateway/auth/tokenVerifier.ts";
 import { generateEnvelopeKeys } from "../lib/wire.ts";
 import { subgraphModules } from "../subgraphs/registry.ts";
-import { cpuMs, root, start, stopAll, waitFor } from "./benchSupport.ts";
+import { BENCH_RATE_LIMITS, cpuMs, root, start, stopAll, waitFor } from "./benchSupport.ts";
 import { envelopeEnv } from "./devKeys.ts";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
@@ -163,6 +163,7 @@ try {
     IDENTITY_URL: `http://127.0.0.1:${portOf("identity")}`,
     AUDIT_URL: `http://127.0.0.1:${portOf("audit")}`,
     NODE_ENV: "production",
+    RATE_LIMITS: BENCH_RATE_LIMITS,
   });
   await waitFor("http://127.0.0.1:4490/readyz");
   // Operations beyond public fields run as a logged-in officer (a real login at the identity service).

@@ -22,7 +22,7 @@ import { join } from "node:path";
 import autocannon from "autocannon";
 import { generateEnvelopeKeys } from "../lib/wire.ts";
 import catalog from "../subgraphs/catalog/index.ts";
-import { cpuMs, root, start, stopAll, waitFor } from "./benchSupport.ts";
+import { BENCH_RATE_LIMITS, cpuMs, root, start, stopAll, waitFor } from "./benchSupport.ts";
 import { composeSupergraph } from "./composeSupergraph.ts";
 import { envelopeEnv } from "./devKeys.ts";
 
@@ -156,6 +156,8 @@ try {
     IDENTITY_URL: "http://127.0.0.1:9",
     AUDIT_URL: "http://127.0.0.1:9",
     POLICY_POLL_MS: "60000",
+    // The fan-out defence alone: the attacker's address is counted, never refused (the defaults would refuse it).
+    RATE_LIMITS: BENCH_RATE_LIMITS,
   });
   await waitFor(`http://127.0.0.1:${gatewayPort}/readyz`);
   const check = await send(BENIGN);

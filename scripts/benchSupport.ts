@@ -5,11 +5,23 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
+import { LIMITED_KINDS } from "../lib/limits/rateLimitRules.ts";
 
 export const root = fileURLToPath(new URL("..", import.meta.url));
 const CLOCK_TICKS_PER_SECOND = 100; // Linux USER_HZ
 
 const children: ChildProcess[] = [];
+
+/**
+ * RATE_LIMITS for benchmark gateways: every request still counted (their cost is part of what is measured), but
+ * never refused — a benchmark's load comes from one address and one principal, far past the production defaults.
+ */
+export const BENCH_RATE_LIMITS = JSON.stringify({
+  tiers: Object.fromEntries(
+    LIMITED_KINDS.map((kind) => [kind, { rate: { requests: 1_000_000_000, perSeconds: 60 }, dailyCost: null }]),
+  ),
+  oauth: { requests: 1_000_000_000, perSeconds: 60 },
+});
 
 /** Starts `node --import tsx <args>` in the repository with the given environment (warnings and errors shown). */
 export function start(args: string[], env: Record<string, string>): ChildProcess {

@@ -4,6 +4,10 @@
  * request carries an envelope (system principal with scope `identity:proxy` only) bound to its method, path and the
  * exact body bytes forwarded, with the client's address signed inside (`clientAddressOf`: the socket, or
  * X-Forwarded-For from a trusted proxy only). No address header is forwarded: the identity service reads the signed one.
+ *
+ * The `/oauth/*` routes count each request against its client address (`limit`, the `oauth` rate of RATE_LIMITS;
+ * docs/limits.md) before reading its body: over the limit the answer is 429 with Retry-After and RateLimit-* and an
+ * OAuth error body, and the identity service never sees the request.
  */
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -11,6 +15,7 @@ import type { Route } from "../../lib/http/graphqlHttp.ts";
 import type { Logger } from "../../lib/log.ts";
 import { systemPrincipal } from "../../lib/principal.ts";
 import { ENVELOPE_HEADER, type EnvelopeSigner, requestPath, SYSTEM_SCOPES } from "../../lib/wire.ts";
+import type { Refusal } from "../limits/rateLimiter.ts";
 import type { ClientAddressOf } from "./clientAddress.ts";
 
 export interface IdentityProxyOptions {
@@ -19,6 +24,8 @@ export interface IdentityProxyOptions {
   /** The client's address, as the gateway derives it (gateway/auth/clientAddress.ts); signed into the envelope. */
   clientAddressOf: ClientAddressOf;
   log: Logger;
+  /** Counts a `/oauth/*` request from a client address: null to go on, else the refusal to answer with. */
+  limit?: (clientAddress: string) => Promise<Refusal | null>;
   maxBodyBytes?: number;
   timeoutMs?: number;
 }
@@ -26,7 +33,15 @@ export interface IdentityProxyOptions {
 const PASSED_BACK = ["content-type", "cache-control", "retry-after", "www-authenticate", "pragma"];
 
 export function identityProxyRoutes(options: IdentityProxyOptions): Record<string, Route> {
-  const { identityUrl, signEnvelope, clientAddressOf, log, maxBodyBytes = 16 * 1024, timeoutMs = 5000 } = options;
+  const {
+    identityUrl,
+    signEnvelope,
+    clientAddressOf,
+    log,
+    limit,
+    maxBodyBytes = 16 * 1024,
+    timeoutMs = 5000,
+  } = options;
   const principal = systemPrincipal("gateway-auth-proxy", [SYSTEM_SCOPES.identityProxy]);
 
   const forward =
@@ -38,6 +53,22 @@ export function identityProxyRoutes(options: IdentityProxyOptions): Record<strin
         res.setHeader("allow", method);
         res.setHeader("content-type", "application/json");
         res.end(JSON.stringify({ error: "invalid_request", error_description: `Use ${method} for ${path}.` }));
+        return;
+      }
+      const clientAddress = clientAddressOf(req);
+      const refusal = limit && path.startsWith("/oauth/") ? await limit(clientAddress) : null;
+      if (refusal) {
+        req.resume();
+        res.statusCode = refusal.status;
+        for (const [name, value] of Object.entries(refusal.headers)) res.setHeader(name, value);
+        res.setHeader("content-type", "application/json");
+        res.end(
+          JSON.stringify({
+            error: refusal.status === 429 ? "slow_down" : "temporarily_unavailable",
+            error_description: refusal.message,
+            code: refusal.code,
+          }),
+        );
         return;
       }
       let body: Buffer | undefined;
@@ -66,7 +97,7 @@ export function identityProxyRoutes(options: IdentityProxyOptions): Record<strin
             requestId,
             purpose: "authentication",
             principal,
-            clientAddress: clientAddressOf(req),
+            clientAddress,
           },
           { method, path: requestPath(url), body },
         ),

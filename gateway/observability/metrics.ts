@@ -2,7 +2,7 @@
  * The gateway's Prometheus metrics (`GET /metrics`), on prom-client: one registry per gateway (tests run several in
  * one process), Node's process metrics (CPU, resident memory, heap, event-loop lag, GC), HTTP requests by route and
  * status, and the counters the gateway keeps elsewhere — subgraph fetches, resilience and the audit writer — read at
- * scrape time, so the hot path only increments plain numbers.
+ * scrape time, so the hot path only increments plain numbers — and the rate-limit and quota decisions.
  *
  * Labels are bounded: subgraph names come from the supergraph, routes from the gateway's own route table (anything
  * else is `other`), methods from Node's HTTP parser (it refuses unknown ones) and statuses from our own answers.
@@ -12,12 +12,15 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom
 import type { AuditWriterStats } from "../audit/auditWriter.ts";
 import type { SubgraphFetchStats } from "../execution/subgraphDataSource.ts";
 import type { SubgraphPolicies } from "../execution/subgraphPolicy.ts";
+import type { DecisionCount } from "../limits/rateLimiter.ts";
 
 export interface GatewayMetricsSources {
   /** Fetches per subgraph since start. */
   fetchStats: () => Iterable<[string, SubgraphFetchStats]>;
   policies: SubgraphPolicies;
   audit: () => AuditWriterStats | undefined;
+  /** Rate-limit and quota decisions since start (gateway/limits/rateLimiter.ts). */
+  rateLimits?: () => DecisionCount[];
   /** Paths the gateway serves; requests to others are counted as `other`, so a scanner cannot grow the label set. */
   routes: readonly string[];
 }
@@ -131,6 +134,21 @@ export function createGatewayMetrics(sources: GatewayMetricsSources): GatewayMet
     (s) => s.failedDeliveries,
     "counter",
   );
+
+  // Labels: limit (requests, dailyCost, oauth), tier (a principal kind or a configured role or app override), the
+  // decision, and which store decided — all bounded by the configuration.
+  new Counter({
+    name: "og_gateway_rate_limit_decisions_total",
+    help: "Rate-limit and quota decisions: allowed, limited, uncounted (store down, fails open) or unavailable (store down, fails closed), by the primary store or the in-memory insurance.",
+    labelNames: ["limit", "tier", "decision", "store"] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const { limit, tier, decision, store, count } of sources.rateLimits?.() ?? []) {
+        this.inc({ limit, tier, decision, store }, count);
+      }
+    },
+  });
 
   return {
     registry,

@@ -21,7 +21,17 @@ export function maskError(formatted: GraphQLFormattedError, error: unknown, log:
   };
   if (isErrorCode(code) && !ALWAYS_MASKED.has(code)) {
     const safe: Record<string, unknown> = { code };
-    for (const key of ["subgraph", "serviceName", "argument", "max", "limit", "measured", "rule", "coordinate"]) {
+    for (const key of [
+      "subgraph",
+      "serviceName",
+      "argument",
+      "max",
+      "limit",
+      "measured",
+      "rule",
+      "coordinate",
+      "retryAfterSeconds",
+    ]) {
       if (extensions[key] !== undefined) safe[key] = extensions[key];
     }
     return { ...base, extensions: safe };

@@ -8,7 +8,9 @@
  * limits, measured first (depth, expanded selections, root fields, aliases, directives, page size, estimated cost)
  * → anonymous access to public fields only → introspection in production mode → authorization (schema requirements
  * and access policies: the decision goes on the context, and execution removes denied fields —
- * gateway/authorization/authorizedExecution.ts). (Rate limits join here.)
+ * gateway/authorization/authorizedExecution.ts) → the caller's daily cost budget, charged with the operation's
+ * estimated cost (429 QUOTA_EXCEEDED; gateway/limits/rateLimiter.ts). The request rate was counted before this, as
+ * the context was built, so that documents which never parse are limited too.
  */
 import type { ApolloServerPlugin } from "@apollo/server";
 import { authorizeOperation } from "../../lib/access/authorize.ts";
@@ -33,6 +35,11 @@ export interface OperationGuardOptions {
   authorizationMode: "filter" | "reject";
   /** Who may introspect in production mode (gateway/protection/schemaExposure.ts). */
   schemaExposure: SchemaExposureOptions;
+  /**
+   * Charges an operation's estimated cost to the caller's daily budget, last, once the operation is known to run;
+   * throws the coded refusal (QUOTA_EXCEEDED) when the budget is spent.
+   */
+  chargeCost?: (context: GatewayContext, cost: number) => Promise<void>;
   now?: () => Date;
 }
 
@@ -72,7 +79,8 @@ export function useOperationGuard(options: OperationGuardOptions): ApolloServerP
           contextValue.view = view;
 
           // Limits first: everything after this point is bounded by them.
-          const violation = checkLimits(measureView(view), options.limitsFor(contextValue.principal));
+          const measurement = measureView(view);
+          const violation = checkLimits(measurement, options.limitsFor(contextValue.principal));
           if (violation) {
             throw codedError("OPERATION_LIMIT_EXCEEDED", violation.message, {
               limit: violation.limit,
@@ -120,6 +128,7 @@ export function useOperationGuard(options: OperationGuardOptions): ApolloServerP
               http: { status: 403 },
             });
           }
+          await options.chargeCost?.(contextValue, measurement.cost);
           contextValue.authorization = authorization;
         },
       };

@@ -61,6 +61,10 @@ class HttpProblem extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    /** Response headers the error asked for (`extensions.http.headers`, e.g. Retry-After). */
+    readonly headers: ReadonlyMap<string, string> = new Map(),
+    /** The error's other extensions, for the body. */
+    readonly extensions: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -124,8 +128,10 @@ export function createGraphQLListener<TContext extends BaseContext>(
       if (error instanceof HttpProblem) {
         const status = errorCodes[error.code].status;
         if (status === 401) res.setHeader("www-authenticate", 'Bearer realm="jingan-one-graph"');
-        if (bodyStillArriving(req)) answerThenClose(req, res, status, errorBody(error.code, error.message));
-        else send(res, status, errorBody(error.code, error.message));
+        for (const [name, value] of error.headers) res.setHeader(name, value);
+        const body = errorBody(error.code, error.message, error.extensions);
+        if (bodyStillArriving(req)) answerThenClose(req, res, status, body);
+        else send(res, status, body);
         return;
       }
       log.error({ err: error, requestId }, "GraphQL request failed outside execution");
@@ -214,12 +220,17 @@ export function createGraphQLListener<TContext extends BaseContext>(
   }
 }
 
-/** A thrown GraphQLError with a registered code becomes the HTTP answer with that code; anything else stays a failure. */
+/**
+ * A thrown GraphQLError with a registered code becomes the HTTP answer with that code, the headers it asks for
+ * (`extensions.http.headers`, as Apollo Server reads them) and its other extensions; anything else stays a failure.
+ */
 function asHttpProblem(error: unknown): unknown {
-  const code = (error as { extensions?: { code?: unknown } }).extensions?.code;
-  return typeof code === "string" && code in errorCodes
-    ? new HttpProblem(code as ErrorCode, (error as Error).message)
-    : error;
+  const extensions = (error as { extensions?: Record<string, unknown> }).extensions;
+  const code = extensions?.code;
+  if (typeof code !== "string" || !(code in errorCodes)) return error;
+  const { code: _code, http, ...rest } = extensions as { code: string; http?: { headers?: unknown } };
+  const headers = http?.headers instanceof Map ? (http.headers as Map<string, string>) : new Map<string, string>();
+  return new HttpProblem(code as ErrorCode, (error as Error).message, headers, rest);
 }
 
 function send(res: ServerResponse, status: number, body: string): void {
