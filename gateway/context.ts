@@ -3,6 +3,7 @@ import type { OperationView } from "../lib/access/operationView.ts";
 import type { Logger } from "../lib/log.ts";
 import type { Principal } from "../lib/principal.ts";
 import type { RateLimitState } from "./limits/rateLimiter.ts";
+import type { RequestUsage } from "./observability/metering.ts";
 import type { SupergraphSnapshot } from "./supergraph/supergraphSnapshot.ts";
 
 /** Per-request gateway context. */
@@ -21,6 +22,8 @@ export interface GatewayContext {
   log: Logger;
   /** Epoch ms by which the answer is due (arrival + REQUEST_DEADLINE_MS): no subgraph fetch runs past it. */
   deadline: number;
+  /** What the request used so far (subgraph fetches, estimated cost), for metering (gateway/observability/metering.ts). */
+  usage?: RequestUsage;
   /** The facts of the supergraph this request executes against (set by the guard). */
   supergraph?: SupergraphSnapshot;
   /** The one view of the operation every check reads (set by the guard, lib/access/operationView.ts). */

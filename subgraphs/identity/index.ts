@@ -13,6 +13,8 @@ import { accessPolicyResolvers } from "./access/resolvers.ts";
 import { accessPolicyRoutes } from "./access/routes.ts";
 import { PrismaClient } from "./generated/prisma/client.ts";
 import { createHashingBudget } from "./hashingBudget.ts";
+import { resourceResolvers } from "./limits/resolvers.ts";
+import { resourceRoutes } from "./limits/routes.ts";
 import { createLoaders } from "./loaders.ts";
 import { createOAuthRoutes } from "./oauthRoutes.ts";
 import { type IdentityOptions, resolveOptions } from "./options.ts";
@@ -45,6 +47,7 @@ export function createIdentitySubgraph(identityOptions: IdentityOptions = {}) {
     createRoutes: (dependencies) => ({
       ...createOAuthRoutes(dependencies, { options, keys, issuer, hashing }),
       ...accessPolicyRoutes(dependencies),
+      ...resourceRoutes(dependencies, { now: options.now }),
       ...residentDirectoryRoutes(dependencies, { key: options.residentDirectoryKey }),
     }),
     // The register of residence is this service's own data: jurisdiction checks here read it directly.
@@ -56,19 +59,21 @@ export function createIdentitySubgraph(identityOptions: IdentityOptions = {}) {
   });
 }
 
-/** Account, access-policy and purpose-registry administration share the Query and Mutation types. */
+/** Account, access-policy, purpose-registry and resource (rate limits, usage) administration share Query and Mutation. */
 function withAccessPolicies(
   resolvers: ReturnType<typeof createResolvers>,
   options: ReturnType<typeof resolveOptions>,
 ): ReturnType<typeof createResolvers> {
   const access = accessPolicyResolvers({ now: options.now, supergraphPath: options.supergraphPath });
   const purposes = purposeResolvers({ now: options.now });
+  const resources = resourceResolvers({ now: options.now });
   return {
     ...resolvers,
     ...access,
     ...purposes,
-    Query: { ...resolvers.Query, ...access.Query, ...purposes.Query },
-    Mutation: { ...resolvers.Mutation, ...access.Mutation, ...purposes.Mutation },
+    ...resources,
+    Query: { ...resolvers.Query, ...access.Query, ...purposes.Query, ...resources.Query },
+    Mutation: { ...resolvers.Mutation, ...access.Mutation, ...purposes.Mutation, ...resources.Mutation },
   } as ReturnType<typeof createResolvers>;
 }
 
