@@ -121,7 +121,10 @@ const rateLimits = z
     try {
       return JSON.parse(value) as unknown;
     } catch {
-      ctx.addIssue({ code: "custom", message: "is not JSON ({ tiers?, roles?, apps?, oauth? }, see docs/limits.md)" });
+      ctx.addIssue({
+        code: "custom",
+        message: "is not JSON ({ tiers?, roles?, apps?, users?, oauth? }, see docs/limits.md)",
+      });
       return z.NEVER;
     }
   })
