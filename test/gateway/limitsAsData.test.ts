@@ -18,6 +18,7 @@ import { DEFAULT_TIERS, LIMITED_KINDS } from "../../lib/limits/rateLimitRules.ts
 import { ANONYMOUS, type Principal } from "../../lib/principal.ts";
 import { SYSTEM_SCOPES } from "../../lib/wire.ts";
 import { createIdentitySubgraph } from "../../subgraphs/identity/index.ts";
+import { pruneUsage } from "../../subgraphs/identity/limits/usageStore.ts";
 import type { IdentityPrisma } from "../../subgraphs/identity/loaders.ts";
 import type { SubgraphService } from "../../subgraphs/kit/service.ts";
 import { gatewayCaller, signedGet, signedHeaders } from "../support/envelope.ts";
@@ -426,6 +427,19 @@ describe.each([
     const bad = await post({ flushId: randomUUID(), rows: [{ ...batch.rows[0], requests: -1 }] });
     expect(bad.status).toBe(400);
     expect(await bad.text()).toContain("rows.0.requests");
+    const ancient = await post({
+      flushId: randomUUID(),
+      rows: [{ ...batch.rows[0], minute: new Date(Date.parse(minute) - 401 * 86_400_000).toISOString() }],
+    });
+    expect(ancient.status).toBe(400);
+    expect(await ancient.text()).toContain("rows.0.minute");
+
+    // Usage past its retention is pruned (two range deletes), and flush ids after a week.
+    await identity.db.query(`INSERT INTO usage_minute VALUES ($1, 'app-reseller-test', 'dept-data', 1, 0, 1, 1, 0)`, [
+      new Date(Date.now() - 401 * 86_400_000 - 60_000 * 7).toISOString().replace(/\d\d\.\d{3}Z$/, "00.000Z"),
+    ]);
+    expect(await pruneUsage(identity.db, new Date())).toMatchObject({ minutes: 1 });
+    expect(await identity.prisma.usageMinute.count({ where: { appId: "app-reseller-test" } })).toBe(1);
 
     const read = await as(auditor, USAGE, {
       filter: {

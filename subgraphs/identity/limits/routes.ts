@@ -22,12 +22,14 @@ import type { RouteDependencies } from "../../kit/module.ts";
 import { polledSetRoute } from "../access/routes.ts";
 import type { IdentityPrisma } from "../loaders.ts";
 import { RateLimitStore } from "./rateLimitStore.ts";
-import { addUsage, usageBatchSchema } from "./usageStore.ts";
+import { addUsage, pruneUsage, USAGE_RETENTION_DAYS, usageBatchSchema, usageOutOfWindow } from "./usageStore.ts";
 
 export const RATE_LIMITS_PATH = "/access/rate-limits";
 export const USAGE_PATH = "/usage/records";
 /** A batch of the largest size is about 1 MB of JSON. */
 const MAX_USAGE_BYTES = 2 * 1024 * 1024;
+/** Pruning runs after an ingest, at most this often per process (no timer outlives `stop()`). */
+const PRUNE_INTERVAL_MS = 3_600_000;
 
 class UsageProblem extends Error {
   constructor(
@@ -43,6 +45,23 @@ export function resourceRoutes(
   { prisma, db, log, envelopes }: RouteDependencies<IdentityPrisma>,
   { now }: { now: () => Date },
 ): Record<string, Route> {
+  let lastPrune = Number.NEGATIVE_INFINITY;
+  let pruning = false;
+  const maybePrune = () => {
+    const at = now();
+    if (pruning || at.getTime() - lastPrune < PRUNE_INTERVAL_MS) return;
+    pruning = true;
+    lastPrune = at.getTime();
+    pruneUsage(db, at)
+      .then((pruned) => {
+        if (pruned.minutes > 0) log.info(pruned, "usage past retention pruned");
+      })
+      .catch((error: unknown) => log.error({ err: error }, "usage pruning failed"))
+      .finally(() => {
+        pruning = false;
+      });
+  };
+
   const ingest: Route = async (req, res) => {
     try {
       if (req.method !== "POST") {
@@ -79,10 +98,19 @@ export function resourceRoutes(
           `The batch is not valid at ${issue?.path.join(".") || "(body)"}: ${issue?.message ?? "unknown problem"}; nothing was added.`,
         );
       }
+      const outside = usageOutOfWindow(parsed.data, now());
+      if (outside >= 0) {
+        throw new UsageProblem(
+          400,
+          "BAD_USER_INPUT",
+          `The batch is not valid at rows.${outside}.minute: usage is kept for ${USAGE_RETENTION_DAYS} days and may not be more than an hour ahead; nothing was added.`,
+        );
+      }
       const result = await addUsage(db, parsed.data, now());
       log.debug({ rows: parsed.data.rows.length, added: result.added }, "usage added");
       res.setHeader("cache-control", "no-store");
       sendJson(res, 200, result);
+      maybePrune();
     } catch (error) {
       if (!(error instanceof UsageProblem)) throw error;
       if (bodyStillArriving(req)) {

@@ -11,6 +11,12 @@ import { codedError } from "../../../lib/errors.ts";
 import type { Principal } from "../../../lib/principal.ts";
 import type { IdentityPrisma } from "../loaders.ts";
 
+/** How long usage is kept (the widest DAY query) — older minutes are pruned and refused. */
+export const USAGE_RETENTION_DAYS = 400;
+/** How long flush ids are remembered: far longer than any gateway keeps re-sending a batch. */
+const FLUSH_ID_DAYS = 7;
+const DAY_MS = 86_400_000;
+
 /** At most this many rows per batch: a gateway's minute of distinct apps and departments, with room to spare. */
 export const MAX_USAGE_ROWS = 5_000;
 
@@ -43,6 +49,16 @@ export const usageBatchSchema = z
 
 export type UsageBatch = z.infer<typeof usageBatchSchema>;
 
+/** The first row outside the kept window (older than the retention, or more than an hour ahead of this clock). */
+export function usageOutOfWindow(batch: UsageBatch, now: Date): number {
+  const oldest = now.getTime() - USAGE_RETENTION_DAYS * DAY_MS;
+  const newest = now.getTime() + 3_600_000;
+  return batch.rows.findIndex((row) => {
+    const at = Date.parse(row.minute);
+    return at < oldest || at > newest;
+  });
+}
+
 /** Adds a batch; answers how many rows it added (0 when the batch had been added before). */
 export async function addUsage(db: SubgraphDatabase, batch: UsageBatch, now: Date): Promise<{ added: number }> {
   return db.transaction(async (tx) => {
@@ -69,6 +85,17 @@ export async function addUsage(db: SubgraphDatabase, batch: UsageBatch, now: Dat
     );
     return { added: rows.length };
   });
+}
+
+/** Deletes usage past its retention and flush ids past theirs: two range deletes on indexed columns. */
+export async function pruneUsage(db: SubgraphDatabase, now: Date): Promise<{ minutes: number; flushes: number }> {
+  const minutes = await db.query(`DELETE FROM usage_minute WHERE minute < $1 RETURNING 1`, [
+    new Date(now.getTime() - USAGE_RETENTION_DAYS * DAY_MS).toISOString(),
+  ]);
+  const flushes = await db.query(`DELETE FROM usage_flush WHERE at < $1 RETURNING 1`, [
+    new Date(now.getTime() - FLUSH_ID_DAYS * DAY_MS).toISOString(),
+  ]);
+  return { minutes: minutes.length, flushes: flushes.length };
 }
 
 export type UsageGranularity = "MINUTE" | "HOUR" | "DAY";
