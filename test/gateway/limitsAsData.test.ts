@@ -101,14 +101,21 @@ describe.each([
   });
 
   beforeAll(async () => {
-    identity = await startTestSubgraph(createIdentitySubgraph());
+    const identityModule = createIdentitySubgraph();
+    identity = await startTestSubgraph(identityModule);
     identityBase = identity.url.replace(/\/graphql$/, "");
     issuer = await startTestIssuer([publicJwk(key.publicKey, "k1")]);
     books = await startBooks();
     reviews = await startReviews();
     dir = await mkdtemp(join(tmpdir(), "og-limits-data-"));
     supergraphPath = join(dir, "supergraph.graphql");
-    await writeFile(supergraphPath, composeForeignSupergraph(books, reviews));
+    // Identity is part of the graph, so admins and apps reach the API through the gateway too.
+    await writeFile(
+      supergraphPath,
+      composeForeignSupergraph(books, reviews, {
+        extra: [{ name: "identity", url: identity.url, typeDefs: identityModule.typeDefs }],
+      }),
+    );
     gateway = await startTestGateway(gatewayEnv());
   }, 240_000);
   afterAll(async () => {
@@ -118,14 +125,19 @@ describe.each([
     await rm(dir, { recursive: true, force: true });
   });
 
-  const ask = async (who: object | null, query = "{ bookCount }", server = gateway) => {
+  const ask = async (
+    who: object | null,
+    query = "{ bookCount }",
+    server = gateway,
+    variables?: Record<string, unknown>,
+  ) => {
     const response = await fetch(server.url, {
       method: "POST",
       headers: {
         "content-type": "application/json",
         ...(who ? { authorization: `Bearer ${signToken(who, key.privateKey, "k1")}` } : {}),
       },
-      body: JSON.stringify({ query }),
+      body: JSON.stringify({ query, variables }),
     });
     return {
       status: response.status,
@@ -381,6 +393,42 @@ describe.each([
       );
     expect(Number(line?.split(" ").at(-1))).toBeGreaterThanOrEqual(6);
     expect(metrics).toMatch(/og_gateway_usage_subgraph_fetches_total\{app="app-parking-integrator"/);
+  });
+
+  it("serves the same API through the one graph: admins change limits, others are refused, an app reads its usage", async () => {
+    const adminClaims = districtClaims({
+      sub: admin.id,
+      kind: "security_admin",
+      roles: ["security_admin"],
+      scopes: admin.scopes,
+      dept: null,
+      streets: [],
+    });
+    const input = { scope: "ROLE", subject: "officer", rate: { requests: 250, perSeconds: 60 }, reason: "Desk hours" };
+    const set = await ask(adminClaims, SET, gateway, { input });
+    expect(set.status).toBe(200);
+    expect(set.body.errors).toBeUndefined();
+    expect(set.body.data.setRateLimit).toMatchObject({ scope: "ROLE", subject: "officer" });
+
+    // An officer is stopped at the gateway by @requiresScopes(identity:admin): identity never sees the request.
+    const changes = await identity.prisma.rateLimitChange.count();
+    const byOfficer = await ask(districtClaims({ sub: officer.id }), SET, gateway, { input });
+    expect(byOfficer.body.data?.setRateLimit ?? null).toBeNull();
+    expect(byOfficer.body.errors?.[0].extensions.code).toBe("FIELD_NOT_AUTHORIZED");
+    expect(await identity.prisma.rateLimitChange.count()).toBe(changes);
+
+    const window = {
+      from: new Date(Date.now() - 3_600_000).toISOString(),
+      to: new Date(Date.now() + 3_600_000).toISOString(),
+    };
+    await gateway.flushUsage();
+    const own = await ask(appClaims(PARKING), USAGE, gateway, { filter: window });
+    expect(own.body.errors).toBeUndefined();
+    expect(own.body.data.usage.length).toBeGreaterThan(0);
+    for (const row of own.body.data.usage) expect(row.appId).toBe("app-parking-integrator");
+    const others = await ask(appClaims(PARKING), USAGE, gateway, { filter: { ...window, appId: "app-portal" } });
+    expect(others.body.data?.usage ?? null).toBeNull();
+    expect(others.body.errors?.[0].extensions.code).toBe("FORBIDDEN");
   });
 
   it("adds a usage batch once even when re-sent, and only from the gateway", async () => {
