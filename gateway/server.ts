@@ -266,9 +266,10 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       log,
       supergraph: (schema) => snapshots.forSchema(schema),
       limitsFor: limitsResolver(config.OPERATION_LIMITS),
-      chargeCost: (context, cost) => {
+      chargeCost: async (context, cost) => {
+        await rateLimiter.chargeCost(context.principal, context.clientAddress, cost);
+        // Metered once charged: an operation refused by its budget did not run and cost nothing.
         if (context.usage) context.usage.cost += cost;
-        return rateLimiter.chargeCost(context.principal, context.clientAddress, cost);
       },
       meter: (context, failed) =>
         meter.record(context.principal, {
@@ -337,6 +338,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     routes: ["/graphql", ...Object.keys(routes)],
   });
   meter.register(metrics.registry);
+  rateLimitSource?.register(metrics.registry);
   const listener = createGraphQLListener<GatewayContext>({
     server: apollo,
     log,

@@ -9,6 +9,7 @@
  * tiers, roles, apps and users (over the built-in default tiers); `enabled` and the token endpoints' rate stay the
  * setting's. A failed poll keeps the last rules received, and a payload that does not validate is not applied.
  */
+import { Gauge, type Registry } from "prom-client";
 import {
   type RateLimitPolicy,
   type RateLimitRules,
@@ -36,6 +37,8 @@ export interface RateLimitSource {
   revision(): number;
   /** Polls now (start-up, tests). */
   refresh(): Promise<void>;
+  /** `og_gateway_rate_limit_rules_revision` on /metrics: replicas that disagree show different revisions. */
+  register(registry: Registry): void;
   stop(): void;
 }
 
@@ -86,5 +89,20 @@ export function createRateLimitSource(options: RateLimitSourceOptions): RateLimi
   };
   const timer = setInterval(() => void refresh(), intervalMs);
   timer.unref();
-  return { current: () => policy, revision: () => revision, refresh, stop: () => clearInterval(timer) };
+  return {
+    current: () => policy,
+    revision: () => revision,
+    refresh,
+    register(registry) {
+      new Gauge({
+        name: "og_gateway_rate_limit_rules_revision",
+        help: "The identity service's rate-limit revision this gateway applies (0: the RATE_LIMITS setting).",
+        registers: [registry],
+        collect() {
+          this.set(revision);
+        },
+      });
+    },
+    stop: () => clearInterval(timer),
+  };
 }

@@ -107,6 +107,8 @@ export function createMeter(options: MeterOptions): Meter {
     for (const name of COUNT_NAMES) target[name] += Math.max(0, Math.round(usage[name] ?? 0));
   };
 
+  /** The current minute's ISO string, made once a minute rather than once a request. */
+  let cachedMinute = { start: Number.NaN, iso: "" };
   const record = (caller: Principal, usage: Partial<UsageCounts>) => {
     if (caller.kind === "system") return;
     const appId = caller.kind === "app" ? caller.id : null;
@@ -128,7 +130,10 @@ export function createMeter(options: MeterOptions): Meter {
     }
     add(total, usage);
 
-    const minute = new Date(Math.floor(now() / 60_000) * 60_000).toISOString();
+    const minuteStart = Math.floor(now() / 60_000) * 60_000;
+    if (minuteStart !== cachedMinute.start)
+      cachedMinute = { start: minuteStart, iso: new Date(minuteStart).toISOString() };
+    const minute = cachedMinute.iso;
     const key = `${minute}|${pair}`;
     let row = open.get(key);
     if (!row) {

@@ -393,6 +393,8 @@ describe.each([
       );
     expect(Number(line?.split(" ").at(-1))).toBeGreaterThanOrEqual(6);
     expect(metrics).toMatch(/og_gateway_usage_subgraph_fetches_total\{app="app-parking-integrator"/);
+    const revision = await gateway.refreshRateLimits();
+    expect(metrics).toMatch(new RegExp(`og_gateway_rate_limit_rules_revision ${revision}\\b`));
   });
 
   it("serves the same API through the one graph: admins change limits, others are refused, an app reads its usage", async () => {
