@@ -145,11 +145,26 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     else counts.set(id, { limit, tier, decision, store: storeLabel, count: 1 });
   };
 
-  const requestCounter = (tier: Tier) =>
-    counterFor("requests", tier.rate.requests, tier.rate.perSeconds, fallbacks.requests, true);
-  // Refunded when refused, so never blocked in memory.
-  const budgetCounter = (budget: number) =>
-    counterFor("daily-cost", budget, BUDGET_KEY_SECONDS, fallbacks.dailyCost, false);
+  // Per tier object too (weakly: a replaced rule set's tiers go with it), so a request builds no counter id.
+  const requestCounters = new WeakMap<Tier, Counter>();
+  const budgetCounters = new WeakMap<Tier, Counter>();
+  const requestCounter = (tier: Tier) => {
+    let counter = requestCounters.get(tier);
+    if (!counter) {
+      counter = counterFor("requests", tier.rate.requests, tier.rate.perSeconds, fallbacks.requests, true);
+      requestCounters.set(tier, counter);
+    }
+    return counter;
+  };
+  const budgetCounter = (tier: Tier, budget: number) => {
+    let counter = budgetCounters.get(tier);
+    if (!counter) {
+      // Refunded when refused, so never blocked in memory.
+      counter = counterFor("daily-cost", budget, BUDGET_KEY_SECONDS, fallbacks.dailyCost, false);
+      budgetCounters.set(tier, counter);
+    }
+    return counter;
+  };
 
   const unavailable = (limit: LimitName, what: string): Refusal => ({
     status: 503,
@@ -217,7 +232,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       const budget = subject?.tier.dailyCost;
       if (!subject || !budget) return;
       const { day, nextDayStartsAt } = shanghaiDay(now());
-      const counter = budgetCounter(budget);
+      const counter = budgetCounter(subject.tier, budget);
       const key = `${subject.key}:${day}`;
       const points = Math.ceil(cost);
       const outcome = await counter.consume(key, points);
