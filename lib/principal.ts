@@ -2,7 +2,7 @@
  * Who is asking: the one typed identity the gateway derives from a verified token (or the lack of one) and every
  * subgraph receives inside the signed envelope (lib/wire.ts).
  */
-import { isPrincipalKind, type PrincipalKind } from "./contracts/principal.ts";
+import { type PrincipalKind, principalSchema } from "./contracts/principal.ts";
 
 /** The kinds of caller (anonymous, resident, officer, security_admin, auditor, app, system): lib/contracts/principal.ts. */
 export type { PrincipalKind } from "./contracts/principal.ts";
@@ -45,22 +45,16 @@ export function systemPrincipal(id: string, scopes: readonly string[] = []): Pri
   return { ...ANONYMOUS, kind: "system", id, roles: ["system"], scopes: [...scopes] };
 }
 
+/**
+ * Reads a principal that arrived over the wire (after its signature was verified) against its contract
+ * (`principalSchema`, lib/contracts/principal.ts): the known fields only, or null when it does not match.
+ */
+export function readPrincipal(value: unknown): Principal | null {
+  const parsed = principalSchema.safeParse(value);
+  return parsed.success ? parsed.data : null;
+}
+
 /** Checks the shape of a principal that arrived over the wire (after its signature was verified). */
 export function isPrincipal(value: unknown): value is Principal {
-  const p = value as Principal;
-  const strings = (a: unknown) => Array.isArray(a) && a.every((s) => typeof s === "string");
-  const nullableString = (s: unknown) => s === null || typeof s === "string";
-  return (
-    typeof p === "object" &&
-    p !== null &&
-    isPrincipalKind(p.kind) &&
-    nullableString(p.id) &&
-    strings(p.roles) &&
-    strings(p.scopes) &&
-    nullableString(p.departmentId) &&
-    strings(p.streetIds) &&
-    nullableString(p.residentId) &&
-    nullableString(p.sessionId) &&
-    nullableString(p.issuer)
-  );
+  return principalSchema.safeParse(value).success;
 }

@@ -54,6 +54,25 @@ export type ExternalIssuerKind = (typeof EXTERNAL_ISSUER_KINDS)[number];
 
 export const principalKindSchema = z.enum(PRINCIPAL_KINDS);
 
+const nullableText = z.string().nullable();
+
+/**
+ * A principal as it travels inside the signed identity envelope (lib/wire.ts): the fields of `Principal`
+ * (lib/principal.ts), unknown keys dropped. Checked after the signature, so it guards against a gateway and a
+ * subgraph that disagree, not against forgery.
+ */
+export const principalSchema = z.object({
+  kind: principalKindSchema,
+  id: nullableText,
+  roles: z.array(z.string()),
+  scopes: z.array(z.string()),
+  departmentId: nullableText,
+  streetIds: z.array(z.string()),
+  residentId: nullableText,
+  sessionId: nullableText,
+  issuer: nullableText,
+});
+
 /** A GraphQL enum's values for these kinds, `RESIDENT` → `resident` (the schema spells kinds in capitals). */
 export function kindEnumValues<K extends PrincipalKind>(kinds: readonly K[]): Record<Uppercase<K>, K> {
   return Object.fromEntries(kinds.map((kind) => [kind.toUpperCase(), kind])) as Record<Uppercase<K>, K>;
