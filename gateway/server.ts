@@ -10,7 +10,7 @@ import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloGateway } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
-import { PayloadRefused } from "../lib/contracts/payload.ts";
+import { pollFailureLogger } from "../lib/contracts/payload.ts";
 import { closeGracefully } from "../lib/http/closeGracefully.ts";
 import { securityHeaders } from "../lib/http/cors.ts";
 import { createGraphQLListener, type Route, sendJson } from "../lib/http/graphqlHttp.ts";
@@ -106,25 +106,9 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       ),
     });
   };
-  /**
-   * A poll that failed: unreachable or an error status is routine (debug; the last good copy stays in force); a
-   * payload that breaks its contract (lib/contracts) means the two ends disagree — loud, and the last good copy stays.
-   */
-  const pollFailed = (what: string) => {
-    // At most one warning a minute per poller: a broken payload is polled again every second or two.
-    let warnedAt = Number.NEGATIVE_INFINITY;
-    return (error: unknown) => {
-      if (error instanceof PayloadRefused && Date.now() - warnedAt >= 60_000) {
-        warnedAt = Date.now();
-        log.warn(
-          { contract: error.contract, where: error.where, problem: error.problem },
-          `${what} payload refused: it does not match its contract; the last good one stays in force`,
-        );
-      } else {
-        log.debug({ err: error }, `${what} not refreshed`);
-      }
-    };
-  };
+  // A payload that breaks its contract is a warning (the two ends disagree), other poll failures are debug;
+  // every poller keeps its last good copy either way (lib/contracts/payload.ts).
+  const pollFailed = (what: string) => pollFailureLogger(log, what);
   const revocations = createRevocationList({
     url: `${config.IDENTITY_URL}/oauth/revoked-sessions`,
     headers: asGateway("gateway-revocations", SYSTEM_SCOPES.revocationsRead),

@@ -4,6 +4,7 @@
  * the values, which may be personal data or session ids.
  */
 import type { z } from "zod";
+import type { Logger } from "../log.ts";
 
 /** A payload that does not match its contract; the receiver keeps what it had. */
 export class PayloadRefused extends Error {
@@ -47,4 +48,29 @@ export async function readPayload<S extends z.ZodType>(
     throw new PayloadRefused(contract, "(body)", "not valid JSON");
   }
   return parsePayload(contract, schema, body);
+}
+
+/**
+ * What a poller reports to its `onError`, as log lines: a payload that breaks its contract means the two ends disagree —
+ * a warning naming the contract, where and what (never the values), at most once per `quietMs` per poller, since a
+ * broken payload is polled again every second or two; any other failure (unreachable, an error status) is routine
+ * and goes to debug. Either way the poller keeps its last good copy.
+ */
+export function pollFailureLogger(
+  log: Logger,
+  what: string,
+  { quietMs = 60_000, now = Date.now }: { quietMs?: number; now?: () => number } = {},
+): (error: unknown) => void {
+  let warnedAt = Number.NEGATIVE_INFINITY;
+  return (error) => {
+    if (error instanceof PayloadRefused && now() - warnedAt >= quietMs) {
+      warnedAt = now();
+      log.warn(
+        { contract: error.contract, where: error.where, problem: error.problem },
+        `${what} payload refused: it does not match its contract; the last good one stays in force`,
+      );
+    } else {
+      log.debug({ err: error }, `${what} not refreshed`);
+    }
+  };
 }

@@ -5,12 +5,14 @@
  */
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { Writable } from "node:stream";
 import { type EnumTypeDefinitionNode, Kind, parse } from "graphql";
+import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { policySetFrom } from "../../gateway/authorization/policySource.ts";
 import { registryFrom } from "../../gateway/authorization/purposes.ts";
 import { auditBatchSchema, auditRecordSchema, MAX_RECORDS_PER_BATCH } from "../../lib/contracts/auditRecord.ts";
-import { PayloadRefused, parsePayload } from "../../lib/contracts/payload.ts";
+import { PayloadRefused, parsePayload, pollFailureLogger } from "../../lib/contracts/payload.ts";
 import { policySetSchema, UNREADABLE_RULE } from "../../lib/contracts/policySet.ts";
 import {
   DISTRICT_KINDS,
@@ -217,5 +219,36 @@ describe("the revoked-sessions contract (GET /oauth/revoked-sessions)", () => {
       // The refusal names where and why, never the values (session ids are credentials of a kind).
       expect(refused.message).not.toContain("sess-1");
     }
+  });
+});
+
+describe("a refused poll in the log", () => {
+  it("warns once a minute per poller naming contract, place and problem, never the values; other failures are debug", () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const stream = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(JSON.parse(String(chunk)));
+        done();
+      },
+    });
+    let clock = 0;
+    const failed = pollFailureLogger(pino({ level: "debug" }, stream), "revoked sessions", { now: () => clock });
+    const refused = refusal(() =>
+      parsePayload("revoked-sessions", revokedSessionsSchema, { sessions: [{ sid: "sess-secret", until: "soon" }] }),
+    );
+    failed(refused);
+    clock += 30_000;
+    failed(refused);
+    failed(new TypeError("fetch failed"));
+    clock += 30_000;
+    failed(refused);
+    expect(lines.map((line) => line.level)).toEqual([40, 20, 20, 40]);
+    expect(lines[0]).toMatchObject({
+      contract: "revoked-sessions",
+      where: "sessions.0.until",
+      msg: "revoked sessions payload refused: it does not match its contract; the last good one stays in force",
+    });
+    expect(lines[2]?.msg).toBe("revoked sessions not refreshed");
+    expect(JSON.stringify(lines)).not.toContain("sess-secret");
   });
 });
