@@ -5,6 +5,7 @@
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { ConfigError, parseConfig } from "../lib/config.ts";
+import { EXTERNAL_ISSUER_KINDS } from "../lib/contracts/principal.ts";
 import { developmentKeyProblems } from "../lib/developmentSecrets.ts";
 import { rateLimitRulesSchema } from "../lib/limits/rateLimitRules.ts";
 import { parseCidr } from "./auth/clientAddress.ts";
@@ -70,7 +71,7 @@ const externalIssuers = z
           .array(z.enum(["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"]))
           .min(1),
         departmentId: z.string().regex(/^dept-[a-z-]+$/),
-        kind: z.enum(["officer", "resident"]).default("officer"),
+        kind: z.enum(EXTERNAL_ISSUER_KINDS).default("officer"),
         rolesClaim: z.string().min(1),
         roleMap: z.record(z.string(), z.string()),
         scopes: z.array(z.string()).default([]),

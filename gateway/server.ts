@@ -10,6 +10,7 @@ import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloGateway } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
+import { pollFailureLogger } from "../lib/contracts/payload.ts";
 import { closeGracefully } from "../lib/http/closeGracefully.ts";
 import { securityHeaders } from "../lib/http/cors.ts";
 import { createGraphQLListener, type Route, sendJson } from "../lib/http/graphqlHttp.ts";
@@ -111,13 +112,16 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       ),
     });
   };
+  // A payload that breaks its contract is a warning (the two ends disagree), other poll failures are debug;
+  // every poller keeps its last good copy either way (lib/contracts/payload.ts).
+  const pollFailed = (what: string) => pollFailureLogger(log, what);
   const revocations = createRevocationList({
     url: `${config.IDENTITY_URL}/oauth/revoked-sessions`,
     headers: asGateway("gateway-revocations", SYSTEM_SCOPES.revocationsRead),
     intervalMs: config.REVOCATION_POLL_MS,
     // Revoked for as long as the verifier would accept the session's tokens: until their exp + this tolerance.
     clockToleranceSeconds: config.TOKEN_CLOCK_SKEW_SECONDS,
-    onError: (error) => log.debug({ err: error }, "revoked sessions not refreshed"),
+    onError: pollFailed("revoked sessions"),
   });
   const verifyToken = createTokenVerifier({
     clockToleranceSeconds: config.TOKEN_CLOCK_SKEW_SECONDS,
@@ -144,17 +148,23 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     url: config.ACCESS_POLICIES_URL ?? `${config.IDENTITY_URL}/access/policies`,
     headers: asGateway("gateway-policies", SYSTEM_SCOPES.policiesRead),
     intervalMs: config.POLICY_POLL_MS,
-    onError: (error) => log.debug({ err: error }, "access policies not refreshed"),
-    onChange: (set) => log.info({ revision: set.revision, policies: set.policies.size }, "access policies applied"),
+    onError: pollFailed("access policies"),
+    onChange: (set, unreadable) => {
+      log.info({ revision: set.revision, policies: set.policies.size }, "access policies applied");
+      // Names of policies only (never a rule's content): each allows nobody until its rule can be read.
+      if (unreadable.length > 0) log.warn({ unreadable }, "access policies with a rule this gateway cannot read");
+    },
   });
   // The purpose registry: which purposes each caller may declare (x-og-purpose), and which need a case (x-og-case).
   const purposes = createPurposeSource({
     url: config.PURPOSES_URL ?? `${config.IDENTITY_URL}/access/purposes`,
     headers: asGateway("gateway-purposes", SYSTEM_SCOPES.purposesRead),
     intervalMs: config.POLICY_POLL_MS,
-    onError: (error) => log.debug({ err: error }, "purpose registry not refreshed"),
-    onChange: (registry) =>
-      log.info({ revision: registry.revision, purposes: registry.purposes.size }, "purpose registry applied"),
+    onError: pollFailed("purpose registry"),
+    onChange: (registry, unreadable) => {
+      log.info({ revision: registry.revision, purposes: registry.purposes.size }, "purpose registry applied");
+      if (unreadable > 0) log.warn({ unreadable }, "purposes this gateway cannot read were left out");
+    },
   });
   await Promise.all([accessPolicies.refresh(), purposes.refresh()]);
   // Every operation that reads classified data leaves one record in the audit trail, durable before the answer

@@ -2,21 +2,10 @@
  * Who is asking: the one typed identity the gateway derives from a verified token (or the lack of one) and every
  * subgraph receives inside the signed envelope (lib/wire.ts).
  */
-export type PrincipalKind =
-  /** No token: reaches only fields marked public. */
-  | "anonymous"
-  /** A resident (居民) logged in through the district identity service or a trusted department provider. */
-  | "resident"
-  /** An officer (工作人员) of a department, with a jurisdiction of streets. */
-  | "officer"
-  /** A security administrator (安全管理员): manages identities, roles, keys and access policies. */
-  | "security_admin"
-  /** An auditor (审计员): reads audit trails. */
-  | "auditor"
-  /** An integrator application using client credentials. */
-  | "app"
-  /** The gateway itself (readiness probes, revocation polling): never a data reader. */
-  | "system";
+import { type PrincipalKind, principalSchema } from "./contracts/principal.ts";
+
+/** The kinds of caller (anonymous, resident, officer, security_admin, auditor, app, system): lib/contracts/principal.ts. */
+export type { PrincipalKind } from "./contracts/principal.ts";
 
 export interface Principal {
   kind: PrincipalKind;
@@ -56,32 +45,16 @@ export function systemPrincipal(id: string, scopes: readonly string[] = []): Pri
   return { ...ANONYMOUS, kind: "system", id, roles: ["system"], scopes: [...scopes] };
 }
 
-const KINDS = new Set<PrincipalKind>([
-  "anonymous",
-  "resident",
-  "officer",
-  "security_admin",
-  "auditor",
-  "app",
-  "system",
-]);
+/**
+ * Reads a principal that arrived over the wire (after its signature was verified) against its contract
+ * (`principalSchema`, lib/contracts/principal.ts): the known fields only, or null when it does not match.
+ */
+export function readPrincipal(value: unknown): Principal | null {
+  const parsed = principalSchema.safeParse(value);
+  return parsed.success ? parsed.data : null;
+}
 
 /** Checks the shape of a principal that arrived over the wire (after its signature was verified). */
 export function isPrincipal(value: unknown): value is Principal {
-  const p = value as Principal;
-  const strings = (a: unknown) => Array.isArray(a) && a.every((s) => typeof s === "string");
-  const nullableString = (s: unknown) => s === null || typeof s === "string";
-  return (
-    typeof p === "object" &&
-    p !== null &&
-    KINDS.has(p.kind) &&
-    nullableString(p.id) &&
-    strings(p.roles) &&
-    strings(p.scopes) &&
-    nullableString(p.departmentId) &&
-    strings(p.streetIds) &&
-    nullableString(p.residentId) &&
-    nullableString(p.sessionId) &&
-    nullableString(p.issuer)
-  );
+  return principalSchema.safeParse(value).success;
 }

@@ -31,7 +31,9 @@ import {
   sign,
   verify,
 } from "node:crypto";
-import { isPrincipal, type Principal } from "./principal.ts";
+import { z } from "zod";
+import { principalSchema } from "./contracts/principal.ts";
+import type { Principal } from "./principal.ts";
 
 export const REQUEST_ID_HEADER = "x-request-id";
 export const ENVELOPE_HEADER = "x-og-envelope";
@@ -213,30 +215,32 @@ export function nonceExpiresAt(envelope: Pick<Envelope, "exp">): number {
 
 const NONCE = /^[A-Za-z0-9_-]{22,64}$/;
 const BODY_HASH = /^[A-Za-z0-9_-]{43}$/;
-const nullableString = (value: unknown) => value === null || typeof value === "string";
+const nullableText = z.string().nullable();
 
-function isEnvelope(value: unknown): value is Envelope {
-  const e = value as Envelope;
-  return (
-    typeof e === "object" &&
-    e !== null &&
-    e.v === 2 &&
-    typeof e.aud === "string" &&
-    Number.isInteger(e.iat) &&
-    Number.isInteger(e.exp) &&
-    typeof e.nonce === "string" &&
-    NONCE.test(e.nonce) &&
-    typeof e.method === "string" &&
-    typeof e.path === "string" &&
-    e.path.startsWith("/") &&
-    typeof e.bodySha256 === "string" &&
-    BODY_HASH.test(e.bodySha256) &&
-    typeof e.requestId === "string" &&
-    nullableString(e.purpose) &&
-    nullableString(e.caseReference) &&
-    nullableString(e.clientAddress) &&
-    isPrincipal(e.principal)
-  );
+/**
+ * The envelope's payload as the verifier reads it, after the signature checked out: the fields of `Envelope`, unknown
+ * keys dropped. Measured against the hand-written check it replaced: no measurable difference next to the Ed25519
+ * verification (docs/gateway.md, "Cost").
+ */
+const envelopeSchema = z.object({
+  v: z.literal(2),
+  aud: z.string(),
+  iat: z.int(),
+  exp: z.int(),
+  nonce: z.string().regex(NONCE),
+  method: z.string(),
+  path: z.string().startsWith("/"),
+  bodySha256: z.string().regex(BODY_HASH),
+  requestId: z.string(),
+  purpose: nullableText,
+  caseReference: nullableText,
+  clientAddress: nullableText,
+  principal: principalSchema,
+});
+
+function readEnvelope(value: unknown): Envelope | null {
+  const parsed = envelopeSchema.safeParse(value);
+  return parsed.success ? parsed.data : null;
 }
 
 /**
@@ -269,13 +273,14 @@ export function createEnvelopeVerifier(
       return { ok: false, reason: "malformed" };
     }
     if (!valid) return { ok: false, reason: "bad-signature" };
-    let envelope: unknown;
+    let decoded: unknown;
     try {
-      envelope = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
+      decoded = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
     } catch {
       return { ok: false, reason: "malformed" };
     }
-    if (!isEnvelope(envelope)) return { ok: false, reason: "malformed" };
+    const envelope = readEnvelope(decoded);
+    if (!envelope) return { ok: false, reason: "malformed" };
     if (envelope.aud !== audience) return { ok: false, reason: "wrong-audience" };
     const seconds = now() / 1000;
     if (

@@ -5,7 +5,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { LIMITED_KINDS } from "../lib/limits/rateLimitRules.ts";
+import { LIMITED_KINDS } from "../lib/contracts/principal.ts";
 
 export const root = fileURLToPath(new URL("..", import.meta.url));
 const CLOCK_TICKS_PER_SECOND = 100; // Linux USER_HZ

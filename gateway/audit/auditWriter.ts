@@ -23,6 +23,7 @@
  * logged, never a record's content.
  */
 import { randomUUID } from "node:crypto";
+import { MAX_RECORDS_PER_BATCH } from "../../lib/contracts/auditRecord.ts";
 import type { Logger } from "../../lib/log.ts";
 import { systemPrincipal } from "../../lib/principal.ts";
 import { ENVELOPE_HEADER, type EnvelopeSigner, requestPath, SYSTEM_SCOPES } from "../../lib/wire.ts";
@@ -129,7 +130,7 @@ interface Waiter {
 }
 
 export function createAuditWriter(options: AuditWriterOptions): AuditWriter {
-  const batchSize = Math.min(options.batchSize ?? 200, 1000);
+  const batchSize = Math.min(options.batchSize ?? 200, MAX_RECORDS_PER_BATCH);
   const maxWaiting = options.maxWaiting ?? 2000;
   const maxWaitMs = options.maxWaitMs ?? 2000;
   const initialBackoffMs = options.initialBackoffMs ?? 25;

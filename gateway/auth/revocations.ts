@@ -9,7 +9,13 @@
  * still ahead (`?skew=`), and entries already known are kept until then by this gateway's own clock, even when a
  * later list leaves them out (the identity service's clock may run ahead of ours). A session is never un-revoked,
  * so keeping an entry longer is always safe.
+ *
+ * The list is read against its contract (lib/contracts/revokedSessions.ts, which the identity service serves with): a
+ * payload that does not match is refused whole (`PayloadRefused` to `onError`) and the entries held stay in force.
  */
+import { readPayload } from "../../lib/contracts/payload.ts";
+import { revokedSessionsSchema } from "../../lib/contracts/revokedSessions.ts";
+
 export interface RevocationListOptions {
   url: string;
   /** Signed gateway headers for one poll of this exact URL (a GET; the envelope is bound to it). */
@@ -45,12 +51,11 @@ export function createRevocationList(options: RevocationListOptions): Revocation
         signal: AbortSignal.timeout(timeoutMs),
       });
       if (!response.ok) throw new Error(`revoked sessions answered HTTP ${response.status}`);
-      const body = (await response.json()) as { sessions?: Array<{ sid: string; until: number }> };
+      const body = await readPayload("revoked-sessions", revokedSessionsSchema, response);
       const at = now();
       const next = new Map<string, number>();
       for (const [sid, refusedUntil] of revoked) if (refusedUntil > at) next.set(sid, refusedUntil);
-      for (const { sid, until } of body.sessions ?? []) {
-        if (typeof sid !== "string" || typeof until !== "number") continue;
+      for (const { sid, until } of body.sessions) {
         next.set(sid, Math.max(next.get(sid) ?? 0, until * 1000 + toleranceMs));
       }
       revoked = next;

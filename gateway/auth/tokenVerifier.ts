@@ -13,7 +13,8 @@
  */
 import type { KeyObject } from "node:crypto";
 import jwt, { type Algorithm, type JwtPayload } from "jsonwebtoken";
-import type { Principal, PrincipalKind } from "../../lib/principal.ts";
+import { type ExternalIssuerKind, isDistrictKind } from "../../lib/contracts/principal.ts";
+import type { Principal } from "../../lib/principal.ts";
 import type { JwksSource } from "./jwks.ts";
 
 export interface TrustedIssuer {
@@ -136,15 +137,14 @@ export function createTokenVerifier(options: TokenVerifierOptions) {
 
 export type TokenVerifier = ReturnType<typeof createTokenVerifier>;
 
-const DISTRICT_KINDS = new Set<PrincipalKind>(["resident", "officer", "security_admin", "auditor", "app"]);
 const strings = (value: unknown): string[] =>
   Array.isArray(value) && value.every((s) => typeof s === "string") ? value : [];
 const nullableString = (value: unknown): string | null => (typeof value === "string" && value ? value : null);
 
 /** Claims of the district identity service (subgraphs/identity) → principal. */
 export function districtPrincipal(claims: JwtPayload): Principal {
-  const kind = claims.kind as PrincipalKind;
-  if (!DISTRICT_KINDS.has(kind) || typeof claims.sub !== "string") throw new Error("not a district identity");
+  const kind = claims.kind;
+  if (!isDistrictKind(kind) || typeof claims.sub !== "string") throw new Error("not a district identity");
   return {
     kind,
     id: claims.sub,
@@ -169,7 +169,7 @@ export interface ExternalIssuerMapping {
   algorithms: Algorithm[];
   /** The department that runs the provider; every principal from it belongs to this department. */
   departmentId: string;
-  kind: "officer" | "resident";
+  kind: ExternalIssuerKind;
   /** Claim holding the provider's groups or roles (string or string[]). */
   rolesClaim: string;
   /** Provider role → district role; provider roles without an entry are dropped. */

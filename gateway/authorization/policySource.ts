@@ -4,9 +4,12 @@
  * it holds; the identity service answers 304 when nothing changed, so polling every second costs one small request.
  *
  * Until the first successful poll the set is empty and every `@policy` field is denied (deny by default). A failed
- * poll keeps the last known set.
+ * poll, or a payload that does not match its contract (lib/contracts/policySet.ts; `PayloadRefused` to `onError`),
+ * keeps the last known set. A policy whose rule this gateway cannot read allows nobody; the others still apply.
  */
-import { type ActivePolicy, EMPTY_POLICY_SET, type PolicySet, policyRuleSchema } from "../../lib/access/policyRules.ts";
+import { type ActivePolicy, EMPTY_POLICY_SET, type PolicySet } from "../../lib/access/policyRules.ts";
+import { readPayload } from "../../lib/contracts/payload.ts";
+import { type ParsedPolicySet, policySetSchema, UNREADABLE_RULE } from "../../lib/contracts/policySet.ts";
 
 export interface PolicySourceOptions {
   /** The identity service's `/access/policies` endpoint. */
@@ -16,7 +19,8 @@ export interface PolicySourceOptions {
   intervalMs?: number;
   timeoutMs?: number;
   onError?: (error: unknown) => void;
-  onChange?: (set: PolicySet) => void;
+  /** A new set is in force; `unreadable` names the policies whose rule could not be read (they allow nobody). */
+  onChange?: (set: PolicySet, unreadable: string[]) => void;
 }
 
 export interface PolicySource {
@@ -24,11 +28,6 @@ export interface PolicySource {
   /** Polls now (start-up, tests). */
   refresh(): Promise<void>;
   stop(): void;
-}
-
-interface PolicyPayload {
-  revision: number;
-  policies: Array<{ name: string; version: number; description: string; rule: unknown }>;
 }
 
 export function createPolicySource(options: PolicySourceOptions): PolicySource {
@@ -45,20 +44,9 @@ export function createPolicySource(options: PolicySourceOptions): PolicySource {
       });
       if (response.status === 304) return;
       if (!response.ok) throw new Error(`access policies answered HTTP ${response.status}`);
-      const body = (await response.json()) as PolicyPayload;
-      const policies = new Map<string, ActivePolicy>();
-      for (const policy of body.policies) {
-        // The identity service validated the rule when it was saved; a rule this gateway cannot read allows nobody.
-        const rule = policyRuleSchema.safeParse(policy.rule);
-        policies.set(policy.name, {
-          name: policy.name,
-          version: policy.version,
-          description: policy.description,
-          rule: rule.success ? rule.data : { anyOf: [] },
-        });
-      }
-      set = { revision: body.revision, policies };
-      options.onChange?.(set);
+      const { set: next, unreadable } = policySetFrom(await readPayload("policy set", policySetSchema, response));
+      set = next;
+      options.onChange?.(set, unreadable);
     } catch (error) {
       options.onError?.(error);
     }
@@ -73,4 +61,15 @@ export function createPolicySource(options: PolicySourceOptions): PolicySource {
   const timer = setInterval(() => void refresh(), intervalMs);
   timer.unref();
   return { current: () => set, refresh, stop: () => clearInterval(timer) };
+}
+
+/** The set a GET /access/policies payload holds, and the names of the policies whose rule could not be read. */
+export function policySetFrom(payload: ParsedPolicySet): { set: PolicySet; unreadable: string[] } {
+  const policies = new Map<string, ActivePolicy>();
+  const unreadable: string[] = [];
+  for (const policy of payload.policies) {
+    policies.set(policy.name, policy);
+    if (policy.rule === UNREADABLE_RULE) unreadable.push(policy.name);
+  }
+  return { set: { revision: payload.revision, policies }, unreadable };
 }

@@ -11,16 +11,19 @@
  *   reference, or one without a purpose: 400 CASE_REFERENCE_INVALID.
  *
  * The registry is polled like the access policies (a signed request with the revision held; 304 when unchanged).
- * Until the first successful poll it is empty, so every declared purpose is refused (deny by default); a failed poll
- * keeps the last known registry.
+ * Until the first successful poll it is empty, so every declared purpose is refused (deny by default); a failed poll,
+ * or a payload that does not match its contract (lib/contracts/purposeRegistry.ts; `PayloadRefused` to `onError`),
+ * keeps the last known registry. A purpose this gateway cannot read is left out: nobody may declare it.
  */
 import type { IncomingMessage } from "node:http";
 import {
+  type ActivePurpose,
   EMPTY_PURPOSE_REGISTRY,
   judgeDeclaration,
   type PurposeRegistry,
-  registryFromWire,
 } from "../../lib/access/purposes.ts";
+import { readPayload } from "../../lib/contracts/payload.ts";
+import { type ParsedPurposeRegistry, purposeRegistrySchema } from "../../lib/contracts/purposeRegistry.ts";
 import { codedError } from "../../lib/errors.ts";
 import type { Principal } from "../../lib/principal.ts";
 import { CASE_HEADER, PURPOSE_HEADER } from "../../lib/wire.ts";
@@ -33,7 +36,8 @@ export interface PurposeSourceOptions {
   intervalMs?: number;
   timeoutMs?: number;
   onError?: (error: unknown) => void;
-  onChange?: (registry: PurposeRegistry) => void;
+  /** A new registry is in force; `unreadable` purposes were left out (nobody may declare them). */
+  onChange?: (registry: PurposeRegistry, unreadable: number) => void;
 }
 
 export interface PurposeSource {
@@ -57,8 +61,11 @@ export function createPurposeSource(options: PurposeSourceOptions): PurposeSourc
       });
       if (response.status === 304) return;
       if (!response.ok) throw new Error(`purpose registry answered HTTP ${response.status}`);
-      registry = registryFromWire(await response.json());
-      options.onChange?.(registry);
+      const { registry: next, unreadable } = registryFrom(
+        await readPayload("purpose registry", purposeRegistrySchema, response),
+      );
+      registry = next;
+      options.onChange?.(registry, unreadable);
     } catch (error) {
       options.onError?.(error);
     }
@@ -73,6 +80,17 @@ export function createPurposeSource(options: PurposeSourceOptions): PurposeSourc
   const timer = setInterval(() => void refresh(), intervalMs);
   timer.unref();
   return { current: () => registry, refresh, stop: () => clearInterval(timer) };
+}
+
+/** The registry a GET /access/purposes payload holds, and how many purposes could not be read (left out). */
+export function registryFrom(payload: ParsedPurposeRegistry): { registry: PurposeRegistry; unreadable: number } {
+  const purposes = new Map<string, ActivePurpose>();
+  let unreadable = 0;
+  for (const purpose of payload.purposes) {
+    if (purpose) purposes.set(purpose.name, purpose);
+    else unreadable += 1;
+  }
+  return { registry: { revision: payload.revision, purposes }, unreadable };
 }
 
 /** What a request declared, once checked: carried in the context, the envelope and the audit record. */

@@ -6,6 +6,7 @@
  */
 import { createRequire } from "node:module";
 import type { FieldNode, GraphQLCompositeType } from "graphql";
+import type { AccessDecision } from "../contracts/auditRecord.ts";
 import { type Classification, clearViewPolicy } from "./classification.ts";
 import { buildOperationView, type OperationView, type OperationViewInput, visitViewFields } from "./operationView.ts";
 import { type AccessFacts, describeRule, type PolicySet, policyAllows } from "./policyRules.ts";
@@ -46,7 +47,8 @@ export interface OperationAuthorization {
 
 export interface ClassifiedField extends Classification {
   coordinate: string;
-  decision: "allowed" | "masked" | "denied";
+  /** What the audit records for it (lib/contracts/auditRecord.ts). */
+  decision: AccessDecision;
 }
 
 export interface AuthorizeInput extends OperationViewInput {

@@ -14,19 +14,19 @@
  * ```
  */
 import { z } from "zod";
-import type { Principal, PrincipalKind } from "../principal.ts";
+import { GRANTABLE_KINDS, isGrantableKind } from "../contracts/principal.ts";
+import type { Principal } from "../principal.ts";
 
 /** Classification clearance, lowest first. A principal holds `clearance:<level>` scopes; a higher level covers lower ones. */
 export const CLEARANCE_LEVELS = ["internal", "personal", "sensitive"] as const;
 export type ClearanceLevel = (typeof CLEARANCE_LEVELS)[number];
 
-const GRANTABLE_KINDS = ["resident", "officer", "security_admin", "auditor", "app"] as const satisfies PrincipalKind[];
 const token = z.string().min(1).max(80);
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "use HH:MM, 24-hour Shanghai time");
 
 export const grantSchema = z
   .object({
-    /** Principal kinds, any of. */
+    /** Principal kinds, any of (the verified callers: lib/contracts/principal.ts). */
     kinds: z.array(z.enum(GRANTABLE_KINDS)).min(1).optional(),
     /** Roles, any of. */
     roles: z.array(token).min(1).optional(),
@@ -82,7 +82,7 @@ export function policyAllows(rule: PolicyRule, facts: AccessFacts): boolean {
 }
 
 export function grantMatches(grant: Grant, { principal, purpose, now }: AccessFacts): boolean {
-  if (grant.kinds && !grant.kinds.includes(principal.kind as (typeof GRANTABLE_KINDS)[number])) return false;
+  if (grant.kinds && !(isGrantableKind(principal.kind) && grant.kinds.includes(principal.kind))) return false;
   if (grant.roles && !grant.roles.some((role) => principal.roles.includes(role))) return false;
   if (grant.scopes && !grant.scopes.every((scope) => principal.scopes.includes(scope))) return false;
   if (grant.departments && !(principal.departmentId && grant.departments.includes(principal.departmentId)))

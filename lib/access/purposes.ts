@@ -9,7 +9,8 @@
  * purpose would have been allowed: the registry is not something to probe.
  */
 import { z } from "zod";
-import type { Principal, PrincipalKind } from "../principal.ts";
+import { GRANTABLE_KINDS, isGrantableKind } from "../contracts/principal.ts";
+import type { Principal } from "../principal.ts";
 
 /** A purpose name: lower-case words joined by dashes, e.g. `medical-treatment`. */
 export const PURPOSE_NAME = /^[a-z][a-z0-9-]{1,63}$/;
@@ -21,15 +22,6 @@ export const PURPOSE_NAME = /^[a-z][a-z0-9-]{1,63}$/;
  */
 export const CASE_REFERENCE = /^(?=.{4,64}$)[A-Z]{2,10}(-[A-Z0-9]{1,20}){1,5}$/;
 
-/** Principal kinds a purpose may name: the system and anonymous callers never declare one. */
-export const PURPOSE_KINDS = [
-  "resident",
-  "officer",
-  "security_admin",
-  "auditor",
-  "app",
-] as const satisfies PrincipalKind[];
-
 const token = z.string().trim().min(1).max(80);
 
 /** What a security admin writes for one version of a purpose (validated before it is stored). */
@@ -38,7 +30,8 @@ export const purposeDefinitionSchema = z
     /** The law that allows the processing, e.g. `PIPL art. 13(1)(3); 居民身份证法 art. 14`. */
     legalBasis: z.string().trim().min(3).max(300),
     description: z.string().trim().min(3).max(500),
-    kinds: z.array(z.enum(PURPOSE_KINDS)).min(1).max(PURPOSE_KINDS.length),
+    /** Principal kinds that may declare it; the system and anonymous callers never declare one. */
+    kinds: z.array(z.enum(GRANTABLE_KINDS)).min(1).max(GRANTABLE_KINDS.length),
     /** Any of; empty: any role of those kinds. */
     roles: z.array(token).max(20).default([]),
     /** Any of; empty: any department. */
@@ -56,7 +49,10 @@ export interface ActivePurpose extends PurposeDefinition {
   version: number;
 }
 
-/** The registry's active purposes and the revision they were read at. */
+/**
+ * The registry's active purposes and the revision they were read at, as the gateway holds it (read from the
+ * GET /access/purposes payload, lib/contracts/purposeRegistry.ts).
+ */
 export interface PurposeRegistry {
   revision: number;
   purposes: Map<string, ActivePurpose>;
@@ -67,30 +63,9 @@ export const EMPTY_PURPOSE_REGISTRY: PurposeRegistry = Object.freeze({
   purposes: new Map(),
 }) as PurposeRegistry;
 
-/** The wire shape of GET /access/purposes (identity → gateway). */
-export const purposeRegistryWireSchema = z.object({
-  revision: z.number().int().min(0),
-  purposes: z.array(
-    z.object({ name: z.string().regex(PURPOSE_NAME), version: z.number().int().positive() }).passthrough(),
-  ),
-});
-
-/** Reads the wire form; a purpose this code cannot read is left out (so it allows nobody). */
-export function registryFromWire(body: unknown): PurposeRegistry {
-  const parsed = purposeRegistryWireSchema.parse(body);
-  const purposes = new Map<string, ActivePurpose>();
-  for (const entry of parsed.purposes) {
-    const { name, version, ...rest } = entry as Record<string, unknown> & { name: string; version: number };
-    const definition = purposeDefinitionSchema.safeParse(rest);
-    if (definition.success) purposes.set(name, { name, version, ...definition.data });
-  }
-  return { revision: parsed.revision, purposes };
-}
-
 /** Whether the principal may declare this purpose. */
 export function purposeAllows(purpose: PurposeDefinition, principal: Principal): boolean {
-  if (!(PURPOSE_KINDS as readonly string[]).includes(principal.kind)) return false;
-  if (!purpose.kinds.includes(principal.kind as (typeof PURPOSE_KINDS)[number])) return false;
+  if (!(isGrantableKind(principal.kind) && purpose.kinds.includes(principal.kind))) return false;
   if (purpose.roles.length > 0 && !purpose.roles.some((role) => principal.roles.includes(role))) return false;
   if (
     purpose.departments.length > 0 &&

@@ -7,7 +7,8 @@
  * `gateway/limits/rateLimiter.ts` counts against these rules (docs/limits.md).
  */
 import { z } from "zod";
-import type { Principal, PrincipalKind } from "../principal.ts";
+import { isLimitedKind, LIMITED_KINDS, type LimitedKind } from "../contracts/principal.ts";
+import type { Principal } from "../principal.ts";
 
 /** A request rate: at most `requests` in a fixed window of `perSeconds`. */
 export const requestRateSchema = z
@@ -32,15 +33,11 @@ export const tierOverrideSchema = z
 
 export type TierOverride = z.infer<typeof tierOverrideSchema>;
 
-/** The principal kinds that send requests through the gateway and so have a tier (`system` is the gateway itself). */
-export const LIMITED_KINDS = ["anonymous", "resident", "officer", "security_admin", "auditor", "app"] as const;
-export type LimitedKind = (typeof LIMITED_KINDS)[number];
-
 export const rateLimitRulesSchema = z
   .object({
     /** Off only for measurements (`npm run bench:limits`); production mode warns. */
     enabled: z.boolean().default(true),
-    /** Overrides of the default tier of each principal kind. */
+    /** Overrides of the default tier of each principal kind that has one (every kind but `system`). */
     tiers: z.partialRecord(z.enum(LIMITED_KINDS), tierOverrideSchema).default({}),
     /** Overrides for principals holding a role; the first role listed here that the principal holds wins. */
     roles: z.record(z.string().min(1), tierOverrideSchema).default({}),
@@ -94,8 +91,6 @@ export interface RateLimitPolicy {
   oauth: RequestRate;
 }
 
-const isLimited = (kind: PrincipalKind): kind is LimitedKind => (LIMITED_KINDS as readonly string[]).includes(kind);
-
 /** Resolves the rules once: tiers are built at start, so a request only looks them up. */
 export function rateLimitPolicy(rules: RateLimitRules): RateLimitPolicy {
   const byKind = new Map<LimitedKind, Tier>(
@@ -128,7 +123,7 @@ export function rateLimitPolicy(rules: RateLimitRules): RateLimitPolicy {
     enabled: rules.enabled,
     oauth: rules.oauth ?? DEFAULT_OAUTH_RATE,
     subjectOf(principal, clientAddress) {
-      if (!isLimited(principal.kind)) return null;
+      if (!isLimitedKind(principal.kind)) return null;
       if (principal.kind === "anonymous" || !principal.id) {
         return { key: `address:${clientAddress}`, tier: tierOf(principal, "anonymous") };
       }

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AuditRecordInput } from "../../lib/contracts/auditRecord.ts";
 import type { Principal } from "../../lib/principal.ts";
 import { systemPrincipal } from "../../lib/principal.ts";
 import { ENVELOPE_HEADER, SYSTEM_SCOPES } from "../../lib/wire.ts";
@@ -7,7 +8,6 @@ import { gatewayCaller, officerOf, residentPrincipal, signedHeaders } from "../.
 import { seedDateTime, seedInstant, TEST_SEED_DATE } from "../../test/support/seedDate.ts";
 import { graphql, startTestSubgraph } from "../../test/support/subgraphs.ts";
 import type { SubgraphService } from "../kit/service.ts";
-import type { AuditRecordInput } from "./auditRecord.ts";
 import type { PrismaClient } from "./generated/prisma/client.ts";
 import auditModule from "./index.ts";
 import { seed } from "./seed.ts";

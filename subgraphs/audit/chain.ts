@@ -8,7 +8,7 @@
  * serialises transactions anyway. The design is in docs/audit.md.
  */
 import { createHash } from "node:crypto";
-import type { AuditRecord, FieldAccess } from "./auditRecord.ts";
+import type { AuditRecord, FieldAccess } from "../../lib/contracts/auditRecord.ts";
 
 /** The `prevHash` of the first record ever appended. */
 export const GENESIS_HASH = "0".repeat(64);

@@ -9,6 +9,7 @@
  * after a lost answer is harmless. Records and their personal data never reach the log: only counts and reasons.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { auditBatchSchema } from "../../lib/contracts/auditRecord.ts";
 import { type ErrorCode, errorBody } from "../../lib/errors.ts";
 import {
   answerThenClose,
@@ -20,7 +21,6 @@ import {
 import type { Logger } from "../../lib/log.ts";
 import { SYSTEM_SCOPES } from "../../lib/wire.ts";
 import type { RouteDependencies } from "../kit/module.ts";
-import { auditBatchSchema } from "./auditRecord.ts";
 import { appendRecords } from "./chain.ts";
 import type { ResolvedAuditOptions } from "./options.ts";
 import { pruneAuditTrail } from "./retention.ts";

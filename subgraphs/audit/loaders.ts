@@ -4,7 +4,7 @@
  * using the GIN index on the subjects), never one query per resident.
  */
 import DataLoader from "dataloader";
-import type { FieldAccess } from "./auditRecord.ts";
+import type { FieldAccess } from "../../lib/contracts/auditRecord.ts";
 import type { PrismaClient } from "./generated/prisma/client.ts";
 
 export type AuditPrisma = PrismaClient;

@@ -7,6 +7,7 @@
  * not depend on these rules being installed; the rule tree is the kit's second line (subgraphs/kit/shield.ts).
  */
 import { createRequire } from "node:module";
+import { isPersonKind } from "../../lib/contracts/principal.ts";
 import { codedError } from "../../lib/errors.ts";
 import type { Principal } from "../../lib/principal.ts";
 import { isAuditor, isSecurityAdmin, or, type SubgraphPermissions } from "../kit/shield.ts";
@@ -15,12 +16,12 @@ import { isAuditor, isSecurityAdmin, or, type SubgraphPermissions } from "../kit
 const require = createRequire(import.meta.url);
 const { rule } = require("graphql-shield") as typeof import("graphql-shield");
 
-const PEOPLE = new Set(["resident", "officer", "security_admin", "auditor"]);
-
 /** Auditors and security administrators, by kind or by a person's role (an application cannot claim a role). */
 export function mayReadAuditTrail(principal: Principal): boolean {
   if (principal.kind === "auditor" || principal.kind === "security_admin") return true;
-  return PEOPLE.has(principal.kind) && principal.roles.some((role) => role === "auditor" || role === "security_admin");
+  return (
+    isPersonKind(principal.kind) && principal.roles.some((role) => role === "auditor" || role === "security_admin")
+  );
 }
 
 /** The resident themself, or an audit reader. */

@@ -6,6 +6,7 @@
  * orders the trail), and `DataAccessRecord.id` answers the record's uuid.
  */
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/index.js";
+import { kindEnumValues, PRINCIPAL_KINDS } from "../../lib/contracts/principal.ts";
 import { codedError } from "../../lib/errors.ts";
 import { residentReference } from "../kit/actingResident.ts";
 import { DateTime } from "../kit/dateTime.ts";
@@ -43,15 +44,7 @@ export const resolvers: GraphQLResolverMap<AuditContext> = {
   DateTime,
 
   DataAccessDecision: { ALLOWED: "allowed", MASKED: "masked", DENIED: "denied" },
-  DataAccessorKind: {
-    ANONYMOUS: "anonymous",
-    RESIDENT: "resident",
-    OFFICER: "officer",
-    SECURITY_ADMIN: "security_admin",
-    AUDITOR: "auditor",
-    APP: "app",
-    SYSTEM: "system",
-  },
+  DataAccessorKind: kindEnumValues(PRINCIPAL_KINDS),
 
   Query: {
     dataAccessRecords: (_: unknown, args: ListArgs, { prisma, principal }: AuditContext) => {

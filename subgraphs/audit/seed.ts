@@ -3,10 +3,11 @@
  * Idempotent: records are appended only while the chain has never held any (checked under the chain lock), so a
  * second start, or a second replica starting at once, changes nothing — and records pruned by retention never return.
  */
+
+import { auditRecordSchema } from "../../lib/contracts/auditRecord.ts";
 import type { SubgraphDatabase } from "../../lib/db/database.ts";
 import type { SeedSummary } from "../kit/module.ts";
 import type { SeedOptions } from "../kit/seedCalendar.ts";
-import { auditRecordSchema } from "./auditRecord.ts";
 import { appendRecords } from "./chain.ts";
 import type { AuditPrisma } from "./loaders.ts";
 import { buildSeedRecords } from "./seedData.ts";

@@ -6,9 +6,9 @@
  * record's number. Written once, into an empty chain.
  */
 import { createHash } from "node:crypto";
+import type { AuditRecordInput, FieldAccess } from "../../lib/contracts/auditRecord.ts";
 import { type LocalDate, shanghaiInstant } from "../kit/seedCalendar.ts";
 import { randomFor } from "../kit/seedRandom.ts";
-import type { AuditRecordInput, FieldAccess } from "./auditRecord.ts";
 
 export const SEED_RECORD_COUNT = 48;
 /** Days before the seed date of the first seeded access (09:00); the rest follow over about eight weeks. */

@@ -3,6 +3,7 @@
  * public; the full data catalogue (every classification, including resources that are not open) is for officers,
  * auditors and security administrators. The catalog holds no resident's records; its row rules are below.
  */
+import { isDistrictKind } from "../../lib/contracts/principal.ts";
 import type { Principal } from "../../lib/principal.ts";
 import { officerRegisterRows, rowRule } from "../kit/rowRule.ts";
 import {
@@ -23,7 +24,7 @@ export const CATALOGUE_SCOPE = "catalog:read";
 
 /** Whether the caller reads the whole catalogue, restricted (NOT_OPEN) entries included. */
 export function readsWholeCatalogue(principal: Principal): boolean {
-  return principal.scopes.includes(CATALOGUE_SCOPE) && principal.kind !== "anonymous" && principal.kind !== "system";
+  return principal.scopes.includes(CATALOGUE_SCOPE) && isDistrictKind(principal.kind);
 }
 
 /**

@@ -4,6 +4,7 @@
  * test/gateway/authorization.test.ts and test/graph/authorization.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { policySetSchema, UNREADABLE_RULE } from "../../lib/contracts/policySet.ts";
 import { ANONYMOUS, type Principal } from "../../lib/principal.ts";
 import { SYSTEM_SCOPES } from "../../lib/wire.ts";
 import { gatewayCaller, signedGet } from "../../test/support/envelope.ts";
@@ -53,7 +54,9 @@ describe("the policies the gateway polls", () => {
 
     const signed = await poll(`${base}/access/policies`);
     expect(signed.status).toBe(200);
-    const body = (await signed.json()) as { revision: number; policies: Array<{ name: string; version: number }> };
+    // What the gateway reads: the contract both ends import, every rule readable.
+    const body = policySetSchema.parse(await signed.json());
+    expect(body.policies.filter((p) => p.rule === UNREADABLE_RULE)).toEqual([]);
     expect(body.revision).toBeGreaterThan(0);
     expect(body.policies.map((p) => p.name).sort()).toEqual(SEEDED_POLICIES.map((p) => p.name).sort());
     expect(body.policies.every((p) => p.version === 1)).toBe(true);

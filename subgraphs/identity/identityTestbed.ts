@@ -2,6 +2,7 @@
 import { createPublicKey, type JsonWebKey } from "node:crypto";
 import jwt, { type JwtPayload } from "jsonwebtoken";
 import { afterAll, beforeAll, expect } from "vitest";
+import { revokedSessionsSchema } from "../../lib/contracts/revokedSessions.ts";
 import type { Principal } from "../../lib/principal.ts";
 import { SYSTEM_SCOPES } from "../../lib/wire.ts";
 import { gatewayCaller, signedGet, signedHeaders } from "../../test/support/envelope.ts";
@@ -82,7 +83,9 @@ export async function revokedSessions(
   }),
 ) {
   const response = await fetch(`${base}/oauth/revoked-sessions?skew=30`, { headers });
-  return { status: response.status, body: (await response.json()) as any };
+  const body = await response.json();
+  // A list must be what the gateway reads (lib/contracts/revokedSessions.ts); errors keep their own shape.
+  return { status: response.status, body: (response.ok ? revokedSessionsSchema.parse(body) : body) as any };
 }
 
 /** Verifies an access token as the gateway does: jsonwebtoken, ES256 only, the key from the JWKS by kid. */

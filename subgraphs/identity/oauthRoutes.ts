@@ -20,6 +20,7 @@
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { isIP } from "node:net";
+import type { RevokedSessionsPayload } from "../../lib/contracts/revokedSessions.ts";
 import { type ErrorCode, errorBody } from "../../lib/errors.ts";
 import { type Route, sendJson } from "../../lib/http/graphqlHttp.ts";
 import { SYSTEM_SCOPES } from "../../lib/wire.ts";
@@ -488,9 +489,10 @@ export function createOAuthRoutes(
       select: { sid: true, until: true },
     });
     res.setHeader("cache-control", "no-store");
-    sendJson(res, 200, {
+    const payload: RevokedSessionsPayload = {
       sessions: rows.map((row) => ({ sid: row.sid, until: Math.ceil(row.until.getTime() / 1000) })),
-    });
+    };
+    sendJson(res, 200, payload);
   };
 
   return {

@@ -4,13 +4,15 @@
  * `iss aud sub kind roles scopes dept streets rid sid iat nbf exp jti`, ES256 with the active key's `kid` in the header.
  */
 import { randomUUID } from "node:crypto";
+import type { DistrictKind } from "../../lib/contracts/principal.ts";
 import type { IntegratorApp, OfficerMembership, Person, PersonKind, Role } from "./generated/prisma/client.ts";
 import { signJwt } from "./jwt.ts";
 import type { IdentityPrisma } from "./loaders.ts";
 import { ACCESS_TOKEN_AUDIENCE, type ResolvedIdentityOptions } from "./options.ts";
 import type { SigningKeyStore } from "./signingKeys.ts";
 
-export type TokenKind = "resident" | "officer" | "security_admin" | "auditor" | "app";
+/** The kinds a district token may name (the gateway accepts exactly these: lib/contracts/principal.ts). */
+export type TokenKind = DistrictKind;
 
 /** Who a token is about: everything but the session and the times. */
 export interface TokenSubject {

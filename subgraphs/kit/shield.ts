@@ -24,8 +24,9 @@
 import { createRequire } from "node:module";
 import type { GraphQLResolveInfo, GraphQLSchema } from "graphql";
 import type { IRule, IRules } from "graphql-shield";
+import { isDistrictKind, isPersonKind } from "../../lib/contracts/principal.ts";
 import { codedError } from "../../lib/errors.ts";
-import type { Principal, PrincipalKind } from "../../lib/principal.ts";
+import type { Principal } from "../../lib/principal.ts";
 import { type DepartmentDesk, mayReadRecord, type ReachContext, type ResidentRecordRule } from "./actingResident.ts";
 
 // graphql-shield's ES build imports `isUndefined` from "util" by name, which Vitest's module runner does not provide;
@@ -72,18 +73,12 @@ function principalRule(name: string, needs: string, test: (principal: Principal)
 export const publicField: ShieldRule = allow;
 
 /** Any verified person or application; not anonymous callers nor the gateway's own system principal. */
-export const isAuthenticated = principalRule(
-  "isAuthenticated",
-  "a logged-in caller",
-  (principal) => principal.kind !== "anonymous" && principal.kind !== "system" && KNOWN_KINDS.has(principal.kind),
+export const isAuthenticated = principalRule("isAuthenticated", "a logged-in caller", (principal) =>
+  isDistrictKind(principal.kind),
 );
-
-const KNOWN_KINDS = new Set<PrincipalKind>(["resident", "officer", "security_admin", "auditor", "app"]);
 
 /** Any person with an account (the `me`-style fields); not applications. */
-export const isPerson = principalRule("isPerson", "a logged-in person", (principal) =>
-  ["resident", "officer", "security_admin", "auditor"].includes(principal.kind),
-);
+export const isPerson = principalRule("isPerson", "a logged-in person", (principal) => isPersonKind(principal.kind));
 
 /** An officer (工作人员) of any department. */
 export const isOfficer = principalRule(
@@ -116,7 +111,7 @@ export const isAuditor = principalRule(
 
 function hasRoleOf(principal: Principal, role: string): boolean {
   // Roles only count for people; an application or the gateway cannot claim a person's role.
-  return KNOWN_KINDS.has(principal.kind) && principal.kind !== "app" && principal.roles.includes(role);
+  return isPersonKind(principal.kind) && principal.roles.includes(role);
 }
 
 const scopeRules = new Map<string, ShieldRule>();
@@ -128,11 +123,7 @@ export function holdsScope(scope: string): ShieldRule {
     found = principalRule(
       `holdsScope(${scope})`,
       `the scope ${scope}`,
-      (principal) =>
-        principal.kind !== "anonymous" &&
-        principal.kind !== "system" &&
-        KNOWN_KINDS.has(principal.kind) &&
-        principal.scopes.includes(scope),
+      (principal) => isDistrictKind(principal.kind) && principal.scopes.includes(scope),
     );
     scopeRules.set(scope, found);
   }

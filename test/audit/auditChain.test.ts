@@ -5,9 +5,9 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError } from "../../lib/config.ts";
+import { type AuditRecordInput, auditRecordSchema } from "../../lib/contracts/auditRecord.ts";
 import type { Principal } from "../../lib/principal.ts";
 import { SYSTEM_SCOPES } from "../../lib/wire.ts";
-import { type AuditRecordInput, auditRecordSchema } from "../../subgraphs/audit/auditRecord.ts";
 import {
   appendRecords,
   canonicalJson,

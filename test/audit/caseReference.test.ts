@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AuditEntry, toWire } from "../../gateway/audit/auditEntry.ts";
-import { auditRecordSchema } from "../../subgraphs/audit/auditRecord.ts";
+import { auditRecordSchema } from "../../lib/contracts/auditRecord.ts";
 import { appendRecords, canonicalJson, contentOf, recordHash } from "../../subgraphs/audit/chain.ts";
 import type { PrismaClient } from "../../subgraphs/audit/generated/prisma/client.ts";
 import { createAuditSubgraph } from "../../subgraphs/audit/index.ts";

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PURPOSE_NOT_ALLOWED_MESSAGE } from "../../gateway/authorization/purposes.ts";
 import type { GatewayServer } from "../../gateway/server.ts";
+import { purposeRegistrySchema } from "../../lib/contracts/purposeRegistry.ts";
 import { ANONYMOUS, type Principal } from "../../lib/principal.ts";
 import { ENVELOPE_HEADER, SYSTEM_SCOPES } from "../../lib/wire.ts";
 import { SEEDED_PURPOSES } from "../../subgraphs/identity/access/seedPurposes.ts";
@@ -229,8 +230,10 @@ describe("purposes as data", () => {
     const signed = await fetch(`${identityBase}/access/purposes`, {
       headers: signedGet("identity", `${identityBase}/access/purposes`, { principal: PURPOSE_POLLER }),
     });
-    const body = (await signed.json()) as { revision: number; purposes: Array<Record<string, unknown>> };
-    const byName = new Map(body.purposes.map((p) => [p.name, p]));
+    // What the gateway reads: the contract both ends import, every purpose readable.
+    const body = purposeRegistrySchema.parse(await signed.json());
+    expect(body.purposes).not.toContain(null);
+    const byName = new Map(body.purposes.map((p) => [p?.name, p]));
     for (const seeded of SEEDED_PURPOSES) {
       expect(byName.get(seeded.name)).toMatchObject({ ...seeded, version: 1 });
       expect(String(byName.get(seeded.name)?.legalBasis)).toMatch(/PIPL art\. 13/);

@@ -1,6 +1,6 @@
 import { loadGatewayConfig } from "../../gateway/config.ts";
 import { type GatewayOptions, type GatewayServer, startGateway } from "../../gateway/server.ts";
-import { LIMITED_KINDS } from "../../lib/limits/rateLimitRules.ts";
+import { LIMITED_KINDS } from "../../lib/contracts/principal.ts";
 import { testEnvelopeKeys } from "./envelope.ts";
 
 /**

@@ -100,6 +100,25 @@ describe("the identity envelope, from both ends", () => {
     expect(verify(good, POST_GRAPHQL)).toEqual({ ok: false, reason: "expired" });
   });
 
+  it("is refused as malformed when a validly signed payload breaks the contract (kind, principal fields)", () => {
+    const robot = { ...officer, kind: "robot" } as unknown as Principal;
+    const { roles: _roles, ...roleless } = officer;
+    expect(verify(sign({ ...claims, principal: robot }, POST_GRAPHQL), POST_GRAPHQL)).toEqual({
+      ok: false,
+      reason: "malformed",
+    });
+    expect(verify(sign({ ...claims, principal: roleless as Principal }, POST_GRAPHQL), POST_GRAPHQL)).toEqual({
+      ok: false,
+      reason: "malformed",
+    });
+    // Keys the contract does not know are dropped, not passed on to the subgraph.
+    const extra = verify(
+      sign({ ...claims, principal: { ...officer, admin: true } as Principal }, POST_GRAPHQL),
+      POST_GRAPHQL,
+    );
+    expect(extra.ok && extra.envelope.principal).toEqual(officer);
+  });
+
   it("is refused on any other request than the one it was signed for: method, path, query string, body", () => {
     const good = envelope();
     const notBound = { ok: false, reason: "not-bound" };

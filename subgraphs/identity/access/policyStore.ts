@@ -9,13 +9,13 @@
  */
 import { z } from "zod";
 import { type PolicyRule, policyRuleSchema } from "../../../lib/access/policyRules.ts";
+import { POLICY_NAME, type PolicySetPayload } from "../../../lib/contracts/policySet.ts";
 import { codedError } from "../../../lib/errors.ts";
 import type { Principal } from "../../../lib/principal.ts";
 import type { AccessPolicy, AccessPolicyChange, AccessPolicyVersion } from "../generated/prisma/client.ts";
 import type { IdentityPrisma } from "../loaders.ts";
 
 const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 } as const;
-const POLICY_NAME = /^[a-z][a-z0-9-]{2,60}$/;
 
 export interface DraftPolicyInput {
   name: string;
@@ -156,7 +156,7 @@ export class PolicyStore {
     return latest._max.id ?? 0;
   }
 
-  /** The active version of every policy, with the revision read in the same transaction. */
+  /** The active version of every policy, with the revision read in the same transaction: GET /access/policies. */
   async activeSet(): Promise<{ revision: number; policies: ActivePolicyRow[] }> {
     const [latest, versions] = await this.prisma.$transaction([
       this.prisma.accessPolicyChange.aggregate({ _max: { id: true } }),
@@ -170,7 +170,7 @@ export class PolicyStore {
         description: v.description,
         rule: policyRuleSchema.parse(v.rule),
       })),
-    };
+    } satisfies PolicySetPayload;
   }
 
   async versions(names: readonly string[]): Promise<AccessPolicyVersion[]> {

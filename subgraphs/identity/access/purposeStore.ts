@@ -13,6 +13,7 @@ import {
   type PurposeDefinition,
   purposeDefinitionSchema,
 } from "../../../lib/access/purposes.ts";
+import type { PurposeRegistryPayload } from "../../../lib/contracts/purposeRegistry.ts";
 import { codedError } from "../../../lib/errors.ts";
 import type { Purpose, PurposeChange, PurposeVersion } from "../generated/prisma/client.ts";
 import type { IdentityPrisma } from "../loaders.ts";
@@ -122,13 +123,13 @@ export class PurposeStore {
     return latest._max.id ?? 0;
   }
 
-  /** The active version of every purpose, with the revision read in the same transaction. */
+  /** The active version of every purpose, with the revision read in the same transaction: GET /access/purposes. */
   async activeSet(): Promise<{ revision: number; purposes: ActivePurpose[] }> {
     const [latest, versions] = await this.prisma.$transaction([
       this.prisma.purposeChange.aggregate({ _max: { id: true } }),
       this.prisma.purposeVersion.findMany({ where: { status: "ACTIVE" }, orderBy: { purposeName: "asc" } }),
     ]);
-    return { revision: latest._max.id ?? 0, purposes: versions.map(activePurpose) };
+    return { revision: latest._max.id ?? 0, purposes: versions.map(activePurpose) } satisfies PurposeRegistryPayload;
   }
 
   async changes(where: { purposeName?: string }, afterId: number | undefined, take: number): Promise<PurposeChange[]> {

@@ -13,6 +13,7 @@ import { authorizeOperation, type FieldDecision, judgeField } from "../../../lib
 import { type ActivePolicy, type PolicySet, policyRuleSchema } from "../../../lib/access/policyRules.ts";
 import { purposeAllows } from "../../../lib/access/purposes.ts";
 import { requirementsOf, type SupergraphRequirements } from "../../../lib/access/requirements.ts";
+import { isPersonKind } from "../../../lib/contracts/principal.ts";
 import { codedError } from "../../../lib/errors.ts";
 import { ANONYMOUS, type Principal, type PrincipalKind } from "../../../lib/principal.ts";
 import { DEPARTMENT_SCOPES, ROLES, type RoleName } from "../roles.ts";
@@ -96,7 +97,8 @@ export function simulatedPrincipal(input: SimulatedPrincipalInput): Principal {
 
 function defaultRoles(kind: PrincipalKind): RoleName[] {
   if (kind === "app") return ["integrator"];
-  if (kind === "resident" || kind === "officer" || kind === "security_admin" || kind === "auditor") return [kind];
+  // Each kind of person has the role of the same name.
+  if (isPersonKind(kind)) return [kind];
   return [];
 }
 

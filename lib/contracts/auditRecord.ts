@@ -1,13 +1,14 @@
 /**
- * What the gateway sends to POST /audit/records (数据访问审计记录), validated at the edge of the audit service.
- *
- * The gateway's writer (gateway/audit/auditEntry.ts) describes the same shape from its side; subgraphs never import
- * the gateway, so test/audit/auditWriter.test.ts checks that both ends agree.
+ * One data-access audit record (数据访问审计记录) as the gateway sends it to POST /audit/records: the one schema both
+ * ends import. The gateway's writer (gateway/audit/auditEntry.ts) checks every entry against it when the entry is
+ * recorded, so a malformed entry fails its caller at once instead of blocking a batch the service would refuse; the
+ * audit service (subgraphs/audit/ingestRoute.ts) validates every batch with it before appending.
  *
  * Values are normalised here (lower-case uuid, UTC instant, known keys only) because the chain hash is computed from
  * the normalised record and recomputed later from what the database returns: both must be the same bytes.
  */
 import { z } from "zod";
+import { principalKindSchema } from "./principal.ts";
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
@@ -26,16 +27,6 @@ const optionalId = id.nullable().default(null);
 
 export const ACCESS_DECISIONS = ["allowed", "masked", "denied"] as const;
 export type AccessDecision = (typeof ACCESS_DECISIONS)[number];
-
-export const ACCESSOR_KINDS = [
-  "anonymous",
-  "resident",
-  "officer",
-  "security_admin",
-  "auditor",
-  "app",
-  "system",
-] as const;
 
 /** One field coordinate the operation touched, with its classification and what the policy decided. */
 export const fieldAccessSchema = z
@@ -65,7 +56,7 @@ export const auditRecordSchema = z
     principal: z
       .object({
         id: optionalId,
-        kind: z.enum(ACCESSOR_KINDS),
+        kind: principalKindSchema,
         departmentId: optionalId,
       })
       .strip(),
@@ -85,7 +76,9 @@ export const auditRecordSchema = z
   })
   .strip();
 
+/** The record as sent over the wire (what the gateway builds). */
 export type AuditRecordInput = z.input<typeof auditRecordSchema>;
+/** The record as the audit service appends it (normalised). */
 export type AuditRecord = z.output<typeof auditRecordSchema>;
 
 export const auditBatchSchema = z.object({
