@@ -10,13 +10,9 @@
  * transaction lock), so concurrent changes get consecutive revisions and the history's "previous" is exact.
  */
 import { z } from "zod";
+import { LIMITED_KINDS } from "../../../lib/contracts/principal.ts";
 import { codedError } from "../../../lib/errors.ts";
-import {
-  LIMITED_KINDS,
-  type RateLimitRules,
-  type TierOverride,
-  tierOverrideSchema,
-} from "../../../lib/limits/rateLimitRules.ts";
+import { type RateLimitRules, type TierOverride, tierOverrideSchema } from "../../../lib/limits/rateLimitRules.ts";
 import type { Prisma, RateLimitChange, RateLimitRule, RateLimitScope } from "../generated/prisma/client.ts";
 import type { IdentityPrisma } from "../loaders.ts";
 

@@ -4,7 +4,8 @@
  * an admin can read and change, with their history from the start. A tier that was ever set or cleared is left as
  * the admins made it.
  */
-import { DEFAULT_TIERS, LIMITED_KINDS } from "../../../lib/limits/rateLimitRules.ts";
+import { LIMITED_KINDS } from "../../../lib/contracts/principal.ts";
+import { DEFAULT_TIERS } from "../../../lib/limits/rateLimitRules.ts";
 import { SEED_AUTHOR } from "../access/seedPolicies.ts";
 import type { IdentityPrisma } from "../loaders.ts";
 import { RateLimitStore } from "./rateLimitStore.ts";
