@@ -10,13 +10,14 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { type ErrorCode, errorBody } from "../../lib/errors.ts";
+import { answerThenClose, bodyStillArriving, type Route } from "../../lib/http/graphqlHttp.ts";
 import {
-  answerThenClose,
   BodyTooLargeError,
-  bodyStillArriving,
-  type Route,
+  parseJsonBody,
+  RequestBodyError,
   readBody,
-} from "../../lib/http/graphqlHttp.ts";
+  requireContentType,
+} from "../../lib/http/requestBody.ts";
 import type { Logger } from "../../lib/log.ts";
 import { SYSTEM_SCOPES } from "../../lib/wire.ts";
 import type { RouteDependencies } from "../kit/module.ts";
@@ -52,10 +53,6 @@ export function createIngestRoutes(
       // Unsigned callers are refused before their body is read.
       if (!envelopes.present(req)) {
         throw new IngestProblem(401, "ENVELOPE_INVALID", "Only the gateway may write audit records; sign the request.");
-      }
-      const contentType = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
-      if (contentType !== "application/json") {
-        throw new IngestProblem(415, "UNSUPPORTED_MEDIA_TYPE", "Send the batch as application/json.");
       }
       const raw = await readRaw(req, options.maxBatchBytes);
       const decision = await envelopes.check(req, raw, { scope: SYSTEM_SCOPES.auditWrite, what: "audit ingest" });
@@ -126,24 +123,26 @@ function retentionScheduler(db: RouteDependencies<unknown>["db"], log: Logger, o
   };
 }
 
+/** Content type and size first, through the one body reader (lib/http/requestBody.ts). */
 async function readRaw(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return readBody(req, limit).catch((error: unknown) => {
+  try {
+    requireContentType(req, ["application/json"]);
+    return await readBody(req, limit);
+  } catch (error) {
     if (error instanceof BodyTooLargeError) {
-      throw new IngestProblem(
-        413,
-        "PAYLOAD_TOO_LARGE",
-        `The batch is larger than ${limit} bytes; send smaller batches.`,
-      );
+      throw new IngestProblem(413, error.code, `The batch is larger than ${limit} bytes; send smaller batches.`);
     }
+    if (error instanceof RequestBodyError) throw new IngestProblem(error.status, error.code, error.message);
     throw error;
-  });
+  }
 }
 
 function parseJson(raw: Buffer): unknown {
   try {
-    return JSON.parse(raw.toString("utf8"));
-  } catch {
-    throw new IngestProblem(400, "INVALID_JSON", "The batch is not valid JSON.");
+    return parseJsonBody(raw);
+  } catch (error) {
+    if (error instanceof RequestBodyError) throw new IngestProblem(error.status, error.code, error.message);
+    throw error;
   }
 }
 

@@ -21,7 +21,14 @@ import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { isIP } from "node:net";
 import { type ErrorCode, errorBody } from "../../lib/errors.ts";
-import { type Route, sendJson } from "../../lib/http/graphqlHttp.ts";
+import { answerThenClose, bodyStillArriving, type Route, sendJson } from "../../lib/http/graphqlHttp.ts";
+import {
+  BodyTooLargeError,
+  parseJsonBody,
+  RequestBodyError,
+  readBody,
+  requireContentType,
+} from "../../lib/http/requestBody.ts";
 import { SYSTEM_SCOPES } from "../../lib/wire.ts";
 import type { RouteDependencies } from "../kit/module.ts";
 import type { LoginOutcome } from "./generated/prisma/client.ts";
@@ -381,7 +388,7 @@ export function createOAuthRoutes(
       log.info({ personId: person.id }, "password changed");
       sendJson(res, 200, { password_changed: true });
     } catch (error) {
-      sendOAuthError(res, error);
+      sendOAuthError(req, res, error);
     }
   };
 
@@ -409,7 +416,7 @@ export function createOAuthRoutes(
       }
       sendJson(res, 200, body);
     } catch (error) {
-      sendOAuthError(res, error);
+      sendOAuthError(req, res, error);
     }
   };
 
@@ -441,7 +448,7 @@ export function createOAuthRoutes(
       // RFC 7009 §2.2: unknown and already revoked tokens are answered 200 as well.
       sendJson(res, 200, {});
     } catch (error) {
-      sendOAuthError(res, error);
+      sendOAuthError(req, res, error);
     }
   };
 
@@ -528,7 +535,7 @@ function noStore(res: ServerResponse) {
   res.setHeader("pragma", "no-cache");
 }
 
-function sendOAuthError(res: ServerResponse, error: unknown) {
+function sendOAuthError(req: IncomingMessage, res: ServerResponse, error: unknown) {
   if (error instanceof EnvelopeRefused) {
     res.statusCode = error.status;
     res.setHeader("content-type", "application/json; charset=utf-8");
@@ -537,7 +544,10 @@ function sendOAuthError(res: ServerResponse, error: unknown) {
   }
   if (!(error instanceof OAuthError)) throw error;
   for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
-  sendJson(res, error.status, { error: error.error, error_description: error.message });
+  const body = { error: error.error, error_description: error.message };
+  // An oversized upload gets its answer in full before the connection closes (lib/http/graphqlHttp.ts).
+  if (bodyStillArriving(req)) answerThenClose(req, res, error.status, JSON.stringify(body));
+  else sendJson(res, error.status, body);
 }
 
 function required(params: Params, name: string): string {
@@ -588,8 +598,10 @@ function basicCredentials(req: IncomingMessage): { clientId: string; clientSecre
 
 /** Reads a form-urlencoded or JSON body's bytes (bounded), refusing other content types before reading. */
 async function readParamBytes(req: IncomingMessage): Promise<{ contentType: string; raw: Buffer }> {
-  const contentType = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
-  if (contentType !== "application/x-www-form-urlencoded" && contentType !== "application/json") {
+  let contentType: string;
+  try {
+    contentType = requireContentType(req, ["application/x-www-form-urlencoded", "application/json"]);
+  } catch {
     req.resume();
     throw new OAuthError(
       400,
@@ -597,14 +609,12 @@ async function readParamBytes(req: IncomingMessage): Promise<{ contentType: stri
       "Send the parameters as application/x-www-form-urlencoded (or application/json).",
     );
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new OAuthError(400, "invalid_request", "The request body is too large.");
-    chunks.push(chunk as Buffer);
+  try {
+    return { contentType, raw: await readBody(req, MAX_BODY_BYTES) };
+  } catch (error) {
+    if (!(error instanceof BodyTooLargeError)) throw error;
+    throw new OAuthError(413, "invalid_request", error.message);
   }
-  return { contentType, raw: Buffer.concat(chunks) };
 }
 
 /** Parses a body into single-valued parameters (RFC 6749 §3.2: no repeated parameters). */
@@ -614,9 +624,10 @@ function parseParams(contentType: string, bytes: Buffer): Params {
   if (contentType === "application/json") {
     let body: unknown;
     try {
-      body = JSON.parse(raw);
-    } catch {
-      throw new OAuthError(400, "invalid_request", "The request body is not valid JSON.");
+      body = parseJsonBody(bytes, { maxDepth: 2, example: "a JSON object of string parameters" });
+    } catch (error) {
+      if (!(error instanceof RequestBodyError)) throw error;
+      throw new OAuthError(400, "invalid_request", error.message);
     }
     if (body === null || typeof body !== "object" || Array.isArray(body)) {
       throw new OAuthError(400, "invalid_request", "The request body must be a JSON object of parameters.");
