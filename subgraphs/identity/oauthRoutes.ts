@@ -31,6 +31,7 @@ import {
 } from "../../lib/http/requestBody.ts";
 import { SYSTEM_SCOPES } from "../../lib/wire.ts";
 import type { RouteDependencies } from "../kit/module.ts";
+import { RouteRefusal, signedRoute } from "../kit/signedRoute.ts";
 import type { LoginOutcome } from "./generated/prisma/client.ts";
 import type { HashingBudget } from "./hashingBudget.ts";
 import { verifyJwtSignature } from "./jwt.ts";
@@ -464,41 +465,32 @@ export function createOAuthRoutes(
     sendJson(res, 200, { keys: keySet });
   };
 
-  const revokedSessions: Route = async (req, res) => {
-    req.resume();
-    const decision = await envelopes.check(req, null, {
-      scope: SYSTEM_SCOPES.revocationsRead,
-      what: "the revoked-sessions list",
-    });
-    if (!decision.ok) {
-      res.statusCode = decision.status;
-      res.setHeader("content-type", "application/json; charset=utf-8");
-      res.end(errorBody(decision.code, decision.message));
-      return;
-    }
-    // A gateway accepts a token until its exp + its clock tolerance, so a session stays on the list until its
-    // `until` (the last token's exp) + that tolerance: the gateway says how much with ?skew= (default the most any
-    // gateway may be configured with).
-    const skew = skewSeconds(req.url);
-    if (skew === null) {
-      res.statusCode = 400;
-      res.setHeader("content-type", "application/json; charset=utf-8");
-      res.end(
-        errorBody("BAD_REQUEST", `skew must be a whole number of seconds from 0 to ${MAX_GATEWAY_SKEW_SECONDS}.`),
-      );
-      return;
-    }
-    const at = now();
-    const rows = await prisma.revokedSession.findMany({
-      where: { until: { gt: new Date(at.getTime() - skew * 1000) } },
-      orderBy: [{ until: "asc" }, { sid: "asc" }],
-      select: { sid: true, until: true },
-    });
-    res.setHeader("cache-control", "no-store");
-    sendJson(res, 200, {
-      sessions: rows.map((row) => ({ sid: row.sid, until: Math.ceil(row.until.getTime() / 1000) })),
-    });
-  };
+  const revokedSessions = signedRoute(
+    envelopes,
+    { method: "GET", scope: SYSTEM_SCOPES.revocationsRead, what: "the revoked-sessions list" },
+    async ({ req, res }) => {
+      // A gateway accepts a token until its exp + its clock tolerance, so a session stays on the list until its
+      // `until` (the last token's exp) + that tolerance: the gateway says how much with ?skew= (default the most any
+      // gateway may be configured with).
+      const skew = skewSeconds(req.url);
+      if (skew === null) {
+        throw new RouteRefusal(
+          "BAD_REQUEST",
+          `skew must be a whole number of seconds from 0 to ${MAX_GATEWAY_SKEW_SECONDS}.`,
+        );
+      }
+      const at = now();
+      const rows = await prisma.revokedSession.findMany({
+        where: { until: { gt: new Date(at.getTime() - skew * 1000) } },
+        orderBy: [{ until: "asc" }, { sid: "asc" }],
+        select: { sid: true, until: true },
+      });
+      res.setHeader("cache-control", "no-store");
+      sendJson(res, 200, {
+        sessions: rows.map((row) => ({ sid: row.sid, until: Math.ceil(row.until.getTime() / 1000) })),
+      });
+    },
+  );
 
   return {
     "/oauth/token": token,

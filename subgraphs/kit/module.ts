@@ -103,8 +103,8 @@ export interface SubgraphModule<TPrisma extends PrismaLike = PrismaLike, TLoader
   /** Fresh DataLoaders for one request. Never share them across requests. */
   createLoaders(prisma: TPrisma): TLoaders;
   /**
-   * Extra HTTP routes by exact path, served beside /graphql (no envelope check unless the route makes one with
-   * `envelopes.check(req, rawBody, { scope })`, on the raw body, before parsing it).
+   * Extra HTTP routes by exact path, served beside /graphql (no envelope check unless the route is a `signedRoute`,
+   * ./signedRoute.ts, which checks it on the raw body before parsing it).
    */
   createRoutes?(dependencies: RouteDependencies<TPrisma>): Record<string, Route>;
   /**

@@ -4,31 +4,22 @@
  * `identity:policies:read` or `identity:purposes:read`), polled every second by every gateway replica. `?since=<revision>` answers 304
  * when nothing changed since that revision.
  */
-import { errorBody } from "../../../lib/errors.ts";
 import { type Route, sendJson } from "../../../lib/http/graphqlHttp.ts";
 import { SYSTEM_SCOPES, type SystemScope } from "../../../lib/wire.ts";
 import type { RouteDependencies } from "../../kit/module.ts";
+import { signedRoute } from "../../kit/signedRoute.ts";
 import type { IdentityPrisma } from "../loaders.ts";
 import { PolicyStore } from "./policyStore.ts";
 import { PurposeStore } from "./purposeStore.ts";
 
 export function accessPolicyRoutes({ prisma, envelopes }: RouteDependencies<IdentityPrisma>): Record<string, Route> {
   /** A signed, polled set: 304 when the caller's `?since=` revision is still the current one. */
-  const polledSet =
-    (
-      what: string,
-      scope: SystemScope,
-      store: { revision(): Promise<number>; activeSet(): Promise<{ revision: number }> },
-    ): Route =>
-    async (req, res) => {
-      req.resume();
-      const decision = await envelopes.check(req, null, { scope, what: `the ${what}` });
-      if (!decision.ok) {
-        res.statusCode = decision.status;
-        res.setHeader("content-type", "application/json; charset=utf-8");
-        res.end(errorBody(decision.code, decision.message));
-        return;
-      }
+  const polledSet = (
+    what: string,
+    scope: SystemScope,
+    store: { revision(): Promise<number>; activeSet(): Promise<{ revision: number }> },
+  ): Route =>
+    signedRoute(envelopes, { method: "GET", scope, what: `the ${what}` }, async ({ req, res }) => {
       res.setHeader("cache-control", "no-store");
       const since = Number(new URL(req.url ?? "/", "http://identity").searchParams.get("since"));
       if (Number.isInteger(since) && since > 0 && (await store.revision()) === since) {
@@ -37,7 +28,7 @@ export function accessPolicyRoutes({ prisma, envelopes }: RouteDependencies<Iden
         return;
       }
       sendJson(res, 200, await store.activeSet());
-    };
+    });
   return {
     "/access/policies": polledSet("access policies", SYSTEM_SCOPES.policiesRead, new PolicyStore(prisma)),
     "/access/purposes": polledSet("purpose registry", SYSTEM_SCOPES.purposesRead, new PurposeStore(prisma)),
