@@ -72,8 +72,8 @@ export interface GatewayServer {
 export interface GatewayOptions {
   log?: Logger;
   /**
-   * The clock of token-key caching (JWKS refetch guards) and of the daily cost budgets' day; tests inject one to move
-   * past them without sleeping.
+   * The clock of token-key caching (JWKS refetch guards), of the readiness cache and of the daily cost budgets' day;
+   * tests inject one to move past them without sleeping.
    */
   now?: () => number;
 }
@@ -305,6 +305,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const readinessPrincipal = systemPrincipal("gateway-readiness", [SYSTEM_SCOPES.readiness]);
   const readiness = createReadinessCheck({
     timeoutMs: config.READINESS_TIMEOUT_MS,
+    now: options.now,
     subgraphs: () => (snapshots.current()?.subgraphs ?? []).map(({ name, url }) => ({ name, url: urlOf(name, url) })),
     // The probe is an explicit, signed path: the gateway's readiness principal (scope system:readiness only, never a
     // data reader or an audit writer), its envelope bound to the probe's own request.

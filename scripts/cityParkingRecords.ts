@@ -4,7 +4,7 @@
  *
  * In reality the city registered these first and the district copied the codes into its own database. The simulator
  * cannot read the district's code (a legacy system knows nothing of ours), so its records are a committed file, made
- * from the district's parking roster by this script; `legacy/cityParkingPlatform/records.test.ts` fails when the file
+ * from the district's parking roster by this script; `test/legacy/cityParkingRecords.test.ts` fails when the file
  * and the roster drift apart. Run `npx tsx scripts/cityParkingRecords.ts` after changing the parking seed's roster.
  */
 import { writeFile } from "node:fs/promises";

@@ -8,14 +8,13 @@ import { existsSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { ConfigError } from "../lib/config.ts";
 import { loadSubgraphConfig } from "../subgraphs/kit/config.ts";
-import type { SubgraphModule } from "../subgraphs/kit/module.ts";
+import type { SubgraphEntry, SubgraphModule } from "../subgraphs/kit/module.ts";
 import { createRedisNonceStore } from "../subgraphs/kit/redisNonceStore.ts";
 import { httpResidentDirectory } from "../subgraphs/kit/residentDirectory.ts";
 import { startSubgraph } from "../subgraphs/kit/service.ts";
 
-// Only the chosen department's module is loaded, not the registry: a module reads its own environment when it is
-// imported (identity refuses to load in production without IDENTITY_KEY_ENCRYPTION_SECRET), and another
-// department's service must neither need nor see that secret.
+// Only the chosen department's module is loaded, not the registry (nine Prisma clients and schemas): start-up stays
+// cheap. Its options come from the environment here, the process edge, through the module's `configure(env)`.
 const subgraphsDir = fileURLToPath(new URL("../subgraphs/", import.meta.url));
 const names = readdirSync(subgraphsDir, { withFileTypes: true })
   .filter((entry) => entry.isDirectory() && entry.name !== "kit" && existsSync(`${subgraphsDir}${entry.name}/index.ts`))
@@ -27,7 +26,7 @@ if (!names.includes(name)) {
   process.exit(2);
 }
 const moduleUrl = new URL(`../subgraphs/${name}/index.ts`, import.meta.url).href;
-const module = ((await import(moduleUrl)) as { default: SubgraphModule<any, any> }).default;
+const entry = (await import(moduleUrl)) as SubgraphEntry;
 
 /** HEALTH_PORT wins over PORT, so one environment can configure every subgraph. */
 function scopedEnv(prefix: string): Record<string, string | undefined> {
@@ -38,8 +37,11 @@ function scopedEnv(prefix: string): Record<string, string | undefined> {
   return env;
 }
 
+let module: SubgraphModule<any, any> = entry.default;
 try {
-  const config = loadSubgraphConfig(module.name, module.defaultPort, scopedEnv(`${module.name.toUpperCase()}_`));
+  const env = scopedEnv(`${name.toUpperCase()}_`);
+  module = entry.configure ? entry.configure(env) : entry.default;
+  const config = loadSubgraphConfig(module.name, module.defaultPort, env);
   const service = await startSubgraph(module, {
     port: config.PORT,
     host: config.HOST,
@@ -74,7 +76,7 @@ try {
   }
 } catch (error) {
   if (error instanceof ConfigError) {
-    console.error(`${module.name}: ${error.message}`);
+    console.error(`${name}: ${error.message}`);
     process.exit(2);
   }
   console.error(error);

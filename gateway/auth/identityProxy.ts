@@ -11,7 +11,8 @@
  */
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Route } from "../../lib/http/graphqlHttp.ts";
+import { answerThenClose, type Route } from "../../lib/http/graphqlHttp.ts";
+import { BodyTooLargeError, readBody } from "../../lib/http/requestBody.ts";
 import type { Logger } from "../../lib/log.ts";
 import { systemPrincipal } from "../../lib/principal.ts";
 import { ENVELOPE_HEADER, type EnvelopeSigner, requestPath, SYSTEM_SCOPES } from "../../lib/wire.ts";
@@ -73,19 +74,19 @@ export function identityProxyRoutes(options: IdentityProxyOptions): Record<strin
       }
       let body: Buffer | undefined;
       if (method === "POST") {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        for await (const chunk of req) {
-          size += (chunk as Buffer).length;
-          if (size > maxBodyBytes) {
-            res.statusCode = 413;
-            res.setHeader("content-type", "application/json");
-            res.end(JSON.stringify({ error: "invalid_request", error_description: "The request body is too large." }));
-            return;
-          }
-          chunks.push(chunk as Buffer);
+        try {
+          body = await readBody(req, maxBodyBytes);
+        } catch (error) {
+          if (!(error instanceof BodyTooLargeError)) throw error;
+          // Answered in full before the connection closes; the rest of the upload is read and discarded.
+          answerThenClose(
+            req,
+            res,
+            413,
+            JSON.stringify({ error: "invalid_request", error_description: `${error.message}` }),
+          );
+          return;
         }
-        body = Buffer.concat(chunks);
       }
       const requestId = String(res.getHeader("x-request-id") ?? randomUUID());
       const url = `${identityUrl}${path}`;

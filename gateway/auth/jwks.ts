@@ -14,8 +14,12 @@ export interface JwksSourceOptions {
   timeoutMs?: number;
   /** Keys are refreshed at least this often even when every kid is known. */
   maxAgeMs?: number;
+  /** Unknown kids trigger a refetch at most this often. Default 10 000. */
   minRefetchMs?: number;
+  /** The clock of `maxAgeMs` and `minRefetchMs`. Default Date.now; tests move it instead of sleeping. */
   now?: () => number;
+  /** The HTTP client. Default the global fetch; unit tests pass one that answers without a server. */
+  fetch?: typeof fetch;
 }
 
 export interface JwksSource {
@@ -24,7 +28,14 @@ export interface JwksSource {
 }
 
 export function createJwksSource(options: JwksSourceOptions): JwksSource {
-  const { url, timeoutMs = 2000, maxAgeMs = 5 * 60_000, minRefetchMs = 10_000, now = Date.now } = options;
+  const {
+    url,
+    timeoutMs = 2000,
+    maxAgeMs = 5 * 60_000,
+    minRefetchMs = 10_000,
+    now = Date.now,
+    fetch: fetchJwks = fetch,
+  } = options;
   let keys = new Map<string, KeyObject>();
   let fetchedAt = Number.NEGATIVE_INFINITY;
   let inFlight: Promise<void> | undefined;
@@ -32,7 +43,10 @@ export function createJwksSource(options: JwksSourceOptions): JwksSource {
   async function refresh(): Promise<void> {
     inFlight ??= (async () => {
       try {
-        const response = await fetch(url, { headers: options.headers?.(url), signal: AbortSignal.timeout(timeoutMs) });
+        const response = await fetchJwks(url, {
+          headers: options.headers?.(url),
+          signal: AbortSignal.timeout(timeoutMs),
+        });
         if (!response.ok) throw new Error(`JWKS answered HTTP ${response.status}`);
         const body = (await response.json()) as { keys?: Array<JsonWebKey & { kid?: string }> };
         const next = new Map<string, KeyObject>();

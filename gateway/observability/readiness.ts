@@ -23,13 +23,15 @@ export interface ReadinessOptions {
    */
   headers?: (subgraph: string, request: BoundRequest) => Record<string, string>;
   cacheMs?: number;
+  /** The clock of the cache. Default Date.now; tests move it past the cache instead of sleeping. */
+  now?: () => number;
 }
 
 export function createReadinessCheck(options: ReadinessOptions) {
   let cached: { at: number; result: Promise<SubgraphProbe[]> } | undefined;
-  const cacheMs = options.cacheMs ?? 1000;
+  const { cacheMs = 1000, now: clock = Date.now } = options;
   return (): Promise<SubgraphProbe[]> => {
-    const now = Date.now();
+    const now = clock();
     if (!cached || now - cached.at > cacheMs) {
       cached = { at: now, result: Promise.all(options.subgraphs().map((s) => probe(s, options))) };
     }

@@ -6,7 +6,7 @@
  * They are read from `records.json`, the platform's data, not from the district's code: a legacy system knows nothing
  * of the subgraphs that federate it. In reality the city registered the facilities first and the district copied the
  * codes; here the file is written from the district's parking roster (`scripts/cityParkingRecords.ts`), and
- * `records.test.ts` checks that every code the district stores exists here with the same capacity and chargers.
+ * `test/legacy/cityParkingRecords.test.ts` checks that every code the district stores exists here with the same capacity and chargers.
  * Facilities and stations the district has not connected yet (no platform code) are absent, as they would be.
  */
 import { readFileSync } from "node:fs";

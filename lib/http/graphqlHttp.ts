@@ -8,8 +8,8 @@
  *   (`connection: close`), then what the client is still sending is read and discarded (up to `LINGER_BYTES` or
  *   `LINGER_MS`) before the socket ends, so closing never resets the connection under an unread upload — a reset
  *   would make the client lose the answer.
- * - The body must be UTF-8 (RFC 8259) and nest at most `MAX_JSON_DEPTH` arrays and objects; both are checked on the
- *   bytes before `JSON.parse` builds anything.
+ * - The body is read, and its content type, size, encoding and nesting checked, by the one body reader
+ *   (./requestBody.ts): UTF-8 (RFC 8259), at most `MAX_JSON_DEPTH` levels, checked on the bytes before `JSON.parse`.
  * - Request errors (answers without `data`) carry at most ten distinct errors (lib/http/errorCap.ts).
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
@@ -18,15 +18,15 @@ import { type ErrorCode, errorBody, errorCodes } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { type CorsOptions, corsDecision } from "./cors.ts";
 import { capErrorsInBody } from "./errorCap.ts";
+import { MAX_JSON_DEPTH, parseJsonBody, RequestBodyError, readBody, requireContentType } from "./requestBody.ts";
 
-/** Deepest nesting of JSON arrays and objects accepted in a request body. */
-export const MAX_JSON_DEPTH = 64;
 /** Longest operationName accepted (a GraphQL name; longer ones only serve to make logs and errors grow). */
 export const MAX_OPERATION_NAME = 200;
 /** After answering a refused upload, how much more of it is read and discarded before the connection closes. */
 const LINGER_BYTES = 64 * 1024 * 1024;
 const LINGER_MS = 5_000;
 const NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
+const JSON_TYPES = ["application/json", "application/graphql-response+json"];
 
 export type Route = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
@@ -170,19 +170,21 @@ export function createGraphQLListener<TContext extends BaseContext>(
     }
     let body: unknown;
     if (method === "POST") {
-      const contentType = (headers.get("content-type") ?? "").split(";")[0]?.trim().toLowerCase();
-      if (contentType !== "application/json" && contentType !== "application/graphql-response+json") {
-        req.resume();
-        throw new HttpProblem(
-          "UNSUPPORTED_MEDIA_TYPE",
-          `Content-Type "${contentType || "(none)"}" is not accepted; send the request as application/json.`,
-        );
+      let raw: Buffer;
+      try {
+        requireContentType(req, JSON_TYPES);
+        raw = await readBody(req, maxBodyBytes);
+      } catch (error) {
+        if (!(error instanceof RequestBodyError)) throw error;
+        if (error.code === "UNSUPPORTED_MEDIA_TYPE") req.resume();
+        throw new HttpProblem(error.code, error.message);
       }
-      const raw = await readBody(req, maxBodyBytes).catch((error: unknown) => {
-        throw error instanceof BodyTooLargeError ? new HttpProblem("PAYLOAD_TOO_LARGE", error.message) : error;
-      });
       await verified(req, raw);
-      body = parseBody(raw);
+      try {
+        body = parseBody(raw);
+      } catch (error) {
+        throw error instanceof RequestBodyError ? new HttpProblem(error.code, error.message) : error;
+      }
       const operationName = (body as { operationName?: unknown }).operationName;
       if (operationName !== undefined && operationName !== null) checkOperationName(operationName);
     } else {
@@ -239,82 +241,9 @@ function send(res: ServerResponse, status: number, body: string): void {
   res.end(body);
 }
 
-/** A request body over the limit; `declared` when its Content-Length said so before anything was read. */
-export class BodyTooLargeError extends Error {
-  constructor(
-    readonly limit: number,
-    readonly declared: number | null,
-  ) {
-    super(
-      declared === null
-        ? `The body is larger than the limit of ${limit} bytes. Send less.`
-        : `The body is ${declared} bytes; the limit is ${limit} bytes. Send less.`,
-    );
-  }
-}
-
-/**
- * Reads a request body, refusing more than `limit` bytes with `BodyTooLargeError` (answer it with
- * `answerThenClose`). Listens to the stream rather than iterating it: leaving a `for await` early destroys the
- * request — and with it the socket, before any answer could be written.
- */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = Number(req.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > limit) return Promise.reject(new BodyTooLargeError(limit, declared));
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const stop = () => {
-      req.off("data", onData);
-      req.off("end", onEnd);
-      req.off("error", onError);
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        stop();
-        reject(new BodyTooLargeError(limit, null));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = () => {
-      stop();
-      resolve(Buffer.concat(chunks));
-    };
-    const onError = (error: Error) => {
-      stop();
-      reject(error);
-    };
-    req.on("data", onData);
-    req.on("end", onEnd);
-    req.on("error", onError);
-  });
-}
-
-const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
-
-/** UTF-8, nesting within MAX_JSON_DEPTH, JSON, and one JSON object: each problem a coded 400. */
+/** One JSON object (not a batch): the reader's problems (lib/http/requestBody.ts) and these each a coded 400. */
 function parseBody(raw: Buffer): object {
-  let text: string;
-  try {
-    text = utf8.decode(raw);
-  } catch {
-    throw new HttpProblem("INVALID_JSON", "The request body is not valid UTF-8; send JSON encoded as UTF-8.");
-  }
-  const depth = jsonDepth(raw, MAX_JSON_DEPTH);
-  if (depth > MAX_JSON_DEPTH) {
-    throw new HttpProblem(
-      "BAD_REQUEST",
-      `The request body nests JSON arrays and objects more than ${MAX_JSON_DEPTH} levels deep; send a flatter body.`,
-    );
-  }
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new HttpProblem("INVALID_JSON", 'The request body is not valid JSON; send {"query": "…"}.');
-  }
+  const body = parseJsonBody(raw, { maxDepth: MAX_JSON_DEPTH, example: '{"query": "…"}' });
   if (body === null || typeof body !== "object") {
     throw new HttpProblem("BAD_REQUEST", 'The request body must be a JSON object such as {"query": "…"}.');
   }
@@ -322,34 +251,6 @@ function parseBody(raw: Buffer): object {
     throw new HttpProblem("BAD_REQUEST", "Batched requests (a JSON array) are not accepted; send one operation.");
   }
   return body;
-}
-
-/**
- * The deepest nesting of `[` and `{` outside strings, counted on the bytes (UTF-8 continuation bytes never equal
- * these ASCII codes); stops counting once past `stopAbove`.
- */
-export function jsonDepth(raw: Uint8Array, stopAbove: number): number {
-  let depth = 0;
-  let deepest = 0;
-  let inString = false;
-  for (let i = 0; i < raw.length; i += 1) {
-    const byte = raw[i];
-    if (inString) {
-      if (byte === 0x5c)
-        i += 1; // backslash: skip the escaped character
-      else if (byte === 0x22) inString = false;
-      continue;
-    }
-    if (byte === 0x22) inString = true;
-    else if (byte === 0x7b || byte === 0x5b) {
-      depth += 1;
-      if (depth > deepest) {
-        deepest = depth;
-        if (deepest > stopAbove) return deepest;
-      }
-    } else if (byte === 0x7d || byte === 0x5d) depth -= 1;
-  }
-  return deepest;
 }
 
 function checkOperationName(operationName: unknown): void {

@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parse } from "graphql";
-import { defineSubgraph } from "../kit/module.ts";
+import { defineSubgraph, type Environment } from "../kit/module.ts";
 import { PrismaClient } from "./generated/prisma/client.ts";
 import { createIngestRoutes } from "./ingestRoute.ts";
 import { createLoaders } from "./loaders.ts";
@@ -36,4 +36,10 @@ export function createAuditSubgraph(auditOptions: AuditOptions = {}) {
   });
 }
 
-export default createAuditSubgraph(auditOptionsFromEnvironment(process.env));
+/** The service as configured by an environment (AUDIT_RETENTION_DAYS, AUDIT_PRUNE_INTERVAL_MINUTES): the edge's call. */
+export function configure(env: Environment) {
+  return createAuditSubgraph(auditOptionsFromEnvironment(env));
+}
+
+/** The module with default options (composition, the registry, tests); a running service is built by `configure`. */
+export default createAuditSubgraph();

@@ -3,39 +3,23 @@
  *
  * Only the gateway's audit writer may write: the request must carry an envelope signed by the gateway for this
  * service, bound to this POST and its exact body bytes, used once, for a system principal with scope `audit:write`
- * (subgraphs/kit/envelopeGuard.ts) — the readiness probe's envelope, or any other system caller's, is refused. The
- * body is read raw (bounded), checked against the envelope, and only then parsed. The batch is validated whole (one bad record refuses the batch, naming it) and appended in one
+ * (subgraphs/kit/signedRoute.ts, subgraphs/kit/envelopeGuard.ts) — the readiness probe's envelope, or any other system
+ * caller's, is refused. The body is read raw (bounded), checked against the envelope, and only then parsed. The batch is validated whole (one bad record refuses the batch, naming it) and appended in one
  * transaction; the answer says how many records were appended and how many were already there, so a batch re-sent
  * after a lost answer is harmless. Records and their personal data never reach the log: only counts and reasons.
  */
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ServerResponse } from "node:http";
 import { auditBatchSchema } from "../../lib/contracts/auditRecord.ts";
-import { type ErrorCode, errorBody } from "../../lib/errors.ts";
-import {
-  answerThenClose,
-  BodyTooLargeError,
-  bodyStillArriving,
-  type Route,
-  readBody,
-} from "../../lib/http/graphqlHttp.ts";
+import type { Route } from "../../lib/http/graphqlHttp.ts";
 import type { Logger } from "../../lib/log.ts";
 import { SYSTEM_SCOPES } from "../../lib/wire.ts";
 import type { RouteDependencies } from "../kit/module.ts";
+import { RouteRefusal, signedRoute } from "../kit/signedRoute.ts";
 import { appendRecords } from "./chain.ts";
 import type { ResolvedAuditOptions } from "./options.ts";
 import { pruneAuditTrail } from "./retention.ts";
 
 export const INGEST_PATH = "/audit/records";
-
-class IngestProblem extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: ErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 export function createIngestRoutes(
   { db, log, envelopes }: RouteDependencies<unknown>,
@@ -43,30 +27,15 @@ export function createIngestRoutes(
 ): Record<string, Route> {
   const retention = retentionScheduler(db, log, options);
 
-  const ingest: Route = async (req, res) => {
-    try {
-      if (req.method !== "POST") {
-        res.setHeader("allow", "POST");
-        throw new IngestProblem(405, "METHOD_NOT_ALLOWED", "Send audit records with POST.");
-      }
-      // Unsigned callers are refused before their body is read.
-      if (!envelopes.present(req)) {
-        throw new IngestProblem(401, "ENVELOPE_INVALID", "Only the gateway may write audit records; sign the request.");
-      }
-      const contentType = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
-      if (contentType !== "application/json") {
-        throw new IngestProblem(415, "UNSUPPORTED_MEDIA_TYPE", "Send the batch as application/json.");
-      }
-      const raw = await readRaw(req, options.maxBatchBytes);
-      const decision = await envelopes.check(req, raw, { scope: SYSTEM_SCOPES.auditWrite, what: "audit ingest" });
-      if (!decision.ok) throw new IngestProblem(decision.status, decision.code, decision.message);
-      const body = parseJson(raw);
+  const ingest = signedRoute(
+    envelopes,
+    { method: "POST", scope: SYSTEM_SCOPES.auditWrite, what: "audit ingest", maxBodyBytes: options.maxBatchBytes },
+    async ({ res, body }) => {
       const parsed = auditBatchSchema.safeParse(body);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
         const where = issue?.path.join(".") || "(body)";
-        throw new IngestProblem(
-          400,
+        throw new RouteRefusal(
           "BAD_USER_INPUT",
           `The batch is not valid at ${where}: ${issue?.message ?? "unknown problem"}; nothing was appended.`,
         );
@@ -79,19 +48,8 @@ export function createIngestRoutes(
         headSequence: result.head.sequence,
       });
       retention.maybePrune();
-    } catch (error) {
-      if (!(error instanceof IngestProblem)) throw error;
-      // A refused upload still gets its answer before the connection closes (lib/http/graphqlHttp.ts).
-      if (bodyStillArriving(req)) {
-        answerThenClose(req, res, error.status, errorBody(error.code, error.message));
-        return;
-      }
-      req.resume();
-      res.statusCode = error.status;
-      res.setHeader("content-type", "application/json; charset=utf-8");
-      res.end(errorBody(error.code, error.message));
-    }
-  };
+    },
+  );
 
   return { [INGEST_PATH]: ingest };
 }
@@ -124,27 +82,6 @@ function retentionScheduler(db: RouteDependencies<unknown>["db"], log: Logger, o
         });
     },
   };
-}
-
-async function readRaw(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return readBody(req, limit).catch((error: unknown) => {
-    if (error instanceof BodyTooLargeError) {
-      throw new IngestProblem(
-        413,
-        "PAYLOAD_TOO_LARGE",
-        `The batch is larger than ${limit} bytes; send smaller batches.`,
-      );
-    }
-    throw error;
-  });
-}
-
-function parseJson(raw: Buffer): unknown {
-  try {
-    return JSON.parse(raw.toString("utf8"));
-  } catch {
-    throw new IngestProblem(400, "INVALID_JSON", "The batch is not valid JSON.");
-  }
 }
 
 function sendJson(res: ServerResponse, status: number, value: unknown): void {

@@ -1,6 +1,6 @@
 /**
- * Options of the audit service, with their defaults. `index.ts` reads the environment once (AUDIT_RETENTION_DAYS,
- * AUDIT_PRUNE_INTERVAL_MINUTES) for the default instance; everything else receives these typed values.
+ * Options of the audit service, with their defaults. `auditOptionsFromEnvironment` parses the environment the process
+ * edge hands `configure` (AUDIT_RETENTION_DAYS, AUDIT_PRUNE_INTERVAL_MINUTES); everything else receives typed values.
  */
 import { z } from "zod";
 import { parseConfig } from "../../lib/config.ts";
@@ -39,7 +39,7 @@ const environmentSchema = z.object({
   AUDIT_PRUNE_INTERVAL_MINUTES: z.coerce.number().int().min(1).default(60),
 });
 
-/** The configuration edge of the default instance. */
+/** The audit options in an environment; every problem reported at once (ConfigError). */
 export function auditOptionsFromEnvironment(env: Record<string, string | undefined>): AuditOptions {
   const config = parseConfig(environmentSchema, env);
   return { retentionDays: config.AUDIT_RETENTION_DAYS, pruneIntervalMs: config.AUDIT_PRUNE_INTERVAL_MINUTES * 60_000 };

@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parse } from "graphql";
-import { defineSubgraph } from "../kit/module.ts";
+import { defineSubgraph, type Environment } from "../kit/module.ts";
 import { purposeResolvers } from "./access/purposeResolvers.ts";
 import { accessPolicyResolvers } from "./access/resolvers.ts";
 import { accessPolicyRoutes } from "./access/routes.ts";
@@ -78,12 +78,13 @@ function withAccessPolicies(
 }
 
 /**
- * The configuration edge of the default instance, read once: IDENTITY_ISSUER, IDENTITY_KEY_ENCRYPTION_SECRET,
- * IDENTITY_HASHING_BURST / IDENTITY_HASHING_PER_SECOND (the hashing budget per client address) and NODE_ENV. Without a secret the development one is used — which the identity service refuses at start in production
- * (productionSafety.ts), naming the variable. Checked at start, not here: every process that imports the registry
- * reads this, and only the identity service needs the secret.
+ * The identity options in an environment: IDENTITY_ISSUER, IDENTITY_KEY_ENCRYPTION_SECRET, SUPERGRAPH_PATH,
+ * RESIDENT_DIRECTORY_KEY, IDENTITY_HASHING_BURST / IDENTITY_HASHING_PER_SECOND (the hashing budget per client address)
+ * and NODE_ENV. Without a secret the development one is used — which the identity service refuses at start in
+ * production (productionSafety.ts), naming the variable. Only the process edges (scripts/subgraph.ts,
+ * scripts/identityBootstrap.ts) call this; nothing reads the environment when this module is imported.
  */
-export function optionsFromEnvironment(env: Record<string, string | undefined>): IdentityOptions {
+export function optionsFromEnvironment(env: Environment): IdentityOptions {
   return {
     issuer: env.IDENTITY_ISSUER || undefined,
     supergraphPath: env.SUPERGRAPH_PATH || undefined,
@@ -97,4 +98,13 @@ export function optionsFromEnvironment(env: Record<string, string | undefined>):
   };
 }
 
-export default createIdentitySubgraph(optionsFromEnvironment(process.env));
+/** The service as configured by an environment (the edge, scripts/subgraph.ts, passes the process's). */
+export function configure(env: Environment) {
+  return createIdentitySubgraph(optionsFromEnvironment(env));
+}
+
+/**
+ * The module with default options, for composition, the registry and tests: development secret, not production. A
+ * running service is built by `configure(env)` instead.
+ */
+export default createIdentitySubgraph();

@@ -22,9 +22,17 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { isIP } from "node:net";
 import type { RevokedSessionsPayload } from "../../lib/contracts/revokedSessions.ts";
 import { type ErrorCode, errorBody } from "../../lib/errors.ts";
-import { type Route, sendJson } from "../../lib/http/graphqlHttp.ts";
+import { answerThenClose, bodyStillArriving, type Route, sendJson } from "../../lib/http/graphqlHttp.ts";
+import {
+  BodyTooLargeError,
+  parseJsonBody,
+  RequestBodyError,
+  readBody,
+  requireContentType,
+} from "../../lib/http/requestBody.ts";
 import { SYSTEM_SCOPES } from "../../lib/wire.ts";
 import type { RouteDependencies } from "../kit/module.ts";
+import { RouteRefusal, signedRoute } from "../kit/signedRoute.ts";
 import type { LoginOutcome } from "./generated/prisma/client.ts";
 import type { HashingBudget } from "./hashingBudget.ts";
 import { verifyJwtSignature } from "./jwt.ts";
@@ -382,7 +390,7 @@ export function createOAuthRoutes(
       log.info({ personId: person.id }, "password changed");
       sendJson(res, 200, { password_changed: true });
     } catch (error) {
-      sendOAuthError(res, error);
+      sendOAuthError(req, res, error);
     }
   };
 
@@ -410,7 +418,7 @@ export function createOAuthRoutes(
       }
       sendJson(res, 200, body);
     } catch (error) {
-      sendOAuthError(res, error);
+      sendOAuthError(req, res, error);
     }
   };
 
@@ -442,7 +450,7 @@ export function createOAuthRoutes(
       // RFC 7009 §2.2: unknown and already revoked tokens are answered 200 as well.
       sendJson(res, 200, {});
     } catch (error) {
-      sendOAuthError(res, error);
+      sendOAuthError(req, res, error);
     }
   };
 
@@ -458,42 +466,33 @@ export function createOAuthRoutes(
     sendJson(res, 200, { keys: keySet });
   };
 
-  const revokedSessions: Route = async (req, res) => {
-    req.resume();
-    const decision = await envelopes.check(req, null, {
-      scope: SYSTEM_SCOPES.revocationsRead,
-      what: "the revoked-sessions list",
-    });
-    if (!decision.ok) {
-      res.statusCode = decision.status;
-      res.setHeader("content-type", "application/json; charset=utf-8");
-      res.end(errorBody(decision.code, decision.message));
-      return;
-    }
-    // A gateway accepts a token until its exp + its clock tolerance, so a session stays on the list until its
-    // `until` (the last token's exp) + that tolerance: the gateway says how much with ?skew= (default the most any
-    // gateway may be configured with).
-    const skew = skewSeconds(req.url);
-    if (skew === null) {
-      res.statusCode = 400;
-      res.setHeader("content-type", "application/json; charset=utf-8");
-      res.end(
-        errorBody("BAD_REQUEST", `skew must be a whole number of seconds from 0 to ${MAX_GATEWAY_SKEW_SECONDS}.`),
-      );
-      return;
-    }
-    const at = now();
-    const rows = await prisma.revokedSession.findMany({
-      where: { until: { gt: new Date(at.getTime() - skew * 1000) } },
-      orderBy: [{ until: "asc" }, { sid: "asc" }],
-      select: { sid: true, until: true },
-    });
-    res.setHeader("cache-control", "no-store");
-    const payload: RevokedSessionsPayload = {
-      sessions: rows.map((row) => ({ sid: row.sid, until: Math.ceil(row.until.getTime() / 1000) })),
-    };
-    sendJson(res, 200, payload);
-  };
+  const revokedSessions = signedRoute(
+    envelopes,
+    { method: "GET", scope: SYSTEM_SCOPES.revocationsRead, what: "the revoked-sessions list" },
+    async ({ req, res }) => {
+      // A gateway accepts a token until its exp + its clock tolerance, so a session stays on the list until its
+      // `until` (the last token's exp) + that tolerance: the gateway says how much with ?skew= (default the most any
+      // gateway may be configured with).
+      const skew = skewSeconds(req.url);
+      if (skew === null) {
+        throw new RouteRefusal(
+          "BAD_REQUEST",
+          `skew must be a whole number of seconds from 0 to ${MAX_GATEWAY_SKEW_SECONDS}.`,
+        );
+      }
+      const at = now();
+      const rows = await prisma.revokedSession.findMany({
+        where: { until: { gt: new Date(at.getTime() - skew * 1000) } },
+        orderBy: [{ until: "asc" }, { sid: "asc" }],
+        select: { sid: true, until: true },
+      });
+      res.setHeader("cache-control", "no-store");
+      const payload: RevokedSessionsPayload = {
+        sessions: rows.map((row) => ({ sid: row.sid, until: Math.ceil(row.until.getTime() / 1000) })),
+      };
+      sendJson(res, 200, payload);
+    },
+  );
 
   return {
     "/oauth/token": token,
@@ -530,7 +529,7 @@ function noStore(res: ServerResponse) {
   res.setHeader("pragma", "no-cache");
 }
 
-function sendOAuthError(res: ServerResponse, error: unknown) {
+function sendOAuthError(req: IncomingMessage, res: ServerResponse, error: unknown) {
   if (error instanceof EnvelopeRefused) {
     res.statusCode = error.status;
     res.setHeader("content-type", "application/json; charset=utf-8");
@@ -539,7 +538,10 @@ function sendOAuthError(res: ServerResponse, error: unknown) {
   }
   if (!(error instanceof OAuthError)) throw error;
   for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
-  sendJson(res, error.status, { error: error.error, error_description: error.message });
+  const body = { error: error.error, error_description: error.message };
+  // An oversized upload gets its answer in full before the connection closes (lib/http/graphqlHttp.ts).
+  if (bodyStillArriving(req)) answerThenClose(req, res, error.status, JSON.stringify(body));
+  else sendJson(res, error.status, body);
 }
 
 function required(params: Params, name: string): string {
@@ -590,8 +592,10 @@ function basicCredentials(req: IncomingMessage): { clientId: string; clientSecre
 
 /** Reads a form-urlencoded or JSON body's bytes (bounded), refusing other content types before reading. */
 async function readParamBytes(req: IncomingMessage): Promise<{ contentType: string; raw: Buffer }> {
-  const contentType = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
-  if (contentType !== "application/x-www-form-urlencoded" && contentType !== "application/json") {
+  let contentType: string;
+  try {
+    contentType = requireContentType(req, ["application/x-www-form-urlencoded", "application/json"]);
+  } catch {
     req.resume();
     throw new OAuthError(
       400,
@@ -599,14 +603,12 @@ async function readParamBytes(req: IncomingMessage): Promise<{ contentType: stri
       "Send the parameters as application/x-www-form-urlencoded (or application/json).",
     );
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new OAuthError(400, "invalid_request", "The request body is too large.");
-    chunks.push(chunk as Buffer);
+  try {
+    return { contentType, raw: await readBody(req, MAX_BODY_BYTES) };
+  } catch (error) {
+    if (!(error instanceof BodyTooLargeError)) throw error;
+    throw new OAuthError(413, "invalid_request", error.message);
   }
-  return { contentType, raw: Buffer.concat(chunks) };
 }
 
 /** Parses a body into single-valued parameters (RFC 6749 §3.2: no repeated parameters). */
@@ -616,9 +618,10 @@ function parseParams(contentType: string, bytes: Buffer): Params {
   if (contentType === "application/json") {
     let body: unknown;
     try {
-      body = JSON.parse(raw);
-    } catch {
-      throw new OAuthError(400, "invalid_request", "The request body is not valid JSON.");
+      body = parseJsonBody(bytes, { maxDepth: 2, example: "a JSON object of string parameters" });
+    } catch (error) {
+      if (!(error instanceof RequestBodyError)) throw error;
+      throw new OAuthError(400, "invalid_request", error.message);
     }
     if (body === null || typeof body !== "object" || Array.isArray(body)) {
       throw new OAuthError(400, "invalid_request", "The request body must be a JSON object of parameters.");

@@ -1,6 +1,6 @@
 /**
- * Options of the identity service, with their defaults. `index.ts` reads the environment once for the default
- * instance; everything below receives these typed values and never reads `process.env`.
+ * Options of the identity service, with their defaults. `optionsFromEnvironment` in `index.ts` turns the environment
+ * the process edge hands it into these; everything below receives these typed values and never sees the environment.
  */
 import { fileURLToPath } from "node:url";
 import { MIN_DIRECTORY_KEY_LENGTH } from "../kit/residentDirectory.ts";

@@ -5,7 +5,8 @@
  * data. It answers streets only: no names, no numbers.
  */
 import { errorBody } from "../../lib/errors.ts";
-import { answerThenClose, BodyTooLargeError, type Route, readBody, sendJson } from "../../lib/http/graphqlHttp.ts";
+import { answerThenClose, bodyStillArriving, type Route, sendJson } from "../../lib/http/graphqlHttp.ts";
+import { parseJsonBody, RequestBodyError, readBody, requireContentType } from "../../lib/http/requestBody.ts";
 import type { RouteDependencies } from "../kit/module.ts";
 import {
   isDirectoryKey,
@@ -65,13 +66,13 @@ export function residentDirectoryRoutes(
       }
       let ids: unknown;
       try {
-        ids = (JSON.parse((await readBody(req, MAX_BODY_BYTES)).toString("utf8")) as { ids?: unknown })?.ids;
+        requireContentType(req, ["application/json"]);
+        ids = (parseJsonBody(await readBody(req, MAX_BODY_BYTES), { maxDepth: 2 }) as { ids?: unknown } | null)?.ids;
       } catch (error) {
-        if (error instanceof BodyTooLargeError) {
-          answerThenClose(req, res, 413, errorBody("PAYLOAD_TOO_LARGE", error.message));
-          return;
-        }
-        ids = undefined;
+        if (!(error instanceof RequestBodyError)) throw error;
+        if (bodyStillArriving(req)) answerThenClose(req, res, error.status, errorBody(error.code, error.message));
+        else refuse(res, error.status, error.code, error.message);
+        return;
       }
       if (
         !Array.isArray(ids) ||

@@ -15,6 +15,19 @@ import { withSchemaHeader } from "./schemaHeader.ts";
 import type { SeedOptions } from "./seedCalendar.ts";
 import type { SubgraphPermissions } from "./shield.ts";
 
+/** The environment a process edge hands a module's `configure` (scripts/subgraph.ts passes the process's). */
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+/**
+ * What a subgraph's `index.ts` exports: the module with default options, and — when the service takes options from its
+ * environment — `configure(env)`, which builds it from them. Nothing is read from the environment when the file is
+ * imported: only the process edge calls `configure`.
+ */
+export interface SubgraphEntry {
+  default: SubgraphModule<any, any>;
+  configure?: (env: Environment) => SubgraphModule<any, any>;
+}
+
 /** What the kit passes when it creates the module's Prisma client. Spread it into `new PrismaClient(...)`. */
 export interface PrismaClientOptions {
   adapter: SqlDriverAdapterFactory;
@@ -90,8 +103,8 @@ export interface SubgraphModule<TPrisma extends PrismaLike = PrismaLike, TLoader
   /** Fresh DataLoaders for one request. Never share them across requests. */
   createLoaders(prisma: TPrisma): TLoaders;
   /**
-   * Extra HTTP routes by exact path, served beside /graphql (no envelope check unless the route makes one with
-   * `envelopes.check(req, rawBody, { scope })`, on the raw body, before parsing it).
+   * Extra HTTP routes by exact path, served beside /graphql (no envelope check unless the route is a `signedRoute`,
+   * ./signedRoute.ts, which checks it on the raw body before parsing it).
    */
   createRoutes?(dependencies: RouteDependencies<TPrisma>): Record<string, Route>;
   /**

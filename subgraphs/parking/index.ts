@@ -7,7 +7,8 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parse } from "graphql";
-import { defineSubgraph } from "../kit/module.ts";
+import { ConfigError } from "../../lib/config.ts";
+import { defineSubgraph, type Environment } from "../kit/module.ts";
 import { type CityPlatformOptions, createCityPlatformClient } from "./cityPlatform.ts";
 import { PrismaClient } from "./generated/prisma/client.ts";
 import { createLoaders } from "./loaders.ts";
@@ -15,18 +16,15 @@ import { permissions } from "./permissions.ts";
 import { createResolvers } from "./resolvers.ts";
 import { seed } from "./seed.ts";
 
-/**
- * Where the city platform answers when the caller does not say. Read once, here, at import: the one place this
- * subgraph looks at the environment (until the lead folds it into the central configuration schema).
- */
-const DEFAULT_PLATFORM_URL = process.env.CITY_PARKING_PLATFORM_URL ?? "http://127.0.0.1:4199";
+/** Where the city platform answers when neither the options nor the environment say (`npm start` runs it there). */
+export const DEFAULT_PLATFORM_URL = "http://127.0.0.1:4199";
 
 export interface ParkingSubgraphOptions {
   /** The current time, for session starts and ends and for the live-data cache. Tests fix it. */
   now?: () => Date;
   /**
    * The city platform: base URL, per-call timeout (default 800 ms) and cache TTL (default 10 s). Default URL:
-   * CITY_PARKING_PLATFORM_URL, else http://127.0.0.1:4199.
+   * http://127.0.0.1:4199 (`configure` takes CITY_PARKING_PLATFORM_URL).
    */
   platform?: CityPlatformOptions;
 }
@@ -47,6 +45,15 @@ export function createParkingSubgraph(options: ParkingSubgraphOptions = {}) {
     createLoaders: (prisma) => createLoaders(prisma, platform),
     seed,
   });
+}
+
+/** The service as configured by an environment (CITY_PARKING_PLATFORM_URL): the process edge's call. */
+export function configure(env: Environment) {
+  const url = env.CITY_PARKING_PLATFORM_URL || DEFAULT_PLATFORM_URL;
+  if (!/^https?:\/\//.test(url)) {
+    throw new ConfigError([`CITY_PARKING_PLATFORM_URL is "${url.slice(0, 80)}"; use an http:// or https:// URL.`]);
+  }
+  return createParkingSubgraph({ platform: { url } });
 }
 
 export default createParkingSubgraph();

@@ -303,7 +303,6 @@ describe("the abuse suite over HTTP: every case a 4xx while the gateway keeps se
         }),
       ),
     ];
-    const started = performance.now();
     const ordinary = Array.from({ length: 10 }, () =>
       graphql(gateway.url, "{ shelves(first: 2) { name nearby(first: 5) { name } } }"),
     );
@@ -316,6 +315,5 @@ describe("the abuse suite over HTTP: every case a 4xx while the gateway keeps se
         { name: "西", nearby: [{ name: "东" }] },
       ]);
     }
-    expect(performance.now() - started).toBeLessThan(5000);
   });
 });

@@ -179,7 +179,7 @@ describe("authentication at the gateway", () => {
     const token = sign(claims({ sid: "sess-to-revoke" }));
     expect((await ask("{ bookCount }", token)).status).toBe(200);
     district.state.revoked = [{ sid: "sess-to-revoke", until: now() + 300 }];
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    await district.revocationPolls(3);
     const { status, body } = await ask("{ bookCount }", token);
     expect(status).toBe(401);
     expect(body.errors[0].extensions.code).toBe("INVALID_TOKEN");

@@ -1,6 +1,7 @@
 import { mkdtemp, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GatewayServer } from "../../gateway/server.ts";
 import { composeForeignSupergraph, type RunningSubgraph, startBooks, startReviews } from "../support/foreignGraph.ts";
@@ -15,14 +16,19 @@ describe("the gateway serves any Federation 2 supergraph given by file", () => {
   let reviews: RunningSubgraph;
   let gateway: GatewayServer;
 
+  /** Slow requests the reviews subgraph has started executing. */
+  const slowStarted = { count: 0 };
+  /** The gateway's log, to wait for what it did with a file rather than for a guessed time. */
+  const captured = capturingLogger();
+
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "og-foreign-"));
     path = join(dir, "supergraph.graphql");
     books = await startBooks();
     booksWithYear = await startBooks({ withYear: true });
-    reviews = await startReviews();
+    reviews = await startReviews({ onSlowStarted: () => slowStarted.count++ });
     await writeFile(path, composeForeignSupergraph(books, reviews));
-    gateway = await startTestGateway({ SUPERGRAPH_PATH: path });
+    gateway = await startTestGateway({ SUPERGRAPH_PATH: path }, { log: captured.log });
   });
 
   afterAll(async () => {
@@ -76,8 +82,9 @@ describe("the gateway serves any Federation 2 supergraph given by file", () => {
   it("reloads when the supergraph file changes, without failing requests in flight", async () => {
     const loadsBefore = gateway.supergraphLoads();
     // Requests that take 400 ms in the reviews subgraph are in flight while the file is replaced.
+    const startedBefore = slowStarted.count;
     const inFlight = Array.from({ length: 12 }, () => graphql(gateway.url, "{ slowReviewCount(ms: 400) }"));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await expect.poll(() => slowStarted.count - startedBefore, { interval: 10 }).toBeGreaterThan(0);
     // Replace atomically, as a deploy tool would: write a temporary file, then rename over the old one.
     await writeFile(`${path}.next`, composeForeignSupergraph(booksWithYear, reviews, { withYear: true }));
     await rename(`${path}.next`, path);
@@ -95,10 +102,20 @@ describe("the gateway serves any Federation 2 supergraph given by file", () => {
 
   it("keeps serving the loaded supergraph when the file is replaced by something invalid", async () => {
     const loadsBefore = gateway.supergraphLoads();
+    const rejectedBefore = captured.count("keeping the loaded supergraph");
     await writeFile(path, "this is not a supergraph");
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await expect
+      .poll(() => captured.count("keeping the loaded supergraph"), { timeout: 5000 })
+      .toBeGreaterThan(rejectedBefore);
     expect(gateway.supergraphLoads()).toBe(loadsBefore);
     const { body } = await graphql(gateway.url, "{ books { title year } }");
     expect(body.data.books).toHaveLength(2);
   });
 });
+
+/** A gateway logger that keeps its lines in memory (at info level, nothing printed); counts lines with some words. */
+function capturingLogger() {
+  const lines: string[] = [];
+  const log = pino({ level: "info" }, { write: (line: string) => void lines.push(line) });
+  return { log, count: (words: string) => lines.filter((line) => line.includes(words)).length };
+}

@@ -273,30 +273,27 @@ describe(`authorization through the district graph (${testTier})`, () => {
     // Still the active version: the draft changed nothing yet.
     expect(deniedCoordinates(await ask("officer@health", operation))).toEqual(before);
 
-    const enabledAt = Date.now();
     const enabled = await ask(
       "security_admin",
       `mutation { enableAccessPolicyVersion(name: "health-records", version: ${version}, reason: "Pilot approved by 区卫健委") { activeVersion } }`,
     );
     expect(enabled.body.data.enableAccessPolicyVersion.activeVersion).toBe(version);
-    let after = before;
-    while (Date.now() - enabledAt < 5_000) {
-      const answer = await ask("officer@health", operation);
-      after = deniedCoordinates(answer);
-      if (!after.has("Query.appointment")) {
-        // What the gateway enforces now is exactly what the simulation said, path by path.
-        const enforced = (answer.body.errors ?? [])
-          .filter((e) => e.extensions.code === "FIELD_NOT_AUTHORIZED")
-          .map((e) => ({ path: e.path, coordinate: e.extensions.coordinate, rule: e.extensions.rule }));
-        expect(enforced).toEqual(simulated.denied);
-        break;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    const appliedMs = Date.now() - enabledAt;
-    console.log(`policy change applied by the running gateway after ${appliedMs} ms`);
-    expect(after).toEqual(new Set(["Query.studentPortrait"]));
-    expect(appliedMs).toBeLessThan(5_000);
+    // Asked until the running gateway has polled the change (how soon belongs to the benchmarks).
+    let answer = await ask("officer@health", operation);
+    await expect
+      .poll(
+        async () => {
+          answer = await ask("officer@health", operation);
+          return deniedCoordinates(answer);
+        },
+        { timeout: 10_000, interval: 100 },
+      )
+      .toEqual(new Set(["Query.studentPortrait"]));
+    // What the gateway enforces now is exactly what the simulation said, path by path.
+    const enforced = (answer.body.errors ?? [])
+      .filter((e) => e.extensions.code === "FIELD_NOT_AUTHORIZED")
+      .map((e) => ({ path: e.path, coordinate: e.extensions.coordinate, rule: e.extensions.rule }));
+    expect(enforced).toEqual(simulated.denied);
 
     const history = await ask(
       "auditor",
@@ -313,11 +310,12 @@ describe(`authorization through the district graph (${testTier})`, () => {
       'mutation { enableAccessPolicyVersion(name: "health-records", version: 1, reason: "Pilot ended") { activeVersion } }',
     );
     expect(rollback.body.data.enableAccessPolicyVersion.activeVersion).toBe(1);
-    const rolledBackAt = Date.now();
-    while (!deniedCoordinates(await ask("officer@health", operation)).has("Query.appointment")) {
-      expect(Date.now() - rolledBackAt).toBeLessThan(5_000);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await expect
+      .poll(async () => deniedCoordinates(await ask("officer@health", operation)).has("Query.appointment"), {
+        timeout: 10_000,
+        interval: 100,
+      })
+      .toBe(true);
   });
 
   it("refuses policy administration to everyone but security admins, and refuses malformed rules", async () => {

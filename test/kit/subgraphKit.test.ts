@@ -12,6 +12,16 @@ import type { SubgraphService } from "../../subgraphs/kit/service.ts";
 import { publicField } from "../../subgraphs/kit/shield.ts";
 import { graphql, startTestSubgraph } from "../support/subgraphs.ts";
 
+/** The shutdown test's request: it says when it is executing, and finishes when the test lets it. */
+let started: () => void = () => {};
+let release: () => void = () => {};
+const executing = new Promise<void>((resolve) => {
+  started = resolve;
+});
+const released = new Promise<void>((resolve) => {
+  release = resolve;
+});
+
 /** A minimal module: the kit only needs `$on` and `$disconnect` from its client. */
 const probe = defineSubgraph({
   name: "probe",
@@ -20,15 +30,16 @@ const probe = defineSubgraph({
   typeDefs: gql`
     extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
     type Query {
-      slow(ms: Int!): String!
+      slow: String!
       contextIsFresh: Boolean!
       boom: String
     }
   `,
   resolvers: {
     Query: {
-      slow: async (_: unknown, { ms }: { ms: number }) => {
-        await new Promise((resolve) => setTimeout(resolve, ms));
+      slow: async () => {
+        started();
+        await released;
         return "done";
       },
       contextIsFresh: (_: unknown, __: unknown, context: SubgraphContext<unknown, { seen: Set<string> }>) => {
@@ -98,9 +109,10 @@ describe("the subgraph kit", () => {
   });
 
   it("lets in-flight requests finish on shutdown, then refuses new connections", async () => {
-    const inFlight = graphql(service.url, "{ slow(ms: 500) }");
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const inFlight = graphql(service.url, "{ slow }");
+    await executing;
     const stopped = service.stop();
+    release();
     expect((await inFlight).body).toEqual({ data: { slow: "done" } });
     await stopped;
     await expect(fetch(service.url.replace("/graphql", "/healthz"))).rejects.toThrow();

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import type { GatewayServer } from "../../gateway/server.ts";
 import { startCityParkingPlatform } from "../../legacy/cityParkingPlatform/server.ts";
 import { composeSupergraph } from "../../scripts/composeSupergraph.ts";
-import { createIdentitySubgraph, optionsFromEnvironment } from "../../subgraphs/identity/index.ts";
+import { createIdentitySubgraph } from "../../subgraphs/identity/index.ts";
 import {
   httpResidentDirectory,
   RESIDENT_DIRECTORY_PATH,
@@ -47,7 +47,7 @@ export async function startDistrictGraph(): Promise<DistrictGraph> {
     module.name === "parking"
       ? createParkingSubgraph({ platform: { url: platform.url } })
       : module.name === "identity"
-        ? createIdentitySubgraph({ ...optionsFromEnvironment(process.env), residentDirectoryKey: directoryKey })
+        ? createIdentitySubgraph({ residentDirectoryKey: directoryKey })
         : module,
   );
   let identityDirectory: ResidentDirectory | undefined;

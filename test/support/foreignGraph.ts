@@ -97,13 +97,21 @@ export async function startBooks(options: { withYear?: boolean; port?: number } 
   return serve("books", server, options.port);
 }
 
-export async function startReviews(options: { delayMs?: number; port?: number } = {}): Promise<RunningSubgraph> {
+export async function startReviews(
+  options: {
+    delayMs?: number;
+    port?: number;
+    /** Called as each `slowReviewCount` starts: tests know a request is in flight without sleeping. */
+    onSlowStarted?: () => void;
+  } = {},
+): Promise<RunningSubgraph> {
   const server = new ApolloServer<{ headers: IncomingHttpHeaders }>({
     schema: buildSubgraphSchema({
       typeDefs: reviewsTypeDefs,
       resolvers: {
         Query: {
           slowReviewCount: async (_: unknown, { ms }: { ms: number }) => {
+            options.onSlowStarted?.();
             await new Promise((resolve) => setTimeout(resolve, ms));
             return 7;
           },

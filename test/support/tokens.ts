@@ -24,6 +24,8 @@ export interface TestIssuer {
     keys: object[];
     revoked: Array<{ sid: string; until: number }>;
     jwksFetches: number;
+    /** GET /oauth/revoked-sessions requests received (the gateway's revocation polls). */
+    revocationPolls: number;
     /** What GET /access/policies answers (the identity service's shape); bump `revision` with every change. */
     policies: {
       revision: number;
@@ -32,6 +34,11 @@ export interface TestIssuer {
     /** What GET /access/purposes answers; bump `revision` with every change. */
     purposes: { revision: number; purposes: Array<Record<string, unknown> & { name: string; version: number }> };
   };
+  /**
+   * Resolves when `count` more revocation polls have arrived: a test waits for the gateway to have fetched (and, a
+   * poll or two later, applied) a change instead of sleeping for a guessed time.
+   */
+  revocationPolls(count: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -40,15 +47,24 @@ export async function startTestIssuer(keys: object[] = []): Promise<TestIssuer> 
     keys,
     revoked: [],
     jwksFetches: 0,
+    revocationPolls: 0,
     policies: { revision: 0, policies: [] },
     purposes: { revision: 1, purposes: TEST_PURPOSES },
   };
+  const pollWaiters = new Set<{ at: number; resolve: () => void }>();
   const server: Server = createServer((req, res) => {
     res.setHeader("content-type", "application/json");
     if (req.url === "/.well-known/jwks.json") {
       state.jwksFetches += 1;
       res.end(JSON.stringify({ keys: state.keys }));
     } else if (req.url?.startsWith("/oauth/revoked-sessions")) {
+      state.revocationPolls += 1;
+      for (const waiter of [...pollWaiters]) {
+        if (state.revocationPolls >= waiter.at) {
+          pollWaiters.delete(waiter);
+          waiter.resolve();
+        }
+      }
       res.end(JSON.stringify({ sessions: state.revoked }));
     } else if (req.url?.startsWith("/access/policies")) {
       res.end(JSON.stringify(state.policies));
@@ -63,6 +79,8 @@ export async function startTestIssuer(keys: object[] = []): Promise<TestIssuer> 
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     state,
+    revocationPolls: (count) =>
+      new Promise<void>((resolve) => pollWaiters.add({ at: state.revocationPolls + count, resolve })),
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

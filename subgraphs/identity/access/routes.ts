@@ -4,10 +4,10 @@
  * `identity:policies:read` or `identity:purposes:read`), polled every second by every gateway replica. `?since=<revision>` answers 304
  * when nothing changed since that revision.
  */
-import { errorBody } from "../../../lib/errors.ts";
 import { type Route, sendJson } from "../../../lib/http/graphqlHttp.ts";
 import { SYSTEM_SCOPES, type SystemScope } from "../../../lib/wire.ts";
 import type { RouteDependencies } from "../../kit/module.ts";
+import { signedRoute } from "../../kit/signedRoute.ts";
 import type { IdentityPrisma } from "../loaders.ts";
 import { PolicyStore } from "./policyStore.ts";
 import { PurposeStore } from "./purposeStore.ts";
@@ -30,15 +30,7 @@ export function polledSetRoute(envelopes: RouteDependencies<IdentityPrisma>["env
     scope: SystemScope,
     store: { revision(): Promise<number>; activeSet(): Promise<{ revision: number }> },
   ): Route =>
-    async (req, res) => {
-      req.resume();
-      const decision = await envelopes.check(req, null, { scope, what: `the ${what}` });
-      if (!decision.ok) {
-        res.statusCode = decision.status;
-        res.setHeader("content-type", "application/json; charset=utf-8");
-        res.end(errorBody(decision.code, decision.message));
-        return;
-      }
+    signedRoute(envelopes, { method: "GET", scope, what: `the ${what}` }, async ({ req, res }) => {
       res.setHeader("cache-control", "no-store");
       const since = Number(new URL(req.url ?? "/", "http://identity").searchParams.get("since"));
       if (Number.isInteger(since) && since > 0 && (await store.revision()) === since) {
@@ -47,5 +39,5 @@ export function polledSetRoute(envelopes: RouteDependencies<IdentityPrisma>["env
         return;
       }
       sendJson(res, 200, await store.activeSet());
-    };
+    });
 }
