@@ -140,6 +140,80 @@ describe("maintaining an entry (编目变更)", () => {
   });
 });
 
+describe("cataloguing a new entry (编目)", () => {
+  const CREATE = /* GraphQL */ `
+    mutation Create($input: CreateDataResourceInput!) {
+      createDataResource(input: $input) {
+        id code name ownerDepartment { id } street { id } classification openStatus lastUpdatedAt publishedAt
+        updates { kind note department { id } changes { field from to } }
+      }
+    }
+  `;
+  const entry = {
+    name: "家庭医生签约居民健康随访计划",
+    description: "家庭医生团队对签约居民的随访计划与执行情况。",
+    authoritativeSource: "社区卫生服务信息系统",
+    classification: "INTERNAL",
+    openStatus: "NOT_OPEN",
+    updateFrequency: "WEEKLY",
+    format: "数据库表",
+    fieldCount: 14,
+    keywords: ["家庭医生", "随访"],
+    streetId: "street-linfenlu",
+  };
+
+  it("catalogues for the officer's own department, continuing its code sequence, with the creation in its history", async () => {
+    const last = await service.prisma.dataResource.findFirstOrThrow({
+      where: { code: { startsWith: "JA-HEALTH-" } },
+      orderBy: { code: "desc" },
+    });
+    const body = await query(CREATE, { input: entry });
+    expect(body.errors).toBeUndefined();
+    const created = body.data.createDataResource;
+    const next = Number(last.code.slice("JA-HEALTH-".length)) + 1;
+    expect(created).toMatchObject({
+      code: `JA-HEALTH-${String(next).padStart(4, "0")}`,
+      name: entry.name,
+      ownerDepartment: { id: "dept-health" },
+      street: { id: "street-linfenlu" },
+    });
+    expect(created.lastUpdatedAt).toBe(created.publishedAt);
+    expect(created.updates).toHaveLength(1);
+    expect(created.updates[0]).toMatchObject({
+      kind: "ENTRY_CHANGED",
+      note: "编目",
+      department: { id: "dept-health" },
+    });
+    expect(created.updates[0].changes).toContainEqual({ field: "classification", from: null, to: "INTERNAL" });
+  });
+
+  it("refuses an officer cataloguing for another department, and lets a security administrator name the owner", async () => {
+    const forOther = await query(CREATE, {
+      input: { ...entry, name: "别部门的目录", ownerDepartmentId: "dept-culture" },
+    });
+    expect(errorCode(forOther)).toBe("DATA_RESOURCE_NOT_OWNED");
+    expect(await service.prisma.dataResource.count({ where: { name: "别部门的目录" } })).toBe(0);
+    const admin = personWithRole("security_admin");
+    const unnamed = await query(CREATE, { input: { ...entry, name: "管理员编目" } }, admin);
+    expect(errorCode(unnamed)).toBe("BAD_USER_INPUT");
+    const named = await query(
+      CREATE,
+      { input: { ...entry, name: "管理员编目", ownerDepartmentId: "dept-culture", streetId: null } },
+      admin,
+    );
+    expect(named.errors).toBeUndefined();
+    expect(named.data.createDataResource).toMatchObject({ ownerDepartment: { id: "dept-culture" }, street: null });
+    expect(named.data.createDataResource.code).toMatch(/^JA-CULTURE-\d{4}$/);
+  });
+
+  it("holds the grade rules and refuses an unknown street", async () => {
+    const open = await query(CREATE, { input: { ...entry, classification: "SENSITIVE", openStatus: "OPEN" } });
+    expect(errorCode(open)).toBe("BAD_USER_INPUT");
+    const street = await query(CREATE, { input: { ...entry, streetId: "street-nowhere" } });
+    expect(errorCode(street)).toBe("NOT_FOUND_ENTITY");
+  });
+});
+
 describe("freshness from the data (lastUpdatedAt)", () => {
   it("is the latest seeded refresh relative to the seed date, not a frozen publication date", async () => {
     const daily = await service.prisma.dataResource.findFirstOrThrow({

@@ -4,6 +4,8 @@
  *
  * - Who: officers of the owning department (数据责任部门), or a security administrator (docs/data.md); anyone else gets
  *   DATA_RESOURCE_NOT_OWNED (403), after the shield has let only officers and security administrators call at all.
+ * - New entries: an officer catalogues for their own department (which becomes the owner); a security administrator
+ *   names the owner. Codes continue the department's sequence (`JA-HEALTH-0011`), under a lock on the department.
  * - What: the entry's description, source, grade and open status, frequency, format, field count and keywords. The
  *   owner is not changed here: composition checks the graph's `@dataResource` declarations against it.
  * - History: each change writes an ENTRY_CHANGED update with the fields before and after; a refresh of the data
@@ -34,6 +36,22 @@ export interface UpdateDataResourceInput {
   format?: string | null;
   fieldCount?: number | null;
   keywords?: string[] | null;
+  note?: string | null;
+}
+
+export interface CreateDataResourceInput {
+  name: string;
+  description: string;
+  authoritativeSource: string;
+  classification: DataClassification;
+  openStatus: DataOpenStatus;
+  openConditions?: string | null;
+  updateFrequency: DataUpdateFrequency;
+  format: string;
+  fieldCount: number;
+  keywords: string[];
+  streetId?: string | null;
+  ownerDepartmentId?: string | null;
   note?: string | null;
 }
 
@@ -84,6 +102,111 @@ export function requireOwner(principal: Principal, resource: Pick<DataResource, 
     `Catalogue entry ${resource.id} is owned by ${resource.ownerDepartmentId}, and the caller is ${who}: only that department's officers or a security administrator may change it or record its refreshes.`,
     { resourceId: resource.id, ownerDepartmentId: resource.ownerDepartmentId },
   );
+}
+
+export async function createDataResource(
+  prisma: PrismaClient,
+  principal: Principal,
+  input: CreateDataResourceInput,
+  now: Date,
+): Promise<DataResource> {
+  const ownerDepartmentId = ownerFor(principal, input.ownerDepartmentId ?? null);
+  const name = text(input.name, "input.name", 50);
+  if (!name)
+    throw codedError("BAD_USER_INPUT", "input.name is blank; give the resource's Chinese name.", {
+      argument: "input.name",
+    });
+  const fields = parseChanges({ id: "", ...input });
+  for (const field of ["description", "authoritativeSource", "format"] as const) {
+    if (fields[field] === undefined) {
+      throw codedError("BAD_USER_INPUT", `input.${field} is blank; every catalogue entry needs one.`, {
+        argument: `input.${field}`,
+      });
+    }
+  }
+  const entry = {
+    description: fields.description as string,
+    authoritativeSource: fields.authoritativeSource as string,
+    classification: input.classification,
+    openStatus: input.openStatus,
+    openConditions: input.openStatus === "CONDITIONAL" ? (fields.openConditions ?? null) : null,
+    updateFrequency: input.updateFrequency,
+    format: fields.format as string,
+    fieldCount: fields.fieldCount as number,
+    keywords: fields.keywords as string[],
+  };
+  checkGrade(entry);
+  const note = text(input.note, "input.note", 200);
+  return prisma.$transaction(async (tx) => {
+    // One new code at a time per department: its entries are numbered in sequence.
+    const [department] = await tx.$queryRaw<Array<{ code: string }>>`
+      SELECT "code" FROM "Department" WHERE "id" = ${ownerDepartmentId} FOR UPDATE`;
+    if (!department) {
+      throw codedError("NOT_FOUND_ENTITY", `There is no department "${ownerDepartmentId}"; departments lists them.`, {
+        argument: "input.ownerDepartmentId",
+      });
+    }
+    if (input.streetId && !(await tx.street.findUnique({ where: { id: input.streetId } }))) {
+      throw codedError("NOT_FOUND_ENTITY", `There is no street "${input.streetId}"; streets lists the 14.`, {
+        argument: "input.streetId",
+      });
+    }
+    const prefix = `JA-${department.code}-`;
+    const last = await tx.dataResource.findFirst({
+      where: { code: { startsWith: prefix } },
+      orderBy: { code: "desc" },
+      select: { code: true },
+    });
+    const next = (last ? Number(last.code.slice(prefix.length)) : 0) + 1;
+    const created = await tx.dataResource.create({
+      data: {
+        id: `res-${randomUUID()}`,
+        code: `${prefix}${String(next).padStart(4, "0")}`,
+        name,
+        ...entry,
+        ownerDepartmentId,
+        streetId: input.streetId ?? null,
+        publishedAt: now,
+      },
+    });
+    await tx.dataResourceUpdate.create({
+      data: {
+        id: `upd-${randomUUID()}`,
+        resourceId: created.id,
+        kind: "ENTRY_CHANGED",
+        at: now,
+        ...actorOf(principal),
+        note: note ?? "编目",
+        changes: EDITABLE.map((field) => ({
+          field,
+          from: null,
+          to: asText(created[field]),
+        })) as unknown as Prisma.InputJsonValue,
+      },
+    });
+    return created;
+  }, TRANSACTION_OPTIONS);
+}
+
+/** The owner of a new entry: the officer's own department, or the one a security administrator names. */
+function ownerFor(principal: Principal, named: string | null): string {
+  if (principal.kind === "security_admin") {
+    if (!named) {
+      throw codedError(
+        "BAD_USER_INPUT",
+        "A security administrator names the owning department in input.ownerDepartmentId.",
+        {
+          argument: "input.ownerDepartmentId",
+        },
+      );
+    }
+    return named;
+  }
+  const own = principal.kind === "officer" ? principal.departmentId : null;
+  if (!own || (named && named !== own)) {
+    requireOwner(principal, { id: "(new entry)", ownerDepartmentId: named ?? "a department" });
+  }
+  return own as string;
 }
 
 export async function updateDataResource(

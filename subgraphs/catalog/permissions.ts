@@ -59,6 +59,7 @@ export const permissions: SubgraphPermissions = {
     openDataList: publicField,
   },
   Mutation: {
+    createDataResource: catalogueMaintainer,
     updateDataResource: catalogueMaintainer,
     recordDataResourceRefresh: catalogueMaintainer,
   },

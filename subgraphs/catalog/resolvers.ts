@@ -13,7 +13,9 @@ import { resolveById } from "../kit/references.ts";
 import { visibleRow, visibleRows } from "../kit/rowRule.ts";
 import { type DataResourceFilterInput, parseFilter, resourceWhere } from "./dataResourceFilter.ts";
 import {
+  type CreateDataResourceInput,
   changesOf,
+  createDataResource,
   type RecordDataResourceRefreshInput,
   recordDataResourceRefresh,
   type UpdateDataResourceInput,
@@ -49,6 +51,8 @@ export const resolvers: GraphQLResolverMap<CatalogContext> = {
   },
 
   Mutation: {
+    createDataResource: async (_parent, { input }: { input: CreateDataResourceInput }, context: CatalogContext) =>
+      createDataResource(context.prisma, context.principal, input, new Date()),
     updateDataResource: async (
       _parent,
       { input }: { input: UpdateDataResourceInput },
