@@ -85,6 +85,11 @@ export const errorCodes = {
     status: 403,
     description: "The caller's role does not allow this operation; the message names the role needed.",
   },
+  DATA_RESOURCE_NOT_OWNED: {
+    status: 403,
+    description:
+      "Only officers of the department that owns a catalogue entry (数据责任部门), or a security administrator, may change it or record its refreshes; ask the owning department named in the message.",
+  },
   PURPOSE_NOT_ALLOWED: {
     status: 403,
     description:

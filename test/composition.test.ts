@@ -1,9 +1,13 @@
 import { readFile } from "node:fs/promises";
+import { type DocumentNode, Kind, parse } from "graphql";
 import { gql } from "graphql-tag";
 import { describe, expect, it } from "vitest";
 import { subgraphsOf } from "../gateway/supergraph/supergraphFile.ts";
-import { composeDistrictSupergraph, SUPERGRAPH_PATH } from "../scripts/compose.ts";
+import { composeDistrictSupergraph, ONE_SOURCE_EXCEPTIONS, SUPERGRAPH_PATH } from "../scripts/compose.ts";
 import { composeSupergraph } from "../scripts/composeSupergraph.ts";
+import { servedResources } from "../scripts/oneDataOneSource.ts";
+import { publishedCatalogue } from "../subgraphs/catalog/seedData.ts";
+import { withSchemaHeader } from "../subgraphs/kit/schemaHeader.ts";
 import { subgraphModules } from "../subgraphs/registry.ts";
 
 describe("composition", () => {
@@ -52,4 +56,131 @@ describe("composition", () => {
       expect(failed.errors.join("\n")).toMatch(/FIELD_TYPE_MISMATCH: .*Street\.population.*"a".*"b"/s);
     }
   });
+
+  it("carries @dataResource into the supergraph, so the graph says which catalogue entry each type serves", () => {
+    if (!outcome.ok) throw new Error("composition failed");
+    expect(outcome.supergraphSdl).toContain('@link(url: "https://specs.jingan.gov.cn/one-graph/catalog/v0.1"');
+    expect(outcome.supergraphSdl).toMatch(/type SchoolSportsGround\b[^{]*@dataResource\(id: "res-0024"\)/);
+    expect(outcome.supergraphSdl).toMatch(/type Hospital\b[^{]*@dataResource\(id: "res-0011"\)/);
+  });
 });
+
+describe("one data, one source (一数一源) at composition", () => {
+  const catalogue = publishedCatalogue();
+  const ownerOf = new Map(catalogue.map((entry) => [entry.id, entry.ownerDepartmentId]));
+  const district = () =>
+    subgraphModules.map((module) => ({
+      name: module.name,
+      url: `http://127.0.0.1:${module.defaultPort}/graphql`,
+      typeDefs: module.typeDefs,
+      ...(module.department ? { department: module.department } : {}),
+    }));
+  const checks = { catalogue, oneSourceExceptions: ONE_SOURCE_EXCEPTIONS };
+  const department = (name: string, department: string | undefined, sdl: string) => ({
+    name,
+    url: `http://${name}/graphql`,
+    typeDefs: withSchemaHeader(parse(sdl)),
+    ...(department ? { department } : {}),
+  });
+
+  it("holds in the district: every declared resource exists, has one serving subgraph, owned by its department", () => {
+    const declared = subgraphModules.flatMap((module) => servedResources(module.name, module.typeDefs));
+    expect(declared.length).toBeGreaterThan(20);
+    for (const served of declared) {
+      const module = subgraphModules.find((m) => m.name === served.subgraph);
+      const excepted = ONE_SOURCE_EXCEPTIONS.some(
+        (e) => e.resourceId === served.resourceId && e.subgraph === served.subgraph,
+      );
+      if (!excepted)
+        expect([served.coordinate, ownerOf.get(served.resourceId)]).toEqual([served.coordinate, module?.department]);
+    }
+  });
+
+  it("serves the school-ground opening list (owned by 区教育局) from education, not sports", () => {
+    const servers = subgraphModules
+      .flatMap((m) => servedResources(m.name, m.typeDefs))
+      .filter((s) => s.resourceId === "res-0024");
+    expect(ownerOf.get("res-0024")).toBe("dept-education");
+    expect(servers.map((s) => s.subgraph)).toEqual(["education"]);
+  });
+
+  it("refuses a subgraph that serves a resource another department owns, naming the subgraph, resource and owner", () => {
+    const subgraphs = district();
+    const rogue = department(
+      "sports",
+      "dept-sports",
+      `type Query { grounds: [OpenGround] @public }
+       type OpenGround @dataResource(id: "res-0024") @key(fields: "id") @public { id: ID! name: String! }`,
+    );
+    const failed = composeSupergraph(
+      subgraphs.map((s) => (s.name === "sports" ? { ...s, typeDefs: concat(s.typeDefs, rogue.typeDefs) } : s)),
+      checks,
+    );
+    expect(failed.ok).toBe(false);
+    if (failed.ok) return;
+    expect(failed.errors).toContainEqual(
+      expect.stringMatching(
+        /^DATA_RESOURCE_NOT_OWNED: Subgraph "sports" \(department dept-sports\) serves res-0024 \(学校体育场地开放学校名单\) on OpenGround, but the catalogue names dept-education as its owner/,
+      ),
+    );
+    expect(failed.errors).toContainEqual(
+      expect.stringMatching(
+        /^DATA_RESOURCE_SERVED_TWICE: res-0024 .* "education" \(SchoolSportsGround\) and "sports" \(OpenGround\)/,
+      ),
+    );
+  });
+
+  it("refuses a resource served twice even by its owner's two subgraphs, an unknown id, and a platform service serving data", () => {
+    const failed = composeSupergraph(
+      [
+        department(
+          "a",
+          "dept-health",
+          `type Query { a: H @public } type H @key(fields: "id") @dataResource(id: "res-0011") { id: ID! }`,
+        ),
+        department("b", "dept-health", `type Query { b: Int @public @dataResource(id: "res-0011") }`),
+        department("c", "dept-health", `type Query { c: Int @public @dataResource(id: "res-9999") }`),
+        department("d", undefined, `type Query { d: Int @public @dataResource(id: "res-0003") }`),
+      ],
+      { catalogue },
+    );
+    expect(failed.ok ? [] : failed.errors.map((e) => e.slice(0, e.indexOf(":")))).toEqual([
+      "DATA_RESOURCE_UNKNOWN",
+      "DATA_RESOURCE_NOT_OWNED",
+      "DATA_RESOURCE_SERVED_TWICE",
+    ]);
+    if (!failed.ok) {
+      expect(failed.errors[0]).toContain('Subgraph "c" declares @dataResource(id: "res-9999") on Query.c');
+      expect(failed.errors[1]).toContain('Subgraph "d" (a platform service of no department) serves res-0003');
+      expect(failed.errors[2]).toContain('"a" (H) and "b" (Query.b)');
+    }
+  });
+
+  it("lets NursingHome (owned by 区民政局) stay in health only as the documented exception, and drops a stale one", () => {
+    const withoutException = composeSupergraph(district(), { catalogue });
+    expect(withoutException.ok ? [] : withoutException.errors).toEqual([
+      expect.stringMatching(
+        /^DATA_RESOURCE_NOT_OWNED: Subgraph "health" .* res-0063 .* on NursingHome, .* dept-civil-affairs/,
+      ),
+    ]);
+    const stale = composeSupergraph(district(), {
+      catalogue,
+      oneSourceExceptions: [...ONE_SOURCE_EXCEPTIONS, { resourceId: "res-0024", subgraph: "sports", reason: "moved" }],
+    });
+    expect(stale.ok ? [] : stale.errors).toEqual([
+      expect.stringMatching(/^DATA_RESOURCE_EXCEPTION_UNUSED: .* res-0024 in subgraph "sports"/),
+    ]);
+  });
+});
+
+/** The department's schema with `extra`'s types added (its `Query` as an extension of the department's). */
+function concat(schema: DocumentNode, extra: DocumentNode): DocumentNode {
+  const added = extra.definitions.flatMap((definition) => {
+    if (definition.kind === Kind.SCHEMA_EXTENSION || definition.kind === Kind.DIRECTIVE_DEFINITION) return [];
+    if (definition.kind === Kind.OBJECT_TYPE_DEFINITION && definition.name.value === "Query") {
+      return [{ ...definition, kind: Kind.OBJECT_TYPE_EXTENSION } as const];
+    }
+    return [definition];
+  });
+  return { ...schema, definitions: [...schema.definitions, ...added] };
+}

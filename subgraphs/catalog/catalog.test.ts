@@ -384,6 +384,7 @@ describe("seed", () => {
       departments: await service.prisma.department.count(),
       streets: await service.prisma.street.count(),
       dataResources: await service.prisma.dataResource.count(),
+      dataResourceUpdates: await service.prisma.dataResourceUpdate.count(),
     });
     const before = await counts();
     const snapshot = await service.prisma.dataResource.findMany({ orderBy: { id: "asc" } });

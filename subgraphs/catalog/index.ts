@@ -16,6 +16,7 @@ export default defineSubgraph({
   name: "catalog",
   title: "Data catalog (区大数据中心)",
   defaultPort: 4101,
+  department: "dept-data",
   typeDefs: parse(readFileSync(new URL("./schema.graphql", import.meta.url), "utf8")),
   resolvers,
   permissions,

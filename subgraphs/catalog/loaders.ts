@@ -53,6 +53,25 @@ export function createLoaders(prisma: PrismaClient) {
     departmentById: loaderById((ids) => prisma.department.findMany({ where: { id: { in: [...ids] } } })),
     streetById: loaderById((ids) => prisma.street.findMany({ where: { id: { in: [...ids] } } })),
     dataResourceById: loaderById((ids) => prisma.dataResource.findMany({ where: { id: { in: [...ids] } } })),
+    /** When each resource's data was last refreshed (its latest DATA_REFRESHED update): one grouped query. */
+    lastRefreshByResource: new DataLoader<string, Date | null>(async (ids) => {
+      const rows = await prisma.dataResourceUpdate.groupBy({
+        by: ["resourceId"],
+        where: { resourceId: { in: [...ids] }, kind: "DATA_REFRESHED" },
+        _max: { at: true },
+      });
+      const latest = new Map(rows.map((row) => [row.resourceId, row._max.at]));
+      return ids.map((id) => latest.get(id) ?? null);
+    }),
+    /** Each resource's history, newest first (a resource has tens of entries; `updates(first:)` cuts in memory). */
+    updatesByResource: loaderByGroup(
+      (ids) =>
+        prisma.dataResourceUpdate.findMany({
+          where: { resourceId: { in: [...ids] } },
+          orderBy: [{ at: "desc" }, { id: "asc" }],
+        }),
+      (update) => update.resourceId,
+    ),
     /** Datasets catalogued about or from an enterprise, keyed by enterprise id. */
     datasetsByEnterprise: loaderByGroup(
       (enterpriseIds) =>

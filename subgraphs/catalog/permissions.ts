@@ -45,6 +45,10 @@ export const enterpriseRows = officerRegisterRows<{ id: string }, CatalogContext
 // which entries each caller then sees is `dataResourceRows`.
 const catalogueReader = or(isOfficer, isAuditor, isSecurityAdmin, holdsScope(CATALOGUE_SCOPE));
 
+// Officers and security administrators may call the maintenance mutations; whether the entry is theirs (its owning
+// department) is checked on the entry itself (dataResourceMaintenance.ts: DATA_RESOURCE_NOT_OWNED).
+const catalogueMaintainer = or(isOfficer, isSecurityAdmin);
+
 export const permissions: SubgraphPermissions = {
   Query: {
     departments: publicField,
@@ -54,5 +58,10 @@ export const permissions: SubgraphPermissions = {
     dataResources: catalogueReader,
     dataResource: catalogueReader,
     openDataList: publicField,
+  },
+  Mutation: {
+    createDataResource: catalogueMaintainer,
+    updateDataResource: catalogueMaintainer,
+    recordDataResourceRefresh: catalogueMaintainer,
   },
 };

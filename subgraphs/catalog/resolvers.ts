@@ -4,6 +4,7 @@
  */
 
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/index.js";
+import { codedError } from "../../lib/errors.ts";
 import type { Principal } from "../../lib/principal.ts";
 import { DateTime } from "../kit/dateTime.ts";
 import { pageOf } from "../kit/pageOf.ts";
@@ -11,7 +12,16 @@ import { type ConnectionArgs, type PageRequest, paginate } from "../kit/paginati
 import { resolveById } from "../kit/references.ts";
 import { visibleRow, visibleRows } from "../kit/rowRule.ts";
 import { type DataResourceFilterInput, parseFilter, resourceWhere } from "./dataResourceFilter.ts";
-import type { Department, Prisma, Street } from "./generated/prisma/client.ts";
+import {
+  type CreateDataResourceInput,
+  changesOf,
+  createDataResource,
+  type RecordDataResourceRefreshInput,
+  recordDataResourceRefresh,
+  type UpdateDataResourceInput,
+  updateDataResource,
+} from "./dataResourceMaintenance.ts";
+import type { DataResource, DataResourceUpdate, Department, Prisma, Street } from "./generated/prisma/client.ts";
 import type { CatalogContext } from "./loaders.ts";
 import { dataResourceRows, enterpriseRows, readsWholeCatalogue } from "./permissions.ts";
 
@@ -38,6 +48,31 @@ export const resolvers: GraphQLResolverMap<CatalogContext> = {
     dataResource: byId.argument("dataResourceById", dataResourceRows),
     openDataList: (_parent, args: ListArgs, { prisma, principal }: CatalogContext) =>
       pageOf("openDataList", args, prisma.dataResource, { AND: [resourceWhere(filterFor(args, principal)), OPENED] }),
+  },
+
+  Mutation: {
+    createDataResource: async (_parent, { input }: { input: CreateDataResourceInput }, context: CatalogContext) =>
+      createDataResource(context.prisma, context.principal, input, new Date()),
+    updateDataResource: async (
+      _parent,
+      { input }: { input: UpdateDataResourceInput },
+      { prisma, principal, loaders }: CatalogContext,
+    ) => {
+      const updated = await updateDataResource(prisma, principal, input, new Date());
+      loaders.dataResourceById.clear(updated.id).prime(updated.id, updated);
+      loaders.updatesByResource.clear(updated.id);
+      return updated;
+    },
+    recordDataResourceRefresh: async (
+      _parent,
+      { input }: { input: RecordDataResourceRefreshInput },
+      { prisma, principal, loaders }: CatalogContext,
+    ) => {
+      const update = await recordDataResourceRefresh(prisma, principal, input, new Date());
+      loaders.lastRefreshByResource.clear(update.resourceId);
+      loaders.updatesByResource.clear(update.resourceId);
+      return update;
+    },
   },
 
   Department: {
@@ -81,6 +116,17 @@ export const resolvers: GraphQLResolverMap<CatalogContext> = {
       resource.streetId ? loaders.streetById.load(resource.streetId) : null,
     enterprise: (resource: { enterpriseId: string | null }, _args, context: CatalogContext) =>
       resource.enterpriseId ? visibleRow(enterpriseRows, { id: resource.enterpriseId }, context) : null,
+    lastUpdatedAt: lastUpdatedAt,
+    updatedAt: lastUpdatedAt,
+    updates: async (resource: DataResource, { first }: { first?: number | null }, { loaders }: CatalogContext) =>
+      (await loaders.updatesByResource.load(resource.id)).slice(0, historyLength(first)),
+  },
+
+  DataResourceUpdate: {
+    department: (update: DataResourceUpdate, _args, { loaders }: CatalogContext) =>
+      update.actorDepartmentId ? loaders.departmentById.load(update.actorDepartmentId) : null,
+    byAdministrator: (update: DataResourceUpdate) => update.actorId !== null && update.actorDepartmentId === null,
+    changes: (update: DataResourceUpdate) => changesOf(update),
   },
 
   Enterprise: {
@@ -92,6 +138,22 @@ export const resolvers: GraphQLResolverMap<CatalogContext> = {
         : null,
   },
 };
+
+/** Freshness from the data: the latest recorded refresh, else when the entry was catalogued. */
+async function lastUpdatedAt(resource: DataResource, _args: unknown, { loaders }: CatalogContext): Promise<Date> {
+  return (await loaders.lastRefreshByResource.load(resource.id)) ?? resource.publishedAt;
+}
+
+/** `updates(first:)`: 1–100, default 20. */
+function historyLength(first: number | null | undefined): number {
+  if (first == null) return 20;
+  if (!Number.isInteger(first) || first < 1 || first > 100) {
+    throw codedError("PAGE_SIZE_OUT_OF_RANGE", `first is ${first}; ask for 1 to 100 history entries.`, {
+      argument: "first",
+    });
+  }
+  return first;
+}
 
 /** The caller's filter with the DataResource row rule for this caller in it. */
 function filterFor(args: { filter?: DataResourceFilterInput | null }, principal: Principal) {

@@ -6,6 +6,14 @@
  * departments and the catalogue templates are defined here.
  */
 import { JINGAN_DIVISIONS } from "../../lib/reference/jinganDivisions.ts";
+import {
+  addDays,
+  daysBetween,
+  type LocalDate,
+  SeedCalendar,
+  type SeedOptions,
+  shanghaiInstant,
+} from "../kit/seedCalendar.ts";
 import type {
   DataClassification,
   DataOpenStatus,
@@ -51,7 +59,16 @@ export interface DataResourceSeed {
   keywords: string[];
   streetId: string | null;
   publishedAt: Date;
-  updatedAt: Date;
+}
+
+/** A seeded refresh of a resource's data (数据更新), one row of its history. */
+export interface DataResourceRefreshSeed {
+  id: string;
+  resourceId: string;
+  kind: "DATA_REFRESHED";
+  at: Date;
+  note: string;
+  synthetic: true;
 }
 
 /**
@@ -1599,10 +1616,11 @@ const perStreetTemplates: Array<{ owner: string } & ResourceTemplate> = [
     ),
   },
   {
-    owner: "dept-sports",
+    // 区教育局 owns the school grounds' opening (学校体育场地开放) and serves it from the education subgraph.
+    owner: "dept-education",
     ...r(
       "{street}学校体育场地开放情况",
-      "静安体育“智信”管理系统",
+      "教育管理决策大数据平台",
       "public-open",
       "DAILY",
       "接口(API)",
@@ -1857,18 +1875,24 @@ const streetSpecials: Array<{ street: string; owner: string } & ResourceTemplate
   },
 ];
 
-// Deterministic dates: the catalogue as the district published it at the end of 2025.
-const AS_OF = Date.UTC(2025, 11, 31, 16); // 2026-01-01 00:00 Asia/Shanghai
+// Deterministic dates: entries were first catalogued over the programme years from 2019.
 const FIRST_PUBLISHED = Date.UTC(2019, 0, 15, 2);
 const DAY = 86_400_000;
-const staleness: Record<DataUpdateFrequency, number> = {
-  REALTIME: 0,
+/** Days between refreshes of the data (REALTIME sources are snapshotted daily into the history). */
+const refreshPeriod: Record<DataUpdateFrequency, number> = {
+  REALTIME: 1,
   DAILY: 1,
   WEEKLY: 7,
   MONTHLY: 30,
   QUARTERLY: 91,
   YEARLY: 365,
 };
+/** Refresh days of every resource are counted from this day, each resource at its own phase of its period. */
+const REFRESH_EPOCH: LocalDate = "2019-01-15";
+/** The seed writes each resource's last three refreshes up to the seed date (not the whole past). */
+const REFRESHES_SEEDED = 3;
+/** The window a seed run's refreshes are drawn from: three years back, to the seed date included. */
+export const REFRESH_WINDOW = { from: -3 * 366, to: 1 } as const;
 
 /** Builds the catalogue: ids `res-0001`… in generation order, codes `JA-<department code>-0001`… per department. */
 export function buildDataResources(): DataResourceSeed[] {
@@ -1899,8 +1923,6 @@ export function buildDataResources(): DataResourceSeed[] {
     const { classification, openStatus } = grades[template.grade];
     // Spread publication over the programme years with a stride coprime to the range, so dates look irregular.
     const publishedAt = new Date(FIRST_PUBLISHED + ((index * 37) % 1400) * DAY);
-    const lag = staleness[template.frequency] === 0 ? 0 : (index * 13) % staleness[template.frequency];
-    const updatedAt = new Date(Math.max(publishedAt.getTime(), AS_OF - lag * DAY));
     return {
       id: `res-${String(index + 1).padStart(4, "0")}`,
       code: `JA-${owner.code}-${String(sequence).padStart(4, "0")}`,
@@ -1917,9 +1939,40 @@ export function buildDataResources(): DataResourceSeed[] {
       keywords: template.keywords,
       streetId,
       publishedAt,
-      updatedAt,
     };
   });
+}
+
+/**
+ * The refresh history the seed writes for the seed date: each resource's last three refreshes up to that day, on the
+ * days its update frequency puts them (at 02:00, when the nightly exchange runs), never before it was catalogued.
+ * A later seed date adds the refreshes since; days an earlier run's window covered are left as they are, so a
+ * refresh the department recorded itself is never doubled by a seeded one.
+ */
+export function buildRefreshHistory(options: SeedOptions): DataResourceRefreshSeed[] {
+  const calendar = new SeedCalendar(options);
+  const resources = [...buildDataResources(), ...buildEnterpriseDatasets()];
+  const rows: DataResourceRefreshSeed[] = [];
+  resources.forEach((resource, index) => {
+    const period = refreshPeriod[resource.updateFrequency];
+    const phase = (index * 13) % period;
+    const sinceEpoch = daysBetween(REFRESH_EPOCH, calendar.date);
+    const last = addDays(calendar.date, -(((sinceEpoch - phase) % period) + period) % period);
+    const published = resource.publishedAt.toISOString().slice(0, 10);
+    for (let k = 0; k < REFRESHES_SEEDED; k++) {
+      const day = addDays(last, -k * period);
+      if (day < published || day < calendar.day(REFRESH_WINDOW.from) || calendar.covered(REFRESH_WINDOW, day)) continue;
+      rows.push({
+        id: `upd-${resource.id}-${day.replaceAll("-", "")}`,
+        resourceId: resource.id,
+        kind: "DATA_REFRESHED",
+        at: shanghaiInstant(day, "02:00"),
+        note: `${resource.authoritativeSource}例行更新`,
+        synthetic: true,
+      });
+    }
+  });
+  return rows;
 }
 
 function named(template: ResourceTemplate, s: StreetSeed): ResourceTemplate {
@@ -1928,6 +1981,18 @@ function named(template: ResourceTemplate, s: StreetSeed): ResourceTemplate {
     name: template.name.replaceAll("{street}", s.name),
     description: template.description.replaceAll("{street}", s.name),
   };
+}
+
+/**
+ * Every entry of the catalogue as the catalog seeds it: id, name and owner, what composition holds the subgraphs'
+ * `@dataResource` declarations to (scripts/oneDataOneSource.ts).
+ */
+export function publishedCatalogue(): Array<{ id: string; name: string; ownerDepartmentId: string }> {
+  return [...buildDataResources(), ...buildEnterpriseDatasets()].map(({ id, name, ownerDepartmentId }) => ({
+    id,
+    name,
+    ownerDepartmentId,
+  }));
 }
 
 /** Kinds of dataset the catalogue holds about or from an enterprise (the enterprise dossier's "catalogued datasets"). */
@@ -2002,7 +2067,6 @@ export function buildEnterpriseDatasets(): Array<DataResourceSeed & { enterprise
         keywords: kind.keywords,
         streetId: null,
         publishedAt,
-        updatedAt: new Date(Math.max(publishedAt.getTime(), AS_OF - (sequence % 30) * DAY)),
         enterpriseId,
       });
     }

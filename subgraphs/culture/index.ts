@@ -19,6 +19,7 @@ export function createCultureSubgraph(options: CultureResolverOptions = {}) {
     name: "culture",
     title: "Culture and tourism (区文化旅游局)",
     defaultPort: 4105,
+    department: "dept-culture",
     typeDefs: parse(readFileSync(new URL("./schema.graphql", import.meta.url), "utf8")),
     resolvers: createResolvers(options),
     permissions,

@@ -20,6 +20,7 @@ export function createEducationSubgraph(options: EducationResolverOptions = {}) 
     name: "education",
     title: "Education (区教育局)",
     defaultPort: 4103,
+    department: "dept-education",
     typeDefs: parse(readFileSync(new URL("./schema.graphql", import.meta.url), "utf8")),
     resolvers: createResolvers(options),
     permissions,

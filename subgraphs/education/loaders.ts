@@ -5,6 +5,7 @@
  */
 import DataLoader from "dataloader";
 import { loaderByGroup, loaderById } from "../kit/loaders.ts";
+import { dateColumn, fromDateColumn } from "../kit/localTime.ts";
 import type { SubgraphContext } from "../kit/module.ts";
 import { Prisma, type PrismaClient, type StudentPortrait } from "./generated/prisma/client.ts";
 
@@ -18,6 +19,14 @@ export interface PortraitPageKey {
   afterId: string | undefined;
 }
 
+/** A ground on a local day, e.g. check-ins of `schoolground-0001` on `2026-12-01`. */
+export interface GroundDay {
+  groundId: string;
+  date: string;
+}
+
+const dayKey = (id: string, date: string) => `${id}|${date}`;
+
 const byId = { id: "asc" } as const;
 const byStartThenId = [{ startsAt: "asc" }, { id: "asc" }] as const;
 
@@ -29,6 +38,7 @@ export function createLoaders(prisma: EducationPrisma) {
     enrolmentById: loaderById((ids) => prisma.enrolment.findMany({ where: { id: { in: [...ids] } } })),
     resourceById: loaderById((ids) => prisma.learningResource.findMany({ where: { id: { in: [...ids] } } })),
     portraitById: loaderById((ids) => prisma.studentPortrait.findMany({ where: { id: { in: [...ids] } } })),
+    groundById: loaderById((ids) => prisma.schoolSportsGround.findMany({ where: { id: { in: [...ids] } } })),
 
     // Street.schools(stage) loads every school of the street and narrows by stage in memory: a street has about ten.
     schoolsByStreet: loaderByGroup(
@@ -70,6 +80,40 @@ export function createLoaders(prisma: EducationPrisma) {
           orderBy: [{ enrolledAt: "desc" }, { id: "asc" }],
         }),
       (enrolment) => enrolment.residentId,
+    ),
+
+    // School sports grounds opened to the public (学校体育场地开放), by street and by school.
+    groundsBySchool: loaderByGroup(
+      (schoolIds) => prisma.schoolSportsGround.findMany({ where: { schoolId: { in: [...schoolIds] } }, orderBy: byId }),
+      (ground) => ground.schoolId,
+    ),
+    groundsByStreet: loaderByGroup(
+      (streetIds) => prisma.schoolSportsGround.findMany({ where: { streetId: { in: [...streetIds] } }, orderBy: byId }),
+      (ground) => ground.streetId,
+    ),
+    openingsByGround: loaderByGroup(
+      (groundIds) =>
+        prisma.schoolGroundOpening.findMany({
+          where: { groundId: { in: [...groundIds] } },
+          orderBy: [{ weekday: "asc" }, { opensAtMinute: "asc" }],
+        }),
+      (opening) => opening.groundId,
+    ),
+    /** Check-ins per ground and local day, counted in the database: one grouped query for every pair asked. */
+    checkInCount: new DataLoader<GroundDay, number, string>(
+      async (keys) => {
+        const counts = await prisma.schoolGroundCheckIn.groupBy({
+          by: ["groundId", "visitDate"],
+          where: {
+            groundId: { in: [...new Set(keys.map((k) => k.groundId))] },
+            visitDate: { in: [...new Set(keys.map((k) => k.date))].map(dateColumn) },
+          },
+          _count: { _all: true },
+        });
+        const byKey = new Map(counts.map((c) => [dayKey(c.groundId, fromDateColumn(c.visitDate)), c._count._all]));
+        return keys.map((k) => byKey.get(dayKey(k.groundId, k.date)) ?? 0);
+      },
+      { cacheKeyFn: (k) => dayKey(k.groundId, k.date) },
     ),
 
     portraitPageBySchool: portraitPageLoader(prisma),

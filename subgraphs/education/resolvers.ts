@@ -1,6 +1,7 @@
 /**
  * Resolvers of the education subgraph. Root lists page with the kit's `paginate`; every hop from a row to another row
- * goes through the request's loaders; enrolments live in `enrolment.ts`.
+ * goes through the request's loaders; enrolments live in `enrolment.ts`, school-ground check-ins in
+ * `schoolGroundCheckIn.ts`.
  *
  * Student portraits are minors' data (PIPL art. 28): they are reachable only through `studentPortrait(id)`,
  * `School.studentPortraits` and their entity reference, never from a resident, a course or a street.
@@ -17,6 +18,14 @@ import {
   residentReference,
 } from "../kit/actingResident.ts";
 import { DateTime } from "../kit/dateTime.ts";
+import {
+  formatMinute,
+  fromDateColumn,
+  isoWeekday,
+  localDate,
+  localMinuteOfDay,
+  parseLocalDate,
+} from "../kit/localTime.ts";
 import { pageOf } from "../kit/pageOf.ts";
 import { type ConnectionArgs, type ListArgs, paginate } from "../kit/pagination.ts";
 import { type Reference, resolveById } from "../kit/references.ts";
@@ -40,13 +49,18 @@ import type {
   Prisma,
   ResourceFormat,
   School,
+  SchoolGroundCheckIn,
+  SchoolGroundKind,
+  SchoolGroundOpening,
   SchoolOwnership,
+  SchoolSportsGround,
   SchoolStage,
   StudentPortrait,
   Weekday,
 } from "./generated/prisma/client.ts";
 import type { EducationContext, EducationLoaders, EducationPrisma } from "./loaders.ts";
 import { EDUCATION_DESK, enrolmentRecords, studentPortraitRecords } from "./permissions.ts";
+import { type CheckInToSchoolGroundInput, checkInToSchoolGround, isOpenAt } from "./schoolGroundCheckIn.ts";
 
 /** The district directory (130 schools) fits in one page of this size. */
 export const SCHOOLS_MAX_PAGE_SIZE = 200;
@@ -82,11 +96,26 @@ interface LearningResourceFilter {
   titleContains?: string | null;
 }
 
+interface SchoolSportsGroundFilter {
+  streetId?: string | null;
+  schoolId?: string | null;
+  kind?: SchoolGroundKind | null;
+  openOn?: Weekday | null;
+}
+
+/** A mutation input as the API takes it: the resident is optional (residents act for themselves). */
+type FromCaller<T extends { residentId: string }> = Omit<T, "residentId"> & { residentId?: string | null };
+
+const ISO_WEEKDAYS: readonly Weekday[] = ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"];
+
 /** A course or resource row: exactly one of the two provider ids is set (CHECK in the migration). */
 type Provided = { schoolId: string | null; learningCentreId: string | null };
 
 export interface EducationResolverOptions {
-  /** The current time, for "has this course started?". Tests pass a fixed clock; the service uses the real one. */
+  /**
+   * The current time, for "has this course started?", "is the ground open?" and "today". Tests pass a fixed clock;
+   * the service uses the real one.
+   */
   now?: () => Date;
 }
 
@@ -97,6 +126,8 @@ export function createResolvers(options: EducationResolverOptions = {}): GraphQL
   const enrollable = (course: Course) => course.enrolledCount < course.capacity && course.startsAt > now();
   const provider = (row: Provided, loaders: EducationLoaders) =>
     row.schoolId ? loaders.schoolById.load(row.schoolId) : loaders.learningCentreById.load(row.learningCentreId ?? "");
+  const dateOrToday = (date: string | null | undefined, argument: string) =>
+    date == null ? localDate(now()) : parseLocalDate(date, argument);
 
   return {
     DateTime,
@@ -133,6 +164,10 @@ export function createResolvers(options: EducationResolverOptions = {}): GraphQL
       learningResource: byId.argument("resourceById"),
 
       studentPortrait: byId.argument("portraitById", studentPortraitRecords),
+
+      schoolSportsGrounds: (_: unknown, args: ListArgs<SchoolSportsGroundFilter>, { prisma }: EducationContext) =>
+        pageOf("schoolSportsGrounds", args, prisma.schoolSportsGround, groundWhere(args.filter)),
+      schoolSportsGround: byId.argument("groundById"),
     },
 
     Mutation: {
@@ -165,6 +200,18 @@ export function createResolvers(options: EducationResolverOptions = {}): GraphQL
         loaders.courseById.clear(course.id).prime(course.id, course);
         return enrolment;
       },
+      checkInToSchoolGround: async (
+        _: unknown,
+        { input }: { input: FromCaller<CheckInToSchoolGroundInput> },
+        { prisma, loaders, principal, residentStreets }: EducationContext,
+      ) => {
+        const residentId = await actingResident({ principal, residentStreets }, input.residentId, EDUCATION_DESK);
+        if (principal.kind === "officer") {
+          const ground = await loaders.groundById.load(input.groundId);
+          if (ground) requireJurisdiction(principal, ground.streetId, `School sports ground "${ground.id}"`);
+        }
+        return checkInToSchoolGround(prisma, { ...input, residentId }, now());
+      },
     },
 
     School: {
@@ -190,6 +237,42 @@ export function createResolvers(options: EducationResolverOptions = {}): GraphQL
           async () => (readable ? loaders.portraitCountBySchool.load(school.id) : 0),
         );
       },
+      sportsGrounds: (school: School, _: unknown, { loaders }: EducationContext) =>
+        loaders.groundsBySchool.load(school.id),
+    },
+
+    SchoolSportsGround: {
+      __resolveReference: byId.reference("groundById"),
+      school: (ground: SchoolSportsGround, _: unknown, { loaders }: EducationContext) =>
+        loaders.schoolById.load(ground.schoolId),
+      street: (ground: SchoolSportsGround) => ({ __typename: "Street", id: ground.streetId }),
+      openingHours: async (ground: SchoolSportsGround, _: unknown, { loaders }: EducationContext) =>
+        (await loaders.openingsByGround.load(ground.id)).map(openingWindow),
+      openNow: async (ground: SchoolSportsGround, _: unknown, { loaders }: EducationContext) => {
+        const at = now();
+        return isOpenAt(
+          await loaders.openingsByGround.load(ground.id),
+          isoWeekday(localDate(at)),
+          localMinuteOfDay(at),
+        );
+      },
+      checkInCount: (ground: SchoolSportsGround, { date }: { date?: string | null }, { loaders }: EducationContext) =>
+        loaders.checkInCount.load({ groundId: ground.id, date: dateOrToday(date, "date") }),
+      remainingQuota: async (
+        ground: SchoolSportsGround,
+        { date }: { date?: string | null },
+        { loaders }: EducationContext,
+      ) => {
+        const visits = await loaders.checkInCount.load({ groundId: ground.id, date: dateOrToday(date, "date") });
+        return Math.max(0, ground.dailyQuota - visits);
+      },
+    },
+
+    SchoolGroundCheckIn: {
+      ground: (checkIn: SchoolGroundCheckIn, _: unknown, { loaders }: EducationContext) =>
+        loaders.groundById.load(checkIn.groundId),
+      resident: (checkIn: SchoolGroundCheckIn) => ({ __typename: "Resident", id: checkIn.residentId }),
+      visitDate: (checkIn: SchoolGroundCheckIn) => fromDateColumn(checkIn.visitDate),
     },
 
     LifelongLearningCentre: {
@@ -247,6 +330,8 @@ export function createResolvers(options: EducationResolverOptions = {}): GraphQL
         const courses = await loaders.coursesByStreet.load(street.id);
         return availableOnly ? courses.filter(enrollable) : courses;
       },
+      schoolSportsGrounds: (street: Reference, _: unknown, { loaders }: EducationContext) =>
+        loaders.groundsByStreet.load(street.id),
     },
 
     Department: {
@@ -283,6 +368,23 @@ function schoolWhere(filter: SchoolFilter | null | undefined): Prisma.SchoolWher
     ownership: filter?.ownership ?? undefined,
     name: nameFilter(filter?.nameContains, "filter.nameContains"),
     smartPilot: pilot === true ? { not: null } : pilot === false ? null : undefined,
+  };
+}
+
+function groundWhere(filter: SchoolSportsGroundFilter | null | undefined): Prisma.SchoolSportsGroundWhereInput {
+  return {
+    streetId: filter?.streetId ?? undefined,
+    schoolId: filter?.schoolId ?? undefined,
+    kind: filter?.kind ?? undefined,
+    openings: filter?.openOn ? { some: { weekday: ISO_WEEKDAYS.indexOf(filter.openOn) + 1 } } : undefined,
+  };
+}
+
+function openingWindow(opening: SchoolGroundOpening) {
+  return {
+    weekday: ISO_WEEKDAYS[opening.weekday - 1],
+    opensAt: formatMinute(opening.opensAtMinute),
+    closesAt: formatMinute(opening.closesAtMinute),
   };
 }
 

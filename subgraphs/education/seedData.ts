@@ -57,6 +57,7 @@ import {
   SURNAMES,
   TOPICS,
 } from "./jinganSchools.ts";
+import { buildSchoolGrounds, type SchoolGroundSeedData } from "./schoolGrounds.ts";
 
 /** Course intakes start every four weeks on a Monday from this one (the intake of 2026-12-01 starts on it). */
 export const INTAKE_EPOCH = "2026-11-30";
@@ -78,6 +79,8 @@ export interface EducationSeedData {
   enrolments: Enrolment[];
   resources: LearningResource[];
   portraits: StudentPortrait[];
+  /** School sports grounds opened to the public, their hours and check-ins (`schoolGrounds.ts`). */
+  schoolGrounds: SchoolGroundSeedData;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -566,5 +569,6 @@ export function buildSeedData(options: SeedOptions): EducationSeedData {
     enrolments,
     resources: buildResources(calendar, schools, learningCentres),
     portraits: buildPortraits(calendar, schools),
+    schoolGrounds: buildSchoolGrounds(calendar, schools),
   };
 }

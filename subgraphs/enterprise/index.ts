@@ -20,6 +20,7 @@ export function createEnterpriseSubgraph(options: EnterpriseResolverOptions = {}
     name: "enterprise",
     title: "Enterprise services (区行政服务中心)",
     defaultPort: 4107,
+    department: "dept-admin-service",
     typeDefs: parse(readFileSync(new URL("./schema.graphql", import.meta.url), "utf8")),
     resolvers: createResolvers(options),
     permissions,

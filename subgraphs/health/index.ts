@@ -19,6 +19,7 @@ export function createHealthSubgraph(options: HealthResolverOptions = {}) {
     name: "health",
     title: "Health (区卫健委)",
     defaultPort: 4102,
+    department: "dept-health",
     typeDefs: parse(readFileSync(new URL("./schema.graphql", import.meta.url), "utf8")),
     resolvers: createResolvers(options),
     permissions,

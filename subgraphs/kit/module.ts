@@ -87,6 +87,12 @@ export interface SubgraphModule<TPrisma extends PrismaLike = PrismaLike, TLoader
   /** Port used by `npm start` when none is configured. */
   defaultPort: number;
   /**
+   * The catalogue's id of the department that owns this subgraph's data (`dept-health`); absent for platform services
+   * (identity, audit), which serve no catalogued resource. Composition checks every `@dataResource` the schema declares
+   * against it: one data, one source (docs/data.md).
+   */
+  department?: string;
+  /**
    * The department's Federation 2 SDL (its `schema.graphql`). `defineSubgraph` puts the kit's header in front (the
    * federation and access links, `subgraphs/kit/schemaHeader.ts`), so the file starts with the department's own types.
    */

@@ -37,6 +37,7 @@ export function createParkingSubgraph(options: ParkingSubgraphOptions = {}) {
     name: "parking",
     title: "Parking (区建管委 · city parking platform)",
     defaultPort: 4106,
+    department: "dept-transport",
     typeDefs: parse(readFileSync(new URL("./schema.graphql", import.meta.url), "utf8")),
     resolvers: createResolvers({ now }),
     permissions,

@@ -18,18 +18,7 @@ describe("batched data access", () => {
     expect(large.statements).toBe(small.statements);
   });
 
-  it("lists grounds with hours, quota use and school, venues with courts and availability, events with categories, in fixed SQL", async () => {
-    const GROUNDS = `query G($first: Int) {
-      schoolSportsGrounds(first: $first) {
-        nodes { school { id } street { id } openNow openingHours { weekday } checkInCount(date: "${seedDay(-3)}") remainingQuota }
-      }
-    }`;
-    const fewGrounds = await sqlCost(GROUNDS, { first: 3 });
-    const allGrounds = await sqlCost(GROUNDS, { first: 100 });
-    expect(allGrounds.body.data.schoolSportsGrounds.nodes).toHaveLength(100);
-    expect(fewGrounds.statements).toBe(3); // grounds, openings, check-in counts (both dates in one query)
-    expect(allGrounds.statements).toBe(fewGrounds.statements);
-
+  it("lists venues with courts and availability, events with categories, in fixed SQL", async () => {
     const VENUES = `query V($first: Int) {
       sportsVenues(first: $first) {
         nodes { sports courts { venue { id } availability(date: "${seedDay(2)}") { freeIntervals { startsAt } } } }
@@ -118,7 +107,7 @@ describe("batched data access", () => {
     expect(starts).toEqual([...starts].sort().reverse());
   });
 
-  it("resolves 50 Street representations with fitness points, venues and school grounds in three SQL statements", async () => {
+  it("resolves 50 Street representations with fitness points and venues in two SQL statements", async () => {
     const known = [
       "street-jingansi",
       "street-caojiadu",
@@ -144,13 +133,12 @@ describe("batched data access", () => {
             fitnessPoints { id }
             good: fitnessPoints(status: GOOD) { maintenanceStatus }
             sportsVenues { name }
-            schoolSportsGrounds { id }
           }
         }
       }`,
       { representations: ids.map((id) => ({ __typename: "Street", id })) },
     );
-    expect(statements).toBe(3);
+    expect(statements).toBe(2);
     const entities = body.data._entities;
     expect(entities.map((e: any) => e.id)).toEqual(ids);
     expect(entities.reduce((sum: number, e: any) => sum + e.fitnessPoints.length, 0)).toBe(410);
@@ -158,11 +146,10 @@ describe("batched data access", () => {
     for (const street of entities.slice(0, 14)) {
       expect(street.fitnessPoints.length).toBeGreaterThan(0);
       expect(street.sportsVenues.length).toBeGreaterThan(0);
-      expect(street.schoolSportsGrounds.length).toBeGreaterThan(0);
       expect(street.good.every((p: any) => p.maintenanceStatus === "GOOD")).toBe(true);
     }
     for (const elsewhere of entities.slice(14)) {
-      expect(elsewhere).toMatchObject({ fitnessPoints: [], sportsVenues: [], schoolSportsGrounds: [] });
+      expect(elsewhere).toMatchObject({ fitnessPoints: [], sportsVenues: [] });
     }
     expect(entities.find((e: any) => e.id === "street-daninglu").sportsVenues.map((v: any) => v.name)).toContain(
       "上海静安体育中心",
@@ -195,7 +182,6 @@ describe("batched data access", () => {
       { __typename: "SportsVenue", id: "sportsvenue-0002" },
       { __typename: "FitnessPoint", id: "fitness-9999" },
       { __typename: "SportsEvent", id: event(2) },
-      { __typename: "SchoolSportsGround", id: "schoolground-0001" },
       { __typename: "SportsCourt", id: "court-0001-27" },
       { __typename: "SportsCourtBooking", id: "courtbooking-nope" },
       { __typename: "FitnessPoint", id: "fitness-0001" },
@@ -210,7 +196,6 @@ describe("batched data access", () => {
           ... on SportsVenue { name }
           ... on FitnessPoint { id }
           ... on SportsEvent { name }
-          ... on SchoolSportsGround { id }
           ... on SportsCourt { name }
           ... on SportsCourtBooking { id }
           ... on SportsEventRegistration { id }
@@ -223,7 +208,6 @@ describe("batched data access", () => {
       { __typename: "SportsVenue", name: "静安区体育馆" },
       null,
       { __typename: "SportsEvent", name: "2026冬季上海静安女子半程马拉松" },
-      { __typename: "SchoolSportsGround", id: "schoolground-0001" },
       { __typename: "SportsCourt", name: "游泳馆" },
       null,
       { __typename: "FitnessPoint", id: "fitness-0001" },

@@ -9,7 +9,6 @@ import {
   book,
   CANCEL_BOOKING,
   CANCEL_REGISTRATION,
-  CHECK_IN,
   errorCode,
   event,
   local,
@@ -23,7 +22,6 @@ import {
   service,
   testCourt,
   testEvent,
-  testGround,
   useSportsSubgraph,
 } from "./sportsTestbed.ts";
 
@@ -438,10 +436,6 @@ describe("who may book, check in and register", () => {
       me,
     );
     expect(errorCode(forOther)).toBe("FORBIDDEN");
-
-    const ground = await testGround("schoolground-test-self", 10);
-    const entered = await query(CHECK_IN, { groundId: ground.id, qrToken: ground.token(seedDay(0)) }, me);
-    expect(entered.data.checkInToSchoolGround.resident).toEqual({ id: "resident-050001" });
 
     const event = await testEvent("sportsevent-test-self", 10);
     const registered = await query(REGISTER, { eventId: event, category: "ONLY" }, me);

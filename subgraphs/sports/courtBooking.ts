@@ -13,11 +13,11 @@
  */
 import { randomUUID } from "node:crypto";
 import { codedError } from "../../lib/errors.ts";
+import { formatLocal, formatMinute } from "../kit/localTime.ts";
 import { BOOKING_STEP_MINUTES, busiestOverlap, isOnStep, priceBooking, withinOpeningHours } from "./courtSchedule.ts";
 import type { CourtBooking } from "./generated/prisma/client.ts";
 import { isBookingGuardViolation, parseReason, parseResidentId, TRANSACTION_OPTIONS } from "./inputs.ts";
 import type { SportsPrisma } from "./loaders.ts";
-import { formatLocal, formatMinute } from "./localTime.ts";
 
 export interface BookCourtInput {
   courtId: string;

@@ -4,7 +4,7 @@
  * The booking mutation, `courtAvailability` and the seed all use these, so a seeded booking costs what a booked one
  * would.
  */
-import { isoWeekday, localDate, localInstant } from "./localTime.ts";
+import { isoWeekday, localDate, localInstant } from "../kit/localTime.ts";
 
 /** Bookings start and end on the hour or the half hour. */
 export const BOOKING_STEP_MINUTES = 30;

@@ -12,10 +12,10 @@
 import { randomUUID } from "node:crypto";
 import { isUniqueViolation } from "../../lib/db/errors.ts";
 import { codedError } from "../../lib/errors.ts";
+import { formatLocal } from "../kit/localTime.ts";
 import type { SportsEvent, SportsEventRegistration } from "./generated/prisma/client.ts";
 import { isRecordNotFound, parseResidentId, TRANSACTION_OPTIONS } from "./inputs.ts";
 import type { SportsPrisma } from "./loaders.ts";
-import { formatLocal } from "./localTime.ts";
 
 export interface RegisterForEventInput {
   eventId: string;

@@ -19,6 +19,7 @@ export function createSportsSubgraph(options: SportsResolverOptions = {}) {
     name: "sports",
     title: "Sports (区体育局)",
     defaultPort: 4104,
+    department: "dept-sports",
     typeDefs: parse(readFileSync(new URL("./schema.graphql", import.meta.url), "utf8")),
     resolvers: createResolvers(options),
     permissions,

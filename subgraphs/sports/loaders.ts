@@ -5,20 +5,14 @@
  */
 import DataLoader from "dataloader";
 import { loaderByGroup, loaderById } from "../kit/loaders.ts";
+import { addDays, localInstant } from "../kit/localTime.ts";
 import type { SubgraphContext } from "../kit/module.ts";
 import type { CourtBooking, PrismaClient } from "./generated/prisma/client.ts";
-import { addDays, dateColumn, fromDateColumn, localInstant } from "./localTime.ts";
 
 /** The Prisma client the kit creates for this subgraph (query events on, for its SQL statement counter). */
 export type SportsPrisma = PrismaClient<"query">;
 
 const byId = { id: "asc" } as const;
-
-/** A ground on a local day, e.g. check-ins of `schoolground-0001` on `2026-12-01`. */
-export interface GroundDay {
-  groundId: string;
-  date: string;
-}
 
 /** A court on a local day. */
 export interface CourtDay {
@@ -32,7 +26,6 @@ export function createLoaders(prisma: SportsPrisma) {
   return {
     fitnessPointById: loaderById((ids) => prisma.fitnessPoint.findMany({ where: { id: { in: [...ids] } } })),
     equipmentById: loaderById((ids) => prisma.fitnessEquipment.findMany({ where: { id: { in: [...ids] } } })),
-    groundById: loaderById((ids) => prisma.schoolSportsGround.findMany({ where: { id: { in: [...ids] } } })),
     venueById: loaderById((ids) => prisma.sportsVenue.findMany({ where: { id: { in: [...ids] } } })),
     courtById: loaderById((ids) => prisma.sportsCourt.findMany({ where: { id: { in: [...ids] } } })),
     bookingById: loaderById((ids) => prisma.courtBooking.findMany({ where: { id: { in: [...ids] } } })),
@@ -51,35 +44,6 @@ export function createLoaders(prisma: SportsPrisma) {
       (streetIds) => prisma.fitnessPoint.findMany({ where: { streetId: { in: [...streetIds] } }, orderBy: byId }),
       (point) => point.streetId,
     ),
-    groundsByStreet: loaderByGroup(
-      (streetIds) => prisma.schoolSportsGround.findMany({ where: { streetId: { in: [...streetIds] } }, orderBy: byId }),
-      (ground) => ground.streetId,
-    ),
-    openingsByGround: loaderByGroup(
-      (groundIds) =>
-        prisma.schoolGroundOpening.findMany({
-          where: { groundId: { in: [...groundIds] } },
-          orderBy: [{ weekday: "asc" }, { opensAtMinute: "asc" }],
-        }),
-      (opening) => opening.groundId,
-    ),
-    /** Check-ins per ground and local day, counted in the database: one grouped query for every pair asked. */
-    checkInCount: new DataLoader<GroundDay, number, string>(
-      async (keys) => {
-        const counts = await prisma.schoolGroundCheckIn.groupBy({
-          by: ["groundId", "visitDate"],
-          where: {
-            groundId: { in: [...new Set(keys.map((k) => k.groundId))] },
-            visitDate: { in: [...new Set(keys.map((k) => k.date))].map(dateColumn) },
-          },
-          _count: { _all: true },
-        });
-        const byKey = new Map(counts.map((c) => [dayKey(c.groundId, fromDateColumn(c.visitDate)), c._count._all]));
-        return keys.map((k) => byKey.get(dayKey(k.groundId, k.date)) ?? 0);
-      },
-      { cacheKeyFn: (k) => dayKey(k.groundId, k.date) },
-    ),
-
     venuesByStreet: loaderByGroup(
       (streetIds) => prisma.sportsVenue.findMany({ where: { streetId: { in: [...streetIds] } }, orderBy: byId }),
       (venue) => venue.streetId,

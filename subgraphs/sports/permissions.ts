@@ -1,17 +1,11 @@
 /**
- * Who may call what in the sports subgraph, and which court bookings, event registrations and school-ground
- * check-ins each caller sees. A record's street (for an officer's jurisdiction) is the street of the facility where
- * it happens: the venue of a booked court, the event's street (else its venue's), the school sports ground of a
- * check-in. A record without a street is seen by no officer.
+ * Who may call what in the sports subgraph, and which court bookings and event registrations each caller sees. A
+ * record's street (for an officer's jurisdiction) is the street of the facility where it happens: the venue of a
+ * booked court, the event's street (else its venue's). A record without a street is seen by no officer.
  */
 import type { DepartmentDesk, ResidentRecordRule } from "../kit/actingResident.ts";
 import { isResidentOrOfficerOf, publicField, recordRule, type SubgraphPermissions } from "../kit/shield.ts";
-import type {
-  CourtBooking,
-  SchoolGroundCheckIn,
-  SportsEvent,
-  SportsEventRegistration,
-} from "./generated/prisma/client.ts";
+import type { CourtBooking, SportsEvent, SportsEventRegistration } from "./generated/prisma/client.ts";
 import type { SportsContext } from "./loaders.ts";
 
 export const SPORTS_DESK: DepartmentDesk = { departmentId: "dept-sports", name: "区体育局" };
@@ -44,20 +38,12 @@ export async function eventStreet(
   return event.venueId ? (await loaders.venueById.load(event.venueId))?.streetId : null;
 }
 
-export const checkInRecords: ResidentRecordRule<SchoolGroundCheckIn, SportsContext> = {
-  desk: SPORTS_DESK,
-  residentOf: (checkIn) => checkIn.residentId,
-  streetOf: async (checkIn, { loaders }) => (await loaders.groundById.load(checkIn.groundId))?.streetId,
-};
-
 const desk = isResidentOrOfficerOf(SPORTS_DESK);
 
 export const permissions: SubgraphPermissions = {
   Query: {
     fitnessPoints: publicField,
     fitnessPoint: publicField,
-    schoolSportsGrounds: publicField,
-    schoolSportsGround: publicField,
     sportsVenues: publicField,
     sportsVenue: publicField,
     sportsEvents: publicField,
@@ -65,7 +51,6 @@ export const permissions: SubgraphPermissions = {
     courtAvailability: publicField,
   },
   Mutation: {
-    checkInToSchoolGround: desk,
     bookCourt: desk,
     cancelCourtBooking: desk,
     registerForEvent: desk,
@@ -73,5 +58,4 @@ export const permissions: SubgraphPermissions = {
   },
   SportsCourtBooking: recordRule("court booking", courtBookingRecords),
   SportsEventRegistration: recordRule("event registration", eventRegistrationRecords),
-  SchoolGroundCheckIn: recordRule("school-ground check-in", checkInRecords),
 };

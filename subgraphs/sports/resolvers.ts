@@ -1,7 +1,7 @@
 /**
  * Resolvers of the sports subgraph. Root lists page with the kit's `paginate`; every hop from a row to another row
- * goes through the request's loaders; the mutations live in `courtBooking.ts`, `schoolGroundCheckIn.ts` and
- * `eventRegistration.ts`, the schedule arithmetic in `courtSchedule.ts`.
+ * goes through the request's loaders; the mutations live in `courtBooking.ts` and `eventRegistration.ts`, the
+ * schedule arithmetic in `courtSchedule.ts`. (School sports grounds are the education subgraph's.)
  */
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/index.js";
 import { codedError } from "../../lib/errors.ts";
@@ -14,6 +14,7 @@ import {
   residentReference,
 } from "../kit/actingResident.ts";
 import { DateTime } from "../kit/dateTime.ts";
+import { formatMinute, parseLocalDate } from "../kit/localTime.ts";
 import { pageOf } from "../kit/pageOf.ts";
 import type { ListArgs } from "../kit/pagination.ts";
 import { type Reference, resolveById } from "../kit/references.ts";
@@ -41,10 +42,6 @@ import type {
   FitnessPoint,
   FitnessPointSetting,
   Prisma,
-  SchoolGroundCheckIn,
-  SchoolGroundKind,
-  SchoolGroundOpening,
-  SchoolSportsGround,
   SportsCourt,
   SportsCourtSport,
   SportsEvent,
@@ -55,20 +52,15 @@ import type {
   SportsVenueKind,
 } from "./generated/prisma/client.ts";
 import type { SportsContext } from "./loaders.ts";
-import { formatMinute, fromDateColumn, isoWeekday, localDate, localMinuteOfDay, parseLocalDate } from "./localTime.ts";
 import { courtBookingRecords, eventRegistrationRecords, eventStreet, SPORTS_DESK } from "./permissions.ts";
-import { type CheckInToSchoolGroundInput, checkInToSchoolGround, isOpenAt } from "./schoolGroundCheckIn.ts";
 
-/** Officers of 区体育局 act for residents at front desks and at school-ground gates. */
+/** Officers of 区体育局 act for residents at front desks. */
 
 /** A mutation input as the API takes it: the resident is optional (residents act for themselves). */
 type FromCaller<T extends { residentId: string }> = Omit<T, "residentId"> & { residentId?: string | null };
 
 /** The whole district (about 400 fitness points) fits in one page of this size. */
 export const FITNESS_POINTS_MAX_PAGE_SIZE = 500;
-
-const WEEKDAYS = ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"] as const;
-type SportsWeekday = (typeof WEEKDAYS)[number];
 
 /** Enum orders as declared in the schema, for lists that show each value once. */
 const FUNCTION_ORDER: readonly FitnessFunction[] = [
@@ -103,13 +95,6 @@ interface FitnessPointFilter {
   nameContains?: string | null;
 }
 
-interface SchoolSportsGroundFilter {
-  streetId?: string | null;
-  schoolId?: string | null;
-  kind?: SchoolGroundKind | null;
-  openOn?: SportsWeekday | null;
-}
-
 interface SportsVenueFilter {
   streetId?: string | null;
   departmentId?: string | null;
@@ -142,9 +127,6 @@ const byId = resolveById<SportsContext>();
 
 export function createResolvers(options: SportsResolverOptions = {}): GraphQLResolverMap<SportsContext> {
   const now = options.now ?? (() => new Date());
-  const dateOrToday = (date: string | null | undefined, argument: string) =>
-    date == null ? localDate(now()) : parseLocalDate(date, argument);
-
   return {
     DateTime,
 
@@ -154,12 +136,6 @@ export function createResolvers(options: SportsResolverOptions = {}): GraphQLRes
         return pageOf("fitnessPoints", args, prisma.fitnessPoint, where, { maxPageSize: FITNESS_POINTS_MAX_PAGE_SIZE });
       },
       fitnessPoint: byId.argument("fitnessPointById"),
-
-      schoolSportsGrounds: (_: unknown, args: ListArgs<SchoolSportsGroundFilter>, { prisma }: SportsContext) => {
-        const where = groundWhere(args.filter);
-        return pageOf("schoolSportsGrounds", args, prisma.schoolSportsGround, where);
-      },
-      schoolSportsGround: byId.argument("groundById"),
 
       sportsVenues: (_: unknown, args: ListArgs<SportsVenueFilter>, { prisma }: SportsContext) => {
         const where = venueWhere(args.filter);
@@ -185,18 +161,6 @@ export function createResolvers(options: SportsResolverOptions = {}): GraphQLRes
     },
 
     Mutation: {
-      checkInToSchoolGround: async (
-        _: unknown,
-        { input }: { input: FromCaller<CheckInToSchoolGroundInput> },
-        { prisma, loaders, principal, residentStreets }: SportsContext,
-      ) => {
-        const residentId = await actingResident({ principal, residentStreets }, input.residentId, SPORTS_DESK);
-        if (principal.kind === "officer") {
-          const ground = await loaders.groundById.load(input.groundId);
-          if (ground) requireJurisdiction(principal, ground.streetId, `School sports ground "${ground.id}"`);
-        }
-        return checkInToSchoolGround(prisma, { ...input, residentId }, now());
-      },
       bookCourt: async (
         _: unknown,
         { input }: { input: FromCaller<BookCourtInput> },
@@ -275,39 +239,6 @@ export function createResolvers(options: SportsResolverOptions = {}): GraphQLRes
       __resolveReference: byId.reference("equipmentById"),
       fitnessPoint: (item: FitnessEquipment, _: unknown, { loaders }: SportsContext) =>
         loaders.fitnessPointById.load(item.fitnessPointId),
-    },
-
-    SchoolSportsGround: {
-      __resolveReference: byId.reference("groundById"),
-      school: (ground: SchoolSportsGround) => ({ __typename: "School", id: ground.schoolId }),
-      street: (ground: SchoolSportsGround) => streetRef(ground.streetId),
-      openingHours: async (ground: SchoolSportsGround, _: unknown, { loaders }: SportsContext) =>
-        (await loaders.openingsByGround.load(ground.id)).map(openingWindow),
-      openNow: async (ground: SchoolSportsGround, _: unknown, { loaders }: SportsContext) => {
-        const at = now();
-        return isOpenAt(
-          await loaders.openingsByGround.load(ground.id),
-          isoWeekday(localDate(at)),
-          localMinuteOfDay(at),
-        );
-      },
-      checkInCount: (ground: SchoolSportsGround, { date }: { date?: string | null }, { loaders }: SportsContext) =>
-        loaders.checkInCount.load({ groundId: ground.id, date: dateOrToday(date, "date") }),
-      remainingQuota: async (
-        ground: SchoolSportsGround,
-        { date }: { date?: string | null },
-        { loaders }: SportsContext,
-      ) => {
-        const visits = await loaders.checkInCount.load({ groundId: ground.id, date: dateOrToday(date, "date") });
-        return Math.max(0, ground.dailyQuota - visits);
-      },
-    },
-
-    SchoolGroundCheckIn: {
-      ground: (checkIn: SchoolGroundCheckIn, _: unknown, { loaders }: SportsContext) =>
-        loaders.groundById.load(checkIn.groundId),
-      resident: (checkIn: SchoolGroundCheckIn) => residentRef(checkIn.residentId),
-      visitDate: (checkIn: SchoolGroundCheckIn) => fromDateColumn(checkIn.visitDate),
     },
 
     SportsVenue: {
@@ -411,8 +342,6 @@ export function createResolvers(options: SportsResolverOptions = {}): GraphQLRes
       },
       sportsVenues: (street: Reference, _: unknown, { loaders }: SportsContext) =>
         loaders.venuesByStreet.load(street.id),
-      schoolSportsGrounds: (street: Reference, _: unknown, { loaders }: SportsContext) =>
-        loaders.groundsByStreet.load(street.id),
     },
 
     Department: {
@@ -448,14 +377,6 @@ function inService(items: FitnessEquipment[]): FitnessEquipment[] {
   return items.filter((item) => item.status !== "RETIRED");
 }
 
-function openingWindow(opening: SchoolGroundOpening) {
-  return {
-    weekday: WEEKDAYS[opening.weekday - 1],
-    opensAt: formatMinute(opening.opensAtMinute),
-    closesAt: formatMinute(opening.closesAtMinute),
-  };
-}
-
 function remainingPlaces(category: SportsEventCategory): number {
   return Math.max(0, category.capacity - category.registeredCount);
 }
@@ -482,15 +403,6 @@ function fitnessPointWhere(filter: FitnessPointFilter | null | undefined, now: D
     equipment: filter?.function ? { some: { function: filter.function, status: { not: "RETIRED" } } } : undefined,
     nextInspectionDueAt: overdue === true ? { lt: now } : overdue === false ? { gte: now } : undefined,
     name: nameFilter(filter?.nameContains, "filter.nameContains"),
-  };
-}
-
-function groundWhere(filter: SchoolSportsGroundFilter | null | undefined): Prisma.SchoolSportsGroundWhereInput {
-  return {
-    streetId: filter?.streetId ?? undefined,
-    schoolId: filter?.schoolId ?? undefined,
-    kind: filter?.kind ?? undefined,
-    openings: filter?.openOn ? { some: { weekday: WEEKDAYS.indexOf(filter.openOn) + 1 } } : undefined,
   };
 }
 

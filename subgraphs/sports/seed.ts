@@ -1,17 +1,15 @@
 /**
  * Writes the sports seed (`seedData.ts`) for a seed date. Idempotent: rows are inserted in batches with
  * `skipDuplicates`, so a second run adds nothing and never overwrites what residents did since (bookings,
- * cancellations, check-ins, registrations) nor a ground's QR secret. A later seed date adds the days and seasons that
- * are new; on those days residents may already have booked courts or checked in (the service ran on without a
- * restart), so seeded bookings that would overlap a live booking, and seeded check-ins of a ground on a day that has
- * check-ins, are left out. Parents go before children for the foreign keys; the counts come back from the database.
+ * cancellations, registrations). A later seed date adds the days and seasons that are new; on those days residents
+ * may already have booked courts (the service ran on without a restart), so seeded bookings that would overlap a live
+ * booking are left out. Parents go before children for the foreign keys; the counts come back from the database.
  */
 import type { SubgraphDatabase } from "../../lib/db/database.ts";
 import type { SeedSummary } from "../kit/module.ts";
 import type { SeedOptions } from "../kit/seedCalendar.ts";
-import type { CourtBooking, SchoolGroundCheckIn } from "./generated/prisma/client.ts";
+import type { CourtBooking } from "./generated/prisma/client.ts";
 import type { SportsPrisma } from "./loaders.ts";
-import { newQrSecret } from "./qrToken.ts";
 import { buildSeedData } from "./seedData.ts";
 
 /** Rows per INSERT: well under PostgreSQL's 65 535 bind parameters for the widest table. */
@@ -27,16 +25,10 @@ export async function seed(prisma: SportsPrisma, _db: SubgraphDatabase, options:
   const data = buildSeedData(options);
   if (options.previousDates.length > 0) {
     data.bookings = await withoutOverlaps(prisma, data.bookings);
-    data.checkIns = await withoutVisitedDays(prisma, data.checkIns);
   }
   const skipDuplicates = true;
   await inBatches(data.fitnessPoints, (batch) => prisma.fitnessPoint.createMany({ data: batch, skipDuplicates }));
   await inBatches(data.equipment, (batch) => prisma.fitnessEquipment.createMany({ data: batch, skipDuplicates }));
-  // A fresh secret per ground; on a second run the existing ground (and its secret) is kept.
-  const grounds = data.grounds.map((ground) => ({ ...ground, qrSecret: newQrSecret() }));
-  await inBatches(grounds, (batch) => prisma.schoolSportsGround.createMany({ data: batch, skipDuplicates }));
-  await inBatches(data.openings, (batch) => prisma.schoolGroundOpening.createMany({ data: batch, skipDuplicates }));
-  await inBatches(data.checkIns, (batch) => prisma.schoolGroundCheckIn.createMany({ data: batch, skipDuplicates }));
   await inBatches(data.venues, (batch) => prisma.sportsVenue.createMany({ data: batch, skipDuplicates }));
   await inBatches(data.courts, (batch) => prisma.sportsCourt.createMany({ data: batch, skipDuplicates }));
   await inBatches(data.bookings, (batch) => prisma.courtBooking.createMany({ data: batch, skipDuplicates }));
@@ -67,28 +59,10 @@ async function withoutOverlaps(prisma: SportsPrisma, bookings: CourtBooking[]): 
   );
 }
 
-/** Seeded check-ins of grounds on days without check-ins yet, so a day's quota is never exceeded. */
-async function withoutVisitedDays(
-  prisma: SportsPrisma,
-  checkIns: SchoolGroundCheckIn[],
-): Promise<SchoolGroundCheckIn[]> {
-  if (checkIns.length === 0) return checkIns;
-  const days = [...new Set(checkIns.map((c) => c.visitDate.getTime()))].map((time) => new Date(time));
-  const visited = await prisma.schoolGroundCheckIn.groupBy({
-    by: ["groundId", "visitDate"],
-    where: { visitDate: { in: days } },
-  });
-  const taken = new Set(visited.map((v) => `${v.groundId}|${v.visitDate.getTime()}`));
-  return checkIns.filter((c) => !taken.has(`${c.groundId}|${c.visitDate.getTime()}`));
-}
-
 export async function countRows(prisma: SportsPrisma): Promise<SeedSummary> {
   const [
     fitnessPoints,
     fitnessEquipment,
-    schoolSportsGrounds,
-    schoolGroundOpenings,
-    schoolGroundCheckIns,
     sportsVenues,
     sportsCourts,
     courtBookings,
@@ -98,9 +72,6 @@ export async function countRows(prisma: SportsPrisma): Promise<SeedSummary> {
   ] = await Promise.all([
     prisma.fitnessPoint.count(),
     prisma.fitnessEquipment.count(),
-    prisma.schoolSportsGround.count(),
-    prisma.schoolGroundOpening.count(),
-    prisma.schoolGroundCheckIn.count(),
     prisma.sportsVenue.count(),
     prisma.sportsCourt.count(),
     prisma.courtBooking.count(),
@@ -111,9 +82,6 @@ export async function countRows(prisma: SportsPrisma): Promise<SeedSummary> {
   return {
     fitnessPoints,
     fitnessEquipment,
-    schoolSportsGrounds,
-    schoolGroundOpenings,
-    schoolGroundCheckIns,
     sportsVenues,
     sportsCourts,
     courtBookings,

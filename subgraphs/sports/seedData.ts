@@ -4,13 +4,13 @@
  *
  * Randomness comes from a PRNG seeded by each row's own id, so adding a venue does not reshuffle the bookings of
  * another. Schedules are relative to the seed date (`SeedCalendar`, Asia/Shanghai): court bookings cover the week
- * before it (history) and the three weeks from it, school-ground check-ins the week before it, and events come in
- * seven-week seasons laid on the calendar (`SEASON_EPOCH`): the season of the seed date, and the next one once the
- * seed date is in the last three weeks of its season. Days and seasons an earlier seed run covered are left out.
- * The one column not computed here is each school ground's QR secret, which `seed.ts` draws at random: a secret
- * derivable from this public code would let anyone print a ground's entrance code.
+ * before it (history) and the three weeks from it, and events come in seven-week seasons laid on the calendar
+ * (`SEASON_EPOCH`): the season of the seed date, and the next one once the seed date is in the last three weeks of its
+ * season. Days and seasons an earlier seed run covered are left out. (School sports grounds and their check-ins are
+ * the education subgraph's: `subgraphs/education/schoolGrounds.ts`.)
  */
 import { JINGAN_DIVISIONS, type JinganDivision, jinganDivision } from "../../lib/reference/jinganDivisions.ts";
+import { localInstant } from "../kit/localTime.ts";
 import {
   addDays,
   cycleStart,
@@ -32,10 +32,6 @@ import type {
   FitnessMaintenanceStatus,
   FitnessPoint,
   FitnessPointSetting,
-  SchoolGroundCheckIn,
-  SchoolGroundKind,
-  SchoolGroundOpening,
-  SchoolSportsGround,
   SportsCourt,
   SportsEvent,
   SportsEventCategory,
@@ -51,8 +47,6 @@ import {
   REPAIR_NOTES,
   RESIDENTS_PER_FITNESS_POINT,
   RETIRED_NOTE,
-  SCHOOL_SITES,
-  type SchoolSize,
   SEASON_DAYS,
   SEASON_EPOCH,
   type SeasonMoment,
@@ -60,16 +54,13 @@ import {
   STREET_GAMES_DAYS,
   VENUES,
 } from "./jinganSports.ts";
-import { dateColumn, localInstant } from "./localTime.ts";
 
-/** Days of history before the seed date (past bookings and check-ins). */
+/** Days of history before the seed date (past bookings). */
 export const HISTORY_DAYS = 7;
 /** Days of court bookings from the seed date on. */
 export const BOOKING_DAYS = 21;
 /** Court bookings: the past week and the three weeks ahead. */
 export const BOOKING_WINDOW: DayWindow = { from: -HISTORY_DAYS, to: BOOKING_DAYS };
-/** School-ground check-ins: the past week. */
-export const CHECK_IN_WINDOW: DayWindow = { from: -HISTORY_DAYS, to: 0 };
 /**
  * Event seasons that overlap the three weeks from the seed date: the current season, and the next one once its
  * first registrations are near.
@@ -86,15 +77,9 @@ const STREETS: readonly StreetInfo[] = JINGAN_DIVISIONS.map((division) => ({
   parks: FITNESS_PARKS[division.id] ?? [],
 }));
 
-/** A school sports ground as the seed builds it; `seed.ts` adds the secret. */
-export type SchoolSportsGroundSeed = Omit<SchoolSportsGround, "qrSecret">;
-
 export interface SportsSeedData {
   fitnessPoints: FitnessPoint[];
   equipment: FitnessEquipment[];
-  grounds: SchoolSportsGroundSeed[];
-  openings: SchoolGroundOpening[];
-  checkIns: SchoolGroundCheckIn[];
   venues: SportsVenue[];
   courts: SportsCourt[];
   bookings: CourtBooking[];
@@ -143,9 +128,6 @@ export function buildSeedData(options: SeedOptions): SportsSeedData {
   const data: SportsSeedData = {
     fitnessPoints: [],
     equipment: [],
-    grounds: [],
-    openings: [],
-    checkIns: [],
     venues: [],
     courts: [],
     bookings: [],
@@ -154,7 +136,6 @@ export function buildSeedData(options: SeedOptions): SportsSeedData {
     registrations: [],
   };
   addFitnessPoints(data, calendar);
-  addSchoolGrounds(data, calendar);
   addVenues(data, calendar);
   addEvents(data, calendar);
   return data;
@@ -261,136 +242,6 @@ function pointEquipment(
       installedYear: Math.min(2025, installedYear + (random() < 0.3 ? between(random, 1, 6) : 0)),
     };
   });
-}
-
-// ─── school sports grounds (学校体育场地开放) ───────────────────────────────────────────────────────────────────
-
-type Window = readonly [weekday: number, opens: string, closes: string];
-
-const WEEKDAY_EVENINGS = [1, 2, 3, 4, 5].map((d) => [d, "18:00", "20:30"] as const);
-
-/**
- * Public opening patterns (对外开放时段): after school on weekdays and during the day at weekends; some schools
- * open only at weekends (weekday evenings are taken by their own teams), some three evenings a week.
- */
-const OPENING_PATTERNS: ReadonlyArray<{ share: number; windows: readonly Window[] }> = [
-  {
-    share: 0.55,
-    windows: [
-      ...WEEKDAY_EVENINGS,
-      [6, "08:00", "11:00"],
-      [6, "14:00", "17:00"],
-      [7, "08:00", "11:00"],
-      [7, "14:00", "17:00"],
-    ],
-  },
-  { share: 0.2, windows: [...[1, 2, 3, 4, 5].map((d) => [d, "17:30", "20:00"] as const), [6, "08:00", "17:00"]] },
-  {
-    share: 0.15,
-    windows: [
-      [6, "07:00", "11:00"],
-      [6, "14:00", "18:00"],
-      [7, "07:00", "11:00"],
-      [7, "14:00", "18:00"],
-    ],
-  },
-  {
-    share: 0.1,
-    windows: [
-      [1, "18:00", "21:00"],
-      [3, "18:00", "21:00"],
-      [5, "18:00", "21:00"],
-      [6, "08:00", "11:00"],
-      [7, "08:00", "11:00"],
-    ],
-  },
-];
-
-function openingPattern(random: () => number): readonly Window[] {
-  let roll = random();
-  for (const pattern of OPENING_PATTERNS) {
-    if (roll < pattern.share) return pattern.windows;
-    roll -= pattern.share;
-  }
-  return OPENING_PATTERNS[0]!.windows;
-}
-
-const ENTRANCE_SIDES = ["东门", "南门", "西门", "北门", "侧门"] as const;
-
-function addSchoolGrounds(data: SportsSeedData, calendar: SeedCalendar): void {
-  for (const [schoolId, streetId, address, size] of SCHOOL_SITES) {
-    const random = randomFor(schoolId);
-    // Every school opens its track; bigger schools often a basketball court or a pitch as well.
-    const kinds: SchoolGroundKind[] = ["TRACK_AND_FIELD"];
-    if (random() < (size === "primary" ? 0.2 : 0.45)) kinds.push("BASKETBALL");
-    if (random() < (size === "primary" ? 0.05 : 0.3)) kinds.push("FOOTBALL");
-    for (const kind of kinds) {
-      const id = `schoolground-${pad(data.grounds.length + 1, 4)}`;
-      const groundRandom = randomFor(id);
-      const ground: SchoolSportsGroundSeed = {
-        id,
-        schoolId,
-        streetId,
-        kind,
-        name: groundName(kind, size, groundRandom),
-        publicEntrance: `${address}（${pick(groundRandom, ENTRANCE_SIDES)}）`,
-        dailyQuota:
-          kind === "TRACK_AND_FIELD"
-            ? between(groundRandom, size === "primary" ? 8 : 12, size === "primary" ? 12 : 20) * 10
-            : kind === "BASKETBALL"
-              ? between(groundRandom, 6, 12) * 5
-              : between(groundRandom, 8, 14) * 5,
-      };
-      data.grounds.push(ground);
-      const windows = openingPattern(groundRandom);
-      windows.forEach(([weekday, opens, closes], k) => {
-        data.openings.push({
-          id: `${id}-${weekday}-${k + 1}`,
-          groundId: id,
-          weekday,
-          opensAtMinute: minuteOf(opens),
-          closesAtMinute: minuteOf(closes),
-        });
-      });
-      addCheckIns(data, calendar, ground, windows);
-    }
-  }
-}
-
-function groundName(kind: SchoolGroundKind, size: SchoolSize, random: () => number): string {
-  if (kind === "TRACK_AND_FIELD") return size === "primary" ? "田径场（200米跑道）" : "田径场（400米跑道）";
-  if (kind === "BASKETBALL") return `篮球场（${between(random, 2, 4)}片）`;
-  return size === "primary" || random() < 0.5 ? "足球场（五人制）" : "足球场（七人制）";
-}
-
-/** A week of history: winter evenings are quiet, weekend days busier; always within the quota. */
-function addCheckIns(
-  data: SportsSeedData,
-  calendar: SeedCalendar,
-  ground: SchoolSportsGroundSeed,
-  windows: readonly Window[],
-): void {
-  for (const date of calendar.days(CHECK_IN_WINDOW)) {
-    const weekday = isoWeekday(date);
-    const today = windows.filter(([d]) => d === weekday);
-    if (today.length === 0 || calendar.covered(CHECK_IN_WINDOW, date)) continue;
-    const random = randomFor(`${ground.id}-${date}`);
-    const share = weekday >= 6 ? 0.1 + random() * 0.2 : 0.04 + random() * 0.12;
-    const visits = Math.min(ground.dailyQuota, Math.round(ground.dailyQuota * share));
-    const firstResident = Math.floor(random() * RESIDENT_POOL);
-    for (let i = 0; i < visits; i++) {
-      const [, opens, closes] = pick(random, today);
-      const minute = between(random, minuteOf(opens), minuteOf(closes) - 15);
-      data.checkIns.push({
-        id: `checkin-${date.replaceAll("-", "")}-${ground.id.slice("schoolground-".length)}-${pad(i + 1, 3)}`,
-        synthetic: true,
-        groundId: ground.id,
-        residentId: residentId(firstResident + i * RESIDENT_STRIDE),
-        visitDate: dateColumn(date),
-        checkedInAt: new Date(localInstant(date, minute).getTime() + between(random, 0, 59) * 1000),
-      });
-    }
-  }
 }
 
 // ─── venues, courts and bookings (错峰订场) ───────────────────────────────────────────────────────────────────

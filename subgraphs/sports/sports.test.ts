@@ -2,20 +2,16 @@ import { describe, expect, it } from "vitest";
 import { seedDay, seedLocal, TEST_SEED_DATE } from "../../test/support/seedDate.ts";
 import { countRows } from "./seed.ts";
 import {
-  at,
   BOOK,
-  CHECK_IN,
   errorCode,
   local,
   NOW,
-  outcome,
   prisma,
   query,
   resident,
   service,
   sports,
   testCourt,
-  testGround,
   useSportsSubgraph,
   walk,
 } from "./sportsTestbed.ts";
@@ -111,10 +107,7 @@ describe("fitness points (健身苑点)", () => {
   });
 });
 describe("root lists", () => {
-  it("walks the school grounds, venues and events with cursors, each row once in id order, filters kept", async () => {
-    const grounds = await walk("schoolSportsGrounds", 20);
-    expect(grounds.seen).toHaveLength(100);
-    expect(grounds.pages).toBe(5);
+  it("walks the venues and events with cursors, each row once in id order, filters kept", async () => {
     const venues = await walk("sportsVenues", 5);
     expect(venues.seen).toHaveLength(18);
     expect(venues.pages).toBe(4);
@@ -123,7 +116,7 @@ describe("root lists", () => {
     const games = await walk("sportsEvents", 4, "filter: { kind: COMMUNITY_GAMES },");
     expect(games.seen).toHaveLength(14);
     expect(games.pages).toBe(4);
-    for (const { seen } of [grounds, venues, events, games]) {
+    for (const { seen } of [venues, events, games]) {
       expect(new Set(seen).size).toBe(seen.length);
       expect(seen).toEqual([...seen].sort());
     }
@@ -135,11 +128,9 @@ describe("root lists", () => {
     const cases: Array<[string, string]> = [
       [`fitnessPoints(first: 5, after: "${foreignCursor}")`, "INVALID_CURSOR"],
       [`sportsEvents(first: 5, after: "not-a-cursor")`, "INVALID_CURSOR"],
-      [`schoolSportsGrounds(first: 5, after: "${foreignCursor}")`, "INVALID_CURSOR"],
       ["fitnessPoints(first: 0)", "PAGE_SIZE_OUT_OF_RANGE"],
       ["fitnessPoints(first: 501)", "PAGE_SIZE_OUT_OF_RANGE"],
       ["sportsVenues(first: 101)", "PAGE_SIZE_OUT_OF_RANGE"],
-      ["schoolSportsGrounds(first: -1)", "PAGE_SIZE_OUT_OF_RANGE"],
       ["sportsEvents(first: 101)", "PAGE_SIZE_OUT_OF_RANGE"],
     ];
     for (const [field, code] of cases) {
@@ -152,7 +143,6 @@ describe("root lists", () => {
   it("returns null for unknown ids", async () => {
     const body = await query(`{
       fitnessPoint(id: "fitness-9999") { id }
-      schoolSportsGround(id: "schoolground-9999") { id }
       sportsVenue(id: "sportsvenue-9999") { id }
       sportsEvent(id: "sportsevent-9999") { id }
       courtAvailability(courtId: "court-9999-01", date: "${seedDay(1)}") { date }
@@ -160,205 +150,11 @@ describe("root lists", () => {
     }`);
     expect(body.data).toEqual({
       fitnessPoint: null,
-      schoolSportsGround: null,
       sportsVenue: null,
       sportsEvent: null,
       courtAvailability: null,
       known: { name: "上海静安体育中心", address: "静安区汶水路116号" },
     });
-  });
-});
-describe("school sports grounds (学校体育场地开放)", () => {
-  it("lists the 60 schools' 100 grounds with public hours, quota and the education subgraph's School", async () => {
-    const body = await query(`{
-      schoolSportsGrounds(first: 100) {
-        totalCount
-        nodes {
-          id kind dailyQuota publicEntrance school { id } street { id } openNow
-          openingHours { weekday opensAt closesAt }
-          saturday: checkInCount(date: "${seedDay(-3)}") remainingQuota(date: "${seedDay(-3)}")
-          today: checkInCount
-        }
-      }
-    }`);
-    expect(body.errors).toBeUndefined();
-    const grounds = body.data.schoolSportsGrounds.nodes;
-    expect(grounds).toHaveLength(100);
-    expect(body.data.schoolSportsGrounds.totalCount).toBe(100);
-    const schools = new Set(grounds.map((g: any) => g.school.id));
-    expect(schools.size).toBe(60);
-    expect([...schools].every((id) => /^school-00(0[1-9]|[1-5]\d|60)$/.test(id as string))).toBe(true);
-    expect(grounds.filter((g: any) => g.kind === "TRACK_AND_FIELD")).toHaveLength(60);
-    // A ground is in its school's street, as the education subgraph publishes it (上海市市西中学, 愚园路404号).
-    const shixi = grounds.find((g: any) => g.school.id === "school-0001");
-    expect(shixi.street.id).toBe("street-jingansi");
-    expect(shixi.publicEntrance).toMatch(/^静安区愚园路404号（.门）$/);
-    expect(grounds.some((g: any) => g.saturday > 0)).toBe(true);
-    for (const ground of grounds) {
-      expect(ground.saturday + ground.remainingQuota).toBe(ground.dailyQuota);
-      expect(ground.today).toBe(0);
-      // Tuesday 19:00: open exactly when a Tuesday window contains 19:00.
-      const open = ground.openingHours.some(
-        (w: any) => w.weekday === "TUESDAY" && w.opensAt <= "19:00" && "19:00" < w.closesAt,
-      );
-      expect(ground.openNow).toBe(open);
-    }
-    expect(grounds.filter((g: any) => g.openNow).length).toBeGreaterThan(40);
-    expect(grounds.filter((g: any) => !g.openNow).length).toBeGreaterThan(5);
-  });
-
-  it("filters by street, school, kind and the weekday a ground opens", async () => {
-    const body = await query(`{
-      beizhan: schoolSportsGrounds(filter: { streetId: "street-beizhan" }) { nodes { street { id } school { id } } }
-      school: schoolSportsGrounds(filter: { schoolId: "school-0001" }) { nodes { school { id } } }
-      basketball: schoolSportsGrounds(filter: { kind: BASKETBALL }) { totalCount nodes { kind } }
-      wednesday: schoolSportsGrounds(filter: { openOn: WEDNESDAY }, first: 100) {
-        totalCount nodes { openingHours { weekday } }
-      }
-      all: schoolSportsGrounds { totalCount }
-    }`);
-    const d = body.data;
-    expect(d.beizhan.nodes.length).toBeGreaterThan(0);
-    expect(d.beizhan.nodes.every((g: any) => g.street.id === "street-beizhan")).toBe(true);
-    expect(d.school.nodes.length).toBeGreaterThan(0);
-    expect(d.school.nodes.every((g: any) => g.school.id === "school-0001")).toBe(true);
-    expect(d.basketball.totalCount).toBe(25);
-    expect(d.wednesday.totalCount).toBeLessThan(d.all.totalCount);
-    for (const ground of d.wednesday.nodes) {
-      expect(ground.openingHours.some((w: any) => w.weekday === "WEDNESDAY")).toBe(true);
-    }
-  });
-
-  it("rejects a date that is not YYYY-MM-DD with BAD_USER_INPUT", async () => {
-    const body = await query(`{ schoolSportsGrounds(first: 1) { nodes { checkInCount(date: "2026-02-30") } } }`);
-    expect(errorCode(body)).toBe("BAD_USER_INPUT");
-    expect(body.errors?.[0].message).toMatch(/YYYY-MM-DD/);
-  });
-
-  it("never serves the QR secret", async () => {
-    const body = await query(`{ __type(name: "SchoolSportsGround") { fields { name } } }`);
-    const fields = body.data.__type.fields.map((f: any) => f.name);
-    expect(fields).not.toContain("qrSecret");
-    expect(fields.some((name: string) => /secret/i.test(name))).toBe(false);
-  });
-
-  it("checks a resident in with today's entrance code and counts the visit against the quota", async () => {
-    const ground = await testGround("schoolground-test-ok", 50);
-    const body = await query(CHECK_IN, {
-      groundId: ground.id,
-      residentId: "resident-010001",
-      qrToken: ground.token(seedDay(0)),
-    });
-    expect(body.errors).toBeUndefined();
-    expect(body.data.checkInToSchoolGround).toMatchObject({
-      visitDate: seedDay(0),
-      checkedInAt: NOW.toISOString(),
-      resident: { id: "resident-010001" },
-      ground: { id: ground.id, checkInCount: 1, remainingQuota: 49 },
-    });
-  });
-
-  it("refuses a wrong, stale or other ground's code, a closed ground, an unknown ground and a second visit; writes nothing", async () => {
-    const ground = await testGround("schoolground-test-refuse", 50);
-    const other = await testGround("schoolground-test-other", 50);
-    expect(
-      (
-        await query(CHECK_IN, {
-          groundId: ground.id,
-          residentId: "resident-010002",
-          qrToken: ground.token(seedDay(0)),
-        })
-      ).errors,
-    ).toBeUndefined();
-    const before = await prisma.schoolGroundCheckIn.count();
-    const attempt = (groundId: string, residentId: string, qrToken: string) =>
-      query(CHECK_IN, { groundId, residentId, qrToken });
-
-    const yesterday = await attempt(ground.id, "resident-010003", ground.token(seedDay(-1)));
-    expect(errorCode(yesterday)).toBe("BAD_USER_INPUT");
-    expect(yesterday.errors?.[0].message).toMatch(/scan the code at its entrance/);
-    expect(errorCode(await attempt(ground.id, "resident-010003", other.token(seedDay(0))))).toBe("BAD_USER_INPUT");
-    expect(errorCode(await attempt(ground.id, "resident-010003", "forged"))).toBe("BAD_USER_INPUT");
-    expect(errorCode(await attempt("schoolground-9999", "resident-010003", "x"))).toBe("NOT_FOUND_ENTITY");
-    expect(errorCode(await attempt(ground.id, "someone", ground.token(seedDay(0))))).toBe("BAD_USER_INPUT");
-
-    const again = await attempt(ground.id, "resident-010002", ground.token(seedDay(0)));
-    expect(errorCode(again)).toBe("INVALID_STATE_TRANSITION");
-    expect(again.errors?.[0].message).toMatch(/already checked in/);
-
-    // Tuesday 17:00 is before the ground opens; Thursday it is closed all day.
-    const early = await at(local(seedLocal(0, "17:00")), () =>
-      attempt(ground.id, "resident-010003", ground.token(seedDay(0))),
-    );
-    expect(errorCode(early)).toBe("BAD_USER_INPUT");
-    expect(early.errors?.[0].extensions.reason).toBe("OUTSIDE_OPENING_HOURS");
-    expect(early.errors?.[0].message).toMatch(/周二 18:00–21:00/);
-    const thursday = await at(local(seedLocal(2, "19:00")), () =>
-      attempt(ground.id, "resident-010003", ground.token(seedDay(2))),
-    );
-    expect(errorCode(thursday)).toBe("BAD_USER_INPUT");
-
-    expect(await prisma.schoolGroundCheckIn.count()).toBe(before);
-  });
-
-  it("admits the same resident again the next day, with that day's code", async () => {
-    const ground = await testGround("schoolground-test-nextday", 50);
-    const first = await query(CHECK_IN, {
-      groundId: ground.id,
-      residentId: "resident-010004",
-      qrToken: ground.token(seedDay(0)),
-    });
-    expect(first.errors).toBeUndefined();
-    const next = await at(local(seedLocal(1, "18:30")), () =>
-      query(CHECK_IN, { groundId: ground.id, residentId: "resident-010004", qrToken: ground.token(seedDay(1)) }),
-    );
-    expect(next.errors).toBeUndefined();
-    expect(next.data.checkInToSchoolGround.visitDate).toBe(seedDay(1));
-  });
-
-  it("refuses check-ins once the daily quota is used, with CAPACITY_REACHED", async () => {
-    const ground = await testGround("schoolground-test-full", 2);
-    for (const n of [1, 2]) {
-      const body = await query(CHECK_IN, {
-        groundId: ground.id,
-        residentId: resident(11_000 + n),
-        qrToken: ground.token(seedDay(0)),
-      });
-      expect(body.errors).toBeUndefined();
-    }
-    const full = await query(CHECK_IN, {
-      groundId: ground.id,
-      residentId: resident(11_003),
-      qrToken: ground.token(seedDay(0)),
-    });
-    expect(errorCode(full)).toBe("CAPACITY_REACHED");
-    expect(full.errors?.[0].message).toMatch(/come back tomorrow/);
-    expect(await prisma.schoolGroundCheckIn.count({ where: { groundId: ground.id } })).toBe(2);
-  });
-
-  it("lets exactly as many of 10 simultaneous check-ins in as the quota has places", async () => {
-    const ground = await testGround("schoolground-test-race", 4);
-    const results = await Promise.all(
-      Array.from({ length: 10 }, (_, i) =>
-        query(CHECK_IN, { groundId: ground.id, residentId: resident(12_000 + i), qrToken: ground.token(seedDay(0)) }),
-      ),
-    );
-    const outcomes = results.map(outcome);
-    expect(outcomes.filter((o) => o === "OK")).toHaveLength(4);
-    expect(outcomes.filter((o) => o === "CAPACITY_REACHED")).toHaveLength(6);
-    expect(await prisma.schoolGroundCheckIn.count({ where: { groundId: ground.id } })).toBe(4);
-  });
-
-  it("lets only one of 5 simultaneous check-ins of the same resident in", async () => {
-    const ground = await testGround("schoolground-test-twin", 10);
-    const results = await Promise.all(
-      Array.from({ length: 5 }, () =>
-        query(CHECK_IN, { groundId: ground.id, residentId: "resident-013000", qrToken: ground.token(seedDay(0)) }),
-      ),
-    );
-    const outcomes = results.map(outcome);
-    expect(outcomes.filter((o) => o === "OK")).toHaveLength(1);
-    expect(outcomes.filter((o) => o === "INVALID_STATE_TRANSITION")).toHaveLength(4);
   });
 });
 describe("venues, courts and availability (错峰订场)", () => {
@@ -487,7 +283,7 @@ describe("venues, courts and availability (错峰订场)", () => {
   });
 });
 describe("seed", () => {
-  it("adds nothing when run again, keeps bookings made since and the grounds' QR secrets", async () => {
+  it("adds nothing when run again and keeps bookings made since", async () => {
     // A seeded booking cancelled in the seed itself, whose time someone has booked since.
     const cancelled = await prisma.courtBooking.findFirstOrThrow({
       where: {
@@ -506,17 +302,15 @@ describe("seed", () => {
       endsAt: cancelled.endsAt.toISOString(),
     });
     expect(rebooked.errors).toBeUndefined();
-    const secrets = await prisma.schoolSportsGround.findMany({ select: { id: true, qrSecret: true } });
     const before = await countRows(prisma);
 
     const summary = await sports.seed(prisma, service.db, { date: TEST_SEED_DATE, previousDates: [] });
 
     expect(summary).toEqual(before);
     expect(summary.courtBookings).toBeGreaterThan(5000);
-    expect(summary.schoolGroundCheckIns).toBeGreaterThan(5000);
     expect(summary.sportsEventRegistrations).toBeGreaterThan(5000);
     expect(summary.fitnessEquipment).toBeGreaterThan(3000);
-    expect(await prisma.schoolSportsGround.findMany({ select: { id: true, qrSecret: true } })).toEqual(secrets);
+    expect(summary).not.toHaveProperty("schoolSportsGrounds");
     const kept = await prisma.courtBooking.findUniqueOrThrow({ where: { id: rebooked.data.bookCourt.id } });
     expect(kept.status).toBe("BOOKED");
   });

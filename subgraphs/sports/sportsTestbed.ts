@@ -9,15 +9,14 @@ import type { SubgraphService } from "../kit/service.ts";
 import { createSportsSubgraph } from "./index.ts";
 import { SEASON_DAYS, SEASON_EPOCH } from "./jinganSports.ts";
 import type { SportsPrisma } from "./loaders.ts";
-import { schoolGroundQrToken } from "./qrToken.ts";
 
 /** Seeded events carry the start of their season in their id: the season that holds the seed date. */
 export const SEASON = dateStamp(cycleStart(SEASON_EPOCH, SEASON_DAYS, TEST_SEED_DATE));
 export const event = (n: number) => `sportsevent-${SEASON}-${String(n).padStart(2, "0")}`;
 
 /**
- * The seed date (a Tuesday), 19:00 in Shanghai: the first day of the seeded schedule, when most school grounds are
- * open for the evening and the half marathon's registration is open. Tests that need another moment move the clock
+ * The seed date (a Tuesday), 19:00 in Shanghai: the first day of the seeded schedule, when the half marathon's
+ * registration is open. Tests that need another moment move the clock
  * and put it back.
  */
 export const NOW = seedInstant(0, "19:00");
@@ -27,7 +26,7 @@ export const sports = createSportsSubgraph({ now: () => clock });
 export let service: SubgraphService<SportsPrisma>;
 export let prisma: SportsPrisma;
 
-/** The sports bureau's front desk (区体育局): an officer who may book, check in and register for any resident. */
+/** The sports bureau's front desk (区体育局): an officer who may book and register for any resident. */
 export const frontDesk = officerOf("dept-sports");
 
 export async function query(document: string, variables?: Record<string, unknown>, principal: Principal = frontDesk) {
@@ -102,15 +101,6 @@ export const CANCEL_BOOKING = /* GraphQL */ `
   }
 `;
 
-export const CHECK_IN = /* GraphQL */ `
-  mutation CheckIn($groundId: ID!, $residentId: ID, $qrToken: String!) {
-    checkInToSchoolGround(input: { groundId: $groundId, residentId: $residentId, qrToken: $qrToken }) {
-      id visitDate checkedInAt resident { id }
-      ground { id checkInCount remainingQuota }
-    }
-  }
-`;
-
 export const REGISTER = /* GraphQL */ `
   mutation Register($eventId: ID!, $residentId: ID, $category: String!) {
     registerForEvent(input: { eventId: $eventId, residentId: $residentId, category: $category }) {
@@ -148,31 +138,6 @@ export async function testCourt(id: string, capacity = 1) {
     },
   });
   return id;
-}
-
-/** A ground that only the tests use: open Tuesday and Wednesday 18:00–21:00, with a small quota. */
-export async function testGround(id: string, dailyQuota: number) {
-  const ground = await prisma.schoolSportsGround.create({
-    data: {
-      id,
-      schoolId: "school-0030",
-      streetId: "street-beizhan",
-      kind: "BASKETBALL",
-      name: `测试篮球场 ${id}`,
-      publicEntrance: "静安区天潼路1号（东门）",
-      dailyQuota,
-      qrSecret: `secret-of-${id}`,
-      openings: {
-        create: [2, 3].map((weekday) => ({
-          id: `${id}-${weekday}`,
-          weekday,
-          opensAtMinute: 18 * 60,
-          closesAtMinute: 21 * 60,
-        })),
-      },
-    },
-  });
-  return { id, token: (date: string) => schoolGroundQrToken(ground.qrSecret, id, date) };
 }
 
 /** An event that only the tests use, with registration open around NOW and one small category. */

@@ -219,6 +219,39 @@ describe(`one graph over catalog and health (${testTier})`, () => {
     expect(Array.isArray(dossier.benefitGrants)).toBe(true);
   });
 
+  it("lets a department maintain its catalogue entry through the gateway, refuses another's with a coded 403, and serves school grounds from education", async () => {
+    // The district's databases may be kept between runs: change the field to a value it does not have yet.
+    const current = (await cost(graph, `{ dataResource(id: "res-0011") { fieldCount } }`)).body.data.dataResource;
+    const fieldCount = (current.fieldCount % 100) + 1;
+    const update = `mutation { updateDataResource(input: { id: "res-0011", fieldCount: ${fieldCount}, note: "增加诊疗科目" }) {
+      fieldCount lastUpdatedAt updates(first: 1) { kind department { shortName } changes { field to } } } }`;
+    const { body } = await cost(graph, update);
+    expect(body.data.updateDataResource).toMatchObject({
+      fieldCount,
+      updates: [
+        {
+          kind: "ENTRY_CHANGED",
+          department: { shortName: "区卫健委" },
+          changes: [{ field: "fieldCount", to: String(fieldCount) }],
+        },
+      ],
+    });
+    const education = districtClaims({ sub: "person-officer-education", dept: "dept-education" });
+    const refused = await graphql(graph.gateway.url, update, undefined, bearer(graph.token(education)));
+    expect(refused.body.errors?.[0].extensions?.code).toBe("DATA_RESOURCE_NOT_OWNED");
+    expect(refused.body.data?.updateDataResource ?? null).toBeNull();
+
+    const grounds = await cost(
+      graph,
+      `{ street(id: "street-linfenlu") { schoolSportsGrounds { name school { name street { name } } } } }`,
+    );
+    const list = grounds.body.data.street.schoolSportsGrounds;
+    expect(list.length).toBeGreaterThan(0);
+    for (const ground of list) expect(ground.school.street.name).toBe("临汾路街道");
+    expect(grounds.fetches.education).toBeGreaterThan(0);
+    expect(grounds.fetches.sports ?? 0).toBe(0);
+  });
+
   it("refuses first: 1000000 before any department is asked, naming the page-size limit", async () => {
     const before = graph.gateway.fetchStats().health?.fetches ?? 0;
     const { status, body } = await graphql(graph.gateway.url, "{ hospitals(first: 1000000) { nodes { name } } }");

@@ -23,16 +23,19 @@ const hospitals = parse(`
 `);
 
 describe("the schema header the kit adds", () => {
-  it("links federation and the district's access spec, and composes @public and @classified", () => {
+  it("links federation, the district's access and catalog specs, and composes @public, @classified and @dataResource", () => {
     expect(schemaDirectives(withSchemaHeader(hospitals))).toEqual([
       `@link(url: "${FEDERATION}", import: ["@key", "@shareable", "@composeDirective", "@authenticated", "@requiresScopes", "@policy"])`,
       `@link(url: "${ACCESS}", import: ["@public", "@classified"])`,
       '@composeDirective(name: "@public")',
       '@composeDirective(name: "@classified")',
+      '@link(url: "https://specs.jingan.gov.cn/one-graph/catalog/v0.1", import: ["@dataResource"])',
+      '@composeDirective(name: "@dataResource")',
     ]);
     const schema = buildSubgraphSchema({ typeDefs: withSchemaHeader(hospitals) });
     expect(schema.getDirective("public")?.locations).toEqual(["FIELD_DEFINITION", "OBJECT", "INTERFACE"]);
     expect(schema.getDirective("classified")?.args.map((arg) => arg.name)).toEqual(["level", "category", "mask"]);
+    expect(schema.getDirective("dataResource")?.isRepeatable).toBe(true);
   });
 
   it("is in every registered department's typeDefs, and nowhere in their schema.graphql files", () => {
@@ -57,7 +60,7 @@ describe("the schema header the kit adds", () => {
     expect(links[0]).toBe(
       `@link(url: "${FEDERATION}", import: ["@key", "@shareable", "@composeDirective", "@authenticated", "@requiresScopes", "@policy", "@interfaceObject"])`,
     );
-    expect(links).toHaveLength(2);
+    expect(links).toHaveLength(3);
     expect(() => buildSubgraphSchema({ typeDefs: withInterfaceObject })).not.toThrow();
     const outcome = composeSupergraph([
       { name: "media", url: "http://127.0.0.1:1/graphql", typeDefs: withInterfaceObject },
@@ -84,7 +87,7 @@ describe("the schema header the kit adds", () => {
         type Query { a: String @tagged @public }
       `),
     );
-    expect(schemaDirectives(own).slice(4)).toEqual([
+    expect(schemaDirectives(own).slice(6)).toEqual([
       '@link(url: "https://specs.example.org/tags/v1.0", import: ["@tagged"])',
       '@composeDirective(name: "@tagged")',
     ]);

@@ -65,12 +65,12 @@ export const SEEDED_POLICIES: SeededPolicy[] = [
   },
   {
     name: "education-records",
-    description: "Lifelong-learning course enrolments.",
+    description: "Lifelong-learning course enrolments and school-ground check-ins.",
     rule: { anyOf: [{ ...RESIDENT_SELF }, { kinds: ["officer"], departments: ["dept-education"] }] },
   },
   {
     name: "sports-records",
-    description: "Court bookings, event registrations and school-ground check-ins.",
+    description: "Court bookings and event registrations.",
     rule: { anyOf: [{ ...RESIDENT_SELF }, { kinds: ["officer"], departments: ["dept-sports"] }] },
   },
   {

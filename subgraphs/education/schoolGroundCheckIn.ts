@@ -10,10 +10,9 @@
 import { randomUUID } from "node:crypto";
 import { isUniqueViolation } from "../../lib/db/errors.ts";
 import { codedError } from "../../lib/errors.ts";
+import { dateColumn, formatMinute, isoWeekday, localDate, localMinuteOfDay } from "../kit/localTime.ts";
 import type { SchoolGroundCheckIn, SchoolGroundOpening } from "./generated/prisma/client.ts";
-import { parseResidentId, TRANSACTION_OPTIONS } from "./inputs.ts";
-import type { SportsPrisma } from "./loaders.ts";
-import { dateColumn, formatMinute, isoWeekday, localDate, localMinuteOfDay } from "./localTime.ts";
+import type { EducationPrisma } from "./loaders.ts";
 import { verifySchoolGroundQrToken } from "./qrToken.ts";
 
 export interface CheckInToSchoolGroundInput {
@@ -23,6 +22,10 @@ export interface CheckInToSchoolGroundInput {
 }
 
 const MAX_TOKEN_LENGTH = 200;
+/** Resident ids are issued by the identity subgraph as `resident-` and six digits, e.g. `resident-000042`. */
+const RESIDENT_ID = /^resident-\d{6}$/;
+/** On PGlite, concurrent transactions queue behind each other: a burst at the gate waits longer than 2 s. */
+const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 10_000 } as const;
 const WEEKDAY_NAMES = ["", "周一", "周二", "周三", "周四", "周五", "周六", "周日"] as const;
 
 /** True when `minute` falls in one of the day's windows (opening inclusive, closing exclusive). */
@@ -42,11 +45,18 @@ export function describeOpenings(openings: readonly SchoolGroundOpening[]): stri
 }
 
 export async function checkInToSchoolGround(
-  prisma: SportsPrisma,
+  prisma: EducationPrisma,
   input: CheckInToSchoolGroundInput,
   now: Date,
 ): Promise<SchoolGroundCheckIn> {
-  const residentId = parseResidentId(input.residentId);
+  const residentId = input.residentId.trim();
+  if (!RESIDENT_ID.test(residentId)) {
+    throw codedError(
+      "BAD_USER_INPUT",
+      `input.residentId is ${JSON.stringify(input.residentId.slice(0, 40))}; send a resident id such as "resident-000042".`,
+      { argument: "input.residentId" },
+    );
+  }
   const token = input.qrToken.trim();
   if (token === "" || token.length > MAX_TOKEN_LENGTH) {
     throw codedError(
