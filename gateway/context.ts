@@ -3,6 +3,7 @@ import type { OperationView } from "../lib/access/operationView.ts";
 import type { Logger } from "../lib/log.ts";
 import type { Principal } from "../lib/principal.ts";
 import type { RateLimitState } from "./limits/rateLimiter.ts";
+import type { RequestRecord } from "./observability/requestRecord.ts";
 import type { SupergraphSnapshot } from "./supergraph/supergraphSnapshot.ts";
 
 /** Per-request gateway context. */
@@ -27,4 +28,6 @@ export interface GatewayContext {
   view?: OperationView;
   /** The guard's authorization decision for the operation; execution refuses to run without one (fail closed). */
   authorization?: OperationAuthorization;
+  /** This request's record for its log line and metrics (gateway/observability/requestTelemetry.ts). */
+  telemetry?: RequestRecord;
 }
