@@ -57,7 +57,7 @@ const keyValues = (what: string) =>
       return pairs;
     });
 
-const url = z.url({ error: "must be an http:// or https:// URL" }).optional();
+const url = z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).optional();
 
 const schema = z.object({
   OTEL_SDK_DISABLED: z.enum(["true", "false", ""]).optional(),
