@@ -57,7 +57,11 @@ const keyValues = (what: string) =>
       return pairs;
     });
 
-const url = z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).optional();
+/** An empty variable counts as unset (deployment templates often write `VAR=`). */
+const url = z.preprocess(
+  (value) => (value === "" ? undefined : value),
+  z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).optional(),
+);
 
 const schema = z.object({
   OTEL_SDK_DISABLED: z.enum(["true", "false", ""]).optional(),

@@ -280,7 +280,7 @@ function maskSubgraphError(formatted: GraphQLFormattedError, error: unknown, log
  * One registry per service (tests run several services in one process): Node's process metrics and the service's
  * own counters, read at scrape time.
  */
-function subgraphMetrics(subgraph: string, requests: () => number, sqlQueries: () => number): Registry {
+export function subgraphMetrics(subgraph: string, requests: () => number, sqlQueries: () => number): Registry {
   const registry = new Registry();
   registry.setDefaultLabels({ subgraph });
   collectDefaultMetrics({ register: registry, prefix: "og_subgraph_" });
