@@ -16,7 +16,7 @@ import { createGraphQLListener, type Route, sendJson } from "../lib/http/graphql
 import { rateLimitPolicy } from "../lib/limits/rateLimitRules.ts";
 import { createLogger, type Logger } from "../lib/log.ts";
 import { ANONYMOUS, type Principal, systemPrincipal } from "../lib/principal.ts";
-import { annotateActiveSpan, inServerSpan } from "../lib/telemetry/tracing.ts";
+import { activeTraceId, annotateActiveSpan, inServerSpan } from "../lib/telemetry/tracing.ts";
 import {
   acceptRequestId,
   createEnvelopeSigner,
@@ -328,8 +328,9 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     requestId: (req) => acceptRequestId(req.headers[REQUEST_ID_HEADER], randomUUID),
     context: async (req, requestId, receivedAt) => {
       const clientAddress = clientAddressOf(req);
+      annotateActiveSpan({ "og.request_id": requestId });
       const { principal, rateLimit } = await countRequest(req, requestId, clientAddress);
-      annotateActiveSpan({ "og.request_id": requestId, "og.principal.kind": principal.kind });
+      annotateActiveSpan({ "og.principal.kind": principal.kind });
       return {
         requestId,
         deadline: receivedAt + config.REQUEST_DEADLINE_MS,
@@ -338,7 +339,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
         rateLimit,
         // The declared purpose and case, checked against the registry for this principal (403/400 otherwise).
         ...declaredPurpose(purposes.current(), principal, req),
-        log: log.child({ requestId }),
+        log: log.child({ requestId, traceId: activeTraceId() }),
         telemetry: requestTelemetry.recordOf(req),
       };
     },

@@ -23,7 +23,7 @@ import { closeGracefully } from "../../lib/http/closeGracefully.ts";
 import { createGraphQLListener, type Route, sendJson } from "../../lib/http/graphqlHttp.ts";
 import { createLogger, type Logger } from "../../lib/log.ts";
 import { useTracing } from "../../lib/telemetry/apolloTracing.ts";
-import { inServerSpan, recordSpan } from "../../lib/telemetry/tracing.ts";
+import { activeTraceId, inServerSpan, recordSpan } from "../../lib/telemetry/tracing.ts";
 import { acceptRequestId, createEnvelopeVerifier, type Envelope, REQUEST_ID_HEADER } from "../../lib/wire.ts";
 import { createEnvelopeGuard } from "./envelopeGuard.ts";
 import type { PrismaLike, SubgraphContext, SubgraphModule } from "./module.ts";
@@ -204,7 +204,8 @@ export async function startSubgraph<TPrisma extends PrismaLike, TLoaders>(
           purpose: envelope.purpose,
           caseReference: envelope.caseReference,
           clientAddress: envelope.clientAddress,
-          log: log.child({ requestId: envelope.requestId }),
+          // The trace id (tracing on) lines this service's log lines up with the request's trace.
+          log: log.child({ requestId: envelope.requestId, traceId: activeTraceId() }),
         };
       },
       routes,
