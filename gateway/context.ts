@@ -4,6 +4,7 @@ import type { Logger } from "../lib/log.ts";
 import type { Principal } from "../lib/principal.ts";
 import type { RateLimitState } from "./limits/rateLimiter.ts";
 import type { RequestUsage } from "./observability/metering.ts";
+import type { RequestRecord } from "./observability/requestRecord.ts";
 import type { SupergraphSnapshot } from "./supergraph/supergraphSnapshot.ts";
 
 /** Per-request gateway context. */
@@ -30,4 +31,6 @@ export interface GatewayContext {
   view?: OperationView;
   /** The guard's authorization decision for the operation; execution refuses to run without one (fail closed). */
   authorization?: OperationAuthorization;
+  /** This request's record for its log line and metrics (gateway/observability/requestTelemetry.ts). */
+  telemetry?: RequestRecord;
 }

@@ -9,8 +9,8 @@ import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/dis
 import type { GraphQLSchema } from "graphql";
 import type { PolicySet } from "../lib/access/policyRules.ts";
 import { useErrorCap } from "../lib/http/errorCap.ts";
-import type { Logger } from "../lib/log.ts";
 import type { Principal } from "../lib/principal.ts";
+import { useTracing, withOperationSpan } from "../lib/telemetry/apolloTracing.ts";
 import type { GatewayContext } from "./context.ts";
 import type { OperationLimits } from "./limits/operationLimits.ts";
 import { rateLimitHeaders } from "./limits/rateLimiter.ts";
@@ -19,7 +19,8 @@ import { type SchemaExposureOptions, useSchemaExposure } from "./protection/sche
 import type { SupergraphSnapshot } from "./supergraph/supergraphSnapshot.ts";
 
 export interface GatewayPluginOptions {
-  log: Logger;
+  /** Fills each request's record for its log line and operation metrics (gateway/observability/requestTelemetry.ts). */
+  requestTelemetry: ApolloServerPlugin<GatewayContext>;
   /** The facts of the supergraph behind an API schema (gateway/supergraph/supergraphSnapshot.ts). */
   supergraph: (schema: GraphQLSchema) => SupergraphSnapshot | null;
   limitsFor: (principal: Principal) => OperationLimits;
@@ -34,7 +35,7 @@ export interface GatewayPluginOptions {
 }
 
 export function gatewayPlugins({
-  log,
+  requestTelemetry,
   supergraph,
   limitsFor,
   chargeCost,
@@ -46,15 +47,21 @@ export function gatewayPlugins({
   return [
     // Phase: portal. The hosted Apollo landing page loads from a CDN the district network cannot reach.
     ApolloServerPluginLandingPageDisabled(),
-    // Phase: protect and authorize — one guard, checks in a fixed order.
-    useOperationGuard({
-      supergraph,
-      limitsFor,
-      chargeCost,
-      policies,
-      authorizationMode,
-      schemaExposure,
-    }),
+    // Phase: observe — spans for parse and validation, the operation's name and type on the request's span (only
+    // when tracing is on, lib/telemetry/tracing.ts).
+    useTracing(),
+    // Phase: protect and authorize — one guard, checks in a fixed order; one span (og.guard) when tracing.
+    withOperationSpan(
+      "og.guard",
+      useOperationGuard({
+        supergraph,
+        limitsFor,
+        chargeCost,
+        policies,
+        authorizationMode,
+        schemaExposure,
+      }),
+    ),
     // Phase: respond — where the caller stands against its request rate (RateLimit-* headers) on every answer.
     useRateLimitHeaders(),
     // Phase: respond — "Did you mean …?" hints stripped for principals who may not explore the schema in production
@@ -63,8 +70,9 @@ export function gatewayPlugins({
     // Phase: respond — identical errors reported once, at most MAX_ERRORS per answer (lib/http/errorCap.ts), so an
     // answer never grows with the number of mistakes a hostile document repeats.
     useErrorCap(),
-    // Phase: respond. One structured log line per operation, without variables (they may hold personal data).
-    useRequestLog(log),
+    // Phase: respond. The operation's name, type and error codes for the request's one log line and its metrics,
+    // written when the response is finished — without variables (they may hold personal data).
+    requestTelemetry,
     // Phase: meter — what the answer used, per app and department (requests refused before any plugin are counted
     // where they are refused, gateway/server.ts).
     ...(meter ? [useMetering(meter)] : []),
@@ -98,30 +106,6 @@ function useRateLimitHeaders(): ApolloServerPlugin<GatewayContext> {
           // A refusal (429, 503) already carries the headers of the limit that refused it.
           if (response.http.headers.has("ratelimit-limit")) return;
           for (const [name, value] of Object.entries(rateLimitHeaders(state))) response.http.headers.set(name, value);
-        },
-      };
-    },
-  };
-}
-
-function useRequestLog(log: Logger): ApolloServerPlugin<GatewayContext> {
-  return {
-    async requestDidStart({ contextValue }) {
-      const started = performance.now();
-      return {
-        async willSendResponse({ operationName, errors, response }) {
-          const status = response.http.status ?? 200;
-          log.info(
-            {
-              requestId: contextValue.requestId,
-              operationName: operationName ?? null,
-              status,
-              errors: errors?.length ?? 0,
-              errorCodes: errors?.map((e) => e.extensions.code).filter(Boolean),
-              ms: Math.round((performance.now() - started) * 10) / 10,
-            },
-            "operation",
-          );
         },
       };
     },

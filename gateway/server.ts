@@ -17,6 +17,7 @@ import { createGraphQLListener, type Route, sendJson } from "../lib/http/graphql
 import { rateLimitPolicy } from "../lib/limits/rateLimitRules.ts";
 import { createLogger, type Logger } from "../lib/log.ts";
 import { ANONYMOUS, type Principal, systemPrincipal } from "../lib/principal.ts";
+import { activeTraceId, annotateActiveSpan, inServerSpan } from "../lib/telemetry/tracing.ts";
 import {
   acceptRequestId,
   createEnvelopeSigner,
@@ -48,6 +49,7 @@ import { createRateLimitSource } from "./limits/rateLimitSource.ts";
 import { createMeter, type UsageCounts } from "./observability/metering.ts";
 import { createGatewayMetrics } from "./observability/metrics.ts";
 import { createReadinessCheck } from "./observability/readiness.ts";
+import { createRequestTelemetry } from "./observability/requestTelemetry.ts";
 import { gatewayPlugins } from "./plugins.ts";
 import { maskError } from "./protection/maskErrors.ts";
 import { ReservedNamesRule } from "./protection/reservedNames.ts";
@@ -81,6 +83,22 @@ export interface GatewayOptions {
 export async function startGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<GatewayServer> {
   const log = options.log ?? createLogger({ service: "gateway", level: config.LOG_LEVEL });
   const stats = new Map<string, SubgraphFetchStats>();
+  // One log line per request and the operation histogram, written when the response is finished.
+  const requestTelemetry = createRequestTelemetry({
+    log,
+    metrics: { observeOperation: (o) => metrics.observeOperation(o) },
+  });
+  /** How long an answer waits for its audit record's confirmation (og_gateway_audit_confirmation_seconds). */
+  const timedAudit = (confirmation: Promise<void>): Promise<void> => {
+    const started = performance.now();
+    return confirmation.then(
+      () => metrics.observeAuditConfirmation((performance.now() - started) / 1000, true),
+      (error: unknown) => {
+        metrics.observeAuditConfirmation((performance.now() - started) / 1000, false);
+        throw error;
+      },
+    );
+  };
   // Everything derived from the supergraph, in one immutable snapshot per supergraph, bound to the schema Apollo
   // builds from it (gateway/supergraph/supergraphSnapshot.ts).
   const snapshots = new SupergraphSnapshots();
@@ -232,6 +250,9 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       await rateLimiter.request(ANONYMOUS, clientAddress);
       throw error;
     }
+    // Known before the rate limit decides, so a 429's log line names who was limited.
+    const record = requestTelemetry.recordOf(req);
+    if (record) record.principal = principal;
     try {
       return { principal, rateLimit: await rateLimiter.request(principal, clientAddress) };
     } catch (error) {
@@ -248,7 +269,14 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       forPlanner: (sdl) => snapshots.prepare(sdl).plannerSdl,
     }),
     buildService: ({ name, url }) => {
-      const dataSource = new SubgraphDataSource(name, urlOf(name, url ?? ""), log, signEnvelope, policies.for(name));
+      const dataSource = new SubgraphDataSource(
+        name,
+        urlOf(name, url ?? ""),
+        log,
+        signEnvelope,
+        policies.for(name),
+        (seconds, ok) => metrics.observeSubgraphFetch(name, seconds, ok),
+      );
       const existing = stats.get(name);
       if (existing) Object.assign(dataSource.stats, existing);
       stats.set(name, dataSource.stats);
@@ -267,13 +295,15 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const apollo = new ApolloServer<GatewayContext>({
     // Every execution goes through the guard's authorization decision; without one nothing runs.
     gateway: authorizingGateway(gateway, {
-      audit: audit ? (access) => audit.record(auditEntryOf(access), { deadline: access.context.deadline }) : undefined,
+      audit: audit
+        ? (access) => timedAudit(audit.record(auditEntryOf(access), { deadline: access.context.deadline }))
+        : undefined,
     }),
     includeStacktraceInErrorResponses: false,
     // Introspection is decided per principal in production mode (gateway/protection/schemaExposure.ts), not all or nothing.
     introspection: true,
     plugins: gatewayPlugins({
-      log,
+      requestTelemetry: requestTelemetry.plugin(),
       supergraph: (schema) => snapshots.forSchema(schema),
       limitsFor: limitsResolver(config.OPERATION_LIMITS),
       chargeCost: async (context, cost) => {
@@ -347,9 +377,13 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     audit: () => audit?.stats(),
     rateLimits: () => rateLimiter.decisions(),
     routes: ["/graphql", ...Object.keys(routes)],
+    supergraph: () => ({ current: snapshots.current(), loads: snapshots.loaded() }),
+    policyRevision: () => accessPolicies.current().revision,
+    purposeRevision: () => purposes.current().revision,
   });
   meter.register(metrics.registry);
   rateLimitSource?.register(metrics.registry);
+  const routeNames = new Set(["/graphql", ...Object.keys(routes)]);
   const listener = createGraphQLListener<GatewayContext>({
     server: apollo,
     log,
@@ -359,7 +393,9 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     requestId: (req) => acceptRequestId(req.headers[REQUEST_ID_HEADER], randomUUID),
     context: async (req, requestId, receivedAt) => {
       const clientAddress = clientAddressOf(req);
+      annotateActiveSpan({ "og.request_id": requestId });
       const { principal, rateLimit } = await countRequest(req, requestId, clientAddress);
+      annotateActiveSpan({ "og.principal.kind": principal.kind });
       let declared: ReturnType<typeof declaredPurpose>;
       try {
         // The declared purpose and case, checked against the registry for this principal (403/400 otherwise).
@@ -376,7 +412,8 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
         rateLimit,
         ...declared,
         usage: { subgraphFetches: 0, cost: 0 },
-        log: log.child({ requestId }),
+        log: log.child({ requestId, traceId: activeTraceId() }),
+        telemetry: requestTelemetry.recordOf(req),
       };
     },
     routes,
@@ -385,7 +422,11 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   // A request (headers and body) must arrive within its deadline; slower ones get Node's 408.
   const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: config.REQUEST_DEADLINE_MS }, (req, res) => {
     metrics.observe(req, res);
-    listener(req, res);
+    // Each request starts its own trace here (clients' traceparent is not continued, lib/telemetry/tracing.ts).
+    inServerSpan(req, res, { routes: routeNames, continueTrace: false }, () => {
+      requestTelemetry.begin(req, res);
+      listener(req, res);
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

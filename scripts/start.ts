@@ -125,9 +125,11 @@ try {
   await Promise.all(
     subgraphModules.map((module) => {
       const port = portOf(module);
-      // The gateway's PORT must not leak into the subgraphs.
+      // The gateway's PORT must not leak into the subgraphs, nor one OTEL_SERVICE_NAME into every service: each names
+      // itself (one-graph-<name>) unless HEALTH_OTEL_SERVICE_NAME … names it.
+      const { OTEL_SERVICE_NAME: _oneNameForAll, ...inherited } = process.env;
       const env = {
-        ...process.env,
+        ...inherited,
         ...keyEnv,
         PORT: String(port),
         SEED_DATE: seedDate,

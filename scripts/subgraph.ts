@@ -1,12 +1,15 @@
 /**
  * Runs one district subgraph as a service: `tsx scripts/subgraph.ts health`.
  * Environment: PORT, HOST, DATABASE_URL (else PGlite in DATA_DIR), SEED, SEED_DATE, LOG_LEVEL,
- * ENVELOPE_PUBLIC_KEYS, ENVELOPE_NONCE_REDIS_URL (subgraphs/kit/config.ts).
+ * ENVELOPE_PUBLIC_KEYS, ENVELOPE_NONCE_REDIS_URL (subgraphs/kit/config.ts); tracing from the standard OTEL_* variables
+ * (lib/telemetry/tracingConfig.ts; off unless asked for, service name `one-graph-<name>` by default).
  * Variables may be prefixed with the subgraph's name in upper case (HEALTH_PORT) to configure one of several.
  */
 import { existsSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { ConfigError } from "../lib/config.ts";
+import { startTracing } from "../lib/telemetry/tracing.ts";
+import { loadTracingConfig } from "../lib/telemetry/tracingConfig.ts";
 import { loadSubgraphConfig } from "../subgraphs/kit/config.ts";
 import type { SubgraphEntry, SubgraphModule } from "../subgraphs/kit/module.ts";
 import { createRedisNonceStore } from "../subgraphs/kit/redisNonceStore.ts";
@@ -42,6 +45,7 @@ try {
   const env = scopedEnv(`${name.toUpperCase()}_`);
   module = entry.configure ? entry.configure(env) : entry.default;
   const config = loadSubgraphConfig(module.name, module.defaultPort, env);
+  const tracing = startTracing(loadTracingConfig(env, `one-graph-${module.name}`));
   const service = await startSubgraph(module, {
     port: config.PORT,
     host: config.HOST,
@@ -68,10 +72,13 @@ try {
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {
       service.log.info({ signal }, "shutting down");
-      service.stop().then(
-        () => process.exit(0),
-        () => process.exit(1),
-      );
+      service
+        .stop()
+        .then(() => tracing.shutdown())
+        .then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
     });
   }
 } catch (error) {

@@ -15,6 +15,7 @@ import { answerThenClose, type Route } from "../../lib/http/graphqlHttp.ts";
 import { BodyTooLargeError, readBody } from "../../lib/http/requestBody.ts";
 import type { Logger } from "../../lib/log.ts";
 import { systemPrincipal } from "../../lib/principal.ts";
+import { inClientSpan } from "../../lib/telemetry/tracing.ts";
 import { ENVELOPE_HEADER, type EnvelopeSigner, requestPath, SYSTEM_SCOPES } from "../../lib/wire.ts";
 import type { Refusal } from "../limits/rateLimiter.ts";
 import type { ClientAddressOf } from "./clientAddress.ts";
@@ -106,12 +107,15 @@ export function identityProxyRoutes(options: IdentityProxyOptions): Record<strin
       if (req.headers["content-type"]) headers["content-type"] = req.headers["content-type"];
       let upstream: Response;
       try {
-        upstream = await fetch(url, {
-          method,
-          headers,
-          body: body === undefined ? undefined : new Uint8Array(body),
-          signal: AbortSignal.timeout(timeoutMs),
-        });
+        // With tracing on, the identity service's spans join this request's trace (lib/telemetry/tracing.ts).
+        upstream = await inClientSpan(`${method} identity`, { "http.request.method": method }, headers, () =>
+          fetch(url, {
+            method,
+            headers,
+            body: body === undefined ? undefined : new Uint8Array(body),
+            signal: AbortSignal.timeout(timeoutMs),
+          }),
+        );
       } catch (error) {
         log.warn({ err: error, path, requestId }, "identity service unreachable");
         res.statusCode = 503;

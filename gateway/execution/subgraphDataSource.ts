@@ -10,7 +10,8 @@
  *   subgraph's circuit breaker; connections are reused through Node's keep-alive pool (`subgraphFetcher.ts`);
  * - a failed fetch (connection refused, timeout, open breaker, non-2xx) becomes SUBGRAPH_UNAVAILABLE naming the
  *   department, never the internal URL, host or stack, while the full detail goes to the gateway log;
- * - fetches are counted per subgraph for /metrics and the benchmark.
+ * - fetches are counted per subgraph for /metrics and the benchmark, and each attempt's duration is reported to
+ *   `observeFetch` (the per-subgraph histogram, gateway/observability/metrics.ts).
  */
 import { randomUUID } from "node:crypto";
 import { type GraphQLDataSourceProcessOptions, RemoteGraphQLDataSource } from "@apollo/gateway";
@@ -40,6 +41,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     private readonly signEnvelope: EnvelopeSigner,
     /** This subgraph's policy; it outlives the data source, which is rebuilt on every supergraph reload. */
     private readonly policy: SubgraphPolicy,
+    /** Called after each attempt with its duration and whether it succeeded. */
+    private readonly observeFetch?: (seconds: number, ok: boolean) => void,
   ) {
     super({ url, fetcher: subgraphFetcher });
   }
@@ -64,14 +67,23 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     try {
       return await this.policy.run({ deadline, idempotent: isIdempotent(options) }, (signal) =>
         withAttempt(
-          { signal, headers: { [REQUEST_ID_HEADER]: claims.requestId }, sign: (request) => sign(claims, request) },
+          {
+            signal,
+            headers: { [REQUEST_ID_HEADER]: claims.requestId },
+            sign: (request) => sign(claims, request),
+            subgraph: this.name,
+          },
           async () => {
             this.stats.fetches += 1;
             if (context.usage) context.usage.subgraphFetches += 1;
+            const started = performance.now();
             try {
-              return await super.process(options);
+              const response = await super.process(options);
+              this.observeFetch?.((performance.now() - started) / 1000, true);
+              return response;
             } catch (error) {
               this.stats.failures += 1;
+              this.observeFetch?.((performance.now() - started) / 1000, false);
               throw error;
             }
           },

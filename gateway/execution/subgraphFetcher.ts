@@ -21,12 +21,16 @@
  * why, for which subgraph), and this fetcher binds them to the method, the request-target and the SHA-256 of the
  * body bytes it is about to send, with a fresh nonce — so each retry is a new envelope, and what is signed is what
  * is sent (lib/wire.ts). A fetch outside an attempt has no claims and is refused: nothing leaves unsigned.
+ *
+ * **Tracing.** With tracing on, each attempt is a client span whose W3C `traceparent` goes next to the envelope, so
+ * the subgraph's spans join the request's trace (lib/telemetry/tracing.ts); with it off, nothing is added.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
 import type { RemoteGraphQLDataSource } from "@apollo/gateway";
 import nodeFetch, { type RequestInit as NodeFetchInit } from "node-fetch";
+import { inClientSpan } from "../../lib/telemetry/tracing.ts";
 import { type BoundRequest, ENVELOPE_HEADER, requestPath } from "../../lib/wire.ts";
 
 type Fetcher = RemoteGraphQLDataSource["fetcher"];
@@ -43,6 +47,8 @@ export interface FetchAttempt {
   headers: Record<string, string>;
   /** Signs the envelope for the request about to be sent (the data source's claims, bound to these bytes). */
   sign: (request: BoundRequest) => string;
+  /** The subgraph's name, for the attempt's span. */
+  subgraph?: string;
 }
 
 const currentAttempt = new AsyncLocalStorage<FetchAttempt>();
@@ -61,17 +67,25 @@ export const subgraphFetcher: Fetcher = async (url, init) => {
     throw new Error("Subgraph request bodies are JSON strings; another body type cannot be signed byte for byte.");
   }
   const body = raw === undefined || raw === null ? undefined : Buffer.from(raw, "utf8");
-  const headers = {
+  const headers: Record<string, string> = {
     ...(init?.headers as Record<string, string> | undefined),
     ...attempt.headers,
     [ENVELOPE_HEADER]: attempt.sign({ method, path: requestPath(url), body }),
   };
-  return (await nodeFetch(url, {
-    ...(init as NodeFetchInit),
-    method,
+  const send = () =>
+    nodeFetch(url, {
+      ...(init as NodeFetchInit),
+      method,
+      headers,
+      body,
+      agent: (parsed: URL) => (parsed.protocol === "https:" ? httpsAgent : httpAgent),
+      signal: attempt.signal as NodeFetchInit["signal"],
+    });
+  const span = `${method} ${attempt.subgraph ?? "subgraph"}`;
+  return (await inClientSpan(
+    span,
+    { "http.request.method": method, "og.subgraph": attempt.subgraph ?? "" },
     headers,
-    body,
-    agent: (parsed: URL) => (parsed.protocol === "https:" ? httpsAgent : httpAgent),
-    signal: attempt.signal as NodeFetchInit["signal"],
-  })) as unknown as Awaited<ReturnType<Fetcher>>;
+    send,
+  )) as unknown as Awaited<ReturnType<Fetcher>>;
 };

@@ -6,13 +6,21 @@
  *
  * Labels are bounded: subgraph names come from the supergraph, routes from the gateway's own route table (anything
  * else is `other`), methods from Node's HTTP parser (it refuses unknown ones) and statuses from our own answers.
+ * Operation names are the one label clients choose: an unnamed operation is `anonymous`, one that never resolved
+ * (unparsable, unknown name) `unknown`, and only names of operations that ran claim one of at most
+ * `maxOperationNames` (default 100) slots; later new names count as `other`.
  */
+import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { AuditWriterStats } from "../audit/auditWriter.ts";
 import type { SubgraphFetchStats } from "../execution/subgraphDataSource.ts";
 import type { SubgraphPolicies } from "../execution/subgraphPolicy.ts";
 import type { DecisionCount } from "../limits/rateLimiter.ts";
+import type { SupergraphSnapshot } from "../supergraph/supergraphSnapshot.ts";
+
+/** How one GraphQL request ended: answered without errors, answered with some, refused (4xx) or failed (5xx). */
+export type OperationOutcome = "success" | "partial" | "refused" | "failed";
 
 export interface GatewayMetricsSources {
   /** Fetches per subgraph since start. */
@@ -23,12 +31,33 @@ export interface GatewayMetricsSources {
   rateLimits?: () => DecisionCount[];
   /** Paths the gateway serves; requests to others are counted as `other`, so a scanner cannot grow the label set. */
   routes: readonly string[];
+  /** The supergraph being served and how many were loaded since start. */
+  supergraph?: () => { current: SupergraphSnapshot | null; loads: number };
+  /** Revisions of the access policies and of the purpose registry this gateway applies. */
+  policyRevision?: () => number;
+  purposeRevision?: () => number;
+  /** Distinct operation names kept as label values (default 100). */
+  maxOperationNames?: number;
+}
+
+export interface OperationObservation {
+  /** The resolved operation's name; null for an unnamed one; undefined when no operation was resolved. */
+  operationName: string | null | undefined;
+  operationType: string | undefined;
+  outcome: OperationOutcome;
+  seconds: number;
 }
 
 export interface GatewayMetrics {
   registry: Registry;
   /** Call at the start of every HTTP request: counts it, with its duration, when the response finishes. */
   observe(req: IncomingMessage, res: ServerResponse): void;
+  /** One GraphQL request, by operation name, type and outcome. */
+  observeOperation(observation: OperationObservation): void;
+  /** One HTTP attempt of a subgraph fetch (retries are attempts of their own). */
+  observeSubgraphFetch(subgraph: string, seconds: number, ok: boolean): void;
+  /** How long an answer waited for the audit service to confirm its record, and whether it did. */
+  observeAuditConfirmation(seconds: number, ok: boolean): void;
   /** The exposition text and its content type. */
   scrape(): Promise<{ contentType: string; body: string }>;
 }
@@ -46,6 +75,84 @@ export function createGatewayMetrics(sources: GatewayMetricsSources): GatewayMet
     labelNames: ["route", "method", "status"] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
+  });
+
+  const operationDuration = new Histogram({
+    name: "og_gateway_operation_duration_seconds",
+    help: "GraphQL requests by operation name (bounded), operation type and outcome, from arrival to the last byte sent.",
+    labelNames: ["operation_name", "operation_type", "outcome"] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const operationNames = new Set<string>();
+  const maxOperationNames = sources.maxOperationNames ?? 100;
+  const operationNameLabel = ({ operationName, outcome }: OperationObservation): string => {
+    if (operationName === undefined) return "unknown";
+    if (operationName === null) return "anonymous";
+    if (operationNames.has(operationName)) return operationName;
+    // Refused operations never claim a slot: a stream of junk names that fail the guard cannot fill the table.
+    if (operationNames.size >= maxOperationNames || outcome === "refused") return "other";
+    operationNames.add(operationName);
+    return operationName;
+  };
+  const fetchDuration = new Histogram({
+    name: "og_gateway_subgraph_fetch_duration_seconds",
+    help: "HTTP attempts of subgraph fetches by subgraph and outcome (ok, or failed: no answer, timeout, non-2xx).",
+    labelNames: ["subgraph", "outcome"] as const,
+    buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  const auditConfirmation = new Histogram({
+    name: "og_gateway_audit_confirmation_seconds",
+    help: "Time an answer with classified data waited for the audit service to confirm its record, by outcome (confirmed, unavailable).",
+    labelNames: ["outcome"] as const,
+    buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2],
+    registers: [registry],
+  });
+  new Gauge({
+    name: "og_gateway_access_policy_revision",
+    help: "Revision of the access policies this gateway applies (replicas should agree within seconds).",
+    registers: [registry],
+    collect() {
+      if (sources.policyRevision) this.set(sources.policyRevision());
+    },
+  });
+  new Gauge({
+    name: "og_gateway_purpose_registry_revision",
+    help: "Revision of the purpose registry this gateway applies.",
+    registers: [registry],
+    collect() {
+      if (sources.purposeRevision) this.set(sources.purposeRevision());
+    },
+  });
+  new Counter({
+    name: "og_gateway_supergraph_loads_total",
+    help: "Supergraphs loaded since start (1 after start, +1 per accepted reload).",
+    registers: [registry],
+    collect() {
+      this.reset();
+      const loads = sources.supergraph?.().loads;
+      if (loads) this.inc(loads);
+    },
+  });
+  /** The served supergraph's hash, computed once per snapshot (snapshots are immutable). */
+  const hashes = new WeakMap<SupergraphSnapshot, string>();
+  new Gauge({
+    name: "og_gateway_supergraph_info",
+    help: "1 for the supergraph being served, labelled with the first 12 hex digits of the SHA-256 of its planner SDL: replicas serving different supergraphs show different values.",
+    labelNames: ["sha256"] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      const current = sources.supergraph?.().current;
+      if (!current) return;
+      let sha256 = hashes.get(current);
+      if (!sha256) {
+        sha256 = createHash("sha256").update(current.plannerSdl).digest("hex").slice(0, 12);
+        hashes.set(current, sha256);
+      }
+      this.set({ sha256 }, 1);
+    },
   });
 
   /** A counter per subgraph whose value lives elsewhere, read when scraped. */
@@ -158,6 +265,22 @@ export function createGatewayMetrics(sources: GatewayMetricsSources): GatewayMet
         const path = (req.url ?? "/").split("?")[0] ?? "/";
         end({ route: routes.has(path) ? path : "other", method: req.method ?? "GET", status: String(res.statusCode) });
       });
+    },
+    observeOperation(observation) {
+      operationDuration.observe(
+        {
+          operation_name: operationNameLabel(observation),
+          operation_type: observation.operationType ?? "unknown",
+          outcome: observation.outcome,
+        },
+        observation.seconds,
+      );
+    },
+    observeSubgraphFetch(subgraph, seconds, ok) {
+      fetchDuration.observe({ subgraph, outcome: ok ? "ok" : "failed" }, seconds);
+    },
+    observeAuditConfirmation(seconds, ok) {
+      auditConfirmation.observe({ outcome: ok ? "confirmed" : "unavailable" }, seconds);
     },
     async scrape() {
       return { contentType: registry.contentType, body: await registry.metrics() };

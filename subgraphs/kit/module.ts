@@ -36,7 +36,7 @@ export interface PrismaClientOptions {
 
 /** The minimum the kit needs from a generated Prisma client. */
 export interface PrismaLike {
-  $on(event: "query", listener: (event: { query: string; duration: number }) => void): void;
+  $on(event: "query", listener: (event: { query: string; duration: number; timestamp: Date }) => void): void;
   $disconnect(): Promise<void>;
 }
 

@@ -3,7 +3,9 @@
  *
  * start-up: open its database → apply migrations → prepare (the module's own checks) → seed (when asked) → build the subgraph schema and wrap it with the
  * module's permissions → listen.
- * per request: a context with the shared Prisma client and fresh DataLoaders.
+ * per request: a context with the shared Prisma client and fresh DataLoaders; with tracing on (lib/telemetry), a server
+ * span joining the gateway's trace (`traceparent`), spans for parse, validation, each root-field resolver and each SQL
+ * statement (from Prisma's query events: the statement's shape, never its parameters).
  * shutdown: stop accepting, let in-flight requests finish (bounded by a grace period), close connections.
  */
 import { randomUUID } from "node:crypto";
@@ -18,8 +20,10 @@ import { openSubgraphDatabase, type SubgraphDatabase } from "../../lib/db/databa
 import { migrate, readMigrations } from "../../lib/db/migrate.ts";
 import { codedError, isErrorCode } from "../../lib/errors.ts";
 import { closeGracefully } from "../../lib/http/closeGracefully.ts";
-import { createGraphQLListener, sendJson } from "../../lib/http/graphqlHttp.ts";
+import { createGraphQLListener, type Route, sendJson } from "../../lib/http/graphqlHttp.ts";
 import { createLogger, type Logger } from "../../lib/log.ts";
+import { useTracing } from "../../lib/telemetry/apolloTracing.ts";
+import { activeTraceId, inServerSpan, recordSpan } from "../../lib/telemetry/tracing.ts";
 import { acceptRequestId, createEnvelopeVerifier, type Envelope, REQUEST_ID_HEADER } from "../../lib/wire.ts";
 import { createEnvelopeGuard } from "./envelopeGuard.ts";
 import type { PrismaLike, SubgraphContext, SubgraphModule } from "./module.ts";
@@ -116,8 +120,14 @@ export async function startSubgraph<TPrisma extends PrismaLike, TLoaders>(
 
     prisma = module.createPrisma({ adapter: db.adapter, log: [{ emit: "event", level: "query" }] });
     let sqlQueries = 0;
-    prisma.$on("query", () => {
+    prisma.$on("query", (event) => {
       sqlQueries += 1;
+      recordSpan("sql", event.timestamp.getTime(), event.duration, {
+        "db.system.name": "postgresql",
+        "db.namespace": module.name,
+        // The statement as Prisma wrote it, with $1 placeholders: the values are never recorded.
+        "db.query.text": event.query.slice(0, 2000),
+      });
     });
     await module.prepare?.(prisma, db);
     if (options.seed) {
@@ -131,7 +141,7 @@ export async function startSubgraph<TPrisma extends PrismaLike, TLoaders>(
       schema,
       includeStacktraceInErrorResponses: false,
       // Field traces (ftv1) are for Apollo's hosted studio, which the district does not use; they cost CPU per field.
-      plugins: [ApolloServerPluginInlineTraceDisabled()],
+      plugins: [ApolloServerPluginInlineTraceDisabled(), useTracing({ rootFieldSpans: true })],
       formatError: (formatted, error) => maskSubgraphError(formatted, error, log),
     });
     await apollo.start();
@@ -151,6 +161,21 @@ export async function startSubgraph<TPrisma extends PrismaLike, TLoaders>(
     if (residentDirectory === NO_RESIDENT_DIRECTORY) {
       log.warn("no resident directory configured (RESIDENT_DIRECTORY_URL): officers reach no resident");
     }
+    const routes: Record<string, Route> = {
+      ...module.createRoutes?.({ prisma: activePrisma, db, log, envelopes }),
+      "/healthz": async (_req, res) => {
+        try {
+          await db.query("SELECT 1");
+          sendJson(res, 200, { status: "ok", service: module.name });
+        } catch {
+          sendJson(res, 503, { status: "unavailable", service: module.name, reason: "database" });
+        }
+      },
+      "/metrics": async (_req, res) => {
+        res.setHeader("content-type", metrics.contentType);
+        res.end(await metrics.metrics());
+      },
+    };
     const listener = createGraphQLListener({
       server: apollo,
       log,
@@ -179,27 +204,18 @@ export async function startSubgraph<TPrisma extends PrismaLike, TLoaders>(
           purpose: envelope.purpose,
           caseReference: envelope.caseReference,
           clientAddress: envelope.clientAddress,
-          log: log.child({ requestId: envelope.requestId }),
+          // The trace id (tracing on) lines this service's log lines up with the request's trace.
+          log: log.child({ requestId: envelope.requestId, traceId: activeTraceId() }),
         };
       },
-      routes: {
-        ...module.createRoutes?.({ prisma: activePrisma, db, log, envelopes }),
-        "/healthz": async (_req, res) => {
-          try {
-            await db.query("SELECT 1");
-            sendJson(res, 200, { status: "ok", service: module.name });
-          } catch {
-            sendJson(res, 503, { status: "unavailable", service: module.name, reason: "database" });
-          }
-        },
-        "/metrics": async (_req, res) => {
-          res.setHeader("content-type", metrics.contentType);
-          res.end(await metrics.metrics());
-        },
-      },
+      routes,
     });
 
-    const server = createServer({ keepAliveTimeout: 5_000 }, listener);
+    const routeNames = new Set(["/graphql", ...Object.keys(routes)]);
+    // The gateway's traceparent is continued: this service's spans join the client request's one trace.
+    const server = createServer({ keepAliveTimeout: 5_000 }, (req, res) =>
+      inServerSpan(req, res, { routes: routeNames, continueTrace: true }, () => listener(req, res)),
+    );
     const host = options.host ?? "127.0.0.1";
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
@@ -265,7 +281,7 @@ function maskSubgraphError(formatted: GraphQLFormattedError, error: unknown, log
  * One registry per service (tests run several services in one process): Node's process metrics and the service's
  * own counters, read at scrape time.
  */
-function subgraphMetrics(subgraph: string, requests: () => number, sqlQueries: () => number): Registry {
+export function subgraphMetrics(subgraph: string, requests: () => number, sqlQueries: () => number): Registry {
   const registry = new Registry();
   registry.setDefaultLabels({ subgraph });
   collectDefaultMetrics({ register: registry, prefix: "og_subgraph_" });
