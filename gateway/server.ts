@@ -48,6 +48,7 @@ import { createReadinessCheck } from "./observability/readiness.ts";
 import { gatewayPlugins } from "./plugins.ts";
 import { maskError } from "./protection/maskErrors.ts";
 import { ReservedNamesRule } from "./protection/reservedNames.ts";
+import { createTrustedDocumentSource, trustedOperationOf } from "./protection/trustedDocuments.ts";
 import { SupergraphFile } from "./supergraph/supergraphFile.ts";
 import { SupergraphSnapshots } from "./supergraph/supergraphSnapshot.ts";
 
@@ -116,6 +117,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const verifyToken = createTokenVerifier({
     clockToleranceSeconds: config.TOKEN_CLOCK_SKEW_SECONDS,
     isRevoked: revocations.isRevoked,
+    isSubjectRevoked: revocations.isSubjectRevoked,
     issuers: [
       {
         issuer: config.TOKEN_ISSUER,
@@ -150,7 +152,15 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     onChange: (registry) =>
       log.info({ revision: registry.revision, purposes: registry.purposes.size }, "purpose registry applied"),
   });
-  await Promise.all([accessPolicies.refresh(), purposes.refresh()]);
+  // Trusted documents (接入管理): the operations each app in trusted-documents mode may run, polled like the policies.
+  const trustedDocuments = createTrustedDocumentSource({
+    url: config.TRUSTED_DOCUMENTS_URL ?? `${config.IDENTITY_URL}/access/trusted-documents`,
+    headers: asGateway("gateway-trusted-documents", SYSTEM_SCOPES.policiesRead),
+    intervalMs: config.POLICY_POLL_MS,
+    onError: (error) => log.debug({ err: error }, "trusted documents not refreshed"),
+    onChange: (set) => log.info({ revision: set.revision, apps: set.apps.size }, "trusted documents applied"),
+  });
+  await Promise.all([accessPolicies.refresh(), purposes.refresh(), trustedDocuments.refresh()]);
   // Every operation that reads classified data leaves one record in the audit trail, durable before the answer
   // leaves (docs/audit.md).
   const audit = config.AUDIT_URL
@@ -292,10 +302,13 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     responseHeaders: securityHeaders({ hstsMaxAgeSeconds: config.HSTS_MAX_AGE_SECONDS }),
     cors: { origins: config.CORS_ORIGINS },
     requestId: (req) => acceptRequestId(req.headers[REQUEST_ID_HEADER], randomUUID),
-    context: async (req, requestId, receivedAt) => {
+    context: async (req, requestId, receivedAt, request) => {
       const clientAddress = clientAddressOf(req);
       const { principal, rateLimit } = await countRequest(req, requestId, clientAddress);
+      // An app in trusted-documents mode runs only its registered operations (403 OPERATION_NOT_TRUSTED otherwise).
+      const trustedOperation = trustedOperationOf(trustedDocuments.current(), principal, request);
       return {
+        trustedOperation,
         requestId,
         deadline: receivedAt + config.REQUEST_DEADLINE_MS,
         principal,
@@ -335,6 +348,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
         revocations.stop();
         accessPolicies.stop();
         purposes.stop();
+        trustedDocuments.stop();
         // After the last request finished; records are durable before their answers leave, so this only waits for
         // answers still in flight when the grace period ended.
         await audit?.close();

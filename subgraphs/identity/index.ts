@@ -11,6 +11,8 @@ import { defineSubgraph } from "../kit/module.ts";
 import { purposeResolvers } from "./access/purposeResolvers.ts";
 import { accessPolicyResolvers } from "./access/resolvers.ts";
 import { accessPolicyRoutes } from "./access/routes.ts";
+import { appLifecycleResolvers } from "./apps/resolvers.ts";
+import { trustedDocumentRoutes } from "./apps/routes.ts";
 import { PrismaClient } from "./generated/prisma/client.ts";
 import { createHashingBudget } from "./hashingBudget.ts";
 import { createLoaders } from "./loaders.ts";
@@ -45,6 +47,7 @@ export function createIdentitySubgraph(identityOptions: IdentityOptions = {}) {
     createRoutes: (dependencies) => ({
       ...createOAuthRoutes(dependencies, { options, keys, issuer, hashing }),
       ...accessPolicyRoutes(dependencies),
+      ...trustedDocumentRoutes(dependencies),
       ...residentDirectoryRoutes(dependencies, { key: options.residentDirectoryKey }),
     }),
     // The register of residence is this service's own data: jurisdiction checks here read it directly.
@@ -63,12 +66,15 @@ function withAccessPolicies(
 ): ReturnType<typeof createResolvers> {
   const access = accessPolicyResolvers({ now: options.now, supergraphPath: options.supergraphPath });
   const purposes = purposeResolvers({ now: options.now });
+  const apps = appLifecycleResolvers(options);
   return {
     ...resolvers,
     ...access,
     ...purposes,
-    Query: { ...resolvers.Query, ...access.Query, ...purposes.Query },
-    Mutation: { ...resolvers.Mutation, ...access.Mutation, ...purposes.Mutation },
+    Query: { ...resolvers.Query, ...access.Query, ...purposes.Query, ...apps.Query },
+    Mutation: { ...resolvers.Mutation, ...access.Mutation, ...purposes.Mutation, ...apps.Mutation },
+    IntegratorApp: { ...(resolvers.IntegratorApp as object), ...apps.IntegratorApp },
+    IntegratorAppEvent: apps.IntegratorAppEvent,
   } as ReturnType<typeof createResolvers>;
 }
 
