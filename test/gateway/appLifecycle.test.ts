@@ -15,6 +15,7 @@ import type { GatewayServer } from "../../gateway/server.ts";
 import { composeSupergraph } from "../../scripts/composeSupergraph.ts";
 import { createIdentitySubgraph } from "../../subgraphs/identity/index.ts";
 import type { IdentityPrisma } from "../../subgraphs/identity/loaders.ts";
+import { developmentCredentials } from "../../subgraphs/identity/productionSafety.ts";
 import type { SubgraphService } from "../../subgraphs/kit/service.ts";
 import { startTestGateway } from "../support/gateway.ts";
 import { startTestSubgraph } from "../support/subgraphs.ts";
@@ -322,6 +323,8 @@ describe("integrator app lifecycle and trusted documents", () => {
       expect([old.status, old.body.error]).toEqual([401, "invalid_client"]);
       expect((await appToken(app.id, newSecret)).status).toBe(200);
     } finally {
+      // Identity's clock moves only forward (the hashing budget refills by it): it carries on from here.
+      identityAheadMs = (identityFrozenAt ?? rotatedAt) - Date.now();
       identityFrozenAt = null;
     }
     // Only the app's department (or an admin) rotates it.
@@ -329,5 +332,19 @@ describe("integrator app lifecycle and trusted documents", () => {
       id: app.id,
     });
     expect(codes(byOther)).toEqual(["FORBIDDEN"]);
+  });
+
+  it("counts a published secret rotated away from as published while its overlap lasts (production start refuses it)", async () => {
+    const published = async () =>
+      (await developmentCredentials(identity.prisma, new Date(Date.now() + identityAheadMs))).apps.map((a) => a.id);
+    expect(await published()).toContain("app-portal");
+    const ROTATE = `mutation ($overlap: Int) { rotateAppSecret(id: "app-portal", overlapSeconds: $overlap) { clientId } }`;
+    await gql(admin, ROTATE, { overlap: 3600 });
+    expect(await published()).toContain("app-portal");
+    expect((await appToken("app-portal", "portal-dev-secret")).status).toBe(200);
+    // A second rotation without overlap ends the published secret at once.
+    await gql(admin, ROTATE, { overlap: 0 });
+    expect(await published()).not.toContain("app-portal");
+    expect((await appToken("app-portal", "portal-dev-secret")).status).toBe(401);
   });
 });
