@@ -121,7 +121,10 @@ const rateLimits = z
     try {
       return JSON.parse(value) as unknown;
     } catch {
-      ctx.addIssue({ code: "custom", message: "is not JSON ({ tiers?, roles?, apps?, oauth? }, see docs/limits.md)" });
+      ctx.addIssue({
+        code: "custom",
+        message: "is not JSON ({ tiers?, roles?, apps?, users?, oauth? }, see docs/limits.md)",
+      });
       return z.NEVER;
     }
   })
@@ -217,6 +220,19 @@ export const gatewayConfigSchema = z.object({
   RATE_LIMIT_STORE_TIMEOUT_MS: z.coerce.number().int().min(5).max(5_000).default(100),
   /** What each limit does while Redis is unreachable: `requests=memory,dailyCost=memory,oauth=memory` (default). */
   RATE_LIMIT_FALLBACKS: rateLimitFallbacks,
+  /**
+   * Where the rate limits come from: `identity` (default) — the overrides security admins manage in the identity
+   * service, polled every POLICY_POLL_MS, with RATE_LIMITS until the first poll succeeds; `setting` — RATE_LIMITS only
+   * (measurements, tests that fix their own limits).
+   */
+  RATE_LIMITS_SOURCE: z.enum(["identity", "setting"]).default("identity"),
+  /** Where the rate limits are read; default `${IDENTITY_URL}/access/rate-limits`. */
+  RATE_LIMITS_URL: z.url().optional(),
+  // Metering (docs/limits.md, "Metering").
+  /** Where the per-minute usage per app and department is sent; default `${IDENTITY_URL}/usage/records`. */
+  USAGE_URL: z.url().optional(),
+  /** How often the gateway sends its usage aggregates (one signed POST per flush, nothing when idle). */
+  USAGE_FLUSH_MS: z.coerce.number().int().min(100).max(600_000).default(60_000),
   /** Largest number of tokens a GraphQL document may have; longer documents fail to parse (400). */
   MAX_TOKENS: z.coerce.number().int().positive().default(3000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

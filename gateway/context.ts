@@ -3,6 +3,7 @@ import type { OperationView } from "../lib/access/operationView.ts";
 import type { Logger } from "../lib/log.ts";
 import type { Principal } from "../lib/principal.ts";
 import type { RateLimitState } from "./limits/rateLimiter.ts";
+import type { RequestUsage } from "./observability/metering.ts";
 import type { SupergraphSnapshot } from "./supergraph/supergraphSnapshot.ts";
 
 /** Per-request gateway context. */
@@ -26,6 +27,8 @@ export interface GatewayContext {
    * (gateway/protection/trustedDocuments.ts); absent for everyone else.
    */
   trustedOperation?: { hash: string; document: string } | null;
+  /** What the request used so far (subgraph fetches, estimated cost), for metering (gateway/observability/metering.ts). */
+  usage?: RequestUsage;
   /** The facts of the supergraph this request executes against (set by the guard). */
   supergraph?: SupergraphSnapshot;
   /** The one view of the operation every check reads (set by the guard, lib/access/operationView.ts). */

@@ -30,6 +30,8 @@ export interface GatewayPluginOptions {
   authorizationMode: "filter" | "reject";
   /** Who may introspect and see "Did you mean …?" hints (production mode: only the listed roles). */
   schemaExposure: SchemaExposureOptions;
+  /** Counts what each answered request used, per app and department (gateway/observability/metering.ts). */
+  meter?: (context: GatewayContext, failed: boolean) => void;
 }
 
 export function gatewayPlugins({
@@ -40,6 +42,7 @@ export function gatewayPlugins({
   policies,
   authorizationMode,
   schemaExposure,
+  meter,
 }: GatewayPluginOptions): ApolloServerPlugin<GatewayContext>[] {
   return [
     // Phase: portal. The hosted Apollo landing page loads from a CDN the district network cannot reach.
@@ -66,7 +69,27 @@ export function gatewayPlugins({
     useErrorCap(),
     // Phase: respond. One structured log line per operation, without variables (they may hold personal data).
     useRequestLog(log),
+    // Phase: meter — what the answer used, per app and department (requests refused before any plugin are counted
+    // where they are refused, gateway/server.ts).
+    ...(meter ? [useMetering(meter)] : []),
   ];
+}
+
+function useMetering(meter: (context: GatewayContext, failed: boolean) => void): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart({ contextValue }) {
+      return {
+        async willSendResponse({ errors, response }) {
+          const status = response.http.status ?? 200;
+          const failed =
+            (errors?.length ?? 0) > 0 ||
+            status >= 400 ||
+            (response.body.kind === "single" && (response.body.singleResult.errors?.length ?? 0) > 0);
+          meter(contextValue, failed);
+        },
+      };
+    },
+  };
 }
 
 function useRateLimitHeaders(): ApolloServerPlugin<GatewayContext> {

@@ -43,6 +43,8 @@ import { createSubgraphPolicies } from "./execution/subgraphPolicy.ts";
 import { createLimitStore } from "./limits/limitStore.ts";
 import { limitsResolver } from "./limits/limitsFor.ts";
 import { createRateLimiter } from "./limits/rateLimiter.ts";
+import { createRateLimitSource } from "./limits/rateLimitSource.ts";
+import { createMeter, type UsageCounts } from "./observability/metering.ts";
 import { createGatewayMetrics } from "./observability/metrics.ts";
 import { createReadinessCheck } from "./observability/readiness.ts";
 import { gatewayPlugins } from "./plugins.ts";
@@ -60,6 +62,10 @@ export interface GatewayServer {
   fetchStats(): Record<string, SubgraphFetchStats>;
   /** Number of supergraphs loaded so far (1 after start; +1 per accepted reload). */
   supergraphLoads(): number;
+  /** Sends the metered usage now instead of at the next USAGE_FLUSH_MS (tests). */
+  flushUsage(): Promise<void>;
+  /** Polls the rate limits now instead of at the next POLICY_POLL_MS (tests); resolves with the revision in force. */
+  refreshRateLimits(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -173,9 +179,27 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       })
     : null;
   if (!audit) log.warn("AUDIT_URL is not set: accesses to classified data are not recorded (development only)");
+  // Rate limits as data (docs/limits.md): the overrides security admins manage in the identity service, polled like
+  // the policies; RATE_LIMITS until the first poll succeeds (or always, with RATE_LIMITS_SOURCE=setting).
+  const rateLimitSource =
+    config.RATE_LIMITS_SOURCE === "identity"
+      ? createRateLimitSource({
+          url: config.RATE_LIMITS_URL ?? `${config.IDENTITY_URL}/access/rate-limits`,
+          headers: asGateway("gateway-rate-limits", SYSTEM_SCOPES.rateLimitsRead),
+          setting: config.RATE_LIMITS,
+          intervalMs: config.POLICY_POLL_MS,
+          onError: (error) => log.debug({ err: error }, "rate limits not refreshed"),
+          onChange: (revision) => log.info({ revision }, "rate limits applied"),
+        })
+      : null;
+  await rateLimitSource?.refresh();
+  if (rateLimitSource && rateLimitSource.revision() === 0) {
+    log.warn("rate limits not read from the identity service yet: RATE_LIMITS applies until they are");
+  }
+  const settingPolicy = rateLimitPolicy(config.RATE_LIMITS);
   // Rate limits and quotas (docs/limits.md): counters in Redis when REDIS_URL is set, else in this process.
   const rateLimiter = createRateLimiter({
-    policy: rateLimitPolicy(config.RATE_LIMITS),
+    policy: rateLimitSource ? rateLimitSource.current : () => settingPolicy,
     store: await createLimitStore({
       redisUrl: config.REDIS_URL,
       keyPrefix: config.RATE_LIMIT_KEY_PREFIX,
@@ -189,16 +213,31 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   else if (!config.REDIS_URL && isProductionMode(config)) {
     log.warn("REDIS_URL is not set: each gateway replica counts rate limits and quotas on its own");
   }
+  // Metering (docs/limits.md, "Metering"): usage per app and department, on /metrics and sent to the identity service.
+  const meter = createMeter({
+    url: config.USAGE_URL ?? `${config.IDENTITY_URL}/usage/records`,
+    signEnvelope,
+    log,
+    flushMs: config.USAGE_FLUSH_MS,
+    now: options.now,
+  });
+  const refused: Partial<UsageCounts> = { requests: 1, errors: 1 };
   /** The caller's request rate; a refused token still counts against its address, so guessing tokens is limited. */
   const countRequest = async (req: IncomingMessage, requestId: string, clientAddress: string) => {
     let principal: Principal;
     try {
       principal = await authenticate(req, requestId);
     } catch (error) {
+      meter.record(ANONYMOUS, refused);
       await rateLimiter.request(ANONYMOUS, clientAddress);
       throw error;
     }
-    return { principal, rateLimit: await rateLimiter.request(principal, clientAddress) };
+    try {
+      return { principal, rateLimit: await rateLimiter.request(principal, clientAddress) };
+    } catch (error) {
+      meter.record(principal, refused);
+      throw error;
+    }
   };
   const gateway = new ApolloGateway({
     supergraphSdl: new SupergraphFile({
@@ -237,7 +276,20 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       log,
       supergraph: (schema) => snapshots.forSchema(schema),
       limitsFor: limitsResolver(config.OPERATION_LIMITS),
-      chargeCost: (context, cost) => rateLimiter.chargeCost(context.principal, context.clientAddress, cost),
+      chargeCost: async (context, cost) => {
+        await rateLimiter.chargeCost(context.principal, context.clientAddress, cost);
+        // Metered once charged: an operation refused by its budget did not run and cost nothing.
+        if (context.usage) context.usage.cost += cost;
+      },
+      meter: (context, failed) =>
+        meter.record(context.principal, {
+          requests: 1,
+          errors: failed ? 1 : 0,
+          cost: context.usage?.cost ?? 0,
+          subgraphFetches: context.usage?.subgraphFetches ?? 0,
+          classifiedFields:
+            context.authorization?.classified.filter((field) => field.decision !== "denied").length ?? 0,
+        }),
       policies: () => accessPolicies.current(),
       authorizationMode: config.AUTHORIZATION_MODE,
       schemaExposure: { production: isProductionMode(config), roles: config.INTROSPECTION_ROLES },
@@ -295,6 +347,8 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     rateLimits: () => rateLimiter.decisions(),
     routes: ["/graphql", ...Object.keys(routes)],
   });
+  meter.register(metrics.registry);
+  rateLimitSource?.register(metrics.registry);
   const listener = createGraphQLListener<GatewayContext>({
     server: apollo,
     log,
@@ -305,8 +359,17 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     context: async (req, requestId, receivedAt, request) => {
       const clientAddress = clientAddressOf(req);
       const { principal, rateLimit } = await countRequest(req, requestId, clientAddress);
-      // An app in trusted-documents mode runs only its registered operations (403 OPERATION_NOT_TRUSTED otherwise).
-      const trustedOperation = trustedOperationOf(trustedDocuments.current(), principal, request);
+      let declared: ReturnType<typeof declaredPurpose>;
+      let trustedOperation: ReturnType<typeof trustedOperationOf>;
+      try {
+        // An app in trusted-documents mode runs only its registered operations (403 OPERATION_NOT_TRUSTED otherwise).
+        trustedOperation = trustedOperationOf(trustedDocuments.current(), principal, request);
+        // The declared purpose and case, checked against the registry for this principal (403/400 otherwise).
+        declared = declaredPurpose(purposes.current(), principal, req);
+      } catch (error) {
+        meter.record(principal, refused);
+        throw error;
+      }
       return {
         trustedOperation,
         requestId,
@@ -314,8 +377,8 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
         principal,
         clientAddress,
         rateLimit,
-        // The declared purpose and case, checked against the registry for this principal (403/400 otherwise).
-        ...declaredPurpose(purposes.current(), principal, req),
+        ...declared,
+        usage: { subgraphFetches: 0, cost: 0 },
         log: log.child({ requestId }),
       };
     },
@@ -342,6 +405,11 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     log,
     fetchStats: () => Object.fromEntries([...stats].map(([name, s]) => [name, { ...s }])),
     supergraphLoads: () => snapshots.loaded(),
+    flushUsage: () => meter.flush(),
+    refreshRateLimits: async () => {
+      await rateLimitSource?.refresh();
+      return rateLimitSource?.revision() ?? 0;
+    },
     stop: () => {
       stopping ??= (async () => {
         await closeGracefully(server, config.SHUTDOWN_GRACE_MS);
@@ -349,6 +417,9 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
         accessPolicies.stop();
         purposes.stop();
         trustedDocuments.stop();
+        rateLimitSource?.stop();
+        // After the last request: what it used goes out with the last batch (best effort).
+        await meter.stop();
         // After the last request finished; records are durable before their answers leave, so this only waits for
         // answers still in flight when the grace period ended.
         await audit?.close();

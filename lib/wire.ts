@@ -69,6 +69,10 @@ export const SYSTEM_SCOPES = {
   policiesRead: "identity:policies:read",
   /** The purpose-registry poll: GET /access/purposes. */
   purposesRead: "identity:purposes:read",
+  /** The rate-limit poll: GET /access/rate-limits. */
+  rateLimitsRead: "identity:rate-limits:read",
+  /** The usage meter's flush: POST /usage/records at the identity service. */
+  usageWrite: "identity:usage:write",
 } as const;
 
 export type SystemScope = (typeof SYSTEM_SCOPES)[keyof typeof SYSTEM_SCOPES];

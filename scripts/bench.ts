@@ -164,6 +164,8 @@ try {
     AUDIT_URL: `http://127.0.0.1:${portOf("audit")}`,
     NODE_ENV: "production",
     RATE_LIMITS: BENCH_RATE_LIMITS,
+    // The benchmark's own limits, not the identity service's tiers (limits as data, docs/limits.md).
+    RATE_LIMITS_SOURCE: "setting",
   });
   await waitFor("http://127.0.0.1:4490/readyz");
   // Operations beyond public fields run as a logged-in officer (a real login at the identity service).

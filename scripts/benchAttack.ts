@@ -158,6 +158,7 @@ try {
     POLICY_POLL_MS: "60000",
     // The fan-out defence alone: the attacker's address is counted, never refused (the defaults would refuse it).
     RATE_LIMITS: BENCH_RATE_LIMITS,
+    RATE_LIMITS_SOURCE: "setting",
   });
   await waitFor(`http://127.0.0.1:${gatewayPort}/readyz`);
   const check = await send(BENIGN);

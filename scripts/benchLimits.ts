@@ -133,6 +133,7 @@ try {
       SUPERGRAPH_PATH: supergraph,
       NODE_ENV: "production",
       RATE_LIMIT_KEY_PREFIX: prefix,
+      RATE_LIMITS_SOURCE: "setting",
       // Anonymous, public reads only: no tokens to verify, nothing classified to audit.
       IDENTITY_URL: "http://127.0.0.1:9",
       AUDIT_URL: "http://127.0.0.1:9",

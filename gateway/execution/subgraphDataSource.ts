@@ -67,6 +67,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
           { signal, headers: { [REQUEST_ID_HEADER]: claims.requestId }, sign: (request) => sign(claims, request) },
           async () => {
             this.stats.fetches += 1;
+            if (context.usage) context.usage.subgraphFetches += 1;
             try {
               return await super.process(options);
             } catch (error) {

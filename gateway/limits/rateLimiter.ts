@@ -20,7 +20,11 @@ export type LimitName = "requests" | "dailyCost" | "oauth";
 export const LIMIT_NAMES: readonly LimitName[] = ["requests", "dailyCost", "oauth"];
 
 export interface RateLimiterOptions {
-  policy: RateLimitPolicy;
+  /**
+   * The rules: fixed, or read on every decision so that a change (limits as data, polled from the identity service —
+   * ./rateLimitSource.ts) applies to the next request without a restart.
+   */
+  policy: RateLimitPolicy | (() => RateLimitPolicy);
   store: LimitStore;
   /** What each limit does while its store is unreachable (./limitStore.ts). */
   fallbacks: Record<LimitName, Fallback>;
@@ -111,16 +115,25 @@ const whom = (subject: LimitSubject) =>
       : "each user";
 
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
-  const { policy, store, fallbacks, now = Date.now } = options;
-  const requestCounters = new Map<Tier, Counter>();
-  const budgetCounters = new Map<Tier, Counter>();
-  const oauthCounter = store.counter({
-    name: "oauth",
-    points: policy.oauth.requests,
-    windowSeconds: policy.oauth.perSeconds,
-    fallback: fallbacks.oauth,
-    blockInMemoryWhenOver: true,
-  });
+  const { store, fallbacks, now = Date.now } = options;
+  const policyNow = typeof options.policy === "function" ? options.policy : () => options.policy as RateLimitPolicy;
+  /**
+   * Counters by what they count (name, points, window), not by tier: a change of the rules keeps the counters of every
+   * limit it did not change, and in Redis a changed limit goes on counting in the same keys. Bounded by the distinct
+   * limits ever configured in this process.
+   */
+  const counters = new Map<string, Counter>();
+  const counterFor = (name: string, points: number, windowSeconds: number, fallback: Fallback, block: boolean) => {
+    const id = `${name}|${points}|${windowSeconds}`;
+    let counter = counters.get(id);
+    if (!counter) {
+      counter = store.counter({ name, points, windowSeconds, fallback, blockInMemoryWhenOver: block });
+      counters.set(id, counter);
+    }
+    return counter;
+  };
+  const oauthCounter = (rate: RequestRate) =>
+    counterFor("oauth", rate.requests, rate.perSeconds, fallbacks.oauth, true);
   const counts = new Map<string, DecisionCount>();
   const count = (limit: LimitName, tier: string, outcome: Outcome) => {
     const decision: Decision = outcome.kind;
@@ -132,16 +145,13 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     else counts.set(id, { limit, tier, decision, store: storeLabel, count: 1 });
   };
 
+  // Per tier object too (weakly: a replaced rule set's tiers go with it), so a request builds no counter id.
+  const requestCounters = new WeakMap<Tier, Counter>();
+  const budgetCounters = new WeakMap<Tier, Counter>();
   const requestCounter = (tier: Tier) => {
     let counter = requestCounters.get(tier);
     if (!counter) {
-      counter = store.counter({
-        name: "requests",
-        points: tier.rate.requests,
-        windowSeconds: tier.rate.perSeconds,
-        fallback: fallbacks.requests,
-        blockInMemoryWhenOver: true,
-      });
+      counter = counterFor("requests", tier.rate.requests, tier.rate.perSeconds, fallbacks.requests, true);
       requestCounters.set(tier, counter);
     }
     return counter;
@@ -150,12 +160,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     let counter = budgetCounters.get(tier);
     if (!counter) {
       // Refunded when refused, so never blocked in memory.
-      counter = store.counter({
-        name: "daily-cost",
-        points: budget,
-        windowSeconds: BUDGET_KEY_SECONDS,
-        fallback: fallbacks.dailyCost,
-      });
+      counter = counterFor("daily-cost", budget, BUDGET_KEY_SECONDS, fallbacks.dailyCost, false);
       budgetCounters.set(tier, counter);
     }
     return counter;
@@ -193,8 +198,11 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   };
 
   return {
-    enabled: policy.enabled,
+    get enabled() {
+      return policyNow().enabled;
+    },
     async request(principal, clientAddress) {
+      const policy = policyNow();
       if (!policy.enabled) return null;
       const subject = policy.subjectOf(principal, clientAddress);
       if (!subject) return null;
@@ -218,6 +226,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     },
 
     async chargeCost(principal, clientAddress, cost) {
+      const policy = policyNow();
       if (!policy.enabled || cost <= 0) return;
       const subject = policy.subjectOf(principal, clientAddress);
       const budget = subject?.tier.dailyCost;
@@ -256,8 +265,9 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     },
 
     async oauth(clientAddress) {
+      const policy = policyNow();
       if (!policy.enabled) return null;
-      const outcome = await oauthCounter.consume(`address:${clientAddress}`);
+      const outcome = await oauthCounter(policy.oauth).consume(`address:${clientAddress}`);
       count("oauth", "oauth", outcome);
       if (outcome.kind === "unavailable") return unavailable("oauth", "token endpoints' rate limit");
       if (outcome.kind !== "limited") return null;

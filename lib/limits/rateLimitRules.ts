@@ -1,8 +1,9 @@
 /**
  * Rate limits and quotas (资源管理) as data: who may send how many requests in a window, and how much estimated
- * operation cost an app may spend in a day. One zod schema (the gateway parses `RATE_LIMITS` with it; limits managed
- * as data would be validated by the same schema), default tiers per principal kind, overrides per role and per app,
- * and the one resolution from a principal to the tier that applies. No store and no server here:
+ * operation cost an app may spend in a day. One zod schema (the gateway parses `RATE_LIMITS` with it; the identity
+ * service validates every override a security admin sets with the same `tierOverrideSchema`), default tiers per
+ * principal kind, overrides per role, per app and per user, and the one resolution from a principal to the tier that
+ * applies. No store and no server here:
  * `gateway/limits/rateLimiter.ts` counts against these rules (docs/limits.md).
  */
 import { z } from "zod";
@@ -19,7 +20,7 @@ export const requestRateSchema = z
 export type RequestRate = z.infer<typeof requestRateSchema>;
 
 /** A tier, or an override of one: every field optional, merged onto the tier of the principal's kind. */
-const tierOverrideSchema = z
+export const tierOverrideSchema = z
   .object({
     /** Requests per window for each caller in this tier (per app, per user, or per address when anonymous). */
     rate: requestRateSchema,
@@ -45,6 +46,8 @@ export const rateLimitRulesSchema = z
     roles: z.record(z.string().min(1), tierOverrideSchema).default({}),
     /** Overrides for one integrator app, by its client id (the token's `sub`); they win over roles. */
     apps: z.record(z.string().min(1), tierOverrideSchema).default({}),
+    /** Overrides for one person, by their id (the token's `sub`); they win over roles. */
+    users: z.record(z.string().min(1), tierOverrideSchema).default({}),
     /** Requests per client address to the identity service's `/oauth/*` endpoints, proxied by the gateway. */
     oauth: requestRateSchema.optional(),
   })
@@ -54,7 +57,7 @@ export type RateLimitRules = z.infer<typeof rateLimitRulesSchema>;
 
 /** A resolved tier; the same object for every request it applies to (counters are kept per tier object). */
 export interface Tier {
-  /** `anonymous`, `resident` …, `role:<name>` or `app:<client id>`: which rule applied (metrics, messages). */
+  /** `anonymous`, `resident` …, `role:<name>`, `app:<client id>` or `user` (an override for one person). */
   name: string;
   rate: RequestRate;
   dailyCost: number | null;
@@ -100,8 +103,7 @@ export function rateLimitPolicy(rules: RateLimitRules): RateLimitPolicy {
   );
   const roleOrder = Object.keys(rules.roles);
   const derived = new Map<string, Tier>();
-  const derive = (kind: LimitedKind, name: string, override: TierOverride): Tier => {
-    const id = `${kind}|${name}`;
+  const derive = (kind: LimitedKind, name: string, override: TierOverride, id = `${kind}|${name}`): Tier => {
     let tier = derived.get(id);
     if (!tier) {
       tier = { ...(byKind.get(kind) as Tier), ...override, name };
@@ -113,6 +115,10 @@ export function rateLimitPolicy(rules: RateLimitRules): RateLimitPolicy {
   const tierOf = (principal: Principal, kind: LimitedKind): Tier => {
     if (kind === "app" && principal.id && Object.hasOwn(rules.apps, principal.id)) {
       return derive(kind, `app:${principal.id}`, rules.apps[principal.id] as TierOverride);
+    }
+    if (kind !== "app" && kind !== "anonymous" && principal.id && Object.hasOwn(rules.users, principal.id)) {
+      // Named `user`, not by id: tier names go into metrics and messages, and a person id is not for either.
+      return derive(kind, "user", rules.users[principal.id] as TierOverride, `${kind}|user:${principal.id}`);
     }
     const role = roleOrder.find((name) => principal.roles.includes(name));
     return role ? derive(kind, `role:${role}`, rules.roles[role] as TierOverride) : (byKind.get(kind) as Tier);

@@ -15,6 +15,8 @@ import { appLifecycleResolvers } from "./apps/resolvers.ts";
 import { trustedDocumentRoutes } from "./apps/routes.ts";
 import { PrismaClient } from "./generated/prisma/client.ts";
 import { createHashingBudget } from "./hashingBudget.ts";
+import { resourceResolvers } from "./limits/resolvers.ts";
+import { resourceRoutes } from "./limits/routes.ts";
 import { createLoaders } from "./loaders.ts";
 import { createOAuthRoutes } from "./oauthRoutes.ts";
 import { type IdentityOptions, resolveOptions } from "./options.ts";
@@ -48,6 +50,7 @@ export function createIdentitySubgraph(identityOptions: IdentityOptions = {}) {
       ...createOAuthRoutes(dependencies, { options, keys, issuer, hashing }),
       ...accessPolicyRoutes(dependencies),
       ...trustedDocumentRoutes(dependencies),
+      ...resourceRoutes(dependencies, { now: options.now }),
       ...residentDirectoryRoutes(dependencies, { key: options.residentDirectoryKey }),
     }),
     // The register of residence is this service's own data: jurisdiction checks here read it directly.
@@ -59,7 +62,7 @@ export function createIdentitySubgraph(identityOptions: IdentityOptions = {}) {
   });
 }
 
-/** Account, access-policy and purpose-registry administration share the Query and Mutation types. */
+/** Account, access-policy, purpose-registry and resource (rate limits, usage) administration share Query and Mutation. */
 function withAccessPolicies(
   resolvers: ReturnType<typeof createResolvers>,
   options: ReturnType<typeof resolveOptions>,
@@ -67,12 +70,20 @@ function withAccessPolicies(
   const access = accessPolicyResolvers({ now: options.now, supergraphPath: options.supergraphPath });
   const purposes = purposeResolvers({ now: options.now });
   const apps = appLifecycleResolvers(options);
+  const resources = resourceResolvers({ now: options.now });
   return {
     ...resolvers,
     ...access,
     ...purposes,
-    Query: { ...resolvers.Query, ...access.Query, ...purposes.Query, ...apps.Query },
-    Mutation: { ...resolvers.Mutation, ...access.Mutation, ...purposes.Mutation, ...apps.Mutation },
+    ...resources,
+    Query: { ...resolvers.Query, ...access.Query, ...purposes.Query, ...resources.Query, ...apps.Query },
+    Mutation: {
+      ...resolvers.Mutation,
+      ...access.Mutation,
+      ...purposes.Mutation,
+      ...resources.Mutation,
+      ...apps.Mutation,
+    },
     IntegratorApp: { ...(resolvers.IntegratorApp as object), ...apps.IntegratorApp },
     IntegratorAppEvent: apps.IntegratorAppEvent,
   } as ReturnType<typeof createResolvers>;

@@ -7,7 +7,7 @@
  */
 import { mayReachResident } from "../kit/actingResident.ts";
 import { rowRule } from "../kit/rowRule.ts";
-import { hasRole, isPerson, isSecurityAdmin, publicField, type SubgraphPermissions } from "../kit/shield.ts";
+import { hasRole, isApp, isPerson, isSecurityAdmin, or, publicField, type SubgraphPermissions } from "../kit/shield.ts";
 import type { Resident } from "./generated/prisma/client.ts";
 import type { IdentityContext } from "./loaders.ts";
 
@@ -41,6 +41,10 @@ export const permissions: SubgraphPermissions = {
     purposes: adminOrAuditor,
     purpose: adminOrAuditor,
     purposeChanges: adminOrAuditor,
+    // Resource management (资源管理): rate limits like policies; usage also for an app, its own (row rule in the resolver).
+    rateLimits: adminOrAuditor,
+    rateLimitChanges: adminOrAuditor,
+    usage: or(adminOrAuditor, isApp),
   },
   Mutation: {
     createPerson: isSecurityAdmin,
@@ -69,5 +73,7 @@ export const permissions: SubgraphPermissions = {
     draftPurpose: isSecurityAdmin,
     enablePurposeVersion: isSecurityAdmin,
     disablePurpose: isSecurityAdmin,
+    setRateLimit: isSecurityAdmin,
+    clearRateLimit: isSecurityAdmin,
   },
 };

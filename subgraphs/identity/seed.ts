@@ -15,6 +15,7 @@ import { PolicyStore } from "./access/policyStore.ts";
 import { PurposeStore } from "./access/purposeStore.ts";
 import { SEED_AUTHOR, SEEDED_POLICIES } from "./access/seedPolicies.ts";
 import { SEEDED_PURPOSES } from "./access/seedPurposes.ts";
+import { seedRateLimitTiers } from "./limits/seedRateLimits.ts";
 import type { IdentityPrisma } from "./loaders.ts";
 import { hashSecret } from "./passwords.ts";
 import {
@@ -96,6 +97,7 @@ export async function seed(
   await keys.ensureActiveKey(prisma, now);
   await seedPurposes(prisma, now);
   await seedAccessPolicies(prisma, now);
+  await seedRateLimitTiers(prisma, now);
   return countRows(prisma);
 }
 

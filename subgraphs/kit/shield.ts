@@ -99,6 +99,9 @@ export const isResident = principalRule(
   (principal) => principal.kind === "resident" && principal.residentId !== null,
 );
 
+/** An integrator application (client-credentials token); what it may read of a field is the field's row rule. */
+export const isApp = principalRule("isApp", "an integrator app's token", (principal) => principal.kind === "app");
+
 export const isSecurityAdmin = principalRule(
   "isSecurityAdmin",
   "the role security_admin (a security administrator)",

@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { loadGatewayConfig } from "../../gateway/config.ts";
 import { rateLimitHeaders, shanghaiDay } from "../../gateway/limits/rateLimiter.ts";
+import { rulesFromIdentity } from "../../gateway/limits/rateLimitSource.ts";
 import { DEFAULT_TIERS, rateLimitPolicy, rateLimitRulesSchema } from "../../lib/limits/rateLimitRules.ts";
 import { ANONYMOUS, type Principal, systemPrincipal } from "../../lib/principal.ts";
 import { testEnvelopeKeys } from "../support/envelope.ts";
@@ -44,6 +45,44 @@ describe("rate-limit rules", () => {
     expect(officer).toEqual({ name: "role:duty_officer", rate: DEFAULT_TIERS.officer.rate, dailyCost: 50_000 });
     // One tier object per rule, so counters are built once per tier, not per request.
     expect(policy.subjectOf(person("app", "app-portal"), "y")?.tier).toBe(portal);
+  });
+
+  it("applies a person's override over their roles, named without their id", () => {
+    const withUser = rateLimitPolicy(
+      rateLimitRulesSchema.parse({
+        roles: { duty_officer: { rate: { requests: 900, perSeconds: 60 } } },
+        users: { "person-2": { rate: { requests: 5, perSeconds: 60 } } },
+      }),
+    );
+    const overridden = withUser.subjectOf(person("officer", "person-2", ["duty_officer"]), "x")?.tier;
+    expect(overridden).toEqual({ name: "user", rate: { requests: 5, perSeconds: 60 }, dailyCost: null });
+    expect(withUser.subjectOf(person("officer", "person-2"), "y")?.tier).toBe(overridden);
+    expect(withUser.subjectOf(person("officer", "person-3", ["duty_officer"]), "x")?.tier.name).toBe(
+      "role:duty_officer",
+    );
+    // A person id names no app, and an app id no person.
+    expect(withUser.subjectOf(person("app", "person-2"), "x")?.tier.name).toBe("app");
+  });
+
+  it("takes the identity service's rules in place of the setting's, keeping the setting's switch and token rate", () => {
+    const setting = rateLimitRulesSchema.parse({
+      tiers: { app: { rate: { requests: 7, perSeconds: 60 } } },
+      apps: { "app-portal": { dailyCost: 10 } },
+      oauth: { requests: 5, perSeconds: 60 },
+    });
+    const rules = rulesFromIdentity(setting, {
+      revision: 12,
+      rules: { tiers: { app: { rate: { requests: 3, perSeconds: 60 } } }, roles: {}, apps: {}, users: {} },
+    });
+    expect(rules).toEqual({
+      enabled: true,
+      tiers: { app: { rate: { requests: 3, perSeconds: 60 } } },
+      roles: {},
+      apps: {},
+      users: {},
+      oauth: { requests: 5, perSeconds: 60 },
+    });
+    expect(() => rulesFromIdentity(setting, { revision: 13, rules: { tiers: { robot: {} } } })).toThrow();
   });
 
   it("refuses unknown keys, kinds and non-positive numbers", () => {
@@ -89,7 +128,9 @@ describe("rate-limit settings", () => {
 
   it("default to the tiers, memory counters and the memory fallback for every limit", () => {
     const config = load({});
-    expect(config.RATE_LIMITS).toEqual({ enabled: true, tiers: {}, roles: {}, apps: {} });
+    expect(config.RATE_LIMITS).toEqual({ enabled: true, tiers: {}, roles: {}, apps: {}, users: {} });
+    // Limits as data: the identity service's rules, RATE_LIMITS until they are read.
+    expect(config.RATE_LIMITS_SOURCE).toBe("identity");
     expect(config.REDIS_URL).toBeUndefined();
     expect(config.RATE_LIMIT_FALLBACKS).toEqual({ requests: "memory", dailyCost: "memory", oauth: "memory" });
     expect(config.RATE_LIMIT_STORE_TIMEOUT_MS).toBe(100);

@@ -7,7 +7,7 @@ import { ApolloServer } from "@apollo/server";
 import { startStandaloneServer } from "@apollo/server/standalone";
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import { gql } from "graphql-tag";
-import { composeSupergraph } from "../../scripts/composeSupergraph.ts";
+import { composeSupergraph, type SubgraphDefinition } from "../../scripts/composeSupergraph.ts";
 
 /** An integrator marks what anonymous callers may read with the district's composed `@public` directive. */
 const ACCESS_LINK = `
@@ -123,11 +123,15 @@ export async function startReviews(options: { delayMs?: number; port?: number } 
 export function composeForeignSupergraph(
   books: { url: string },
   reviews: { url: string },
-  options: { withYear?: boolean } = {},
+  options: {
+    withYear?: boolean /** District subgraphs composed beside the foreign two (e.g. identity). */;
+    extra?: SubgraphDefinition[];
+  } = {},
 ): string {
   const outcome = composeSupergraph([
     { name: "books", url: books.url, typeDefs: booksTypeDefs(options.withYear ?? false) },
     { name: "reviews", url: reviews.url, typeDefs: reviewsTypeDefs },
+    ...(options.extra ?? []),
   ]);
   if (!outcome.ok) throw new Error(outcome.errors.join("\n"));
   return outcome.supergraphSdl;

@@ -23,6 +23,8 @@ export function startTestGateway(env: Record<string, string>, options: GatewayOp
       NODE_ENV: "test",
       ENVELOPE_PRIVATE_KEY: testEnvelopeKeys.privateKey,
       RATE_LIMITS: GENEROUS_RATE_LIMITS,
+      // These limits, not the identity service's seeded tiers; tests of limits as data set `identity`.
+      RATE_LIMITS_SOURCE: "setting",
       ...env,
     }),
     options,

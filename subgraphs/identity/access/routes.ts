@@ -13,13 +13,23 @@ import { PolicyStore } from "./policyStore.ts";
 import { PurposeStore } from "./purposeStore.ts";
 
 export function accessPolicyRoutes({ prisma, envelopes }: RouteDependencies<IdentityPrisma>): Record<string, Route> {
-  /** A signed, polled set: 304 when the caller's `?since=` revision is still the current one. */
-  const polledSet =
-    (
-      what: string,
-      scope: SystemScope,
-      store: { revision(): Promise<number>; activeSet(): Promise<{ revision: number }> },
-    ): Route =>
+  const polledSet = polledSetRoute(envelopes);
+  return {
+    "/access/policies": polledSet("access policies", SYSTEM_SCOPES.policiesRead, new PolicyStore(prisma)),
+    "/access/purposes": polledSet("purpose registry", SYSTEM_SCOPES.purposesRead, new PurposeStore(prisma)),
+  };
+}
+
+/**
+ * A signed, polled set for the gateway (policies, purposes, rate limits): 304 when the caller's `?since=` revision is
+ * still the current one.
+ */
+export function polledSetRoute(envelopes: RouteDependencies<IdentityPrisma>["envelopes"]) {
+  return (
+    what: string,
+    scope: SystemScope,
+    store: { revision(): Promise<number>; activeSet(): Promise<{ revision: number }> },
+  ): Route =>
     async (req, res) => {
       req.resume();
       const decision = await envelopes.check(req, null, { scope, what: `the ${what}` });
@@ -38,8 +48,4 @@ export function accessPolicyRoutes({ prisma, envelopes }: RouteDependencies<Iden
       }
       sendJson(res, 200, await store.activeSet());
     };
-  return {
-    "/access/policies": polledSet("access policies", SYSTEM_SCOPES.policiesRead, new PolicyStore(prisma)),
-    "/access/purposes": polledSet("purpose registry", SYSTEM_SCOPES.purposesRead, new PurposeStore(prisma)),
-  };
 }
