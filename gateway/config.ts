@@ -260,6 +260,11 @@ export const gatewayConfigSchema = z.object({
    */
   PURPOSES_URL: z.url().optional(),
   /**
+   * Where the trusted documents are read (polled every POLICY_POLL_MS); default
+   * `${IDENTITY_URL}/access/trusted-documents`. Apps in trusted-documents mode run only the operations listed there.
+   */
+  TRUSTED_DOCUMENTS_URL: z.url().optional(),
+  /**
    * The audit service (data-access audit trail, docs/audit.md). Operations that read classified data are recorded
    * there; without it nothing is recorded, which production mode refuses.
    */

@@ -23,6 +23,11 @@ export interface GatewayContext {
   log: Logger;
   /** Epoch ms by which the answer is due (arrival + REQUEST_DEADLINE_MS): no subgraph fetch runs past it. */
   deadline: number;
+  /**
+   * For an app in trusted-documents mode: the registered operation it named, which is what executes
+   * (gateway/protection/trustedDocuments.ts); absent for everyone else.
+   */
+  trustedOperation?: { hash: string; document: string } | null;
   /** What the request used so far (subgraph fetches, estimated cost), for metering (gateway/observability/metering.ts). */
   usage?: RequestUsage;
   /** The facts of the supergraph this request executes against (set by the guard). */

@@ -16,6 +16,7 @@ import type { OperationLimits } from "./limits/operationLimits.ts";
 import { rateLimitHeaders } from "./limits/rateLimiter.ts";
 import { useOperationGuard } from "./protection/operationGuard.ts";
 import { type SchemaExposureOptions, useSchemaExposure } from "./protection/schemaExposure.ts";
+import { useTrustedDocuments } from "./protection/trustedDocuments.ts";
 import type { SupergraphSnapshot } from "./supergraph/supergraphSnapshot.ts";
 
 export interface GatewayPluginOptions {
@@ -50,6 +51,9 @@ export function gatewayPlugins({
     // Phase: observe — spans for parse and validation, the operation's name and type on the request's span (only
     // when tracing is on, lib/telemetry/tracing.ts).
     useTracing(),
+    // Phase: identify — an app in trusted-documents mode executes the registered text of the operation it named (the
+    // context already refused anything else); it only rewrites the request, so it cannot race the guard.
+    useTrustedDocuments(),
     // Phase: protect and authorize — one guard, checks in a fixed order; one span (og.guard) when tracing.
     withOperationSpan(
       "og.guard",

@@ -53,6 +53,7 @@ import { createRequestTelemetry } from "./observability/requestTelemetry.ts";
 import { gatewayPlugins } from "./plugins.ts";
 import { maskError } from "./protection/maskErrors.ts";
 import { ReservedNamesRule } from "./protection/reservedNames.ts";
+import { createTrustedDocumentSource, trustedOperationOf } from "./protection/trustedDocuments.ts";
 import { SupergraphFile } from "./supergraph/supergraphFile.ts";
 import { SupergraphSnapshots } from "./supergraph/supergraphSnapshot.ts";
 
@@ -144,6 +145,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const verifyToken = createTokenVerifier({
     clockToleranceSeconds: config.TOKEN_CLOCK_SKEW_SECONDS,
     isRevoked: revocations.isRevoked,
+    isSubjectRevoked: revocations.isSubjectRevoked,
     issuers: [
       {
         issuer: config.TOKEN_ISSUER,
@@ -184,7 +186,15 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       if (unreadable > 0) log.warn({ unreadable }, "purposes this gateway cannot read were left out");
     },
   });
-  await Promise.all([accessPolicies.refresh(), purposes.refresh()]);
+  // Trusted documents (接入管理): the operations each app in trusted-documents mode may run, polled like the policies.
+  const trustedDocuments = createTrustedDocumentSource({
+    url: config.TRUSTED_DOCUMENTS_URL ?? `${config.IDENTITY_URL}/access/trusted-documents`,
+    headers: asGateway("gateway-trusted-documents", SYSTEM_SCOPES.policiesRead),
+    intervalMs: config.POLICY_POLL_MS,
+    onError: (error) => log.debug({ err: error }, "trusted documents not refreshed"),
+    onChange: (set) => log.info({ revision: set.revision, apps: set.apps.size }, "trusted documents applied"),
+  });
+  await Promise.all([accessPolicies.refresh(), purposes.refresh(), trustedDocuments.refresh()]);
   // Every operation that reads classified data leaves one record in the audit trail, durable before the answer
   // leaves (docs/audit.md).
   const audit = config.AUDIT_URL
@@ -391,13 +401,16 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     responseHeaders: securityHeaders({ hstsMaxAgeSeconds: config.HSTS_MAX_AGE_SECONDS }),
     cors: { origins: config.CORS_ORIGINS },
     requestId: (req) => acceptRequestId(req.headers[REQUEST_ID_HEADER], randomUUID),
-    context: async (req, requestId, receivedAt) => {
+    context: async (req, requestId, receivedAt, request) => {
       const clientAddress = clientAddressOf(req);
       annotateActiveSpan({ "og.request_id": requestId });
       const { principal, rateLimit } = await countRequest(req, requestId, clientAddress);
       annotateActiveSpan({ "og.principal.kind": principal.kind });
       let declared: ReturnType<typeof declaredPurpose>;
+      let trustedOperation: ReturnType<typeof trustedOperationOf>;
       try {
+        // An app in trusted-documents mode runs only its registered operations (403 OPERATION_NOT_TRUSTED otherwise).
+        trustedOperation = trustedOperationOf(trustedDocuments.current(), principal, request);
         // The declared purpose and case, checked against the registry for this principal (403/400 otherwise).
         declared = declaredPurpose(purposes.current(), principal, req);
       } catch (error) {
@@ -405,6 +418,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
         throw error;
       }
       return {
+        trustedOperation,
         requestId,
         deadline: receivedAt + config.REQUEST_DEADLINE_MS,
         principal,
@@ -454,6 +468,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
         revocations.stop();
         accessPolicies.stop();
         purposes.stop();
+        trustedDocuments.stop();
         rateLimitSource?.stop();
         // After the last request: what it used goes out with the last batch (best effort).
         await meter.stop();

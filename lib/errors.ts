@@ -104,6 +104,16 @@ export const errorCodes = {
     description:
       "The case reference (x-og-case) is malformed or sent without a purpose: capitals, digits and dashes like WJW-2026-000123, with x-og-purpose.",
   },
+  OPERATION_NOT_TRUSTED: {
+    status: 403,
+    description:
+      "The application may run only registered operations (trusted documents), and this one is not registered for it: send the registered document or its extensions.persistedQuery.sha256Hash, or register the operation first.",
+  },
+  TRUSTED_DOCUMENT_INVALID: {
+    status: 400,
+    description:
+      "An operation offered for registration does not parse or does not validate against the graph's current schema; `problems` lists each.",
+  },
   FIELD_NOT_AUTHORIZED: {
     status: 200,
     description:

@@ -1,6 +1,7 @@
 /**
- * Sessions revoked at the identity service (logout, refresh-token reuse, disabled person), polled every few
- * seconds so that every gateway replica refuses their access tokens for as long as it would otherwise accept them.
+ * Sessions revoked at the identity service (logout, refresh-token reuse, disabled person), and integrator apps
+ * disabled or expired there, polled every few seconds so that every gateway replica refuses their access tokens for
+ * as long as it would otherwise accept them.
  *
  * A token is accepted until its `exp` plus the clock tolerance (`clockToleranceSeconds`), and every token of a
  * revoked session expires by the session's `until` (revocation + access-token lifetime). So an entry must revoke
@@ -30,6 +31,11 @@ export interface RevocationListOptions {
 
 export interface RevocationList {
   isRevoked(sessionId: string): boolean;
+  /**
+   * Whether a token of this subject issued at `issuedAt` (epoch s) is refused because its integrator app was disabled
+   * or expired after issuing it (the identity service lists such apps beside the sessions).
+   */
+  isSubjectRevoked(subject: string, issuedAt: number): boolean;
   /** Fetches now (tests, and start-up). */
   refresh(): Promise<void>;
   /** Sessions currently held (revoked, and not yet past `until` + tolerance). */
@@ -42,6 +48,8 @@ export function createRevocationList(options: RevocationListOptions): Revocation
   const toleranceMs = clockToleranceSeconds * 1000;
   /** sid → epoch ms until which its tokens are refused (`until` + tolerance). */
   let revoked = new Map<string, number>();
+  /** app id → tokens issued at or before `issuedBefore` (epoch s) are refused until `refusedUntil` (epoch ms). */
+  let revokedApps = new Map<string, { issuedBefore: number; refusedUntil: number }>();
   const pollUrl = `${url}${url.includes("?") ? "&" : "?"}skew=${clockToleranceSeconds}`;
 
   async function refresh() {
@@ -59,6 +67,18 @@ export function createRevocationList(options: RevocationListOptions): Revocation
         next.set(sid, Math.max(next.get(sid) ?? 0, until * 1000 + toleranceMs));
       }
       revoked = next;
+      // Apps the same way: kept until their last refused token's exp + tolerance, and never narrowed by a later list.
+      const nextApps = new Map<string, { issuedBefore: number; refusedUntil: number }>();
+      for (const [id, entry] of revokedApps) if (entry.refusedUntil > at) nextApps.set(id, entry);
+      for (const { id, issuedBefore, until } of body.apps ?? []) {
+        if (typeof id !== "string" || typeof issuedBefore !== "number" || typeof until !== "number") continue;
+        const known = nextApps.get(id);
+        nextApps.set(id, {
+          issuedBefore: Math.max(known?.issuedBefore ?? 0, issuedBefore),
+          refusedUntil: Math.max(known?.refusedUntil ?? 0, until * 1000 + toleranceMs),
+        });
+      }
+      revokedApps = nextApps;
     } catch (error) {
       // Keep the last known list: a revoked session stays revoked while the identity service is unreachable.
       options.onError?.(error);
@@ -71,6 +91,10 @@ export function createRevocationList(options: RevocationListOptions): Revocation
     isRevoked: (sessionId) => {
       const refusedUntil = revoked.get(sessionId);
       return refusedUntil !== undefined && refusedUntil > now();
+    },
+    isSubjectRevoked: (subject, issuedAt) => {
+      const entry = revokedApps.get(subject);
+      return entry !== undefined && entry.refusedUntil > now() && issuedAt <= entry.issuedBefore;
     },
     refresh,
     size: () => revoked.size,

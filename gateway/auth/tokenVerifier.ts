@@ -49,6 +49,8 @@ export interface TokenVerifierOptions {
   issuers: TrustedIssuer[];
   clockToleranceSeconds?: number;
   isRevoked?: (sessionId: string) => boolean;
+  /** Whether a subject's tokens issued at `issuedAt` (epoch s) are refused: disabled or expired integrator apps. */
+  isSubjectRevoked?: (subject: string, issuedAt: number) => boolean;
   now?: () => number;
   /** Verified tokens are remembered until they expire (revocation is still checked on every use). */
   cacheSize?: number;
@@ -67,18 +69,26 @@ const ASYMMETRIC = new Set<Algorithm>([
 ]);
 
 export function createTokenVerifier(options: TokenVerifierOptions) {
-  const { clockToleranceSeconds = 30, isRevoked = () => false, now = Date.now, cacheSize = 10_000 } = options;
+  const {
+    clockToleranceSeconds = 30,
+    isRevoked = () => false,
+    isSubjectRevoked = () => false,
+    now = Date.now,
+    cacheSize = 10_000,
+  } = options;
   for (const issuer of options.issuers) {
     const symmetric = issuer.algorithms.filter((alg) => !ASYMMETRIC.has(alg));
     if (symmetric.length > 0) throw new Error(`Issuer ${issuer.issuer} allows non-asymmetric algorithms: ${symmetric}`);
   }
   const byIssuer = new Map(options.issuers.map((issuer) => [issuer.issuer, issuer]));
-  const cache = new Map<string, { principal: Principal; exp: number; revoked: boolean }>();
-  const remember = (token: string, entry: { principal: Principal; exp: number; revoked: boolean }) => {
+  const cache = new Map<string, { principal: Principal; exp: number; iat: number; revoked: boolean }>();
+  const remember = (token: string, entry: { principal: Principal; exp: number; iat: number; revoked: boolean }) => {
     if (!cache.has(token) && cache.size >= cacheSize) cache.delete(cache.keys().next().value as string);
     cache.set(token, entry);
   };
-  const revokedNow = (principal: Principal) => principal.sessionId !== null && isRevoked(principal.sessionId);
+  const revokedNow = (principal: Principal, iat: number) =>
+    (principal.sessionId !== null && isRevoked(principal.sessionId)) ||
+    (principal.kind === "app" && principal.id !== null && isSubjectRevoked(principal.id, iat));
 
   return async function verifyToken(token: string): Promise<Principal> {
     const cached = cache.get(token);
@@ -88,7 +98,7 @@ export function createTokenVerifier(options: TokenVerifierOptions) {
         throw new TokenRejected("expired");
       }
       if (cached.revoked) throw new TokenRejected("revoked");
-      if (revokedNow(cached.principal)) {
+      if (revokedNow(cached.principal, cached.iat)) {
         cached.revoked = true;
         throw new TokenRejected("revoked");
       }
@@ -128,8 +138,10 @@ export function createTokenVerifier(options: TokenVerifierOptions) {
     } catch {
       throw new TokenRejected("bad-claims");
     }
-    const revoked = revokedNow(principal);
-    remember(token, { principal, exp: claims.exp, revoked });
+    // Without iat a token cannot be placed before an app's disabling: it is refused whenever its app is listed.
+    const iat = typeof claims.iat === "number" ? claims.iat : Number.NEGATIVE_INFINITY;
+    const revoked = revokedNow(principal, iat);
+    remember(token, { principal, exp: claims.exp, iat, revoked });
     if (revoked) throw new TokenRejected("revoked");
     return principal;
   };

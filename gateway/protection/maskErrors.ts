@@ -31,6 +31,8 @@ export function maskError(formatted: GraphQLFormattedError, error: unknown, log:
       "rule",
       "coordinate",
       "retryAfterSeconds",
+      // TRUSTED_DOCUMENT_INVALID: each problem of the caller's own documents (index, hash, message).
+      "problems",
     ]) {
       if (extensions[key] !== undefined) safe[key] = extensions[key];
     }

@@ -14,9 +14,22 @@ export const revokedSessionSchema = z.object({
   until: z.number().int().nonnegative(),
 });
 
+/** An integrator app disabled or expired (subgraphs/identity/apps/appLifecycle.ts): its tokens issued before are refused. */
+export const refusedAppSchema = z.object({
+  /** The app's id (the `sub` of its tokens). */
+  id: z.string().min(1).max(200),
+  /** Epoch seconds: tokens issued before this moment (the disabling or the expiry) are refused. */
+  issuedBefore: z.number().int().nonnegative(),
+  /** Epoch seconds: until when the entry matters (the last such token's exp). */
+  until: z.number().int().nonnegative(),
+});
+
 export const revokedSessionsSchema = z.object({
   sessions: z.array(revokedSessionSchema),
+  /** Apps whose earlier tokens every gateway refuses; absent from an identity service older than app lifecycles. */
+  apps: z.array(refusedAppSchema).optional(),
 });
 
 export type RevokedSession = z.infer<typeof revokedSessionSchema>;
+export type RefusedApp = z.infer<typeof refusedAppSchema>;
 export type RevokedSessionsPayload = z.infer<typeof revokedSessionsSchema>;

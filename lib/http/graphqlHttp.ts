@@ -36,7 +36,13 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
    * Builds the per-request context; a thrown GraphQLError with a registered code ends the request with it.
    * `receivedAt` is the epoch ms the request arrived (before its body was read), for deadlines.
    */
-  context: (req: IncomingMessage, requestId: string, receivedAt: number) => Promise<TContext>;
+  context: (
+    req: IncomingMessage,
+    requestId: string,
+    receivedAt: number,
+    /** The parsed GraphQL request: the JSON body of a POST (null for a GET) and the URL's query string. */
+    request: { body: unknown; search: string },
+  ) => Promise<TContext>;
   /**
    * Runs on the raw request before its body is parsed (subgraphs: the envelope's binding to method, path and body
    * bytes); `body` is null for a GET. A thrown GraphQLError with a registered code ends the request with it.
@@ -196,7 +202,7 @@ export function createGraphQLListener<TContext extends BaseContext>(
 
     let context: TContext;
     try {
-      context = await options.context(req, requestId, receivedAt);
+      context = await options.context(req, requestId, receivedAt, { body: body ?? null, search: url.search });
     } catch (error) {
       throw asHttpProblem(error);
     }

@@ -7,6 +7,7 @@
 import { isUniqueViolation } from "../../lib/db/errors.ts";
 import { codedError } from "../../lib/errors.ts";
 import type { Principal } from "../../lib/principal.ts";
+import { recordAppEvent } from "./apps/appLifecycle.ts";
 import type { IntegratorApp, Person, PersonKind } from "./generated/prisma/client.ts";
 import type { IdentityPrisma } from "./loaders.ts";
 import { loginAttemptId, loginGate } from "./loginThrottle.ts";
@@ -256,7 +257,7 @@ export class IdentityAdmin {
     return { person, temporaryPassword: password };
   }
 
-  async registerIntegratorApp(input: RegisterIntegratorAppInput) {
+  async registerIntegratorApp(input: RegisterIntegratorAppInput, actor: Principal) {
     const key = input.key.trim();
     if (!APP_KEY.test(key)) {
       throw badInput(
@@ -286,19 +287,26 @@ export class IdentityAdmin {
     const clientSecretHash = await hashSecret(secret);
     const id = `app-${key}`;
     let app: IntegratorApp;
+    const now = this.options.now();
     try {
-      app = await this.prisma.integratorApp.create({
-        data: {
-          id,
-          name,
-          clientId: id,
-          clientSecretHash,
-          allowedScopes,
-          ownerDepartmentId,
-          status: "ACTIVE",
-          createdAt: this.options.now(),
-        },
-      });
+      app = await this.prisma.$transaction(async (tx) => {
+        const created = await tx.integratorApp.create({
+          data: {
+            id,
+            name,
+            clientId: id,
+            clientSecretHash,
+            allowedScopes,
+            requestedScopes: allowedScopes,
+            requestedById: actor.id,
+            ownerDepartmentId,
+            status: "ACTIVE",
+            createdAt: now,
+          },
+        });
+        await recordAppEvent(tx, id, "REGISTERED", actor, now, null, { scopes: allowedScopes });
+        return created;
+      }, TRANSACTION_OPTIONS);
     } catch (error) {
       if (isUniqueViolation(error))
         throw badInput("input.key", `Application "${id}" exists already; choose another key.`);

@@ -11,6 +11,8 @@ import { defineSubgraph, type Environment } from "../kit/module.ts";
 import { purposeResolvers } from "./access/purposeResolvers.ts";
 import { accessPolicyResolvers } from "./access/resolvers.ts";
 import { accessPolicyRoutes } from "./access/routes.ts";
+import { appLifecycleResolvers } from "./apps/resolvers.ts";
+import { trustedDocumentRoutes } from "./apps/routes.ts";
 import { PrismaClient } from "./generated/prisma/client.ts";
 import { createHashingBudget } from "./hashingBudget.ts";
 import { resourceResolvers } from "./limits/resolvers.ts";
@@ -47,6 +49,7 @@ export function createIdentitySubgraph(identityOptions: IdentityOptions = {}) {
     createRoutes: (dependencies) => ({
       ...createOAuthRoutes(dependencies, { options, keys, issuer, hashing }),
       ...accessPolicyRoutes(dependencies),
+      ...trustedDocumentRoutes(dependencies),
       ...resourceRoutes(dependencies, { now: options.now }),
       ...residentDirectoryRoutes(dependencies, { key: options.residentDirectoryKey }),
     }),
@@ -66,14 +69,23 @@ function withAccessPolicies(
 ): ReturnType<typeof createResolvers> {
   const access = accessPolicyResolvers({ now: options.now, supergraphPath: options.supergraphPath });
   const purposes = purposeResolvers({ now: options.now });
+  const apps = appLifecycleResolvers(options);
   const resources = resourceResolvers({ now: options.now });
   return {
     ...resolvers,
     ...access,
     ...purposes,
     ...resources,
-    Query: { ...resolvers.Query, ...access.Query, ...purposes.Query, ...resources.Query },
-    Mutation: { ...resolvers.Mutation, ...access.Mutation, ...purposes.Mutation, ...resources.Mutation },
+    Query: { ...resolvers.Query, ...access.Query, ...purposes.Query, ...resources.Query, ...apps.Query },
+    Mutation: {
+      ...resolvers.Mutation,
+      ...access.Mutation,
+      ...purposes.Mutation,
+      ...resources.Mutation,
+      ...apps.Mutation,
+    },
+    IntegratorApp: { ...(resolvers.IntegratorApp as object), ...apps.IntegratorApp },
+    IntegratorAppEvent: apps.IntegratorAppEvent,
   } as ReturnType<typeof createResolvers>;
 }
 

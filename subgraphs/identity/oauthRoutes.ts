@@ -5,8 +5,8 @@
  * - POST /oauth/password — changes a password with the current one (how a one-time password is replaced);
  * - POST /oauth/revoke — revokes a refresh token's session (or an access token's), always 200;
  * - GET /.well-known/jwks.json — the public keys that verify access tokens;
- * - GET /oauth/revoked-sessions — sessions the gateway must refuse, for the gateway only (signed envelope with scope
- *   `identity:revocations:read`).
+ * - GET /oauth/revoked-sessions — sessions the gateway must refuse, and disabled or expired integrator apps whose
+ *   earlier tokens it must refuse, for the gateway only (signed envelope with scope `identity:revocations:read`).
  *
  * The gateway's identity proxy signs each request it forwards (scope `identity:proxy`), bound to its method, path and
  * exact body bytes, with the client's address inside the signature. The address that login throttles, hashing budgets
@@ -33,6 +33,7 @@ import {
 import { SYSTEM_SCOPES } from "../../lib/wire.ts";
 import type { RouteDependencies } from "../kit/module.ts";
 import { RouteRefusal, signedRoute } from "../kit/signedRoute.ts";
+import { mayGetTokens, refusedApps } from "./apps/appLifecycle.ts";
 import type { LoginOutcome } from "./generated/prisma/client.ts";
 import type { HashingBudget } from "./hashingBudget.ts";
 import { verifyJwtSignature } from "./jwt.ts";
@@ -277,16 +278,20 @@ export function createOAuthRoutes(
       throw new OAuthError(401, "invalid_client", "Send client_id and client_secret (or HTTP Basic).", challenge);
     }
     // Every client-secret check runs scrypt (unknown clients against a dummy hash): it is paid from the budget.
+    const at = now();
     const { app, secretMatches } = await withinBudget(clientIp, async () => {
       const app = await prisma.integratorApp.findUnique({ where: { clientId } });
-      return { app, secretMatches: await verifySecret(secret, app?.clientSecretHash ?? null) };
+      if (await verifySecret(secret, app?.clientSecretHash ?? null)) return { app, secretMatches: true };
+      // After a rotation the previous secret works until the end of its overlap window (apps/appLifecycle.ts).
+      const previous = app?.previousSecretHash && app.previousSecretUntil && app.previousSecretUntil > at;
+      return { app, secretMatches: previous ? await verifySecret(secret, app.previousSecretHash) : false };
     });
-    if (!app || !secretMatches || app.status !== "ACTIVE") {
+    // PENDING, REJECTED, DISABLED and expired apps are refused exactly like a wrong secret.
+    if (!app || !secretMatches || !mayGetTokens(app, at)) {
       log.info({ clientId: clientId.slice(0, 64) }, "client authentication failed");
       throw new OAuthError(401, "invalid_client", "Client authentication failed.", challenge);
     }
     const scopes = narrowScopes([...app.allowedScopes].sort(), requestedScopes(params));
-    const at = now();
     // Client credentials get no refresh token (RFC 6749 §4.4.3): the app authenticates again instead.
     const access = await issuer.issue(prisma, appSubject(app, scopes), newSessionId(), at);
     return tokenResponse(access, scopes);
@@ -489,6 +494,7 @@ export function createOAuthRoutes(
       res.setHeader("cache-control", "no-store");
       const payload: RevokedSessionsPayload = {
         sessions: rows.map((row) => ({ sid: row.sid, until: Math.ceil(row.until.getTime() / 1000) })),
+        apps: await refusedApps(prisma, at, skew, options.accessTokenTtlSeconds),
       };
       sendJson(res, 200, payload);
     },

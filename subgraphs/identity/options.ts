@@ -39,6 +39,11 @@ export interface IdentityOptions {
    * characters): where residents live, for jurisdiction. Absent: the route answers nobody.
    */
   residentDirectoryKey?: string;
+  /**
+   * How long an integrator app's previous client secret keeps working after `rotateAppSecret`, in seconds, when the
+   * rotation does not say (0 to 7 days). Default 1 day.
+   */
+  appSecretOverlapSeconds?: number;
 }
 
 export interface ResolvedIdentityOptions {
@@ -51,6 +56,7 @@ export interface ResolvedIdentityOptions {
   hashingBudget: { burst: number; perSecond: number };
   production: boolean;
   residentDirectoryKey: string | null;
+  appSecretOverlapSeconds: number;
 }
 
 export const DEFAULT_SUPERGRAPH_PATH = fileURLToPath(new URL("../../schema/supergraph.graphql", import.meta.url));
@@ -58,6 +64,8 @@ export const DEFAULT_ISSUER = "https://id.jingan.one-graph.local";
 /** `aud` of every access token: the graph as a whole (the gateway checks it). */
 export const ACCESS_TOKEN_AUDIENCE = "jingan-one-graph";
 export const DEFAULT_ACCESS_TOKEN_TTL_SECONDS = 300;
+export const DEFAULT_APP_SECRET_OVERLAP_SECONDS = 24 * 60 * 60;
+export const MAX_APP_SECRET_OVERLAP_SECONDS = 7 * 24 * 60 * 60;
 export const DEFAULT_REFRESH_TOKEN_TTL_SECONDS = 7 * 24 * 60 * 60;
 /** DEVELOPMENT ONLY: published in this repository, so it protects nothing. Never use it outside a laptop or tests. */
 export const DEVELOPMENT_KEY_ENCRYPTION_SECRET = "development-only/jingan-one-graph/identity-signing-keys";
@@ -90,6 +98,16 @@ export function resolveOptions(options: IdentityOptions = {}): ResolvedIdentityO
       `The resident directory key has fewer than ${MIN_DIRECTORY_KEY_LENGTH} characters; use a long random value.`,
     );
   }
+  const appSecretOverlapSeconds = options.appSecretOverlapSeconds ?? DEFAULT_APP_SECRET_OVERLAP_SECONDS;
+  if (
+    !Number.isInteger(appSecretOverlapSeconds) ||
+    appSecretOverlapSeconds < 0 ||
+    appSecretOverlapSeconds > MAX_APP_SECRET_OVERLAP_SECONDS
+  ) {
+    problems.push(
+      `appSecretOverlapSeconds is ${appSecretOverlapSeconds}; use a whole number from 0 to ${MAX_APP_SECRET_OVERLAP_SECONDS}.`,
+    );
+  }
   if (problems.length > 0) throw new Error(`Identity options are invalid: ${problems.join(" ")}`);
   return {
     now: options.now ?? (() => new Date()),
@@ -101,5 +119,6 @@ export function resolveOptions(options: IdentityOptions = {}): ResolvedIdentityO
     hashingBudget,
     production: options.production ?? false,
     residentDirectoryKey: options.residentDirectoryKey ?? null,
+    appSecretOverlapSeconds,
   };
 }

@@ -23,6 +23,7 @@ export const residentRows = rowRule<Resident, IdentityContext>("Resident", (resi
 );
 
 const adminOrAuditor = hasRole("security_admin", "auditor");
+const officerOrAdmin = hasRole("officer", "security_admin");
 
 export const permissions: SubgraphPermissions = {
   Query: {
@@ -30,6 +31,7 @@ export const permissions: SubgraphPermissions = {
     people: adminOrAuditor,
     loginAttempts: adminOrAuditor,
     integratorApps: adminOrAuditor,
+    integratorApp: adminOrAuditor,
     // Access policies (授权管理): read by admins and auditors, simulated and changed by admins only.
     accessPolicies: adminOrAuditor,
     accessPolicy: adminOrAuditor,
@@ -51,6 +53,17 @@ export const permissions: SubgraphPermissions = {
     assignRoles: isSecurityAdmin,
     resetCredentials: isSecurityAdmin,
     registerIntegratorApp: isSecurityAdmin,
+    // The app lifecycle (接入管理): a department's officer requests, rotates and registers operations for its own apps
+    // (checked per app in apps/appLifecycle.ts); approval, rejection, disabling, expiry and trust mode are for admins.
+    requestIntegratorApp: officerOrAdmin,
+    rotateAppSecret: officerOrAdmin,
+    registerTrustedDocuments: officerOrAdmin,
+    approveIntegratorApp: isSecurityAdmin,
+    rejectIntegratorApp: isSecurityAdmin,
+    disableIntegratorApp: isSecurityAdmin,
+    enableIntegratorApp: isSecurityAdmin,
+    setIntegratorAppExpiry: isSecurityAdmin,
+    setIntegratorAppTrustedDocuments: isSecurityAdmin,
     rotateSigningKey: isSecurityAdmin,
     unlockAccount: isSecurityAdmin,
     changeMyPassword: isPerson,

@@ -20,6 +20,7 @@ import type { SigningKeyStore } from "./signingKeys.ts";
 /** Active accounts and apps whose password or client secret is the published development one. */
 export async function developmentCredentials(
   prisma: IdentityPrisma,
+  now: Date,
 ): Promise<{ accounts: Array<{ id: string; username: string }>; apps: Array<{ id: string }> }> {
   const [people, apps] = await Promise.all([
     prisma.person.findMany({
@@ -28,7 +29,7 @@ export async function developmentCredentials(
     }),
     prisma.integratorApp.findMany({
       where: { id: { in: KNOWN_APPS.map((a) => a.id) }, status: "ACTIVE" },
-      select: { id: true, clientSecretHash: true },
+      select: { id: true, clientSecretHash: true, previousSecretHash: true, previousSecretUntil: true },
     }),
   ]);
   const accounts: Array<{ id: string; username: string }> = [];
@@ -39,7 +40,15 @@ export async function developmentCredentials(
   const published: Array<{ id: string }> = [];
   for (const app of apps) {
     const known = KNOWN_APPS.find((a) => a.id === app.id);
-    if (known && (await verifySecret(known.secret, app.clientSecretHash))) published.push({ id: app.id });
+    if (!known) continue;
+    // A secret rotated away from still works during its overlap window (apps/appLifecycle.ts): still published.
+    const previous = app.previousSecretUntil && app.previousSecretUntil > now ? app.previousSecretHash : null;
+    if (
+      (await verifySecret(known.secret, app.clientSecretHash)) ||
+      (previous !== null && (await verifySecret(known.secret, previous)))
+    ) {
+      published.push({ id: app.id });
+    }
   }
   return { accounts, apps: published };
 }
@@ -53,7 +62,7 @@ export async function productionProblems(prisma: IdentityPrisma, options: Resolv
         "subgraphs/identity/options.ts: set a secret of your own (at least 32 random characters) for the signing keys.",
     );
   }
-  const { accounts, apps } = await developmentCredentials(prisma);
+  const { accounts, apps } = await developmentCredentials(prisma, options.now());
   for (const account of accounts) {
     problems.push(
       `Account ${account.username} (${account.id}) still has its published development password (docs/identity.md): ` +
@@ -71,13 +80,17 @@ export async function productionProblems(prisma: IdentityPrisma, options: Resolv
 
 /** Disables the active accounts and apps that still have their published development credentials. */
 export async function disableDevelopmentCredentials(prisma: IdentityPrisma, now: Date): Promise<string[]> {
-  const { accounts, apps } = await developmentCredentials(prisma);
+  const { accounts, apps } = await developmentCredentials(prisma, now);
   await prisma.$transaction([
     prisma.person.updateMany({
       where: { id: { in: accounts.map((a) => a.id) }, status: "ACTIVE" },
       data: { status: "DISABLED", disabledAt: now },
     }),
-    prisma.integratorApp.updateMany({ where: { id: { in: apps.map((a) => a.id) } }, data: { status: "DISABLED" } }),
+    // disabledAt: the gateways refuse the tokens these apps already hold (apps on /oauth/revoked-sessions).
+    prisma.integratorApp.updateMany({
+      where: { id: { in: apps.map((a) => a.id) } },
+      data: { status: "DISABLED", disabledAt: now },
+    }),
   ]);
   return [...accounts.map((a) => a.username), ...apps.map((a) => a.id)];
 }

@@ -163,7 +163,7 @@ export function createResolvers({ options, keys }: IdentityResolverDependencies)
         { prisma, principal }: IdentityContext,
       ) => {
         requireRole(principal, ADMIN, "registerIntegratorApp");
-        return new IdentityAdmin(prisma, options).registerIntegratorApp(input);
+        return new IdentityAdmin(prisma, options).registerIntegratorApp(input, principal);
       },
       unlockAccount: (
         _: unknown,

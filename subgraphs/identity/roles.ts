@@ -83,6 +83,23 @@ export const DEPARTMENT_SCOPES: Record<string, Scope[]> = {
   "dept-data": ["catalog:read", "clearance:internal"],
 };
 
+/**
+ * Scopes a department may ask for its integrator applications (接入应用), beyond the graph-wide `graph:read` and
+ * `catalog:read`: its own data only. Always within what the `integrator` role allows.
+ */
+export const DEPARTMENT_APP_SCOPES: Record<string, Scope[]> = {
+  "dept-transport": ["parking:read", "parking:write"],
+  "dept-sports": ["sports:read"],
+  "dept-culture": ["culture:read"],
+};
+
+/** What an application of this department may be granted, sorted. */
+export function appScopesGrantableBy(departmentId: string): Scope[] {
+  const integrator = ROLES.find((role) => role.name === "integrator")?.scopes ?? [];
+  const wanted = new Set<Scope>(["graph:read", "catalog:read", ...(DEPARTMENT_APP_SCOPES[departmentId] ?? [])]);
+  return integrator.filter((scope) => wanted.has(scope)).sort();
+}
+
 /** The role every person of a kind starts with. */
 export const DEFAULT_ROLE: Record<"RESIDENT" | "OFFICER" | "SECURITY_ADMIN" | "AUDITOR", RoleName> = {
   RESIDENT: "resident",
