@@ -69,6 +69,10 @@ export const SYSTEM_SCOPES = {
   policiesRead: "identity:policies:read",
   /** The purpose-registry poll: GET /access/purposes. */
   purposesRead: "identity:purposes:read",
+  /** The supergraph poll: GET /supergraph at the schema registry. */
+  registryRead: "registry:supergraph:read",
+  /** The field-usage recorder: POST /usage at the schema registry. */
+  usageWrite: "registry:usage:write",
 } as const;
 
 export type SystemScope = (typeof SYSTEM_SCOPES)[keyof typeof SYSTEM_SCOPES];

@@ -1,0 +1,190 @@
+/**
+ * The schema registry end to end over HTTP (PGlite in memory, bootstrapped with the district's subgraphs): department
+ * tokens publish only their own subgraphs; a breaking change to a field an app used is refused naming the app, an
+ * unused one waits for approval; a security-relevant change waits for a second person; rollback restores a version.
+ */
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SYSTEM_SCOPES } from "../../lib/wire.ts";
+import { registryConfigSchema } from "../../registry/config.ts";
+import { type RegistryServer, startRegistry } from "../../registry/registryService.ts";
+import { gatewayCaller, signedHeaders, testEnvelopeKeys } from "../support/envelope.ts";
+import {
+  districtClaims,
+  es256Keys,
+  publicJwk,
+  signToken,
+  startTestIssuer,
+  type TestIssuer,
+} from "../support/tokens.ts";
+
+const HEALTH_SDL = readFileSync(new URL("../../subgraphs/health/schema.graphql", import.meta.url), "utf8");
+const keys = es256Keys();
+const token = (claims: Record<string, unknown>) => signToken(districtClaims(claims), keys.privateKey, "k1");
+const healthOfficer = token({ sub: "person-officer-health" });
+const educationOfficer = token({ sub: "person-officer-education", dept: "dept-education" });
+const admin = token({ sub: "person-admin-security", kind: "security_admin", roles: ["security_admin"], dept: null });
+
+let issuer: TestIssuer;
+let registry: RegistryServer;
+
+async function call(method: string, path: string, bearer: string | null, body?: unknown) {
+  const response = await fetch(`${registry.url}${path}`, {
+    method,
+    headers: { "content-type": "application/json", ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json().catch(() => null)) as any };
+}
+
+async function supergraph(): Promise<{ revision: number; sdl: string }> {
+  const headers = signedHeaders(
+    "registry",
+    { method: "GET", path: "/supergraph" },
+    { principal: gatewayCaller(SYSTEM_SCOPES.registryRead) },
+  );
+  return (await fetch(`${registry.url}/supergraph`, { headers })).json() as Promise<{ revision: number; sdl: string }>;
+}
+
+/** The field names of AppointmentSlot in a supergraph. */
+function slotFields(sdl: string): string[] {
+  const block = /\ntype AppointmentSlot[^{]*\{([\s\S]*?)\n\}/.exec(sdl)?.[1] ?? "";
+  return [...block.matchAll(/^ {2}(\w+)[(:]/gm)].map((m) => m[1] as string);
+}
+
+beforeAll(async () => {
+  issuer = await startTestIssuer([publicJwk(keys.publicKey, "k1")]);
+  registry = await startRegistry(
+    registryConfigSchema.parse({
+      PORT: "0",
+      IDENTITY_URL: issuer.url,
+      ENVELOPE_PUBLIC_KEYS: testEnvelopeKeys.publicKey,
+      LOG_LEVEL: "silent",
+    }),
+  );
+  // The portal used AppointmentSlot.bookable this hour (what the gateway reports).
+  const body = JSON.stringify({
+    entries: [
+      { coordinate: "AppointmentSlot.bookable", client: "app-portal", hour: new Date().toISOString(), count: 3 },
+    ],
+  });
+  const recorded = await fetch(`${registry.url}/usage`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      ...signedHeaders(
+        "registry",
+        { method: "POST", path: "/usage", body },
+        {
+          principal: gatewayCaller(SYSTEM_SCOPES.usageWrite),
+        },
+      ),
+    },
+    body,
+  });
+  expect(recorded.status).toBe(204);
+}, 120_000);
+
+afterAll(async () => {
+  await registry?.stop();
+  await issuer?.stop();
+});
+
+describe("schema registry", () => {
+  it("starts with the district's subgraphs, each owned by its department", async () => {
+    const history = await call("GET", "/subgraphs/health/versions", healthOfficer);
+    expect(history.status).toBe(200);
+    expect(history.body.departmentId).toBe("dept-health");
+    expect(history.body.versions).toMatchObject([{ version: 1, status: "ACTIVE", publishedBy: "platform:bootstrap" }]);
+    expect(slotFields((await supergraph()).sdl)).toEqual(expect.arrayContaining(["bookable", "remaining"]));
+  });
+
+  it("refuses a token without a department's ownership, and callers without a token", async () => {
+    const other = await call("POST", "/subgraphs/health/publish", educationOfficer, { sdl: HEALTH_SDL });
+    expect(other.status).toBe(403);
+    expect(other.body.errors[0].message).toContain("belongs to dept-health");
+    expect((await call("POST", "/subgraphs/health/publish", null, { sdl: HEALTH_SDL })).status).toBe(401);
+    expect((await call("POST", "/subgraphs/health/publish", admin, { sdl: HEALTH_SDL })).status).toBe(403);
+  });
+
+  it("refuses a breaking change to a field an app used, naming the app", async () => {
+    const withoutBookable = HEALTH_SDL.replace(
+      / {2}"True when a resident can book it now[^\n]*\n {2}bookable: Boolean!\n/,
+      "",
+    );
+    expect(withoutBookable).not.toBe(HEALTH_SDL);
+    const refused = await call("POST", "/subgraphs/health/publish", healthOfficer, { sdl: withoutBookable });
+    expect(refused.status).toBe(422);
+    expect(refused.body.errors[0].extensions.code).toBe("SCHEMA_CHECK_FAILED");
+    expect(refused.body.errors[0].message).toContain("AppointmentSlot.bookable, used by app-portal");
+    const change = refused.body.errors[0].extensions.report.changes.find(
+      (c: { coordinate: string }) => c.coordinate === "AppointmentSlot.bookable",
+    );
+    expect(change).toMatchObject({ level: "BREAKING", type: "FIELD_REMOVED", usedBy: ["app-portal"] });
+  }, 60_000);
+
+  it("accepts a breaking change to an unused field, pending a security administrator's approval", async () => {
+    const withoutRemaining = HEALTH_SDL.replace(/ {2}"Places left[^\n]*\n {2}remaining: Int!\n/, "");
+    expect(withoutRemaining).not.toBe(HEALTH_SDL);
+    const published = await call("POST", "/subgraphs/health/publish", healthOfficer, { sdl: withoutRemaining });
+    expect(published.status).toBe(202);
+    expect(published.body).toMatchObject({ version: 2, status: "PENDING" });
+    expect(published.body.report.changes).toContainEqual(
+      expect.objectContaining({ level: "BREAKING", coordinate: "AppointmentSlot.remaining", usedBy: [] }),
+    );
+    expect((await supergraph()).sdl).toContain("remaining");
+
+    expect((await call("POST", "/subgraphs/health/versions/2/approve", healthOfficer)).status).toBe(403);
+    const approved = await call("POST", "/subgraphs/health/versions/2/approve", admin);
+    expect(approved.status).toBe(200);
+    expect(slotFields((await supergraph()).sdl)).not.toContain("remaining");
+  }, 120_000);
+
+  it("holds a security-relevant change for a second person and records who published and approved", async () => {
+    const current = (await call("GET", "/subgraphs/health/versions", healthOfficer)).body.versions[0];
+    expect(current).toMatchObject({ version: 2, status: "ACTIVE", approvedBy: "person-admin-security" });
+    const base = HEALTH_SDL.replace(/ {2}"Places left[^\n]*\n {2}remaining: Int!\n/, "");
+    const unmasked = base.replace('category: "health", mask: "free-text")', 'category: "health")');
+    expect(unmasked).not.toBe(base);
+    const published = await call("POST", "/subgraphs/health/publish", healthOfficer, { sdl: unmasked });
+    expect(published.status).toBe(202);
+    expect(published.body.status).toBe("PENDING");
+    expect(published.body.report.securityChanges.join("\n")).toContain("ChronicFollowUp.notes: classification");
+    const adminAsPublisher = token({ sub: "person-officer-health", kind: "security_admin", roles: ["security_admin"] });
+    const self = await call("POST", "/subgraphs/health/versions/3/approve", adminAsPublisher);
+    expect(self.status).toBe(403);
+    expect(self.body.errors[0].message).toContain("second person");
+    const approved = await call("POST", "/subgraphs/health/versions/3/approve", admin);
+    expect(approved.status).toBe(200);
+    const history = (await call("GET", "/subgraphs/health/versions", healthOfficer)).body.versions;
+    expect(history.map((v: { version: number; status: string }) => [v.version, v.status])).toEqual([
+      [3, "ACTIVE"],
+      [2, "SUPERSEDED"],
+      [1, "SUPERSEDED"],
+    ]);
+    expect(history[0]).toMatchObject({ publishedBy: "person-officer-health", approvedBy: "person-admin-security" });
+  }, 120_000);
+
+  it("rolls back to an earlier version in one call, and gateways get the composed supergraph of it", async () => {
+    const before = await supergraph();
+    const rolledBack = await call("POST", "/subgraphs/health/rollback", healthOfficer, { version: 1 });
+    expect(rolledBack.status).toBe(200);
+    const after = await supergraph();
+    expect(after.revision).toBeGreaterThan(before.revision);
+    expect(slotFields(after.sdl)).toContain("remaining");
+    expect(after.sdl).toContain('category: "health", mask: "free-text"');
+    const history = (await call("GET", "/subgraphs/health/versions", healthOfficer)).body.versions;
+    expect(history.find((v: { version: number }) => v.version === 1).status).toBe("ACTIVE");
+    expect((await call("POST", "/subgraphs/health/rollback", healthOfficer, { version: 9 })).status).toBe(404);
+  }, 60_000);
+
+  it("serves the supergraph and takes usage only from the gateway's signed envelope", async () => {
+    expect((await fetch(`${registry.url}/supergraph`)).status).toBe(401);
+    const wrongScope = signedHeaders(
+      "registry",
+      { method: "GET", path: "/supergraph" },
+      { principal: gatewayCaller(SYSTEM_SCOPES.usageWrite) },
+    );
+    expect((await fetch(`${registry.url}/supergraph`, { headers: wrongScope })).status).toBe(403);
+  });
+});
