@@ -3,9 +3,12 @@
  * tokens publish only their own subgraphs; a breaking change to a field an app used is refused naming the app, an
  * unused one waits for approval; a security-relevant change waits for a second person; rollback restores a version.
  */
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SYSTEM_SCOPES } from "../../lib/wire.ts";
+import { runCli } from "../../registry/cli.ts";
 import { registryConfigSchema } from "../../registry/config.ts";
 import { type RegistryServer, startRegistry } from "../../registry/registryService.ts";
 import { gatewayCaller, signedHeaders, testEnvelopeKeys } from "../support/envelope.ts";
@@ -187,4 +190,27 @@ describe("schema registry", () => {
     );
     expect((await fetch(`${registry.url}/supergraph`, { headers: wrongScope })).status).toBe(403);
   });
+
+  it("answers the CLI: a refused publish with its report, history with publisher and approver, a refused rollback", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "og-registry-"));
+    const file = join(dir, "health.graphql");
+    writeFileSync(
+      file,
+      HEALTH_SDL.replace(/ {2}"True when a resident can book it now[^\n]*\n {2}bookable: Boolean!\n/, ""),
+    );
+    const lines: string[] = [];
+    const env = { REGISTRY_URL: registry.url, REGISTRY_TOKEN: healthOfficer };
+    expect(await runCli(["publish", "health", file], env, (line) => lines.push(line))).toBe(1);
+    expect(lines.join("\n")).toContain("SCHEMA_CHECK_FAILED");
+    expect(lines.join("\n")).toMatch(/BREAKING\s+Field 'bookable' was removed .*\(used by app-portal\)/);
+    lines.length = 0;
+    expect(await runCli(["history", "health"], env, (line) => lines.push(line))).toBe(0);
+    expect(lines[0]).toBe("health (owner dept-health)");
+    expect(lines.find((l) => l.startsWith("v3"))).toContain("approved by person-admin-security");
+    lines.length = 0;
+    expect(
+      await runCli(["rollback", "health", "2"], { ...env, REGISTRY_TOKEN: educationOfficer }, (l) => lines.push(l)),
+    ).toBe(1);
+    expect(lines[0]).toContain("403 FORBIDDEN");
+  }, 60_000);
 });
