@@ -48,6 +48,7 @@ import { createReadinessCheck } from "./observability/readiness.ts";
 import { gatewayPlugins } from "./plugins.ts";
 import { maskError } from "./protection/maskErrors.ts";
 import { ReservedNamesRule } from "./protection/reservedNames.ts";
+import { RegistrySupergraph } from "./supergraph/registrySupergraph.ts";
 import { SupergraphFile } from "./supergraph/supergraphFile.ts";
 import { SupergraphSnapshots } from "./supergraph/supergraphSnapshot.ts";
 
@@ -96,11 +97,11 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
    * The gateway's own polls of the identity service: one system principal per poller, with only its scope; each
    * poll's envelope is bound to that GET of that URL.
    */
-  const asGateway = (id: string, scope: SystemScope) => {
+  const asGateway = (id: string, scope: SystemScope, audience = "identity") => {
     const principal = systemPrincipal(id, [scope]);
     return (url: string) => ({
       [ENVELOPE_HEADER]: signEnvelope(
-        { aud: "identity", requestId: randomUUID(), purpose: null, principal },
+        { aud: audience, requestId: randomUUID(), purpose: null, principal },
         { method: "GET", path: requestPath(url) },
       ),
     });
@@ -190,14 +191,20 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     }
     return { principal, rateLimit: await rateLimiter.request(principal, clientAddress) };
   };
+  // Apollo's planner gets a copy without the `for: SECURITY` links it cannot enforce; we enforce them, from the
+  // snapshot prepared here and bound to the schema Apollo builds from that copy.
+  const forPlanner = (sdl: string) => snapshots.prepare(sdl).plannerSdl;
   const gateway = new ApolloGateway({
-    supergraphSdl: new SupergraphFile({
-      path: config.SUPERGRAPH_PATH,
-      log,
-      // Apollo's planner gets a copy without the `for: SECURITY` links it cannot enforce; we enforce them, from the
-      // snapshot prepared here and bound to the schema Apollo builds from that copy.
-      forPlanner: (sdl) => snapshots.prepare(sdl).plannerSdl,
-    }),
+    supergraphSdl:
+      config.SUPERGRAPH_SOURCE === "registry" && config.REGISTRY_URL
+        ? new RegistrySupergraph({
+            registryUrl: config.REGISTRY_URL,
+            headers: asGateway("gateway-supergraph", SYSTEM_SCOPES.registryRead, "registry"),
+            intervalMs: config.REGISTRY_POLL_MS,
+            log,
+            forPlanner,
+          })
+        : new SupergraphFile({ path: config.SUPERGRAPH_PATH, log, forPlanner }),
     buildService: ({ name, url }) => {
       const dataSource = new SubgraphDataSource(name, urlOf(name, url ?? ""), log, signEnvelope, policies.for(name));
       const existing = stats.get(name);
@@ -320,7 +327,10 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.HOST}:${port}/graphql`;
-  log.info({ url, supergraph: config.SUPERGRAPH_PATH }, "gateway is listening");
+  log.info(
+    { url, supergraph: config.SUPERGRAPH_SOURCE === "registry" ? config.REGISTRY_URL : config.SUPERGRAPH_PATH },
+    "gateway is listening",
+  );
 
   let stopping: Promise<void> | undefined;
   return {

@@ -12,6 +12,7 @@ import { runCli } from "../../registry/cli.ts";
 import { registryConfigSchema } from "../../registry/config.ts";
 import { type RegistryServer, startRegistry } from "../../registry/registryService.ts";
 import { gatewayCaller, signedHeaders, testEnvelopeKeys } from "../support/envelope.ts";
+import { startTestGateway } from "../support/gateway.ts";
 import {
   districtClaims,
   es256Keys,
@@ -212,5 +213,42 @@ describe("schema registry", () => {
       await runCli(["rollback", "health", "2"], { ...env, REGISTRY_TOKEN: educationOfficer }, (l) => lines.push(l)),
     ).toBe(1);
     expect(lines[0]).toContain("403 FORBIDDEN");
+  }, 60_000);
+
+  it("delivers a published version to a gateway that loads its supergraph from the registry", async () => {
+    const gateway = await startTestGateway({
+      SUPERGRAPH_SOURCE: "registry",
+      REGISTRY_URL: registry.url,
+      REGISTRY_POLL_MS: "100",
+      IDENTITY_URL: issuer.url,
+    });
+    const ask = async () => {
+      const response = await fetch(gateway.url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query: "{ healthNotice }" }),
+      });
+      return ((await response.json()) as { errors?: Array<{ extensions: { code: string } }> }).errors?.[0]?.extensions
+        .code;
+    };
+    try {
+      expect(gateway.supergraphLoads()).toBe(1);
+      expect(await ask()).toBe("GRAPHQL_VALIDATION_FAILED");
+      const withNotice = HEALTH_SDL.replace(
+        "type Query {\n",
+        'type Query {\n  "A notice."\n  healthNotice: String @public\n',
+      );
+      const published = await call("POST", "/subgraphs/health/publish", healthOfficer, { sdl: withNotice });
+      expect(published.status).toBe(201);
+      expect(published.body.report.changes).toContainEqual(
+        expect.objectContaining({ level: "SAFE", type: "FIELD_ADDED", coordinate: "Query.healthNotice" }),
+      );
+      for (let i = 0; i < 200 && gateway.supergraphLoads() < 2; i += 1) await new Promise((r) => setTimeout(r, 50));
+      expect(gateway.supergraphLoads()).toBe(2);
+      // Known now; the health service itself is not running in this test.
+      expect(await ask()).not.toBe("GRAPHQL_VALIDATION_FAILED");
+    } finally {
+      await gateway.stop();
+    }
   }, 60_000);
 });
