@@ -191,6 +191,10 @@ export const gatewayConfigSchema = z.object({
   SUPERGRAPH_SOURCE: z.enum(["file", "registry"]).default("file"),
   /** The schema registry's base URL (required with SUPERGRAPH_SOURCE=registry). */
   REGISTRY_URL: z.url().optional(),
+  /**
+   * How often the field usage counted per client and hour is sent to the registry (REGISTRY_URL); 0 records none.
+   */
+  FIELD_USAGE_FLUSH_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   /** How often the registry's current supergraph revision is polled. */
   REGISTRY_POLL_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   /** Overrides of subgraph URLs from the supergraph: `name=url,name=url` (deployments, tests). */

@@ -14,6 +14,7 @@ import type { Principal } from "../lib/principal.ts";
 import type { GatewayContext } from "./context.ts";
 import type { OperationLimits } from "./limits/operationLimits.ts";
 import { rateLimitHeaders } from "./limits/rateLimiter.ts";
+import { type FieldUsageRecorder, useFieldUsage } from "./observability/fieldUsage.ts";
 import { useOperationGuard } from "./protection/operationGuard.ts";
 import { type SchemaExposureOptions, useSchemaExposure } from "./protection/schemaExposure.ts";
 import type { SupergraphSnapshot } from "./supergraph/supergraphSnapshot.ts";
@@ -29,6 +30,8 @@ export interface GatewayPluginOptions {
   authorizationMode: "filter" | "reject";
   /** Who may introspect and see "Did you mean …?" hints (production mode: only the listed roles). */
   schemaExposure: SchemaExposureOptions;
+  /** Field coordinates per client and hour, for the schema registry's usage check (docs/registry.md). */
+  fieldUsage?: FieldUsageRecorder;
 }
 
 export function gatewayPlugins({
@@ -39,6 +42,7 @@ export function gatewayPlugins({
   policies,
   authorizationMode,
   schemaExposure,
+  fieldUsage,
 }: GatewayPluginOptions): ApolloServerPlugin<GatewayContext>[] {
   return [
     // Phase: portal. The hosted Apollo landing page loads from a CDN the district network cannot reach.
@@ -62,6 +66,8 @@ export function gatewayPlugins({
     useErrorCap(),
     // Phase: respond. One structured log line per operation, without variables (they may hold personal data).
     useRequestLog(log),
+    // Phase: observe — the fields each client selects, counted per hour for the schema registry (never rejects).
+    ...(fieldUsage ? [useFieldUsage(fieldUsage)] : []),
   ];
 }
 

@@ -43,6 +43,7 @@ import { createSubgraphPolicies } from "./execution/subgraphPolicy.ts";
 import { createLimitStore } from "./limits/limitStore.ts";
 import { limitsResolver } from "./limits/limitsFor.ts";
 import { createRateLimiter } from "./limits/rateLimiter.ts";
+import { createFieldUsageRecorder } from "./observability/fieldUsage.ts";
 import { createGatewayMetrics } from "./observability/metrics.ts";
 import { createReadinessCheck } from "./observability/readiness.ts";
 import { gatewayPlugins } from "./plugins.ts";
@@ -222,6 +223,24 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
 
   gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => snapshots.bind(apiSchema, coreSupergraphSdl));
 
+  // Field usage per client and hour, for the schema registry's check of breaking changes (docs/registry.md).
+  const fieldUsage =
+    config.REGISTRY_URL && config.FIELD_USAGE_FLUSH_MS > 0
+      ? createFieldUsageRecorder({
+          registryUrl: config.REGISTRY_URL,
+          headers: (url, body) => {
+            const principal = systemPrincipal("gateway-field-usage", [SYSTEM_SCOPES.usageWrite]);
+            return {
+              [ENVELOPE_HEADER]: signEnvelope(
+                { aud: "registry", requestId: randomUUID(), purpose: null, principal },
+                { method: "POST", path: requestPath(url), body },
+              ),
+            };
+          },
+          flushMs: config.FIELD_USAGE_FLUSH_MS,
+          log,
+        })
+      : undefined;
   const apollo = new ApolloServer<GatewayContext>({
     // Every execution goes through the guard's authorization decision; without one nothing runs.
     gateway: authorizingGateway(gateway, {
@@ -238,6 +257,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       policies: () => accessPolicies.current(),
       authorizationMode: config.AUTHORIZATION_MODE,
       schemaExposure: { production: isProductionMode(config), roles: config.INTROSPECTION_ROLES },
+      fieldUsage,
     }),
     // Documents longer than this fail to parse (400 GRAPHQL_PARSE_FAILED) before anything else looks at them.
     parseOptions: { maxTokens: config.MAX_TOKENS },
@@ -349,6 +369,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
         // answers still in flight when the grace period ended.
         await audit?.close();
         await rateLimiter.close();
+        await fieldUsage?.close();
         await apollo.stop();
         log.info("gateway stopped");
       })();

@@ -251,4 +251,38 @@ describe("schema registry", () => {
       await gateway.stop();
     }
   }, 60_000);
+
+  it("learns from the gateway which app uses a field, and then refuses removing it naming that app", async () => {
+    const gateway = await startTestGateway({
+      REGISTRY_URL: registry.url,
+      FIELD_USAGE_FLUSH_MS: "100",
+      IDENTITY_URL: issuer.url,
+    });
+    const app = token({ sub: "app-parking-integrator", kind: "app", roles: ["app"], dept: "dept-transport" });
+    try {
+      await fetch(gateway.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${app}` },
+        body: JSON.stringify({ query: "{ doctors(first: 1) { totalCount } }" }),
+      });
+      const since = new Date(Date.now() - 3_600_000);
+      let used: string[] = [];
+      for (let i = 0; i < 200 && used.length === 0; i += 1) {
+        await new Promise((r) => setTimeout(r, 50));
+        used = (await registry.store.usage(["Query.doctors"], since)).get("Query.doctors") ?? [];
+      }
+      expect(used).toEqual(["app-parking-integrator"]);
+      expect(
+        (await registry.store.usage(["DoctorConnection.totalCount"], since)).get("DoctorConnection.totalCount"),
+      ).toEqual(["app-parking-integrator"]);
+      const withoutDoctors = HEALTH_SDL.replace(/ {2}"Doctors \(医生\)[^\n]*\n {2}doctors\([^\n]*\n/, "");
+      expect(withoutDoctors).not.toBe(HEALTH_SDL);
+      const checked = await call("POST", "/subgraphs/health/check", healthOfficer, { sdl: withoutDoctors });
+      expect(checked.status).toBe(200);
+      expect(checked.body.report.ok).toBe(false);
+      expect(checked.body.report.problems.join(" ")).toContain("Query.doctors, used by app-parking-integrator");
+    } finally {
+      await gateway.stop();
+    }
+  }, 60_000);
 });
