@@ -125,18 +125,18 @@ try {
   // The schema registry (docs/registry.md) starts beside the subgraphs: its own PGlite, bootstrapped with the
   // district's graph on first start; the gateway reports field usage to it (the supergraph still comes from the file).
   const registryUrl = process.env.REGISTRY_URL ?? `http://${host}:${registryPort}`;
-  const registryReady = process.env.REGISTRY_URL
-    ? Promise.resolve()
-    : (run("registry", ["registry/cli.ts", "serve"], {
-        ...process.env,
-        ...keyEnv,
-        PORT: String(registryPort),
-        REGISTRY_DATA_DIR: process.env.REGISTRY_DATA_DIR ?? join(root, ".data/pglite/registry"),
-        ...(identityModule && !process.env.IDENTITY_URL
-          ? { IDENTITY_URL: `http://${host}:${portOf(identityModule)}` }
-          : {}),
-      }),
-      waitFor(`${registryUrl}/healthz`, "registry"));
+  if (!process.env.REGISTRY_URL) {
+    run("registry", ["registry/cli.ts", "serve"], {
+      ...process.env,
+      ...keyEnv,
+      PORT: String(registryPort),
+      REGISTRY_DATA_DIR: process.env.REGISTRY_DATA_DIR ?? join(root, ".data/pglite/registry"),
+      ...(identityModule && !process.env.IDENTITY_URL
+        ? { IDENTITY_URL: `http://${host}:${portOf(identityModule)}` }
+        : {}),
+    });
+  }
+  const registryReady = process.env.REGISTRY_URL ? Promise.resolve() : waitFor(`${registryUrl}/healthz`, "registry");
   // Subgraphs start together (each migrates and seeds its own database); the gateway waits for all of them.
   await Promise.all([
     registryReady,
