@@ -5,6 +5,7 @@
  *   check <name> <sdl-file> [--url URL]     run the publish checks without publishing
  *   publish <name> <sdl-file> [--url URL]   publish a version (active, or pending approval)
  *   approve <name> <version>                approve a pending version (security administrator)
+ *   reject <name> <version>                 reject a pending version (security administrator)
  *   rollback <name> <version>               make an earlier version active again
  *   history <name>                          every version: status, publisher, approver
  *
@@ -19,6 +20,7 @@ const USAGE = `usage: npm run registry -- serve
        npm run registry -- check <name> <sdl-file> [--url URL]
        npm run registry -- publish <name> <sdl-file> [--url URL]
        npm run registry -- approve <name> <version>
+       npm run registry -- reject <name> <version>
        npm run registry -- rollback <name> <version>
        npm run registry -- history <name>
 environment: REGISTRY_URL (default http://127.0.0.1:4110), REGISTRY_TOKEN (bearer token from the identity service)`;
@@ -78,6 +80,7 @@ export async function runCli(
       return 0;
     }
     case "approve":
+    case "reject":
     case "rollback": {
       const version = Number(third);
       if (!Number.isInteger(version) || version < 1) {
@@ -85,11 +88,15 @@ export async function runCli(
         return 2;
       }
       const answer =
-        command === "approve"
-          ? await call("POST", `/subgraphs/${name}/versions/${version}/approve`)
-          : await call("POST", `/subgraphs/${name}/rollback`, { version });
+        command === "rollback"
+          ? await call("POST", `/subgraphs/${name}/rollback`, { version })
+          : await call("POST", `/subgraphs/${name}/versions/${version}/${command}`);
       if (answer.status >= 400) return refused(answer);
-      print(`${command === "approve" ? "approved" : "rolled back"} ${name}: v${version} is ACTIVE`);
+      print(
+        command === "reject"
+          ? `rejected ${name} v${version}`
+          : `${command === "approve" ? "approved" : "rolled back"} ${name}: v${version} is ACTIVE`,
+      );
       return 0;
     }
     case "history": {
@@ -99,7 +106,7 @@ export async function runCli(
       for (const v of answer.body.versions) {
         print(
           `v${v.version}  ${v.status.padEnd(10)} published ${v.publishedAt} by ${v.publishedBy}` +
-            (v.approvedBy ? `, approved by ${v.approvedBy}` : ""),
+            (v.approvedBy ? `, ${v.status === "REJECTED" ? "rejected" : "approved"} by ${v.approvedBy}` : ""),
         );
       }
       return 0;

@@ -10,6 +10,7 @@
  * | `POST /subgraphs/<name>/publish` `{sdl, url?}` | the owner department |
  * | `GET /subgraphs/<name>/versions` | the owner department, security administrators |
  * | `POST /subgraphs/<name>/versions/<v>/approve` | a security administrator other than the publisher |
+ * | `POST /subgraphs/<name>/versions/<v>/reject` | a security administrator |
  * | `POST /subgraphs/<name>/rollback` `{version}` | the owner department, security administrators |
  * | `GET /supergraph` | the gateway (envelope, scope `registry:supergraph:read`) |
  * | `POST /usage` `{entries}` | the gateway (envelope, scope `registry:usage:write`) |
@@ -241,6 +242,24 @@ export async function startRegistry(
         );
         log.info({ subgraph: name, version: version.version, by: principal.id }, "subgraph version approved");
         return [200, { subgraph: name, version: version.version, status: "ACTIVE", approvedBy: principal.id }];
+      },
+    ],
+    [
+      "POST",
+      /^\/subgraphs\/([^/]+)\/versions\/(\d+)\/reject$/,
+      async (req, [name, v]) => {
+        const principal = await principalOf(req);
+        if (!isSecurityAdmin(principal)) {
+          throw new Refusal("FORBIDDEN", "Only a security administrator (security_admin) may reject a version.");
+        }
+        const version = await store.version(name as string, Number(v));
+        if (!version) throw new Refusal("NOT_FOUND_ENTITY", `Subgraph ${name} has no version ${v}.`);
+        if (version.status !== "PENDING") {
+          throw new Refusal("INVALID_STATE_TRANSITION", `Version ${v} of ${name} is ${version.status}, not PENDING.`);
+        }
+        await store.reject(name as string, version.version, principal.id as string);
+        log.info({ subgraph: name, version: version.version, by: principal.id }, "subgraph version rejected");
+        return [200, { subgraph: name, version: version.version, status: "REJECTED", rejectedBy: principal.id }];
       },
     ],
     [

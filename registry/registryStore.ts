@@ -21,6 +21,7 @@ export interface SchemaVersion {
   status: VersionStatus;
   publishedBy: string;
   publishedAt: string;
+  /** Who approved it (or, for a REJECTED version, who rejected it), and when. */
   approvedBy: string | null;
   approvedAt: string | null;
   report: CheckReport;

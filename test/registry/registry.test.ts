@@ -192,6 +192,17 @@ describe("schema registry", () => {
     expect((await fetch(`${registry.url}/supergraph`, { headers: wrongScope })).status).toBe(403);
   });
 
+  it("lets a security administrator reject a pending version, which then cannot be approved", async () => {
+    const unmasked = HEALTH_SDL.replace('category: "health", mask: "free-text")', 'category: "health")');
+    const published = await call("POST", "/subgraphs/health/publish", healthOfficer, { sdl: unmasked });
+    expect(published.body).toMatchObject({ version: 4, status: "PENDING" });
+    expect((await call("POST", "/subgraphs/health/versions/4/reject", healthOfficer)).status).toBe(403);
+    const rejected = await call("POST", "/subgraphs/health/versions/4/reject", admin);
+    expect(rejected.body).toMatchObject({ status: "REJECTED", rejectedBy: "person-admin-security" });
+    expect((await call("POST", "/subgraphs/health/versions/4/approve", admin)).status).toBe(409);
+    expect((await supergraph()).sdl).toContain('category: "health", mask: "free-text"');
+  }, 60_000);
+
   it("answers the CLI: a refused publish with its report, history with publisher and approver, a refused rollback", async () => {
     const dir = mkdtempSync(join(tmpdir(), "og-registry-"));
     const file = join(dir, "health.graphql");
