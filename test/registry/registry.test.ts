@@ -11,6 +11,7 @@ import { SYSTEM_SCOPES } from "../../lib/wire.ts";
 import { runCli } from "../../registry/cli.ts";
 import { registryConfigSchema } from "../../registry/config.ts";
 import { type RegistryServer, startRegistry } from "../../registry/registryService.ts";
+import { createTestDatabase, type TestDatabase, testTier } from "../support/database.ts";
 import { gatewayCaller, signedHeaders, testEnvelopeKeys } from "../support/envelope.ts";
 import { startTestGateway } from "../support/gateway.ts";
 import {
@@ -31,6 +32,7 @@ const admin = token({ sub: "person-admin-security", kind: "security_admin", role
 
 let issuer: TestIssuer;
 let registry: RegistryServer;
+let database: TestDatabase;
 
 async function call(method: string, path: string, bearer: string | null, body?: unknown) {
   const response = await fetch(`${registry.url}${path}`, {
@@ -58,9 +60,11 @@ function slotFields(sdl: string): string[] {
 
 beforeAll(async () => {
   issuer = await startTestIssuer([publicJwk(keys.publicKey, "k1")]);
+  database = await createTestDatabase();
   registry = await startRegistry(
     registryConfigSchema.parse({
       PORT: "0",
+      DATABASE_URL: database.url,
       IDENTITY_URL: issuer.url,
       ENVELOPE_PUBLIC_KEYS: testEnvelopeKeys.publicKey,
       LOG_LEVEL: "silent",
@@ -92,9 +96,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await registry?.stop();
   await issuer?.stop();
+  await database?.drop();
 });
 
-describe("schema registry", () => {
+describe(`schema registry (${testTier})`, () => {
   it("starts with the district's subgraphs, each owned by its department", async () => {
     const history = await call("GET", "/subgraphs/health/versions", healthOfficer);
     expect(history.status).toBe(200);
