@@ -1,7 +1,8 @@
 /**
  * The platform's schema rules (接入管理 checks), as reusable functions over one subgraph's SDL: the schema registry
- * runs them on every publish (registry/checks.ts), and test/access/schemaCoverage.test.ts holds the district's own
- * graph to the first of them.
+ * runs them on every publish (registry/checks.ts), and test/access/schemaRules.test.ts holds every district subgraph to
+ * them (test/access/schemaCoverage.test.ts checks the first on the composed supergraph, and
+ * classificationCoverage.test.ts the second against the Prisma models, more strictly than a name can).
  *
  * 1. **Deny by default**: every field is marked `@public` or carries a requirement (`@authenticated`,
  *    `@requiresScopes`, `@policy`) — on the field, on the type it returns, or on its own type.
