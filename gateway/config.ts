@@ -188,6 +188,19 @@ export const gatewayConfigSchema = z.object({
   HOST: z.string().min(1).default("127.0.0.1"),
   /** The Federation 2 supergraph to serve; reloaded when the file changes. */
   SUPERGRAPH_PATH: z.string().min(1).default(DEFAULT_SUPERGRAPH),
+  /**
+   * Where the supergraph comes from: `file` (SUPERGRAPH_PATH, reloaded on change; local use) or `registry` (the
+   * schema registry's current revision, polled every REGISTRY_POLL_MS; docs/registry.md).
+   */
+  SUPERGRAPH_SOURCE: z.enum(["file", "registry"]).default("file"),
+  /** The schema registry's base URL (required with SUPERGRAPH_SOURCE=registry). */
+  REGISTRY_URL: z.url().optional(),
+  /**
+   * How often the field usage counted per client and hour is sent to the registry (REGISTRY_URL); 0 records none.
+   */
+  FIELD_USAGE_FLUSH_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  /** How often the registry's current supergraph revision is polled. */
+  REGISTRY_POLL_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   /** Overrides of subgraph URLs from the supergraph: `name=url,name=url` (deployments, tests). */
   SUBGRAPH_URLS: subgraphUrls,
   /** Ed25519 private key (base64 pkcs8) that signs the identity envelope sent to every subgraph. */
@@ -349,6 +362,9 @@ export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
 
 export function loadGatewayConfig(env: Record<string, string | undefined>): GatewayConfig {
   const config = parseConfig(gatewayConfigSchema, env);
+  if (config.SUPERGRAPH_SOURCE === "registry" && !config.REGISTRY_URL) {
+    throw new ConfigError(["REGISTRY_URL: SUPERGRAPH_SOURCE=registry needs the schema registry's URL."]);
+  }
   if (isProductionMode(config)) {
     // Production starts with nothing a developer's laptop holds: every problem named at once.
     const problems = developmentKeyProblems(env);

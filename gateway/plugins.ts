@@ -14,6 +14,7 @@ import { useTracing, withOperationSpan } from "../lib/telemetry/apolloTracing.ts
 import type { GatewayContext } from "./context.ts";
 import type { OperationLimits } from "./limits/operationLimits.ts";
 import { rateLimitHeaders } from "./limits/rateLimiter.ts";
+import { type FieldUsageRecorder, useFieldUsage } from "./observability/fieldUsage.ts";
 import { useOperationGuard } from "./protection/operationGuard.ts";
 import { type SchemaExposureOptions, useSchemaExposure } from "./protection/schemaExposure.ts";
 import { useTrustedDocuments } from "./protection/trustedDocuments.ts";
@@ -33,6 +34,8 @@ export interface GatewayPluginOptions {
   schemaExposure: SchemaExposureOptions;
   /** Counts what each answered request used, per app and department (gateway/observability/metering.ts). */
   meter?: (context: GatewayContext, failed: boolean) => void;
+  /** Field coordinates per client and hour, for the schema registry's usage check (docs/registry.md). */
+  fieldUsage?: FieldUsageRecorder;
 }
 
 export function gatewayPlugins({
@@ -44,6 +47,7 @@ export function gatewayPlugins({
   authorizationMode,
   schemaExposure,
   meter,
+  fieldUsage,
 }: GatewayPluginOptions): ApolloServerPlugin<GatewayContext>[] {
   return [
     // Phase: portal. The hosted Apollo landing page loads from a CDN the district network cannot reach.
@@ -80,6 +84,8 @@ export function gatewayPlugins({
     // Phase: meter — what the answer used, per app and department (requests refused before any plugin are counted
     // where they are refused, gateway/server.ts).
     ...(meter ? [useMetering(meter)] : []),
+    // Phase: observe — the fields each client selects, counted per hour for the schema registry (never rejects).
+    ...(fieldUsage ? [useFieldUsage(fieldUsage)] : []),
   ];
 }
 

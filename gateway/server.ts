@@ -46,6 +46,7 @@ import { createLimitStore } from "./limits/limitStore.ts";
 import { limitsResolver } from "./limits/limitsFor.ts";
 import { createRateLimiter } from "./limits/rateLimiter.ts";
 import { createRateLimitSource } from "./limits/rateLimitSource.ts";
+import { createFieldUsageRecorder } from "./observability/fieldUsage.ts";
 import { createMeter, type UsageCounts } from "./observability/metering.ts";
 import { createGatewayMetrics } from "./observability/metrics.ts";
 import { createReadinessCheck } from "./observability/readiness.ts";
@@ -54,6 +55,7 @@ import { gatewayPlugins } from "./plugins.ts";
 import { maskError } from "./protection/maskErrors.ts";
 import { ReservedNamesRule } from "./protection/reservedNames.ts";
 import { createTrustedDocumentSource, trustedOperationOf } from "./protection/trustedDocuments.ts";
+import { RegistrySupergraph } from "./supergraph/registrySupergraph.ts";
 import { SupergraphFile } from "./supergraph/supergraphFile.ts";
 import { SupergraphSnapshots } from "./supergraph/supergraphSnapshot.ts";
 
@@ -122,11 +124,11 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
    * The gateway's own polls of the identity service: one system principal per poller, with only its scope; each
    * poll's envelope is bound to that GET of that URL.
    */
-  const asGateway = (id: string, scope: SystemScope) => {
+  const asGateway = (id: string, scope: SystemScope, audience = "identity") => {
     const principal = systemPrincipal(id, [scope]);
     return (url: string) => ({
       [ENVELOPE_HEADER]: signEnvelope(
-        { aud: "identity", requestId: randomUUID(), purpose: null, principal },
+        { aud: audience, requestId: randomUUID(), purpose: null, principal },
         { method: "GET", path: requestPath(url) },
       ),
     });
@@ -270,14 +272,20 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       throw error;
     }
   };
+  // Apollo's planner gets a copy without the `for: SECURITY` links it cannot enforce; we enforce them, from the
+  // snapshot prepared here and bound to the schema Apollo builds from that copy.
+  const forPlanner = (sdl: string) => snapshots.prepare(sdl).plannerSdl;
   const gateway = new ApolloGateway({
-    supergraphSdl: new SupergraphFile({
-      path: config.SUPERGRAPH_PATH,
-      log,
-      // Apollo's planner gets a copy without the `for: SECURITY` links it cannot enforce; we enforce them, from the
-      // snapshot prepared here and bound to the schema Apollo builds from that copy.
-      forPlanner: (sdl) => snapshots.prepare(sdl).plannerSdl,
-    }),
+    supergraphSdl:
+      config.SUPERGRAPH_SOURCE === "registry" && config.REGISTRY_URL
+        ? new RegistrySupergraph({
+            registryUrl: config.REGISTRY_URL,
+            headers: asGateway("gateway-supergraph", SYSTEM_SCOPES.registryRead, "registry"),
+            intervalMs: config.REGISTRY_POLL_MS,
+            log,
+            forPlanner,
+          })
+        : new SupergraphFile({ path: config.SUPERGRAPH_PATH, log, forPlanner }),
     buildService: ({ name, url }) => {
       const dataSource = new SubgraphDataSource(
         name,
@@ -302,6 +310,24 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
 
   gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => snapshots.bind(apiSchema, coreSupergraphSdl));
 
+  // Field usage per client and hour, for the schema registry's check of breaking changes (docs/registry.md).
+  const fieldUsage =
+    config.REGISTRY_URL && config.FIELD_USAGE_FLUSH_MS > 0
+      ? createFieldUsageRecorder({
+          registryUrl: config.REGISTRY_URL,
+          headers: (url, body) => {
+            const principal = systemPrincipal("gateway-field-usage", [SYSTEM_SCOPES.fieldUsageWrite]);
+            return {
+              [ENVELOPE_HEADER]: signEnvelope(
+                { aud: "registry", requestId: randomUUID(), purpose: null, principal },
+                { method: "POST", path: requestPath(url), body },
+              ),
+            };
+          },
+          flushMs: config.FIELD_USAGE_FLUSH_MS,
+          log,
+        })
+      : undefined;
   const apollo = new ApolloServer<GatewayContext>({
     // Every execution goes through the guard's authorization decision; without one nothing runs.
     gateway: authorizingGateway(gateway, {
@@ -333,6 +359,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       policies: () => accessPolicies.current(),
       authorizationMode: config.AUTHORIZATION_MODE,
       schemaExposure: { production: isProductionMode(config), roles: config.INTROSPECTION_ROLES },
+      fieldUsage,
     }),
     // Documents longer than this fail to parse (400 GRAPHQL_PARSE_FAILED) before anything else looks at them.
     parseOptions: { maxTokens: config.MAX_TOKENS },
@@ -448,7 +475,10 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.HOST}:${port}/graphql`;
-  log.info({ url, supergraph: config.SUPERGRAPH_PATH }, "gateway is listening");
+  log.info(
+    { url, supergraph: config.SUPERGRAPH_SOURCE === "registry" ? config.REGISTRY_URL : config.SUPERGRAPH_PATH },
+    "gateway is listening",
+  );
 
   let stopping: Promise<void> | undefined;
   return {
@@ -476,6 +506,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
         // answers still in flight when the grace period ended.
         await audit?.close();
         await rateLimiter.close();
+        await fieldUsage?.close();
         await apollo.stop();
         log.info("gateway stopped");
       })();

@@ -190,6 +190,11 @@ export const errorCodes = {
     description:
       "The operation reads classified data, and the audit service did not confirm its record within the request's deadline; the classified fields were withheld (null). Retry shortly.",
   },
+  SCHEMA_CHECK_FAILED: {
+    status: 422,
+    description:
+      "The schema registry refused a subgraph version: it does not compose, breaks a platform rule, or breaks a field that apps used recently; `report.problems` says which and what to change.",
+  },
   SUPERGRAPH_NOT_LOADED: { status: 503, description: "The gateway has no valid supergraph loaded yet; retry shortly." },
   INTERNAL_SERVER_ERROR: {
     status: 500,

@@ -75,6 +75,10 @@ export const SYSTEM_SCOPES = {
   rateLimitsRead: "identity:rate-limits:read",
   /** The usage meter's flush: POST /usage/records at the identity service. */
   usageWrite: "identity:usage:write",
+  /** The supergraph poll: GET /supergraph at the schema registry. */
+  registryRead: "registry:supergraph:read",
+  /** The field-usage recorder: POST /usage at the schema registry. */
+  fieldUsageWrite: "registry:usage:write",
 } as const;
 
 export type SystemScope = (typeof SYSTEM_SCOPES)[keyof typeof SYSTEM_SCOPES];

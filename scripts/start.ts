@@ -71,6 +71,7 @@ const host = process.env.HOST ?? "127.0.0.1";
 const portOf = (module: { name: string; defaultPort: number }) =>
   Number(process.env[`${module.name.toUpperCase()}_PORT`] ?? module.defaultPort);
 const gatewayPort = Number(process.env.PORT ?? 4000);
+const registryPort = Number(process.env.REGISTRY_PORT ?? 4110);
 if (process.env.NODE_ENV === "production") {
   // Refused here, before anything starts (each service would refuse too, one by one).
   const problems = developmentKeyProblems(process.env);
@@ -121,9 +122,25 @@ try {
     });
     await waitFor(`${platformUrl}/api/v1/health`, "city parking platform");
   }
+  // The schema registry (docs/registry.md) starts beside the subgraphs: its own PGlite, bootstrapped with the
+  // district's graph on first start; the gateway reports field usage to it (the supergraph still comes from the file).
+  const registryUrl = process.env.REGISTRY_URL ?? `http://${host}:${registryPort}`;
+  if (!process.env.REGISTRY_URL) {
+    run("registry", ["registry/cli.ts", "serve"], {
+      ...process.env,
+      ...keyEnv,
+      PORT: String(registryPort),
+      REGISTRY_DATA_DIR: process.env.REGISTRY_DATA_DIR ?? join(root, ".data/pglite/registry"),
+      ...(identityModule && !process.env.IDENTITY_URL
+        ? { IDENTITY_URL: `http://${host}:${portOf(identityModule)}` }
+        : {}),
+    });
+  }
+  const registryReady = process.env.REGISTRY_URL ? Promise.resolve() : waitFor(`${registryUrl}/healthz`, "registry");
   // Subgraphs start together (each migrates and seeds its own database); the gateway waits for all of them.
-  await Promise.all(
-    subgraphModules.map((module) => {
+  await Promise.all([
+    registryReady,
+    ...subgraphModules.map((module) => {
       const port = portOf(module);
       // The gateway's PORT must not leak into the subgraphs, nor one OTEL_SERVICE_NAME into every service: each names
       // itself (one-graph-<name>) unless HEALTH_OTEL_SERVICE_NAME … names it.
@@ -138,7 +155,7 @@ try {
       run(`subgraph ${module.name}`, ["scripts/subgraph.ts", module.name], env);
       return waitFor(`http://${host}:${port}/healthz`, `subgraph ${module.name}`);
     }),
-  );
+  ]);
   // The gateway reaches the subgraphs where they were started, whatever ports the supergraph file names.
   const subgraphUrls = subgraphModules.map((m) => `${m.name}=http://${host}:${portOf(m)}/graphql`).join(",");
   const identity = subgraphModules.find((m) => m.name === "identity");
@@ -150,6 +167,7 @@ try {
     ...(identity && !process.env.IDENTITY_URL ? { IDENTITY_URL: `http://${host}:${portOf(identity)}` } : {}),
     // The gateway's audit writer delivers data-access records here (gateway/audit/auditWriter.ts).
     ...(audit && !process.env.AUDIT_URL ? { AUDIT_URL: `http://${host}:${portOf(audit)}` } : {}),
+    REGISTRY_URL: registryUrl,
   });
   await waitFor(`http://${host}:${gatewayPort}/readyz`, "gateway");
 } catch (error) {
@@ -165,6 +183,7 @@ const lines = [
   `  legacy       ${platformUrl}/openapi.yaml   city parking and charging platform (simulated)`,
   `  seed date    ${seedDate}   schedules and registrations are seeded from here (SEED_DATE; docs/data.md)`,
   ...subgraphModules.map((m) => `  ${m.name.padEnd(12)} http://${host}:${portOf(m)}/graphql   ${m.title}`),
+  `  registry     http://${host}:${registryPort}   schema registry: npm run registry -- history health (docs/registry.md)`,
   `Try: curl -s http://${host}:${gatewayPort}/graphql -H 'content-type: application/json' \\`,
   `       -d '{"query":"{ street(id: \\"street-linfenlu\\") { name hospitals { name kind } } }"}'`,
   "Press Ctrl-C to stop.",

@@ -29,6 +29,8 @@ describe(`npm start (${testTier})`, () => {
       ...process.env,
       PORT: String(GATEWAY_PORT),
       CITY_PARKING_PLATFORM_PORT: String(GATEWAY_PORT + 90),
+      REGISTRY_PORT: String(GATEWAY_PORT + 80),
+      REGISTRY_DATA_DIR: join(dataDir, "registry"),
       LOG_LEVEL: "warn",
     };
     for (const [i, module] of subgraphModules.entries()) {
@@ -110,11 +112,20 @@ describe(`npm start (${testTier})`, () => {
     expect(((await wrong.json()) as { error: string }).error).toBe("invalid_grant");
   });
 
+  it("runs the schema registry with the district's subgraphs registered", async () => {
+    expect(output).toContain(`registry     http://127.0.0.1:${GATEWAY_PORT + 80}`);
+    const health = await fetch(`http://127.0.0.1:${GATEWAY_PORT + 80}/healthz`);
+    expect(health.status).toBe(200);
+    // Its supergraph is for the gateway alone.
+    expect((await fetch(`http://127.0.0.1:${GATEWAY_PORT + 80}/supergraph`)).status).toBe(401);
+  });
+
   it("stops every service on SIGTERM", async () => {
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
     await expect(fetch(`http://127.0.0.1:${GATEWAY_PORT}/healthz`)).rejects.toThrow();
     await expect(fetch(`http://127.0.0.1:${GATEWAY_PORT + 1}/healthz`)).rejects.toThrow();
+    await expect(fetch(`http://127.0.0.1:${GATEWAY_PORT + 80}/healthz`)).rejects.toThrow();
   });
 });

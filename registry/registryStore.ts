@@ -1,0 +1,218 @@
+/**
+ * The registry's tables (registry/migrations): registered subgraphs with their owner department, their SDL versions,
+ * the supergraph revisions gateways load, and hourly field usage. Plain SQL on lib/db (PGlite or PostgreSQL).
+ */
+import type { SubgraphDatabase } from "../lib/db/database.ts";
+import type { CheckReport, SubgraphSource } from "./checks.ts";
+
+export type VersionStatus = "ACTIVE" | "PENDING" | "SUPERSEDED" | "REJECTED";
+
+export interface RegisteredSubgraph {
+  name: string;
+  departmentId: string;
+  routingUrl: string;
+  activeVersion: number | null;
+}
+
+export interface SchemaVersion {
+  subgraph: string;
+  version: number;
+  routingUrl: string;
+  status: VersionStatus;
+  publishedBy: string;
+  publishedAt: string;
+  /** Who approved it (or, for a REJECTED version, who rejected it), and when. */
+  approvedBy: string | null;
+  approvedAt: string | null;
+  report: CheckReport;
+}
+
+export interface UsageEntry {
+  coordinate: string;
+  client: string;
+  /** Start of the hour, ISO 8601. */
+  hour: string;
+  count: number;
+}
+
+type Queryable = Pick<SubgraphDatabase, "query">;
+
+const iso = (value: unknown) => (value instanceof Date ? value.toISOString() : String(value));
+
+function versionOf(row: Record<string, unknown>): SchemaVersion {
+  return {
+    subgraph: row.subgraph as string,
+    version: Number(row.version),
+    routingUrl: row.routing_url as string,
+    status: row.status as VersionStatus,
+    publishedBy: row.published_by as string,
+    publishedAt: iso(row.published_at),
+    approvedBy: (row.approved_by as string | null) ?? null,
+    approvedAt: row.approved_at ? iso(row.approved_at) : null,
+    report: (typeof row.report === "string" ? JSON.parse(row.report) : row.report) as CheckReport,
+  };
+}
+
+export function createRegistryStore(db: SubgraphDatabase) {
+  return {
+    async subgraph(name: string): Promise<RegisteredSubgraph | null> {
+      const [row] = await db.query<Record<string, unknown>>(
+        "SELECT name, department_id, routing_url, active_version FROM registered_subgraph WHERE name = $1",
+        [name],
+      );
+      if (!row) return null;
+      return {
+        name: row.name as string,
+        departmentId: row.department_id as string,
+        routingUrl: row.routing_url as string,
+        activeVersion: row.active_version === null ? null : Number(row.active_version),
+      };
+    },
+
+    /** The active version of every subgraph (what the current supergraph is composed of). */
+    async activeSources(): Promise<Array<SubgraphSource & { version: number }>> {
+      const rows = await db.query<{ name: string; url: string; sdl: string; version: number }>(
+        `SELECT v.subgraph AS name, v.routing_url AS url, v.sdl, v.version
+           FROM schema_version v JOIN registered_subgraph s ON s.name = v.subgraph AND s.active_version = v.version
+          ORDER BY s.created_at, s.name`,
+      );
+      return rows.map((row) => ({ ...row, version: Number(row.version) }));
+    },
+
+    async currentSupergraph(): Promise<{ revision: number; sdl: string } | null> {
+      const [row] = await db.query<{ revision: number; sdl: string }>(
+        "SELECT revision, sdl FROM supergraph_revision ORDER BY revision DESC LIMIT 1",
+      );
+      return row ? { revision: Number(row.revision), sdl: row.sdl } : null;
+    },
+
+    async version(name: string, version: number): Promise<(SchemaVersion & { sdl: string }) | null> {
+      const [row] = await db.query<Record<string, unknown>>(
+        "SELECT * FROM schema_version WHERE subgraph = $1 AND version = $2",
+        [name, version],
+      );
+      return row ? { ...versionOf(row), sdl: row.sdl as string } : null;
+    },
+
+    /** Every version of a subgraph, newest first. */
+    async history(name: string): Promise<SchemaVersion[]> {
+      const rows = await db.query<Record<string, unknown>>(
+        "SELECT * FROM schema_version WHERE subgraph = $1 ORDER BY version DESC",
+        [name],
+      );
+      return rows.map(versionOf);
+    },
+
+    /**
+     * Stores a new version (registering the subgraph for `departmentId` on its first version). An ACTIVE version
+     * becomes the subgraph's active one and `supergraphSdl` the gateways' next revision, in one transaction.
+     */
+    async addVersion(input: {
+      name: string;
+      departmentId: string;
+      source: SubgraphSource;
+      status: "ACTIVE" | "PENDING";
+      publishedBy: string;
+      approvedBy?: string;
+      report: CheckReport;
+      supergraphSdl: string | null;
+      reason: string;
+    }): Promise<number> {
+      return db.transaction(async (tx) => {
+        await tx.query(
+          `INSERT INTO registered_subgraph (name, department_id, routing_url) VALUES ($1, $2, $3)
+           ON CONFLICT (name) DO NOTHING`,
+          [input.name, input.departmentId, input.source.url],
+        );
+        // Locks the subgraph's row: two publishes of one subgraph get consecutive version numbers.
+        await tx.query("SELECT 1 FROM registered_subgraph WHERE name = $1 FOR UPDATE", [input.name]);
+        const [{ next }] = (await tx.query<{ next: number }>(
+          "SELECT COALESCE(MAX(version), 0) + 1 AS next FROM schema_version WHERE subgraph = $1",
+          [input.name],
+        )) as [{ next: number }];
+        const version = Number(next);
+        await tx.query(
+          `INSERT INTO schema_version (subgraph, version, sdl, routing_url, status, published_by, approved_by, approved_at, report)
+           VALUES ($1, $2, $3, $4, 'PENDING', $5, NULL, NULL, $6)`,
+          [input.name, version, input.source.sdl, input.source.url, input.publishedBy, JSON.stringify(input.report)],
+        );
+        if (input.status === "ACTIVE") {
+          await activateIn(tx, input.name, version, input.approvedBy ?? null, input.supergraphSdl, input.reason);
+        }
+        return version;
+      });
+    },
+
+    /** Makes a stored version the active one (approval, rollback) and records the supergraph gateways load next. */
+    async activate(name: string, version: number, approvedBy: string | null, supergraphSdl: string, reason: string) {
+      await db.transaction((tx) => activateIn(tx, name, version, approvedBy, supergraphSdl, reason));
+    },
+
+    async reject(name: string, version: number, by: string): Promise<void> {
+      await db.query(
+        `UPDATE schema_version SET status = 'REJECTED', approved_by = $3, approved_at = now()
+          WHERE subgraph = $1 AND version = $2 AND status = 'PENDING'`,
+        [name, version, by],
+      );
+    },
+
+    /** Adds hourly counts (the gateway sends them in batches). */
+    async recordUsage(entries: UsageEntry[]): Promise<void> {
+      if (entries.length === 0) return;
+      await db.transaction(async (tx) => {
+        for (const entry of entries) {
+          await tx.query(
+            `INSERT INTO field_usage (coordinate, client, hour, count) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (coordinate, client, hour) DO UPDATE SET count = field_usage.count + EXCLUDED.count`,
+            [entry.coordinate, entry.client, entry.hour, entry.count],
+          );
+        }
+      });
+    },
+
+    /** Clients that used each coordinate since `since`, sorted by name. */
+    async usage(coordinates: string[], since: Date): Promise<Map<string, string[]>> {
+      const result = new Map<string, string[]>();
+      if (coordinates.length === 0) return result;
+      const rows = await db.query<{ coordinate: string; client: string }>(
+        `SELECT DISTINCT coordinate, client FROM field_usage
+          WHERE coordinate = ANY($1::text[]) AND hour >= $2 ORDER BY coordinate, client`,
+        [coordinates, since.toISOString()],
+      );
+      for (const row of rows) result.set(row.coordinate, [...(result.get(row.coordinate) ?? []), row.client]);
+      return result;
+    },
+  };
+}
+
+async function activateIn(
+  tx: Queryable,
+  name: string,
+  version: number,
+  approvedBy: string | null,
+  supergraphSdl: string | null,
+  reason: string,
+): Promise<void> {
+  await tx.query(
+    "UPDATE schema_version SET status = 'SUPERSEDED' WHERE subgraph = $1 AND status = 'ACTIVE' AND version <> $2",
+    [name, version],
+  );
+  await tx.query(
+    `UPDATE schema_version SET status = 'ACTIVE',
+            approved_by = COALESCE(approved_by, $3), approved_at = CASE WHEN approved_by IS NULL AND $3::text IS NOT NULL THEN now() ELSE approved_at END
+      WHERE subgraph = $1 AND version = $2`,
+    [name, version, approvedBy],
+  );
+  await tx.query(
+    `UPDATE registered_subgraph SET active_version = $2,
+            routing_url = (SELECT routing_url FROM schema_version WHERE subgraph = $1 AND version = $2)
+      WHERE name = $1`,
+    [name, version],
+  );
+  // null only while bootstrapping several subgraphs, where the last one records the composition of all.
+  if (supergraphSdl !== null) {
+    await tx.query("INSERT INTO supergraph_revision (sdl, reason) VALUES ($1, $2)", [supergraphSdl, reason]);
+  }
+}
+
+export type RegistryStore = ReturnType<typeof createRegistryStore>;
