@@ -44,6 +44,7 @@ export const DISTRICT_NOT_PERSONAL: Readonly<Record<string, string>> = {
   "ProcessingPurposeVersion.purposeName": "a processing purpose the district declares",
   "ProcessingPurposeChange.purposeName": "a processing purpose the district declares",
   "DataAccessRecord.operationName": "the name of a GraphQL operation",
+  "TrustedDocument.operationName": "the name of a registered GraphQL operation",
 };
 
 export interface SchemaRuleViolation {

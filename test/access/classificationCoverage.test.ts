@@ -92,6 +92,7 @@ const NOT_PERSONAL_MODELS: Record<string, string> = {
 const NOT_PERSONAL_COLUMNS: Record<string, string> = {
   "health.Doctor.name": "published consultation information (出诊信息): a doctor's name in office",
   "education.Course.teacherName": "published course information: a teacher's name in office",
+  "identity.TrustedDocument.operationName": "the name of a registered GraphQL operation, e.g. `Me`",
 };
 
 /** Personal records that no GraphQL type serves. */
@@ -106,6 +107,7 @@ const NOT_SERVED: Record<string, string> = {
 /** Fields with personal-sounding names on types that serve no model, and why they need no classification. */
 const EXEMPT_FIELDS: Record<string, string> = {
   "EnterprisePark.name": "an industrial park's name",
+  "TrustedDocument.operationName": "the name of a registered GraphQL operation, e.g. `Me`",
   "Me.displayName":
     "Me describes only the authenticated caller to the caller: a person's own name shown to themself is not access to another's data",
 };
