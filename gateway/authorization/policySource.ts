@@ -10,6 +10,7 @@
 import { type ActivePolicy, EMPTY_POLICY_SET, type PolicySet } from "../../lib/access/policyRules.ts";
 import { readPayload } from "../../lib/contracts/payload.ts";
 import { type ParsedPolicySet, policySetSchema, UNREADABLE_RULE } from "../../lib/contracts/policySet.ts";
+import { revisionPoller } from "../../lib/http/revisionPoller.ts";
 
 export interface PolicySourceOptions {
   /** The identity service's `/access/policies` endpoint. */
@@ -31,36 +32,18 @@ export interface PolicySource {
 }
 
 export function createPolicySource(options: PolicySourceOptions): PolicySource {
-  const { url, intervalMs = 1000, timeoutMs = 1500 } = options;
   let set: PolicySet = EMPTY_POLICY_SET;
-  let inFlight: Promise<void> | undefined;
-
-  async function poll() {
-    try {
-      const pollUrl = `${url}?since=${set.revision}`;
-      const response = await fetch(pollUrl, {
-        headers: options.headers(pollUrl),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      if (response.status === 304) return;
-      if (!response.ok) throw new Error(`access policies answered HTTP ${response.status}`);
+  const poller = revisionPoller({
+    ...options,
+    what: "access policies",
+    revision: () => set.revision,
+    apply: async (response) => {
       const { set: next, unreadable } = policySetFrom(await readPayload("policy set", policySetSchema, response));
       set = next;
       options.onChange?.(set, unreadable);
-    } catch (error) {
-      options.onError?.(error);
-    }
-  }
-
-  const refresh = () => {
-    inFlight ??= poll().finally(() => {
-      inFlight = undefined;
-    });
-    return inFlight;
-  };
-  const timer = setInterval(() => void refresh(), intervalMs);
-  timer.unref();
-  return { current: () => set, refresh, stop: () => clearInterval(timer) };
+    },
+  });
+  return { current: () => set, refresh: poller.refresh, stop: poller.stop };
 }
 
 /** The set a GET /access/policies payload holds, and the names of the policies whose rule could not be read. */

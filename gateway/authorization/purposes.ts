@@ -25,6 +25,7 @@ import {
 import { readPayload } from "../../lib/contracts/payload.ts";
 import { type ParsedPurposeRegistry, purposeRegistrySchema } from "../../lib/contracts/purposeRegistry.ts";
 import { codedError } from "../../lib/errors.ts";
+import { revisionPoller } from "../../lib/http/revisionPoller.ts";
 import type { Principal } from "../../lib/principal.ts";
 import { CASE_HEADER, PURPOSE_HEADER } from "../../lib/wire.ts";
 
@@ -48,38 +49,20 @@ export interface PurposeSource {
 }
 
 export function createPurposeSource(options: PurposeSourceOptions): PurposeSource {
-  const { url, intervalMs = 1000, timeoutMs = 1500 } = options;
   let registry: PurposeRegistry = EMPTY_PURPOSE_REGISTRY;
-  let inFlight: Promise<void> | undefined;
-
-  async function poll() {
-    try {
-      const pollUrl = `${url}?since=${registry.revision}`;
-      const response = await fetch(pollUrl, {
-        headers: options.headers(pollUrl),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      if (response.status === 304) return;
-      if (!response.ok) throw new Error(`purpose registry answered HTTP ${response.status}`);
+  const poller = revisionPoller({
+    ...options,
+    what: "purpose registry",
+    revision: () => registry.revision,
+    apply: async (response) => {
       const { registry: next, unreadable } = registryFrom(
         await readPayload("purpose registry", purposeRegistrySchema, response),
       );
       registry = next;
       options.onChange?.(registry, unreadable);
-    } catch (error) {
-      options.onError?.(error);
-    }
-  }
-
-  const refresh = () => {
-    inFlight ??= poll().finally(() => {
-      inFlight = undefined;
-    });
-    return inFlight;
-  };
-  const timer = setInterval(() => void refresh(), intervalMs);
-  timer.unref();
-  return { current: () => registry, refresh, stop: () => clearInterval(timer) };
+    },
+  });
+  return { current: () => registry, refresh: poller.refresh, stop: poller.stop };
 }
 
 /** The registry a GET /access/purposes payload holds, and how many purposes could not be read (left out). */

@@ -10,6 +10,9 @@
  * setting's. A failed poll keeps the last rules received, and a payload that does not validate is not applied.
  */
 import { Gauge, type Registry } from "prom-client";
+import { readPayload } from "../../lib/contracts/payload.ts";
+import { type RateLimitSetPayload, rateLimitSetSchema } from "../../lib/contracts/rateLimits.ts";
+import { revisionPoller } from "../../lib/http/revisionPoller.ts";
 import {
   type RateLimitPolicy,
   type RateLimitRules,
@@ -42,57 +45,32 @@ export interface RateLimitSource {
   stop(): void;
 }
 
-/** What GET /access/rate-limits answers: the revision and the overrides, in the shape of `RATE_LIMITS`. */
-export interface RateLimitPayload {
-  revision: number;
-  rules: Pick<RateLimitRules, "tiers" | "roles" | "apps" | "users">;
-}
-
 /** The setting with the identity service's overrides in place of its own. */
 export function rulesFromIdentity(setting: RateLimitRules, payload: unknown): RateLimitRules {
-  const body = payload as Partial<RateLimitPayload> | null;
+  const body = payload as Partial<RateLimitSetPayload> | null;
   const parsed = rateLimitRulesSchema.parse({ ...(body?.rules ?? {}) });
   return { ...setting, tiers: parsed.tiers, roles: parsed.roles, apps: parsed.apps, users: parsed.users };
 }
 
 export function createRateLimitSource(options: RateLimitSourceOptions): RateLimitSource {
-  const { url, intervalMs = 1000, timeoutMs = 1500 } = options;
   let revision = 0;
   let policy = rateLimitPolicy(options.setting);
-  let inFlight: Promise<void> | undefined;
-
-  async function poll() {
-    try {
-      const pollUrl = `${url}?since=${revision}`;
-      const response = await fetch(pollUrl, {
-        headers: options.headers(pollUrl),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      if (response.status === 304) return;
-      if (!response.ok) throw new Error(`rate limits answered HTTP ${response.status}`);
-      const body = (await response.json()) as RateLimitPayload;
-      if (!Number.isInteger(body.revision) || body.revision < 0) throw new Error("rate limits without a revision");
+  const poller = revisionPoller({
+    ...options,
+    what: "rate limits",
+    revision: () => revision,
+    apply: async (response) => {
+      const body = await readPayload("rate limits", rateLimitSetSchema, response);
       const rules = rulesFromIdentity(options.setting, body);
       policy = rateLimitPolicy(rules);
       revision = body.revision;
       options.onChange?.(revision, rules);
-    } catch (error) {
-      options.onError?.(error);
-    }
-  }
-
-  const refresh = () => {
-    inFlight ??= poll().finally(() => {
-      inFlight = undefined;
-    });
-    return inFlight;
-  };
-  const timer = setInterval(() => void refresh(), intervalMs);
-  timer.unref();
+    },
+  });
   return {
     current: () => policy,
     revision: () => revision,
-    refresh,
+    refresh: poller.refresh,
     register(registry) {
       new Gauge({
         name: "og_gateway_rate_limit_rules_revision",
@@ -103,6 +81,6 @@ export function createRateLimitSource(options: RateLimitSourceOptions): RateLimi
         },
       });
     },
-    stop: () => clearInterval(timer),
+    stop: poller.stop,
   };
 }

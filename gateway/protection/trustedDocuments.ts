@@ -13,7 +13,10 @@
  */
 import { createHash } from "node:crypto";
 import type { ApolloServerPlugin } from "@apollo/server";
+import { readPayload } from "../../lib/contracts/payload.ts";
+import { trustedDocumentSetSchema } from "../../lib/contracts/trustedDocuments.ts";
 import { codedError } from "../../lib/errors.ts";
+import { revisionPoller } from "../../lib/http/revisionPoller.ts";
 import type { Principal } from "../../lib/principal.ts";
 import type { GatewayContext } from "../context.ts";
 
@@ -43,54 +46,31 @@ export interface TrustedDocumentSource {
   stop(): void;
 }
 
-interface TrustedDocumentPayload {
-  revision: number;
-  apps: Array<{ appId: string; documents: Array<{ hash: string; document: string }> }>;
-}
-
 export function documentHash(document: string): string {
   return createHash("sha256").update(document, "utf8").digest("hex");
 }
 
 export function createTrustedDocumentSource(options: TrustedDocumentSourceOptions): TrustedDocumentSource {
-  const { url, intervalMs = 1000, timeoutMs = 1500 } = options;
   let set = EMPTY_TRUSTED_DOCUMENTS;
-  let inFlight: Promise<void> | undefined;
-
-  async function poll() {
-    try {
-      const pollUrl = `${url}?since=${set.revision}`;
-      const response = await fetch(pollUrl, {
-        headers: options.headers(pollUrl),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      if (response.status === 304) return;
-      if (!response.ok) throw new Error(`trusted documents answered HTTP ${response.status}`);
-      const body = (await response.json()) as TrustedDocumentPayload;
+  const poller = revisionPoller({
+    ...options,
+    what: "trusted documents",
+    revision: () => set.revision,
+    apply: async (response) => {
+      const body = await readPayload("trusted documents", trustedDocumentSetSchema, response);
       const apps = new Map<string, Map<string, string>>();
-      for (const app of body.apps ?? []) {
+      for (const app of body.apps) {
         const documents = new Map<string, string>();
         // A document whose text does not hash to its key is left out: it could never be matched honestly.
-        for (const { hash, document } of app.documents ?? [])
+        for (const { hash, document } of app.documents)
           if (documentHash(document) === hash) documents.set(hash, document);
         apps.set(app.appId, documents);
       }
       set = { revision: body.revision, apps };
       options.onChange?.(set);
-    } catch (error) {
-      options.onError?.(error);
-    }
-  }
-
-  const refresh = () => {
-    inFlight ??= poll().finally(() => {
-      inFlight = undefined;
-    });
-    return inFlight;
-  };
-  const timer = setInterval(() => void refresh(), intervalMs);
-  timer.unref();
-  return { current: () => set, refresh, stop: () => clearInterval(timer) };
+    },
+  });
+  return { current: () => set, refresh: poller.refresh, stop: poller.stop };
 }
 
 /** The registered operation a request names: its hash and the text that will execute. */

@@ -5,12 +5,14 @@
  * the graph's current API schema (the supergraph the gateway serves); otherwise TRUSTED_DOCUMENT_INVALID lists every
  * problem. The gateway polls the set (GET /access/trusted-documents) like the access policies.
  */
+
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { Supergraph } from "@apollo/federation-internals";
 import type { GraphQLSchema } from "graphql";
 import { supergraphForPlanner } from "../../../lib/access/requirements.ts";
+import type { TrustedDocumentSetPayload } from "../../../lib/contracts/trustedDocuments.ts";
 import { codedError } from "../../../lib/errors.ts";
 import type { Principal } from "../../../lib/principal.ts";
 import type { IdentityPrisma } from "../loaders.ts";
@@ -153,7 +155,7 @@ export async function revisionOfApps(prisma: IdentityPrisma): Promise<number> {
 }
 
 /** What the gateway enforces: every app in trusted-documents mode, with its documents by hash. */
-export async function trustedDocumentSet(prisma: IdentityPrisma) {
+export async function trustedDocumentSet(prisma: IdentityPrisma): Promise<TrustedDocumentSetPayload> {
   const revision = await revisionOfApps(prisma);
   const apps = await prisma.integratorApp.findMany({
     where: { trustedDocumentsOnly: true },

@@ -9,8 +9,10 @@
  * a rule the identity service stores is a rule every gateway can apply. Each change locks the rule set (an advisory
  * transaction lock), so concurrent changes get consecutive revisions and the history's "previous" is exact.
  */
+
 import { z } from "zod";
 import { LIMITED_KINDS } from "../../../lib/contracts/principal.ts";
+import type { RateLimitSetPayload } from "../../../lib/contracts/rateLimits.ts";
 import { codedError } from "../../../lib/errors.ts";
 import { type RateLimitRules, type TierOverride, tierOverrideSchema } from "../../../lib/limits/rateLimitRules.ts";
 import type { Prisma, RateLimitChange, RateLimitRule, RateLimitScope } from "../generated/prisma/client.ts";
@@ -116,10 +118,7 @@ export class RateLimitStore {
   }
 
   /** Every rule, as the gateway reads it (the shape of RATE_LIMITS), with the revision read in the same transaction. */
-  async activeSet(): Promise<{
-    revision: number;
-    rules: Pick<RateLimitRules, "tiers" | "roles" | "apps" | "users">;
-  }> {
+  async activeSet(): Promise<RateLimitSetPayload> {
     const [latest, rows] = await this.prisma.$transaction([
       this.prisma.rateLimitChange.aggregate({ _max: { id: true } }),
       this.prisma.rateLimitRule.findMany({ orderBy: [{ scope: "asc" }, { subject: "asc" }] }),
