@@ -41,7 +41,12 @@ import type { TracingConfig } from "./tracingConfig.ts";
 
 export const TRACEPARENT_HEADER = "traceparent";
 
-const tracer = trace.getTracer("jingan-one-graph");
+const TRACER_NAME = "jingan-one-graph";
+/**
+ * Taken anew at every start and stop: a tracer taken from one registration keeps sending spans to that provider after
+ * a later start registers another (tests start and stop tracing many times in one process).
+ */
+let tracer = trace.getTracer(TRACER_NAME);
 /** Whether a provider is registered: read first by every hook, so the off path costs one branch. */
 let active = false;
 
@@ -73,6 +78,7 @@ export function startTracing(config: TracingConfig, options: StartTracingOptions
   });
   // W3C trace context only: baggage from outside is not something any service here reads.
   provider.register({ propagator: new W3CTraceContextPropagator() });
+  tracer = trace.getTracer(TRACER_NAME);
   active = true;
   return {
     enabled: true,
@@ -82,6 +88,7 @@ export function startTracing(config: TracingConfig, options: StartTracingOptions
       trace.disable();
       context.disable();
       propagation.disable();
+      tracer = trace.getTracer(TRACER_NAME);
     },
   };
 }
