@@ -257,8 +257,14 @@ export const gatewayConfigSchema = z.object({
     .default(1024 * 1024),
   /** How long a subgraph may take to answer the readiness probe. */
   READINESS_TIMEOUT_MS: z.coerce.number().int().positive().default(2000),
-  /** Longest wait for in-flight requests on shutdown. */
+  /** Longest wait for in-flight requests on shutdown (SIGTERM), SHUTDOWN_DELAY_MS included. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().positive().default(10_000),
+  /**
+   * On SIGTERM, how long the gateway keeps listening after /readyz turned not ready, so load balancers that probe it
+   * see it leave before it refuses connections; requests arriving meanwhile get 503 SHUTTING_DOWN (not run).
+   * At most SHUTDOWN_GRACE_MS.
+   */
+  SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   // Authorization (docs/authorization.md).
   /** `filter`: denied fields come back null with FIELD_NOT_AUTHORIZED; `reject`: the whole operation is refused. */

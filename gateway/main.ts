@@ -17,8 +17,9 @@ try {
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {
       gateway.log.info({ signal }, "shutting down");
+      // Not ready at once; listening for SHUTDOWN_DELAY_MS more, in-flight requests given SHUTDOWN_GRACE_MS in all.
       gateway
-        .stop()
+        .stop({ delayMs: config.SHUTDOWN_DELAY_MS })
         .then(() => tracing.shutdown())
         .then(
           () => process.exit(0),

@@ -6,11 +6,12 @@
  * through `SubgraphDataSource` → the one error-masking path → response.
  */
 import { randomUUID } from "node:crypto";
-import { createServer, type IncomingMessage } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloGateway } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
 import { pollFailureLogger } from "../lib/contracts/payload.ts";
+import { errorBody } from "../lib/errors.ts";
 import { closeGracefully } from "../lib/http/closeGracefully.ts";
 import { securityHeaders } from "../lib/http/cors.ts";
 import { createGraphQLListener, type Route, sendJson } from "../lib/http/graphqlHttp.ts";
@@ -59,6 +60,9 @@ import { RegistrySupergraph } from "./supergraph/registrySupergraph.ts";
 import { SupergraphFile } from "./supergraph/supergraphFile.ts";
 import { SupergraphSnapshots } from "./supergraph/supergraphSnapshot.ts";
 
+/** What a draining gateway still answers (liveness, readiness — now 503 — and metrics). */
+const PROBES = new Set(["/healthz", "/readyz", "/metrics"]);
+
 export interface GatewayServer {
   url: string;
   port: number;
@@ -71,7 +75,13 @@ export interface GatewayServer {
   flushUsage(): Promise<void>;
   /** Polls the rate limits now instead of at the next POLICY_POLL_MS (tests); resolves with the revision in force. */
   refreshRateLimits(): Promise<number>;
-  stop(): Promise<void>;
+  /**
+   * Graceful termination (docs/gateway.md, "Shutting down"): /readyz answers 503 at once, new requests get 503
+   * SHUTTING_DOWN (not run), in-flight requests finish and their keep-alive connections close after their answer;
+   * after `delayMs` (default 0, at most SHUTDOWN_GRACE_MS) the gateway stops listening, and whatever is still open
+   * when SHUTDOWN_GRACE_MS has passed since the call is closed. Then the pollers, meter, audit writer and limiter stop.
+   */
+  stop(options?: { delayMs?: number }): Promise<void>;
 }
 
 export interface GatewayOptions {
@@ -275,17 +285,18 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   // Apollo's planner gets a copy without the `for: SECURITY` links it cannot enforce; we enforce them, from the
   // snapshot prepared here and bound to the schema Apollo builds from that copy.
   const forPlanner = (sdl: string) => snapshots.prepare(sdl).plannerSdl;
+  const registrySupergraph =
+    config.SUPERGRAPH_SOURCE === "registry" && config.REGISTRY_URL
+      ? new RegistrySupergraph({
+          registryUrl: config.REGISTRY_URL,
+          headers: asGateway("gateway-supergraph", SYSTEM_SCOPES.registryRead, "registry"),
+          intervalMs: config.REGISTRY_POLL_MS,
+          log,
+          forPlanner,
+        })
+      : null;
   const gateway = new ApolloGateway({
-    supergraphSdl:
-      config.SUPERGRAPH_SOURCE === "registry" && config.REGISTRY_URL
-        ? new RegistrySupergraph({
-            registryUrl: config.REGISTRY_URL,
-            headers: asGateway("gateway-supergraph", SYSTEM_SCOPES.registryRead, "registry"),
-            intervalMs: config.REGISTRY_POLL_MS,
-            log,
-            forPlanner,
-          })
-        : new SupergraphFile({ path: config.SUPERGRAPH_PATH, log, forPlanner }),
+    supergraphSdl: registrySupergraph ?? new SupergraphFile({ path: config.SUPERGRAPH_PATH, log, forPlanner }),
     buildService: ({ name, url }) => {
       const dataSource = new SubgraphDataSource(
         name,
@@ -394,6 +405,10 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     }),
     "/healthz": (_req, res) => sendJson(res, 200, { status: "ok", service: "gateway" }),
     "/readyz": async (_req, res) => {
+      if (draining) {
+        sendJson(res, 503, { status: "not ready", reason: "shutting down", subgraphs: [] });
+        return;
+      }
       if (!snapshots.current()) {
         sendJson(res, 503, { status: "not ready", reason: "no supergraph loaded", subgraphs: [] });
         return;
@@ -415,6 +430,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     rateLimits: () => rateLimiter.decisions(),
     routes: ["/graphql", ...Object.keys(routes)],
     supergraph: () => ({ current: snapshots.current(), loads: snapshots.loaded() }),
+    supergraphRevision: registrySupergraph ? () => registrySupergraph.servedRevision() : undefined,
     policyRevision: () => accessPolicies.current().revision,
     purposeRevision: () => purposes.current().revision,
   });
@@ -460,9 +476,39 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     routes,
   });
 
+  // Graceful termination: set by stop(); the answers in flight then are the ones it waits for.
+  let draining = false;
+  const inFlight = new Set<ServerResponse>();
+  const responseHeaders = securityHeaders({ hstsMaxAgeSeconds: config.HSTS_MAX_AGE_SECONDS });
   // A request (headers and body) must arrive within its deadline; slower ones get Node's 408.
   const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: config.REQUEST_DEADLINE_MS }, (req, res) => {
     metrics.observe(req, res);
+    if (draining) {
+      // Every answer from now on closes its connection, and nothing new runs here: only the probes answer.
+      res.setHeader("connection", "close");
+      const path = (req.url ?? "/").split("?")[0] ?? "/";
+      if (!PROBES.has(path)) {
+        res.writeHead(503, {
+          ...responseHeaders,
+          "content-type": "application/json; charset=utf-8",
+          "retry-after": "1",
+        });
+        res.end(
+          errorBody(
+            "SHUTTING_DOWN",
+            "This gateway replica is shutting down and did not run the request; send it again.",
+          ),
+        );
+        return;
+      }
+    } else {
+      inFlight.add(res);
+      res.once("close", () => inFlight.delete(res));
+      // An answer that finishes while the gateway drains leaves its (keep-alive) connection idle: close it.
+      res.once("finish", () => {
+        if (draining) setImmediate(() => server.closeIdleConnections());
+      });
+    }
     // Each request starts its own trace here (clients' traceparent is not continued, lib/telemetry/tracing.ts).
     inServerSpan(req, res, { routes: routeNames, continueTrace: false }, () => {
       requestTelemetry.begin(req, res);
@@ -492,9 +538,17 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       await rateLimitSource?.refresh();
       return rateLimitSource?.revision() ?? 0;
     },
-    stop: () => {
+    stop: ({ delayMs = 0 } = {}) => {
       stopping ??= (async () => {
-        await closeGracefully(server, config.SHUTDOWN_GRACE_MS);
+        const started = performance.now();
+        draining = true;
+        // Answers not yet begun go out with `connection: close`; idle keep-alive connections close now.
+        for (const res of inFlight) if (!res.headersSent) res.setHeader("connection", "close");
+        server.closeIdleConnections();
+        log.info({ inFlight: inFlight.size, delayMs }, "draining: not ready, in-flight requests finishing");
+        const delay = Math.min(delayMs, config.SHUTDOWN_GRACE_MS);
+        if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+        await closeGracefully(server, Math.max(0, config.SHUTDOWN_GRACE_MS - (performance.now() - started)));
         revocations.stop();
         accessPolicies.stop();
         purposes.stop();

@@ -196,6 +196,11 @@ export const errorCodes = {
       "The schema registry refused a subgraph version: it does not compose, breaks a platform rule, or breaks a field that apps used recently; `report.problems` says which and what to change.",
   },
   SUPERGRAPH_NOT_LOADED: { status: 503, description: "The gateway has no valid supergraph loaded yet; retry shortly." },
+  SHUTTING_DOWN: {
+    status: 503,
+    description:
+      "This gateway replica is shutting down and did not run the request; send it again (another replica answers). The answer carries `Retry-After` and closes the connection.",
+  },
   INTERNAL_SERVER_ERROR: {
     status: 500,
     description: "An unexpected failure; the details are in the server log under the request id.",

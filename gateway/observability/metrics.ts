@@ -33,6 +33,8 @@ export interface GatewayMetricsSources {
   routes: readonly string[];
   /** The supergraph being served and how many were loaded since start. */
   supergraph?: () => { current: SupergraphSnapshot | null; loads: number };
+  /** The schema registry's revision of the supergraph being served (only with SUPERGRAPH_SOURCE=registry). */
+  supergraphRevision?: () => number;
   /** Revisions of the access policies and of the purpose registry this gateway applies. */
   policyRevision?: () => number;
   purposeRevision?: () => number;
@@ -135,6 +137,17 @@ export function createGatewayMetrics(sources: GatewayMetricsSources): GatewayMet
       if (loads) this.inc(loads);
     },
   });
+  if (sources.supergraphRevision) {
+    const revision = sources.supergraphRevision;
+    new Gauge({
+      name: "og_gateway_supergraph_revision",
+      help: "The schema registry's revision of the supergraph this gateway serves (SUPERGRAPH_SOURCE=registry only): every replica shows the same number once a publish reached it.",
+      registers: [registry],
+      collect() {
+        this.set(revision());
+      },
+    });
+  }
   /** The served supergraph's hash, computed once per snapshot (snapshots are immutable). */
   const hashes = new WeakMap<SupergraphSnapshot, string>();
   new Gauge({

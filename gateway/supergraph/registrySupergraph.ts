@@ -24,7 +24,13 @@ export interface RegistrySupergraphOptions {
 
 export class RegistrySupergraph implements SupergraphManager {
   private revision = 0;
+  private served = 0;
   constructor(private readonly options: RegistrySupergraphOptions) {}
+
+  /** The registry revision being served (0 before the first load): og_gateway_supergraph_revision. */
+  servedRevision(): number {
+    return this.served;
+  }
 
   private async fetchCurrent(): Promise<{ revision: number; sdl: string }> {
     const { registryUrl, headers, timeoutMs = 5_000 } = this.options;
@@ -42,6 +48,7 @@ export class RegistrySupergraph implements SupergraphManager {
     const { log, intervalMs, forPlanner = (sdl: string) => sdl } = this.options;
     const first = await this.fetchCurrent();
     this.revision = first.revision;
+    this.served = first.revision;
     log.info({ revision: first.revision }, "supergraph loaded from the registry");
     let polling = false;
     const timer = setInterval(async () => {
@@ -53,6 +60,7 @@ export class RegistrySupergraph implements SupergraphManager {
         try {
           update(forPlanner(next.sdl));
           this.revision = next.revision;
+          this.served = next.revision;
           log.info({ revision: next.revision }, "supergraph revision from the registry applied");
         } catch (error) {
           // Not retried until the registry has a newer revision.
