@@ -347,6 +347,9 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
         : undefined,
     }),
     includeStacktraceInErrorResponses: false,
+    // SIGTERM is ours (gateway/main.ts drains, then exits 0): Apollo's own handler would stop the server under the
+    // requests in flight and re-raise the signal, killing the process before they finish.
+    stopOnTerminationSignals: false,
     // Introspection is decided per principal in production mode (gateway/protection/schemaExposure.ts), not all or nothing.
     introspection: true,
     plugins: gatewayPlugins({

@@ -196,6 +196,16 @@ export const errorCodes = {
       "The schema registry refused a subgraph version: it does not compose, breaks a platform rule, or breaks a field that apps used recently; `report.problems` says which and what to change.",
   },
   SUPERGRAPH_NOT_LOADED: { status: 503, description: "The gateway has no valid supergraph loaded yet; retry shortly." },
+  NO_GATEWAY_REPLICA: {
+    status: 503,
+    description:
+      "The load balancer of `npm run start:replicas` has no gateway replica ready (all are starting or stopping); send the request again shortly.",
+  },
+  GATEWAY_REPLICA_FAILED: {
+    status: 502,
+    description:
+      "The gateway replica that accepted the request failed before answering (reset or timed out); the request may have run, so the load balancer did not send it elsewhere.",
+  },
   SHUTTING_DOWN: {
     status: 503,
     description:

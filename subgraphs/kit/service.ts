@@ -140,6 +140,8 @@ export async function startSubgraph<TPrisma extends PrismaLike, TLoaders>(
     const apollo = new ApolloServer<SubgraphContext<TPrisma, TLoaders>>({
       schema,
       includeStacktraceInErrorResponses: false,
+      // SIGTERM is scripts/subgraph.ts's (drain, then exit 0), not Apollo's (stop at once, re-raise the signal).
+      stopOnTerminationSignals: false,
       // Field traces (ftv1) are for Apollo's hosted studio, which the district does not use; they cost CPU per field.
       plugins: [ApolloServerPluginInlineTraceDisabled(), useTracing({ rootFieldSpans: true })],
       formatError: (formatted, error) => maskSubgraphError(formatted, error, log),
