@@ -238,6 +238,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     }),
     fallbacks: config.RATE_LIMIT_FALLBACKS,
     now: options.now,
+    maxLease: config.RATE_LIMIT_MAX_LEASE,
   });
   if (!config.RATE_LIMITS.enabled) log.warn("RATE_LIMITS.enabled is false: no rate limits or quotas apply");
   else if (!config.REDIS_URL && isProductionMode(config)) {
