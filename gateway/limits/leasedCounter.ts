@@ -16,6 +16,9 @@
  *   this process's view (exact with one replica).
  * - **Window.** A lease lasts until the window the store reported ends, measured from the moment the lease was asked
  *   for (never later than the store's own end), so units of one window are never spent in the next.
+ * - **Limit changed.** Counters of one name share their leases (`book`): when a caller's limit changes, the units
+ *   leased under the old limit and not spent go back to the store before the new limit leases, so in Redis the new
+ *   limit goes on from what was actually spent.
  * - **Store down.** A decision that needs the store and cannot reach it answers as the counter's fallback says
  *   (limitStore.ts); units already leased are still spent (at most one lease per caller and process).
  */
@@ -28,7 +31,12 @@ export interface LeaseOptions {
   maxLease: number;
   /** The store's clock (epoch ms): windows are the store's. */
   now?: () => number;
+  /** Leases by key, shared by the counters of one name (one per limit value); default: this counter's own. */
+  book?: LeaseBook;
 }
+
+export type LeaseBook = Map<string, Lease>;
+export const leaseBook = (): LeaseBook => new Map();
 
 /** A lease takes at most this fraction (1/LEASE_SHARE) of what the store had left. */
 export const LEASE_SHARE = 4;
@@ -38,7 +46,10 @@ export function leaseSize(cost: number, maxLease: number, storeRemaining: number
   return Math.max(cost, Math.min(maxLease * cost, Math.floor(storeRemaining / LEASE_SHARE)));
 }
 
-interface Lease {
+export interface Lease {
+  /** The limit it was leased under, and the counter that leased it. */
+  points: number;
+  owner: Counter;
   /** Units leased by this process and not yet spent. */
   available: number;
   /** The store's count after this process's last lease (every replica's). */
@@ -53,7 +64,7 @@ const SWEEP_FLOOR = 1_024;
 
 export function leasedCounter(inner: Counter, options: LeaseOptions): Counter {
   const { points, maxLease, now = Date.now } = options;
-  const leases = new Map<string, Lease>();
+  const leases = options.book ?? leaseBook();
   /** One lease request in flight per key: concurrent decisions wait for it and then spend from it. */
   const inFlight = new Map<string, Promise<unknown>>();
   let sweepAt = SWEEP_FLOOR;
@@ -84,7 +95,13 @@ export function leasedCounter(inner: Counter, options: LeaseOptions): Counter {
 
   const consume = async (key: string, cost = 1): Promise<Outcome> => {
     const t = now();
-    const lease = current(key, t);
+    let lease = current(key, t);
+    if (lease && lease.points !== points) {
+      // The limit changed: what was leased under the old one and not spent goes back to the store it came from.
+      leases.delete(key);
+      if (lease.available > 0) await lease.owner.refund(key, lease.available);
+      lease = undefined;
+    }
     if (lease) {
       if (lease.available >= cost) {
         lease.available -= cost;
@@ -115,8 +132,10 @@ export function leasedCounter(inner: Counter, options: LeaseOptions): Counter {
     const granted = Math.min(size, Math.max(0, points - before));
     const kept = current(key, t);
     // The store's count went back (its window ended early, or its key was lost): units leased before are void.
-    const carried = kept && before >= kept.storeConsumed ? kept.available : 0;
+    const carried = kept && kept.points === points && before >= kept.storeConsumed ? kept.available : 0;
     const next: Lease = {
+      points,
+      owner: inner,
       available: carried + granted,
       storeConsumed: answer.consumed,
       windowEnd: t + answer.resetMs,
@@ -131,12 +150,13 @@ export function leasedCounter(inner: Counter, options: LeaseOptions): Counter {
     return outcome("limited", next, t);
   };
 
-  return {
+  const counter: Counter = {
     consume,
     async refund(key, units) {
       const lease = current(key, now());
-      if (lease) lease.available += units;
+      if (lease?.points === points) lease.available += units;
       else await inner.refund(key, units);
     },
   };
+  return counter;
 }

@@ -14,7 +14,7 @@ import type { GraphQLError } from "graphql";
 import { codedError } from "../../lib/errors.ts";
 import type { LimitSubject, RateLimitPolicy, RequestRate, Tier } from "../../lib/limits/rateLimitRules.ts";
 import type { Principal } from "../../lib/principal.ts";
-import { leasedCounter } from "./leasedCounter.ts";
+import { type LeaseBook, leaseBook, leasedCounter } from "./leasedCounter.ts";
 import type { Counter, Fallback, LimitStore, Outcome } from "./limitStore.ts";
 
 export type LimitName = "requests" | "dailyCost" | "oauth";
@@ -129,12 +129,19 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
    * limits ever configured in this process.
    */
   const counters = new Map<string, Counter>();
+  /** Leases per counter name, so a caller's changed limit gives back what was leased under the old one. */
+  const books = new Map<string, LeaseBook>();
   const counterFor = (name: string, points: number, windowSeconds: number, fallback: Fallback) => {
     const id = `${name}|${points}|${windowSeconds}`;
     let counter = counters.get(id);
     if (!counter) {
       // The lease remembers a caller past its limit until the window ends, so a flood costs no store round trip.
-      counter = leasedCounter(store.counter({ name, points, windowSeconds, fallback }), { points, maxLease });
+      let book = books.get(name);
+      if (!book) {
+        book = leaseBook();
+        books.set(name, book);
+      }
+      counter = leasedCounter(store.counter({ name, points, windowSeconds, fallback }), { points, maxLease, book });
       counters.set(id, counter);
     }
     return counter;

@@ -5,7 +5,7 @@
  * windows, refused decisions not charged, and a store that is down.
  */
 import { describe, expect, it } from "vitest";
-import { LEASE_SHARE, leasedCounter, leaseSize } from "../../gateway/limits/leasedCounter.ts";
+import { LEASE_SHARE, leaseBook, leasedCounter, leaseSize } from "../../gateway/limits/leasedCounter.ts";
 import type { Counter, Outcome } from "../../gateway/limits/limitStore.ts";
 
 /** A fixed-window counter as rate-limiter-flexible keeps it: an increment is counted even when it goes past. */
@@ -191,3 +191,35 @@ describe("leasedCounter", () => {
     expect(store.calls).toEqual(Array(100).fill(1));
   });
 });
+
+describe("leasedCounter, a limit changed", () => {
+  it("gives back the units leased under the old limit before the new one leases from the same store", async () => {
+    const now = () => 0;
+    const store = fakeStore(600, 60_000, now);
+    const book = leaseBook();
+    const before = leasedCounter(store.counter, { points: 600, maxLease: 64, now, book });
+    await spend(before, "app:a", 2);
+    expect(store.consumedOf("app:a")).toBe(64);
+    // The store still counts against 600; the new limit of 3 reads the same key (as Redis does).
+    const lowered = leasedCounter(fakeLimit(store.counter, 3), { points: 3, maxLease: 64, now, book });
+    expect(await spend(lowered, "app:a", 2)).toEqual(["allowed", "limited"]);
+    // 2 spent before, 1 after: the 62 leased and unspent were given back.
+    expect(store.consumedOf("app:a")).toBe(3);
+  });
+});
+
+/** The same store keys read against another limit (what Redis does when a limit changes). */
+function fakeLimit(inner: Counter, points: number): Counter {
+  return {
+    async consume(key, units) {
+      const outcome = await inner.consume(key, units);
+      if (outcome.kind !== "allowed" && outcome.kind !== "limited") return outcome;
+      return {
+        ...outcome,
+        kind: outcome.consumed > points ? "limited" : "allowed",
+        remaining: Math.max(0, points - outcome.consumed),
+      };
+    },
+    refund: (key, units) => inner.refund(key, units),
+  };
+}
