@@ -189,6 +189,11 @@ export const gatewayConfigSchema = z.object({
   /** The Federation 2 supergraph to serve; reloaded when the file changes. */
   SUPERGRAPH_PATH: z.string().min(1).default(DEFAULT_SUPERGRAPH),
   /**
+   * The department owning each subgraph, for metering (gateway/supergraph/subgraphOwners.ts); default: beside
+   * SUPERGRAPH_PATH (`schema/supergraph.owners.json`, written by `npm run compose`). Missing: fetches count under `none`.
+   */
+  SUBGRAPH_OWNERS_PATH: z.string().min(1).optional(),
+  /**
    * Where the supergraph comes from: `file` (SUPERGRAPH_PATH, reloaded on change; local use) or `registry` (the
    * schema registry's current revision, polled every REGISTRY_POLL_MS; docs/registry.md).
    */

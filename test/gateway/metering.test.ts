@@ -44,8 +44,9 @@ describe("the meter", () => {
       flushMs: 0,
       now: () => now,
       fetch: ingest.fetch,
+      ownerOf: (subgraph) => (subgraph === "catalog" ? "dept-data" : null),
     });
-    meter.record(app, { requests: 1, cost: 12.4, subgraphFetches: 2 });
+    meter.record(app, { requests: 1, cost: 12.4, fetches: new Map([["catalog", 2]]) });
     meter.record(app, { requests: 1, errors: 1, cost: 3 });
     meter.record(officer, { requests: 1, classifiedFields: 2 });
     meter.record(ANONYMOUS, { requests: 1, errors: 1 });
@@ -150,6 +151,60 @@ describe("the meter", () => {
     const text = await registry.metrics();
     expect(text).toContain('og_gateway_usage_requests_total{app="app-portal",department="dept-data"} 4');
     expect(text).toContain("og_gateway_usage_dropped_total 1");
+  });
+
+  it("counts subgraph fetches against the department that owns each subgraph, under the caller's app", async () => {
+    const ingest = fakeIngest([]);
+    const owners: Record<string, string> = { health: "dept-health", catalog: "dept-data", sports: "dept-sports" };
+    const meter = createMeter({
+      url: "http://identity.test/usage/records",
+      signEnvelope: createEnvelopeSigner(testEnvelopeKeys.privateKey),
+      log,
+      flushMs: 0,
+      now: () => MINUTE,
+      fetch: ingest.fetch,
+      ownerOf: (subgraph) => owners[subgraph] ?? null,
+    });
+    // An app of the data centre asks health twice and catalog once; a health officer asks sports once and identity
+    // (a platform service, no owning department) once; an anonymous caller asks catalog once.
+    meter.record(app, {
+      requests: 1,
+      cost: 30,
+      fetches: new Map([
+        ["health", 2],
+        ["catalog", 1],
+      ]),
+    });
+    meter.record(officer, {
+      requests: 1,
+      classifiedFields: 1,
+      fetches: new Map([
+        ["sports", 1],
+        ["identity", 1],
+      ]),
+    });
+    meter.record(ANONYMOUS, { requests: 1, fetches: new Map([["catalog", 1]]) });
+    await meter.flush();
+
+    const rows = (ingest.sent[0]?.rows ?? []).map(({ minute: _minute, ...row }) => row);
+    const zero = { requests: 0, errors: 0, cost: 0, subgraphFetches: 0, classifiedFields: 0 };
+    expect(rows).toEqual([
+      // Requests, cost and classified fields are the caller's; fetches go to each subgraph's owner.
+      { appId: "app-portal", departmentId: "dept-data", ...zero, requests: 1, cost: 30, subgraphFetches: 1 },
+      { appId: "app-portal", departmentId: "dept-health", ...zero, subgraphFetches: 2 },
+      { appId: null, departmentId: "dept-health", ...zero, requests: 1, classifiedFields: 1 },
+      { appId: null, departmentId: "dept-sports", ...zero, subgraphFetches: 1 },
+      // identity has no owning department: its fetch counts under none, with the anonymous request.
+      { appId: null, departmentId: null, ...zero, requests: 1, subgraphFetches: 1 },
+      { appId: null, departmentId: "dept-data", ...zero, subgraphFetches: 1 },
+    ]);
+
+    const registry = new Registry();
+    meter.register(registry);
+    const text = await registry.metrics();
+    expect(text).toContain('og_gateway_usage_subgraph_fetches_total{app="app-portal",department="dept-health"} 2');
+    expect(text).toContain('og_gateway_usage_subgraph_fetches_total{app="none",department="dept-sports"} 1');
+    expect(text).toContain('og_gateway_usage_requests_total{app="app-portal",department="dept-health"} 0');
   });
 
   it("bounds the /metrics series, counting further pairs under other", async () => {
