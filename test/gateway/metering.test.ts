@@ -3,9 +3,13 @@
  * minute rows, bounded memory, re-sending a failed batch with its id, and the /metrics counters. The identity end of
  * the flush is tested in test/gateway/limitsAsData.test.ts.
  */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
 import { createMeter, type UsageRow } from "../../gateway/observability/metering.ts";
+import { loadSubgraphOwners, ownersPathOf } from "../../gateway/supergraph/subgraphOwners.ts";
 import { createLogger } from "../../lib/log.ts";
 import { ANONYMOUS, type Principal, systemPrincipal } from "../../lib/principal.ts";
 import { createEnvelopeSigner } from "../../lib/wire.ts";
@@ -221,5 +225,36 @@ describe("the meter", () => {
     expect(text).toContain('og_gateway_usage_requests_total{app="app-a",department="dept-data"} 1');
     expect(text).toContain('og_gateway_usage_requests_total{app="other",department="other"} 2');
     expect(text).not.toContain("app-c");
+  });
+});
+
+describe("the subgraph owners published with the supergraph", () => {
+  it("are read beside the supergraph, re-read on reload, and an invalid file keeps the owners read before", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "og-owners-"));
+    try {
+      const path = ownersPathOf(join(dir, "supergraph.graphql"));
+      expect(path).toBe(join(dir, "supergraph.owners.json"));
+      // No file (a foreign graph): no owner known.
+      const owners = await loadSubgraphOwners(path, log);
+      expect(owners.ownerOf("health")).toBeNull();
+
+      await writeFile(path, JSON.stringify({ health: "dept-health" }));
+      await owners.reload();
+      expect(owners.ownerOf("health")).toBe("dept-health");
+      expect(owners.ownerOf("identity")).toBeNull();
+
+      await writeFile(path, JSON.stringify({ health: 42 }));
+      await owners.reload();
+      expect(owners.ownerOf("health")).toBe("dept-health");
+      await writeFile(path, "{ half-written");
+      await owners.reload();
+      expect(owners.ownerOf("health")).toBe("dept-health");
+
+      await writeFile(path, JSON.stringify({ health: "dept-civil-affairs" }));
+      await owners.reload();
+      expect(owners.ownerOf("health")).toBe("dept-civil-affairs");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
