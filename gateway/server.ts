@@ -291,6 +291,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
             intervalMs: config.REGISTRY_POLL_MS,
             log,
             forPlanner,
+            onOwners: subgraphOwners.set,
           })
         : new SupergraphFile({
             path: config.SUPERGRAPH_PATH,

@@ -2,7 +2,8 @@
  * Which department owns each subgraph, as published with the supergraph: `npm run compose` writes
  * `schema/supergraph.owners.json` beside `schema/supergraph.graphql` (`{ "health": "dept-health", … }`, from each
  * module's `department` in subgraphs/registry.ts). The meter attributes subgraph fetches to the owner
- * (gateway/observability/metering.ts). Re-read whenever the supergraph file reloads.
+ * (gateway/observability/metering.ts). Re-read whenever the supergraph file reloads. A gateway loading its supergraph
+ * from the schema registry takes the owners the registry serves with each revision instead (`set`).
  *
  * A missing file means no owners are known (a foreign supergraph, an integrator's graph): fetches count under `none`.
  * A file that does not validate is logged and ignored; the owners read before stay.
@@ -20,6 +21,8 @@ export const ownersPathOf = (supergraphPath: string) => `${supergraphPath.replac
 export interface SubgraphOwnerSource {
   ownerOf(subgraph: string): string | null;
   reload(): Promise<void>;
+  /** Owners served with the supergraph (the schema registry's), replacing the file's. */
+  set(owners: SubgraphOwners): void;
 }
 
 export async function loadSubgraphOwners(path: string, log: Logger): Promise<SubgraphOwnerSource> {
@@ -43,5 +46,11 @@ export async function loadSubgraphOwners(path: string, log: Logger): Promise<Sub
     }
   };
   await reload();
-  return { ownerOf: (subgraph) => owners.get(subgraph) ?? null, reload };
+  return {
+    ownerOf: (subgraph) => owners.get(subgraph) ?? null,
+    reload,
+    set(next) {
+      owners = new Map(Object.entries(next));
+    },
+  };
 }
