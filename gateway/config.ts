@@ -189,6 +189,11 @@ export const gatewayConfigSchema = z.object({
   /** The Federation 2 supergraph to serve; reloaded when the file changes. */
   SUPERGRAPH_PATH: z.string().min(1).default(DEFAULT_SUPERGRAPH),
   /**
+   * The department owning each subgraph, for metering (gateway/supergraph/subgraphOwners.ts); default: beside
+   * SUPERGRAPH_PATH (`schema/supergraph.owners.json`, written by `npm run compose`). Missing: fetches count under `none`.
+   */
+  SUBGRAPH_OWNERS_PATH: z.string().min(1).optional(),
+  /**
    * Where the supergraph comes from: `file` (SUPERGRAPH_PATH, reloaded on change; local use) or `registry` (the
    * schema registry's current revision, polled every REGISTRY_POLL_MS; docs/registry.md).
    */
@@ -232,6 +237,11 @@ export const gatewayConfigSchema = z.object({
   RATE_LIMIT_KEY_PREFIX: z.string().min(1).max(100).default("og:rate-limit:"),
   /** Longest wait for one Redis command of a limit decision; past it the limit's fallback applies. */
   RATE_LIMIT_STORE_TIMEOUT_MS: z.coerce.number().int().min(5).max(5_000).default(100),
+  /**
+   * Most decisions one lease of a rate-limit counter covers (gateway/limits/leasedCounter.ts): a process takes up to
+   * this many units from Redis at once and spends them locally. 1: every decision asks the store.
+   */
+  RATE_LIMIT_MAX_LEASE: z.coerce.number().int().min(1).max(10_000).default(64),
   /** What each limit does while Redis is unreachable: `requests=memory,dailyCost=memory,oauth=memory` (default). */
   RATE_LIMIT_FALLBACKS: rateLimitFallbacks,
   /**

@@ -57,6 +57,7 @@ import { maskError } from "./protection/maskErrors.ts";
 import { ReservedNamesRule } from "./protection/reservedNames.ts";
 import { createTrustedDocumentSource, trustedOperationOf } from "./protection/trustedDocuments.ts";
 import { RegistrySupergraph } from "./supergraph/registrySupergraph.ts";
+import { loadSubgraphOwners, ownersPathOf } from "./supergraph/subgraphOwners.ts";
 import { SupergraphFile } from "./supergraph/supergraphFile.ts";
 import { SupergraphSnapshots } from "./supergraph/supergraphSnapshot.ts";
 
@@ -248,13 +249,19 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     }),
     fallbacks: config.RATE_LIMIT_FALLBACKS,
     now: options.now,
+    maxLease: config.RATE_LIMIT_MAX_LEASE,
   });
   if (!config.RATE_LIMITS.enabled) log.warn("RATE_LIMITS.enabled is false: no rate limits or quotas apply");
   else if (!config.REDIS_URL && isProductionMode(config)) {
     log.warn("REDIS_URL is not set: each gateway replica counts rate limits and quotas on its own");
   }
   // Metering (docs/limits.md, "Metering"): usage per app and department, on /metrics and sent to the identity service.
+  const subgraphOwners = await loadSubgraphOwners(
+    config.SUBGRAPH_OWNERS_PATH ?? ownersPathOf(config.SUPERGRAPH_PATH),
+    log,
+  );
   const meter = createMeter({
+    ownerOf: subgraphOwners.ownerOf,
     url: config.USAGE_URL ?? `${config.IDENTITY_URL}/usage/records`,
     signEnvelope,
     log,
@@ -293,10 +300,19 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
           intervalMs: config.REGISTRY_POLL_MS,
           log,
           forPlanner,
+          onOwners: subgraphOwners.set,
         })
       : null;
   const gateway = new ApolloGateway({
-    supergraphSdl: registrySupergraph ?? new SupergraphFile({ path: config.SUPERGRAPH_PATH, log, forPlanner }),
+    supergraphSdl:
+      registrySupergraph ??
+      new SupergraphFile({
+        path: config.SUPERGRAPH_PATH,
+        log,
+        forPlanner,
+        // Owners are written before the supergraph (npm run compose): a reload reads the owners that go with it.
+        onLoaded: () => void subgraphOwners.reload(),
+      }),
     buildService: ({ name, url }) => {
       const dataSource = new SubgraphDataSource(
         name,
@@ -366,7 +382,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
           requests: 1,
           errors: failed ? 1 : 0,
           cost: context.usage?.cost ?? 0,
-          subgraphFetches: context.usage?.subgraphFetches ?? 0,
+          ...(context.usage ? { fetches: context.usage.fetches } : {}),
           classifiedFields:
             context.authorization?.classified.filter((field) => field.decision !== "denied").length ?? 0,
         }),
@@ -471,7 +487,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
         clientAddress,
         rateLimit,
         ...declared,
-        usage: { subgraphFetches: 0, cost: 0 },
+        usage: { fetches: new Map(), cost: 0 },
         log: log.child({ requestId, traceId: activeTraceId() }),
         telemetry: requestTelemetry.recordOf(req),
       };

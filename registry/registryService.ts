@@ -12,7 +12,7 @@
  * | `POST /subgraphs/<name>/versions/<v>/approve` | a security administrator other than the publisher |
  * | `POST /subgraphs/<name>/versions/<v>/reject` | a security administrator |
  * | `POST /subgraphs/<name>/rollback` `{version}` | the owner department, security administrators |
- * | `GET /supergraph` | the gateway (envelope, scope `registry:supergraph:read`) |
+ * | `GET /supergraph` → `{revision, sdl, owners}` | the gateway (envelope, scope `registry:supergraph:read`) |
  * | `POST /usage` `{entries}` | the gateway (envelope, scope `registry:usage:write`) |
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -312,7 +312,8 @@ export async function startRegistry(
         const current = await store.currentSupergraph();
         if (!current)
           throw new Refusal("NOT_FOUND_ENTITY", "The registry holds no supergraph yet; publish a subgraph.");
-        return [200, current];
+        // With the owner department of each subgraph, for the gateway's metering.
+        return [200, { ...current, owners: await store.owners() }];
       },
     ],
     [

@@ -86,6 +86,14 @@ export function createRegistryStore(db: SubgraphDatabase) {
       return row ? { revision: Number(row.revision), sdl: row.sdl } : null;
     },
 
+    /** The owner department of every subgraph composed into the supergraph (an active version), by name. */
+    async owners(): Promise<Record<string, string>> {
+      const rows = await db.query<{ name: string; department_id: string }>(
+        "SELECT name, department_id FROM registered_subgraph WHERE active_version IS NOT NULL ORDER BY name",
+      );
+      return Object.fromEntries(rows.map((row) => [row.name, row.department_id]));
+    },
+
     async version(name: string, version: number): Promise<(SchemaVersion & { sdl: string }) | null> {
       const [row] = await db.query<Record<string, unknown>>(
         "SELECT * FROM schema_version WHERE subgraph = $1 AND version = $2",

@@ -7,6 +7,16 @@ import { composeSupergraph } from "./composeSupergraph.ts";
 import type { OneSourceException } from "./oneDataOneSource.ts";
 
 export const SUPERGRAPH_PATH = fileURLToPath(new URL("../schema/supergraph.graphql", import.meta.url));
+/** Which department owns each subgraph, published beside the supergraph for the gateway's metering. */
+export const OWNERS_PATH = fileURLToPath(new URL("../schema/supergraph.owners.json", import.meta.url));
+
+/** `{ subgraph: department }` for every subgraph with an owning department, as `npm run compose` writes it. */
+export function subgraphOwners(): Record<string, string> {
+  return Object.fromEntries(
+    subgraphModules.flatMap((module) => (module.department ? [[module.name, module.department]] : [])),
+  );
+}
+export const ownersJson = () => `${JSON.stringify(subgraphOwners(), null, 2)}\n`;
 
 /**
  * Known mismatches between the catalogue's owner and the serving subgraph, each waiting for a named change. The check
@@ -45,9 +55,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     for (const error of outcome.errors) console.error(`error ${error}`);
     process.exit(1);
   }
+  // Owners first: a gateway watching the supergraph re-reads them when the supergraph changes.
+  await writeFile(OWNERS_PATH, ownersJson());
   await writeFile(SUPERGRAPH_PATH, outcome.supergraphSdl);
   console.log(
     `Composed ${subgraphModules.map((m) => m.name).join(", ")} into schema/supergraph.graphql` +
+      " (owners in schema/supergraph.owners.json)" +
       ` (${outcome.hints.length} hint(s)).`,
   );
 }

@@ -3,7 +3,13 @@ import { type DocumentNode, Kind, parse } from "graphql";
 import { gql } from "graphql-tag";
 import { describe, expect, it } from "vitest";
 import { subgraphsOf } from "../gateway/supergraph/supergraphFile.ts";
-import { composeDistrictSupergraph, ONE_SOURCE_EXCEPTIONS, SUPERGRAPH_PATH } from "../scripts/compose.ts";
+import {
+  composeDistrictSupergraph,
+  ONE_SOURCE_EXCEPTIONS,
+  OWNERS_PATH,
+  ownersJson,
+  SUPERGRAPH_PATH,
+} from "../scripts/compose.ts";
 import { composeSupergraph } from "../scripts/composeSupergraph.ts";
 import { servedResources } from "../scripts/oneDataOneSource.ts";
 import { publishedCatalogue } from "../subgraphs/catalog/seedData.ts";
@@ -20,6 +26,15 @@ describe("composition", () => {
   it("matches the committed schema/supergraph.graphql (run npm run compose when this fails)", async () => {
     expect(outcome.ok).toBe(true);
     if (outcome.ok) expect(await readFile(SUPERGRAPH_PATH, "utf8")).toBe(outcome.supergraphSdl);
+  });
+
+  it("publishes each subgraph's owning department beside it, for metering (run npm run compose when this fails)", async () => {
+    const owners = JSON.parse(await readFile(OWNERS_PATH, "utf8"));
+    expect(await readFile(OWNERS_PATH, "utf8")).toBe(ownersJson());
+    expect(owners).toMatchObject({ health: "dept-health", catalog: "dept-data", parking: "dept-transport" });
+    // Platform services own no data: their fetches count under no department.
+    expect(owners).not.toHaveProperty("identity");
+    expect(Object.keys(owners).length).toBe(subgraphModules.filter((m) => m.department).length);
   });
 
   it("names every subgraph with its default URL in the supergraph", () => {

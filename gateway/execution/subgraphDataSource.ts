@@ -75,7 +75,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
           },
           async () => {
             this.stats.fetches += 1;
-            if (context.usage) context.usage.subgraphFetches += 1;
+            if (context.usage) context.usage.fetches.set(this.name, (context.usage.fetches.get(this.name) ?? 0) + 1);
             const started = performance.now();
             try {
               const response = await super.process(options);

@@ -1,6 +1,6 @@
 /**
  * Where rate-limit counters live: Redis when `REDIS_URL` is set (shared by every gateway replica: one atomic Lua
- * increment per decision, rate-limiter-flexible's `RateLimiterRedis`), otherwise this process's memory (the
+ * increment per lease of units — ./leasedCounter.ts —, rate-limiter-flexible's `RateLimiterRedis`), otherwise this process's memory (the
  * one-command start, a single replica).
  *
  * Redis down or slow never becomes a 500: commands time out after `timeoutMs`, nothing is queued while disconnected
@@ -23,15 +23,13 @@ export interface CounterOptions {
   points: number;
   windowSeconds: number;
   fallback: Fallback;
-  /**
-   * Once a key is over its points, answer "limited" from memory until its window ends, without asking Redis: a
-   * caller flooding past its limit costs no store round trip. Only for counters that are never refunded.
-   */
-  blockInMemoryWhenOver?: boolean;
 }
 
 export type Outcome =
-  /** Counted (`remaining` points left, the window resets in `resetMs`); `source` says which store decided. */
+  /**
+   * Counted: `consumed` is the store's count after this increment (past `points` when refused: a refused increment
+   * stays counted), `remaining` points are left, the window resets in `resetMs`; `source` says which store decided.
+   */
   | { kind: "allowed" | "limited"; consumed: number; remaining: number; resetMs: number; source: "store" | "memory" }
   /** The store failed and the counter fails open: let through, uncounted. */
   | { kind: "uncounted" }
@@ -138,7 +136,6 @@ function redisCounter(options: CounterOptions, redis: Redis, keyPrefix: string):
     // Not connected: the fallback at once, rather than a command that can only time out.
     rejectIfRedisNotReady: true,
     insuranceLimiter,
-    ...(options.blockInMemoryWhenOver ? { inMemoryBlockOnConsumed: options.points + 1 } : {}),
   });
   return counterOf(limiter, options, (res) => (fromInsurance.has(res) ? "memory" : "store"));
 }

@@ -14,6 +14,7 @@ import type { GraphQLError } from "graphql";
 import { codedError } from "../../lib/errors.ts";
 import type { LimitSubject, RateLimitPolicy, RequestRate, Tier } from "../../lib/limits/rateLimitRules.ts";
 import type { Principal } from "../../lib/principal.ts";
+import { type LeaseBook, leaseBook, leasedCounter } from "./leasedCounter.ts";
 import type { Counter, Fallback, LimitStore, Outcome } from "./limitStore.ts";
 
 export type LimitName = "requests" | "dailyCost" | "oauth";
@@ -30,6 +31,11 @@ export interface RateLimiterOptions {
   fallbacks: Record<LimitName, Fallback>;
   /** Clock of the daily budgets (epoch ms). */
   now?: () => number;
+  /**
+   * Most decisions one lease of a counter covers (`RATE_LIMIT_MAX_LEASE`, ./leasedCounter.ts); 1: every decision asks
+   * the store. Default 64.
+   */
+  maxLease?: number;
 }
 
 /** Where a caller stands against one limit: what the `RateLimit-*` headers say. */
@@ -115,7 +121,7 @@ const whom = (subject: LimitSubject) =>
       : "each user";
 
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
-  const { store, fallbacks, now = Date.now } = options;
+  const { store, fallbacks, now = Date.now, maxLease = 64 } = options;
   const policyNow = typeof options.policy === "function" ? options.policy : () => options.policy as RateLimitPolicy;
   /**
    * Counters by what they count (name, points, window), not by tier: a change of the rules keeps the counters of every
@@ -123,17 +129,24 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
    * limits ever configured in this process.
    */
   const counters = new Map<string, Counter>();
-  const counterFor = (name: string, points: number, windowSeconds: number, fallback: Fallback, block: boolean) => {
+  /** Leases per counter name, so a caller's changed limit gives back what was leased under the old one. */
+  const books = new Map<string, LeaseBook>();
+  const counterFor = (name: string, points: number, windowSeconds: number, fallback: Fallback) => {
     const id = `${name}|${points}|${windowSeconds}`;
     let counter = counters.get(id);
     if (!counter) {
-      counter = store.counter({ name, points, windowSeconds, fallback, blockInMemoryWhenOver: block });
+      // The lease remembers a caller past its limit until the window ends, so a flood costs no store round trip.
+      let book = books.get(name);
+      if (!book) {
+        book = leaseBook();
+        books.set(name, book);
+      }
+      counter = leasedCounter(store.counter({ name, points, windowSeconds, fallback }), { points, maxLease, book });
       counters.set(id, counter);
     }
     return counter;
   };
-  const oauthCounter = (rate: RequestRate) =>
-    counterFor("oauth", rate.requests, rate.perSeconds, fallbacks.oauth, true);
+  const oauthCounter = (rate: RequestRate) => counterFor("oauth", rate.requests, rate.perSeconds, fallbacks.oauth);
   const counts = new Map<string, DecisionCount>();
   const count = (limit: LimitName, tier: string, outcome: Outcome) => {
     const decision: Decision = outcome.kind;
@@ -151,7 +164,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const requestCounter = (tier: Tier) => {
     let counter = requestCounters.get(tier);
     if (!counter) {
-      counter = counterFor("requests", tier.rate.requests, tier.rate.perSeconds, fallbacks.requests, true);
+      counter = counterFor("requests", tier.rate.requests, tier.rate.perSeconds, fallbacks.requests);
       requestCounters.set(tier, counter);
     }
     return counter;
@@ -159,8 +172,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const budgetCounter = (tier: Tier, budget: number) => {
     let counter = budgetCounters.get(tier);
     if (!counter) {
-      // Refunded when refused, so never blocked in memory.
-      counter = counterFor("daily-cost", budget, BUDGET_KEY_SECONDS, fallbacks.dailyCost, false);
+      counter = counterFor("daily-cost", budget, BUDGET_KEY_SECONDS, fallbacks.dailyCost);
       budgetCounters.set(tier, counter);
     }
     return counter;
@@ -239,9 +251,8 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       count("dailyCost", subject.tier.name, outcome);
       if (outcome.kind === "uncounted" || outcome.kind === "allowed") return;
       if (outcome.kind === "unavailable") throw refusalError(unavailable("dailyCost", "daily cost budget"));
-      // Refused operations are not charged: the points just added are given back.
-      await counter.refund(key, points);
-      const left = Math.max(0, budget - (outcome.consumed - points));
+      // A refused operation is not charged (a lease charges only what it spends): a cheaper one may still fit.
+      const left = outcome.remaining;
       const retryAfterSeconds = seconds(nextDayStartsAt - now());
       const resetsAt = `${shanghaiDay(nextDayStartsAt).day}T00:00:00+08:00`;
       throw refusalError({

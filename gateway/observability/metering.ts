@@ -6,7 +6,9 @@
  * the graph (docs/limits.md, "Metering").
  *
  * Attribution: `app` is the integrator app's client id for app tokens, none for people and anonymous callers;
- * `department` is the caller's department (an officer's, an app's owner department), none otherwise.
+ * `department` is the caller's department (an officer's, an app's owner department), none otherwise — except for
+ * subgraph fetches, which count against the department that **owns the subgraph** that served them (`ownerOf`, from
+ * the owners published with the supergraph, gateway/supergraph/subgraphOwners.ts), under the caller's app.
  *
  * Bounded memory: at most `maxRows` minute rows wait to be sent (counting batches that failed and wait to be re-sent);
  * past that, counts of new rows are dropped and counted in og_gateway_usage_dropped_total, while the /metrics totals
@@ -30,8 +32,14 @@ export interface UsageCounts {
 
 /** One request's running usage, carried in its context (subgraph fetches and cost are added as they happen). */
 export interface RequestUsage {
-  subgraphFetches: number;
+  /** Fetches by subgraph name. */
+  fetches: Map<string, number>;
   cost: number;
+}
+
+/** What one request used, as recorded: subgraph fetches by subgraph, every other count the caller's. */
+export interface RecordedUsage extends Partial<Omit<UsageCounts, "subgraphFetches">> {
+  fetches?: ReadonlyMap<string, number>;
 }
 
 export interface UsageRow extends UsageCounts {
@@ -57,11 +65,16 @@ export interface MeterOptions {
   timeoutMs?: number;
   now?: () => number;
   fetch?: typeof fetch;
+  /** The department owning a subgraph (null: none known, counted under `none`); read at every record. */
+  ownerOf?: (subgraph: string) => string | null;
 }
 
 export interface Meter {
-  /** Counts one request's usage against its caller's app and department. */
-  record(principal: Principal, usage: Partial<UsageCounts>): void;
+  /**
+   * Counts one request's usage against its caller's app and department, and its subgraph fetches against the caller's
+   * app and each subgraph's owning department.
+   */
+  record(principal: Principal, usage: RecordedUsage): void;
   /** Sends every waiting row now (tests, shutdown); resolves when done or failed (rows then wait for the next). */
   flush(): Promise<void>;
   /** Registers the counters on a Prometheus registry (the gateway's, gateway/observability/metrics.ts). */
@@ -90,6 +103,7 @@ export function createMeter(options: MeterOptions): Meter {
     batchRows = 5_000,
     timeoutMs = 5_000,
     now = Date.now,
+    ownerOf = () => null,
   } = options;
   const doFetch = options.fetch ?? fetch;
   const principal = systemPrincipal("gateway-usage", [SYSTEM_SCOPES.usageWrite]);
@@ -109,10 +123,7 @@ export function createMeter(options: MeterOptions): Meter {
 
   /** The current minute's ISO string, made once a minute rather than once a request. */
   let cachedMinute = { start: Number.NaN, iso: "" };
-  const record = (caller: Principal, usage: Partial<UsageCounts>) => {
-    if (caller.kind === "system") return;
-    const appId = caller.kind === "app" ? caller.id : null;
-    const departmentId = caller.departmentId;
+  const addTo = (appId: string | null, departmentId: string | null, usage: Partial<UsageCounts>, minute: string) => {
     const pair = `${appId ?? NONE}|${departmentId ?? NONE}`;
     let total = totals.get(pair);
     if (!total) {
@@ -130,10 +141,6 @@ export function createMeter(options: MeterOptions): Meter {
     }
     add(total, usage);
 
-    const minuteStart = Math.floor(now() / 60_000) * 60_000;
-    if (minuteStart !== cachedMinute.start)
-      cachedMinute = { start: minuteStart, iso: new Date(minuteStart).toISOString() };
-    const minute = cachedMinute.iso;
     const key = `${minute}|${pair}`;
     let row = open.get(key);
     if (!row) {
@@ -145,6 +152,20 @@ export function createMeter(options: MeterOptions): Meter {
       open.set(key, row);
     }
     add(row, usage);
+  };
+  const record = (caller: Principal, usage: RecordedUsage) => {
+    if (caller.kind === "system") return;
+    const appId = caller.kind === "app" ? caller.id : null;
+    const minuteStart = Math.floor(now() / 60_000) * 60_000;
+    if (minuteStart !== cachedMinute.start)
+      cachedMinute = { start: minuteStart, iso: new Date(minuteStart).toISOString() };
+    const minute = cachedMinute.iso;
+    const { fetches, ...own } = usage;
+    addTo(appId, caller.departmentId, own, minute);
+    if (!fetches) return;
+    for (const [subgraph, count] of fetches) {
+      if (count > 0) addTo(appId, ownerOf(subgraph), { subgraphFetches: count }, minute);
+    }
   };
 
   const send = async (batch: Batch) => {

@@ -9,6 +9,7 @@
  */
 import type { SupergraphManager, SupergraphSdlHook } from "@apollo/gateway";
 import type { Logger } from "../../lib/log.ts";
+import { type SubgraphOwners, subgraphOwnersSchema } from "./subgraphOwners.ts";
 
 export interface RegistrySupergraphOptions {
   /** The registry's base URL, e.g. http://registry:4110. */
@@ -20,6 +21,8 @@ export interface RegistrySupergraphOptions {
   timeoutMs?: number;
   /** What Apollo's gateway is given for a supergraph (default: the SDL itself). */
   forPlanner?: (supergraphSdl: string) => string;
+  /** The owner department of each subgraph, as the registry serves them with each revision applied. */
+  onOwners?: (owners: SubgraphOwners) => void;
 }
 
 export class RegistrySupergraph implements SupergraphManager {
@@ -32,16 +35,18 @@ export class RegistrySupergraph implements SupergraphManager {
     return this.served;
   }
 
-  private async fetchCurrent(): Promise<{ revision: number; sdl: string }> {
+  private async fetchCurrent(): Promise<{ revision: number; sdl: string; owners: SubgraphOwners | null }> {
     const { registryUrl, headers, timeoutMs = 5_000 } = this.options;
     const url = `${registryUrl.replace(/\/$/, "")}/supergraph`;
     const response = await fetch(url, { headers: headers(url), signal: AbortSignal.timeout(timeoutMs) });
     if (!response.ok) throw new Error(`the registry answered HTTP ${response.status}`);
-    const body = (await response.json()) as { revision?: unknown; sdl?: unknown };
+    const body = (await response.json()) as { revision?: unknown; sdl?: unknown; owners?: unknown };
     if (!Number.isInteger(body.revision) || typeof body.sdl !== "string" || !body.sdl.includes("join__Graph")) {
       throw new Error("the registry's answer is not a supergraph revision");
     }
-    return { revision: body.revision as number, sdl: body.sdl };
+    // Owners that do not validate are left out (metering counts those fetches under no department), never fatal.
+    const owners = subgraphOwnersSchema.safeParse(body.owners);
+    return { revision: body.revision as number, sdl: body.sdl, owners: owners.success ? owners.data : null };
   }
 
   initialize: SupergraphSdlHook = async ({ update }) => {
@@ -49,6 +54,7 @@ export class RegistrySupergraph implements SupergraphManager {
     const first = await this.fetchCurrent();
     this.revision = first.revision;
     this.served = first.revision;
+    if (first.owners) this.options.onOwners?.(first.owners);
     log.info({ revision: first.revision }, "supergraph loaded from the registry");
     let polling = false;
     const timer = setInterval(async () => {
@@ -61,6 +67,7 @@ export class RegistrySupergraph implements SupergraphManager {
           update(forPlanner(next.sdl));
           this.revision = next.revision;
           this.served = next.revision;
+          if (next.owners) this.options.onOwners?.(next.owners);
           log.info({ revision: next.revision }, "supergraph revision from the registry applied");
         } catch (error) {
           // Not retried until the registry has a newer revision.

@@ -117,6 +117,9 @@ describe.each([
         extra: [{ name: "identity", url: identity.url, typeDefs: identityModule.typeDefs }],
       }),
     );
+    // Who owns each subgraph, published beside the supergraph (npm run compose writes the district's): books belongs
+    // to the culture bureau here, reviews to no department.
+    await writeFile(join(dir, "supergraph.owners.json"), JSON.stringify({ books: "dept-culture" }));
     gateway = await startTestGateway(gatewayEnv());
   }, 240_000);
   afterAll(async () => {
@@ -348,13 +351,18 @@ describe.each([
       const answer = await as(principal, USAGE, { filter: { ...window, granularity: "HOUR", ...filter } });
       expect(answer.body.errors).toBeUndefined();
       const rows = answer.body.data.usage as Array<Record<string, any>>;
-      const sum = (name: string) => rows.reduce((total, row) => total + Number(row[name]), 0);
+      const sum = (name: string, department?: string) =>
+        rows
+          .filter((row) => department === undefined || row.departmentId === department)
+          .reduce((total, row) => total + Number(row[name]), 0);
       return {
         rows,
         requests: sum("requests"),
         errors: sum("errors"),
         cost: sum("cost"),
         subgraphFetches: sum("subgraphFetches"),
+        fetchesOf: (department: string) => sum("subgraphFetches", department),
+        requestsOf: (department: string) => sum("requests", department),
       };
     };
     const before = await totalOf(PARKING);
@@ -365,10 +373,13 @@ describe.each([
     expect(after.errors - before.errors).toBe(1);
     expect(after.subgraphFetches - before.subgraphFetches).toBe(5);
     expect(after.cost - before.cost).toBeGreaterThanOrEqual(5);
-    // An app's usage is its own, under its owner department.
+    // An app's usage is its own: its requests under its owner department, the subgraph fetches under the department
+    // owning the subgraph that served them (books: the culture bureau).
     expect(after.rows.length).toBeGreaterThan(0);
-    for (const row of after.rows)
-      expect(row).toMatchObject({ appId: "app-parking-integrator", departmentId: "dept-transport" });
+    for (const row of after.rows) expect(row.appId).toBe("app-parking-integrator");
+    expect(after.requestsOf("dept-transport") - before.requestsOf("dept-transport")).toBe(6);
+    expect(after.fetchesOf("dept-culture") - before.fetchesOf("dept-culture")).toBe(5);
+    expect(after.fetchesOf("dept-transport") - before.fetchesOf("dept-transport")).toBe(0);
 
     // Another app's usage is refused, not answered empty; people other than admins and auditors are refused too.
     const others = await as(PARKING, USAGE, { filter: { ...window, appId: "app-portal" } });
@@ -393,7 +404,9 @@ describe.each([
         l.startsWith('og_gateway_usage_requests_total{app="app-parking-integrator",department="dept-transport"}'),
       );
     expect(Number(line?.split(" ").at(-1))).toBeGreaterThanOrEqual(6);
-    expect(metrics).toMatch(/og_gateway_usage_subgraph_fetches_total\{app="app-parking-integrator"/);
+    expect(metrics).toMatch(
+      /og_gateway_usage_subgraph_fetches_total\{app="app-parking-integrator",department="dept-culture"\} [1-9]/,
+    );
     const revision = await gateway.refreshRateLimits();
     expect(metrics).toMatch(new RegExp(`og_gateway_rate_limit_rules_revision ${revision}\\b`));
   });

@@ -43,13 +43,17 @@ async function call(method: string, path: string, bearer: string | null, body?: 
   return { status: response.status, body: (await response.json().catch(() => null)) as any };
 }
 
-async function supergraph(): Promise<{ revision: number; sdl: string }> {
+async function supergraph(): Promise<{ revision: number; sdl: string; owners: Record<string, string> }> {
   const headers = signedHeaders(
     "registry",
     { method: "GET", path: "/supergraph" },
     { principal: gatewayCaller(SYSTEM_SCOPES.registryRead) },
   );
-  return (await fetch(`${registry.url}/supergraph`, { headers })).json() as Promise<{ revision: number; sdl: string }>;
+  return (await fetch(`${registry.url}/supergraph`, { headers })).json() as Promise<{
+    revision: number;
+    sdl: string;
+    owners: Record<string, string>;
+  }>;
 }
 
 /** The field names of AppointmentSlot in a supergraph. */
@@ -195,6 +199,8 @@ describe(`schema registry (${testTier})`, () => {
       { principal: gatewayCaller(SYSTEM_SCOPES.fieldUsageWrite) },
     );
     expect((await fetch(`${registry.url}/supergraph`, { headers: wrongScope })).status).toBe(403);
+    // With the owner department of every subgraph in it, for the gateway's metering.
+    expect((await supergraph()).owners).toMatchObject({ health: "dept-health", catalog: "dept-data" });
   });
 
   it("lets a security administrator reject a pending version, which then cannot be approved", async () => {
@@ -237,6 +243,8 @@ describe(`schema registry (${testTier})`, () => {
       REGISTRY_URL: registry.url,
       REGISTRY_POLL_MS: "100",
       IDENTITY_URL: issuer.url,
+      // No owners file: the owners come from the registry only.
+      SUBGRAPH_OWNERS_PATH: "/nonexistent/supergraph.owners.json",
     });
     const ask = async () => {
       const response = await fetch(gateway.url, {
@@ -263,6 +271,9 @@ describe(`schema registry (${testTier})`, () => {
       expect(gateway.supergraphLoads()).toBe(2);
       // Known now; the health service itself is not running in this test.
       expect(await ask()).not.toBe("GRAPHQL_VALIDATION_FAILED");
+      // The fetch to health is metered against the department the registry names as its owner.
+      const metrics = await (await fetch(gateway.url.replace(/\/graphql$/, "/metrics"))).text();
+      expect(metrics).toMatch(/^og_gateway_usage_subgraph_fetches_total\{app="none",department="dept-health"\} [1-9]/m);
     } finally {
       await gateway.stop();
     }
