@@ -78,7 +78,10 @@ export const manifestDataResourceSchema = z
     classification: z.enum(["PUBLIC", "INTERNAL", "SENSITIVE", "CORE"]),
     openStatus: z.enum(["OPEN", "CONDITIONAL", "NOT_OPEN"]),
     updateFrequency: z.enum(["REALTIME", "DAILY", "WEEKLY", "MONTHLY", "QUARTERLY", "YEARLY"]),
+    /** Required when openStatus is CONDITIONAL: on what conditions it is opened (有条件开放). */
+    openConditions: text(300).optional(),
     format: text(40),
+    fieldCount: z.number().int().min(1).max(1000).default(1),
     keywords: z.array(z.string().trim().min(1).max(40)).max(20).default([]),
     /** The graph types that serve it (`@dataResource` in the SDL must name the same id). */
     servedBy: z
