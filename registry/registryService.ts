@@ -358,7 +358,8 @@ export async function startRegistry(
         const target = Number((parseJson(body) as { version?: unknown })?.version);
         const version = Number.isInteger(target) ? await store.version(name as string, target) : null;
         if (!version) throw new Refusal("NOT_FOUND_ENTITY", `Subgraph ${name} has no version ${target}.`);
-        if (version.status !== "SUPERSEDED" || !version.approvedBy) {
+        // SUPERSEDED is only ever set on an ACTIVE version: it was once active, approved or needing no approval.
+        if (version.status !== "SUPERSEDED") {
           throw new Refusal(
             "INVALID_STATE_TRANSITION",
             `Version ${target} of ${name} is ${version.status}; only an earlier active version can be restored.`,

@@ -305,6 +305,38 @@ describe("publishing with a manifest", () => {
     });
   }, 60_000);
 
+  it("holds the manifest of a version waiting for approval, and delivers it when a security administrator approves", async () => {
+    const admin = signToken(
+      districtClaims({ sub: "person-admin-security", kind: "security_admin", roles: ["security_admin"], dept: null }),
+      jwtKeys.privateKey,
+      "k1",
+    );
+    // Removing a field is breaking: the version waits, and so does its manifest.
+    const breaking = `type Query {\n  "Elder-care bulletins."\n  elderCareBulletin: String @public\n}\n`;
+    const second = manifest({ officerScopes: ["elder_care:read"] });
+    const published = await publish({ sdl: breaking, manifest: second });
+    expect(published.status).toBe(202);
+    expect(published.body).toMatchObject({ version: 2, status: "PENDING", manifest: "PENDING" });
+    expect(delivered).toHaveLength(1);
+    const approved = await fetch(`${registry.url}/subgraphs/elder_care/versions/2/approve`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    expect(approved.status).toBe(200);
+    expect(delivered.map((m) => m.officerScopes)).toEqual([
+      ["elder_care:read", "clearance:personal"],
+      ["elder_care:read"],
+    ]);
+    // Rolling back to version 1 delivers version 1's manifest again.
+    const rolledBack = await fetch(`${registry.url}/subgraphs/elder_care/rollback`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${officer}` },
+      body: JSON.stringify({ version: 1 }),
+    });
+    expect(rolledBack.status).toBe(200);
+    expect(delivered.at(-1)?.officerScopes).toEqual(["elder_care:read", "clearance:personal"]);
+  }, 120_000);
+
   it("refuses another department's subgraph claiming those names (409 MANIFEST_NOT_OWNED)", async () => {
     const sportsOfficer = signToken(
       districtClaims({ sub: "person-officer-sports", dept: "dept-sports" }),
