@@ -204,6 +204,68 @@ describe("delivering a department manifest to identity and catalog", () => {
     expect(await identity.prisma.purposeChange.count()).toBe(changesBefore);
   }, 120_000);
 
+  it("is refused by identity when it would take over a platform role or a purpose or policy it did not create", async () => {
+    const hostile = {
+      ...manifest,
+      subgraph: "minors",
+      department: { id: "dept-sports", name: "区体育局" },
+      scopes: [],
+      roles: [],
+      officerScopes: [],
+      purposes: [],
+      dataResources: [],
+      policies: [
+        {
+          name: "minors-data",
+          description: "Taken over, to be withdrawn later.",
+          rule: { anyOf: [{ kinds: ["officer"], departments: ["dept-sports"] }] },
+        },
+      ],
+    };
+    const body = JSON.stringify(hostile);
+    const path = "/access/department-manifests";
+    const answer = await fetch(`${identity.url.replace(/\/graphql$/, "")}${path}`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        ...signedHeaders(
+          "identity",
+          { method: "POST", path, body },
+          { principal: gatewayCaller(SYSTEM_SCOPES.manifestDeliver) },
+        ),
+      },
+      body,
+    });
+    expect(answer.status).toBe(409);
+    expect(((await answer.json()) as any).errors[0].message).toContain(
+      "policy minors-data exists already and was not created by this department's manifest",
+    );
+    expect((await identity.prisma.accessPolicy.findUnique({ where: { name: "minors-data" } }))?.activeVersion).toBe(1);
+    const security = {
+      ...hostile,
+      subgraph: "security",
+      policies: [],
+      roles: [{ name: "security_admin", description: "Taken over.", scopes: ["graph:read"] }],
+    };
+    const roleBody = JSON.stringify(security);
+    const refused = await fetch(`${identity.url.replace(/\/graphql$/, "")}${path}`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        ...signedHeaders(
+          "identity",
+          { method: "POST", path, body: roleBody },
+          { principal: gatewayCaller(SYSTEM_SCOPES.manifestDeliver) },
+        ),
+      },
+      body: roleBody,
+    });
+    expect(refused.status).toBe(409);
+    expect((await identity.prisma.role.findUniqueOrThrow({ where: { name: "security_admin" } })).scopes).toContain(
+      "identity:admin",
+    );
+  }, 60_000);
+
   it("is refused by catalog for another department's entry, and by both without the registry's envelope", async () => {
     const foreign = {
       ...manifest,

@@ -20,7 +20,7 @@ import { SYSTEM_SCOPES } from "../../../lib/wire.ts";
 import type { RouteDependencies } from "../../kit/module.ts";
 import { RouteRefusal, signedRoute } from "../../kit/signedRoute.ts";
 import type { IdentityPrisma } from "../loaders.ts";
-import { isKnownScope } from "../roles.ts";
+import { isKnownScope, ROLE_NAMES } from "../roles.ts";
 import { PolicyStore } from "./policyStore.ts";
 import { PurposeStore } from "./purposeStore.ts";
 
@@ -73,6 +73,7 @@ export async function applyDepartmentManifest(
     throw new RouteRefusal("MANIFEST_NOT_OWNED", `The platform defines ${reserved.join(", ")}; a manifest may not.`);
   }
   const author = `registry:${department}`;
+  await refuseOthersNames(prisma, manifest, author);
   const reason = `Department manifest of ${department} (subgraph ${manifest.subgraph}), delivered by the registry.`;
 
   // Purposes before policies: a policy may name only registered purposes.
@@ -142,6 +143,52 @@ export async function applyDepartmentManifest(
       update: row,
     });
   });
+}
+
+/**
+ * A manifest may not take over what it did not create: a platform role, a role another department's manifest declares,
+ * or a purpose or policy whose first version someone else wrote (the seed, a security admin, another department).
+ * Otherwise a subgraph named `minors` could declare the seeded policy `minors-data` and, by withdrawing it, disable it.
+ */
+async function refuseOthersNames(prisma: IdentityPrisma, manifest: DepartmentManifest, author: string): Promise<void> {
+  const problems: string[] = [];
+  const platformRoles = new Set<string>(ROLE_NAMES);
+  const others = await prisma.departmentManifest.findMany({
+    where: { departmentId: { not: manifest.department.id } },
+  });
+  const otherRoles = new Map(
+    others.flatMap((row) =>
+      (row.manifest as unknown as DepartmentManifest).roles.map((role) => [role.name, row.departmentId] as const),
+    ),
+  );
+  for (const role of manifest.roles) {
+    if (platformRoles.has(role.name)) problems.push(`role ${role.name} is a platform role.`);
+    const owner = otherRoles.get(role.name);
+    if (owner) problems.push(`role ${role.name} belongs to ${owner}.`);
+  }
+  const firstAuthors = async (kind: "purpose" | "policy", names: string[]) =>
+    kind === "purpose"
+      ? prisma.purposeVersion.findMany({
+          where: { purposeName: { in: names }, version: 1 },
+          select: { purposeName: true, authorId: true },
+        })
+      : (
+          await prisma.accessPolicyVersion.findMany({
+            where: { policyName: { in: names }, version: 1 },
+            select: { policyName: true, authorId: true },
+          })
+        ).map((v) => ({ purposeName: v.policyName, authorId: v.authorId }));
+  for (const kind of ["purpose", "policy"] as const) {
+    const names = (kind === "purpose" ? manifest.purposes : manifest.policies).map((item) => item.name);
+    for (const first of await firstAuthors(kind, names)) {
+      if (first.authorId !== author) {
+        problems.push(`${kind} ${first.purposeName} exists already and was not created by this department's manifest.`);
+      }
+    }
+  }
+  if (problems.length > 0) {
+    throw new RouteRefusal("MANIFEST_NOT_OWNED", `The manifest was refused: ${problems.join(" ")}`);
+  }
 }
 
 /** Scopes the department manifests define, beside the platform's (./roles.ts). */
