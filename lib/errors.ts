@@ -195,6 +195,21 @@ export const errorCodes = {
     description:
       "The schema registry refused a subgraph version: it does not compose, breaks a platform rule, or breaks a field that apps used recently; `report.problems` says which and what to change.",
   },
+  MANIFEST_INVALID: {
+    status: 422,
+    description:
+      "The department manifest sent with a registration or publish does not match the manifest contract (lib/contracts/departmentManifest.ts) or breaks its naming rules; `problems` lists each field and what to change.",
+  },
+  MANIFEST_NOT_OWNED: {
+    status: 409,
+    description:
+      "The department manifest claims a scope, role, policy, purpose or data-catalogue entry another department owns, or is sent for another department; the message names the owner.",
+  },
+  MANIFEST_DELIVERY_FAILED: {
+    status: 502,
+    description:
+      "The registry could not deliver the department manifest to identity or catalog; the version was not activated (nothing was half-applied). Publish again once the service named in the message answers.",
+  },
   SUPERGRAPH_NOT_LOADED: { status: 503, description: "The gateway has no valid supergraph loaded yet; retry shortly." },
   NO_GATEWAY_REPLICA: {
     status: 503,

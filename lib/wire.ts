@@ -79,6 +79,11 @@ export const SYSTEM_SCOPES = {
   registryRead: "registry:supergraph:read",
   /** The field-usage recorder: POST /usage at the schema registry. */
   fieldUsageWrite: "registry:usage:write",
+  /**
+   * The registry's manifest delivery: POST /access/department-manifests at identity and
+   * POST /catalog/department-manifests at catalog (docs/registry.md, "Onboarding as data").
+   */
+  manifestDeliver: "registry:manifest:deliver",
 } as const;
 
 export type SystemScope = (typeof SYSTEM_SCOPES)[keyof typeof SYSTEM_SCOPES];

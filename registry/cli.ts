@@ -2,8 +2,9 @@
  * `npm run registry -- <command>`: the schema registry's command line (docs/registry.md).
  *
  *   serve                                   start the registry service (environment: registry/config.ts)
- *   check <name> <sdl-file> [--url URL]     run the publish checks without publishing
- *   publish <name> <sdl-file> [--url URL]   publish a version (active, or pending approval)
+ *   check <name> <sdl-file> [--url URL] [--manifest FILE]     run the publish checks without publishing
+ *   publish <name> <sdl-file> [--url URL] [--manifest FILE]   publish a version (active, or pending approval), with
+ *                                           the department's manifest (subgraphs/<name>/department.json)
  *   approve <name> <version>                approve a pending version (security administrator)
  *   reject <name> <version>                 reject a pending version (security administrator)
  *   rollback <name> <version>               make an earlier version active again
@@ -17,8 +18,8 @@ import { ConfigError } from "../lib/config.ts";
 import type { CheckReport } from "./checks.ts";
 
 const USAGE = `usage: npm run registry -- serve
-       npm run registry -- check <name> <sdl-file> [--url URL]
-       npm run registry -- publish <name> <sdl-file> [--url URL]
+       npm run registry -- check <name> <sdl-file> [--url URL] [--manifest department.json]
+       npm run registry -- publish <name> <sdl-file> [--url URL] [--manifest department.json]
        npm run registry -- approve <name> <version>
        npm run registry -- reject <name> <version>
        npm run registry -- rollback <name> <version>
@@ -35,9 +36,19 @@ export async function runCli(
   env: Record<string, string | undefined>,
   print: (line: string) => void = console.log,
 ): Promise<number> {
-  const [command, name, third, ...rest] = argv;
+  const flags = new Map<string, string>();
+  const positional: string[] = [];
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i] as string;
+    if (arg === "--url" || arg === "--manifest") {
+      flags.set(arg, argv[i + 1] ?? "");
+      i += 1;
+    } else positional.push(arg);
+  }
+  const [command, name, third] = positional;
   const base = (env.REGISTRY_URL ?? "http://127.0.0.1:4110").replace(/\/$/, "");
-  const urlFlag = rest[0] === "--url" ? rest[1] : third === "--url" ? rest[0] : undefined;
+  const urlFlag = flags.get("--url") || undefined;
+  const manifestFile = flags.get("--manifest");
   const call = async (method: string, path: string, body?: unknown): Promise<Answer> => {
     if (!env.REGISTRY_TOKEN) throw new Error("Set REGISTRY_TOKEN to an access token from the identity service.");
     const response = await fetch(`${base}${path}`, {
@@ -51,6 +62,7 @@ export async function runCli(
     const error = answer.body?.errors?.[0];
     print(`refused (${answer.status} ${error?.extensions?.code ?? ""}): ${error?.message ?? "no answer"}`);
     if (error?.extensions?.report) printReport(error.extensions.report, print);
+    for (const problem of error?.extensions?.problems ?? []) print(`MANIFEST  ${problem}`);
     return 1;
   };
   if (!command || !name || !/^[a-z][a-z0-9_]{0,40}$/.test(name)) {
@@ -60,14 +72,24 @@ export async function runCli(
   switch (command) {
     case "check":
     case "publish": {
-      if (!third || third === "--url") {
+      if (!third || manifestFile === "") {
         print(USAGE);
         return 2;
       }
       const sdl = await readFile(third, "utf8");
-      const answer = await call("POST", `/subgraphs/${name}/${command}`, { sdl, url: urlFlag });
+      let manifest: unknown;
+      if (manifestFile) {
+        try {
+          manifest = JSON.parse(await readFile(manifestFile, "utf8"));
+        } catch (error) {
+          print(`${manifestFile} is not JSON: ${(error as Error).message}`);
+          return 2;
+        }
+      }
+      const answer = await call("POST", `/subgraphs/${name}/${command}`, { sdl, url: urlFlag, manifest });
       if (answer.status >= 400) return refused(answer);
       printReport(answer.body.report, print);
+      if (answer.body.manifest && answer.body.manifest !== "none") print(`manifest: ${answer.body.manifest}`);
       if (command === "check") {
         print(answer.body.report.ok ? "check passed" : "check failed");
         return answer.body.report.ok ? 0 : 1;

@@ -29,6 +29,14 @@ export const registryConfigSchema = z.object({
    * requests the gateway signed. Empty: those routes refuse every request.
    */
   ENVELOPE_PUBLIC_KEYS: keyList,
+  /**
+   * The registry's own envelope key (Ed25519, base64 pkcs8): it signs department manifests it delivers to identity and
+   * catalog, whose ENVELOPE_PUBLIC_KEYS list its public key. Absent: a publish with a manifest is refused
+   * (MANIFEST_DELIVERY_FAILED), since nothing could deliver it.
+   */
+  ENVELOPE_PRIVATE_KEY: z.string().min(1).optional(),
+  /** The catalog service, which takes the data-resource entries of a department manifest. */
+  CATALOG_URL: z.url().default("http://127.0.0.1:4101"),
   /** A breaking change to a field some client used within this many hours is refused, naming the clients. */
   USAGE_WINDOW_HOURS: z.coerce
     .number()

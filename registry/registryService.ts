@@ -6,8 +6,8 @@
  *
  * | route | who |
  * | --- | --- |
- * | `POST /subgraphs/<name>/check` `{sdl, url?}` | the owner department (any department for a new name) |
- * | `POST /subgraphs/<name>/publish` `{sdl, url?}` | the owner department |
+ * | `POST /subgraphs/<name>/check` `{sdl, url?, manifest?}` | the owner department (any department for a new name) |
+ * | `POST /subgraphs/<name>/publish` `{sdl, url?, manifest?}` | the owner department |
  * | `GET /subgraphs/<name>/versions` | the owner department, security administrators |
  * | `POST /subgraphs/<name>/versions/<v>/approve` | a security administrator other than the publisher |
  * | `POST /subgraphs/<name>/versions/<v>/reject` | a security administrator |
@@ -20,6 +20,7 @@ import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { createJwksSource } from "../gateway/auth/jwks.ts";
 import { createTokenVerifier, districtPrincipal } from "../gateway/auth/tokenVerifier.ts";
+import type { DepartmentManifest } from "../lib/contracts/departmentManifest.ts";
 import { openSubgraphDatabase } from "../lib/db/database.ts";
 import { migrate, readMigrations } from "../lib/db/migrate.ts";
 import { type ErrorCode, errorBody, errorCodes } from "../lib/errors.ts";
@@ -30,11 +31,20 @@ import { createLogger, type Logger } from "../lib/log.ts";
 import type { Principal } from "../lib/principal.ts";
 import { createEnvelopeVerifier, SYSTEM_SCOPES } from "../lib/wire.ts";
 import { composeSupergraph } from "../scripts/composeSupergraph.ts";
+import { publishedCatalogue } from "../subgraphs/catalog/seedData.ts";
 import { createEnvelopeGuard } from "../subgraphs/kit/envelopeGuard.ts";
 import { createMemoryNonceStore } from "../subgraphs/kit/nonceStore.ts";
 import { bootstrapDistrictGraph } from "./bootstrap.ts";
 import { checkSubgraph, subgraphDocument } from "./checks.ts";
 import type { RegistryConfig } from "./config.ts";
+import {
+  CATALOG_MANIFEST_PATH,
+  createHttpManifestDelivery,
+  DeliveryFailure,
+  IDENTITY_MANIFEST_PATH,
+  type ManifestDelivery,
+} from "./delivery.ts";
+import { judgeManifest } from "./manifests.ts";
 import { createRegistryStore, type RegistryStore, type UsageEntry } from "./registryStore.ts";
 
 const MIGRATIONS = fileURLToPath(new URL("./migrations", import.meta.url));
@@ -62,7 +72,7 @@ class Refusal extends Error {
 
 export async function startRegistry(
   config: RegistryConfig,
-  options: { log?: Logger; now?: () => number } = {},
+  options: { log?: Logger; now?: () => number; delivery?: ManifestDelivery } = {},
 ): Promise<RegistryServer> {
   const log = options.log ?? createLogger({ service: "registry", level: config.LOG_LEVEL });
   const now = options.now ?? Date.now;
@@ -77,6 +87,19 @@ export async function startRegistry(
     const registered = await bootstrapDistrictGraph(store);
     if (registered > 0) log.info({ subgraphs: registered }, "registry bootstrapped with the district's subgraphs");
   }
+
+  const delivery: ManifestDelivery | null =
+    options.delivery ??
+    (config.ENVELOPE_PRIVATE_KEY
+      ? createHttpManifestDelivery({
+          privateKey: config.ENVELOPE_PRIVATE_KEY,
+          targets: [
+            { service: "identity", url: `${config.IDENTITY_URL}${IDENTITY_MANIFEST_PATH}` },
+            { service: "catalog", url: `${config.CATALOG_URL}${CATALOG_MANIFEST_PATH}` },
+          ],
+        })
+      : null);
+  const catalogue = publishedCatalogue();
 
   const verifyToken = createTokenVerifier({
     clockToleranceSeconds: config.TOKEN_CLOCK_SKEW_SECONDS,
@@ -141,6 +164,47 @@ export async function startRegistry(
     });
   }
 
+  /** A manifest sent with a check or publish, judged (MANIFEST_INVALID, MANIFEST_NOT_OWNED); absent: null. */
+  async function manifestOf(body: unknown, name: string, departmentId: string | null) {
+    const sent = (body as { manifest?: unknown } | null)?.manifest;
+    if (sent === undefined || sent === null) return null;
+    const judgement = judgeManifest(sent, {
+      subgraph: name,
+      departmentId: departmentId ?? "(no department)",
+      claims: await store.claims(),
+      catalogue,
+    });
+    if (!judgement.ok) {
+      throw new Refusal(
+        judgement.code as ErrorCode,
+        `The manifest of ${name} was refused: ${judgement.problems.join(" ")}`,
+        { problems: judgement.problems },
+      );
+    }
+    return judgement.manifest ?? null;
+  }
+
+  /** Delivers a manifest to identity and catalog before its version becomes active (./delivery.ts). */
+  async function deliverManifest(name: string, manifest: DepartmentManifest) {
+    if (!delivery) {
+      throw new Refusal(
+        "MANIFEST_DELIVERY_FAILED",
+        "This registry has no envelope key (ENVELOPE_PRIVATE_KEY), so it cannot deliver manifests; nothing was published.",
+      );
+    }
+    try {
+      await delivery.deliver(manifest, await store.activeManifest(name));
+    } catch (error) {
+      if (!(error instanceof DeliveryFailure)) throw error;
+      log.warn({ subgraph: name, service: error.service }, "manifest delivery failed");
+      throw new Refusal(
+        "MANIFEST_DELIVERY_FAILED",
+        `${name} was not published: ${error.message} Nothing was activated; publish again when ${error.service} answers.`,
+        { service: error.service },
+      );
+    }
+  }
+
   function publishInput(body: unknown, fallbackUrl: string | undefined): { sdl: string; url: string } {
     const { sdl, url } = (body ?? {}) as { sdl?: unknown; url?: unknown };
     if (typeof sdl !== "string" || sdl.trim() === "") {
@@ -161,9 +225,11 @@ export async function startRegistry(
       async (req, [name], body) => {
         const principal = await principalOf(req);
         const subgraph = await ownerCheck(principal, name as string, true);
-        const input = publishInput(parseJson(body), subgraph?.routingUrl);
+        const parsed = parseJson(body);
+        const input = publishInput(parsed, subgraph?.routingUrl);
+        const manifest = await manifestOf(parsed, name as string, subgraph?.departmentId ?? principal.departmentId);
         const { report } = await runCheck(name as string, input.sdl, input.url);
-        return [200, { subgraph: name, report }];
+        return [200, { subgraph: name, report, manifest: manifest ? "valid" : "none" }];
       },
     ],
     [
@@ -172,7 +238,9 @@ export async function startRegistry(
       async (req, [name], body) => {
         const principal = await principalOf(req);
         const subgraph = await ownerCheck(principal, name as string, false);
-        const input = publishInput(parseJson(body), subgraph?.routingUrl);
+        const parsed = parseJson(body);
+        const input = publishInput(parsed, subgraph?.routingUrl);
+        const manifest = await manifestOf(parsed, name as string, subgraph?.departmentId ?? principal.departmentId);
         const { report, supergraphSdl } = await runCheck(name as string, input.sdl, input.url);
         if (!report.ok) {
           throw new Refusal("SCHEMA_CHECK_FAILED", `Subgraph ${name} was not published: ${report.problems.join(" ")}`, {
@@ -180,6 +248,8 @@ export async function startRegistry(
           });
         }
         const status = report.needsApproval ? "PENDING" : "ACTIVE";
+        // An active version's manifest is delivered first: a failed delivery publishes nothing.
+        if (manifest && status === "ACTIVE") await deliverManifest(name as string, manifest);
         const version = await store.addVersion({
           name: name as string,
           departmentId: subgraph?.departmentId ?? (principal.departmentId as string),
@@ -189,9 +259,12 @@ export async function startRegistry(
           report,
           supergraphSdl,
           reason: `publish ${name} by ${principal.id}`,
+          manifest,
         });
+        if (manifest && status === "ACTIVE") await store.recordDelivery(name as string, version, { ok: true });
         log.info({ subgraph: name, version, status, by: principal.id }, "subgraph version published");
-        return [status === "ACTIVE" ? 201 : 202, { subgraph: name, version, status, report }];
+        const delivered = manifest ? (status === "ACTIVE" ? "DELIVERED" : "PENDING") : "none";
+        return [status === "ACTIVE" ? 201 : 202, { subgraph: name, version, status, report, manifest: delivered }];
       },
     ],
     [
@@ -234,6 +307,17 @@ export async function startRegistry(
             },
           );
         }
+        const manifest = await store.manifest(name as string, version.version);
+        if (manifest) {
+          try {
+            await deliverManifest(name as string, manifest);
+          } catch (error) {
+            if (error instanceof Refusal) {
+              await store.recordDelivery(name as string, version.version, { ok: false, error: error.message });
+            }
+            throw error;
+          }
+        }
         await store.activate(
           name as string,
           version.version,
@@ -241,6 +325,7 @@ export async function startRegistry(
           supergraphSdl,
           `approve ${name} v${v} by ${principal.id}`,
         );
+        if (manifest) await store.recordDelivery(name as string, version.version, { ok: true });
         log.info({ subgraph: name, version: version.version, by: principal.id }, "subgraph version approved");
         return [200, { subgraph: name, version: version.version, status: "ACTIVE", approvedBy: principal.id }];
       },
@@ -273,7 +358,8 @@ export async function startRegistry(
         const target = Number((parseJson(body) as { version?: unknown })?.version);
         const version = Number.isInteger(target) ? await store.version(name as string, target) : null;
         if (!version) throw new Refusal("NOT_FOUND_ENTITY", `Subgraph ${name} has no version ${target}.`);
-        if (version.status !== "SUPERSEDED" || !version.approvedBy) {
+        // SUPERSEDED is only ever set on an ACTIVE version: it was once active, approved or needing no approval.
+        if (version.status !== "SUPERSEDED") {
           throw new Refusal(
             "INVALID_STATE_TRANSITION",
             `Version ${target} of ${name} is ${version.status}; only an earlier active version can be restored.`,
@@ -293,6 +379,9 @@ export async function startRegistry(
             `Version ${target} of ${name} no longer composes: ${composition.errors.join(" ")}`,
           );
         }
+        // The restored version's manifest goes back to identity and catalog with it.
+        const manifest = await store.manifest(name as string, target);
+        if (manifest) await deliverManifest(name as string, manifest);
         await store.activate(
           name as string,
           target,

@@ -2,8 +2,10 @@
  * The registry's tables (registry/migrations): registered subgraphs with their owner department, their SDL versions,
  * the supergraph revisions gateways load, and hourly field usage. Plain SQL on lib/db (PGlite or PostgreSQL).
  */
+import { claimedNames, type DepartmentManifest } from "../lib/contracts/departmentManifest.ts";
 import type { SubgraphDatabase } from "../lib/db/database.ts";
 import type { CheckReport, SubgraphSource } from "./checks.ts";
+import type { ManifestClaim } from "./manifests.ts";
 
 export type VersionStatus = "ACTIVE" | "PENDING" | "SUPERSEDED" | "REJECTED";
 
@@ -125,6 +127,8 @@ export function createRegistryStore(db: SubgraphDatabase) {
       report: CheckReport;
       supergraphSdl: string | null;
       reason: string;
+      /** The department manifest sent with the version (registry migration 0002). */
+      manifest?: DepartmentManifest | null;
     }): Promise<number> {
       return db.transaction(async (tx) => {
         await tx.query(
@@ -144,6 +148,12 @@ export function createRegistryStore(db: SubgraphDatabase) {
            VALUES ($1, $2, $3, $4, 'PENDING', $5, NULL, NULL, $6)`,
           [input.name, version, input.source.sdl, input.source.url, input.publishedBy, JSON.stringify(input.report)],
         );
+        if (input.manifest) {
+          await tx.query(
+            `INSERT INTO department_manifest (subgraph, version, department_id, manifest) VALUES ($1, $2, $3, $4)`,
+            [input.name, version, input.manifest.department.id, JSON.stringify(input.manifest)],
+          );
+        }
         if (input.status === "ACTIVE") {
           await activateIn(tx, input.name, version, input.approvedBy ?? null, input.supergraphSdl, input.reason);
         }
@@ -161,6 +171,39 @@ export function createRegistryStore(db: SubgraphDatabase) {
         `UPDATE schema_version SET status = 'REJECTED', approved_by = $3, approved_at = now()
           WHERE subgraph = $1 AND version = $2 AND status = 'PENDING'`,
         [name, version, by],
+      );
+    },
+
+    /** The manifest stored with a version, if one was sent with it. */
+    async manifest(name: string, version: number): Promise<DepartmentManifest | null> {
+      const [row] = await db.query<{ manifest: unknown }>(
+        "SELECT manifest FROM department_manifest WHERE subgraph = $1 AND version = $2",
+        [name, version],
+      );
+      if (!row) return null;
+      return (typeof row.manifest === "string" ? JSON.parse(row.manifest) : row.manifest) as DepartmentManifest;
+    },
+
+    /** The manifest of the subgraph's active version (what identity and catalog hold now), if it has one. */
+    async activeManifest(name: string): Promise<DepartmentManifest | null> {
+      const subgraph = await this.subgraph(name);
+      return subgraph?.activeVersion ? this.manifest(name, subgraph.activeVersion) : null;
+    },
+
+    /** Every name the active manifests claim. */
+    async claims(): Promise<ManifestClaim[]> {
+      return db.query<ManifestClaim>(
+        `SELECT kind, name, department_id AS "departmentId", subgraph FROM manifest_claim ORDER BY kind, name`,
+      );
+    },
+
+    /** Records how a manifest's delivery to identity and catalog went. */
+    async recordDelivery(name: string, version: number, outcome: { ok: boolean; error?: string }): Promise<void> {
+      await db.query(
+        `UPDATE department_manifest SET delivery = $3, delivery_error = $4,
+                delivered_at = CASE WHEN $3 = 'DELIVERED' THEN now() ELSE delivered_at END
+          WHERE subgraph = $1 AND version = $2`,
+        [name, version, outcome.ok ? "DELIVERED" : "FAILED", outcome.error ?? null],
       );
     },
 
@@ -217,6 +260,25 @@ async function activateIn(
       WHERE name = $1`,
     [name, version],
   );
+  // The active version's manifest claims its names; a version without one keeps the subgraph's earlier claims.
+  const [manifestRow] = await tx.query<{ manifest: unknown }>(
+    "SELECT manifest FROM department_manifest WHERE subgraph = $1 AND version = $2",
+    [name, version],
+  );
+  if (manifestRow) {
+    const manifest = (
+      typeof manifestRow.manifest === "string" ? JSON.parse(manifestRow.manifest) : manifestRow.manifest
+    ) as DepartmentManifest;
+    await tx.query("DELETE FROM manifest_claim WHERE subgraph = $1", [name]);
+    for (const claim of claimedNames(manifest)) {
+      await tx.query("INSERT INTO manifest_claim (kind, name, department_id, subgraph) VALUES ($1, $2, $3, $4)", [
+        claim.kind,
+        claim.name,
+        manifest.department.id,
+        name,
+      ]);
+    }
+  }
   // null only while bootstrapping several subgraphs, where the last one records the composition of all.
   if (supergraphSdl !== null) {
     await tx.query("INSERT INTO supergraph_revision (sdl, reason) VALUES ($1, $2)", [supergraphSdl, reason]);

@@ -92,6 +92,7 @@ const keys = process.env.ENVELOPE_PRIVATE_KEY
   ? undefined
   : await loadOrCreateDevKeys(join(root, process.env.KEYS_DIR ?? ".data/keys"));
 const identityModule = subgraphModules.find((m) => m.name === "identity");
+const catalogModule = subgraphModules.find((m) => m.name === "catalog");
 // Where residents live, for jurisdiction: identity's key-protected register, asked by every other subgraph.
 const directoryKey =
   process.env.RESIDENT_DIRECTORY_KEY ??
@@ -134,6 +135,8 @@ try {
       ...(identityModule && !process.env.IDENTITY_URL
         ? { IDENTITY_URL: `http://${host}:${portOf(identityModule)}` }
         : {}),
+      // Department manifests go to identity and catalog, signed with the envelope key (docs/registry.md).
+      ...(catalogModule && !process.env.CATALOG_URL ? { CATALOG_URL: `http://${host}:${portOf(catalogModule)}` } : {}),
     });
   }
   const registryReady = process.env.REGISTRY_URL ? Promise.resolve() : waitFor(`${registryUrl}/healthz`, "registry");

@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parse } from "graphql";
 import { defineSubgraph } from "../kit/module.ts";
+import { departmentManifestRoutes } from "./departmentManifests.ts";
 import { PrismaClient } from "./generated/prisma/client.ts";
 import { createLoaders } from "./loaders.ts";
 import { permissions } from "./permissions.ts";
@@ -23,5 +24,7 @@ export default defineSubgraph({
   migrationsDir: fileURLToPath(new URL("../../prisma/catalog/migrations", import.meta.url)),
   createPrisma: (options) => new PrismaClient(options),
   createLoaders,
+  // The data-catalogue entries of department manifests, delivered by the schema registry (docs/registry.md).
+  createRoutes: (dependencies) => departmentManifestRoutes(dependencies, { now: () => new Date() }),
   seed,
 });

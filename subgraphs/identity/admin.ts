@@ -7,6 +7,7 @@
 import { isUniqueViolation } from "../../lib/db/errors.ts";
 import { codedError } from "../../lib/errors.ts";
 import type { Principal } from "../../lib/principal.ts";
+import { manifestOfficerScopes } from "./access/departmentManifests.ts";
 import { recordAppEvent } from "./apps/appLifecycle.ts";
 import type { IntegratorApp, Person, PersonKind } from "./generated/prisma/client.ts";
 import type { IdentityPrisma } from "./loaders.ts";
@@ -150,7 +151,13 @@ export class IdentityAdmin {
         await tx.personRole.createMany({ data: roles.map((roleName) => ({ personId: id, roleName })) });
         if (departmentId) {
           await tx.officerMembership.create({
-            data: { personId: id, departmentId, streetIds, scopes: DEPARTMENT_SCOPES[departmentId] ?? [] },
+            data: {
+              personId: id,
+              departmentId,
+              streetIds,
+              // A department onboarded by its manifest grants what the manifest says (./access/departmentManifests.ts).
+              scopes: DEPARTMENT_SCOPES[departmentId] ?? (await manifestOfficerScopes(tx, departmentId)) ?? [],
+            },
           });
         }
         if (residentId) {

@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parse } from "graphql";
 import { defineSubgraph, type Environment } from "../kit/module.ts";
+import { departmentManifestRoutes } from "./access/departmentManifests.ts";
 import { purposeResolvers } from "./access/purposeResolvers.ts";
 import { accessPolicyResolvers } from "./access/resolvers.ts";
 import { accessPolicyRoutes } from "./access/routes.ts";
@@ -49,6 +50,7 @@ export function createIdentitySubgraph(identityOptions: IdentityOptions = {}) {
     createRoutes: (dependencies) => ({
       ...createOAuthRoutes(dependencies, { options, keys, issuer, hashing }),
       ...accessPolicyRoutes(dependencies),
+      ...departmentManifestRoutes(dependencies, { now: options.now }),
       ...trustedDocumentRoutes(dependencies),
       ...resourceRoutes(dependencies, { now: options.now }),
       ...residentDirectoryRoutes(dependencies, { key: options.residentDirectoryKey }),

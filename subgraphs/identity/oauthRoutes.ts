@@ -33,6 +33,7 @@ import {
 import { SYSTEM_SCOPES } from "../../lib/wire.ts";
 import type { RouteDependencies } from "../kit/module.ts";
 import { RouteRefusal, signedRoute } from "../kit/signedRoute.ts";
+import { manifestScopes } from "./access/departmentManifests.ts";
 import { mayGetTokens, refusedApps } from "./apps/appLifecycle.ts";
 import type { LoginOutcome } from "./generated/prisma/client.ts";
 import type { HashingBudget } from "./hashingBudget.ts";
@@ -223,7 +224,8 @@ export function createOAuthRoutes(
       throw new OAuthError(400, "invalid_request", "The username or password is longer than this service accepts.");
     }
     const requested = requestedScopes(params);
-    const unknown = requested?.filter((scope) => !isKnownScope(scope)) ?? [];
+    const defined = requested?.some((scope) => !isKnownScope(scope)) ? await manifestScopes(prisma) : null;
+    const unknown = requested?.filter((scope) => !isKnownScope(scope) && !defined?.has(scope)) ?? [];
     if (unknown.length > 0) {
       throw new OAuthError(
         400,

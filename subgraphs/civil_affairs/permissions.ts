@@ -1,0 +1,23 @@
+/**
+ * Who may call what in the civil affairs subgraph, and which subsidies each caller sees: the resident's own, or
+ * 区民政局 officers' of the resident's street (the subsidy's street office).
+ */
+import type { DepartmentDesk, ResidentRecordRule } from "../kit/actingResident.ts";
+import { isResidentOrOfficerOf, recordRule, type SubgraphPermissions } from "../kit/shield.ts";
+import type { ElderlyCareSubsidy } from "./generated/prisma/client.ts";
+import type { CivilAffairsContext } from "./loaders.ts";
+
+export const CIVIL_AFFAIRS_DESK: DepartmentDesk = { departmentId: "dept-civil-affairs", name: "区民政局" };
+
+export const subsidyRecords: ResidentRecordRule<ElderlyCareSubsidy, CivilAffairsContext> = {
+  desk: CIVIL_AFFAIRS_DESK,
+  residentOf: (subsidy) => subsidy.residentId,
+  streetOf: async (subsidy) => subsidy.streetId,
+};
+
+export const permissions: SubgraphPermissions = {
+  Query: {
+    elderlyCareSubsidy: isResidentOrOfficerOf(CIVIL_AFFAIRS_DESK),
+  },
+  ElderlyCareSubsidy: recordRule("elderly-care subsidy", subsidyRecords),
+};

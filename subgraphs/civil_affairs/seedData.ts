@@ -1,0 +1,64 @@
+/**
+ * Synthetic elderly-care subsidies (养老服务补贴): deterministic for a seed date. Amounts follow the shape of Shanghai's
+ * scheme — the subsidy grows with the care level and is full for 低保 households and half for 低收入 ones — but every
+ * record is made up and marked `synthetic` (docs/data.md). Residents are picked from identity's seeded register, and
+ * each subsidy is handled by the office of the street the resident lives in.
+ */
+
+import { seededResidentStreet } from "../identity/seedData.ts";
+import { addDays, type SeedOptions, shanghaiInstant } from "../kit/seedCalendar.ts";
+import { randomFor } from "../kit/seedRandom.ts";
+import type { ElderlyCareSubsidyKind, HouseholdMeansStatus } from "./generated/prisma/client.ts";
+
+export const SUBSIDY_COUNT = 1_200;
+const RESIDENT_POOL = 60_000;
+
+/** Monthly amount at full rate by care level (2–6), in yuan; meals are a flat amount. */
+const CARE_AMOUNT: Record<number, number> = { 2: 300, 3: 400, 4: 500, 5: 600, 6: 700 };
+const MEAL_AMOUNT = 150;
+
+export interface SubsidySeed {
+  id: string;
+  residentId: string;
+  streetId: string;
+  kind: ElderlyCareSubsidyKind;
+  careLevel: number;
+  householdStatus: HouseholdMeansStatus;
+  monthlyAmountYuan: number;
+  validFrom: Date;
+  validUntil: Date | null;
+  synthetic: true;
+}
+
+export function buildSubsidies(options: Pick<SeedOptions, "date">): SubsidySeed[] {
+  const subsidies: SubsidySeed[] = [];
+  for (let n = 1; n <= SUBSIDY_COUNT; n += 1) {
+    const id = `ecs-${String(n).padStart(6, "0")}`;
+    const random = randomFor(id);
+    const residentId = `resident-${String(((n * 7919) % RESIDENT_POOL) + 1).padStart(6, "0")}`;
+    const streetId = seededResidentStreet(residentId);
+    if (!streetId) continue;
+    const careLevel = 2 + Math.floor(random() * 5);
+    const kind: ElderlyCareSubsidyKind = random() < 0.2 ? "MEAL" : random() < 0.25 ? "INSTITUTIONAL_CARE" : "HOME_CARE";
+    const roll = random();
+    const householdStatus: HouseholdMeansStatus = roll < 0.35 ? "MINIMUM_LIVING" : roll < 0.75 ? "LOW_INCOME" : "OTHER";
+    const base = kind === "MEAL" ? MEAL_AMOUNT : (CARE_AMOUNT[careLevel] as number);
+    const share = householdStatus === "MINIMUM_LIVING" ? 1 : householdStatus === "LOW_INCOME" ? 0.5 : 0.25;
+    // Granted within the last two years (relative to the seed date); re-assessed two years after the grant.
+    const grantedDaysAgo = Math.floor(random() * 700);
+    const from = addDays(options.date, -grantedDaysAgo);
+    subsidies.push({
+      id,
+      residentId,
+      streetId,
+      kind,
+      careLevel,
+      householdStatus,
+      monthlyAmountYuan: Math.round(base * share),
+      validFrom: shanghaiInstant(from, "00:00"),
+      validUntil: shanghaiInstant(addDays(from, 730), "00:00"),
+      synthetic: true,
+    });
+  }
+  return subsidies;
+}
