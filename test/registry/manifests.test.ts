@@ -3,11 +3,15 @@
  * (MANIFEST_INVALID), names and catalogue entries another department owns (MANIFEST_NOT_OWNED), and delivery — a
  * publish whose delivery fails stores nothing and restores the services that took the new manifest.
  */
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DepartmentManifest, DepartmentManifestInput } from "../../lib/contracts/departmentManifest.ts";
 import { createEnvelopeVerifier, generateEnvelopeKeys, SYSTEM_SCOPES } from "../../lib/wire.ts";
+import { runCli } from "../../registry/cli.ts";
 import { registryConfigSchema } from "../../registry/config.ts";
 import { createHttpManifestDelivery, DeliveryFailure, type ManifestDelivery } from "../../registry/delivery.ts";
 import { judgeManifest } from "../../registry/manifests.ts";
@@ -336,6 +340,31 @@ describe("publishing with a manifest", () => {
     expect(rolledBack.status).toBe(200);
     expect(delivered.at(-1)?.officerScopes).toEqual(["elder_care:read", "clearance:personal"]);
   }, 120_000);
+
+  it("takes the manifest from the CLI (--manifest), and prints each problem of a refused one", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "og-manifest-"));
+    writeFileSync(join(dir, "schema.graphql"), SDL);
+    writeFileSync(join(dir, "department.json"), JSON.stringify(manifest()));
+    writeFileSync(
+      join(dir, "bad.json"),
+      JSON.stringify(manifest({ roles: [{ name: "officer", description: "x!", scopes: ["graph:read"] }] })),
+    );
+    const env = { REGISTRY_URL: registry.url, REGISTRY_TOKEN: officer };
+    const lines: string[] = [];
+    const sdlFile = join(dir, "schema.graphql");
+    expect(
+      await runCli(["check", "elder_care", sdlFile, "--manifest", join(dir, "department.json")], env, (l) =>
+        lines.push(l),
+      ),
+    ).toBe(0);
+    expect(lines).toEqual(expect.arrayContaining(["manifest: valid", "check passed"]));
+    lines.length = 0;
+    expect(
+      await runCli(["check", "elder_care", "--manifest", join(dir, "bad.json"), sdlFile], env, (l) => lines.push(l)),
+    ).toBe(1);
+    expect(lines[0]).toContain("422 MANIFEST_INVALID");
+    expect(lines).toContain("MANIFEST  role officer must start with elder_care_.");
+  }, 60_000);
 
   it("refuses another department's subgraph claiming those names (409 MANIFEST_NOT_OWNED)", async () => {
     const sportsOfficer = signToken(
