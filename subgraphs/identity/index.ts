@@ -7,6 +7,9 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parse } from "graphql";
+import { z } from "zod";
+import { parseConfig } from "../../lib/config.ts";
+import { publicOriginSchema } from "../../lib/publicOrigin.ts";
 import { defineSubgraph, type Environment } from "../kit/module.ts";
 import { purposeResolvers } from "./access/purposeResolvers.ts";
 import { accessPolicyResolvers } from "./access/resolvers.ts";
@@ -19,6 +22,7 @@ import { resourceResolvers } from "./limits/resolvers.ts";
 import { resourceRoutes } from "./limits/routes.ts";
 import { createLoaders } from "./loaders.ts";
 import { createOAuthRoutes } from "./oauthRoutes.ts";
+import { createOidcRoutes } from "./oidc/provider.ts";
 import { type IdentityOptions, resolveOptions } from "./options.ts";
 import { permissions } from "./permissions.ts";
 import { prepareIdentity } from "./productionSafety.ts";
@@ -48,6 +52,7 @@ export function createIdentitySubgraph(identityOptions: IdentityOptions = {}) {
     createLoaders,
     createRoutes: (dependencies) => ({
       ...createOAuthRoutes(dependencies, { options, keys, issuer, hashing }),
+      ...createOidcRoutes(dependencies, { options, keys, hashing }),
       ...accessPolicyRoutes(dependencies),
       ...trustedDocumentRoutes(dependencies),
       ...resourceRoutes(dependencies, { now: options.now }),
@@ -103,11 +108,26 @@ export function optionsFromEnvironment(env: Environment): IdentityOptions {
     keyEncryptionSecret: env.IDENTITY_KEY_ENCRYPTION_SECRET || undefined,
     production: env.NODE_ENV === "production",
     residentDirectoryKey: env.RESIDENT_DIRECTORY_KEY || undefined,
+    publicOrigin: parseConfig(z.object({ PUBLIC_ORIGIN: publicOriginSchema }), env).PUBLIC_ORIGIN,
+    portalClient: {
+      secret: env.OIDC_PORTAL_CLIENT_SECRET || undefined,
+      redirectUris: listOf(env.OIDC_PORTAL_REDIRECT_URIS),
+      postLogoutRedirectUris: listOf(env.OIDC_PORTAL_POST_LOGOUT_REDIRECT_URIS),
+    },
     hashingBudget: {
       burst: env.IDENTITY_HASHING_BURST ? Number(env.IDENTITY_HASHING_BURST) : undefined,
       perSecond: env.IDENTITY_HASHING_PER_SECOND ? Number(env.IDENTITY_HASHING_PER_SECOND) : undefined,
     },
   };
+}
+
+/** A comma-separated list, or undefined when empty. */
+function listOf(value: string | undefined): string[] | undefined {
+  const items = (value ?? "")
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean);
+  return items.length > 0 ? items : undefined;
 }
 
 /** The service as configured by an environment (the edge, scripts/subgraph.ts, passes the process's). */
