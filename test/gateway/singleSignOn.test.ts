@@ -149,7 +149,7 @@ describe("single sign-on through the gateway (OpenID Connect)", () => {
     expect(login.body).toContain('<label for="password">');
     let step = await browse(jar, formAction(login.body), { method: "POST", form: { username, password } });
     if (step.status === 200 && step.body.includes("授权确认")) {
-      expect(step.body).toContain("name and username");
+      expect(step.body).toMatch(/name and username|the enterprise you act for/);
       step = await browse(jar, formAction(step.body), { method: "POST", form: { consent: "yes" } });
     }
     expect(step.location, step.body.slice(0, 400)).toBeTruthy();
@@ -306,6 +306,36 @@ describe("single sign-on through the gateway (OpenID Connect)", () => {
       status = (await graph(graphToken.body.access_token, "{ me { id } }")).status;
     }
     expect(status).toBe(401);
+  });
+
+  it("an enterprise user (法人) signs in: consent for enterprise:self, its enterprise in userinfo and in the graph token", async () => {
+    const jar = new CookieJar();
+    const { code, verifier } = await signIn(jar, "ent.yiyuan", "Enterprise#2026", "openid enterprise:self");
+    const exchanged = await tokenRequest({
+      grant_type: "authorization_code",
+      code,
+      code_verifier: verifier,
+      redirect_uri: redirectUri,
+      resource: `${origin}/graphql`,
+    });
+    expect(exchanged.status, JSON.stringify(exchanged.body)).toBe(200);
+    expect(jwt.decode(exchanged.body.access_token)).toMatchObject({
+      sub: "person-000009",
+      kind: "enterprise",
+      ent: "ent-000001",
+      roles: ["enterprise"],
+      scopes: ["enterprise:self", "graph:read"],
+    });
+    const me = await graph(exchanged.body.access_token, "{ me { id kind } }");
+    expect(me.body).toEqual({ data: { me: { id: "person-000009", kind: "ENTERPRISE" } } });
+    const userinfoToken = await tokenRequest({
+      grant_type: "refresh_token",
+      refresh_token: exchanged.body.refresh_token,
+    });
+    const userinfo = await fetch(discovery.userinfo_endpoint, {
+      headers: { authorization: `Bearer ${userinfoToken.body.access_token}` },
+    });
+    expect(await userinfo.json()).toEqual({ sub: "person-000009", enterprise_id: "ent-000001" });
   });
 
   it("refuses an authorization request without PKCE, with plain PKCE, or with an unregistered redirect URI", async () => {

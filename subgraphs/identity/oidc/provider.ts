@@ -117,6 +117,7 @@ export function createOidcRoutes(
             name: person.displayName,
             preferred_username: person.username,
             resident_id: person.resident?.id ?? undefined,
+            enterprise_id: person.kind === "ENTERPRISE" ? (person.enterpriseId ?? undefined) : undefined,
           }),
         };
       },
