@@ -108,13 +108,24 @@ describe("an enterprise user (法人) sees its own enterprise only", () => {
     expect(grant.data._entities).toEqual([null]);
   });
 
+  it("the seeded enterprise user's enterprise (ent.yiyuan → ent-000025, README) has applications and grants to show", async () => {
+    const body = await query(
+      `{ enterprise(id: "ent-000025") { id applications { id } benefitGrants { id amount } } }`,
+      undefined,
+      enterpriseUser("ent-000025"),
+    );
+    expect(body.errors).toBeUndefined();
+    expect(body.data.enterprise.applications.length).toBeGreaterThan(0);
+    expect(body.data.enterprise.benefitGrants.length).toBeGreaterThan(0);
+  });
+
   it("an enterprise principal without an enterprise, and other kinds, get nothing from the register", async () => {
     const none = await query("{ benefitGrants(first: 5) { totalCount } }", undefined, enterpriseUser(null));
     expect(errorCode(none)).toBe("FORBIDDEN");
     const enterprises = await query(
       "{ enterprises(first: 5) { totalCount } }",
       undefined,
-      enterpriseUser("ent-000001"),
+      enterpriseUser("ent-000025"),
     );
     expect(errorCode(enterprises)).toBe("FORBIDDEN");
   });

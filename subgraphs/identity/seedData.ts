@@ -78,8 +78,8 @@ export const KNOWN_ACCOUNTS: KnownAccount[] = [
     departmentId: "dept-admin-service",
     streetIds: ALL_STREETS,
   }),
-  // An enterprise user (法人) of 上海亿元商贸 (ent-000001): sees its own applications and grants only.
-  account("person-000009", "ent.yiyuan", "Enterprise#2026", "钱亿元", "ENTERPRISE", null, null, "ent-000001"),
+  // An enterprise user (法人) of 上海亦远技术服务有限公司 (ent-000025): sees its own applications and grants only.
+  account("person-000009", "ent.yiyuan", "Enterprise#2026", "钱亿元", "ENTERPRISE", null, null, "ent-000025"),
 ];
 
 export const KNOWN_APPS: KnownApp[] = [

@@ -322,7 +322,7 @@ describe("single sign-on through the gateway (OpenID Connect)", () => {
     expect(jwt.decode(exchanged.body.access_token)).toMatchObject({
       sub: "person-000009",
       kind: "enterprise",
-      ent: "ent-000001",
+      ent: "ent-000025",
       roles: ["enterprise"],
       scopes: ["enterprise:self", "graph:read"],
     });
@@ -335,7 +335,7 @@ describe("single sign-on through the gateway (OpenID Connect)", () => {
     const userinfo = await fetch(discovery.userinfo_endpoint, {
       headers: { authorization: `Bearer ${userinfoToken.body.access_token}` },
     });
-    expect(await userinfo.json()).toEqual({ sub: "person-000009", enterprise_id: "ent-000001" });
+    expect(await userinfo.json()).toEqual({ sub: "person-000009", enterprise_id: "ent-000025" });
   });
 
   it("refuses an authorization request without PKCE, with plain PKCE, or with an unregistered redirect URI", async () => {
