@@ -26,7 +26,7 @@ import type { HashingBudget } from "../hashingBudget.ts";
 import type { IdentityPrisma } from "../loaders.ts";
 import { rememberAddress } from "../loginThrottle.ts";
 import { normaliseAddress, OAuthError, passwordChecker } from "../oauthRoutes.ts";
-import { PORTAL_CLIENT_ID, type ResolvedIdentityOptions } from "../options.ts";
+import { DEVELOPMENT_PORTAL_CLIENT_SECRET, PORTAL_CLIENT_ID, type ResolvedIdentityOptions } from "../options.ts";
 import { revokeSession } from "../sessions.ts";
 import type { SigningKeyStore } from "../signingKeys.ts";
 import { PERSON_GRANTS, type PersonWithGrants, personSubject, scopesOf } from "../tokens.ts";
@@ -78,22 +78,33 @@ export function createOidcRoutes(
     return person?.status === "ACTIVE" ? person : null;
   }
 
+  // In production the published development secret never opens the portal client: without
+  // OIDC_PORTAL_CLIENT_SECRET the client is not registered at all (its authorization requests answer invalid_client).
+  const portalClientOff = options.production && options.portalClient.secret === DEVELOPMENT_PORTAL_CLIENT_SECRET;
+  if (portalClientOff) {
+    log.warn(
+      "OIDC_PORTAL_CLIENT_SECRET is not set: the portal's OpenID Connect client app-portal-web is not registered",
+    );
+  }
+
   function configuration(signingJwk: Record<string, unknown>): Configuration {
     return {
       adapter: Adapter as unknown as Configuration["adapter"],
-      clients: [
-        {
-          client_id: PORTAL_CLIENT_ID,
-          client_name: "静安一网通办门户 (portal)",
-          client_secret: options.portalClient.secret,
-          redirect_uris: options.portalClient.redirectUris,
-          post_logout_redirect_uris: options.portalClient.postLogoutRedirectUris,
-          grant_types: ["authorization_code", "refresh_token"],
-          response_types: ["code"],
-          token_endpoint_auth_method: "client_secret_basic",
-          id_token_signed_response_alg: "ES256",
-        },
-      ],
+      clients: portalClientOff
+        ? []
+        : [
+            {
+              client_id: PORTAL_CLIENT_ID,
+              client_name: "静安一网通办门户 (portal)",
+              client_secret: options.portalClient.secret,
+              redirect_uris: options.portalClient.redirectUris,
+              post_logout_redirect_uris: options.portalClient.postLogoutRedirectUris,
+              grant_types: ["authorization_code", "refresh_token"],
+              response_types: ["code"],
+              token_endpoint_auth_method: "client_secret_basic",
+              id_token_signed_response_alg: "ES256",
+            },
+          ],
       jwks: { keys: [signingJwk as never] },
       cookies: { keys: [cookieKey] },
       clientDefaults: { id_token_signed_response_alg: "ES256", grant_types: ["authorization_code"] },
