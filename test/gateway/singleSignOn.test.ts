@@ -414,4 +414,38 @@ describe("single sign-on through the gateway (OpenID Connect)", () => {
     expect(attempts.map((a) => a.outcome)).toContain("BAD_PASSWORD");
     expect(attempts.every((a) => a.clientIp === "127.0.0.1")).toBe(true);
   });
+  it("disabling a person ends their single sign-on: the graph token is refused, the refresh token dead", async () => {
+    const { code, verifier } = await signIn(new CookieJar(), "officer.education", "Officer#2026", "openid");
+    const issued = await tokenRequest({
+      grant_type: "authorization_code",
+      code,
+      code_verifier: verifier,
+      redirect_uri: redirectUri,
+      resource: `${origin}/graphql`,
+    });
+    expect(issued.status, JSON.stringify(issued.body)).toBe(200);
+    expect((await graph(issued.body.access_token, "{ me { id } }")).body.data.me.id).toBe("person-000005");
+
+    const adminLogin = await fetch(`${origin}/oauth/token`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ grant_type: "password", username: "admin.security", password: "Admin#2026" }),
+    });
+    const admin = ((await adminLogin.json()) as any).access_token as string;
+    const disabled = await graph(admin, 'mutation { disablePerson(id: "person-000005") { status } }');
+    expect(disabled.body).toEqual({ data: { disablePerson: { status: "DISABLED" } } });
+
+    const refresh = await tokenRequest({
+      grant_type: "refresh_token",
+      refresh_token: issued.body.refresh_token,
+      resource: `${origin}/graphql`,
+    });
+    expect([refresh.status, refresh.body.error]).toEqual([400, "invalid_grant"]);
+    let status = 200;
+    for (let i = 0; i < 50 && status === 200; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      status = (await graph(issued.body.access_token, "{ me { id } }")).status;
+    }
+    expect(status).toBe(401);
+  });
 });
