@@ -1,7 +1,8 @@
 /**
  * Identity subgraph (统一用户管理): one identity for residents, officers, security admins, auditors and integrator
  * applications. Owns the Resident entity's base fields, answers `me`, administers accounts, and serves the token
- * endpoints the gateway relies on (/oauth/token, /oauth/revoke, /.well-known/jwks.json, /oauth/revoked-sessions);
+ * endpoints the gateway relies on (/oauth/token, /oauth/revoke, /.well-known/jwks.json, /oauth/revoked-sessions) and
+ * the OpenID Connect provider for single sign-on under /oidc (oidc/provider.ts);
  * the contract is in docs/identity.md.
  */
 import { readFileSync } from "node:fs";
@@ -96,8 +97,9 @@ function withAccessPolicies(
 
 /**
  * The identity options in an environment: IDENTITY_ISSUER, IDENTITY_KEY_ENCRYPTION_SECRET, SUPERGRAPH_PATH,
- * RESIDENT_DIRECTORY_KEY, IDENTITY_HASHING_BURST / IDENTITY_HASHING_PER_SECOND (the hashing budget per client address)
- * and NODE_ENV. Without a secret the development one is used — which the identity service refuses at start in
+ * RESIDENT_DIRECTORY_KEY, IDENTITY_HASHING_BURST / IDENTITY_HASHING_PER_SECOND (the hashing budget per client address),
+ * PUBLIC_ORIGIN (lib/publicOrigin.ts: the OpenID Connect issuer is `<origin>/oidc`), OIDC_PORTAL_CLIENT_SECRET,
+ * OIDC_PORTAL_REDIRECT_URIS / OIDC_PORTAL_POST_LOGOUT_REDIRECT_URIS (the portal's OIDC client) and NODE_ENV. Without a secret the development one is used — which the identity service refuses at start in
  * production (productionSafety.ts), naming the variable. Only the process edges (scripts/subgraph.ts,
  * scripts/identityBootstrap.ts) call this; nothing reads the environment when this module is imported.
  */
