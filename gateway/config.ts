@@ -8,6 +8,7 @@ import { ConfigError, parseConfig } from "../lib/config.ts";
 import { EXTERNAL_ISSUER_KINDS } from "../lib/contracts/principal.ts";
 import { developmentKeyProblems } from "../lib/developmentSecrets.ts";
 import { rateLimitRulesSchema } from "../lib/limits/rateLimitRules.ts";
+import { publicOriginSchema } from "../lib/publicOrigin.ts";
 import { parseCidr } from "./auth/clientAddress.ts";
 
 const DEFAULT_SUPERGRAPH = fileURLToPath(new URL("../schema/supergraph.graphql", import.meta.url));
@@ -216,6 +217,11 @@ export const gatewayConfigSchema = z.object({
   IDENTITY_URL: z.url().default("http://127.0.0.1:4108"),
   /** `iss` of district access tokens. */
   TOKEN_ISSUER: z.string().min(1).default("https://id.jingan.one-graph.local"),
+  /**
+   * The origin browsers reach this gateway at (lib/publicOrigin.ts). The identity service's OpenID Connect provider
+   * issues as `<PUBLIC_ORIGIN>/oidc`, its access tokens for `<PUBLIC_ORIGIN>/graphql`: the gateway accepts those too.
+   */
+  PUBLIC_ORIGIN: publicOriginSchema,
   /** `aud` every accepted access token must carry. */
   TOKEN_AUDIENCE: z.string().min(1).default("jingan-one-graph"),
   TOKEN_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),

@@ -18,6 +18,7 @@ import { createGraphQLListener, type Route, sendJson } from "../lib/http/graphql
 import { rateLimitPolicy } from "../lib/limits/rateLimitRules.ts";
 import { createLogger, type Logger } from "../lib/log.ts";
 import { ANONYMOUS, type Principal, systemPrincipal } from "../lib/principal.ts";
+import { graphResourceOf, oidcIssuerOf } from "../lib/publicOrigin.ts";
 import { activeTraceId, annotateActiveSpan, inServerSpan } from "../lib/telemetry/tracing.ts";
 import {
   acceptRequestId,
@@ -155,6 +156,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     clockToleranceSeconds: config.TOKEN_CLOCK_SKEW_SECONDS,
     onError: pollFailed("revoked sessions"),
   });
+  const districtJwks = createJwksSource({ url: `${config.IDENTITY_URL}/.well-known/jwks.json`, now: options.now });
   const verifyToken = createTokenVerifier({
     clockToleranceSeconds: config.TOKEN_CLOCK_SKEW_SECONDS,
     isRevoked: revocations.isRevoked,
@@ -164,7 +166,16 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
         issuer: config.TOKEN_ISSUER,
         audience: config.TOKEN_AUDIENCE,
         algorithms: ["ES256"],
-        jwks: createJwksSource({ url: `${config.IDENTITY_URL}/.well-known/jwks.json`, now: options.now }),
+        jwks: districtJwks,
+        toPrincipal: districtPrincipal,
+      },
+      // The same identity service's OpenID Connect provider (single sign-on): the same keys and claims, issued as
+      // `<PUBLIC_ORIGIN>/oidc` for the resource `<PUBLIC_ORIGIN>/graphql` (docs/identity.md).
+      {
+        issuer: oidcIssuerOf(config.PUBLIC_ORIGIN),
+        audience: graphResourceOf(config.PUBLIC_ORIGIN),
+        algorithms: ["ES256"],
+        jwks: districtJwks,
         toPrincipal: districtPrincipal,
       },
       ...config.TRUSTED_ISSUERS.map((mapping) => ({

@@ -4,7 +4,7 @@
  */
 import { type PrincipalKind, principalSchema } from "./contracts/principal.ts";
 
-/** The kinds of caller (anonymous, resident, officer, security_admin, auditor, app, system): lib/contracts/principal.ts. */
+/** The kinds of caller (anonymous, resident, officer, security_admin, auditor, enterprise, app, system): lib/contracts/principal.ts. */
 export type { PrincipalKind } from "./contracts/principal.ts";
 
 export interface Principal {
@@ -19,6 +19,11 @@ export interface Principal {
   streetIds: string[];
   /** For residents: their resident id (`resident-000123`). */
   residentId: string | null;
+  /**
+   * For enterprise users (kind `enterprise`, 法人): the enterprise they act for (`ent-000123`). Absent or null for
+   * every other kind.
+   */
+  enterpriseId?: string | null;
   /** Token session (refresh chain) the access token belongs to, for revocation. */
   sessionId: string | null;
   /** Who issued the token this principal came from. */

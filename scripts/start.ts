@@ -101,6 +101,8 @@ const directoryKey =
     : await loadOrCreateDevDirectoryKey(join(root, process.env.KEYS_DIR ?? ".data/keys")));
 const keyEnv = {
   ...(keys ? envelopeEnv(keys.envelope) : {}),
+  // The gateway's origin, shared by the gateway and identity's OpenID Connect provider (issuer <origin>/oidc).
+  PUBLIC_ORIGIN: process.env.PUBLIC_ORIGIN ?? `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${gatewayPort}`,
   ...(directoryKey && identityModule
     ? {
         RESIDENT_DIRECTORY_KEY: directoryKey,

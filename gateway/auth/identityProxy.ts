@@ -1,6 +1,8 @@
 /**
  * The token endpoints of the district identity service, served through the gateway so front ends need one origin:
- * `POST /oauth/token`, `POST /oauth/password`, `POST /oauth/revoke`, `GET /.well-known/jwks.json`. Each forwarded
+ * `POST /oauth/token`, `POST /oauth/password`, `POST /oauth/revoke`, `GET /.well-known/jwks.json`, and its OpenID
+ * Connect provider: everything under `/oidc/` (GET and POST, with the browser's cookies and the provider's redirects)
+ * and `GET /.well-known/openid-configuration` (the provider's discovery document, `/oidc/.well-known/…`). Each forwarded
  * request carries an envelope (system principal with scope `identity:proxy` only) bound to its method, path and the
  * exact body bytes forwarded, with the client's address signed inside (`clientAddressOf`: the socket, or
  * X-Forwarded-For from a trusted proxy only). No address header is forwarded: the identity service reads the signed one.
@@ -33,6 +35,12 @@ export interface IdentityProxyOptions {
 }
 
 const PASSED_BACK = ["content-type", "cache-control", "retry-after", "www-authenticate", "pragma"];
+/** Where the identity service's OpenID Connect provider is mounted, here and there. */
+const OIDC_MOUNT = "/oidc";
+/** Request headers the provider needs: its session and interaction cookies, client authentication, content choice. */
+const OIDC_FORWARDED = ["cookie", "authorization", "accept", "accept-language"] as const;
+/** Response headers of the provider's redirects and pages (Set-Cookie separately: it may repeat). */
+const OIDC_PASSED_BACK = ["location", "content-security-policy", "x-frame-options"];
 
 export function identityProxyRoutes(options: IdentityProxyOptions): Record<string, Route> {
   const {
@@ -46,19 +54,29 @@ export function identityProxyRoutes(options: IdentityProxyOptions): Record<strin
   } = options;
   const principal = systemPrincipal("gateway-auth-proxy", [SYSTEM_SCOPES.identityProxy]);
 
+  /**
+   * Forwards one request to `path` (null: the request's own path and query) with the given methods; the OpenID
+   * Connect routes (`oidc`) also pass the browser's cookies, Authorization and Accept, and pass back redirects,
+   * cookies and the pages' security policy.
+   */
   const forward =
-    (path: string, method: "GET" | "POST"): Route =>
+    (path: string | null, methods: readonly ("GET" | "POST")[], oidc = false): Route =>
     async (req: IncomingMessage, res: ServerResponse) => {
-      if ((req.method ?? "GET").toUpperCase() !== method) {
+      const method = (req.method ?? "GET").toUpperCase() as "GET" | "POST";
+      const target = path ?? req.url ?? "/";
+      if (!methods.includes(method)) {
         req.resume();
         res.statusCode = 405;
-        res.setHeader("allow", method);
+        res.setHeader("allow", methods.join(", "));
         res.setHeader("content-type", "application/json");
-        res.end(JSON.stringify({ error: "invalid_request", error_description: `Use ${method} for ${path}.` }));
+        res.end(
+          JSON.stringify({ error: "invalid_request", error_description: `Use ${methods.join(" or ")} for ${target}.` }),
+        );
         return;
       }
       const clientAddress = clientAddressOf(req);
-      const refusal = limit && path.startsWith("/oauth/") ? await limit(clientAddress) : null;
+      const limited = target.startsWith("/oauth/") || (oidc && method === "POST");
+      const refusal = limit && limited ? await limit(clientAddress) : null;
       if (refusal) {
         req.resume();
         res.statusCode = refusal.status;
@@ -90,7 +108,7 @@ export function identityProxyRoutes(options: IdentityProxyOptions): Record<strin
         }
       }
       const requestId = String(res.getHeader("x-request-id") ?? randomUUID());
-      const url = `${identityUrl}${path}`;
+      const url = `${identityUrl}${target}`;
       const headers: Record<string, string> = {
         "x-request-id": requestId,
         [ENVELOPE_HEADER]: signEnvelope(
@@ -105,6 +123,12 @@ export function identityProxyRoutes(options: IdentityProxyOptions): Record<strin
         ),
       };
       if (req.headers["content-type"]) headers["content-type"] = req.headers["content-type"];
+      if (oidc) {
+        for (const name of OIDC_FORWARDED) {
+          const value = req.headers[name];
+          if (typeof value === "string") headers[name] = value;
+        }
+      }
       let upstream: Response;
       try {
         // With tracing on, the identity service's spans join this request's trace (lib/telemetry/tracing.ts).
@@ -114,10 +138,11 @@ export function identityProxyRoutes(options: IdentityProxyOptions): Record<strin
             headers,
             body: body === undefined ? undefined : new Uint8Array(body),
             signal: AbortSignal.timeout(timeoutMs),
+            redirect: "manual",
           }),
         );
       } catch (error) {
-        log.warn({ err: error, path, requestId }, "identity service unreachable");
+        log.warn({ err: error, path: path ?? OIDC_MOUNT, requestId }, "identity service unreachable");
         res.statusCode = 503;
         res.setHeader("content-type", "application/json");
         res.setHeader("retry-after", "5");
@@ -130,17 +155,22 @@ export function identityProxyRoutes(options: IdentityProxyOptions): Record<strin
         return;
       }
       res.statusCode = upstream.status;
-      for (const name of PASSED_BACK) {
+      for (const name of oidc ? [...PASSED_BACK, ...OIDC_PASSED_BACK] : PASSED_BACK) {
         const value = upstream.headers.get(name);
         if (value) res.setHeader(name, value);
       }
+      const cookies = oidc ? upstream.headers.getSetCookie() : [];
+      if (cookies.length > 0) res.setHeader("set-cookie", cookies);
       res.end(Buffer.from(await upstream.arrayBuffer()));
     };
 
   return {
-    "/oauth/token": forward("/oauth/token", "POST"),
-    "/oauth/password": forward("/oauth/password", "POST"),
-    "/oauth/revoke": forward("/oauth/revoke", "POST"),
-    "/.well-known/jwks.json": forward("/.well-known/jwks.json", "GET"),
+    "/oauth/token": forward("/oauth/token", ["POST"]),
+    "/oauth/password": forward("/oauth/password", ["POST"]),
+    "/oauth/revoke": forward("/oauth/revoke", ["POST"]),
+    "/.well-known/jwks.json": forward("/.well-known/jwks.json", ["GET"]),
+    // Single sign-on (subgraphs/identity/oidc): the provider, and its discovery document at the origin's root too.
+    [`${OIDC_MOUNT}/*`]: forward(null, ["GET", "POST"], true),
+    "/.well-known/openid-configuration": forward(`${OIDC_MOUNT}/.well-known/openid-configuration`, ["GET"], true),
   };
 }

@@ -167,6 +167,8 @@ export function districtPrincipal(claims: JwtPayload): Principal {
     residentId: kind === "resident" ? nullableString(claims.rid) : null,
     sessionId: nullableString(claims.sid),
     issuer: nullableString(claims.iss),
+    // Only an enterprise user (法人) acts for an enterprise; the other kinds carry no such field.
+    ...(kind === "enterprise" ? { enterpriseId: nullableString(claims.ent) } : {}),
   };
 }
 

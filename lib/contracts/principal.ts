@@ -17,6 +17,11 @@ export const PRINCIPAL_KINDS = [
   "security_admin",
   /** An auditor (审计员): reads audit trails. */
   "auditor",
+  /**
+   * An enterprise user (法人): a person with an account who acts for one registered enterprise (`enterpriseId`), and
+   * sees that enterprise's applications, 一件事 services and 免申即享 grants only.
+   */
+  "enterprise",
   /** An integrator application using client credentials. */
   "app",
   /** The gateway itself (readiness probes, polls, audit deliveries): never a data reader. */
@@ -26,7 +31,13 @@ export const PRINCIPAL_KINDS = [
 export type PrincipalKind = (typeof PRINCIPAL_KINDS)[number];
 
 /** People with an account (and roles that count): not applications, the gateway or anonymous callers. */
-export const PEOPLE_KINDS = ["resident", "officer", "security_admin", "auditor"] as const satisfies PrincipalKind[];
+export const PEOPLE_KINDS = [
+  "resident",
+  "officer",
+  "security_admin",
+  "auditor",
+  "enterprise",
+] as const satisfies PrincipalKind[];
 export type PersonKind = (typeof PEOPLE_KINDS)[number];
 
 /**
@@ -69,6 +80,8 @@ export const principalSchema = z.object({
   departmentId: nullableText,
   streetIds: z.array(z.string()),
   residentId: nullableText,
+  /** For enterprise users: the enterprise they act for (`ent-000123`); absent or null for everyone else. */
+  enterpriseId: nullableText.optional(),
   sessionId: nullableText,
   issuer: nullableText,
 });

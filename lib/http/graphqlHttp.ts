@@ -50,7 +50,10 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
   verifyRequest?: (req: IncomingMessage, body: Buffer | null) => Promise<void>;
   /** Request id for a request (accepted from a trusted header or freshly generated). */
   requestId: (req: IncomingMessage) => string;
-  /** Extra routes by exact path (e.g. /healthz, /readyz, /metrics). */
+  /**
+   * Extra routes by exact path (e.g. /healthz, /readyz, /metrics), or by prefix with a key ending in `/*` (`/oidc/*`
+   * serves `/oidc/` and everything below it).
+   */
   routes?: Record<string, Route>;
   /** Largest accepted request body in bytes. Default 1 MiB. */
   maxBodyBytes?: number;
@@ -80,6 +83,11 @@ export function createGraphQLListener<TContext extends BaseContext>(
   options: GraphQLHttpOptions<TContext>,
 ): RequestListener {
   const { server, log, routes = {}, maxBodyBytes = 1024 * 1024, path = "/graphql" } = options;
+  const prefixes = Object.keys(routes)
+    .filter((key) => key.endsWith("/*"))
+    .map((key) => ({ prefix: key.slice(0, -1), route: routes[key] as Route }));
+  const prefixRoute = (pathname: string): Route | undefined =>
+    prefixes.find(({ prefix }) => pathname.startsWith(prefix))?.route;
   const baseHeaders: Record<string, string> = { "x-content-type-options": "nosniff", ...options.responseHeaders };
 
   return (req, res) => {
@@ -116,7 +124,7 @@ export function createGraphQLListener<TContext extends BaseContext>(
         return;
       }
     }
-    const route = routes[url.pathname];
+    const route = routes[url.pathname] ?? prefixRoute(url.pathname);
     if (route) {
       Promise.resolve(route(req, res)).catch((error: unknown) => {
         log.error({ err: error, requestId, path: url.pathname }, "route failed");

@@ -71,6 +71,7 @@ export const DEFAULT_TIERS: Readonly<Record<LimitedKind, Omit<Tier, "name">>> = 
   officer: { rate: { requests: 300, perSeconds: 60 }, dailyCost: null },
   security_admin: { rate: { requests: 300, perSeconds: 60 }, dailyCost: null },
   auditor: { rate: { requests: 300, perSeconds: 60 }, dailyCost: null },
+  enterprise: { rate: { requests: 120, perSeconds: 60 }, dailyCost: null },
   app: { rate: { requests: 600, perSeconds: 60 }, dailyCost: 2_000_000 },
 });
 

@@ -4,8 +4,9 @@
  *
  * - a resident books and cancels window appointments for themselves; officers of 区行政服务中心 do it for a named
  *   resident at the front desk (the kit's acting-resident rule);
- * - enterprises act through the centre: its officers submit applications and book windows for them, since the
- *   identity service issues no enterprise (法人) principal yet;
+ * - enterprises act through the centre: its officers submit applications and book windows for them; an enterprise
+ *   user (法人, principal kind `enterprise`) reads its own enterprise's applications and grants (permissions.ts) but
+ *   does not write yet;
  * - an application's next step is taken by an officer of the department that holds it (`holderOf`): the window
  *   at intake and completion, the reviewing department during review;
  * - a benefit policy is written by officers of its issuing department, and matched by them or by the centre, which

@@ -8,8 +8,10 @@
  *   officers all (the hall has no street, so jurisdiction does not narrow them).
  */
 import type { ResidentRecordRule } from "../kit/actingResident.ts";
-import { officerRegisterRows } from "../kit/rowRule.ts";
+import { enterpriseRegisterRows } from "../kit/rowRule.ts";
 import {
+  anyOf,
+  isEnterpriseUser,
   isOfficer,
   isOfficerOf,
   isResidentOrOfficerOf,
@@ -34,6 +36,7 @@ export const applicationRecords: ResidentRecordRule<ServiceApplication, Enterpri
   desk: ADMIN_SERVICE_DESK,
   alsoOfficersOf: ENTERPRISE_DEPARTMENTS,
   residentOf: () => null,
+  enterpriseOf: (application) => application.enterpriseId,
   streetOf: async (application, { loaders }) => (await loaders.enterpriseById.load(application.enterpriseId))?.streetId,
 };
 
@@ -49,10 +52,16 @@ export const windowAppointmentRecords: ResidentRecordRule<WindowAppointment, Ent
  * `enterprises`, `enterprise(id)`, `Street.enterprises`, every record's `enterprise` and `_entities` alike. The catalog
  * applies the same rule to its `Enterprise` (officerRegisterRows in the kit).
  */
-export const enterpriseRows = officerRegisterRows<Enterprise, EnterpriseContext>("Enterprise");
+export const enterpriseRows = enterpriseRegisterRows<Enterprise, EnterpriseContext>("Enterprise", (row) => row.id);
 
-/** Benefits granted to enterprises (免申即享): part of the register, the same officers on every path. */
-export const grantRows = officerRegisterRows<BenefitGrant, EnterpriseContext>("BenefitGrant");
+/**
+ * Benefits granted to enterprises (免申即享): part of the register, the same officers on every path, and the
+ * enterprise user (法人) of the granted enterprise for its own grants.
+ */
+export const grantRows = enterpriseRegisterRows<BenefitGrant, EnterpriseContext>(
+  "BenefitGrant",
+  (grant) => grant.enterpriseId,
+);
 
 const enterpriseOfficer = isOfficerOf(...ENTERPRISE_DEPARTMENTS);
 const windowDesk = isResidentOrOfficerOf(ADMIN_SERVICE_DESK);
@@ -61,14 +70,15 @@ export const permissions: SubgraphPermissions = {
   Query: {
     // The enterprise register and its benefit grants: officers of any department (policies come from many).
     enterprises: isOfficer,
-    enterprise: isOfficer,
+    // An enterprise user (法人) reads its own entry, applications and grants; the row rules hold it to them.
+    enterprise: anyOf(isOfficer, isEnterpriseUser),
     bundledServices: publicField,
     bundledService: publicField,
-    serviceApplications: enterpriseOfficer,
-    serviceApplication: enterpriseOfficer,
+    serviceApplications: anyOf(enterpriseOfficer, isEnterpriseUser),
+    serviceApplication: anyOf(enterpriseOfficer, isEnterpriseUser),
     benefitPolicies: publicField,
     benefitPolicy: publicField,
-    benefitGrants: isOfficer,
+    benefitGrants: anyOf(isOfficer, isEnterpriseUser),
     benefitEligibility: isOfficer,
     serviceWindows: publicField,
     windowSlots: publicField,

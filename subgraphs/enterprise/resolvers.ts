@@ -147,8 +147,12 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
         args: ListArgs<ServiceApplicationFilter>,
         { prisma, principal }: EnterpriseContext,
       ) => {
-        // The row rule pushed into the query: only enterprises of the officer's streets, so pages stay full.
-        const where = { ...applicationWhere(args.filter), enterprise: { streetId: { in: principal.streetIds } } };
+        // The row rule pushed into the query, so pages stay full: an enterprise user's own enterprise, or the
+        // enterprises of the officer's streets.
+        const where =
+          principal.kind === "enterprise"
+            ? { ...applicationWhere(args.filter), enterpriseId: principal.enterpriseId ?? "" }
+            : { ...applicationWhere(args.filter), enterprise: { streetId: { in: principal.streetIds } } };
         return pageOf("serviceApplications", args, prisma.serviceApplication, where);
       },
       serviceApplication: byId.argument("applicationById", applicationRecords),
@@ -166,6 +170,10 @@ export function createResolvers(options: EnterpriseResolverOptions = {}): GraphQ
           enterpriseId: args.filter?.enterpriseId ?? undefined,
           runId: args.filter?.runId ?? undefined,
         };
+        // An enterprise user's own grants only, pushed into the query so pages and totals count no other's.
+        if (context.principal.kind === "enterprise") {
+          where.AND = [{ enterpriseId: context.principal.enterpriseId ?? "" }];
+        }
         const rows = keysetRows(prisma.benefitGrant, where);
         return paginateVisible(grantRows, context, "benefitGrants", args, rows.fetch, rows.count);
       },

@@ -111,6 +111,13 @@ export class IdentityAdmin {
         `"${departmentId.slice(0, 40)}" is not a department id such as dept-health.`,
       );
     }
+    if (input.kind === "ENTERPRISE") {
+      // An enterprise user must name the enterprise they act for, which createPerson does not take yet.
+      throw badInput(
+        "input.kind",
+        "Enterprise (法人) accounts are provisioned with their enterprise, not by createPerson.",
+      );
+    }
     if (input.kind === "OFFICER" && !departmentId) {
       throw badInput("input.departmentId", "An officer needs a department: give departmentId, e.g. dept-health.");
     }

@@ -182,6 +182,6 @@ describe("seed", () => {
     expect(await prisma.person.findMany({ select: { id: true, passwordHash: true }, orderBy: { id: "asc" } })).toEqual(
       hashes,
     );
-    expect(summary).toMatchObject({ residents: 60_000, roles: 5 });
+    expect(summary).toMatchObject({ residents: 60_000, roles: 6 });
   });
 });

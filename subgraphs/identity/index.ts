@@ -1,12 +1,16 @@
 /**
  * Identity subgraph (统一用户管理): one identity for residents, officers, security admins, auditors and integrator
  * applications. Owns the Resident entity's base fields, answers `me`, administers accounts, and serves the token
- * endpoints the gateway relies on (/oauth/token, /oauth/revoke, /.well-known/jwks.json, /oauth/revoked-sessions);
+ * endpoints the gateway relies on (/oauth/token, /oauth/revoke, /.well-known/jwks.json, /oauth/revoked-sessions) and
+ * the OpenID Connect provider for single sign-on under /oidc (oidc/provider.ts);
  * the contract is in docs/identity.md.
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parse } from "graphql";
+import { z } from "zod";
+import { parseConfig } from "../../lib/config.ts";
+import { publicOriginSchema } from "../../lib/publicOrigin.ts";
 import { defineSubgraph, type Environment } from "../kit/module.ts";
 import { departmentManifestRoutes } from "./access/departmentManifests.ts";
 import { purposeResolvers } from "./access/purposeResolvers.ts";
@@ -20,6 +24,7 @@ import { resourceResolvers } from "./limits/resolvers.ts";
 import { resourceRoutes } from "./limits/routes.ts";
 import { createLoaders } from "./loaders.ts";
 import { createOAuthRoutes } from "./oauthRoutes.ts";
+import { createOidcRoutes } from "./oidc/provider.ts";
 import { type IdentityOptions, resolveOptions } from "./options.ts";
 import { permissions } from "./permissions.ts";
 import { prepareIdentity } from "./productionSafety.ts";
@@ -49,6 +54,7 @@ export function createIdentitySubgraph(identityOptions: IdentityOptions = {}) {
     createLoaders,
     createRoutes: (dependencies) => ({
       ...createOAuthRoutes(dependencies, { options, keys, issuer, hashing }),
+      ...createOidcRoutes(dependencies, { options, keys, hashing }),
       ...accessPolicyRoutes(dependencies),
       ...departmentManifestRoutes(dependencies, { now: options.now }),
       ...trustedDocumentRoutes(dependencies),
@@ -93,8 +99,9 @@ function withAccessPolicies(
 
 /**
  * The identity options in an environment: IDENTITY_ISSUER, IDENTITY_KEY_ENCRYPTION_SECRET, SUPERGRAPH_PATH,
- * RESIDENT_DIRECTORY_KEY, IDENTITY_HASHING_BURST / IDENTITY_HASHING_PER_SECOND (the hashing budget per client address)
- * and NODE_ENV. Without a secret the development one is used — which the identity service refuses at start in
+ * RESIDENT_DIRECTORY_KEY, IDENTITY_HASHING_BURST / IDENTITY_HASHING_PER_SECOND (the hashing budget per client address),
+ * PUBLIC_ORIGIN (lib/publicOrigin.ts: the OpenID Connect issuer is `<origin>/oidc`), OIDC_PORTAL_CLIENT_SECRET,
+ * OIDC_PORTAL_REDIRECT_URIS / OIDC_PORTAL_POST_LOGOUT_REDIRECT_URIS (the portal's OIDC client) and NODE_ENV. Without a secret the development one is used — which the identity service refuses at start in
  * production (productionSafety.ts), naming the variable. Only the process edges (scripts/subgraph.ts,
  * scripts/identityBootstrap.ts) call this; nothing reads the environment when this module is imported.
  */
@@ -105,11 +112,26 @@ export function optionsFromEnvironment(env: Environment): IdentityOptions {
     keyEncryptionSecret: env.IDENTITY_KEY_ENCRYPTION_SECRET || undefined,
     production: env.NODE_ENV === "production",
     residentDirectoryKey: env.RESIDENT_DIRECTORY_KEY || undefined,
+    publicOrigin: parseConfig(z.object({ PUBLIC_ORIGIN: publicOriginSchema }), env).PUBLIC_ORIGIN,
+    portalClient: {
+      secret: env.OIDC_PORTAL_CLIENT_SECRET || undefined,
+      redirectUris: listOf(env.OIDC_PORTAL_REDIRECT_URIS),
+      postLogoutRedirectUris: listOf(env.OIDC_PORTAL_POST_LOGOUT_REDIRECT_URIS),
+    },
     hashingBudget: {
       burst: env.IDENTITY_HASHING_BURST ? Number(env.IDENTITY_HASHING_BURST) : undefined,
       perSecond: env.IDENTITY_HASHING_PER_SECOND ? Number(env.IDENTITY_HASHING_PER_SECOND) : undefined,
     },
   };
+}
+
+/** A comma-separated list, or undefined when empty. */
+function listOf(value: string | undefined): string[] | undefined {
+  const items = (value ?? "")
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean);
+  return items.length > 0 ? items : undefined;
 }
 
 /** The service as configured by an environment (the edge, scripts/subgraph.ts, passes the process's). */

@@ -60,7 +60,7 @@ const MAX_USERNAME_LENGTH = 256;
 const MAX_SECRET_LENGTH = 1024;
 const AUDIT_USERNAME_LENGTH = 64;
 
-type OAuthErrorCode =
+export type OAuthErrorCode =
   | "invalid_request"
   | "invalid_client"
   | "invalid_grant"
@@ -71,7 +71,7 @@ type OAuthErrorCode =
   | "password_change_required";
 
 /** An RFC 6749 error answer, thrown by a grant and written by the route. */
-class OAuthError extends Error {
+export class OAuthError extends Error {
   constructor(
     readonly status: number,
     readonly error: OAuthErrorCode,
@@ -124,78 +124,7 @@ export function createOAuthRoutes(
 ): Record<string, Route> {
   const now = options.now;
 
-  /**
-   * Runs a password or client-secret check on the address's hashing budget (after its earlier checks), or throws 429
-   * without running it. One log line per exhaustion, not per refused request: a flood must not become a log flood.
-   */
-  async function withinBudget<T>(clientIp: string, check: () => Promise<T>): Promise<T> {
-    const outcome = await hashing.run(clientIp, check);
-    if ("value" in outcome) return outcome.value;
-    if (outcome.decision.firstRefusal) {
-      log.warn({ clientIp }, "hashing budget exhausted: password and client-secret checks from this address refused");
-    }
-    throw overBudget(outcome.decision.retryAfterSeconds);
-  }
-
-  /**
-   * One password check as the token and password endpoints make it, paid from the address's hashing budget (an
-   * exhausted address costs no database work): the person, the login gate — whose refusals are recorded and answered
-   * 429 / 423 without checking — then scrypt. Unknown and disabled accounts are checked against a dummy hash, so timing
-   * tells nothing either.
-   */
-  function checkPassword(username: string, password: string, clientIp: string, at: Date) {
-    return withinBudget(clientIp, () => gatedCheck(username, password, clientIp, at));
-  }
-
-  async function gatedCheck(username: string, password: string, clientIp: string, at: Date) {
-    const usernameKey = username.trim().toLowerCase().slice(0, AUDIT_USERNAME_LENGTH);
-    const person = (await prisma.person.findUnique({
-      where: { username: username.trim().toLowerCase() },
-      include: PERSON_GRANTS,
-    })) as PersonWithGrants | null;
-    const audit = (outcome: LoginOutcome) => ({
-      id: loginAttemptId(at),
-      username: username.slice(0, AUDIT_USERNAME_LENGTH),
-      usernameKey,
-      personId: person?.id ?? null,
-      clientIp,
-      outcome,
-      at,
-    });
-    const gate = await loginGate(prisma, { usernameKey, personId: person?.id ?? null, clientIp }, at);
-    if (gate.state !== "open") {
-      await prisma.loginAttempt.create({ data: audit(gate.state === "locked" ? "LOCKED" : "THROTTLED") });
-      const retryAfter = { "retry-after": String(gate.retryAfterSeconds) };
-      if (gate.state === "locked") {
-        throw new OAuthError(
-          423,
-          "account_locked",
-          `The account is locked after repeated failed logins; retry in ${gate.retryAfterSeconds} seconds, log in from an address you used before, or ask a security administrator.`,
-          retryAfter,
-        );
-      }
-      throw new OAuthError(
-        429,
-        "slow_down",
-        `Too many failed logins for this account or address; retry in ${gate.retryAfterSeconds} seconds.`,
-        retryAfter,
-      );
-    }
-    const passwordMatches = await verifySecret(password, person?.passwordHash ?? null);
-    const outcome: LoginOutcome = !person
-      ? "UNKNOWN_USER"
-      : person.status === "DISABLED"
-        ? "DISABLED"
-        : passwordMatches
-          ? "SUCCESS"
-          : "BAD_PASSWORD";
-    if (outcome !== "SUCCESS" || !person) {
-      await prisma.loginAttempt.create({ data: audit(outcome) });
-      log.info({ outcome, personId: person?.id ?? null }, "password check refused");
-      throw new OAuthError(400, "invalid_grant", WRONG_CREDENTIALS);
-    }
-    return { person, audit };
-  }
+  const { withinBudget, checkPassword } = passwordChecker({ prisma, log }, { hashing });
 
   /**
    * Reads a POST's parameters and the client's address. With an envelope, the envelope is checked first — against
@@ -511,6 +440,91 @@ export function createOAuthRoutes(
   };
 }
 
+/**
+ * The password and client-secret checks every login path shares (the token endpoint's password grant, password
+ * changes, the OpenID Connect login form in oidc/): the address's hashing budget, the login gate, scrypt, one
+ * `LoginAttempt` row per check. Throws `OAuthError` (400 invalid_grant, 429 slow_down, 423 account_locked).
+ */
+export function passwordChecker(
+  { prisma, log }: Pick<RouteDependencies<IdentityPrisma>, "prisma" | "log">,
+  { hashing }: { hashing: HashingBudget },
+) {
+  /**
+   * Runs a password or client-secret check on the address's hashing budget (after its earlier checks), or throws 429
+   * without running it. One log line per exhaustion, not per refused request: a flood must not become a log flood.
+   */
+  async function withinBudget<T>(clientIp: string, check: () => Promise<T>): Promise<T> {
+    const outcome = await hashing.run(clientIp, check);
+    if ("value" in outcome) return outcome.value;
+    if (outcome.decision.firstRefusal) {
+      log.warn({ clientIp }, "hashing budget exhausted: password and client-secret checks from this address refused");
+    }
+    throw overBudget(outcome.decision.retryAfterSeconds);
+  }
+
+  /**
+   * One password check as the token and password endpoints make it, paid from the address's hashing budget (an
+   * exhausted address costs no database work): the person, the login gate — whose refusals are recorded and answered
+   * 429 / 423 without checking — then scrypt. Unknown and disabled accounts are checked against a dummy hash, so timing
+   * tells nothing either.
+   */
+  function checkPassword(username: string, password: string, clientIp: string, at: Date) {
+    return withinBudget(clientIp, () => gatedCheck(username, password, clientIp, at));
+  }
+
+  async function gatedCheck(username: string, password: string, clientIp: string, at: Date) {
+    const usernameKey = username.trim().toLowerCase().slice(0, AUDIT_USERNAME_LENGTH);
+    const person = (await prisma.person.findUnique({
+      where: { username: username.trim().toLowerCase() },
+      include: PERSON_GRANTS,
+    })) as PersonWithGrants | null;
+    const audit = (outcome: LoginOutcome) => ({
+      id: loginAttemptId(at),
+      username: username.slice(0, AUDIT_USERNAME_LENGTH),
+      usernameKey,
+      personId: person?.id ?? null,
+      clientIp,
+      outcome,
+      at,
+    });
+    const gate = await loginGate(prisma, { usernameKey, personId: person?.id ?? null, clientIp }, at);
+    if (gate.state !== "open") {
+      await prisma.loginAttempt.create({ data: audit(gate.state === "locked" ? "LOCKED" : "THROTTLED") });
+      const retryAfter = { "retry-after": String(gate.retryAfterSeconds) };
+      if (gate.state === "locked") {
+        throw new OAuthError(
+          423,
+          "account_locked",
+          `The account is locked after repeated failed logins; retry in ${gate.retryAfterSeconds} seconds, log in from an address you used before, or ask a security administrator.`,
+          retryAfter,
+        );
+      }
+      throw new OAuthError(
+        429,
+        "slow_down",
+        `Too many failed logins for this account or address; retry in ${gate.retryAfterSeconds} seconds.`,
+        retryAfter,
+      );
+    }
+    const passwordMatches = await verifySecret(password, person?.passwordHash ?? null);
+    const outcome: LoginOutcome = !person
+      ? "UNKNOWN_USER"
+      : person.status === "DISABLED"
+        ? "DISABLED"
+        : passwordMatches
+          ? "SUCCESS"
+          : "BAD_PASSWORD";
+    if (outcome !== "SUCCESS" || !person) {
+      await prisma.loginAttempt.create({ data: audit(outcome) });
+      log.info({ outcome, personId: person?.id ?? null }, "password check refused");
+      throw new OAuthError(400, "invalid_grant", WRONG_CREDENTIALS);
+    }
+    return { person, audit };
+  }
+
+  return { withinBudget, checkPassword };
+}
+
 /** The largest clock tolerance a gateway may be configured with (TOKEN_CLOCK_SKEW_SECONDS, gateway/config.ts). */
 export const MAX_GATEWAY_SKEW_SECONDS = 300;
 
@@ -578,7 +592,7 @@ function narrowScopes(held: string[], requested: string[] | null): string[] {
 }
 
 /** `::ffff:10.1.2.3` → `10.1.2.3`; anything that is not an IP address → null. */
-function normaliseAddress(value: string): string | null {
+export function normaliseAddress(value: string): string | null {
   const address = value.startsWith("::ffff:") && isIP(value.slice(7)) === 4 ? value.slice(7) : value;
   return isIP(address) ? address : null;
 }

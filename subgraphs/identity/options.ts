@@ -3,6 +3,7 @@
  * the process edge hands it into these; everything below receives these typed values and never sees the environment.
  */
 import { fileURLToPath } from "node:url";
+import { DEFAULT_PUBLIC_ORIGIN } from "../../lib/publicOrigin.ts";
 import { MIN_DIRECTORY_KEY_LENGTH } from "../kit/residentDirectory.ts";
 
 export interface IdentityOptions {
@@ -44,6 +45,17 @@ export interface IdentityOptions {
    * rotation does not say (0 to 7 days). Default 1 day.
    */
   appSecretOverlapSeconds?: number;
+  /**
+   * The platform's public origin (PUBLIC_ORIGIN, lib/publicOrigin.ts): the OpenID Connect provider issues as
+   * `<origin>/oidc` and its graph access tokens for `<origin>/graphql`. Default `http://127.0.0.1:4000`.
+   */
+  publicOrigin?: string;
+  /**
+   * The portal's OpenID Connect client `app-portal-web` (confidential): its secret (OIDC_PORTAL_CLIENT_SECRET; default
+   * the published development value, refused in production) and where it may be sent back to after login and logout
+   * (default `<origin>/portal/callback` and `<origin>/portal/`).
+   */
+  portalClient?: { secret?: string; redirectUris?: string[]; postLogoutRedirectUris?: string[] };
 }
 
 export interface ResolvedIdentityOptions {
@@ -57,6 +69,8 @@ export interface ResolvedIdentityOptions {
   production: boolean;
   residentDirectoryKey: string | null;
   appSecretOverlapSeconds: number;
+  publicOrigin: string;
+  portalClient: { secret: string; redirectUris: string[]; postLogoutRedirectUris: string[] };
 }
 
 export const DEFAULT_SUPERGRAPH_PATH = fileURLToPath(new URL("../../schema/supergraph.graphql", import.meta.url));
@@ -67,6 +81,10 @@ export const DEFAULT_ACCESS_TOKEN_TTL_SECONDS = 300;
 export const DEFAULT_APP_SECRET_OVERLAP_SECONDS = 24 * 60 * 60;
 export const MAX_APP_SECRET_OVERLAP_SECONDS = 7 * 24 * 60 * 60;
 export const DEFAULT_REFRESH_TOKEN_TTL_SECONDS = 7 * 24 * 60 * 60;
+/** DEVELOPMENT ONLY (README): the portal client's secret when OIDC_PORTAL_CLIENT_SECRET is unset; refused in production. */
+export const DEVELOPMENT_PORTAL_CLIENT_SECRET = "portal-web-dev-secret";
+/** The portal's OpenID Connect client id. */
+export const PORTAL_CLIENT_ID = "app-portal-web";
 /** DEVELOPMENT ONLY: published in this repository, so it protects nothing. Never use it outside a laptop or tests. */
 export const DEVELOPMENT_KEY_ENCRYPTION_SECRET = "development-only/jingan-one-graph/identity-signing-keys";
 
@@ -108,6 +126,17 @@ export function resolveOptions(options: IdentityOptions = {}): ResolvedIdentityO
       `appSecretOverlapSeconds is ${appSecretOverlapSeconds}; use a whole number from 0 to ${MAX_APP_SECRET_OVERLAP_SECONDS}.`,
     );
   }
+  const publicOrigin = options.publicOrigin ?? DEFAULT_PUBLIC_ORIGIN;
+  if (!URL.canParse(publicOrigin) || new URL(publicOrigin).origin !== publicOrigin) {
+    problems.push(`publicOrigin "${publicOrigin}" is not an origin (scheme://host[:port]).`);
+  }
+  const portalSecret = options.portalClient?.secret ?? DEVELOPMENT_PORTAL_CLIENT_SECRET;
+  if (portalSecret.length < 16) problems.push("The portal client secret has fewer than 16 characters.");
+  const redirectUris = options.portalClient?.redirectUris ?? [`${publicOrigin}/portal/callback`];
+  const postLogoutRedirectUris = options.portalClient?.postLogoutRedirectUris ?? [`${publicOrigin}/portal/`];
+  for (const uri of [...redirectUris, ...postLogoutRedirectUris]) {
+    if (!URL.canParse(uri)) problems.push(`The portal client's redirect URI "${uri}" is not a URL.`);
+  }
   if (problems.length > 0) throw new Error(`Identity options are invalid: ${problems.join(" ")}`);
   return {
     now: options.now ?? (() => new Date()),
@@ -120,5 +149,7 @@ export function resolveOptions(options: IdentityOptions = {}): ResolvedIdentityO
     production: options.production ?? false,
     residentDirectoryKey: options.residentDirectoryKey ?? null,
     appSecretOverlapSeconds,
+    publicOrigin,
+    portalClient: { secret: portalSecret, redirectUris, postLogoutRedirectUris },
   };
 }

@@ -18,6 +18,7 @@ export const KNOWN_SCOPES = {
   "parking:read": "Read parking availability and sessions (区建管委).",
   "parking:write": "Write parking data, such as live availability from a garage system.",
   "enterprise:read": "Read enterprise applications and benefit grants (区行政服务中心, 区市场监管局).",
+  "enterprise:self": "An enterprise user (法人) reading their own enterprise's applications and grants.",
   "identity:read": "Read accounts and the login audit (统一用户管理).",
   "identity:admin": "Manage accounts, roles, integrator applications and signing keys.",
   "audit:read": "Read the data-access audit trail.",
@@ -32,7 +33,7 @@ export function isKnownScope(scope: string): scope is Scope {
   return Object.hasOwn(KNOWN_SCOPES, scope);
 }
 
-export type RoleName = "resident" | "officer" | "security_admin" | "auditor" | "integrator";
+export type RoleName = "resident" | "officer" | "security_admin" | "auditor" | "enterprise" | "integrator";
 
 export interface RoleDefinition {
   name: RoleName;
@@ -60,6 +61,11 @@ export const ROLES: RoleDefinition[] = [
     name: "auditor",
     description: "An auditor (审计员): reads the login and data-access audit trails.",
     scopes: ["graph:read", "identity:read", "audit:read"],
+  },
+  {
+    name: "enterprise",
+    description: "An enterprise user (法人) acting for one enterprise: its applications, 一件事 services and grants.",
+    scopes: ["graph:read", "enterprise:self"],
   },
   {
     name: "integrator",
@@ -101,11 +107,12 @@ export function appScopesGrantableBy(departmentId: string): Scope[] {
 }
 
 /** The role every person of a kind starts with. */
-export const DEFAULT_ROLE: Record<"RESIDENT" | "OFFICER" | "SECURITY_ADMIN" | "AUDITOR", RoleName> = {
+export const DEFAULT_ROLE: Record<"RESIDENT" | "OFFICER" | "SECURITY_ADMIN" | "AUDITOR" | "ENTERPRISE", RoleName> = {
   RESIDENT: "resident",
   OFFICER: "officer",
   SECURITY_ADMIN: "security_admin",
   AUDITOR: "auditor",
+  ENTERPRISE: "enterprise",
 };
 
 /** The 14 streets and towns (街道/镇) of Jing'an, by the ids the catalog owns (`lib/reference/jinganDivisions.ts`). */

@@ -36,6 +36,8 @@ export interface KnownAccount {
   roles: RoleName[];
   membership: { departmentId: string; streetIds: string[] } | null;
   residentId: string | null;
+  /** For enterprise users (法人): the enterprise they act for. */
+  enterpriseId: string | null;
 }
 
 export interface KnownApp {
@@ -76,6 +78,8 @@ export const KNOWN_ACCOUNTS: KnownAccount[] = [
     departmentId: "dept-admin-service",
     streetIds: ALL_STREETS,
   }),
+  // An enterprise user (法人) of 上海亦远技术服务有限公司 (ent-000025): sees its own applications and grants only.
+  account("person-000009", "ent.yiyuan", "Enterprise#2026", "钱亿元", "ENTERPRISE", null, null, "ent-000025"),
 ];
 
 export const KNOWN_APPS: KnownApp[] = [
@@ -103,8 +107,19 @@ function account(
   kind: PersonKind,
   membership: KnownAccount["membership"],
   residentId: string | null = null,
+  enterpriseId: string | null = null,
 ): KnownAccount {
-  return { id, username, password, displayName, kind, roles: [DEFAULT_ROLE[kind]], membership, residentId };
+  return {
+    id,
+    username,
+    password,
+    displayName,
+    kind,
+    roles: [DEFAULT_ROLE[kind]],
+    membership,
+    residentId,
+    enterpriseId,
+  };
 }
 
 export interface IdentitySeedData {
@@ -297,6 +312,7 @@ function buildOfficers(firstNumber: number, createdAt: Date): ProvisionedOfficer
           username,
           displayName: name.text,
           kind: "OFFICER",
+          enterpriseId: null,
           status: disabled ? "DISABLED" : "ACTIVE",
           passwordChangedAt: null,
           mustChangePassword: true,
@@ -325,6 +341,7 @@ export function buildSeedData(date: LocalDate): IdentitySeedData {
     username: a.username,
     displayName: a.displayName,
     kind: a.kind,
+    enterpriseId: a.enterpriseId,
     status: "ACTIVE",
     passwordChangedAt: createdAt,
     mustChangePassword: false,

@@ -76,5 +76,32 @@ export async function revokePersonSessions(
     .filter((sid) => sid !== exceptSid)
     .sort();
   for (const sid of sids) await revokeSession(db, sid, reason, now, accessTokenTtlSeconds);
-  return sids;
+  return [...sids, ...(await revokePersonSingleSignOn(db, personId, reason, now, accessTokenTtlSeconds, exceptSid))];
+}
+
+/**
+ * Ends a person's single sign-on (oidc/): every grant of theirs with the codes and tokens issued under it, and their
+ * provider sessions (the browser must log in again); each grant's sid (`oidc-<grant id>`) is published like any
+ * revoked session, so the gateway refuses the graph tokens already issued.
+ */
+async function revokePersonSingleSignOn(
+  db: IdentityDb,
+  personId: string,
+  reason: RevocationReason,
+  now: Date,
+  accessTokenTtlSeconds: number,
+  exceptSid: string | null,
+): Promise<string[]> {
+  const ofPerson = { payload: { path: ["accountId"], equals: personId } };
+  const grants = await db.oidcPayload.findMany({ where: { model: "Grant", ...ofPerson }, select: { id: true } });
+  const sids: string[] = [];
+  for (const { id } of grants) {
+    const sid = `oidc-${id}`;
+    if (sid === exceptSid) continue;
+    await db.oidcPayload.deleteMany({ where: { OR: [{ grantId: id }, { model: "Grant", id }] } });
+    await revokeSession(db, sid, reason, now, accessTokenTtlSeconds);
+    sids.push(sid);
+  }
+  await db.oidcPayload.deleteMany({ where: { model: "Session", ...ofPerson } });
+  return sids.sort();
 }

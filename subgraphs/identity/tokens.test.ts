@@ -52,6 +52,7 @@ describe("password grant", () => {
       dept: null,
       streets: [],
       rid: "resident-000001",
+      ent: null,
       sid: expect.stringMatching(/^sid-/),
       iat,
       nbf: iat,

@@ -1,7 +1,7 @@
 /**
  * Access tokens: what they say about their subject (the claims the gateway turns into a `Principal`) and how they are
  * signed. The claim set is a contract with the gateway (docs/identity.md):
- * `iss aud sub kind roles scopes dept streets rid sid iat nbf exp jti`, ES256 with the active key's `kid` in the header.
+ * `iss aud sub kind roles scopes dept streets rid ent sid iat nbf exp jti`, ES256 with the active key's `kid` in the header.
  */
 import { randomUUID } from "node:crypto";
 import type { DistrictKind } from "../../lib/contracts/principal.ts";
@@ -23,6 +23,8 @@ export interface TokenSubject {
   dept: string | null;
   streets: string[];
   rid: string | null;
+  /** The enterprise an enterprise user (法人) acts for; null for everyone else. */
+  ent: string | null;
 }
 
 export interface AccessTokenClaims extends TokenSubject {
@@ -40,6 +42,7 @@ const KIND_CLAIM: Record<PersonKind, TokenKind> = {
   OFFICER: "officer",
   SECURITY_ADMIN: "security_admin",
   AUDITOR: "auditor",
+  ENTERPRISE: "enterprise",
 };
 
 /** A person with what their token needs, as one `findUnique` with `include` loads it. */
@@ -72,6 +75,7 @@ export function personSubject(person: PersonWithGrants, scopes: string[]): Token
     dept: person.membership?.departmentId ?? null,
     streets: person.membership?.streetIds ?? [],
     rid: person.resident?.id ?? null,
+    ent: person.kind === "ENTERPRISE" ? person.enterpriseId : null,
   };
 }
 
@@ -84,6 +88,7 @@ export function appSubject(app: IntegratorApp, scopes: string[]): TokenSubject {
     dept: app.ownerDepartmentId,
     streets: [],
     rid: null,
+    ent: null,
   };
 }
 

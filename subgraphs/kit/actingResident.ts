@@ -218,10 +218,26 @@ export interface ResidentRecordRule<R, C> {
   /** The resident the record belongs to; null for records that belong to no resident (officers only). */
   residentOf(record: R): string | null;
   /**
+   * The enterprise the record belongs to, for records of enterprises (an application, a window appointment booked for
+   * one): an enterprise user (法人, kind `enterprise`) acting for that enterprise reads it. Absent: no enterprise user
+   * reads records of this type.
+   */
+  enterpriseOf?(record: R): string | null;
+  /**
    * The street of the facility where the record happens. Resolve it through the request's loaders, so the records of
    * one list cost one batched lookup per hop, not one query each.
    */
   streetOf(record: R, context: C): Promise<string | null | undefined> | string | null | undefined;
+}
+
+/** Whether the principal is an enterprise user (法人) acting for that enterprise. Never true for a missing one. */
+export function actsFor(principal: Principal, enterpriseId: string | null | undefined): boolean {
+  return (
+    principal.kind === "enterprise" &&
+    typeof principal.enterpriseId === "string" &&
+    principal.enterpriseId.length > 0 &&
+    principal.enterpriseId === enterpriseId
+  );
 }
 
 /** Whether a street is in the officer's jurisdiction. Empty jurisdiction means none, never "all". */
@@ -242,6 +258,7 @@ export async function mayReadRecord<R, C extends ReachContext>(
   if (principal.kind === "resident") {
     return principal.residentId !== null && rule.residentOf(record) === principal.residentId;
   }
+  if (principal.kind === "enterprise") return actsFor(principal, rule.enterpriseOf?.(record));
   if (principal.kind !== "officer" || principal.departmentId === null) return false;
   const { departmentId } = principal;
   if (departmentId !== rule.desk.departmentId && !rule.alsoOfficersOf?.includes(departmentId)) return false;

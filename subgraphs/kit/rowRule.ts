@@ -14,7 +14,7 @@
  * `residentRecordRows` turns one into a `RowRule`, so `test/rows/pathEquivalence.test.ts` can treat every type alike.
  */
 import type { Principal } from "../../lib/principal.ts";
-import { mayReadRecord, type ReachContext, type ResidentRecordRule } from "./actingResident.ts";
+import { actsFor, mayReadRecord, type ReachContext, type ResidentRecordRule } from "./actingResident.ts";
 import { type Connection, type ConnectionArgs, type PageRequest, paginate } from "./pagination.ts";
 
 export interface RowRule<R, C> {
@@ -59,7 +59,10 @@ export function residentRecordRows<R, C extends ReachContext>(
 ): RowRule<R, C> {
   return {
     type,
-    seesAny: ({ principal }) => principal.kind === "resident" || principal.kind === "officer",
+    seesAny: ({ principal }) =>
+      principal.kind === "resident" ||
+      principal.kind === "officer" ||
+      (principal.kind === "enterprise" && records.enterpriseOf !== undefined),
     mayRead: (row, context) => mayReadRecord(records, row, context),
   };
 }
@@ -108,4 +111,21 @@ export function paginateVisible<T extends { id: string }, C>(
  */
 export function officerRegisterRows<R, C extends { principal: Principal }>(type: string): RowRule<R, C> {
   return callerRowRule(type, (principal) => principal.kind === "officer" && principal.departmentId !== null);
+}
+
+/**
+ * A register of enterprises read by officers (as `officerRegisterRows`) and, row by row, by the enterprise user
+ * (法人) acting for the row's enterprise (`enterpriseOf`): an enterprise sees its own entry and its own grants, never
+ * another enterprise's.
+ */
+export function enterpriseRegisterRows<R, C extends { principal: Principal }>(
+  type: string,
+  enterpriseOf: (row: R) => string,
+): RowRule<R, C> {
+  const officers = officerRegisterRows<R, C>(type);
+  return {
+    type,
+    seesAny: (context) => officers.seesAny(context) || context.principal.kind === "enterprise",
+    mayRead: (row, context) => officers.seesAny(context) || actsFor(context.principal, enterpriseOf(row)),
+  };
 }

@@ -97,6 +97,21 @@ export const isResident = principalRule(
 /** An integrator application (client-credentials token); what it may read of a field is the field's row rule. */
 export const isApp = principalRule("isApp", "an integrator app's token", (principal) => principal.kind === "app");
 
+/**
+ * An enterprise user (法人) acting for an enterprise. Which rows they then read is the row rules' decision: their own
+ * enterprise's only (`enterpriseRegisterRows`, `ResidentRecordRule.enterpriseOf`).
+ */
+export const isEnterpriseUser = principalRule(
+  "isEnterpriseUser",
+  "an enterprise user (法人) acting for an enterprise",
+  (principal) => principal.kind === "enterprise" && Boolean(principal.enterpriseId),
+);
+
+/** Any of the rules (graphql-shield's `or`): the first that allows wins. */
+export function anyOf(...rules: ShieldRule[]): ShieldRule {
+  return or(...rules);
+}
+
 export const isSecurityAdmin = principalRule(
   "isSecurityAdmin",
   "the role security_admin (a security administrator)",

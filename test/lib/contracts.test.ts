@@ -114,6 +114,7 @@ describe("the principal kinds", () => {
       OFFICER: "officer",
       SECURITY_ADMIN: "security_admin",
       AUDITOR: "auditor",
+      ENTERPRISE: "enterprise",
     });
   });
 

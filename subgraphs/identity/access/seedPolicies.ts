@@ -95,8 +95,14 @@ export const SEEDED_POLICIES: SeededPolicy[] = [
   },
   {
     name: "enterprise-records",
-    description: "Enterprises' service applications, benefit eligibility and grants: the enterprise departments.",
-    rule: { anyOf: [{ kinds: ["officer"], departments: ["dept-admin-service", "dept-market"] }] },
+    description:
+      "Enterprises' service applications, benefit eligibility and grants: the enterprise departments, and the enterprise user (法人) for its own (the enterprise subgraph's row rules).",
+    rule: {
+      anyOf: [
+        { kinds: ["officer"], departments: ["dept-admin-service", "dept-market"] },
+        { kinds: ["enterprise"], scopes: ["enterprise:self"] },
+      ],
+    },
   },
   {
     name: "window-appointments",
