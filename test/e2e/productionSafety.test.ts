@@ -25,6 +25,7 @@ import { PrismaClient } from "../../subgraphs/identity/generated/prisma/client.t
 import { createIdentitySubgraph } from "../../subgraphs/identity/index.ts";
 import { DEVELOPMENT_KEY_ENCRYPTION_SECRET, resolveOptions } from "../../subgraphs/identity/options.ts";
 import { hashSecret } from "../../subgraphs/identity/passwords.ts";
+import { ROLES } from "../../subgraphs/identity/roles.ts";
 import { SigningKeyStore } from "../../subgraphs/identity/signingKeys.ts";
 import { loadSubgraphConfig } from "../../subgraphs/kit/config.ts";
 import { startSubgraph } from "../../subgraphs/kit/service.ts";
@@ -127,7 +128,18 @@ describe("production-safe identity", () => {
       await stop(service);
     }
     // Only what the service cannot run without: its roles and its own signing key.
-    expect(await counts(dataDir)).toEqual({ people: 0, residents: 0, apps: 0, roles: 5, signingKeys: 1, purposes: 0 });
+    expect(await counts(dataDir)).toEqual({
+      people: 0,
+      residents: 0,
+      apps: 0,
+      roles: ROLES.length,
+      signingKeys: 1,
+      purposes: 0,
+    });
+    // The platform's roles, the enterprise (法人) role among them; a department's own come with its manifest.
+    expect(ROLES.map((role) => role.name).sort()).toEqual(
+      ["auditor", "enterprise", "integrator", "officer", "resident", "security_admin"].sort(),
+    );
   }, 180_000);
 
   it("refuses to start with the development key-encryption secret, or none, and names it", async () => {
