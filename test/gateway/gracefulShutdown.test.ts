@@ -94,8 +94,10 @@ describe("graceful termination of the gateway", () => {
       const inFlight = send(gateway.url, { method: "POST", body: slow(1500), agent: keepAlive });
       await running;
 
-      const stopStarted = performance.now();
-      const stopped = gateway.stop({ delayMs: 500 });
+      let stopDone = false;
+      const stopped = gateway.stop({ delayMs: 500 }).then(() => {
+        stopDone = true;
+      });
       // Not ready at once, while the answer in flight is still being made.
       const readiness = await send(`${origin}/readyz`);
       expect(readiness.status).toBe(503);
@@ -116,12 +118,11 @@ describe("graceful termination of the gateway", () => {
       expect(answer.status).toBe(200);
       expect(JSON.parse(answer.body)).toEqual({ data: { slowReviewCount: 7 } });
       expect(answer.headers.connection).toBe("close");
+      // The stop waited for it (order, not a duration: timing belongs in benchmarks).
+      expect(stopDone).toBe(false);
       await answer.closed;
 
       await stopped;
-      const took = performance.now() - stopStarted;
-      expect(took).toBeGreaterThanOrEqual(500);
-      expect(took).toBeLessThan(10_000);
       // No longer listening: connections are refused.
       await expect(send(`${origin}/healthz`)).rejects.toMatchObject({ code: "ECONNREFUSED" });
     } finally {
@@ -137,18 +138,16 @@ describe("graceful termination of the gateway", () => {
       SUBGRAPH_TIMEOUT_MS: "20000",
       REQUEST_DEADLINE_MS: "30000",
     });
+    // The request would answer after 3 s, inside the 5 s delay asked for: it is cut only if the delay is capped by the
+    // 800 ms grace period (relations between configured values, not an asserted duration).
     const running = nextSlowStart();
-    const tooSlow = send(gateway.url, { method: "POST", body: slow(8000) }).then(
+    const tooSlow = send(gateway.url, { method: "POST", body: slow(3000) }).then(
       (answer) => answer.status,
       (error: NodeJS.ErrnoException) => error.code,
     );
     await running;
-    const stopStarted = performance.now();
     await gateway.stop({ delayMs: 5000 });
-    const took = performance.now() - stopStarted;
     // The delay is capped by the grace period, and the connection is closed when it ends.
-    expect(took).toBeGreaterThanOrEqual(700);
-    expect(took).toBeLessThan(5000);
     expect(await tooSlow).toBe("ECONNRESET");
   });
 });
