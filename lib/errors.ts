@@ -112,7 +112,7 @@ export const errorCodes = {
   TRUSTED_DOCUMENT_INVALID: {
     status: 400,
     description:
-      "An operation offered for registration does not parse or does not validate against the graph's current schema; `problems` lists each.",
+      "An operation offered for registration at the registry does not parse, is anonymous, repeats an operation name, or does not validate against the graph's current supergraph; `problems` lists each and nothing was registered.",
   },
   FIELD_NOT_AUTHORIZED: {
     status: 200,
@@ -209,6 +209,11 @@ export const errorCodes = {
     status: 502,
     description:
       "The registry could not deliver the department manifest to identity or catalog; the version was not activated (nothing was half-applied). Publish again once the service named in the message answers.",
+  },
+  OPERATION_DELIVERY_FAILED: {
+    status: 502,
+    description:
+      "The registry checked the operations but could not register them at identity (not configured, or identity did not answer); nothing was registered. Register again once identity answers.",
   },
   SUPERGRAPH_NOT_LOADED: { status: 503, description: "The gateway has no valid supergraph loaded yet; retry shortly." },
   NO_GATEWAY_REPLICA: {

@@ -84,6 +84,11 @@ export const SYSTEM_SCOPES = {
    * POST /catalog/department-manifests at catalog (docs/registry.md, "Onboarding as data").
    */
   manifestDeliver: "registry:manifest:deliver",
+  /**
+   * The registry's trusted-operation writes and reads at identity: POST /access/trusted-documents/register and
+   * GET /access/trusted-documents/registered (docs/registry.md, "Trusted operations").
+   */
+  operationsWrite: "registry:operations:write",
 } as const;
 
 export type SystemScope = (typeof SYSTEM_SCOPES)[keyof typeof SYSTEM_SCOPES];

@@ -41,6 +41,7 @@ export async function bootstrapDistrictGraph(store: RegistryStore): Promise<numb
     changes: [],
     securityChanges: [],
     violations: [],
+    brokenOperations: [],
     problems: [],
   };
   for (const [index, source] of sources.entries()) {

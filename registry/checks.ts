@@ -23,6 +23,8 @@ import { requirementsOf, supergraphForPlanner } from "../lib/access/requirements
 import { type SchemaRuleViolation, schemaRuleViolations } from "../lib/access/schemaRules.ts";
 import { composeSupergraph, publicMarksOnFields } from "../scripts/composeSupergraph.ts";
 import { withSchemaHeader } from "../subgraphs/kit/schemaHeader.ts";
+import { operationProblems } from "./operations.ts";
+import type { RegisteredOperation } from "./trustedOperations.ts";
 
 // graphql-inspector and the schemas it compares must share one graphql instance; both are taken from graphql's
 // CommonJS build (as lib/access does), whatever module system loaded this file.
@@ -59,7 +61,19 @@ export interface CheckReport {
   changes: ReportedChange[];
   securityChanges: string[];
   violations: SchemaRuleViolation[];
+  /**
+   * Registered trusted operations (./operations.ts) that validate against the graph of now and would not against the
+   * candidate: operations in use, so the change is refused naming their apps.
+   */
+  brokenOperations: BrokenOperation[];
   /** One line per reason the change is refused or waits, for people. */
+  problems: string[];
+}
+
+export interface BrokenOperation {
+  appId: string;
+  hash: string;
+  operationName: string | null;
   problems: string[];
 }
 
@@ -71,6 +85,8 @@ export interface CheckInput {
   currentSupergraph: string | null;
   /** Clients that used each coordinate within the window. */
   usage(coordinates: string[]): Promise<Map<string, string[]>>;
+  /** Every registered trusted operation (identity's copy); absent: none are checked. */
+  trustedOperations?: () => Promise<RegisteredOperation[]>;
 }
 
 export interface CheckOutcome {
@@ -110,6 +126,7 @@ export async function checkSubgraph(input: CheckInput): Promise<CheckOutcome> {
         changes: [],
         securityChanges: [],
         violations,
+        brokenOperations: [],
         problems: [...composition.errors.map((e) => `Composition: ${e}`), ...problems],
       },
       supergraphSdl: null,
@@ -125,6 +142,9 @@ export async function checkSubgraph(input: CheckInput): Promise<CheckOutcome> {
       `Breaking change to ${change.coordinate}, used by ${change.usedBy.join(", ")}: ${change.message}. Keep the field (deprecate it) until they stop using it.`,
     );
   }
+  const brokenOperations = input.currentSupergraph
+    ? await brokenTrustedOperations(input.currentSupergraph, next, input.trustedOperations, problems)
+    : [];
   const securityChanges = input.currentSupergraph ? securityChangesBetween(input.currentSupergraph, next) : [];
   const hasBreaking = changes.some((c) => c.level === "BREAKING");
   return {
@@ -135,10 +155,52 @@ export async function checkSubgraph(input: CheckInput): Promise<CheckOutcome> {
       changes,
       securityChanges,
       violations,
+      brokenOperations,
       problems,
     },
     supergraphSdl: next,
   };
+}
+
+/**
+ * Registered operations that validate now and would not after the change; each adds a problem naming its app. When
+ * identity cannot list them the check fails closed: nobody can tell what the change would break.
+ */
+async function brokenTrustedOperations(
+  before: string,
+  after: string,
+  source: CheckInput["trustedOperations"],
+  problems: string[],
+): Promise<BrokenOperation[]> {
+  if (!source) return [];
+  let operations: RegisteredOperation[];
+  try {
+    operations = await source();
+  } catch (error) {
+    problems.push(
+      `The registered trusted operations could not be read (${(error as Error).message}); check again when identity answers.`,
+    );
+    return [];
+  }
+  if (operations.length === 0) return [];
+  const [schemaBefore, schemaAfter] = [apiSchemaOf(before), apiSchemaOf(after)];
+  const broken: BrokenOperation[] = [];
+  for (const operation of operations) {
+    const found = operationProblems(schemaAfter, operation.document);
+    if (found.length === 0 || operationProblems(schemaBefore, operation.document).length > 0) continue;
+    broken.push({
+      appId: operation.appId,
+      hash: operation.hash,
+      operationName: operation.operationName,
+      problems: found,
+    });
+  }
+  for (const operation of broken) {
+    problems.push(
+      `Registered operation ${operation.operationName ?? operation.hash.slice(0, 12)} of app ${operation.appId} would break: ${operation.problems.join(" ")} Keep the field (deprecate it) until the app registers operations without it.`,
+    );
+  }
+  return broken;
 }
 
 function refused(problems: string[]): CheckOutcome {
@@ -150,6 +212,7 @@ function refused(problems: string[]): CheckOutcome {
       changes: [],
       securityChanges: [],
       violations: [],
+      brokenOperations: [],
       problems,
     },
     supergraphSdl: null,

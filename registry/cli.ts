@@ -9,6 +9,10 @@
  *   reject <name> <version>                 reject a pending version (security administrator)
  *   rollback <name> <version>               make an earlier version active again
  *   history <name>                          every version: status, publisher, approver
+ *   operations register <appId> <file|folder>…   register trusted operations for an app: each .graphql file (a
+ *                                           folder: its .graphql files) is one document, checked against the
+ *                                           current supergraph; all or none (officer of the app's department,
+ *                                           or a security administrator)
  *
  * The client commands call REGISTRY_URL (default http://127.0.0.1:4110) with REGISTRY_TOKEN, an access token from the
  * identity service (`POST /oauth/token`) of an officer of the owning department, or of a security administrator.
@@ -16,6 +20,8 @@
 import { readFile } from "node:fs/promises";
 import { ConfigError } from "../lib/config.ts";
 import type { CheckReport } from "./checks.ts";
+import { operationFiles, registerOperationFiles } from "./operationFiles.ts";
+import { documentHash } from "./operations.ts";
 
 const USAGE = `usage: npm run registry -- serve
        npm run registry -- check <name> <sdl-file> [--url URL] [--manifest department.json]
@@ -24,6 +30,7 @@ const USAGE = `usage: npm run registry -- serve
        npm run registry -- reject <name> <version>
        npm run registry -- rollback <name> <version>
        npm run registry -- history <name>
+       npm run registry -- operations register <appId> <file.graphql|folder>...
 environment: REGISTRY_URL (default http://127.0.0.1:4110), REGISTRY_TOKEN (bearer token from the identity service)`;
 
 interface Answer {
@@ -65,6 +72,7 @@ export async function runCli(
     for (const problem of error?.extensions?.problems ?? []) print(`MANIFEST  ${problem}`);
     return 1;
   };
+  if (command === "operations") return operationsCommand(positional.slice(1), env, base, print);
   if (!command || !name || !/^[a-z][a-z0-9_]{0,40}$/.test(name)) {
     print(USAGE);
     return 2;
@@ -139,6 +147,42 @@ export async function runCli(
   }
 }
 
+async function operationsCommand(
+  [action, appId, ...paths]: string[],
+  env: Record<string, string | undefined>,
+  registryUrl: string,
+  print: (line: string) => void,
+): Promise<number> {
+  if (action !== "register" || !appId || paths.length === 0) {
+    print(USAGE);
+    return 2;
+  }
+  if (!env.REGISTRY_TOKEN) throw new Error("Set REGISTRY_TOKEN to an access token from the identity service.");
+  const files = await operationFiles(paths);
+  if (files.length === 0) {
+    print(`No .graphql files in ${paths.join(", ")}.`);
+    return 2;
+  }
+  const answer = await registerOperationFiles({ registryUrl, token: env.REGISTRY_TOKEN, appId, files });
+  if (answer.status !== 201) {
+    const error = answer.body?.errors?.[0];
+    print(`refused (${answer.status} ${error?.extensions?.code ?? ""}): ${error?.message ?? "no answer"}`);
+    for (const problem of error?.extensions?.problems ?? []) {
+      print(`  ${files[problem.index]?.file ?? `document ${problem.index}`}: ${problem.message}`);
+    }
+    return 1;
+  }
+  const names = new Map(
+    (answer.body.registered as Array<{ hash: string; operationName: string }>).map((o) => [o.hash, o.operationName]),
+  );
+  for (const { file, document } of files) {
+    const hash = documentHash(document);
+    print(`${hash}  ${names.get(hash) ?? ""}  ${file}`);
+  }
+  print(`registered ${files.length} operation(s) for ${appId} (supergraph revision ${answer.body.revision})`);
+  return 0;
+}
+
 function printReport(report: CheckReport, print: (line: string) => void): void {
   print(`composition: ${report.composition.ok ? "ok" : "FAILED"}`);
   for (const error of report.composition.errors) print(`  ${error}`);
@@ -148,6 +192,11 @@ function printReport(report: CheckReport, print: (line: string) => void): void {
   }
   for (const change of report.securityChanges) print(`SECURITY  ${change}`);
   for (const violation of report.violations) print(`RULE      ${violation.message}`);
+  for (const operation of report.brokenOperations ?? []) {
+    print(
+      `OPERATION ${operation.operationName ?? operation.hash} of ${operation.appId}: ${operation.problems.join(" ")}`,
+    );
+  }
   if (report.needsApproval) print("needs approval by a security administrator");
 }
 

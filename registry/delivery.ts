@@ -12,7 +12,13 @@
 import { randomUUID } from "node:crypto";
 import type { DepartmentManifest } from "../lib/contracts/departmentManifest.ts";
 import { systemPrincipal } from "../lib/principal.ts";
-import { createEnvelopeSigner, ENVELOPE_HEADER, REQUEST_ID_HEADER, SYSTEM_SCOPES } from "../lib/wire.ts";
+import {
+  createEnvelopeSigner,
+  ENVELOPE_HEADER,
+  REQUEST_ID_HEADER,
+  SYSTEM_SCOPES,
+  type SystemScope,
+} from "../lib/wire.ts";
 
 export interface ManifestDelivery {
   /** Delivers `manifest` everywhere, or restores `previous` where it was delivered and throws a DeliveryFailure. */
@@ -51,43 +57,67 @@ export function emptyManifest(of: DepartmentManifest): DepartmentManifest {
   };
 }
 
-export function createHttpManifestDelivery(options: {
-  targets: DeliveryTarget[];
-  /** The registry's Ed25519 envelope key (base64 pkcs8); its public key is in the receivers' ENVELOPE_PUBLIC_KEYS. */
-  privateKey: string;
-  timeoutMs?: number;
-}): ManifestDelivery {
+/**
+ * A signed call from the registry to one of the services that trust its envelope key: the envelope names the
+ * service as its audience, a system principal holding `scopes`, and is bound to the method, path and exact body.
+ * A service that does not answer within the timeout is a DeliveryFailure naming it.
+ */
+export function createRegistryCaller(options: { privateKey: string; scopes: SystemScope[]; timeoutMs?: number }) {
   const sign = createEnvelopeSigner(options.privateKey);
-  const principal = systemPrincipal("registry", [SYSTEM_SCOPES.manifestDeliver]);
+  const principal = systemPrincipal("registry", options.scopes);
   const timeoutMs = options.timeoutMs ?? 10_000;
-
-  async function send(target: DeliveryTarget, manifest: DepartmentManifest): Promise<void> {
-    const body = JSON.stringify(manifest);
+  return async (target: DeliveryTarget, method: "GET" | "POST", body?: string): Promise<Response> => {
     const url = new URL(target.url);
     const requestId = `registry-${randomUUID()}`;
     const envelope = sign(
       { aud: target.service, requestId, purpose: null, principal, clientAddress: null },
-      { method: "POST", path: `${url.pathname}${url.search}`, body },
+      { method, path: `${url.pathname}${url.search}`, ...(body === undefined ? {} : { body }) },
     );
-    let response: Response;
     try {
-      response = await fetch(url, {
-        method: "POST",
-        headers: { "content-type": "application/json", [ENVELOPE_HEADER]: envelope, [REQUEST_ID_HEADER]: requestId },
+      return await fetch(url, {
+        method,
+        headers: {
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+          [ENVELOPE_HEADER]: envelope,
+          [REQUEST_ID_HEADER]: requestId,
+        },
         body,
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
       throw new DeliveryFailure(target.service, `${target.service} did not answer: ${(error as Error).message}`);
     }
+  };
+}
+
+/** The coded error a service answered with, as "(status CODE): message". */
+export async function refusalOf(response: Response): Promise<{ status: number; code: string; message: string }> {
+  const answer = (await response.json().catch(() => null)) as {
+    errors?: Array<{ message?: string; extensions?: { code?: string } }>;
+  } | null;
+  const error = answer?.errors?.[0];
+  return {
+    status: response.status,
+    code: error?.extensions?.code ?? "",
+    message: error?.message ?? "no coded answer",
+  };
+}
+
+export function createHttpManifestDelivery(options: {
+  targets: DeliveryTarget[];
+  /** The registry's Ed25519 envelope key (base64 pkcs8); its public key is in the receivers' ENVELOPE_PUBLIC_KEYS. */
+  privateKey: string;
+  timeoutMs?: number;
+}): ManifestDelivery {
+  const call = createRegistryCaller({ ...options, scopes: [SYSTEM_SCOPES.manifestDeliver] });
+
+  async function send(target: DeliveryTarget, manifest: DepartmentManifest): Promise<void> {
+    const response = await call(target, "POST", JSON.stringify(manifest));
     if (!response.ok) {
-      const answer = (await response.json().catch(() => null)) as {
-        errors?: Array<{ message?: string; extensions?: { code?: string } }>;
-      } | null;
-      const error = answer?.errors?.[0];
+      const refusal = await refusalOf(response);
       throw new DeliveryFailure(
         target.service,
-        `${target.service} refused the manifest (${response.status} ${error?.extensions?.code ?? ""}): ${error?.message ?? "no coded answer"}`,
+        `${target.service} refused the manifest (${refusal.status} ${refusal.code}): ${refusal.message}`,
       );
     }
     await response.body?.cancel();

@@ -12,6 +12,7 @@
  * | `POST /subgraphs/<name>/versions/<v>/approve` | a security administrator other than the publisher |
  * | `POST /subgraphs/<name>/versions/<v>/reject` | a security administrator |
  * | `POST /subgraphs/<name>/rollback` `{version}` | the owner department, security administrators |
+ * | `POST /apps/<appId>/operations` `{documents}` | an officer of the app's department, security administrators |
  * | `GET /supergraph` → `{revision, sdl, owners}` | the gateway (envelope, scope `registry:supergraph:read`) |
  * | `POST /usage` `{entries}` | the gateway (envelope, scope `registry:usage:write`) |
  */
@@ -35,7 +36,7 @@ import { publishedCatalogue } from "../subgraphs/catalog/seedData.ts";
 import { createEnvelopeGuard } from "../subgraphs/kit/envelopeGuard.ts";
 import { createMemoryNonceStore } from "../subgraphs/kit/nonceStore.ts";
 import { bootstrapDistrictGraph } from "./bootstrap.ts";
-import { checkSubgraph, subgraphDocument } from "./checks.ts";
+import { apiSchemaOf, checkSubgraph, subgraphDocument } from "./checks.ts";
 import type { RegistryConfig } from "./config.ts";
 import {
   CATALOG_MANIFEST_PATH,
@@ -45,12 +46,17 @@ import {
   type ManifestDelivery,
 } from "./delivery.ts";
 import { judgeManifest } from "./manifests.ts";
+import { checkOperations, MAX_OPERATION_DOCUMENTS } from "./operations.ts";
 import { createRegistryStore, type RegistryStore, type UsageEntry } from "./registryStore.ts";
+import { createHttpTrustedOperationStore, OperationRefusal, type TrustedOperationStore } from "./trustedOperations.ts";
 
 const MIGRATIONS = fileURLToPath(new URL("./migrations", import.meta.url));
 const MAX_BODY = 2 * 1024 * 1024;
 const NAME = /^[a-z][a-z0-9_]{0,40}$/;
 const MAX_USAGE_ENTRIES = 10_000;
+const APP_ID = /^[a-z][a-z0-9-]{1,60}$/;
+/** Identity's refusals of a registration passed on as they came; anything else is a failed delivery. */
+const PASSED_ON: ReadonlySet<string> = new Set(["FORBIDDEN", "NOT_FOUND_ENTITY", "INVALID_STATE_TRANSITION"]);
 
 export interface RegistryServer {
   url: string;
@@ -72,7 +78,13 @@ class Refusal extends Error {
 
 export async function startRegistry(
   config: RegistryConfig,
-  options: { log?: Logger; now?: () => number; delivery?: ManifestDelivery } = {},
+  options: {
+    log?: Logger;
+    now?: () => number;
+    delivery?: ManifestDelivery;
+    /** Where trusted operations are registered and read back (identity); default: over HTTP with the envelope key. */
+    operations?: TrustedOperationStore;
+  } = {},
 ): Promise<RegistryServer> {
   const log = options.log ?? createLogger({ service: "registry", level: config.LOG_LEVEL });
   const now = options.now ?? Date.now;
@@ -99,7 +111,14 @@ export async function startRegistry(
           ],
         })
       : null);
+  const operations: TrustedOperationStore | null =
+    options.operations ??
+    (config.ENVELOPE_PRIVATE_KEY
+      ? createHttpTrustedOperationStore({ identityUrl: config.IDENTITY_URL, privateKey: config.ENVELOPE_PRIVATE_KEY })
+      : null);
   const catalogue = publishedCatalogue();
+  /** The API schema of the current supergraph, rebuilt when its revision changes. */
+  let apiSchema: { revision: number; schema: ReturnType<typeof apiSchemaOf> } | null = null;
 
   const verifyToken = createTokenVerifier({
     clockToleranceSeconds: config.TOKEN_CLOCK_SKEW_SECONDS,
@@ -161,6 +180,7 @@ export async function startRegistry(
       others: sources.filter((source) => source.name !== name),
       currentSupergraph: current?.sdl ?? null,
       usage: (coordinates) => store.usage(coordinates, since),
+      trustedOperations: operations ? () => operations.all() : undefined,
     });
   }
 
@@ -391,6 +411,74 @@ export async function startRegistry(
         );
         log.info({ subgraph: name, version: target, by: principal.id }, "subgraph rolled back");
         return [200, { subgraph: name, version: target, status: "ACTIVE" }];
+      },
+    ],
+    [
+      "POST",
+      /^\/apps\/([^/]+)\/operations$/,
+      async (req, [appId], body) => {
+        const principal = await principalOf(req);
+        if (!APP_ID.test(appId as string)) {
+          throw new Refusal("BAD_REQUEST", "An application id is like app-portal: lower case letters, digits and -.");
+        }
+        if (!isSecurityAdmin(principal) && !principal.roles.includes("officer")) {
+          throw new Refusal(
+            "FORBIDDEN",
+            "Only an officer of the application's department or a security administrator may register its operations.",
+          );
+        }
+        const documents = (parseJson(body) as { documents?: unknown } | null)?.documents;
+        if (
+          !Array.isArray(documents) ||
+          documents.length === 0 ||
+          documents.length > MAX_OPERATION_DOCUMENTS ||
+          !documents.every((d) => typeof d === "string")
+        ) {
+          throw new Refusal(
+            "BAD_REQUEST",
+            `Send {"documents": ["query Name { … }", …]}: 1 to ${MAX_OPERATION_DOCUMENTS} operation documents.`,
+          );
+        }
+        if (!operations) {
+          throw new Refusal(
+            "OPERATION_DELIVERY_FAILED",
+            "This registry has no envelope key (ENVELOPE_PRIVATE_KEY), so it cannot register operations at identity.",
+          );
+        }
+        const current = await store.currentSupergraph();
+        if (!current)
+          throw new Refusal("NOT_FOUND_ENTITY", "The registry holds no supergraph yet; publish a subgraph.");
+        if (apiSchema?.revision !== current.revision) {
+          apiSchema = { revision: current.revision, schema: apiSchemaOf(current.sdl) };
+        }
+        const checked = checkOperations(apiSchema.schema, documents as string[]);
+        if (checked.problems.length > 0) {
+          const listed = checked.problems
+            .slice(0, 10)
+            .map((problem) => `document ${problem.index}: ${problem.message}`)
+            .join(" ");
+          throw new Refusal(
+            "TRUSTED_DOCUMENT_INVALID",
+            `${checked.problems.length} problem${checked.problems.length === 1 ? "" : "s"} against supergraph revision ${current.revision}, so nothing was registered: ${listed}${checked.problems.length > 10 ? " …" : ""}`,
+            { problems: checked.problems.slice(0, 100), revision: current.revision },
+          );
+        }
+        try {
+          const registered = await operations.register(appId as string, checked.operations, principal);
+          log.info({ app: appId, documents: registered.length, by: principal.id }, "trusted operations registered");
+          return [201, { appId, revision: current.revision, registered }];
+        } catch (error) {
+          if (error instanceof OperationRefusal && PASSED_ON.has(error.code)) {
+            throw new Refusal(error.code as ErrorCode, error.message);
+          }
+          const reason = error instanceof OperationRefusal || error instanceof DeliveryFailure ? error.message : null;
+          if (reason === null) throw error;
+          log.warn({ app: appId, reason }, "trusted operations not registered at identity");
+          throw new Refusal(
+            "OPERATION_DELIVERY_FAILED",
+            `The operations passed the check but identity did not register them: ${reason}`,
+          );
+        }
       },
     ],
     [

@@ -79,6 +79,7 @@ try {
     changes: [],
     securityChanges: [],
     violations: [],
+    brokenOperations: [],
     problems: [],
   };
   for (const [index, source] of sources.entries()) {

@@ -97,7 +97,7 @@ export function trustedOperationOf(
   const document = key === null ? undefined : documents.get(key);
   if (key === null || document === undefined) {
     throw notTrusted(
-      `This application runs only registered operations, and ${key === null ? "the request names none" : `operation ${key.slice(0, 16)}… is not registered for it`}: register it (registerTrustedDocuments) or send a registered one (by extensions.persistedQuery.sha256Hash or its exact text).`,
+      `This application runs only registered operations, and ${key === null ? "the request names none" : `operation ${key.slice(0, 16)}… is not registered for it`}: register it through the schema registry (npm run registry -- operations register) or send a registered one (by extensions.persistedQuery.sha256Hash or its exact text).`,
     );
   }
   return { hash: key, document };

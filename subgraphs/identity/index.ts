@@ -57,7 +57,7 @@ export function createIdentitySubgraph(identityOptions: IdentityOptions = {}) {
       ...createOidcRoutes(dependencies, { options, keys, hashing }),
       ...accessPolicyRoutes(dependencies),
       ...departmentManifestRoutes(dependencies, { now: options.now }),
-      ...trustedDocumentRoutes(dependencies),
+      ...trustedDocumentRoutes(dependencies, options),
       ...resourceRoutes(dependencies, { now: options.now }),
       ...residentDirectoryRoutes(dependencies, { key: options.residentDirectoryKey }),
     }),

@@ -57,7 +57,6 @@ export const permissions: SubgraphPermissions = {
     // (checked per app in apps/appLifecycle.ts); approval, rejection, disabling, expiry and trust mode are for admins.
     requestIntegratorApp: officerOrAdmin,
     rotateAppSecret: officerOrAdmin,
-    registerTrustedDocuments: officerOrAdmin,
     approveIntegratorApp: isSecurityAdmin,
     rejectIntegratorApp: isSecurityAdmin,
     disableIntegratorApp: isSecurityAdmin,

@@ -4,7 +4,8 @@
  * requests an app, a security admin approves it, its token works at the gateway; disabling or expiry makes the
  * gateway refuse the tokens it already holds within one revocation poll; a rotated secret overlaps its successor for
  * the window given (identity's clock is injected: no sleeps); an app in trusted-documents mode runs only its
- * registered operations, by hash or by full text, and an invalid document is refused at registration.
+ * registered operations, by hash or by full text; operations are registered through the schema registry, which refuses
+ * an invalid document and passes on identity's refusal of a non-owner.
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -17,7 +18,9 @@ import { createIdentitySubgraph } from "../../subgraphs/identity/index.ts";
 import type { IdentityPrisma } from "../../subgraphs/identity/loaders.ts";
 import { developmentCredentials } from "../../subgraphs/identity/productionSafety.ts";
 import type { SubgraphService } from "../../subgraphs/kit/service.ts";
+import { testEnvelopeKeys } from "../support/envelope.ts";
 import { startTestGateway } from "../support/gateway.ts";
+import { startTestRegistry, type TestRegistry } from "../support/registry.ts";
 import { startTestSubgraph } from "../support/subgraphs.ts";
 
 /** How far identity's clock runs ahead of the wall clock: moved, never slept through. */
@@ -30,6 +33,7 @@ describe("integrator app lifecycle and trusted documents", () => {
   let dir: string;
   let identity: SubgraphService<IdentityPrisma>;
   let gateway: GatewayServer;
+  let testRegistry: TestRegistry;
   let base: string;
   let admin: string;
   let officer: string;
@@ -105,6 +109,11 @@ describe("integrator app lifecycle and trusted documents", () => {
     const composed = composeSupergraph([{ name: "identity", url: identity.url, typeDefs: module.typeDefs }]);
     if (!composed.ok) throw new Error(composed.errors.join("\n"));
     await writeFile(supergraphPath, composed.supergraphSdl);
+    // The registry verifies identity's tokens and registers trusted operations at identity, signed with the envelope
+    // key identity trusts (as IDENTITY_URL and ENVELOPE_PRIVATE_KEY configure it in production).
+    testRegistry = await startTestRegistry({
+      config: { IDENTITY_URL: base, ENVELOPE_PRIVATE_KEY: testEnvelopeKeys.privateKey },
+    });
     gateway = await startTestGateway({
       SUPERGRAPH_PATH: supergraphPath,
       IDENTITY_URL: base,
@@ -120,6 +129,7 @@ describe("integrator app lifecycle and trusted documents", () => {
   });
 
   afterAll(async () => {
+    await testRegistry?.stop();
     await gateway?.stop();
     await identity?.stop();
     if (dir) await rm(dir, { recursive: true, force: true });
@@ -239,21 +249,25 @@ describe("integrator app lifecycle and trusted documents", () => {
       { id: app.id },
     );
     expect(trust.body.data.setIntegratorAppTrustedDocuments.trustedDocumentsOnly).toBe(true);
-    const REGISTER = `mutation ($appId: ID!, $documents: [String!]!) {
-      registerTrustedDocuments(appId: $appId, documents: $documents) { hash operationName }
-    }`;
-    const invalid = await gql(officer, REGISTER, {
-      appId: app.id,
-      documents: [ME, "query Bad { me { nope } }", "query { me {"],
-    });
-    expect(codes(invalid)).toEqual(["TRUSTED_DOCUMENT_INVALID"]);
+    // Registration goes through the schema registry: checked against its current supergraph, stored at identity.
+    const register = (bearer: string, documents: string[]) =>
+      testRegistry.call("POST", `/apps/${app.id}/operations`, bearer, { documents });
+    const invalid = await register(officer, [ME, "query Bad { me { nope } }", "query { me {"]);
+    expect([invalid.status, invalid.body.errors[0].extensions.code]).toEqual([400, "TRUSTED_DOCUMENT_INVALID"]);
     const problems = invalid.body.errors[0].extensions.problems;
     expect(problems.map((p: any) => p.index)).toEqual([1, 2]);
     expect(problems[0].message).toContain('Cannot query field "nope"');
     expect(problems[1].message).toContain("Syntax");
+    // An officer of another department may not register for this app (identity decides, the registry passes it on).
+    const notOwner = await register(otherOfficer, [ME]);
+    expect([notOwner.status, notOwner.body.errors[0].extensions.code]).toEqual([403, "FORBIDDEN"]);
+    expect(await identity.prisma.trustedDocument.count({ where: { appId: app.id } })).toBe(0);
 
-    const registered = await gql(officer, REGISTER, { appId: app.id, documents: [ME] });
-    expect(registered.body.data.registerTrustedDocuments).toEqual([{ hash: documentHash(ME), operationName: "Me" }]);
+    const registered = await register(officer, [ME]);
+    expect([registered.status, registered.body.registered]).toEqual([
+      201,
+      [{ hash: documentHash(ME), operationName: "Me" }],
+    ]);
 
     const bearer = (await appToken(app.id, app.secret)).body.access_token as string;
     await within(5 * POLL_MS + 2000, async () => (await gql(bearer, ME)).status === 200);

@@ -7,26 +7,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DepartmentManifestInput } from "../../lib/contracts/departmentManifest.ts";
 import { SYSTEM_SCOPES } from "../../lib/wire.ts";
-import { registryConfigSchema } from "../../registry/config.ts";
 import { CATALOG_MANIFEST_PATH, createHttpManifestDelivery, IDENTITY_MANIFEST_PATH } from "../../registry/delivery.ts";
-import { type RegistryServer, startRegistry } from "../../registry/registryService.ts";
+import type { RegistryServer } from "../../registry/registryService.ts";
 import type { PrismaClient as CatalogPrisma } from "../../subgraphs/catalog/generated/prisma/client.ts";
 import catalogModule from "../../subgraphs/catalog/index.ts";
 import { createIdentitySubgraph } from "../../subgraphs/identity/index.ts";
 import type { IdentityPrisma } from "../../subgraphs/identity/loaders.ts";
 import type { SubgraphService } from "../../subgraphs/kit/service.ts";
-import { createTestDatabase, type TestDatabase } from "../support/database.ts";
 import { gatewayCaller, signedHeaders, testEnvelopeKeys } from "../support/envelope.ts";
+import { startTestRegistry, type TestRegistry } from "../support/registry.ts";
 import { TEST_SEED_DATE } from "../support/seedDate.ts";
 import { startTestSubgraph } from "../support/subgraphs.ts";
-import {
-  districtClaims,
-  es256Keys,
-  publicJwk,
-  signToken,
-  startTestIssuer,
-  type TestIssuer,
-} from "../support/tokens.ts";
 
 const manifest: DepartmentManifestInput = {
   manifestVersion: 1,
@@ -92,14 +83,8 @@ const SDL = `type Query {
 }
 `;
 
-const jwtKeys = es256Keys();
-const officer = signToken(
-  districtClaims({ sub: "person-officer-civil", dept: "dept-civil-affairs" }),
-  jwtKeys.privateKey,
-  "k1",
-);
-let issuer: TestIssuer;
-let database: TestDatabase;
+let officer: string;
+let testRegistry: TestRegistry;
 let registry: RegistryServer;
 let identity: SubgraphService<IdentityPrisma>;
 let catalog: SubgraphService<CatalogPrisma>;
@@ -109,34 +94,23 @@ beforeAll(async () => {
     startTestSubgraph(createIdentitySubgraph(), { seedDate: TEST_SEED_DATE }),
     startTestSubgraph(catalogModule, { seedDate: TEST_SEED_DATE }),
   ]);
-  issuer = await startTestIssuer([publicJwk(jwtKeys.publicKey, "k1")]);
-  database = await createTestDatabase();
-  registry = await startRegistry(
-    registryConfigSchema.parse({
-      PORT: "0",
-      DATABASE_URL: database.url,
-      IDENTITY_URL: issuer.url,
-      ENVELOPE_PUBLIC_KEYS: testEnvelopeKeys.publicKey,
-      LOG_LEVEL: "silent",
+  // Tokens come from the test issuer; manifests go to the identity and catalog services under test, signed with the
+  // envelope key they trust (as ENVELOPE_PRIVATE_KEY, IDENTITY_URL and CATALOG_URL configure it).
+  testRegistry = await startTestRegistry({
+    delivery: createHttpManifestDelivery({
+      privateKey: testEnvelopeKeys.privateKey,
+      targets: [
+        { service: "identity", url: identity.url.replace(/\/graphql$/, IDENTITY_MANIFEST_PATH) },
+        { service: "catalog", url: catalog.url.replace(/\/graphql$/, CATALOG_MANIFEST_PATH) },
+      ],
     }),
-    {
-      // Tokens come from the test issuer; manifests go to the identity and catalog services under test, signed with
-      // the envelope key they trust (as ENVELOPE_PRIVATE_KEY, IDENTITY_URL and CATALOG_URL configure it).
-      delivery: createHttpManifestDelivery({
-        privateKey: testEnvelopeKeys.privateKey,
-        targets: [
-          { service: "identity", url: identity.url.replace(/\/graphql$/, IDENTITY_MANIFEST_PATH) },
-          { service: "catalog", url: catalog.url.replace(/\/graphql$/, CATALOG_MANIFEST_PATH) },
-        ],
-      }),
-    },
-  );
+  });
+  registry = testRegistry.registry;
+  officer = testRegistry.token({ sub: "person-officer-civil", dept: "dept-civil-affairs" });
 }, 240_000);
 
 afterAll(async () => {
-  await registry?.stop();
-  await issuer?.stop();
-  await database?.drop();
+  await testRegistry?.stop();
   await identity?.stop();
   await catalog?.stop();
 });

@@ -12,21 +12,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DepartmentManifest, DepartmentManifestInput } from "../../lib/contracts/departmentManifest.ts";
 import { createEnvelopeVerifier, generateEnvelopeKeys, SYSTEM_SCOPES } from "../../lib/wire.ts";
 import { runCli } from "../../registry/cli.ts";
-import { registryConfigSchema } from "../../registry/config.ts";
 import { createHttpManifestDelivery, DeliveryFailure, type ManifestDelivery } from "../../registry/delivery.ts";
 import { judgeManifest } from "../../registry/manifests.ts";
-import { type RegistryServer, startRegistry } from "../../registry/registryService.ts";
+import type { RegistryServer } from "../../registry/registryService.ts";
 import { publishedCatalogue } from "../../subgraphs/catalog/seedData.ts";
-import { createTestDatabase, type TestDatabase } from "../support/database.ts";
-import { testEnvelopeKeys } from "../support/envelope.ts";
-import {
-  districtClaims,
-  es256Keys,
-  publicJwk,
-  signToken,
-  startTestIssuer,
-  type TestIssuer,
-} from "../support/tokens.ts";
+import { startTestRegistry, type TestRegistry } from "../support/registry.ts";
 
 /** A department like civil affairs: its own scope, role, policy, purpose and two catalogue entries. */
 const manifest = (overrides: Partial<DepartmentManifestInput> = {}): DepartmentManifestInput => ({
@@ -233,12 +223,7 @@ describe("manifest delivery over signed routes", () => {
 });
 
 describe("publishing with a manifest", () => {
-  const jwtKeys = es256Keys();
-  const officer = signToken(
-    districtClaims({ sub: "person-officer-civil", dept: "dept-civil-affairs" }),
-    jwtKeys.privateKey,
-    "k1",
-  );
+  let officer: string;
   const delivered: DepartmentManifest[] = [];
   let broken = false;
   const delivery: ManifestDelivery = {
@@ -247,28 +232,16 @@ describe("publishing with a manifest", () => {
       delivered.push(next);
     },
   };
-  let issuer: TestIssuer;
-  let database: TestDatabase;
+  let testRegistry: TestRegistry;
   let registry: RegistryServer;
 
   beforeAll(async () => {
-    issuer = await startTestIssuer([publicJwk(jwtKeys.publicKey, "k1")]);
-    database = await createTestDatabase();
-    registry = await startRegistry(
-      registryConfigSchema.parse({
-        PORT: "0",
-        DATABASE_URL: database.url,
-        IDENTITY_URL: issuer.url,
-        ENVELOPE_PUBLIC_KEYS: testEnvelopeKeys.publicKey,
-        LOG_LEVEL: "silent",
-      }),
-      { delivery },
-    );
+    testRegistry = await startTestRegistry({ delivery });
+    registry = testRegistry.registry;
+    officer = testRegistry.token({ sub: "person-officer-civil", dept: "dept-civil-affairs" });
   }, 120_000);
   afterAll(async () => {
-    await registry?.stop();
-    await issuer?.stop();
-    await database?.drop();
+    await testRegistry?.stop();
   });
 
   const publish = (body: unknown) =>
@@ -310,11 +283,12 @@ describe("publishing with a manifest", () => {
   }, 60_000);
 
   it("holds the manifest of a version waiting for approval, and delivers it when a security administrator approves", async () => {
-    const admin = signToken(
-      districtClaims({ sub: "person-admin-security", kind: "security_admin", roles: ["security_admin"], dept: null }),
-      jwtKeys.privateKey,
-      "k1",
-    );
+    const admin = testRegistry.token({
+      sub: "person-admin-security",
+      kind: "security_admin",
+      roles: ["security_admin"],
+      dept: null,
+    });
     // Removing a field is breaking: the version waits, and so does its manifest.
     const breaking = `type Query {\n  "Elder-care bulletins."\n  elderCareBulletin: String @public\n}\n`;
     const second = manifest({ officerScopes: ["elder_care:read"] });
@@ -367,11 +341,7 @@ describe("publishing with a manifest", () => {
   }, 60_000);
 
   it("refuses another department's subgraph claiming those names (409 MANIFEST_NOT_OWNED)", async () => {
-    const sportsOfficer = signToken(
-      districtClaims({ sub: "person-officer-sports", dept: "dept-sports" }),
-      jwtKeys.privateKey,
-      "k1",
-    );
+    const sportsOfficer = testRegistry.token({ sub: "person-officer-sports", dept: "dept-sports" });
     const response = await fetch(`${registry.url}/subgraphs/sports/check`, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${sportsOfficer}` },

@@ -9,39 +9,22 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SYSTEM_SCOPES } from "../../lib/wire.ts";
 import { runCli } from "../../registry/cli.ts";
-import { registryConfigSchema } from "../../registry/config.ts";
-import { type RegistryServer, startRegistry } from "../../registry/registryService.ts";
-import { createTestDatabase, type TestDatabase, testTier } from "../support/database.ts";
-import { gatewayCaller, signedHeaders, testEnvelopeKeys } from "../support/envelope.ts";
+import type { RegistryServer } from "../../registry/registryService.ts";
+import { testTier } from "../support/database.ts";
+import { gatewayCaller, signedHeaders } from "../support/envelope.ts";
 import { startTestGateway } from "../support/gateway.ts";
-import {
-  districtClaims,
-  es256Keys,
-  publicJwk,
-  signToken,
-  startTestIssuer,
-  type TestIssuer,
-} from "../support/tokens.ts";
+import { startTestRegistry, type TestRegistry } from "../support/registry.ts";
 
 const HEALTH_SDL = readFileSync(new URL("../../subgraphs/health/schema.graphql", import.meta.url), "utf8");
-const keys = es256Keys();
-const token = (claims: Record<string, unknown>) => signToken(districtClaims(claims), keys.privateKey, "k1");
-const healthOfficer = token({ sub: "person-officer-health" });
-const educationOfficer = token({ sub: "person-officer-education", dept: "dept-education" });
-const admin = token({ sub: "person-admin-security", kind: "security_admin", roles: ["security_admin"], dept: null });
-
-let issuer: TestIssuer;
+let testRegistry: TestRegistry;
 let registry: RegistryServer;
-let database: TestDatabase;
-
-async function call(method: string, path: string, bearer: string | null, body?: unknown) {
-  const response = await fetch(`${registry.url}${path}`, {
-    method,
-    headers: { "content-type": "application/json", ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json().catch(() => null)) as any };
-}
+let issuer: TestRegistry["issuer"];
+let healthOfficer: string;
+let educationOfficer: string;
+let admin: string;
+const token = (claims: Record<string, unknown>) => testRegistry.token(claims);
+const call = (method: string, path: string, bearer: string | null, body?: unknown) =>
+  testRegistry.call(method, path, bearer, body);
 
 async function supergraph(): Promise<{ revision: number; sdl: string; owners: Record<string, string> }> {
   const headers = signedHeaders(
@@ -63,17 +46,11 @@ function slotFields(sdl: string): string[] {
 }
 
 beforeAll(async () => {
-  issuer = await startTestIssuer([publicJwk(keys.publicKey, "k1")]);
-  database = await createTestDatabase();
-  registry = await startRegistry(
-    registryConfigSchema.parse({
-      PORT: "0",
-      DATABASE_URL: database.url,
-      IDENTITY_URL: issuer.url,
-      ENVELOPE_PUBLIC_KEYS: testEnvelopeKeys.publicKey,
-      LOG_LEVEL: "silent",
-    }),
-  );
+  testRegistry = await startTestRegistry();
+  ({ registry, issuer } = testRegistry);
+  healthOfficer = token({ sub: "person-officer-health" });
+  educationOfficer = token({ sub: "person-officer-education", dept: "dept-education" });
+  admin = token({ sub: "person-admin-security", kind: "security_admin", roles: ["security_admin"], dept: null });
   // The portal used AppointmentSlot.bookable this hour (what the gateway reports).
   const body = JSON.stringify({
     entries: [
@@ -98,9 +75,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await registry?.stop();
-  await issuer?.stop();
-  await database?.drop();
+  await testRegistry?.stop();
 });
 
 describe(`schema registry (${testTier})`, () => {

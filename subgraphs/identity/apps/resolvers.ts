@@ -1,7 +1,7 @@
 /**
  * GraphQL of the integrator-app lifecycle (接入管理): requests by departments, decisions by security admins, secret
  * rotation, expiry, trusted documents, and each app's history. The rules are in appLifecycle.ts and
- * trustedDocuments.ts; roles are checked here (and by the shield), per-app ownership there.
+ * trustedDocuments.ts (operations are registered through the schema registry, ./routes.ts); roles are checked here (and by the shield), per-app ownership there.
  */
 import type { Principal } from "../../../lib/principal.ts";
 import type { IntegratorApp } from "../generated/prisma/client.ts";
@@ -9,14 +9,13 @@ import type { IdentityContext } from "../loaders.ts";
 import type { ResolvedIdentityOptions } from "../options.ts";
 import { ADMIN, ADMIN_OR_AUDITOR, requireRole } from "../resolvers.ts";
 import { AppLifecycle, type RequestIntegratorAppInput } from "./appLifecycle.ts";
-import { apiSchemaReader, TrustedDocuments } from "./trustedDocuments.ts";
+import { TrustedDocuments } from "./trustedDocuments.ts";
 
 const OFFICER_OR_ADMIN = ["officer", "security_admin"];
 
 type Args<T> = T;
 
 export function appLifecycleResolvers(options: ResolvedIdentityOptions) {
-  const apiSchema = apiSchemaReader(options.supergraphPath);
   const lifecycle = (prisma: IdentityContext["prisma"]) => new AppLifecycle(prisma, options);
   const adminAction =
     <A>(action: string, run: (apps: AppLifecycle, args: A, principal: Principal) => Promise<unknown>) =>
@@ -79,20 +78,12 @@ export function appLifecycleResolvers(options: ResolvedIdentityOptions) {
         );
         return { ...app, clientSecret, previousSecretValidUntil };
       },
-      registerTrustedDocuments: (
-        _: unknown,
-        { appId, documents }: { appId: string; documents: string[] },
-        { prisma, principal }: IdentityContext,
-      ) => {
-        requireRole(principal, OFFICER_OR_ADMIN, "registerTrustedDocuments");
-        return new TrustedDocuments(prisma, options, apiSchema).register(appId, documents, principal);
-      },
     },
     IntegratorApp: {
       previousSecretValidUntil: (app: IntegratorApp) =>
         app.previousSecretUntil && app.previousSecretUntil > options.now() ? app.previousSecretUntil : null,
       trustedDocuments: (app: IntegratorApp, _: unknown, { prisma }: IdentityContext) =>
-        new TrustedDocuments(prisma, options, apiSchema).list(app.id),
+        new TrustedDocuments(prisma, options).list(app.id),
       history: (app: IntegratorApp, _: unknown, { prisma }: IdentityContext) =>
         prisma.integratorAppEvent.findMany({ where: { appId: app.id }, orderBy: { id: "asc" } }),
     },

@@ -1,62 +1,27 @@
 /**
  * Trusted documents (可信操作): the operations an integrator app in trusted-documents mode may run, each identified by
  * the SHA-256 (hex) of its exact text — the hash Apollo's automatic persisted queries use, so a client may send
- * `extensions.persistedQuery.sha256Hash` alone. A document is registered only after it parses and validates against
- * the graph's current API schema (the supergraph the gateway serves); otherwise TRUSTED_DOCUMENT_INVALID lists every
- * problem. The gateway polls the set (GET /access/trusted-documents) like the access policies.
+ * `extensions.persistedQuery.sha256Hash` alone. Identity is where they are kept, the one copy the gateway polls
+ * (GET /access/trusted-documents); they are written only by the schema registry (POST
+ * /access/trusted-documents/register), which checked each against the graph's current supergraph first
+ * (registry/operations.ts, docs/registry.md). Identity decides who may register for an app: its owner department's
+ * officers and security admins.
  */
 
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { Supergraph } from "@apollo/federation-internals";
-import type { GraphQLSchema } from "graphql";
-import { supergraphForPlanner } from "../../../lib/access/requirements.ts";
-import type { TrustedDocumentSetPayload } from "../../../lib/contracts/trustedDocuments.ts";
+import type {
+  RegisteredOperationsPayload,
+  TrustedDocumentRegistration,
+  TrustedDocumentSetPayload,
+} from "../../../lib/contracts/trustedDocuments.ts";
 import { codedError } from "../../../lib/errors.ts";
 import type { Principal } from "../../../lib/principal.ts";
 import type { IdentityPrisma } from "../loaders.ts";
 import type { ResolvedIdentityOptions } from "../options.ts";
 import { AppLifecycle, mayManageApp, recordAppEvent } from "./appLifecycle.ts";
 
-// The federation library builds its schema with the CommonJS graphql; validate with the same instance.
-const graphqlCjs = createRequire(import.meta.url)("graphql") as typeof import("graphql");
-
-/** Most documents registered in one call, and the longest document (the gateway's MAX_TOKENS bounds it anyway). */
-const MAX_DOCUMENTS = 100;
-const MAX_DOCUMENT_LENGTH = 64 * 1024;
-
 export function documentHash(document: string): string {
   return createHash("sha256").update(document, "utf8").digest("hex");
-}
-
-/** The gateway's API schema from the supergraph file, rebuilt when the file changes. */
-export function apiSchemaReader(path: string): () => GraphQLSchema {
-  let cached: { sdl: string; schema: GraphQLSchema } | undefined;
-  return () => {
-    const sdl = readFileSync(path, "utf8");
-    if (cached?.sdl !== sdl) {
-      cached = { sdl, schema: Supergraph.build(supergraphForPlanner(sdl)).apiSchema().toGraphQLJSSchema() };
-    }
-    return cached.schema;
-  };
-}
-
-/** Every problem of a document against the schema, as sentences; empty when it may be registered. */
-export function documentProblems(schema: GraphQLSchema, document: string): string[] {
-  if (document.length > MAX_DOCUMENT_LENGTH) return [`The document is longer than ${MAX_DOCUMENT_LENGTH} characters.`];
-  let parsed: import("graphql").DocumentNode;
-  try {
-    parsed = graphqlCjs.parse(document, { maxTokens: 3000 });
-  } catch (error) {
-    return [`Syntax: ${(error as Error).message}`];
-  }
-  const problems = graphqlCjs.validate(schema, parsed).map((error) => error.message);
-  const operations = parsed.definitions.filter((d) => d.kind === graphqlCjs.Kind.OPERATION_DEFINITION);
-  if (operations.some((operation) => operation.operation === "subscription")) {
-    problems.push("Subscriptions are not served by the gateway.");
-  }
-  return problems;
 }
 
 export interface RegisteredDocument {
@@ -72,21 +37,26 @@ export class TrustedDocuments {
   constructor(
     private readonly prisma: IdentityPrisma,
     private readonly options: ResolvedIdentityOptions,
-    private readonly apiSchema: () => GraphQLSchema,
   ) {
     this.lifecycle = new AppLifecycle(prisma, options);
   }
 
   /**
-   * Registers operations for an app (a security admin, or an officer of the app's department): all or none. Each
-   * must parse and validate against the current schema; a document registered before is kept as it is.
+   * Stores operations the registry checked for an app, for the person who asked there (`actor`): all or none. A
+   * document registered before is kept as it is. Refused: an unknown app (404), a person who may not manage it (403),
+   * a REJECTED app (409), a document whose text does not hash to its key (400).
    */
-  async register(appId: string, documents: string[], actor: Principal): Promise<RegisteredDocument[]> {
+  async register(
+    appId: string,
+    documents: TrustedDocumentRegistration["documents"],
+    actor: Principal,
+  ): Promise<RegisteredDocument[]> {
+    const registeredBy = actor.id ?? "unknown";
     const app = await this.lifecycle.find(appId);
     if (!mayManageApp(actor, app)) {
       throw codedError(
         "FORBIDDEN",
-        `Only a security_admin or an officer of ${app.ownerDepartmentId} may register operations for this application.`,
+        `Only a security_admin or an officer of ${app.ownerDepartmentId} may register operations for application ${appId}.`,
       );
     }
     if (app.status === "REJECTED") {
@@ -94,42 +64,25 @@ export class TrustedDocuments {
         argument: "appId",
       });
     }
-    if (documents.length === 0 || documents.length > MAX_DOCUMENTS) {
-      throw codedError("BAD_USER_INPUT", `Register 1 to ${MAX_DOCUMENTS} documents at a time.`, {
+    const mismatched = documents.filter((d) => documentHash(d.document) !== d.hash);
+    if (mismatched.length > 0) {
+      throw codedError("BAD_USER_INPUT", `${mismatched.length} document(s) do not hash to the key sent with them.`, {
         argument: "documents",
       });
     }
-    const schema = this.apiSchema();
-    const problems = documents.flatMap((document, index) =>
-      documentProblems(schema, document).map((message) => ({ index, hash: documentHash(document), message })),
-    );
-    if (problems.length > 0) {
-      const listed = problems
-        .slice(0, 10)
-        .map((problem) => `document ${problem.index}: ${problem.message}`)
-        .join(" ");
-      throw codedError(
-        "TRUSTED_DOCUMENT_INVALID",
-        `${problems.length} problem${problems.length === 1 ? "" : "s"} in the documents, so nothing was registered; fix them against the current schema and register again. ${listed}${problems.length > 10 ? " …" : ""}`,
-        { argument: "documents", problems: problems.slice(0, 100) },
-      );
-    }
     const now = this.options.now();
-    const rows = documents.map((document) => {
-      const parsed = graphqlCjs.parse(document);
-      const operation = parsed.definitions.find((d) => d.kind === graphqlCjs.Kind.OPERATION_DEFINITION);
-      return {
-        appId,
-        hash: documentHash(document),
-        document,
-        operationName: operation && "name" in operation ? (operation.name?.value ?? null) : null,
-        registeredById: actor.id ?? "unknown",
-        registeredAt: now,
-      };
-    });
+    const rows = documents.map((d) => ({
+      appId,
+      hash: d.hash,
+      document: d.document,
+      operationName: d.operationName,
+      registeredById: registeredBy,
+      registeredAt: now,
+    }));
     await this.prisma.$transaction(async (tx) => {
       await tx.trustedDocument.createMany({ data: rows, skipDuplicates: true });
-      await recordAppEvent(tx, appId, "DOCUMENTS_REGISTERED", actor, now, null, {
+      // The event's id is the set's revision: every gateway takes the new documents within one poll.
+      await recordAppEvent(tx, appId, "DOCUMENTS_REGISTERED", registeredBy, now, null, {
         hashes: rows.map((row) => row.hash),
       });
     });
@@ -174,4 +127,13 @@ export async function trustedDocumentSet(prisma: IdentityPrisma): Promise<Truste
       documents: documents.filter((d) => d.appId === app.id).map(({ hash, document }) => ({ hash, document })),
     })),
   };
+}
+
+/** Every registered operation of every app (the registry's publish check). */
+export async function registeredOperations(prisma: IdentityPrisma): Promise<RegisteredOperationsPayload> {
+  const operations = await prisma.trustedDocument.findMany({
+    select: { appId: true, hash: true, operationName: true, document: true },
+    orderBy: [{ appId: "asc" }, { hash: "asc" }],
+  });
+  return { operations };
 }
