@@ -51,9 +51,7 @@ export function operationProblems(schema: GraphQLSchema, document: string): stri
   if (names.includes(null)) {
     problems.push("Every operation needs a name (query Name { … }): an anonymous operation cannot be told apart.");
   }
-  for (const name of new Set(names.filter((n) => n !== null && names.indexOf(n) !== names.lastIndexOf(n)))) {
-    problems.push(`Operation name ${name} is used twice in the document.`);
-  }
+  // A name used twice in one document is graphql's UniqueOperationNames rule, reported by validate below.
   if (operations.some((operation) => operation.operation === "subscription")) {
     problems.push("Subscriptions are not served by the gateway.");
   }

@@ -175,6 +175,13 @@ try {
     REGISTRY_URL: registryUrl,
   });
   await waitFor(`http://${host}:${gatewayPort}/readyz`, "gateway");
+  // Trusted operations: each folder of TRUSTED_OPERATION_FOLDERS (default app-portal=portal/operations) is registered
+  // for its app through the registry (registry/operationFiles.ts, docs/registry.md).
+  const { registerOperationFoldersAtStart } = await import("../registry/operationFiles.ts");
+  const gatewayUrl = `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${gatewayPort}`;
+  for (const line of await registerOperationFoldersAtStart({ root, registryUrl, gatewayUrl, env: process.env })) {
+    console.log(line);
+  }
 } catch (error) {
   console.error((error as Error).message);
   await shutdown(1);
