@@ -4,12 +4,7 @@
  * and refused when it claims what another department owns (`MANIFEST_NOT_OWNED`): a name another department's active
  * manifest claims, a data-catalogue entry the catalogue names another owner for, or another department altogether.
  */
-import {
-  claimedNames,
-  type DepartmentManifest,
-  departmentManifestSchema,
-  manifestRuleProblems,
-} from "../lib/contracts/departmentManifest.ts";
+import { claimedNames, type DepartmentManifest, parseDepartmentManifest } from "../lib/contracts/departmentManifest.ts";
 import type { ErrorCode } from "../lib/errors.ts";
 
 export interface ManifestClaim {
@@ -38,16 +33,10 @@ export interface ManifestContext {
 }
 
 export function judgeManifest(input: unknown, context: ManifestContext): ManifestJudgement {
-  const parsed = departmentManifestSchema.safeParse(input);
-  if (!parsed.success) {
-    return {
-      ok: false,
-      code: "MANIFEST_INVALID",
-      problems: parsed.error.issues.map((issue) => `${issue.path.join(".") || "manifest"}: ${issue.message}`),
-    };
-  }
-  const manifest = parsed.data;
-  const problems = manifestRuleProblems(manifest);
+  const parsed = parseDepartmentManifest(input);
+  if (!parsed.manifest) return { ok: false, code: "MANIFEST_INVALID", problems: parsed.problems };
+  const { manifest } = parsed;
+  const problems = [...parsed.problems];
   if (manifest.subgraph !== context.subgraph) {
     problems.unshift(`subgraph: the manifest is for ${manifest.subgraph}, but it was sent for ${context.subgraph}.`);
   }

@@ -116,6 +116,31 @@ export const departmentManifestSchema = z
 export type DepartmentManifest = z.output<typeof departmentManifestSchema>;
 export type DepartmentManifestInput = z.input<typeof departmentManifestSchema>;
 
+export type ParsedDepartmentManifest =
+  | { ok: true; manifest: DepartmentManifest; problems: [] }
+  /** `manifest` is null when the value does not match the contract, set when it only breaks the naming rules. */
+  | { ok: false; manifest: DepartmentManifest | null; problems: string[] };
+
+/**
+ * The one parse of a manifest, for the registry, identity and catalog: the contract (each mismatch named by its path)
+ * and then the manifest's own naming rules (`manifestRuleProblems`). Whoever receives one refuses it on `!ok` with
+ * MANIFEST_INVALID and the problems.
+ */
+export function parseDepartmentManifest(input: unknown): ParsedDepartmentManifest {
+  const parsed = departmentManifestSchema.safeParse(input);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      manifest: null,
+      problems: parsed.error.issues.map((issue) => `${issue.path.join(".") || "manifest"}: ${issue.message}`),
+    };
+  }
+  const problems = manifestRuleProblems(parsed.data);
+  return problems.length > 0
+    ? { ok: false, manifest: parsed.data, problems }
+    : { ok: true, manifest: parsed.data, problems: [] };
+}
+
 /** A rule of the manifest's own (not of another department's) that it breaks; empty when it keeps them all. */
 export function manifestRuleProblems(manifest: DepartmentManifest): string[] {
   const problems: string[] = [];

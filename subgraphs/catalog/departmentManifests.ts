@@ -9,11 +9,7 @@
  * Entries a later manifest no longer lists stay in the catalogue: they are records, withdrawn by their owner.
  */
 
-import {
-  type DepartmentManifest,
-  departmentManifestSchema,
-  manifestRuleProblems,
-} from "../../lib/contracts/departmentManifest.ts";
+import { type DepartmentManifest, parseDepartmentManifest } from "../../lib/contracts/departmentManifest.ts";
 import type { Route } from "../../lib/http/graphqlHttp.ts";
 import { SYSTEM_SCOPES } from "../../lib/wire.ts";
 import type { RouteDependencies } from "../kit/module.ts";
@@ -45,15 +41,12 @@ export function departmentManifestRoutes(
       envelopes,
       { method: "POST", scope: SYSTEM_SCOPES.manifestDeliver, what: "department manifest delivery" },
       async ({ res, body }) => {
-        const parsed = departmentManifestSchema.safeParse(body);
-        const problems = parsed.success
-          ? manifestRuleProblems(parsed.data)
-          : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
-        if (!parsed.success || problems.length > 0) {
-          throw new RouteRefusal("MANIFEST_INVALID", `The manifest was refused: ${problems.join(" ")}`);
+        const parsed = parseDepartmentManifest(body);
+        if (!parsed.ok) {
+          throw new RouteRefusal("MANIFEST_INVALID", `The manifest was refused: ${parsed.problems.join(" ")}`);
         }
-        const changed = await applyCatalogueEntries(prisma, parsed.data, options.now());
-        log.info({ department: parsed.data.department.id, changed }, "department manifest entries applied");
+        const changed = await applyCatalogueEntries(prisma, parsed.manifest, options.now());
+        log.info({ department: parsed.manifest.department.id, changed }, "department manifest entries applied");
         res.statusCode = 204;
         res.end();
       },

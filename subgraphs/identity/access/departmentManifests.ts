@@ -13,8 +13,7 @@
  * The same manifest delivered twice changes nothing the second time. The manifest is kept per department.
  */
 
-import type { DepartmentManifest } from "../../../lib/contracts/departmentManifest.ts";
-import { departmentManifestSchema, manifestRuleProblems } from "../../../lib/contracts/departmentManifest.ts";
+import { type DepartmentManifest, parseDepartmentManifest } from "../../../lib/contracts/departmentManifest.ts";
 import type { Route } from "../../../lib/http/graphqlHttp.ts";
 import { SYSTEM_SCOPES } from "../../../lib/wire.ts";
 import type { RouteDependencies } from "../../kit/module.ts";
@@ -35,16 +34,13 @@ export function departmentManifestRoutes(
       envelopes,
       { method: "POST", scope: SYSTEM_SCOPES.manifestDeliver, what: "department manifest delivery" },
       async ({ res, body }) => {
-        const parsed = departmentManifestSchema.safeParse(body);
-        const problems = parsed.success
-          ? manifestRuleProblems(parsed.data)
-          : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
-        if (!parsed.success || problems.length > 0) {
-          throw new RouteRefusal("MANIFEST_INVALID", `The manifest was refused: ${problems.join(" ")}`);
+        const parsed = parseDepartmentManifest(body);
+        if (!parsed.ok) {
+          throw new RouteRefusal("MANIFEST_INVALID", `The manifest was refused: ${parsed.problems.join(" ")}`);
         }
-        await applyDepartmentManifest(prisma, parsed.data, options.now());
+        await applyDepartmentManifest(prisma, parsed.manifest, options.now());
         log.info(
-          { department: parsed.data.department.id, subgraph: parsed.data.subgraph },
+          { department: parsed.manifest.department.id, subgraph: parsed.manifest.subgraph },
           "department manifest applied",
         );
         res.statusCode = 204;
