@@ -1,7 +1,8 @@
 /**
  * Production-safe identity (统一用户管理): in production mode the service starts with nothing this repository publishes.
  *
- * - The key-encryption secret must be set and must not be the development value in options.ts.
+ * - The key-encryption secret and the portal's OpenID Connect client secret must be set and must not be the
+ *   development values in options.ts.
  * - No active account may still have its published development password (README, docs/identity.md), and no active
  *   integrator app its published client secret — whoever read the README could log in as them.
  *
@@ -11,7 +12,11 @@
  */
 import { ConfigError } from "../../lib/config.ts";
 import type { IdentityPrisma } from "./loaders.ts";
-import { DEVELOPMENT_KEY_ENCRYPTION_SECRET, type ResolvedIdentityOptions } from "./options.ts";
+import {
+  DEVELOPMENT_KEY_ENCRYPTION_SECRET,
+  DEVELOPMENT_PORTAL_CLIENT_SECRET,
+  type ResolvedIdentityOptions,
+} from "./options.ts";
 import { verifySecret } from "./passwords.ts";
 import { ROLES } from "./roles.ts";
 import { KNOWN_ACCOUNTS, KNOWN_APPS } from "./seedData.ts";
@@ -53,8 +58,13 @@ export async function developmentCredentials(
   return { accounts, apps: published };
 }
 
-/** Every published secret this instance would run with, one sentence each naming it. */
-export async function productionProblems(prisma: IdentityPrisma, options: ResolvedIdentityOptions): Promise<string[]> {
+/**
+ * The published development values among the options themselves (no database needed): the key-encryption secret and
+ * the portal's OpenID Connect client secret, one sentence each naming the variable to set.
+ */
+export function developmentSecretProblems(
+  options: Pick<ResolvedIdentityOptions, "keyEncryptionSecret" | "portalClient">,
+): string[] {
   const problems: string[] = [];
   if (options.keyEncryptionSecret === DEVELOPMENT_KEY_ENCRYPTION_SECRET) {
     problems.push(
@@ -62,6 +72,19 @@ export async function productionProblems(prisma: IdentityPrisma, options: Resolv
         "subgraphs/identity/options.ts: set a secret of your own (at least 32 random characters) for the signing keys.",
     );
   }
+  if (options.portalClient.secret === DEVELOPMENT_PORTAL_CLIENT_SECRET) {
+    problems.push(
+      `OIDC_PORTAL_CLIENT_SECRET is not set, or is the development value "${DEVELOPMENT_PORTAL_CLIENT_SECRET}" published in ` +
+        "the README and subgraphs/identity/options.ts: set a secret of your own (at least 16 random characters) for the " +
+        "portal's OpenID Connect client app-portal-web, and give the portal the same one.",
+    );
+  }
+  return problems;
+}
+
+/** Every published secret this instance would run with, one sentence each naming it. */
+export async function productionProblems(prisma: IdentityPrisma, options: ResolvedIdentityOptions): Promise<string[]> {
+  const problems = developmentSecretProblems(options);
   const { accounts, apps } = await developmentCredentials(prisma, options.now());
   for (const account of accounts) {
     problems.push(

@@ -23,7 +23,11 @@ import { SEEDED_PURPOSES } from "../../subgraphs/identity/access/seedPurposes.ts
 import { bootstrapIdentity } from "../../subgraphs/identity/bootstrap.ts";
 import { PrismaClient } from "../../subgraphs/identity/generated/prisma/client.ts";
 import { createIdentitySubgraph } from "../../subgraphs/identity/index.ts";
-import { DEVELOPMENT_KEY_ENCRYPTION_SECRET, resolveOptions } from "../../subgraphs/identity/options.ts";
+import {
+  DEVELOPMENT_KEY_ENCRYPTION_SECRET,
+  DEVELOPMENT_PORTAL_CLIENT_SECRET,
+  resolveOptions,
+} from "../../subgraphs/identity/options.ts";
 import { hashSecret } from "../../subgraphs/identity/passwords.ts";
 import { ROLES } from "../../subgraphs/identity/roles.ts";
 import { SigningKeyStore } from "../../subgraphs/identity/signingKeys.ts";
@@ -35,6 +39,9 @@ import { startTestSubgraph } from "../support/subgraphs.ts";
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const keys = generateEnvelopeKeys();
 const secret = () => randomBytes(32).toString("base64url");
+/** The portal's OpenID Connect client secret of this "deployment": production refuses the development one. */
+const PORTAL_SECRET = secret();
+const portalClient = { secret: PORTAL_SECRET };
 
 interface Run {
   child: ChildProcess;
@@ -66,6 +73,7 @@ function identityService(dataDir: string, env: Record<string, string> = {}): Run
     IDENTITY_PORT: "0",
     IDENTITY_DATA_DIR: dataDir,
     ENVELOPE_PUBLIC_KEYS: keys.publicKey,
+    OIDC_PORTAL_CLIENT_SECRET: PORTAL_SECRET,
     LOG_LEVEL: "info",
     ...env,
   });
@@ -159,6 +167,15 @@ describe("production-safe identity", () => {
     ).rejects.toThrow(/IDENTITY_KEY_ENCRYPTION_SECRET is not set/);
   }, 180_000);
 
+  it("refuses to start with the development portal client secret (OIDC_PORTAL_CLIENT_SECRET) and names it", async () => {
+    const service = identityService(join(dir, "development-portal-secret"), {
+      IDENTITY_KEY_ENCRYPTION_SECRET: secret(),
+      OIDC_PORTAL_CLIENT_SECRET: DEVELOPMENT_PORTAL_CLIENT_SECRET,
+    });
+    expect(await service.exited).toBe(2);
+    expect(service.output()).toContain("OIDC_PORTAL_CLIENT_SECRET is not set, or is the development value");
+  }, 180_000);
+
   it("refuses to start while an account or app has its published credentials, names each, and bootstrap disables them", async () => {
     const dataDir = join(dir, "was-seeded");
     const keyEncryptionSecret = secret();
@@ -205,12 +222,15 @@ describe("production-safe identity", () => {
     expect(bootstrap.output()).toContain("Disabled (published development credentials): admin.security, app-portal.");
     expect(bootstrap.output()).toMatch(/one-time password: [A-Za-z2-9]{4}(-[A-Za-z2-9]{4}){3}/);
 
-    const started = await startSubgraph(createIdentitySubgraph({ production: true, keyEncryptionSecret }), {
-      port: 0,
-      dataDir,
-      logLevel: "silent",
-      envelopePublicKeys: [keys.publicKey],
-    });
+    const started = await startSubgraph(
+      createIdentitySubgraph({ production: true, keyEncryptionSecret, portalClient }),
+      {
+        port: 0,
+        dataDir,
+        logLevel: "silent",
+        envelopePublicKeys: [keys.publicKey],
+      },
+    );
     await started.stop();
   }, 240_000);
 
@@ -272,7 +292,7 @@ describe("production-safe identity", () => {
     expect(config({})).toBe(true);
 
     const explicit = await startTestSubgraph(
-      createIdentitySubgraph({ production: true, keyEncryptionSecret: secret() }),
+      createIdentitySubgraph({ production: true, keyEncryptionSecret: secret(), portalClient }),
       { seed: true },
     );
     try {
@@ -286,7 +306,7 @@ describe("production-safe identity", () => {
   }, 180_000);
 
   it("bootstraps the first security admin with a one-time password that must be replaced before any token", async () => {
-    const options = { production: true, keyEncryptionSecret: secret() };
+    const options = { production: true, keyEncryptionSecret: secret(), portalClient };
     const service = await startTestSubgraph(createIdentitySubgraph(options), { seed: false });
     try {
       const client = identityClient(service.url.replace(/\/graphql$/, ""));

@@ -78,8 +78,8 @@ export function createOidcRoutes(
     return person?.status === "ACTIVE" ? person : null;
   }
 
-  // In production the published development secret never opens the portal client: without
-  // OIDC_PORTAL_CLIENT_SECRET the client is not registered at all (its authorization requests answer invalid_client).
+  // In production the published development secret never opens the portal client: a production start refuses it
+  // (productionSafety.ts); should a provider be built without that step, the client is not registered at all.
   const portalClientOff = options.production && options.portalClient.secret === DEVELOPMENT_PORTAL_CLIENT_SECRET;
   if (portalClientOff) {
     log.warn(
