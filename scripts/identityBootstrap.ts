@@ -5,7 +5,8 @@
  *
  * The identity database is the one the service uses: IDENTITY_DATABASE_URL or DATABASE_URL (PostgreSQL, schema
  * `identity`), else the embedded PGlite folder IDENTITY_DATA_DIR or DATA_DIR (default .data/pglite/identity).
- * IDENTITY_KEY_ENCRYPTION_SECRET and NODE_ENV as for the service. Exit codes: 0 created, 2 refused (the reason is
+ * IDENTITY_KEY_ENCRYPTION_SECRET, OIDC_PORTAL_CLIENT_SECRET and NODE_ENV as for the service (production refuses the
+ * development values of both, as the service does). Exit codes: 0 created, 2 refused (the reason is
  * printed), 1 failure.
  */
 import { parseArgs } from "node:util";

@@ -207,7 +207,7 @@ describe("production-safe identity", () => {
     await prisma.$disconnect();
     await db.close();
 
-    const env = { IDENTITY_KEY_ENCRYPTION_SECRET: keyEncryptionSecret };
+    const env = { IDENTITY_KEY_ENCRYPTION_SECRET: keyEncryptionSecret, OIDC_PORTAL_CLIENT_SECRET: PORTAL_SECRET };
     const refused = identityService(dataDir, env);
     expect(await refused.exited).toBe(2);
     expect(refused.output()).toContain("Account admin.security (person-000006) still has its published development");
