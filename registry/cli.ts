@@ -19,9 +19,9 @@
  */
 import { readFile } from "node:fs/promises";
 import { ConfigError } from "../lib/config.ts";
+import { documentHash } from "../lib/contracts/trustedDocuments.ts";
 import type { CheckReport } from "./checks.ts";
 import { operationFiles, registerOperationFiles } from "./operationFiles.ts";
-import { documentHash } from "./operations.ts";
 
 const USAGE = `usage: npm run registry -- serve
        npm run registry -- check <name> <sdl-file> [--url URL] [--manifest department.json]

@@ -5,9 +5,9 @@
  * publish check (a registered operation that would stop validating counts as an operation in use, naming its app).
  * Each document is identified by the SHA-256 (hex) of its exact text, the hash the gateway matches.
  */
-import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
 import type { DocumentNode, GraphQLSchema } from "graphql";
+import { documentHash } from "../lib/contracts/trustedDocuments.ts";
 
 // The API schema is built with graphql's CommonJS build (./checks.ts apiSchemaOf); parse and validate with the same.
 const graphqlCjs = createRequire(import.meta.url)("graphql") as typeof import("graphql");
@@ -15,10 +15,6 @@ const graphqlCjs = createRequire(import.meta.url)("graphql") as typeof import("g
 /** Most documents registered in one call, and the longest document (the gateway's MAX_TOKENS bounds it anyway). */
 export const MAX_OPERATION_DOCUMENTS = 100;
 export const MAX_OPERATION_LENGTH = 64 * 1024;
-
-export function documentHash(document: string): string {
-  return createHash("sha256").update(document, "utf8").digest("hex");
-}
 
 /** A document that passed `operationProblems`: its hash and the name of its (first) operation. */
 export interface CheckedOperation {

@@ -11,10 +11,9 @@
  * registered text is what executes: `useTrustedDocuments` puts it in the request, so Apollo's own APQ cache plays no
  * part for these apps. Apps not in the set, people and anonymous callers are not affected.
  */
-import { createHash } from "node:crypto";
 import type { ApolloServerPlugin } from "@apollo/server";
 import { readPayload } from "../../lib/contracts/payload.ts";
-import { trustedDocumentSetSchema } from "../../lib/contracts/trustedDocuments.ts";
+import { documentHash, trustedDocumentSetSchema } from "../../lib/contracts/trustedDocuments.ts";
 import { codedError } from "../../lib/errors.ts";
 import { revisionPoller } from "../../lib/http/revisionPoller.ts";
 import type { Principal } from "../../lib/principal.ts";
@@ -44,10 +43,6 @@ export interface TrustedDocumentSource {
   /** Polls now (start-up, tests). */
   refresh(): Promise<void>;
   stop(): void;
-}
-
-export function documentHash(document: string): string {
-  return createHash("sha256").update(document, "utf8").digest("hex");
 }
 
 export function createTrustedDocumentSource(options: TrustedDocumentSourceOptions): TrustedDocumentSource {

@@ -4,8 +4,14 @@
  * (subgraphs/identity/apps/trustedDocuments.ts), the gateway polls it (gateway/protection/trustedDocuments.ts); both
  * import this schema. A payload that does not match is refused whole and the gateway keeps the set it had.
  */
+import { createHash } from "node:crypto";
 import { z } from "zod";
 import { principalKindSchema } from "./principal.ts";
+
+/** A document's key: the SHA-256 (hex) of its exact text, as Apollo's persisted queries name it. */
+export function documentHash(document: string): string {
+  return createHash("sha256").update(document, "utf8").digest("hex");
+}
 
 /** The gateway's poll, the registry's writes and the registry's reads, all at identity. */
 export const TRUSTED_DOCUMENTS_PATH = "/access/trusted-documents";

@@ -7,11 +7,8 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRevocationList } from "../../gateway/auth/revocations.ts";
-import {
-  documentHash,
-  type TrustedDocumentSet,
-  trustedOperationOf,
-} from "../../gateway/protection/trustedDocuments.ts";
+import { type TrustedDocumentSet, trustedOperationOf } from "../../gateway/protection/trustedDocuments.ts";
+import { documentHash } from "../../lib/contracts/trustedDocuments.ts";
 import { ANONYMOUS, type Principal } from "../../lib/principal.ts";
 
 const REGISTERED = "query Me { me { id } }";

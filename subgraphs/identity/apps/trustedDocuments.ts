@@ -7,22 +7,17 @@
  * (registry/operations.ts, docs/registry.md). Identity decides who may register for an app: its owner department's
  * officers and security admins.
  */
-
-import { createHash } from "node:crypto";
 import type {
   RegisteredOperationsPayload,
   TrustedDocumentRegistration,
   TrustedDocumentSetPayload,
 } from "../../../lib/contracts/trustedDocuments.ts";
+import { documentHash } from "../../../lib/contracts/trustedDocuments.ts";
 import { codedError } from "../../../lib/errors.ts";
 import type { Principal } from "../../../lib/principal.ts";
 import type { IdentityPrisma } from "../loaders.ts";
 import type { ResolvedIdentityOptions } from "../options.ts";
 import { AppLifecycle, mayManageApp, recordAppEvent } from "./appLifecycle.ts";
-
-export function documentHash(document: string): string {
-  return createHash("sha256").update(document, "utf8").digest("hex");
-}
 
 export interface RegisteredDocument {
   hash: string;
