@@ -40,12 +40,13 @@ COPY lib ./lib
 COPY gateway ./gateway
 COPY subgraphs ./subgraphs
 COPY legacy ./legacy
-COPY scripts/subgraph.ts scripts/auditVerify.ts ./scripts/
+COPY registry ./registry
+COPY scripts/subgraph.ts scripts/auditVerify.ts scripts/composeSupergraph.ts scripts/oneDataOneSource.ts ./scripts/
 COPY schema ./schema
 COPY prisma ./prisma
 COPY --from=build /app/subgraphs ./subgraphs
 # The files belong to root and are only readable by the service: it cannot change its own code.
 USER 1000:1000
-EXPOSE 4000 4101-4109 4199
+EXPOSE 4000 4101-4110 4199
 ENTRYPOINT ["node", "--import", "tsx"]
 CMD ["gateway/main.ts"]

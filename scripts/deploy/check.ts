@@ -13,7 +13,7 @@ import { type KubeObject, objectId, RenderError, renderKustomization } from "./k
 import { manifestProblems, type Project } from "./manifestRules.ts";
 import { schemaProblems } from "./schemas.ts";
 import { type SourceGraph, sourceGraph } from "./sourceGraph.ts";
-import { type Entry, GATEWAY_ENTRY, LEGACY_ENTRY, SUBGRAPH_ENTRY } from "./workloads.ts";
+import { type Entry, GATEWAY_ENTRY, LEGACY_ENTRY, REGISTRY_ENTRY, SUBGRAPH_ENTRY } from "./workloads.ts";
 
 export const PROJECT_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -72,6 +72,7 @@ export async function checkDeployment(options: CheckOptions = {}): Promise<Check
       graph: graphOf([SUBGRAPH_ENTRY, `subgraphs/${s.name}/index.ts`]),
     })),
     { label: LEGACY_ENTRY, graph: graphOf([LEGACY_ENTRY]) },
+    { label: `${REGISTRY_ENTRY} serve`, graph: graphOf([REGISTRY_ENTRY]) },
     // Operators run it inside a pod (docs/deploy.md).
     { label: "scripts/auditVerify.ts", graph: graphOf(["scripts/auditVerify.ts"]) },
   ];

@@ -7,6 +7,7 @@
 
 import { loadGatewayConfig } from "../../gateway/config.ts";
 import { ConfigError } from "../../lib/config.ts";
+import { loadRegistryConfig } from "../../registry/config.ts";
 import { auditOptionsFromEnvironment } from "../../subgraphs/audit/options.ts";
 import { loadSubgraphConfig } from "../../subgraphs/kit/config.ts";
 import { type KubeObject, objectId, parseImage } from "./kustomize.ts";
@@ -61,6 +62,8 @@ const SENSITIVE = /(^|_)(SECRET|PASSWORD|PRIVATE_KEY|DATABASE_URL)$/;
 /** The services' routes for the probes (gateway/server.ts, subgraphs/kit/service.ts, the legacy platform). */
 const GATEWAY_READINESS = "/readyz";
 const GATEWAY_LIVENESS = "/healthz";
+/** The registry's port (registry/config.ts). */
+const REGISTRY_PORT = 4110;
 /** Flows by design that no environment variable names yet: the gateway's shared limits live in Redis (issue 14). */
 const DESIGNED_FLOWS = [{ from: "gateway", service: "redis", port: 6379, why: "shared rate limits and quotas" }];
 
@@ -124,6 +127,7 @@ export function manifestProblems(render: Render, project: Project): string[] {
 
   problems.push(...gatewayProblems(render, containers, environments));
   problems.push(...subgraphCoverageProblems(render, project));
+  problems.push(...registryProblems(render, containers, environments));
   if (render.complete) problems.push(...networkProblems(render, containers, environments));
   return problems;
 }
@@ -266,6 +270,26 @@ function serviceProblems(container: Container, env: Map<string, EnvValue>, rende
         problems.push("production mode needs IDENTITY_KEY_ENCRYPTION_SECRET from a Secret");
       }
       if (module.name === "audit") auditOptionsFromEnvironment(values);
+      if (
+        module.name === "identity" &&
+        values.NODE_ENV === "production" &&
+        !env.get("OIDC_PORTAL_CLIENT_SECRET")?.secret
+      ) {
+        problems.push(
+          "production mode needs OIDC_PORTAL_CLIENT_SECRET (the portal's OpenID Connect client) from a Secret",
+        );
+      }
+    } else if (entry.kind === "registry") {
+      const config = loadRegistryConfig(values);
+      listenPort(config.PORT);
+      if (!config.DATABASE_URL) {
+        problems.push("set DATABASE_URL: no embedded database in Kubernetes (read-only file system)");
+      }
+      // Without its key the registry can deliver no manifest and register no trusted operation (docs/registry.md).
+      if (!env.get("ENVELOPE_PRIVATE_KEY")?.secret) problems.push("set ENVELOPE_PRIVATE_KEY from a Secret");
+      for (const name of ["IDENTITY_URL", "CATALOG_URL"]) {
+        if (!env.get(name)?.value) problems.push(`set ${name}: the registry delivers manifests there`);
+      }
     } else {
       if (render.production) problems.push("the city parking platform simulator does not belong in production");
       listenPort(Number(values.PORT ?? 4199));
@@ -375,6 +399,38 @@ function gatewayProblems(
     problems.push(
       `${objectId(pdb)}: minAvailable ${pdb.spec.minAvailable} leaves no pod that may be evicted (node drains would hang)`,
     );
+  }
+  return problems;
+}
+
+/**
+ * The schema registry (docs/registry.md): a Deployment and a Service on its port, and gateways that know where it is.
+ * Its connections (gateways in; identity, catalog and PostgreSQL out) follow from the URLs and are checked with the
+ * NetworkPolicies like every other.
+ */
+function registryProblems(
+  render: Render,
+  containers: Container[],
+  environments: Map<Container, Map<string, EnvValue>>,
+): string[] {
+  const problems: string[] = [];
+  const deployment = workload(render.objects, "Deployment", "registry");
+  const service = workload(render.objects, "Service", "registry");
+  if (!deployment) problems.push("Deployment/registry: missing (the schema registry, docs/registry.md)");
+  if (!service) problems.push("Service/registry: missing (gateways and departments reach the registry through it)");
+  if (deployment && !containers.some((c) => c.workload === deployment && c.ours)) {
+    problems.push(`${objectId(deployment)}: no container runs the image`);
+  }
+  if (service && isObject(service.spec)) {
+    const ports = Array.isArray(service.spec.ports) ? service.spec.ports.filter(isObject) : [];
+    if (!ports.some((p) => p.port === REGISTRY_PORT))
+      problems.push(`${objectId(service)}: expose port ${REGISTRY_PORT}`);
+  }
+  const gateway = workload(render.objects, "Deployment", "gateway");
+  const gatewayContainer = containers.find((c) => c.workload === gateway && c.ours);
+  const registryUrl = gatewayContainer ? environments.get(gatewayContainer)?.get("REGISTRY_URL")?.value : undefined;
+  if (gateway && !registryUrl) {
+    problems.push(`${objectId(gateway)}: set REGISTRY_URL (http://registry:${REGISTRY_PORT}): field usage goes there`);
   }
   return problems;
 }

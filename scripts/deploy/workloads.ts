@@ -12,21 +12,27 @@ export const IMAGE_NAME = "jingan-one-graph";
 export type Entry =
   | { kind: "gateway"; files: string[] }
   | { kind: "subgraph"; name: string; files: string[] }
-  | { kind: "legacy"; files: string[] };
+  | { kind: "legacy"; files: string[] }
+  | { kind: "registry"; files: string[] };
 
 export const GATEWAY_ENTRY = "gateway/main.ts";
 export const SUBGRAPH_ENTRY = "scripts/subgraph.ts";
 export const LEGACY_ENTRY = "legacy/cityParkingPlatform/main.ts";
+/** The schema registry: `registry/cli.ts serve` (docs/registry.md). */
+export const REGISTRY_ENTRY = "registry/cli.ts";
 
 /** Which service `args` start in the image (the image's ENTRYPOINT is `node --import tsx`). */
 export function entryOf(args: string[]): Entry | string {
   const [file, name] = args;
   if (file === GATEWAY_ENTRY && args.length === 1) return { kind: "gateway", files: [GATEWAY_ENTRY] };
   if (file === LEGACY_ENTRY && args.length === 1) return { kind: "legacy", files: [LEGACY_ENTRY] };
+  if (file === REGISTRY_ENTRY && name === "serve" && args.length === 2) {
+    return { kind: "registry", files: [REGISTRY_ENTRY] };
+  }
   if (file === SUBGRAPH_ENTRY && name && args.length === 2) {
     return { kind: "subgraph", name, files: [SUBGRAPH_ENTRY, `subgraphs/${name}/index.ts`] };
   }
-  return `args ${JSON.stringify(args)} start none of the image's services (${GATEWAY_ENTRY}; ${SUBGRAPH_ENTRY} <name>; ${LEGACY_ENTRY})`;
+  return `args ${JSON.stringify(args)} start none of the image's services (${GATEWAY_ENTRY}; ${SUBGRAPH_ENTRY} <name>; ${REGISTRY_ENTRY} serve; ${LEGACY_ENTRY})`;
 }
 
 export interface Container {

@@ -176,6 +176,47 @@ describe("deploy:check refuses broken manifests", () => {
     );
   });
 
+  it("a registry whose egress policy is missing cannot deliver to identity and catalog", async () => {
+    const dir = brokenDeploy({
+      "base/network-policies.yaml": (text) =>
+        text.replace(/ {2}# Identity: the JWKS[^\n]*\n[^\n]*\n {2}egress:\n(?: {4}.*\n)+/, ""),
+    });
+    const found = await problems({ deployDir: dir });
+    for (const render of ["development", "production"]) {
+      expect(found).toContain(
+        `${render}: Deployment/registry cannot reach Deployment/identity on port 4108, which it needs (IDENTITY_URL)`,
+      );
+      expect(found).toContain(
+        `${render}: Deployment/registry cannot reach Deployment/catalog on port 4101, which it needs (CATALOG_URL)`,
+      );
+    }
+  });
+
+  it("no registry at all, its key outside a Secret, and gateways that do not know where it is", async () => {
+    const missing = await problems({
+      deployDir: brokenDeploy({ "base/kustomization.yaml": replace("  - registry/registry.yaml\n", "") }),
+    });
+    expect(missing).toContain("production: Deployment/registry: missing (the schema registry, docs/registry.md)");
+    expect(missing).toContain(
+      "production: Service/registry: missing (gateways and departments reach the registry through it)",
+    );
+    const broken = await problems({
+      deployDir: brokenDeploy({
+        "base/registry/registry.yaml": replace(
+          /( {12}- name: ENVELOPE_PRIVATE_KEY\n)(?: {14}.*\n)+?(?= {10}readinessProbe)/,
+          "",
+        ),
+        "base/gateway/gateway.yaml": replace(/ {2}REGISTRY_URL: [^\n]*\n/, ""),
+      }),
+    });
+    expect(broken).toContain(
+      "production: Deployment/registry: container registry: set ENVELOPE_PRIVATE_KEY from a Secret",
+    );
+    expect(broken).toContain(
+      "production: Deployment/jingan-one-graph/gateway: set REGISTRY_URL (http://registry:4110): field usage goes there",
+    );
+  });
+
   it("a Secret committed with its value", async () => {
     const dir = brokenDeploy({
       "base/namespace.yaml": (text) =>
