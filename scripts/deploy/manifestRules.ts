@@ -317,6 +317,11 @@ function workload(objects: KubeObject[], kind: string, name: string): KubeObject
   return objects.find((o) => o.kind === kind && o.metadata.name === name);
 }
 
+/** The container of a workload that runs the project's image. */
+function imageContainer(containers: Container[], of: KubeObject | undefined): Container | undefined {
+  return of ? containers.find((c) => c.workload === of && c.ours) : undefined;
+}
+
 function gatewayProblems(
   render: Render,
   containers: Container[],
@@ -326,7 +331,7 @@ function gatewayProblems(
   const deployment = workload(render.objects, "Deployment", "gateway");
   if (!deployment) return ["Deployment/gateway: missing"];
   const where = objectId(deployment);
-  const container = containers.find((c) => c.workload === deployment && c.ours);
+  const container = imageContainer(containers, deployment);
   if (!container) return [`${where}: no container runs the image`];
   if (httpPath(container, "readinessProbe") !== GATEWAY_READINESS)
     problems.push(`${where}: readiness must probe ${GATEWAY_READINESS}`);
@@ -412,13 +417,13 @@ function registryProblems(
   render: Render,
   containers: Container[],
   environments: Map<Container, Map<string, EnvValue>>,
-): string[] {
+) {
   const problems: string[] = [];
   const deployment = workload(render.objects, "Deployment", "registry");
   const service = workload(render.objects, "Service", "registry");
   if (!deployment) problems.push("Deployment/registry: missing (the schema registry, docs/registry.md)");
   if (!service) problems.push("Service/registry: missing (gateways and departments reach the registry through it)");
-  if (deployment && !containers.some((c) => c.workload === deployment && c.ours)) {
+  if (deployment && !imageContainer(containers, deployment)) {
     problems.push(`${objectId(deployment)}: no container runs the image`);
   }
   if (service && isObject(service.spec)) {
@@ -427,7 +432,7 @@ function registryProblems(
       problems.push(`${objectId(service)}: expose port ${REGISTRY_PORT}`);
   }
   const gateway = workload(render.objects, "Deployment", "gateway");
-  const gatewayContainer = containers.find((c) => c.workload === gateway && c.ours);
+  const gatewayContainer = imageContainer(containers, gateway);
   const registryUrl = gatewayContainer ? environments.get(gatewayContainer)?.get("REGISTRY_URL")?.value : undefined;
   if (gateway && !registryUrl) {
     problems.push(`${objectId(gateway)}: set REGISTRY_URL (http://registry:${REGISTRY_PORT}): field usage goes there`);

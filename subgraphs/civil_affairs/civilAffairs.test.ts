@@ -8,22 +8,13 @@ import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DepartmentManifest } from "../../lib/contracts/departmentManifest.ts";
 import type { Principal } from "../../lib/principal.ts";
-import { registryConfigSchema } from "../../registry/config.ts";
 import type { ManifestDelivery } from "../../registry/delivery.ts";
-import { type RegistryServer, startRegistry } from "../../registry/registryService.ts";
+import type { RegistryServer } from "../../registry/registryService.ts";
 import { officerIn } from "../../test/rows/principals.ts";
-import { createTestDatabase, type TestDatabase } from "../../test/support/database.ts";
-import { residentPrincipal, testEnvelopeKeys } from "../../test/support/envelope.ts";
+import { residentPrincipal } from "../../test/support/envelope.ts";
+import { startTestRegistry, type TestRegistry } from "../../test/support/registry.ts";
 import { TEST_SEED_DATE } from "../../test/support/seedDate.ts";
 import { graphql, startTestSubgraph } from "../../test/support/subgraphs.ts";
-import {
-  districtClaims,
-  es256Keys,
-  publicJwk,
-  signToken,
-  startTestIssuer,
-  type TestIssuer,
-} from "../../test/support/tokens.ts";
 import type { SubgraphService } from "../kit/service.ts";
 import civilAffairs from "./index.ts";
 import type { CivilAffairsPrisma } from "./loaders.ts";
@@ -67,39 +58,22 @@ describe("civil affairs subgraph: elderly-care subsidies under their row rule", 
 });
 
 describe("civil affairs joins through the registry", () => {
-  const jwtKeys = es256Keys();
-  const officer = signToken(
-    districtClaims({ sub: "person-officer-civil", dept: "dept-civil-affairs", scopes: ["graph:read"] }),
-    jwtKeys.privateKey,
-    "k1",
-  );
+  let officer: string;
   const delivered: DepartmentManifest[] = [];
   const delivery: ManifestDelivery = {
     async deliver(manifest) {
       delivered.push(manifest);
     },
   };
-  let issuer: TestIssuer;
-  let database: TestDatabase;
+  let testRegistry: TestRegistry;
   let registry: RegistryServer;
   beforeAll(async () => {
-    issuer = await startTestIssuer([publicJwk(jwtKeys.publicKey, "k1")]);
-    database = await createTestDatabase();
-    registry = await startRegistry(
-      registryConfigSchema.parse({
-        PORT: "0",
-        DATABASE_URL: database.url,
-        IDENTITY_URL: issuer.url,
-        ENVELOPE_PUBLIC_KEYS: testEnvelopeKeys.publicKey,
-        LOG_LEVEL: "silent",
-      }),
-      { delivery },
-    );
+    testRegistry = await startTestRegistry({ delivery });
+    registry = testRegistry.registry;
+    officer = testRegistry.token({ sub: "person-officer-civil", dept: "dept-civil-affairs", scopes: ["graph:read"] });
   }, 120_000);
   afterAll(async () => {
-    await registry?.stop();
-    await issuer?.stop();
-    await database?.drop();
+    await testRegistry?.stop();
   });
 
   const call = (route: string) =>

@@ -10,23 +10,14 @@ import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GatewayServer } from "../../gateway/server.ts";
 import type { DepartmentManifest } from "../../lib/contracts/departmentManifest.ts";
-import { registryConfigSchema } from "../../registry/config.ts";
 import { CATALOG_MANIFEST_PATH, createHttpManifestDelivery, IDENTITY_MANIFEST_PATH } from "../../registry/delivery.ts";
-import { type RegistryServer, startRegistry } from "../../registry/registryService.ts";
-import { createTestDatabase, type TestDatabase } from "../../test/support/database.ts";
+import type { RegistryServer } from "../../registry/registryService.ts";
 import { testEnvelopeKeys } from "../../test/support/envelope.ts";
 import { startTestGateway } from "../../test/support/gateway.ts";
+import { startTestRegistry, type TestRegistry } from "../../test/support/registry.ts";
 import { TEST_SEED_DATE } from "../../test/support/seedDate.ts";
 import { startTestSubgraph } from "../../test/support/subgraphs.ts";
-import {
-  districtClaims,
-  es256Keys,
-  publicJwk,
-  residentClaims,
-  signToken,
-  startTestIssuer,
-  type TestIssuer,
-} from "../../test/support/tokens.ts";
+import { districtClaims, residentClaims } from "../../test/support/tokens.ts";
 import type { PrismaClient as AuditPrisma } from "../audit/generated/prisma/client.ts";
 import audit from "../audit/index.ts";
 import catalog from "../catalog/index.ts";
@@ -39,11 +30,10 @@ const SDL = readFileSync(new URL("./schema.graphql", import.meta.url), "utf8");
 const MANIFEST = JSON.parse(readFileSync(new URL("./department.json", import.meta.url), "utf8")) as DepartmentManifest;
 const QUERY = `query Subsidy($id: ID!) { elderlyCareSubsidy(id: $id) { id kind careLevel monthlyAmountYuan householdStatus } }`;
 
-const jwtKeys = es256Keys();
-const token = (claims: object) => signToken(claims, jwtKeys.privateKey, "k1");
-let issuer: TestIssuer;
-let database: TestDatabase;
+let testRegistry: TestRegistry;
 let registry: RegistryServer;
+/** A token the registry's and the gateway's test issuer signs. */
+const token = (claims: Record<string, unknown>) => testRegistry.token(claims);
 let gateway: GatewayServer;
 const services: Record<string, SubgraphService<any>> = {};
 
@@ -61,26 +51,16 @@ beforeAll(async () => {
     civil: civilService,
   });
   const base = (service: SubgraphService<any>) => service.url.replace(/\/graphql$/, "");
-  issuer = await startTestIssuer([publicJwk(jwtKeys.publicKey, "k1")]);
-  database = await createTestDatabase();
-  registry = await startRegistry(
-    registryConfigSchema.parse({
-      PORT: "0",
-      DATABASE_URL: database.url,
-      IDENTITY_URL: issuer.url,
-      ENVELOPE_PUBLIC_KEYS: testEnvelopeKeys.publicKey,
-      LOG_LEVEL: "silent",
+  testRegistry = await startTestRegistry({
+    delivery: createHttpManifestDelivery({
+      privateKey: testEnvelopeKeys.privateKey,
+      targets: [
+        { service: "identity", url: `${base(identityService)}${IDENTITY_MANIFEST_PATH}` },
+        { service: "catalog", url: `${base(catalogService)}${CATALOG_MANIFEST_PATH}` },
+      ],
     }),
-    {
-      delivery: createHttpManifestDelivery({
-        privateKey: testEnvelopeKeys.privateKey,
-        targets: [
-          { service: "identity", url: `${base(identityService)}${IDENTITY_MANIFEST_PATH}` },
-          { service: "catalog", url: `${base(catalogService)}${CATALOG_MANIFEST_PATH}` },
-        ],
-      }),
-    },
-  );
+  });
+  registry = testRegistry.registry;
   // The department's one step: publish its SDL with its manifest (npm run registry -- publish … --manifest …).
   const officer = token(districtClaims({ sub: "person-officer-civil", dept: "dept-civil-affairs" }));
   const published = await fetch(`${registry.url}/subgraphs/civil_affairs/publish`, {
@@ -92,7 +72,7 @@ beforeAll(async () => {
   gateway = await startTestGateway({
     SUPERGRAPH_SOURCE: "registry",
     REGISTRY_URL: registry.url,
-    IDENTITY_URL: issuer.url,
+    IDENTITY_URL: testRegistry.issuer.url,
     ACCESS_POLICIES_URL: `${base(identityService)}/access/policies`,
     PURPOSES_URL: `${base(identityService)}/access/purposes`,
     POLICY_POLL_MS: "250",
@@ -102,9 +82,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await gateway?.stop();
-  await registry?.stop();
-  await issuer?.stop();
-  await database?.drop();
+  await testRegistry?.stop();
   for (const service of Object.values(services)) await service.stop().catch(() => {});
 });
 
