@@ -7,12 +7,13 @@
  * registered operations, by hash or by full text; operations are registered through the schema registry, which refuses
  * an invalid document and passes on identity's refusal of a non-owner.
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GatewayServer } from "../../gateway/server.ts";
 import { documentHash } from "../../lib/contracts/trustedDocuments.ts";
+import { registerOperationFoldersAtStart } from "../../registry/operationFiles.ts";
 import { composeSupergraph } from "../../scripts/composeSupergraph.ts";
 import { createIdentitySubgraph } from "../../subgraphs/identity/index.ts";
 import type { IdentityPrisma } from "../../subgraphs/identity/loaders.ts";
@@ -298,6 +299,32 @@ describe("integrator app lifecycle and trusted documents", () => {
     const plainBearer = (await appToken(plain.id, plain.secret)).body.access_token as string;
     expect((await gql(plainBearer, "query { me { id } }")).body.data.me.id).toBe(plain.id);
   });
+  it("registers an app's operation folder at start-up with the seeded security admin's token (development)", async () => {
+    const app = await approvedApp("health-folder");
+    const folder = join(dir, "operations");
+    await mkdir(folder);
+    const OPERATION = "query FolderMe { me { id } }";
+    await writeFile(join(folder, "me.graphql"), OPERATION);
+    const lines = await registerOperationFoldersAtStart({
+      root: dir,
+      registryUrl: testRegistry.url,
+      // identity answers /oauth/token itself here, as the gateway's proxy does at npm start
+      gatewayUrl: base,
+      env: { TRUSTED_OPERATION_FOLDERS: `${app.id}=operations` },
+    });
+    expect(lines).toEqual([`registered 1 operation(s) from operations for ${app.id}`]);
+    const stored = await identity.prisma.trustedDocument.findMany({ where: { appId: app.id } });
+    expect(stored.map((d) => [d.hash, d.registeredById])).toEqual([[documentHash(OPERATION), "person-000006"]]);
+    // In production no published password is used: without REGISTRY_TOKEN nothing is registered.
+    const production = await registerOperationFoldersAtStart({
+      root: dir,
+      registryUrl: testRegistry.url,
+      gatewayUrl: base,
+      env: { TRUSTED_OPERATION_FOLDERS: `${app.id}=operations`, NODE_ENV: "production" },
+    });
+    expect(production).toEqual([`operations in operations not registered for ${app.id}: set REGISTRY_TOKEN`]);
+  });
+
   it("refuses an expired app at the token endpoint and its earlier tokens at the gateway", async () => {
     const expiresAt = new Date(Date.now() + identityAheadMs + 60_000).toISOString();
     const app = await approvedApp("health-expiring", { expiresAt });
