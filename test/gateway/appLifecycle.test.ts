@@ -299,30 +299,35 @@ describe("integrator app lifecycle and trusted documents", () => {
     const plainBearer = (await appToken(plain.id, plain.secret)).body.access_token as string;
     expect((await gql(plainBearer, "query { me { id } }")).body.data.me.id).toBe(plain.id);
   });
-  it("registers an app's operation folder at start-up with the seeded security admin's token (development)", async () => {
+  it("registers an app's operation folder at start-up: the seeded admin's token in development, REGISTRY_TOKEN in production", async () => {
     const app = await approvedApp("health-folder");
-    const folder = join(dir, "operations");
-    await mkdir(folder);
-    const OPERATION = "query FolderMe { me { id } }";
-    await writeFile(join(folder, "me.graphql"), OPERATION);
-    const lines = await registerOperationFoldersAtStart({
-      root: dir,
-      registryUrl: testRegistry.url,
-      // identity answers /oauth/token itself here, as the gateway's proxy does at npm start
-      gatewayUrl: base,
-      env: { TRUSTED_OPERATION_FOLDERS: `${app.id}=operations` },
-    });
-    expect(lines).toEqual([`registered 1 operation(s) from operations for ${app.id}`]);
+    await mkdir(join(dir, "operations"));
+    const FIRST = "query FolderMe { me { id } }";
+    await writeFile(join(dir, "operations", "me.graphql"), FIRST);
+    // identity answers /oauth/token itself here, as the gateway's proxy does at npm start; a missing folder is skipped
+    const atStart = (env: Record<string, string>) =>
+      registerOperationFoldersAtStart({
+        root: dir,
+        registryUrl: testRegistry.url,
+        gatewayUrl: base,
+        env: { TRUSTED_OPERATION_FOLDERS: `${app.id}=operations,app-portal=missing`, ...env },
+      });
+    expect(await atStart({})).toEqual([`registered 1 operation(s) from operations for ${app.id}`]);
+    // In production no published password is used: only REGISTRY_TOKEN.
+    await writeFile(join(dir, "operations", "kind.graphql"), "query FolderKind { me { kind } }");
+    expect(await atStart({ NODE_ENV: "production" })).toEqual([
+      `operations in operations not registered for ${app.id}: set REGISTRY_TOKEN`,
+    ]);
+    expect(await atStart({ NODE_ENV: "production", REGISTRY_TOKEN: officer })).toEqual([
+      `registered 2 operation(s) from operations for ${app.id}`,
+    ]);
     const stored = await identity.prisma.trustedDocument.findMany({ where: { appId: app.id } });
-    expect(stored.map((d) => [d.hash, d.registeredById])).toEqual([[documentHash(OPERATION), "person-000006"]]);
-    // In production no published password is used: without REGISTRY_TOKEN nothing is registered.
-    const production = await registerOperationFoldersAtStart({
-      root: dir,
-      registryUrl: testRegistry.url,
-      gatewayUrl: base,
-      env: { TRUSTED_OPERATION_FOLDERS: `${app.id}=operations`, NODE_ENV: "production" },
-    });
-    expect(production).toEqual([`operations in operations not registered for ${app.id}: set REGISTRY_TOKEN`]);
+    expect(new Map(stored.map((d) => [d.operationName, d.registeredById]))).toEqual(
+      new Map([
+        ["FolderMe", "person-000006"],
+        ["FolderKind", "person-000003"],
+      ]),
+    );
   });
 
   it("refuses an expired app at the token endpoint and its earlier tokens at the gateway", async () => {

@@ -2,8 +2,8 @@
  * Trusted operations through the registry (docs/registry.md, "Trusted operations"), with the real identity service
  * keeping them: a document is checked against the registry's current supergraph and refused with a coded 400 naming
  * each problem; an officer of another department is refused by identity (403); a registered operation is what the
- * gateway polls; a publish that would break it is refused naming the app; the CLI and the start-up folder hook
- * register `.graphql` files the same way.
+ * gateway polls; a publish that would break it is refused naming the app; the CLI registers `.graphql` files the
+ * same way (the start-up folder hook: test/gateway/appLifecycle.test.ts).
  */
 import { readFileSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -12,7 +12,6 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { documentHash } from "../../lib/contracts/trustedDocuments.ts";
 import { runCli } from "../../registry/cli.ts";
-import { registerOperationFoldersAtStart } from "../../registry/operationFiles.ts";
 import { createHttpTrustedOperationStore } from "../../registry/trustedOperations.ts";
 import { createIdentitySubgraph } from "../../subgraphs/identity/index.ts";
 import type { IdentityPrisma } from "../../subgraphs/identity/loaders.ts";
@@ -141,26 +140,5 @@ describe("registering trusted operations through the registry", () => {
     expect(await runCli(["operations", "register", "app-portal", folder], env, (l) => lines.push(l))).toBe(1);
     expect(lines.join("\n")).toContain("400 TRUSTED_DOCUMENT_INVALID");
     expect(lines.join("\n")).toContain(`${join(folder, "bad.graphql")}: Cannot query field "nope"`);
-  });
-
-  it("registers the operation folders named for apps at start-up (TRUSTED_OPERATION_FOLDERS)", async () => {
-    const folder = join(dir, "portal-operations");
-    await mkdir(folder);
-    const STREETS = "query PortalStreets { streets { id name } }";
-    await writeFile(join(folder, "streets.graphql"), STREETS);
-    const lines = await registerOperationFoldersAtStart({
-      root: dir,
-      registryUrl: testRegistry.url,
-      gatewayUrl: "http://127.0.0.1:9",
-      env: {
-        TRUSTED_OPERATION_FOLDERS: "app-portal=portal-operations,app-other=missing-folder",
-        REGISTRY_TOKEN: dataOfficer,
-      },
-    });
-    expect(lines).toEqual(["registered 1 operation(s) from portal-operations for app-portal"]);
-    const stored = await identity.prisma.trustedDocument.findUnique({
-      where: { appId_hash: { appId: "app-portal", hash: documentHash(STREETS) } },
-    });
-    expect(stored?.operationName).toBe("PortalStreets");
   });
 });
