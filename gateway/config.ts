@@ -321,6 +321,25 @@ export const gatewayConfigSchema = z.object({
   SUBGRAPH_TIMEOUTS: namedNumbers("parking=8000"),
   /** Retries of a failed idempotent (query) fetch, with exponential backoff; mutations are never retried. */
   SUBGRAPH_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+  /**
+   * Subgraphs that accept batched requests (a JSON array; every subgraph built with subgraphs/kit does): `all`, or
+   * `name,name`. The parallel fetches one request makes to such a subgraph go as one request. None by default: a
+   * foreign subgraph may refuse batches (docs/gateway.md, "Fewer fetches").
+   */
+  SUBGRAPH_BATCHING: z
+    .string()
+    .default("")
+    .transform((value) =>
+      value.trim() === "all"
+        ? "all"
+        : value
+            .split(",")
+            .map((name) => name.trim())
+            .filter(Boolean),
+    )
+    .refine((value) => value === "all" || value.every((name) => /^[a-z][a-z0-9_]*$/.test(name)), {
+      message: "SUBGRAPH_BATCHING is `all` or subgraph names separated by commas (e.g. catalog,health)",
+    }),
   /** Consecutive failed fetches that open a subgraph's circuit breaker. */
   BREAKER_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
   /** How long an open breaker fails fast before one trial fetch (half-open). */

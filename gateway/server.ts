@@ -332,6 +332,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
         signEnvelope,
         policies.for(name),
         (seconds, ok) => metrics.observeSubgraphFetch(name, seconds, ok),
+        { batching: config.SUBGRAPH_BATCHING === "all" || config.SUBGRAPH_BATCHING.includes(name) },
       );
       const existing = stats.get(name);
       if (existing) Object.assign(dataSource.stats, existing);

@@ -54,7 +54,7 @@ export const operations: Array<{ name: string; query: string; headers?: Record<s
         parkingFacilities(kind: GARAGE) { name totalSpaces department { ...Dept } }
         fitnessPoints { name equipmentCount maintenanceStatus }
       }
-      departments { ...Dept healthFacilities { name } schools { name } sportsVenues { name } }
+      departments { ...Dept healthFacilities(kind: GENERAL) { name } parkingFacilities(kind: GARAGE) { name } sportsVenues { name } }
     }
     fragment StreetCard on Street { id name population office { ...Dept } }
     fragment Place on Hospital { name kind level }

@@ -11,7 +11,12 @@
  * - a failed fetch (connection refused, timeout, open breaker, non-2xx) becomes SUBGRAPH_UNAVAILABLE naming the
  *   department, never the internal URL, host or stack, while the full detail goes to the gateway log;
  * - fetches are counted per subgraph for /metrics and the benchmark, and each attempt's duration is reported to
- *   `observeFetch` (the per-subgraph histogram, gateway/observability/metrics.ts).
+ *   `observeFetch` (the per-subgraph histogram, gateway/observability/metrics.ts);
+ * - fewer fetches (issue 16): a query fetch identical to one in flight (same audience, principal, purpose, case,
+ *   client address and body) shares that fetch's answer or failure instead of sending a request
+ *   (`inFlightFetches.ts`); and, for a subgraph that accepts batches, the query fetches one client request starts in
+ *   the same turn of the event loop go as one batched request under one envelope (`requestBatcher.ts`). Mutations and
+ *   fetches serving a mutation are never collapsed or batched.
  */
 import { randomUUID } from "node:crypto";
 import { type GraphQLDataSourceProcessOptions, RemoteGraphQLDataSource } from "@apollo/gateway";
@@ -21,6 +26,8 @@ import type { Logger } from "../../lib/log.ts";
 import { systemPrincipal } from "../../lib/principal.ts";
 import { type EnvelopeClaims, type EnvelopeSigner, REQUEST_ID_HEADER, SYSTEM_SCOPES } from "../../lib/wire.ts";
 import type { GatewayContext } from "../context.ts";
+import { InFlightFetches } from "./inFlightFetches.ts";
+import { RequestBatcher } from "./requestBatcher.ts";
 import { subgraphFetcher, withAttempt } from "./subgraphFetcher.ts";
 import { type FailureReason, failureReason, type SubgraphPolicy } from "./subgraphPolicy.ts";
 
@@ -29,10 +36,36 @@ export interface SubgraphFetchStats {
   fetches: number;
   /** Of those, the ones that failed (no answer, timeout, non-2xx). */
   failures: number;
+  /** Fetches that shared an identical in-flight fetch's answer instead of sending a request. */
+  collapsed: number;
+  /** Batched requests sent (each one HTTP request carrying several fetches). */
+  batches: number;
+  /** Fetches that travelled inside a batched request. */
+  batchedFetches: number;
+}
+
+/** Largest batched request: a plan level rarely has more parallel fetches to one subgraph than this. */
+export const MAX_BATCH = 16;
+
+/** One fetch waiting for its request's batch to be sent. */
+interface QueuedFetch {
+  options: GraphQLDataSourceProcessOptions<GatewayContext>;
+  context: Partial<GatewayContext>;
+  claims: EnvelopeClaims;
+  deadline: number;
+  resolve: (response: GatewayGraphQLResponse) => void;
+  reject: (error: unknown) => void;
+}
+
+export interface SubgraphDataSourceOptions {
+  /** The subgraph accepts batched requests (a JSON array of operations, Apollo Server's HTTP batching). */
+  batching?: boolean;
 }
 
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  readonly stats: SubgraphFetchStats = { fetches: 0, failures: 0 };
+  readonly stats: SubgraphFetchStats = { fetches: 0, failures: 0, collapsed: 0, batches: 0, batchedFetches: 0 };
+  private readonly inFlight = new InFlightFetches<GatewayGraphQLResponse>(copyResponse);
+  private readonly batcher: RequestBatcher<QueuedFetch> | null;
 
   constructor(
     readonly name: string,
@@ -43,8 +76,12 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     private readonly policy: SubgraphPolicy,
     /** Called after each attempt with its duration and whether it succeeded. */
     private readonly observeFetch?: (seconds: number, ok: boolean) => void,
+    options: SubgraphDataSourceOptions = {},
+    /** The HTTP client; tests pass their own (the envelope is then theirs to check). */
+    fetcher: RemoteGraphQLDataSource["fetcher"] = subgraphFetcher,
   ) {
-    super({ url, fetcher: subgraphFetcher });
+    super({ url, fetcher });
+    this.batcher = options.batching ? new RequestBatcher((entries) => this.flush(entries), MAX_BATCH) : null;
   }
 
   /** The envelope's claims for one fetch; Apollo's own health checks carry no request context and go as a probe. */
@@ -63,32 +100,22 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     const context = options.context as Partial<GatewayContext>;
     const deadline = context.deadline ?? Date.now() + this.policy.timeoutMs;
     const claims = this.claimsOf(context);
-    const sign = this.signEnvelope;
+    const idempotent = isIdempotent(options);
     try {
-      return await this.policy.run({ deadline, idempotent: isIdempotent(options) }, (signal) =>
-        withAttempt(
-          {
-            signal,
-            headers: { [REQUEST_ID_HEADER]: claims.requestId },
-            sign: (request) => sign(claims, request),
-            subgraph: this.name,
-          },
-          async () => {
-            this.stats.fetches += 1;
-            if (context.usage) context.usage.fetches.set(this.name, (context.usage.fetches.get(this.name) ?? 0) + 1);
-            const started = performance.now();
-            try {
-              const response = await super.process(options);
-              this.observeFetch?.((performance.now() - started) / 1000, true);
-              return response;
-            } catch (error) {
-              this.stats.failures += 1;
-              this.observeFetch?.((performance.now() - started) / 1000, false);
-              throw error;
-            }
-          },
-        ),
+      // Health checks and schema loads (no client request) and anything serving a mutation go alone, as they are.
+      if (!idempotent || !("incomingRequestContext" in options)) {
+        return await this.sendOne(options, context, claims, deadline, idempotent);
+      }
+      const before = this.inFlight.collapsed;
+      const answer = this.inFlight.share(collapseKey(claims, options.request), () =>
+        this.batcher
+          ? new Promise<GatewayGraphQLResponse>((resolve, reject) =>
+              this.batcher?.add(options.context, { options, context, claims, deadline, resolve, reject }),
+            )
+          : this.sendOne(options, context, claims, deadline, true),
       );
+      if (this.inFlight.collapsed > before) this.stats.collapsed += 1;
+      return await answer;
     } catch (error) {
       const reason = failureReason(error);
       this.log.warn(
@@ -96,6 +123,96 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
         "subgraph fetch failed",
       );
       throw codedError("SUBGRAPH_UNAVAILABLE", this.message(reason, context.requestId), { subgraph: this.name });
+    }
+  }
+
+  /** One fetch, one request: Apollo's own sending, under the subgraph's policy, signed by the fetcher. */
+  private sendOne(
+    options: GraphQLDataSourceProcessOptions<GatewayContext>,
+    context: Partial<GatewayContext>,
+    claims: EnvelopeClaims,
+    deadline: number,
+    idempotent: boolean,
+  ): Promise<GatewayGraphQLResponse> {
+    return this.policy.run({ deadline, idempotent }, (signal) =>
+      withAttempt(this.attemptOf(signal, claims), () => this.counted(context, () => super.process(options))),
+    );
+  }
+
+  /** Sends what one request queued for this subgraph in one turn: alone, or several as one batched request. */
+  private flush(entries: QueuedFetch[]): void {
+    const [first] = entries;
+    if (!first) return;
+    if (entries.length === 1) {
+      this.sendOne(first.options, first.context, first.claims, first.deadline, true).then(first.resolve, first.reject);
+      return;
+    }
+    this.sendBatch(entries).then(
+      (responses) => {
+        for (const [i, entry] of entries.entries()) entry.resolve(responses[i] as GatewayGraphQLResponse);
+      },
+      (error: unknown) => {
+        for (const entry of entries) entry.reject(error);
+      },
+    );
+  }
+
+  /**
+   * Several fetches of one client request as one HTTP request: a JSON array of `{ query, variables, operationName }`
+   * in queue order, answered by an array in the same order. One envelope (the request's claims) is signed over the
+   * whole array's bytes by the fetcher, so the subgraph verifies exactly what it executes; a failure of the request
+   * fails every fetch in it, as it would have failed each alone.
+   */
+  private sendBatch(entries: QueuedFetch[]): Promise<GatewayGraphQLResponse[]> {
+    const [first] = entries as [QueuedFetch, ...QueuedFetch[]];
+    const deadline = Math.min(...entries.map((entry) => entry.deadline));
+    const body = JSON.stringify(entries.map((entry) => requestBody(entry.options)));
+    return this.policy.run({ deadline, idempotent: true }, (signal) =>
+      withAttempt(this.attemptOf(signal, first.claims), () =>
+        this.counted(first.context, async () => {
+          this.stats.batches += 1;
+          this.stats.batchedFetches += entries.length;
+          const response = await this.fetcher(this.url, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body,
+          });
+          if (!response.ok) throw await this.errorFromResponse(response);
+          const answers: unknown = await response.json();
+          if (!Array.isArray(answers) || answers.length !== entries.length || !answers.every(isObject)) {
+            throw new Error(`the batched answer of ${this.name} does not match its ${entries.length} operations`);
+          }
+          // A batched answer is never cacheable (our answers are no-store anyway).
+          for (const entry of entries) restrictCache(entry.options);
+          return answers as GatewayGraphQLResponse[];
+        }),
+      ),
+    );
+  }
+
+  private attemptOf(signal: AbortSignal, claims: EnvelopeClaims) {
+    const sign = this.signEnvelope;
+    return {
+      signal,
+      headers: { [REQUEST_ID_HEADER]: claims.requestId },
+      sign: (request: Parameters<EnvelopeSigner>[1]) => sign(claims, request),
+      subgraph: this.name,
+    };
+  }
+
+  /** One HTTP request sent: counted (stats, the request's usage) and timed. */
+  private async counted<T>(context: Partial<GatewayContext>, send: () => Promise<T>): Promise<T> {
+    this.stats.fetches += 1;
+    if (context.usage) context.usage.fetches.set(this.name, (context.usage.fetches.get(this.name) ?? 0) + 1);
+    const started = performance.now();
+    try {
+      const response = await send();
+      this.observeFetch?.((performance.now() - started) / 1000, true);
+      return response;
+    } catch (error) {
+      this.stats.failures += 1;
+      this.observeFetch?.((performance.now() - started) / 1000, false);
+      throw error;
     }
   }
 
@@ -124,4 +241,50 @@ function isIdempotent(options: GraphQLDataSourceProcessOptions<GatewayContext>):
   // Health checks and schema loading carry no incoming request: they are plain queries.
   if (!("incomingRequestContext" in options)) return true;
   return options.incomingRequestContext.operation?.operation === "query";
+}
+
+/**
+ * What makes two fetches indistinguishable to the subgraph: the envelope's claims except the request id (audience,
+ * principal, purpose, case, client address) and the body (query, variables, operation name).
+ */
+function collapseKey(claims: EnvelopeClaims, request: GraphQLDataSourceProcessOptions["request"]): string {
+  return JSON.stringify([
+    claims.aud,
+    claims.principal,
+    claims.purpose,
+    claims.caseReference ?? null,
+    claims.clientAddress ?? null,
+    request.query ?? "",
+    request.variables ?? null,
+    request.operationName ?? null,
+  ]);
+}
+
+/** One operation of a batched request, as Apollo's data source would have sent it alone. */
+function requestBody(options: GraphQLDataSourceProcessOptions<GatewayContext>): Record<string, unknown> {
+  const { http: _http, ...rest } = options.request;
+  return { ...rest };
+}
+
+function restrictCache(options: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+  if (!("incomingRequestContext" in options)) return;
+  const policy = options.incomingRequestContext.overallCachePolicy;
+  if (policy && "restrict" in policy) policy.restrict({ maxAge: 0 });
+}
+
+function isObject(value: unknown): boolean {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Each taker of a shared answer gets its own data, errors and extensions: Apollo merges fetched entities into its
+ * result in place, and two client requests must never write into one object.
+ */
+function copyResponse(response: GatewayGraphQLResponse): GatewayGraphQLResponse {
+  return {
+    ...response,
+    ...(response.data !== undefined ? { data: structuredClone(response.data) } : {}),
+    ...(response.errors !== undefined ? { errors: structuredClone(response.errors) } : {}),
+    ...(response.extensions !== undefined ? { extensions: structuredClone(response.extensions) } : {}),
+  };
 }

@@ -188,6 +188,14 @@ export function createGatewayMetrics(sources: GatewayMetricsSources): GatewayMet
   perSubgraph("og_gateway_subgraph_failures_total", "Subgraph fetches that failed.", () =>
     fetches().map(([name, s]) => [name, s.failures]),
   );
+  perSubgraph(
+    "og_gateway_subgraph_fetches_collapsed_total",
+    "Subgraph fetches that shared an identical in-flight fetch instead of sending a request.",
+    () => fetches().map(([name, s]) => [name, s.collapsed]),
+  );
+  perSubgraph("og_gateway_subgraph_batches_total", "Batched requests sent (several fetches in one).", () =>
+    fetches().map(([name, s]) => [name, s.batches]),
+  );
   perSubgraph("og_gateway_subgraph_retries_total", "Retries of idempotent subgraph fetches.", () =>
     policies().map((p) => [p.name, p.stats.retries]),
   );

@@ -57,6 +57,12 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
   routes?: Record<string, Route>;
   /** Largest accepted request body in bytes. Default 1 MiB. */
   maxBodyBytes?: number;
+  /**
+   * Largest batched request (a JSON array of operations, Apollo Server's HTTP batching; the server must allow them).
+   * Default 0: a batch is refused with a coded 400. Subgraphs accept batches from the gateway only (the envelope is
+   * verified over the whole array's bytes before anything is parsed); the gateway accepts none from clients.
+   */
+  maxBatch?: number;
   /** GraphQL path. Default /graphql. */
   path?: string;
   log: Logger;
@@ -82,7 +88,7 @@ class HttpProblem extends Error {
 export function createGraphQLListener<TContext extends BaseContext>(
   options: GraphQLHttpOptions<TContext>,
 ): RequestListener {
-  const { server, log, routes = {}, maxBodyBytes = 1024 * 1024, path = "/graphql" } = options;
+  const { server, log, routes = {}, maxBodyBytes = 1024 * 1024, path = "/graphql", maxBatch = 0 } = options;
   const prefixes = Object.keys(routes)
     .filter((key) => key.endsWith("/*"))
     .map((key) => ({ prefix: key.slice(0, -1), route: routes[key] as Route }));
@@ -195,12 +201,14 @@ export function createGraphQLListener<TContext extends BaseContext>(
       }
       await verified(req, raw);
       try {
-        body = parseBody(raw);
+        body = parseBody(raw, maxBatch);
       } catch (error) {
         throw error instanceof RequestBodyError ? new HttpProblem(error.code, error.message) : error;
       }
-      const operationName = (body as { operationName?: unknown }).operationName;
-      if (operationName !== undefined && operationName !== null) checkOperationName(operationName);
+      for (const operation of Array.isArray(body) ? body : [body]) {
+        const operationName = (operation as { operationName?: unknown }).operationName;
+        if (operationName !== undefined && operationName !== null) checkOperationName(operationName);
+      }
     } else {
       req.resume();
       await verified(req, null);
@@ -255,14 +263,25 @@ function send(res: ServerResponse, status: number, body: string): void {
   res.end(body);
 }
 
-/** One JSON object (not a batch): the reader's problems (lib/http/requestBody.ts) and these each a coded 400. */
-function parseBody(raw: Buffer): object {
+/**
+ * One JSON object, or (with `maxBatch` > 0) an array of 1 to `maxBatch` of them: the reader's problems
+ * (lib/http/requestBody.ts) and these each a coded 400.
+ */
+function parseBody(raw: Buffer, maxBatch: number): object {
   const body = parseJsonBody(raw, { maxDepth: MAX_JSON_DEPTH, example: '{"query": "…"}' });
   if (body === null || typeof body !== "object") {
     throw new HttpProblem("BAD_REQUEST", 'The request body must be a JSON object such as {"query": "…"}.');
   }
   if (Array.isArray(body)) {
-    throw new HttpProblem("BAD_REQUEST", "Batched requests (a JSON array) are not accepted; send one operation.");
+    if (maxBatch <= 0) {
+      throw new HttpProblem("BAD_REQUEST", "Batched requests (a JSON array) are not accepted; send one operation.");
+    }
+    if (body.length === 0 || body.length > maxBatch) {
+      throw new HttpProblem("BAD_REQUEST", `A batched request carries 1 to ${maxBatch} operations.`);
+    }
+    if (!body.every((item) => item !== null && typeof item === "object" && !Array.isArray(item))) {
+      throw new HttpProblem("BAD_REQUEST", 'Each operation of a batch must be a JSON object such as {"query": "…"}.');
+    }
   }
   return body;
 }

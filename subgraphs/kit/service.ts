@@ -38,6 +38,9 @@ import { type LocalDate, shanghaiDate } from "./seedCalendar.ts";
 import { seedModule } from "./seedLedger.ts";
 import { applyPermissions } from "./shield.ts";
 
+/** Largest batched request a subgraph accepts: the gateway's MAX_BATCH (gateway/execution/subgraphDataSource.ts). */
+export const SUBGRAPH_MAX_BATCH = 16;
+
 export interface SubgraphServiceOptions {
   /** TCP port; 0 picks a free one (tests). Default: the module's `defaultPort`. */
   port?: number;
@@ -145,6 +148,9 @@ export async function startSubgraph<TPrisma extends PrismaLike, TLoaders>(
       // Field traces (ftv1) are for Apollo's hosted studio, which the district does not use; they cost CPU per field.
       plugins: [ApolloServerPluginInlineTraceDisabled(), useTracing({ rootFieldSpans: true })],
       formatError: (formatted, error) => maskSubgraphError(formatted, error, log),
+      // The gateway sends the parallel fetches of one request as one batch (issue 16), under one envelope signed over
+      // the whole array: one principal, one context (and one set of DataLoaders) for every operation in it.
+      allowBatchedHttpRequests: true,
     });
     await apollo.start();
 
@@ -182,6 +188,7 @@ export async function startSubgraph<TPrisma extends PrismaLike, TLoaders>(
       server: apollo,
       log,
       maxBodyBytes: options.maxBodyBytes,
+      maxBatch: SUBGRAPH_MAX_BATCH,
       requestId: (req) => acceptRequestId(req.headers[REQUEST_ID_HEADER], randomUUID),
       // Deny by default: without the gateway's signature, bound to this very request (method, path, body bytes) and
       // never used before, nothing is parsed or served, so calling a subgraph directly — or replaying what the
