@@ -186,6 +186,8 @@ try {
     RATE_LIMITS: BENCH_RATE_LIMITS,
     // The benchmark's own limits, not the identity service's tiers (limits as data, docs/limits.md).
     RATE_LIMITS_SOURCE: "setting",
+    // Every subgraph here is built with the kit, which accepts batches (issue 16, docs/gateway.md "Fewer fetches").
+    SUBGRAPH_BATCHING: "all",
   });
   await waitFor("http://127.0.0.1:4490/readyz");
   // Operations beyond public fields run as a logged-in officer (a real login at the identity service).
