@@ -88,6 +88,27 @@ describe("parallel fetches to one subgraph go as one batched request", () => {
     expect((answers[1]?.data.streets as unknown[]).length).toBe(14);
   });
 
+  it("refuses an unsigned batch before parsing it, and a signed one over 16 operations or with a non-object in it", async () => {
+    const post = (body: string, signed = true) =>
+      fetch(catalogService.url, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          ...(signed ? signedHeaders("catalog", { method: "POST", path: "/graphql", body }) : {}),
+        },
+        body,
+      });
+    const unsigned = await post(JSON.stringify([{ query: "{ streets { id } }" }]), false);
+    expect(unsigned.status).toBe(401);
+    const tooMany = await post(JSON.stringify(Array.from({ length: 17 }, () => ({ query: "{ streets { id } }" }))));
+    expect(tooMany.status).toBe(400);
+    expect(
+      ((await tooMany.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]?.extensions.code,
+    ).toBe("BAD_REQUEST");
+    expect((await post(JSON.stringify([{ query: "{ streets { id } }" }, ["nested"]]))).status).toBe(400);
+    expect((await post("[]")).status).toBe(400);
+  });
+
   it("refuses a batch changed after signing (an operation added, or one signed alone wrapped in an array)", async () => {
     const signed = JSON.stringify([{ query: "{ streets { id } }" }]);
     const headers = signedHeaders("catalog", { method: "POST", path: "/graphql", body: signed });
