@@ -85,7 +85,7 @@ describe("parallel fetches to one subgraph go as one batched request", () => {
     const answers = (await response.json()) as Array<{ data: Record<string, unknown> }>;
     expect(answers).toHaveLength(2);
     expect(answers[0]?.data).toEqual({ street: { name: "临汾路街道" } });
-    expect((answers[1]?.data.streets as unknown[]).length).toBe(14);
+    expect(answers[1]?.data.streets).toHaveLength(14);
   });
 
   it("refuses an unsigned batch before parsing it, and a signed one over 16 operations or with a non-object in it", async () => {
