@@ -4,6 +4,7 @@
  * - The key-encryption secret must be set and must not be the development value in options.ts.
  * - No active account may still have its published development password (README, docs/identity.md), and no active
  *   integrator app its published client secret — whoever read the README could log in as them.
+ * - New passwords and secrets must be hashed at the production cost, never at the one `npm test` sets.
  *
  * Each problem is named; start-up stops with all of them at once. `npm run identity:bootstrap --
  * --disable-development-accounts` disables such accounts and apps (the way out when a production database was ever
@@ -12,7 +13,7 @@
 import { ConfigError } from "../../lib/config.ts";
 import type { IdentityPrisma } from "./loaders.ts";
 import { DEVELOPMENT_KEY_ENCRYPTION_SECRET, type ResolvedIdentityOptions } from "./options.ts";
-import { verifySecret } from "./passwords.ts";
+import { currentHashCost, PRODUCTION_HASH_COST, verifySecret } from "./passwords.ts";
 import { ROLES } from "./roles.ts";
 import { KNOWN_ACCOUNTS, KNOWN_APPS } from "./seedData.ts";
 import type { SigningKeyStore } from "./signingKeys.ts";
@@ -60,6 +61,12 @@ export async function productionProblems(prisma: IdentityPrisma, options: Resolv
     problems.push(
       "IDENTITY_KEY_ENCRYPTION_SECRET is not set, or is the development value published in " +
         "subgraphs/identity/options.ts: set a secret of your own (at least 32 random characters) for the signing keys.",
+    );
+  }
+  if (currentHashCost().n < PRODUCTION_HASH_COST.n) {
+    problems.push(
+      `Passwords would be hashed at the test cost (scrypt N = ${currentHashCost().n}), which only \`npm test\` sets ` +
+        `(useTestHashCost in subgraphs/identity/passwords.ts): production hashes at N = ${PRODUCTION_HASH_COST.n}.`,
     );
   }
   const { accounts, apps } = await developmentCredentials(prisma, options.now());
