@@ -16,6 +16,8 @@ export default defineConfig({
     exclude: ["test/e2e/**", "**/node_modules/**"],
     // A folder for seeded PGlite snapshots: each department is seeded once per run (test/support/pgliteSnapshots.ts).
     globalSetup: ["test/support/globalSetup.ts"],
+    // Before each file: password hashing at the test cost (test/support/setup.ts).
+    setupFiles: ["test/support/setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Two cores: in-process PGlite databases are CPU heavy, so files run two at a time.

@@ -5,7 +5,7 @@
  */
 import { isDistrictKind } from "../../lib/contracts/principal.ts";
 import type { Principal } from "../../lib/principal.ts";
-import { officerRegisterRows, rowRule } from "../kit/rowRule.ts";
+import { enterpriseRegisterRows, rowRule } from "../kit/rowRule.ts";
 import {
   holdsScope,
   isAuditor,
@@ -38,8 +38,12 @@ export const dataResourceRows = rowRule<DataResource, CatalogContext>(
   (resource, { principal }) => readsWholeCatalogue(principal) || OPENED_STATUSES.includes(resource.openStatus),
 );
 
-/** The enterprise register: officers only, exactly as the enterprise subgraph rules it (officerRegisterRows). */
-export const enterpriseRows = officerRegisterRows<{ id: string }, CatalogContext>("Enterprise");
+/**
+ * The enterprise register: officers, and the enterprise user (法人) for its own entry — exactly as the enterprise
+ * subgraph rules it (enterpriseRegisterRows), so `_entities(Enterprise)` and `Enterprise.datasets` here show an
+ * enterprise user the entry the enterprise subgraph shows them (test/rows/pathEquivalence.test.ts).
+ */
+export const enterpriseRows = enterpriseRegisterRows<{ id: string }, CatalogContext>("Enterprise", (row) => row.id);
 
 // Integrator applications granted catalog:read read the catalogue too (the gateway asks that scope of everyone);
 // which entries each caller then sees is `dataResourceRows`.

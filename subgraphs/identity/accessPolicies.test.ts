@@ -27,7 +27,9 @@ let service: SubgraphService<IdentityPrisma>;
 let base: string;
 
 beforeAll(async () => {
-  service = await startTestSubgraph(createIdentitySubgraph());
+  // A fresh module (its own in-memory state) with the default options: the registered module's data, so it may start
+  // from that seeded snapshot (test/support/pgliteSnapshots.ts).
+  service = await startTestSubgraph(createIdentitySubgraph(), { snapshot: true });
   base = service.url.replace(/\/graphql$/, "");
 });
 afterAll(async () => {

@@ -4,13 +4,41 @@
  * leaves existing hashes verifiable.
  *
  * Cost: N = 2^15, r = 8, p = 1 needs 32 MiB and about 50–100 ms per hash. That is the point (a stolen table is slow
- * to attack) and the reason the seed hashes only its handful of known passwords, once.
+ * to attack) and the reason the seed hashes only its handful of known passwords, once. `npm test` lowers it for its
+ * own process (`useTestHashCost`); a production start refuses to run at that cost.
  */
 import { randomBytes, randomInt, type ScryptOptions, scrypt, timingSafeEqual } from "node:crypto";
 
 export const SCRYPT_N = 2 ** 15;
 export const SCRYPT_R = 8;
 export const SCRYPT_P = 1;
+
+export interface HashCost {
+  n: number;
+  r: number;
+  p: number;
+}
+/** The cost every new hash is made with, unless a test lowered it (`useTestHashCost`). */
+export const PRODUCTION_HASH_COST: HashCost = Object.freeze({ n: SCRYPT_N, r: SCRYPT_R, p: SCRYPT_P });
+/** N = 2^10: about 1 ms per hash, for `npm test` only. A production start refuses it (productionSafety.ts). */
+export const TEST_HASH_COST: HashCost = Object.freeze({ n: 2 ** 10, r: SCRYPT_R, p: SCRYPT_P });
+
+let hashCost: HashCost = PRODUCTION_HASH_COST;
+
+/**
+ * Makes every later hash in this process at the test cost: `npm test`'s setup file calls it (test/support/setup.ts),
+ * so seeded passwords, one-time passwords and secrets hash and verify in about a millisecond instead of 50–100 ms.
+ * Existing hashes keep verifying with the parameters stored in them. Nothing else calls it.
+ */
+export function useTestHashCost(): void {
+  hashCost = TEST_HASH_COST;
+}
+
+/** The cost new hashes are made with in this process. */
+export function currentHashCost(): HashCost {
+  return hashCost;
+}
+
 const SALT_BYTES = 16;
 const HASH_BYTES = 32;
 
@@ -25,15 +53,15 @@ function memoryFor(n: number, r: number): number {
   return 128 * n * r + 16 * 1024 * 1024;
 }
 
-export async function hashSecret(secret: string): Promise<string> {
+export async function hashSecret(secret: string, cost: HashCost = hashCost): Promise<string> {
   const salt = randomBytes(SALT_BYTES);
   const hash = await scryptAsync(secret, salt, HASH_BYTES, {
-    N: SCRYPT_N,
-    r: SCRYPT_R,
-    p: SCRYPT_P,
-    maxmem: memoryFor(SCRYPT_N, SCRYPT_R),
+    N: cost.n,
+    r: cost.r,
+    p: cost.p,
+    maxmem: memoryFor(cost.n, cost.r),
   });
-  return ["scrypt", SCRYPT_N, SCRYPT_R, SCRYPT_P, salt.toString("base64url"), hash.toString("base64url")].join("$");
+  return ["scrypt", cost.n, cost.r, cost.p, salt.toString("base64url"), hash.toString("base64url")].join("$");
 }
 
 /** Constant-time comparison. A malformed stored hash verifies nothing (and still costs a full hash, see below). */

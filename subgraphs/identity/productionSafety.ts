@@ -5,6 +5,7 @@
  *   development values in options.ts.
  * - No active account may still have its published development password (README, docs/identity.md), and no active
  *   integrator app its published client secret — whoever read the README could log in as them.
+ * - New passwords and secrets must be hashed at the production cost, never at the one `npm test` sets.
  *
  * Each problem is named; start-up stops with all of them at once. `npm run identity:bootstrap --
  * --disable-development-accounts` disables such accounts and apps (the way out when a production database was ever
@@ -17,7 +18,7 @@ import {
   DEVELOPMENT_PORTAL_CLIENT_SECRET,
   type ResolvedIdentityOptions,
 } from "./options.ts";
-import { verifySecret } from "./passwords.ts";
+import { currentHashCost, PRODUCTION_HASH_COST, verifySecret } from "./passwords.ts";
 import { ROLES } from "./roles.ts";
 import { KNOWN_ACCOUNTS, KNOWN_APPS } from "./seedData.ts";
 import type { SigningKeyStore } from "./signingKeys.ts";
@@ -85,6 +86,12 @@ export function developmentSecretProblems(
 /** Every published secret this instance would run with, one sentence each naming it. */
 export async function productionProblems(prisma: IdentityPrisma, options: ResolvedIdentityOptions): Promise<string[]> {
   const problems = developmentSecretProblems(options);
+  if (currentHashCost().n < PRODUCTION_HASH_COST.n) {
+    problems.push(
+      `Passwords would be hashed at the test cost (scrypt N = ${currentHashCost().n}), which only \`npm test\` sets ` +
+        `(useTestHashCost in subgraphs/identity/passwords.ts): production hashes at N = ${PRODUCTION_HASH_COST.n}.`,
+    );
+  }
   const { accounts, apps } = await developmentCredentials(prisma, options.now());
   for (const account of accounts) {
     problems.push(

@@ -70,7 +70,8 @@ describe("purposes as data", () => {
   let identityBase: string;
 
   beforeAll(async () => {
-    identity = await startTestSubgraph(createIdentitySubgraph());
+    // Default options: the registered module's data, so it starts from that seeded snapshot.
+    identity = await startTestSubgraph(createIdentitySubgraph(), { snapshot: true });
     identityBase = identity.url.replace(/\/graphql$/, "");
     issuer = await startTestIssuer([publicJwk(key.publicKey, "k1")]);
     books = await startBooks();

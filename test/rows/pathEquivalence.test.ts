@@ -3,7 +3,8 @@
  * every path that reaches the type — root by-id fields, root lists and connections, fields of other types (reached
  * through `_entities` on their parents) and `_entities` in every subgraph that resolves the type — and asks each of
  * them as each principal (a resident, officers of different departments and streets, an auditor, a security
- * administrator, an application, an anonymous caller), at the subgraphs, as the gateway would.
+ * administrator, an application, an enterprise user (法人), an anonymous caller), at the subgraphs, as the gateway
+ * would.
  *
  * With V(T, p) the rows of T the principal sees by id (the owner's `_entities`):
  * 1. every `_entities` and every answered root by-id field shows exactly V(T, p);
@@ -11,7 +12,9 @@
  *    principal saw through it), under parents the principal sees — a nested path never shows a row the principal could
  *    not read by id, nor hides one they could; a path cut short by paging shows a subset of V(T, p);
  * 3. a principal refused a path (a root field, or a field under every parent they see) sees no row of its type by id
- *    — beyond the rows a `@public` root field shows anonymous callers.
+ *    — beyond the rows a `@public` root field shows anonymous callers, and an enterprise user's own entry: the
+ *    register's lists (`enterprises`, `Street.enterprises`) are for officers, while the enterprise user (法人) reads
+ *    its own entry by id and through its records (subgraphs/enterprise/permissions.ts) — and no other.
  * Mutations are left out (they write); their results are covered in jurisdiction.test.ts.
  */
 import { readFileSync } from "node:fs";
@@ -31,7 +34,14 @@ import type { SubgraphService } from "../../subgraphs/kit/service.ts";
 import { createParkingSubgraph } from "../../subgraphs/parking/index.ts";
 import { subgraphModules } from "../../subgraphs/registry.ts";
 import { graphql, startTestSubgraph } from "../support/subgraphs.ts";
-import { ANONYMOUS, integratorApp, officerIn, personWithRole, residentPrincipal } from "./principals.ts";
+import {
+  ANONYMOUS,
+  enterpriseUser,
+  integratorApp,
+  officerIn,
+  personWithRole,
+  residentPrincipal,
+} from "./principals.ts";
 
 const SUPERGRAPH = parse(readFileSync(new URL("../../schema/supergraph.graphql", import.meta.url), "utf8"));
 /** Types served by several subgraphs: whose `_entities` answers V(T, p). */
@@ -212,7 +222,10 @@ async function candidates(entities: Map<string, string[]>): Promise<Map<string, 
       );
     }
   }
-  for (const [, principal] of principals) if (principal.residentId) add("Resident", [principal.residentId]);
+  for (const [, principal] of principals) {
+    if (principal.residentId) add("Resident", [principal.residentId]);
+    if (principal.enterpriseId) add("Enterprise", [principal.enterpriseId]);
+  }
   return found;
 }
 
@@ -341,6 +354,8 @@ describe("path equivalence: one row rule per type on every path, for every princ
       ["auditor", personWithRole("auditor")],
       ["security admin", personWithRole("security_admin")],
       ["integrator app", integratorApp()],
+      // The seeded enterprise user ent.yiyuan, acting for ent-000025 (issue 15).
+      ["enterprise user of ent-000025", enterpriseUser("ent-000025")],
       ["anonymous", ANONYMOUS],
     ];
   }, 900_000);
@@ -375,13 +390,19 @@ describe("path equivalence: one row rule per type on every path, for every princ
       }
     }
 
-    // V(T, p): what each principal sees by id, from the owner's `_entities`.
+    // V(T, p): what each principal sees by id, from the owner's `_entities`. That is also the owner's `_entities(T)`
+    // path asked with the same ids: its answer is kept (`ownerAnswers`) rather than asked a second time below.
     const visible = new Map<string, Map<string, Set<string>>>(); // type → principal → ids
+    const ownerAnswers = new Map<string, Set<string>>(); // `${graph}\0${type}\0${who}` → ids
     for (const [type, graphs] of entities) {
       const owner = OWNER[type] ?? graphs[0]!;
       const ids = [...(sample.get(type) ?? [])].sort();
       const byPrincipal = new Map<string, Set<string>>();
-      for (const [who, principal] of principals) byPrincipal.set(who, await probeEntities(owner, type, ids, principal));
+      for (const [who, principal] of principals) {
+        const seen = await probeEntities(owner, type, ids, principal);
+        byPrincipal.set(who, seen);
+        ownerAnswers.set(`${owner}\0${type}\0${who}`, seen);
+      }
       visible.set(type, byPrincipal);
     }
 
@@ -394,7 +415,10 @@ describe("path equivalence: one row rule per type on every path, for every princ
                 refused: false,
                 partial: false,
                 pairs: new Set(
-                  [...(await probeEntities(path.graph, path.type, ids, principal))].map((id) => pair("", id)),
+                  [
+                    ...(ownerAnswers.get(`${path.graph}\0${path.type}\0${who}`) ??
+                      (await probeEntities(path.graph, path.type, ids, principal))),
+                  ].map((id) => pair("", id)),
                 ),
               }
             : await probeById(path, ids, principal);
@@ -415,7 +439,9 @@ describe("path equivalence: one row rule per type on every path, for every princ
         const parentSees = path.parent ? visible.get(path.parent)!.get(who)! : null;
         if (observation.refused) {
           // 3. Refused at the root: no row of the type on any path, beyond what a public root shows everyone.
-          const allowed = typesWithPublicRoot.has(path.type) ? visible.get(path.type)!.get("anonymous")! : new Set();
+          const allowed = new Set(typesWithPublicRoot.has(path.type) ? visible.get(path.type)!.get("anonymous")! : []);
+          const principal = principals.find(([name]) => name === who)![1];
+          if (path.type === "Enterprise" && principal.enterpriseId) allowed.add(principal.enterpriseId);
           const extra = [...sees].filter((id) => !allowed.has(id));
           if (extra.length > 0) {
             failures.push(

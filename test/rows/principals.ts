@@ -39,4 +39,20 @@ export function integratorApp(): Principal {
   };
 }
 
+/**
+ * An enterprise user (法人, kind `enterprise`) acting for one enterprise, as the gateway derives it from an identity
+ * token with the `ent` claim — by default the seeded `ent.yiyuan` (person-000009) acting for ent-000025.
+ */
+export function enterpriseUser(enterpriseId = "ent-000025"): Principal {
+  return {
+    ...ANONYMOUS,
+    kind: "enterprise",
+    id: "person-000009",
+    roles: ["enterprise"],
+    scopes: [...roleScopes("enterprise")],
+    enterpriseId,
+    issuer: "test",
+  };
+}
+
 export { ANONYMOUS, residentPrincipal };

@@ -11,7 +11,7 @@ import { type SubgraphService, startSubgraph } from "../../subgraphs/kit/service
 import { subgraphModules } from "../../subgraphs/registry.ts";
 import { createTestDatabase } from "./database.ts";
 import { signedHeaders, testEnvelopeKeys } from "./envelope.ts";
-import { loadSnapshot, saveSnapshot, snapshotKey } from "./pgliteSnapshots.ts";
+import { loadSnapshot, migratedSnapshot, saveSnapshot, snapshotKey } from "./pgliteSnapshots.ts";
 import { seededResidentDirectory } from "./residentRegister.ts";
 
 /** Subgraph name by GraphQL URL, so `graphql()` can sign envelopes for the right audience. */
@@ -48,7 +48,8 @@ export async function startTestSubgraph<TPrisma extends PrismaLike, TLoaders>(
     seed: seed && !snapshot,
     seedDate,
     databaseUrl,
-    pgliteSnapshot: snapshot,
+    // Without a seeded snapshot, PGlite starts from the migrated schema (no initdb, no migrations to run).
+    pgliteSnapshot: snapshot ?? (databaseUrl ? undefined : await migratedSnapshot(module)),
     logLevel: process.env.OG_TEST_LOG_LEVEL ?? "silent",
     envelopePublicKeys: [testEnvelopeKeys.publicKey],
     residentDirectory: options.residentDirectory ?? seededResidentDirectory(),
