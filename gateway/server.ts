@@ -54,6 +54,7 @@ import { createGatewayMetrics } from "./observability/metrics.ts";
 import { createReadinessCheck } from "./observability/readiness.ts";
 import { createRequestTelemetry } from "./observability/requestTelemetry.ts";
 import { gatewayPlugins } from "./plugins.ts";
+import { portalRoutes } from "./portal/portalRoutes.ts";
 import { maskError } from "./protection/maskErrors.ts";
 import { ReservedNamesRule } from "./protection/reservedNames.ts";
 import { createTrustedDocumentSource, trustedOperationOf } from "./protection/trustedDocuments.ts";
@@ -433,6 +434,8 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       log,
       limit: rateLimiter.oauth,
     }),
+    // The portal's static files on the same origin (docs/portal.md).
+    ...portalRoutes({ dir: config.PORTAL_DIR }),
     "/healthz": (_req, res) => sendJson(res, 200, { status: "ok", service: "gateway" }),
     "/readyz": async (_req, res) => {
       if (draining) {
