@@ -475,7 +475,9 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     log,
     maxBodyBytes: config.MAX_BODY_BYTES,
     responseHeaders: securityHeaders({ hstsMaxAgeSeconds: config.HSTS_MAX_AGE_SECONDS }),
-    cors: { origins: config.CORS_ORIGINS },
+    // The platform's own origin is always allowed: the portal (served here) and the provider's login form send
+    // `Origin` on their POSTs and module scripts; other sites only when listed in CORS_ORIGINS.
+    cors: { origins: [...new Set([config.PUBLIC_ORIGIN, ...config.CORS_ORIGINS])] },
     requestId: (req) => acceptRequestId(req.headers[REQUEST_ID_HEADER], randomUUID),
     context: async (req, requestId, receivedAt, request) => {
       const clientAddress = clientAddressOf(req);

@@ -14,10 +14,10 @@ import { composeForeignSupergraph, type RunningSubgraph, startBooks, startReview
 import { startTestGateway } from "../support/gateway.ts";
 
 /** A raw GET: fetch() would normalise `..` and `%2e%2e` away before they reach the gateway. */
-function rawGet(port: number, path: string, method = "GET") {
+function rawGet(port: number, path: string, method = "GET", headers: Record<string, string> = {}) {
   return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>(
     (resolve, reject) => {
-      const req = request({ host: "127.0.0.1", port, path, method }, (res) => {
+      const req = request({ host: "127.0.0.1", port, path, method, headers }, (res) => {
         let body = "";
         res.setEncoding("utf8");
         res.on("data", (chunk) => {
@@ -30,6 +30,8 @@ function rawGet(port: number, path: string, method = "GET") {
     },
   );
 }
+
+const PUBLIC_ORIGIN = "http://portal.jingan.test:8080";
 
 describe("the portal's files on the gateway", () => {
   let dir: string;
@@ -54,7 +56,7 @@ describe("the portal's files on the gateway", () => {
     reviews = await startReviews();
     await writeFile(join(dir, "supergraph.graphql"), composeForeignSupergraph(books, reviews));
     const common = { SUPERGRAPH_PATH: join(dir, "supergraph.graphql"), IDENTITY_URL: "http://127.0.0.1:9" };
-    gateway = await startTestGateway({ ...common, PORTAL_DIR: dist });
+    gateway = await startTestGateway({ ...common, PORTAL_DIR: dist, PUBLIC_ORIGIN });
     unbuilt = await startTestGateway({ ...common, PORTAL_DIR: join(dir, "not-built") });
   });
 
@@ -121,6 +123,15 @@ describe("the portal's files on the gateway", () => {
     expect(answer.body).not.toContain("SECRET");
     expect(answer.body).not.toContain("index-Ab12Cd34");
     expect(JSON.parse(answer.body).errors[0].extensions.code).toBe("NOT_FOUND");
+  });
+
+  it("serves module scripts to its own origin (browsers send Origin with them) and refuses other origins", async () => {
+    const own = await rawGet(gateway.port, "/portal/assets/index-Ab12Cd34.js", "GET", { origin: PUBLIC_ORIGIN });
+    expect(own.status).toBe(200);
+    const other = await rawGet(gateway.port, "/portal/assets/index-Ab12Cd34.js", "GET", {
+      origin: "https://evil.example",
+    });
+    expect(other.status).toBe(403);
   });
 
   it("refuses methods other than GET and HEAD", async () => {
