@@ -127,6 +127,9 @@ export function portalRoutes({ dir }: PortalRoutesOptions): Record<string, Route
     res.setHeader("content-type", type);
     res.setHeader("content-length", String(info.size));
     res.setHeader("content-security-policy", PORTAL_SECURITY_POLICY);
+    // Same-origin requests keep their Origin (the gateway refuses `Origin: null`, which `no-referrer` would send with
+    // the page's POSTs); nothing is sent to other sites.
+    res.setHeader("referrer-policy", "same-origin");
     const hashed = pathname.startsWith(`${PORTAL_MOUNT}assets/`);
     res.setHeader("cache-control", hashed ? IMMUTABLE : "no-cache");
     if (method === "HEAD") {

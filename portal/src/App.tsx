@@ -82,6 +82,10 @@ function Frame({ signInError, lang, setLang }: { signInError?: string; lang: Lan
   const landing = claims ? (HOME_OF[claims.kind] ?? "") : "";
   const section = allowed.some((s) => s.id === requested) ? requested : requested === "" ? landing : "";
 
+  // Signed in on the start page: go to the role's own page (replacing the entry, so Back does not bounce).
+  useEffect(() => {
+    if (claims && requested === "" && landing) window.location.replace(`#/${landing}`);
+  }, [claims, requested, landing]);
   useEffect(() => {
     document.title = `${section ? `${t(SECTIONS.find((s) => s.id === section)?.label ?? "home")} · ` : ""}${t("title")}`;
   });
@@ -100,7 +104,7 @@ function Frame({ signInError, lang, setLang }: { signInError?: string; lang: Lan
           <button
             type="button"
             lang={lang === "zh" ? "en" : "zh-CN"}
-            aria-label={t("languageLabel")}
+            aria-label={`${t("language")} · ${t("languageLabel")}`}
             onClick={() => setLang(lang === "zh" ? "en" : "zh")}
           >
             {t("language")}

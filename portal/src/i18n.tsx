@@ -115,6 +115,7 @@ const strings = {
   limits: ["限流与配额", "Rate limits and quotas"],
   appApprovals: ["应用审批", "App approvals"],
   approve: ["批准", "Approve"],
+  decision: ["审批", "Decision"],
   reject: ["驳回", "Reject"],
   // audit
   auditTrail: ["数据访问审计记录", "Data-access audit trail"],

@@ -79,6 +79,7 @@ describe("the portal's files on the gateway", () => {
       expect(csp).toContain("frame-ancestors 'none'");
       expect(csp).not.toMatch(/unsafe-eval|https?:/);
       expect(page.headers["x-content-type-options"]).toBe("nosniff");
+      expect(page.headers["referrer-policy"]).toBe("same-origin");
     }
     const bare = await rawGet(gateway.port, "/portal");
     expect(bare.status).toBe(308);

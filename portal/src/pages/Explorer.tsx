@@ -36,8 +36,7 @@ query Me {
     kind
     roles
   }
-  streets {
-    id
+  street(id: "street-linfenlu") {
     name
   }
 }

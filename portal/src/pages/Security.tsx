@@ -16,6 +16,7 @@ interface Grant {
   streets: string[] | null;
   purposes: string[] | null;
   clearance: string | null;
+  timeWindow: { days: number[] | null; from: string; to: string } | null;
 }
 interface Overview {
   accessPolicies: Array<{
@@ -306,7 +307,7 @@ function AppApprovals() {
           { header: t("scopes"), cell: (a) => a.requestedScopes.join(" ") },
           { header: t("status"), cell: (a) => a.status },
           {
-            header: "",
+            header: t("decision"),
             cell: (a) =>
               a.status === "PENDING" ? (
                 <>
