@@ -57,8 +57,11 @@ export function buildPortal(): Promise<number> {
   const vite = join(root, "node_modules/vite/bin/vite.js");
   if (!existsSync(vite)) return Promise.resolve(127);
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [vite, "build", "--config", join(root, "portal/vite.config.ts")], {
+    // Always React's production build: Vite follows an inherited NODE_ENV (vitest sets `test`, a shell `development`).
+    const args = [vite, "build", "--mode", "production", "--config", join(root, "portal/vite.config.ts")];
+    const child = spawn(process.execPath, args, {
       cwd: root,
+      env: { ...process.env, NODE_ENV: "production" },
       stdio: ["ignore", "inherit", "inherit"],
     });
     child.on("exit", (code) => resolve(code ?? 1));

@@ -8,7 +8,7 @@ export function useOperation<T>(name: string, variables: Record<string, unknown>
   const key = JSON.stringify(variables);
   const reload = useCallback(() => {
     if (skip) return;
-    setResult(null);
+    // The previous answer stays on screen until the new one arrives (forms below it keep their state).
     void run<T>(name, JSON.parse(key)).then(setResult);
   }, [name, key, skip]);
   useEffect(() => reload(), [reload]);
