@@ -53,7 +53,6 @@ describe.skipIf(!existsSync(CHROMIUM))("the portal in a browser (one-command sta
       CITY_PARKING_PLATFORM_PORT: String(GATEWAY_PORT + 21),
       REGISTRY_PORT: String(GATEWAY_PORT + 20),
       REGISTRY_DATA_DIR: join(dataDir, "registry"),
-      KEYS_DIR: join(dataDir, "keys"),
       LOG_LEVEL: "warn",
     };
     for (const [i, module] of subgraphModules.entries()) {
@@ -330,6 +329,11 @@ describe.skipIf(!existsSync(CHROMIUM))("the portal in a browser (one-command sta
     await page.getByRole("button", { name: "提交" }).click();
     await expect.poll(() => page.getByTestId("app-status").textContent()).toBe("PENDING");
     await expect.poll(() => page.getByTestId("credentials").textContent()).toContain("client_secret");
+    // Its trusted operations: registered for the app, listed with their hashes.
+    await page.getByRole("button", { name: "登记" }).click();
+    await expect
+      .poll(() => page.getByTestId("trusted-operations").locator("tbody tr").allTextContents())
+      .toEqual([expect.stringMatching(/^StreetNames[0-9a-f]{64}$/)]);
 
     // The explorer: GraphiQL from the bundle, querying as the signed-in officer.
     await page.getByRole("link", { name: "图探索器" }).first().click();
