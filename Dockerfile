@@ -25,6 +25,11 @@ COPY prisma ./prisma
 COPY scripts/generate.ts ./scripts/generate.ts
 # Writes subgraphs/<name>/generated/prisma for every prisma/<name>/schema.prisma (no engine download: see STACK.md).
 RUN node --import tsx scripts/generate.ts
+# The portal (docs/portal.md): a static build with the dev dependencies (Vite, React, GraphiQL), copied below.
+COPY schema ./schema
+COPY portal ./portal
+COPY scripts/buildPortal.ts ./scripts/buildPortal.ts
+RUN node --import tsx scripts/buildPortal.ts
 
 # --- runtime: production dependencies, the sources, the generated clients; nothing writable but /tmp ----------------
 FROM ${NODE_IMAGE} AS runtime
@@ -45,6 +50,7 @@ COPY scripts/subgraph.ts scripts/auditVerify.ts scripts/composeSupergraph.ts scr
 COPY schema ./schema
 COPY prisma ./prisma
 COPY --from=build /app/subgraphs ./subgraphs
+COPY --from=build /app/portal/dist ./portal/dist
 # The files belong to root and are only readable by the service: it cannot change its own code.
 USER 1000:1000
 EXPOSE 4000 4101-4110 4199

@@ -12,6 +12,7 @@ import { publicOriginSchema } from "../lib/publicOrigin.ts";
 import { parseCidr } from "./auth/clientAddress.ts";
 
 const DEFAULT_SUPERGRAPH = fileURLToPath(new URL("../schema/supergraph.graphql", import.meta.url));
+const DEFAULT_PORTAL_DIR = fileURLToPath(new URL("../portal/dist", import.meta.url));
 
 const subgraphUrls = z
   .string()
@@ -187,6 +188,8 @@ const origins = z
 export const gatewayConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().min(1).default("127.0.0.1"),
+  /** The built portal served under /portal/ (gateway/portal/portalRoutes.ts, docs/portal.md); default portal/dist. */
+  PORTAL_DIR: z.string().min(1).default(DEFAULT_PORTAL_DIR),
   /** The Federation 2 supergraph to serve; reloaded when the file changes. */
   SUPERGRAPH_PATH: z.string().min(1).default(DEFAULT_SUPERGRAPH),
   /**

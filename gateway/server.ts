@@ -54,6 +54,7 @@ import { createGatewayMetrics } from "./observability/metrics.ts";
 import { createReadinessCheck } from "./observability/readiness.ts";
 import { createRequestTelemetry } from "./observability/requestTelemetry.ts";
 import { gatewayPlugins } from "./plugins.ts";
+import { portalRoutes } from "./portal/portalRoutes.ts";
 import { maskError } from "./protection/maskErrors.ts";
 import { ReservedNamesRule } from "./protection/reservedNames.ts";
 import { createTrustedDocumentSource, trustedOperationOf } from "./protection/trustedDocuments.ts";
@@ -434,6 +435,8 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       log,
       limit: rateLimiter.oauth,
     }),
+    // The portal's static files on the same origin (docs/portal.md).
+    ...portalRoutes({ dir: config.PORTAL_DIR }),
     "/healthz": (_req, res) => sendJson(res, 200, { status: "ok", service: "gateway" }),
     "/readyz": async (_req, res) => {
       if (draining) {
@@ -473,7 +476,9 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     log,
     maxBodyBytes: config.MAX_BODY_BYTES,
     responseHeaders: securityHeaders({ hstsMaxAgeSeconds: config.HSTS_MAX_AGE_SECONDS }),
-    cors: { origins: config.CORS_ORIGINS },
+    // The platform's own origin is always allowed: the portal (served here) and the provider's login form send
+    // `Origin` on their POSTs and module scripts; other sites only when listed in CORS_ORIGINS.
+    cors: { origins: [...new Set([config.PUBLIC_ORIGIN, ...config.CORS_ORIGINS])] },
     requestId: (req) => acceptRequestId(req.headers[REQUEST_ID_HEADER], randomUUID),
     context: async (req, requestId, receivedAt, request) => {
       const clientAddress = clientAddressOf(req);

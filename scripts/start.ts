@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { developmentKeyProblems } from "../lib/developmentSecrets.ts";
 import { shanghaiDate } from "../subgraphs/kit/seedCalendar.ts";
+import { ensurePortalBuilt } from "./buildPortal.ts";
 import { envelopeEnv, loadOrCreateDevDirectoryKey, loadOrCreateDevKeys } from "./devKeys.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -116,6 +117,9 @@ const seedDate = process.env.SEED_DATE ?? shanghaiDate(new Date());
 // Not 4190: that port (sieve) is on the fetch standard's list of blocked ports, so fetch() refuses it.
 const platformPort = Number(process.env.CITY_PARKING_PLATFORM_PORT ?? 4199);
 const platformUrl = process.env.CITY_PARKING_PLATFORM_URL ?? `http://${host}:${platformPort}`;
+// The portal (docs/portal.md): built while the services start when portal/dist is missing or stale; the gateway
+// serves it at /portal/.
+const portalBuilt = ensurePortalBuilt();
 try {
   // The legacy city parking platform is not ours: it stands in for a system the district federates (parking).
   if (!process.env.CITY_PARKING_PLATFORM_URL) {
@@ -165,6 +169,7 @@ try {
   const subgraphUrls = subgraphModules.map((m) => `${m.name}=http://${host}:${portOf(m)}/graphql`).join(",");
   const identity = subgraphModules.find((m) => m.name === "identity");
   const audit = subgraphModules.find((m) => m.name === "audit");
+  await portalBuilt;
   run("gateway", ["gateway/main.ts"], {
     ...process.env,
     ...keyEnv,
@@ -191,6 +196,7 @@ const lines = [
   "",
   "Jing'an One Graph is running.",
   `  GraphQL      http://${host}:${gatewayPort}/graphql`,
+  `  portal       http://${host}:${gatewayPort}/portal/   门户: residents, enterprises, developers, security, audit (docs/portal.md)`,
   `  probes       http://${host}:${gatewayPort}/healthz  http://${host}:${gatewayPort}/readyz  http://${host}:${gatewayPort}/metrics`,
   `  legacy       ${platformUrl}/openapi.yaml   city parking and charging platform (simulated)`,
   `  seed date    ${seedDate}   schedules and registrations are seeded from here (SEED_DATE; docs/data.md)`,

@@ -159,6 +159,9 @@ export function identityProxyRoutes(options: IdentityProxyOptions): Record<strin
         const value = upstream.headers.get(name);
         if (value) res.setHeader(name, value);
       }
+      // The provider's pages post their forms back here: with the API's `no-referrer` a browser would send
+      // `Origin: null`, which the gateway refuses; `same-origin` sends this origin and still nothing to other sites.
+      if (oidc) res.setHeader("referrer-policy", "same-origin");
       const cookies = oidc ? upstream.headers.getSetCookie() : [];
       if (cookies.length > 0) res.setHeader("set-cookie", cookies);
       res.end(Buffer.from(await upstream.arrayBuffer()));

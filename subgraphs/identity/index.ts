@@ -101,7 +101,8 @@ function withAccessPolicies(
  * The identity options in an environment: IDENTITY_ISSUER, IDENTITY_KEY_ENCRYPTION_SECRET, SUPERGRAPH_PATH,
  * RESIDENT_DIRECTORY_KEY, IDENTITY_HASHING_BURST / IDENTITY_HASHING_PER_SECOND (the hashing budget per client address),
  * PUBLIC_ORIGIN (lib/publicOrigin.ts: the OpenID Connect issuer is `<origin>/oidc`), OIDC_PORTAL_CLIENT_SECRET,
- * OIDC_PORTAL_REDIRECT_URIS / OIDC_PORTAL_POST_LOGOUT_REDIRECT_URIS (the portal's OIDC client) and NODE_ENV. Without a secret the development one is used — which the identity service refuses at start in
+ * OIDC_PORTAL_REDIRECT_URIS / OIDC_PORTAL_POST_LOGOUT_REDIRECT_URIS (the portal's OIDC client), OIDC_PORTAL_SPA_REDIRECT_URIS /
+ * OIDC_PORTAL_SPA_POST_LOGOUT_REDIRECT_URIS (the portal web app's public client) and NODE_ENV. Without a secret the development one is used — which the identity service refuses at start in
  * production (productionSafety.ts), naming the variable. Only the process edges (scripts/subgraph.ts,
  * scripts/identityBootstrap.ts) call this; nothing reads the environment when this module is imported.
  */
@@ -117,6 +118,10 @@ export function optionsFromEnvironment(env: Environment): IdentityOptions {
       secret: env.OIDC_PORTAL_CLIENT_SECRET || undefined,
       redirectUris: listOf(env.OIDC_PORTAL_REDIRECT_URIS),
       postLogoutRedirectUris: listOf(env.OIDC_PORTAL_POST_LOGOUT_REDIRECT_URIS),
+    },
+    portalSpaClient: {
+      redirectUris: listOf(env.OIDC_PORTAL_SPA_REDIRECT_URIS),
+      postLogoutRedirectUris: listOf(env.OIDC_PORTAL_SPA_POST_LOGOUT_REDIRECT_URIS),
     },
     hashingBudget: {
       burst: env.IDENTITY_HASHING_BURST ? Number(env.IDENTITY_HASHING_BURST) : undefined,

@@ -56,6 +56,14 @@ export interface IdentityOptions {
    * (default `<origin>/portal/callback` and `<origin>/portal/`).
    */
   portalClient?: { secret?: string; redirectUris?: string[]; postLogoutRedirectUris?: string[] };
+  /**
+   * The portal web app's own OpenID Connect client `app-portal-spa` (public: no secret, `token_endpoint_auth_method`
+   * none, PKCE S256 required, no refresh token): where it may be sent back to after login and logout
+   * (OIDC_PORTAL_SPA_REDIRECT_URIS, OIDC_PORTAL_SPA_POST_LOGOUT_REDIRECT_URIS; default `<origin>/portal/callback` and
+   * `<origin>/portal/`). Every URI must be on the public origin exactly: a public client's code must never be sent
+   * to another site (docs/portal.md).
+   */
+  portalSpaClient?: { redirectUris?: string[]; postLogoutRedirectUris?: string[] };
 }
 
 export interface ResolvedIdentityOptions {
@@ -71,6 +79,7 @@ export interface ResolvedIdentityOptions {
   appSecretOverlapSeconds: number;
   publicOrigin: string;
   portalClient: { secret: string; redirectUris: string[]; postLogoutRedirectUris: string[] };
+  portalSpaClient: { redirectUris: string[]; postLogoutRedirectUris: string[] };
 }
 
 export const DEFAULT_SUPERGRAPH_PATH = fileURLToPath(new URL("../../schema/supergraph.graphql", import.meta.url));
@@ -85,6 +94,8 @@ export const DEFAULT_REFRESH_TOKEN_TTL_SECONDS = 7 * 24 * 60 * 60;
 export const DEVELOPMENT_PORTAL_CLIENT_SECRET = "portal-web-dev-secret";
 /** The portal's OpenID Connect client id. */
 export const PORTAL_CLIENT_ID = "app-portal-web";
+/** The portal web app's public OpenID Connect client id (PKCE, no secret; docs/portal.md). */
+export const PORTAL_SPA_CLIENT_ID = "app-portal-spa";
 /** DEVELOPMENT ONLY: published in this repository, so it protects nothing. Never use it outside a laptop or tests. */
 export const DEVELOPMENT_KEY_ENCRYPTION_SECRET = "development-only/jingan-one-graph/identity-signing-keys";
 
@@ -137,6 +148,15 @@ export function resolveOptions(options: IdentityOptions = {}): ResolvedIdentityO
   for (const uri of [...redirectUris, ...postLogoutRedirectUris]) {
     if (!URL.canParse(uri)) problems.push(`The portal client's redirect URI "${uri}" is not a URL.`);
   }
+  const spaRedirectUris = options.portalSpaClient?.redirectUris ?? [`${publicOrigin}/portal/callback`];
+  const spaPostLogoutRedirectUris = options.portalSpaClient?.postLogoutRedirectUris ?? [`${publicOrigin}/portal/`];
+  for (const uri of [...spaRedirectUris, ...spaPostLogoutRedirectUris]) {
+    if (!URL.canParse(uri) || new URL(uri).origin !== publicOrigin) {
+      problems.push(
+        `The portal web app's redirect URI "${uri.slice(0, 200)}" is not on the public origin ${publicOrigin}: a public client is sent back to its own origin only.`,
+      );
+    }
+  }
   if (problems.length > 0) throw new Error(`Identity options are invalid: ${problems.join(" ")}`);
   return {
     now: options.now ?? (() => new Date()),
@@ -151,5 +171,6 @@ export function resolveOptions(options: IdentityOptions = {}): ResolvedIdentityO
     appSecretOverlapSeconds,
     publicOrigin,
     portalClient: { secret: portalSecret, redirectUris, postLogoutRedirectUris },
+    portalSpaClient: { redirectUris: spaRedirectUris, postLogoutRedirectUris: spaPostLogoutRedirectUris },
   };
 }

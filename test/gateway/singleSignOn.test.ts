@@ -17,7 +17,12 @@ import type { GatewayServer } from "../../gateway/server.ts";
 import { composeSupergraph } from "../../scripts/composeSupergraph.ts";
 import { createIdentitySubgraph } from "../../subgraphs/identity/index.ts";
 import type { IdentityPrisma } from "../../subgraphs/identity/loaders.ts";
-import { DEVELOPMENT_PORTAL_CLIENT_SECRET, PORTAL_CLIENT_ID } from "../../subgraphs/identity/options.ts";
+import {
+  DEVELOPMENT_PORTAL_CLIENT_SECRET,
+  PORTAL_CLIENT_ID,
+  PORTAL_SPA_CLIENT_ID,
+  resolveOptions,
+} from "../../subgraphs/identity/options.ts";
 import type { SubgraphService } from "../../subgraphs/kit/service.ts";
 import { startTestGateway } from "../support/gateway.ts";
 import { startTestSubgraph } from "../support/subgraphs.ts";
@@ -127,14 +132,20 @@ describe("single sign-on through the gateway (OpenID Connect)", () => {
   }
 
   /** Logs in through the form and consents: the code the portal would receive, and the PKCE verifier. */
-  async function signIn(jar: CookieJar, username: string, password: string, scope: string) {
+  async function signIn(
+    jar: CookieJar,
+    username: string,
+    password: string,
+    scope: string,
+    clientId = PORTAL_CLIENT_ID,
+  ) {
     const { verifier, challenge } = pkce();
     const state = randomBytes(8).toString("hex");
     const nonce = randomBytes(8).toString("hex");
     const login = await browse(
       jar,
       authorizeUrl({
-        client_id: PORTAL_CLIENT_ID,
+        client_id: clientId,
         response_type: "code",
         redirect_uri: redirectUri,
         scope,
@@ -336,6 +347,101 @@ describe("single sign-on through the gateway (OpenID Connect)", () => {
       headers: { authorization: `Bearer ${userinfoToken.body.access_token}` },
     });
     expect(await userinfo.json()).toEqual({ sub: "person-000009", enterprise_id: "ent-000025" });
+  });
+
+  it("the portal web app's public client: code + PKCE without a secret, no refresh token, silent sign-in with prompt=none", async () => {
+    const jar = new CookieJar();
+    const { code, verifier } = await signIn(jar, "zhang.wei", "Resident#2026", "openid", PORTAL_SPA_CLIENT_ID);
+    const exchange = (params: Record<string, string>) =>
+      fetch(discovery.token_endpoint, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams(params).toString(),
+      });
+    const withoutVerifier = await exchange({
+      grant_type: "authorization_code",
+      client_id: PORTAL_SPA_CLIENT_ID,
+      code,
+      redirect_uri: redirectUri,
+      resource: `${origin}/graphql`,
+    });
+    expect(withoutVerifier.status).toBe(400);
+    const exchanged = await exchange({
+      grant_type: "authorization_code",
+      client_id: PORTAL_SPA_CLIENT_ID,
+      code,
+      code_verifier: verifier,
+      redirect_uri: redirectUri,
+      resource: `${origin}/graphql`,
+    });
+    // A missing verifier is refused before the code is spent; with it, tokens and no refresh token.
+    const first = (await exchanged.json()) as Record<string, string>;
+    expect(exchanged.status, JSON.stringify(first)).toBe(200);
+    expect(first.refresh_token).toBeUndefined();
+    const silent = async (cookies: CookieJar) => {
+      const { verifier: v, challenge } = pkce();
+      const step = await browse(
+        cookies,
+        authorizeUrl({
+          client_id: PORTAL_SPA_CLIENT_ID,
+          response_type: "code",
+          redirect_uri: redirectUri,
+          scope: "openid",
+          state: "silent",
+          prompt: "none",
+          code_challenge: challenge,
+          code_challenge_method: "S256",
+          resource: `${origin}/graphql`,
+        }),
+      );
+      return { back: new URL(step.location as string), verifier: v };
+    };
+    const { back, verifier: silentVerifier } = await silent(jar);
+    expect(back.origin + back.pathname).toBe(redirectUri);
+    const silentCode = back.searchParams.get("code");
+    expect(silentCode, back.href).toBeTruthy();
+    const tokens = await exchange({
+      grant_type: "authorization_code",
+      client_id: PORTAL_SPA_CLIENT_ID,
+      code: silentCode as string,
+      code_verifier: silentVerifier,
+      redirect_uri: redirectUri,
+      resource: `${origin}/graphql`,
+    });
+    const body = (await tokens.json()) as { access_token: string; refresh_token?: string };
+    expect(tokens.status, JSON.stringify(body)).toBe(200);
+    expect(body.refresh_token).toBeUndefined();
+    expect(jwt.decode(body.access_token)).toMatchObject({
+      sub: "person-000001",
+      kind: "resident",
+      aud: `${origin}/graphql`,
+    });
+    const me = await graph(body.access_token, "{ me { id } }");
+    expect(me.body).toEqual({ data: { me: { id: "person-000001" } } });
+
+    // Without the provider's session cookie, prompt=none answers login_required at the redirect URI: no form.
+    const { back: anonymous } = await silent(new CookieJar());
+    expect(anonymous.searchParams.get("error")).toBe("login_required");
+    expect(anonymous.searchParams.get("code")).toBeNull();
+  });
+
+  it("the portal web app's redirect URIs must be on the public origin exactly", () => {
+    expect(() =>
+      resolveOptions({
+        publicOrigin: "https://portal.jingan.example",
+        portalSpaClient: { redirectUris: ["https://portal.jingan.example.evil.example/portal/callback"] },
+      }),
+    ).toThrow(/not on the public origin https:\/\/portal\.jingan\.example/);
+    expect(() =>
+      resolveOptions({
+        publicOrigin: "https://portal.jingan.example",
+        portalSpaClient: { postLogoutRedirectUris: ["http://portal.jingan.example/portal/"] },
+      }),
+    ).toThrow(/not on the public origin/);
+    expect(resolveOptions({ publicOrigin: "https://portal.jingan.example" }).portalSpaClient).toEqual({
+      redirectUris: ["https://portal.jingan.example/portal/callback"],
+      postLogoutRedirectUris: ["https://portal.jingan.example/portal/"],
+    });
   });
 
   it("refuses an authorization request without PKCE, with plain PKCE, or with an unregistered redirect URI", async () => {

@@ -18,7 +18,7 @@
  */
 import { hkdfSync } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import Provider, { type Configuration, errors, type KoaContextWithOIDC } from "oidc-provider";
+import Provider, { type ClientMetadata, type Configuration, errors, type KoaContextWithOIDC } from "oidc-provider";
 import { graphResourceOf, oidcIssuerOf } from "../../../lib/publicOrigin.ts";
 import { SYSTEM_SCOPES } from "../../../lib/wire.ts";
 import type { RouteDependencies } from "../../kit/module.ts";
@@ -26,7 +26,12 @@ import type { HashingBudget } from "../hashingBudget.ts";
 import type { IdentityPrisma } from "../loaders.ts";
 import { rememberAddress } from "../loginThrottle.ts";
 import { normaliseAddress, OAuthError, passwordChecker } from "../oauthRoutes.ts";
-import { DEVELOPMENT_PORTAL_CLIENT_SECRET, PORTAL_CLIENT_ID, type ResolvedIdentityOptions } from "../options.ts";
+import {
+  DEVELOPMENT_PORTAL_CLIENT_SECRET,
+  PORTAL_CLIENT_ID,
+  PORTAL_SPA_CLIENT_ID,
+  type ResolvedIdentityOptions,
+} from "../options.ts";
 import { revokeSession } from "../sessions.ts";
 import type { SigningKeyStore } from "../signingKeys.ts";
 import { PERSON_GRANTS, type PersonWithGrants, personSubject, scopesOf } from "../tokens.ts";
@@ -90,21 +95,35 @@ export function createOidcRoutes(
   function configuration(signingJwk: Record<string, unknown>): Configuration {
     return {
       adapter: Adapter as unknown as Configuration["adapter"],
-      clients: portalClientOff
-        ? []
-        : [
-            {
-              client_id: PORTAL_CLIENT_ID,
-              client_name: "静安一网通办门户 (portal)",
-              client_secret: options.portalClient.secret,
-              redirect_uris: options.portalClient.redirectUris,
-              post_logout_redirect_uris: options.portalClient.postLogoutRedirectUris,
-              grant_types: ["authorization_code", "refresh_token"],
-              response_types: ["code"],
-              token_endpoint_auth_method: "client_secret_basic",
-              id_token_signed_response_alg: "ES256",
-            },
-          ],
+      clients: [
+        // The portal web app (portal/, docs/portal.md): a public client in the browser, so no secret; PKCE S256 is
+        // required of every client, and its redirect URIs are on the public origin only (options.ts).
+        {
+          client_id: PORTAL_SPA_CLIENT_ID,
+          client_name: "静安一网通办门户 (web)",
+          redirect_uris: options.portalSpaClient.redirectUris,
+          post_logout_redirect_uris: options.portalSpaClient.postLogoutRedirectUris,
+          grant_types: ["authorization_code"],
+          response_types: ["code"],
+          token_endpoint_auth_method: "none",
+          id_token_signed_response_alg: "ES256",
+        },
+        ...(portalClientOff
+          ? []
+          : ([
+              {
+                client_id: PORTAL_CLIENT_ID,
+                client_name: "静安一网通办门户 (portal)",
+                client_secret: options.portalClient.secret,
+                redirect_uris: options.portalClient.redirectUris,
+                post_logout_redirect_uris: options.portalClient.postLogoutRedirectUris,
+                grant_types: ["authorization_code", "refresh_token"],
+                response_types: ["code"],
+                token_endpoint_auth_method: "client_secret_basic",
+                id_token_signed_response_alg: "ES256",
+              },
+            ] satisfies ClientMetadata[])),
+      ],
       jwks: { keys: [signingJwk as never] },
       cookies: { keys: [cookieKey] },
       clientDefaults: { id_token_signed_response_alg: "ES256", grant_types: ["authorization_code"] },

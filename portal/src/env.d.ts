@@ -1,0 +1,4 @@
+declare module "virtual:supergraph-directory" {
+  const directory: import("../directory.ts").Directory;
+  export default directory;
+}
