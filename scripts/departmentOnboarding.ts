@@ -129,7 +129,8 @@ export async function onboardDepartment(
     if (Date.now() > deadline) throw new Error(`the gateway did not load ${folder.name}'s supergraph revision in time`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  return { published: true, lines };
+  // The CLI prints the whole change report; the outcome lines ("published … ACTIVE", "manifest: DELIVERED") are enough.
+  return { published: true, lines: lines.filter((line) => /^(published|manifest)\b/.test(line)) };
 }
 
 /** The development accounts of the folder, created through identity's account administration when missing. */
