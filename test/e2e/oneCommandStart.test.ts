@@ -117,7 +117,9 @@ describe(`npm start (${testTier})`, () => {
   });
 
   it("publishes civil affairs to the registry with its manifest and serves its nursing homes through the gateway", async () => {
-    expect(output).toMatch(/civil_affairs +published to the registry by 区民政局 \(published civil_affairs v1: ACTIVE/);
+    expect(output).toMatch(
+      /civil_affairs +published to the registry by 区民政局 \(manifest: DELIVERED; published civil_affairs v1: ACTIVE\)/,
+    );
     const gateway = `http://127.0.0.1:${GATEWAY_PORT}/graphql`;
     const { status, body } = await graphql(
       gateway,
