@@ -4,7 +4,6 @@ import { fileURLToPath } from "node:url";
 import { publishedCatalogue } from "../subgraphs/catalog/seedData.ts";
 import { subgraphModules } from "../subgraphs/registry.ts";
 import { composeSupergraph } from "./composeSupergraph.ts";
-import type { OneSourceException } from "./oneDataOneSource.ts";
 
 export const SUPERGRAPH_PATH = fileURLToPath(new URL("../schema/supergraph.graphql", import.meta.url));
 /** Which department owns each subgraph, published beside the supergraph for the gateway's metering. */
@@ -19,19 +18,6 @@ export function subgraphOwners(): Record<string, string> {
 export const ownersJson = () => `${JSON.stringify(subgraphOwners(), null, 2)}\n`;
 
 /**
- * Known mismatches between the catalogue's owner and the serving subgraph, each waiting for a named change. The check
- * fails when one no longer matches, so the entry goes when the data moves.
- */
-export const ONE_SOURCE_EXCEPTIONS: readonly OneSourceException[] = [
-  {
-    resourceId: "res-0063",
-    subgraph: "health",
-    reason:
-      "养老服务机构名录 is owned by 区民政局 (dept-civil-affairs), which has no subgraph yet; health serves NursingHome for the 养老院+互联网医院 pilot until civil affairs is onboarded as a department (a later issue) and takes the type over",
-  },
-];
-
-/**
  * The district's subgraphs composed, and held to one data, one source against the catalogue as the catalog seeds it
  * (ownership of an entry is not changed through the graph, so the seeded owners are the catalogue's owners).
  */
@@ -43,7 +29,7 @@ export function composeDistrictSupergraph() {
       typeDefs: module.typeDefs,
       ...(module.department ? { department: module.department } : {}),
     })),
-    { catalogue: publishedCatalogue(), oneSourceExceptions: ONE_SOURCE_EXCEPTIONS },
+    { catalogue: publishedCatalogue() },
   );
 }
 

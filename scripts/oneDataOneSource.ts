@@ -6,8 +6,8 @@
  * - be served by exactly one subgraph (`DATA_RESOURCE_SERVED_TWICE`): the others reference its entity by key,
  * - be owned by the department that owns the serving subgraph (`DATA_RESOURCE_NOT_OWNED`).
  *
- * A known mismatch that waits for another issue is an explicit exception with its reason; an exception that no longer
- * matches a declaration is an error too (`DATA_RESOURCE_EXCEPTION_UNUSED`), so it is removed when the data moves.
+ * There are no exceptions: a type whose resource another department owns moves to that department's subgraph (as
+ * NursingHome moved from health to civil affairs), and the others extend its entity by key.
  */
 import { type ConstDirectiveNode, type DocumentNode, Kind, visit } from "graphql";
 
@@ -16,14 +16,6 @@ export interface CatalogueEntry {
   id: string;
   name: string;
   ownerDepartmentId: string;
-}
-
-/** A subgraph allowed, for now, to serve a resource another department owns. */
-export interface OneSourceException {
-  resourceId: string;
-  subgraph: string;
-  /** Why, and until when: shown in `npm run compose`'s output. */
-  reason: string;
 }
 
 export interface ServingSubgraph {
@@ -71,15 +63,10 @@ export function servedResources(subgraph: string, typeDefs: DocumentNode): Serve
 }
 
 /** The violations, as `CODE: sentence` lines like composition's own errors; empty when the graph holds to the rule. */
-export function checkOneSource(
-  subgraphs: readonly ServingSubgraph[],
-  catalogue: readonly CatalogueEntry[],
-  exceptions: readonly OneSourceException[] = [],
-): string[] {
+export function checkOneSource(subgraphs: readonly ServingSubgraph[], catalogue: readonly CatalogueEntry[]): string[] {
   const entries = new Map(catalogue.map((entry) => [entry.id, entry]));
   const errors: string[] = [];
   const servers = new Map<string, ServedResource[]>();
-  const usedExceptions = new Set<OneSourceException>();
   for (const subgraph of subgraphs) {
     for (const served of servedResources(subgraph.name, subgraph.typeDefs)) {
       const entry = entries.get(served.resourceId);
@@ -91,11 +78,6 @@ export function checkOneSource(
       }
       servers.set(entry.id, [...(servers.get(entry.id) ?? []), served]);
       if (subgraph.department === entry.ownerDepartmentId) continue;
-      const exception = exceptions.find((e) => e.resourceId === entry.id && e.subgraph === subgraph.name);
-      if (exception) {
-        usedExceptions.add(exception);
-        continue;
-      }
       const serving = subgraph.department
         ? `Subgraph "${subgraph.name}" (department ${subgraph.department})`
         : `Subgraph "${subgraph.name}" (a platform service of no department)`;
@@ -119,12 +101,6 @@ export function checkOneSource(
       .join(" and ");
     errors.push(
       `DATA_RESOURCE_SERVED_TWICE: ${resourceId} (${entry.name}) is served by ${where}: one data, one source — keep it in the subgraph of ${entry.ownerDepartmentId}, and let the others reference its entity by key.`,
-    );
-  }
-  for (const exception of exceptions) {
-    if (usedExceptions.has(exception)) continue;
-    errors.push(
-      `DATA_RESOURCE_EXCEPTION_UNUSED: The one-source exception for ${exception.resourceId} in subgraph "${exception.subgraph}" matches no declaration any more (${exception.reason}): remove it from the list of exceptions.`,
     );
   }
   return errors;

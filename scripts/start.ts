@@ -3,6 +3,12 @@
  * data (or PostgreSQL when DATABASE_URL is set). Waits until each answers, prints the URLs, and stops them all on
  * Ctrl-C.
  *
+ * Departments that join through the schema registry only — a folder `subgraphs/<name>/` with a `department.json` that
+ * `subgraphs/registry.ts` does not list (civil affairs) — start the same way and are then published to the embedded
+ * registry with their manifest, as their CI would (scripts/departmentOnboarding.ts). The gateway serves the registry's
+ * supergraph (SUPERGRAPH_SOURCE=registry), so it serves them too; the committed schema/supergraph.graphql holds the
+ * code registry's subgraphs only (docs/registry.md).
+ *
  * With NODE_ENV=production nothing is seeded unless SEED=true, no development key is made or used (ENVELOPE_PRIVATE_KEY
  * and ENVELOPE_PUBLIC_KEYS must be given, and not the ones `npm start` made in .data/keys), and each service refuses the
  * published secrets it knows of; the first account comes from `npm run identity:bootstrap`.
@@ -13,6 +19,7 @@ import { fileURLToPath } from "node:url";
 import { developmentKeyProblems } from "../lib/developmentSecrets.ts";
 import { shanghaiDate } from "../subgraphs/kit/seedCalendar.ts";
 import { ensurePortalBuilt } from "./buildPortal.ts";
+import { discoverDepartmentFolders, onboardDepartment } from "./departmentOnboarding.ts";
 import { envelopeEnv, loadOrCreateDevDirectoryKey, loadOrCreateDevKeys } from "./devKeys.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -65,6 +72,9 @@ async function shutdown(code: number): Promise<never> {
   process.exit(code);
 }
 
+/** One line per registry-only department: published, or why not. */
+const onboarded: string[] = [];
+
 process.once("SIGINT", () => void shutdown(0));
 process.once("SIGTERM", () => void shutdown(0));
 
@@ -73,6 +83,7 @@ const portOf = (module: { name: string; defaultPort: number }) =>
   Number(process.env[`${module.name.toUpperCase()}_PORT`] ?? module.defaultPort);
 const gatewayPort = Number(process.env.PORT ?? 4000);
 const registryPort = Number(process.env.REGISTRY_PORT ?? 4110);
+const production = process.env.NODE_ENV === "production";
 if (process.env.NODE_ENV === "production") {
   // Refused here, before anything starts (each service would refuse too, one by one).
   const problems = developmentKeyProblems(process.env);
@@ -87,7 +98,20 @@ if (process.env.NODE_ENV === "production") {
   }
 }
 // Loaded after the production check, so a refusal comes at once rather than after every module has loaded.
-const { subgraphModules } = await import("../subgraphs/registry.ts");
+const { subgraphModules: codeModules } = await import("../subgraphs/registry.ts");
+// Departments that join only through the registry: their own folder and manifest, no line in subgraphs/registry.ts.
+const departmentFolders = discoverDepartmentFolders(
+  join(root, "subgraphs"),
+  new Set(codeModules.map((module) => module.name)),
+);
+const departmentModules = await Promise.all(
+  departmentFolders.map(
+    async (folder) =>
+      (await import(join(folder.dir, "index.ts"))).default as { name: string; defaultPort: number; title: string },
+  ),
+);
+// Every subgraph process to start: the code registry's, then the registry-only departments'.
+const subgraphModules = [...codeModules, ...departmentModules];
 // Production passes its own keys; on a laptop they are made once and kept in .data/keys.
 const keys = process.env.ENVELOPE_PRIVATE_KEY
   ? undefined
@@ -129,15 +153,19 @@ try {
     });
     await waitFor(`${platformUrl}/api/v1/health`, "city parking platform");
   }
-  // The schema registry (docs/registry.md) starts beside the subgraphs: its own PGlite, bootstrapped with the
-  // district's graph on first start; the gateway reports field usage to it (the supergraph still comes from the file).
+  // The schema registry (docs/registry.md) starts beside the subgraphs, bootstrapped with the code registry's subgraphs;
+  // the gateway loads its supergraph from it and reports field usage to it. It keeps its data in memory unless
+  // REGISTRY_DATA_DIR (or DATABASE_URL) is set: on a laptop the code is the source of the district's subgraphs, and a
+  // registry kept from an earlier checkout would serve yesterday's schemas.
   const registryUrl = process.env.REGISTRY_URL ?? `http://${host}:${registryPort}`;
   if (!process.env.REGISTRY_URL) {
     run("registry", ["registry/cli.ts", "serve"], {
       ...process.env,
       ...keyEnv,
       PORT: String(registryPort),
-      REGISTRY_DATA_DIR: process.env.REGISTRY_DATA_DIR ?? join(root, ".data/pglite/registry"),
+      ...(process.env.REGISTRY_DATA_DIR || production
+        ? { REGISTRY_DATA_DIR: process.env.REGISTRY_DATA_DIR ?? join(root, ".data/pglite/registry") }
+        : {}),
       ...(identityModule && !process.env.IDENTITY_URL
         ? { IDENTITY_URL: `http://${host}:${portOf(identityModule)}` }
         : {}),
@@ -165,7 +193,7 @@ try {
       return waitFor(`http://${host}:${port}/healthz`, `subgraph ${module.name}`);
     }),
   ]);
-  // The gateway reaches the subgraphs where they were started, whatever ports the supergraph file names.
+  // The gateway reaches the subgraphs where they were started, whatever ports the supergraph names.
   const subgraphUrls = subgraphModules.map((m) => `${m.name}=http://${host}:${portOf(m)}/graphql`).join(",");
   const identity = subgraphModules.find((m) => m.name === "identity");
   const audit = subgraphModules.find((m) => m.name === "audit");
@@ -178,12 +206,33 @@ try {
     // The gateway's audit writer delivers data-access records here (gateway/audit/auditWriter.ts).
     ...(audit && !process.env.AUDIT_URL ? { AUDIT_URL: `http://${host}:${portOf(audit)}` } : {}),
     REGISTRY_URL: registryUrl,
+    // The registry's supergraph: the code registry's subgraphs, and every department published to it.
+    // In production the operator chooses (deploy/ sets it); there, departments publish from their own CI.
+    SUPERGRAPH_SOURCE: process.env.SUPERGRAPH_SOURCE ?? (production ? "file" : "registry"),
+    REGISTRY_POLL_MS: process.env.REGISTRY_POLL_MS ?? "1000",
   });
   await waitFor(`http://${host}:${gatewayPort}/readyz`, "gateway");
-  // Trusted operations: each folder of TRUSTED_OPERATION_FOLDERS (default app-portal=portal/operations) is registered
-  // for its app through the registry (registry/operationFiles.ts, docs/registry.md).
-  const { registerOperationFoldersAtStart } = await import("../registry/operationFiles.ts");
   const gatewayUrl = `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${gatewayPort}`;
+  // Each registry-only department is published as its CI would: `registry publish` with its manifest.
+  for (const [index, folder] of departmentFolders.entries()) {
+    const module = departmentModules[index] as { name: string; defaultPort: number };
+    const outcome = await onboardDepartment(folder, {
+      gatewayUrl,
+      registryUrl,
+      subgraphUrl: `http://${host}:${portOf(module)}/graphql`,
+      production,
+      env: process.env,
+    });
+    onboarded.push(
+      outcome.published
+        ? `  ${folder.name.padEnd(12)} published to the registry by ${folder.manifest.department.name} (${outcome.lines.join("; ")})`
+        : `  ${folder.name.padEnd(12)} not published: ${outcome.reason}`,
+    );
+  }
+  // Trusted operations: each folder of TRUSTED_OPERATION_FOLDERS (default app-portal=portal/operations) is registered
+  // for its app through the registry (registry/operationFiles.ts, docs/registry.md), after the departments above
+  // joined, so that operations may use their types.
+  const { registerOperationFoldersAtStart } = await import("../registry/operationFiles.ts");
   for (const line of await registerOperationFoldersAtStart({ root, registryUrl, gatewayUrl, env: process.env })) {
     console.log(line);
   }
@@ -202,6 +251,7 @@ const lines = [
   `  seed date    ${seedDate}   schedules and registrations are seeded from here (SEED_DATE; docs/data.md)`,
   ...subgraphModules.map((m) => `  ${m.name.padEnd(12)} http://${host}:${portOf(m)}/graphql   ${m.title}`),
   `  registry     http://${host}:${registryPort}   schema registry: npm run registry -- history health (docs/registry.md)`,
+  ...onboarded,
   `Try: curl -s http://${host}:${gatewayPort}/graphql -H 'content-type: application/json' \\`,
   `       -d '{"query":"{ street(id: \\"street-linfenlu\\") { name hospitals { name kind } } }"}'`,
   "Press Ctrl-C to stop.",

@@ -1,18 +1,15 @@
+import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { type DocumentNode, Kind, parse } from "graphql";
 import { gql } from "graphql-tag";
 import { describe, expect, it } from "vitest";
 import { subgraphsOf } from "../gateway/supergraph/supergraphFile.ts";
-import {
-  composeDistrictSupergraph,
-  ONE_SOURCE_EXCEPTIONS,
-  OWNERS_PATH,
-  ownersJson,
-  SUPERGRAPH_PATH,
-} from "../scripts/compose.ts";
+import type { DepartmentManifest } from "../lib/contracts/departmentManifest.ts";
+import { composeDistrictSupergraph, OWNERS_PATH, ownersJson, SUPERGRAPH_PATH } from "../scripts/compose.ts";
 import { composeSupergraph } from "../scripts/composeSupergraph.ts";
 import { servedResources } from "../scripts/oneDataOneSource.ts";
 import { publishedCatalogue } from "../subgraphs/catalog/seedData.ts";
+import civilAffairs from "../subgraphs/civil_affairs/index.ts";
 import { withSchemaHeader } from "../subgraphs/kit/schemaHeader.ts";
 import { subgraphModules } from "../subgraphs/registry.ts";
 
@@ -81,7 +78,17 @@ describe("composition", () => {
 });
 
 describe("one data, one source (一数一源) at composition", () => {
-  const catalogue = publishedCatalogue();
+  const seeded = publishedCatalogue();
+  // Civil affairs' new entries (res-0901) reach the catalogue with its manifest, as the registry delivers them.
+  const manifest = JSON.parse(
+    readFileSync(new URL("../subgraphs/civil_affairs/department.json", import.meta.url), "utf8"),
+  ) as DepartmentManifest;
+  const catalogue = [
+    ...seeded,
+    ...manifest.dataResources
+      .filter((resource) => !seeded.some((entry) => entry.id === resource.id))
+      .map((resource) => ({ id: resource.id, name: resource.name, ownerDepartmentId: manifest.department.id })),
+  ];
   const ownerOf = new Map(catalogue.map((entry) => [entry.id, entry.ownerDepartmentId]));
   const district = () =>
     subgraphModules.map((module) => ({
@@ -90,7 +97,7 @@ describe("one data, one source (一数一源) at composition", () => {
       typeDefs: module.typeDefs,
       ...(module.department ? { department: module.department } : {}),
     }));
-  const checks = { catalogue, oneSourceExceptions: ONE_SOURCE_EXCEPTIONS };
+  const checks = { catalogue };
   const department = (name: string, department: string | undefined, sdl: string) => ({
     name,
     url: `http://${name}/graphql`,
@@ -99,15 +106,13 @@ describe("one data, one source (一数一源) at composition", () => {
   });
 
   it("holds in the district: every declared resource exists, has one serving subgraph, owned by its department", () => {
-    const declared = subgraphModules.flatMap((module) => servedResources(module.name, module.typeDefs));
+    // Civil affairs joins through the registry, not subgraphs/registry.ts; its declarations are held to the same rule.
+    const modules = [...subgraphModules, civilAffairs];
+    const declared = modules.flatMap((module) => servedResources(module.name, module.typeDefs));
     expect(declared.length).toBeGreaterThan(20);
     for (const served of declared) {
-      const module = subgraphModules.find((m) => m.name === served.subgraph);
-      const excepted = ONE_SOURCE_EXCEPTIONS.some(
-        (e) => e.resourceId === served.resourceId && e.subgraph === served.subgraph,
-      );
-      if (!excepted)
-        expect([served.coordinate, ownerOf.get(served.resourceId)]).toEqual([served.coordinate, module?.department]);
+      const module = modules.find((m) => m.name === served.subgraph);
+      expect([served.coordinate, ownerOf.get(served.resourceId)]).toEqual([served.coordinate, module?.department]);
     }
   });
 
@@ -171,19 +176,47 @@ describe("one data, one source (一数一源) at composition", () => {
     }
   });
 
-  it("lets NursingHome (owned by 区民政局) stay in health only as the documented exception, and drops a stale one", () => {
-    const withoutException = composeSupergraph(district(), { catalogue });
-    expect(withoutException.ok ? [] : withoutException.errors).toEqual([
+  const civilAffairsSubgraph = {
+    name: civilAffairs.name,
+    url: "http://civil_affairs/graphql",
+    typeDefs: civilAffairs.typeDefs,
+    department: "dept-civil-affairs",
+  };
+
+  it("serves NursingHome (owned by 区民政局) from civil affairs only; health extends it by key", () => {
+    const withCivilAffairs = [...district(), civilAffairsSubgraph];
+    const composed = composeSupergraph(withCivilAffairs, checks);
+    expect(composed.ok ? [] : composed.errors).toEqual([]);
+    const servers = withCivilAffairs
+      .flatMap((s) => servedResources(s.name, s.typeDefs))
+      .filter((s) => s.resourceId === "res-0063");
+    expect(ownerOf.get("res-0063")).toBe("dept-civil-affairs");
+    expect(servers).toEqual([{ resourceId: "res-0063", subgraph: "civil_affairs", coordinate: "NursingHome" }]);
+    if (!composed.ok) return;
+    const block = /\ntype NursingHome\n[^{]*\{/.exec(composed.supergraphSdl)?.[0] ?? "";
+    expect(block).toContain('@join__type(graph: CIVIL_AFFAIRS, key: "id")');
+    expect(block).toContain('@join__type(graph: HEALTH, key: "id")');
+  });
+
+  it("refuses health serving NursingHome again, with no exception: 区民政局 owns res-0063", () => {
+    const rogue = department(
+      "health",
+      "dept-health",
+      `type Query { homes: [Home] @public }
+       type Home @key(fields: "id") @dataResource(id: "res-0063") @public { id: ID! name: String! beds: Int! }`,
+    );
+    const subgraphs = [
+      ...district().map((s) => (s.name === "health" ? { ...s, typeDefs: concat(s.typeDefs, rogue.typeDefs) } : s)),
+      civilAffairsSubgraph,
+    ];
+    const failed = composeSupergraph(subgraphs, checks);
+    expect(failed.ok ? [] : failed.errors).toEqual([
       expect.stringMatching(
-        /^DATA_RESOURCE_NOT_OWNED: Subgraph "health" .* res-0063 .* on NursingHome, .* dept-civil-affairs/,
+        /^DATA_RESOURCE_NOT_OWNED: Subgraph "health" \(department dept-health\) serves res-0063 \(养老服务机构名录\) on Home, but the catalogue names dept-civil-affairs as its owner/,
       ),
-    ]);
-    const stale = composeSupergraph(district(), {
-      catalogue,
-      oneSourceExceptions: [...ONE_SOURCE_EXCEPTIONS, { resourceId: "res-0024", subgraph: "sports", reason: "moved" }],
-    });
-    expect(stale.ok ? [] : stale.errors).toEqual([
-      expect.stringMatching(/^DATA_RESOURCE_EXCEPTION_UNUSED: .* res-0024 in subgraph "sports"/),
+      expect.stringMatching(
+        /^DATA_RESOURCE_SERVED_TWICE: res-0063 .* "health" \(Home\) and "civil_affairs" \(NursingHome\)/,
+      ),
     ]);
   });
 });

@@ -3,7 +3,8 @@
  * the real identity (policy civil-affairs-records, purpose civil-affairs-elderly-care) and catalog (res-0901); a
  * gateway loading its supergraph from the registry serves ElderlyCareSubsidy under that policy — denied without the
  * department's scope or without a purpose, the sensitive household status masked, and each read recorded by the audit
- * service.
+ * service. Its register of nursing homes (养老服务机构名录, open data) is served to anyone, unclassified, and reading it
+ * alone writes no data-access record.
  */
 
 import { readFileSync } from "node:fs";
@@ -159,5 +160,71 @@ describe("civil affairs through the gateway, onboarded only through the registry
     // The resident reads their own subsidy.
     const own = await ask(subsidy.id, token(residentClaims(subsidy.residentId)));
     expect(own.data?.elderlyCareSubsidy).toMatchObject({ id: subsidy.id });
+  }, 120_000);
+
+  it("serves the register of nursing homes to anyone, unclassified and unaudited; a subsidy beside it is audited", async () => {
+    const HOMES = `query Homes { nursingHomes(first: 20) { totalCount nodes { id name kind beds availableBeds street { id } } } }`;
+    const post = (query: string, operationName: string, headers: Record<string, string> = {}) =>
+      fetch(gateway.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body: JSON.stringify({ query, operationName }),
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+
+    const anonymous = await post(HOMES, "Homes");
+    expect(anonymous.status).toBe(200);
+    expect(anonymous.body.errors).toBeUndefined();
+    expect(anonymous.body.data.nursingHomes.totalCount).toBe(16);
+    for (const home of anonymous.body.data.nursingHomes.nodes) {
+      expect(home.availableBeds).toBeGreaterThanOrEqual(0);
+      expect(home.availableBeds).toBeLessThanOrEqual(home.beds);
+    }
+    // The supergraph the registry composed: NursingHome from civil affairs, public, with no classification.
+    const sdl = (await registry.store.currentSupergraph())?.sdl ?? "";
+    const block = sdl.slice(
+      sdl.indexOf("\ntype NursingHome\n"),
+      sdl.indexOf("\n}\n", sdl.indexOf("\ntype NursingHome\n")),
+    );
+    expect(block).toContain('@join__type(graph: CIVIL_AFFAIRS, key: "id")');
+    expect(block).toContain('@dataResource(id: "res-0063")');
+    expect(block).not.toContain("@classified");
+
+    // One operation reading both: the subsidy (classified) is audited, the homes' fields are not named in the record.
+    const subsidy = await (services.civil!.prisma as CivilAffairsPrisma).elderlyCareSubsidy.findFirstOrThrow({
+      orderBy: { id: "desc" },
+    });
+    const officer = token(
+      districtClaims({
+        sub: "person-officer-civil-2",
+        dept: "dept-civil-affairs",
+        streets: [subsidy.streetId],
+        scopes: ["graph:read", "civil_affairs:read", "clearance:sensitive"],
+      }),
+    );
+    const both = await post(
+      `query HomesAndSubsidy { nursingHome(id: "nh-0001") { name beds } elderlyCareSubsidy(id: "${subsidy.id}") { id careLevel } }`,
+      "HomesAndSubsidy",
+      { authorization: `Bearer ${officer}`, "x-og-purpose": "civil-affairs-elderly-care" },
+    );
+    expect(both.body.errors).toBeUndefined();
+    expect(both.body.data).toMatchObject({
+      nursingHome: { name: "上海市静安区第一社会福利院" },
+      elderlyCareSubsidy: { id: subsidy.id },
+    });
+
+    const auditPrisma = services.audit!.prisma as AuditPrisma;
+    let records: Awaited<ReturnType<typeof auditPrisma.dataAccessRecord.findMany>> = [];
+    for (let i = 0; i < 100 && records.length === 0; i += 1) {
+      records = await auditPrisma.dataAccessRecord.findMany({ where: { operationName: "HomesAndSubsidy" } });
+      if (records.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({
+      principalId: "person-officer-civil-2",
+      subjectResidentIds: [subsidy.residentId],
+    });
+    expect(JSON.stringify(records[0]?.fields)).not.toContain("NursingHome");
+    // The gateway awaits the audit before a classified answer leaves; the register alone is never recorded.
+    expect(await auditPrisma.dataAccessRecord.count({ where: { operationName: "Homes" } })).toBe(0);
   }, 120_000);
 });

@@ -1,4 +1,4 @@
-/** Per-request DataLoaders of the civil affairs subgraph: subsidies by id and by resident. */
+/** Per-request DataLoaders of the civil affairs subgraph: nursing homes by id and by street, subsidies by id and by resident. */
 import { loaderByGroup, loaderById } from "../kit/loaders.ts";
 import type { SubgraphContext } from "../kit/module.ts";
 import type { PrismaClient } from "./generated/prisma/client.ts";
@@ -7,6 +7,12 @@ export type CivilAffairsPrisma = PrismaClient<"query">;
 
 export function createLoaders(prisma: CivilAffairsPrisma) {
   return {
+    nursingHomeById: loaderById((ids) => prisma.nursingHome.findMany({ where: { id: { in: [...ids] } } })),
+    nursingHomesByStreet: loaderByGroup(
+      (streetIds) =>
+        prisma.nursingHome.findMany({ where: { streetId: { in: [...streetIds] } }, orderBy: { id: "asc" } }),
+      (home) => home.streetId,
+    ),
     subsidyById: loaderById((ids) => prisma.elderlyCareSubsidy.findMany({ where: { id: { in: [...ids] } } })),
     subsidiesByResident: loaderByGroup(
       (residentIds) =>

@@ -1,9 +1,10 @@
 /**
- * Who may call what in the civil affairs subgraph, and which subsidies each caller sees: the resident's own, or
+ * Who may call what in the civil affairs subgraph — anyone the register of nursing homes, which is open data — and
+ * which subsidies each caller sees: the resident's own, or
  * 区民政局 officers' of the resident's street (the subsidy's street office).
  */
 import type { DepartmentDesk, ResidentRecordRule } from "../kit/actingResident.ts";
-import { isResidentOrOfficerOf, recordRule, type SubgraphPermissions } from "../kit/shield.ts";
+import { isResidentOrOfficerOf, publicField, recordRule, type SubgraphPermissions } from "../kit/shield.ts";
 import type { ElderlyCareSubsidy } from "./generated/prisma/client.ts";
 import type { CivilAffairsContext } from "./loaders.ts";
 
@@ -17,6 +18,9 @@ export const subsidyRecords: ResidentRecordRule<ElderlyCareSubsidy, CivilAffairs
 
 export const permissions: SubgraphPermissions = {
   Query: {
+    // The register of nursing homes and their free beds is open data (res-0063, PUBLIC/OPEN).
+    nursingHomes: publicField,
+    nursingHome: publicField,
     elderlyCareSubsidy: isResidentOrOfficerOf(CIVIL_AFFAIRS_DESK),
   },
   ElderlyCareSubsidy: recordRule("elderly-care subsidy", subsidyRecords),

@@ -3,13 +3,18 @@ import type { SubgraphDatabase } from "../../lib/db/database.ts";
 import type { SeedSummary } from "../kit/module.ts";
 import type { SeedOptions } from "../kit/seedCalendar.ts";
 import type { CivilAffairsPrisma } from "./loaders.ts";
-import { buildSubsidies } from "./seedData.ts";
+import { buildNursingHomes, buildSubsidies } from "./seedData.ts";
 
 export async function seed(
   prisma: CivilAffairsPrisma,
   _db: SubgraphDatabase,
   options: SeedOptions,
 ): Promise<SeedSummary> {
+  await prisma.nursingHome.createMany({ data: buildNursingHomes(options), skipDuplicates: true });
   await prisma.elderlyCareSubsidy.createMany({ data: buildSubsidies(options), skipDuplicates: true });
-  return { elderlyCareSubsidies: await prisma.elderlyCareSubsidy.count() };
+  const [nursingHomes, elderlyCareSubsidies] = await Promise.all([
+    prisma.nursingHome.count(),
+    prisma.elderlyCareSubsidy.count(),
+  ]);
+  return { nursingHomes, elderlyCareSubsidies };
 }

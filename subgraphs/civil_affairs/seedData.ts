@@ -1,14 +1,16 @@
 /**
- * Synthetic elderly-care subsidies (养老服务补贴): deterministic for a seed date. Amounts follow the shape of Shanghai's
- * scheme — the subsidy grows with the care level and is full for 低保 households and half for 低收入 ones — but every
+ * The civil affairs seed: the register of nursing homes with their beds, and synthetic elderly-care subsidies
+ * (养老服务补贴), deterministic for a seed date. Subsidy amounts follow the shape of Shanghai's scheme — the subsidy grows with the care level and is full for 低保 households and half for 低收入 ones — but every
  * record is made up and marked `synthetic` (docs/data.md). Residents are picked from identity's seeded register, and
  * each subsidy is handled by the office of the street the resident lives in.
  */
 
+import { jinganDivision } from "../../lib/reference/jinganDivisions.ts";
 import { seededResidentStreet } from "../identity/seedData.ts";
 import { addDays, type SeedOptions, shanghaiInstant } from "../kit/seedCalendar.ts";
 import { randomFor } from "../kit/seedRandom.ts";
-import type { ElderlyCareSubsidyKind, HouseholdMeansStatus } from "./generated/prisma/client.ts";
+import type { ElderlyCareSubsidyKind, HouseholdMeansStatus, NursingHome } from "./generated/prisma/client.ts";
+import { NURSING_HOMES } from "./nursingHomes.ts";
 
 export const SUBSIDY_COUNT = 1_200;
 const RESIDENT_POOL = 60_000;
@@ -61,4 +63,26 @@ export function buildSubsidies(options: Pick<SeedOptions, "date">): SubsidySeed[
     });
   }
   return subsidies;
+}
+
+/**
+ * The register's nursing homes (`nursingHomes.ts`) with a phone number on their street's exchange and the beds they
+ * last reported: occupancy between 70 % and 98 % (welfare institutes fuller), reported within the week before the seed
+ * date at 17:00. Deterministic per home; the phone numbers and occupancy are made up, as are the street homes.
+ */
+export function buildNursingHomes(options: Pick<SeedOptions, "date">): NursingHome[] {
+  return NURSING_HOMES.map((home) => {
+    const random = randomFor(home.id);
+    const phone = `021-${jinganDivision(home.streetId).phonePrefix}${String(Math.floor(random() * 10_000)).padStart(4, "0")}`;
+    const beds = randomFor(`${home.id}/beds`);
+    const share = home.kind === "WELFARE_INSTITUTE" ? 0.9 + beds() * 0.08 : 0.7 + beds() * 0.28;
+    return {
+      ...home,
+      phone,
+      occupiedBeds: Math.min(home.beds, Math.round(home.beds * share)),
+      bedsReportedAt: shanghaiInstant(addDays(options.date, -Math.floor(beds() * 7)), "17:00"),
+      // The district welfare institutes (社会福利院) are real; the street homes are plausible, not a register.
+      synthetic: home.kind !== "WELFARE_INSTITUTE",
+    };
+  });
 }

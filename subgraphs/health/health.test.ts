@@ -204,7 +204,7 @@ describe("batched data access", () => {
     expect(large.statements).toBe(small.statements);
   });
 
-  it("pages slots with doctor, clinic, hospital and waiting time, and nursing homes with their care records, in fixed SQL", async () => {
+  it("pages slots with doctor, clinic, hospital and waiting time, and nursing homes' care records, in fixed SQL", async () => {
     const SLOTS = `query S($first: Int) {
       appointmentSlots(first: $first) {
         nodes { id estimatedWaitMinutes doctor { name hospital { name } } clinic { name } hospital { id } }
@@ -215,21 +215,29 @@ describe("batched data access", () => {
     expect(manySlots.body.data.appointmentSlots.nodes).toHaveLength(100);
     expect(manySlots.statements).toBe(fewSlots.statements);
 
-    const HOMES = `query H($first: Int) {
-      nursingHomes(first: $first) {
-        nodes {
+    // Nursing homes are civil affairs'; the gateway hands health their ids as representations.
+    const HOMES = `query H($representations: [_Any!]!) {
+      _entities(representations: $representations) {
+        ... on NursingHome {
           internetHospital { name } communityHealthCentre { name }
           followUps { doctor { name clinic { name } } }
           prescriptionRenewals { doctor { name } }
         }
       }
     }`;
-    const fewHomes = await sqlCost(HOMES, { first: 1 });
-    const allHomes = await sqlCost(HOMES, { first: 16 });
+    const homes = (count: number) => ({
+      representations: Array.from({ length: count }, (_, i) => ({
+        __typename: "NursingHome",
+        id: `nh-${String(i + 1).padStart(4, "0")}`,
+      })),
+    });
+    const fewHomes = await sqlCost(HOMES, homes(1));
+    const allHomes = await sqlCost(HOMES, homes(16));
+    expect(allHomes.body.data._entities).toHaveLength(16);
     expect(allHomes.statements).toBe(fewHomes.statements);
   });
 
-  it("resolves 50 Street representations with their hospitals and nursing homes in two SQL statements", async () => {
+  it("resolves 50 Street representations with their hospitals in one SQL statement", async () => {
     const streets = await query(`{ hospitals(first: 200) { nodes { street { id } } } }`);
     const known = [...new Set<string>(streets.data.hospitals.nodes.map((h: any) => h.street.id))];
     expect(known).toHaveLength(14);
@@ -237,18 +245,18 @@ describe("batched data access", () => {
     const { body, statements } = await sqlCost(
       `query Streets($representations: [_Any!]!) {
         _entities(representations: $representations) {
-          ... on Street { id hospitals { id kind } centres: hospitals(kind: COMMUNITY_HEALTH_CENTRE) { name } nursingHomes { id } }
+          ... on Street { id hospitals { id kind } centres: hospitals(kind: COMMUNITY_HEALTH_CENTRE) { name } }
         }
       }`,
       { representations: ids.map((id) => ({ __typename: "Street", id })) },
     );
-    expect(statements).toBe(2);
+    expect(statements).toBe(1);
     const entities = body.data._entities;
     expect(entities.map((e: any) => e.id)).toEqual(ids);
     const total = entities.reduce((sum: number, e: any) => sum + e.hospitals.length, 0);
     expect(total).toBe(220);
     for (const street of entities.slice(0, 14)) expect(street.centres).toHaveLength(1);
-    for (const elsewhere of entities.slice(14)) expect(elsewhere).toMatchObject({ hospitals: [], nursingHomes: [] });
+    for (const elsewhere of entities.slice(14)) expect(elsewhere).toMatchObject({ hospitals: [] });
     const jingansi = entities.find((e: any) => e.id === "street-jingansi");
     expect(jingansi.centres[0].name).toBe("静安寺街道社区卫生服务中心");
   });
@@ -506,29 +514,28 @@ describe("booking and cancelling", () => {
   });
 });
 
-describe("nursing homes (养老院+互联网医院)", () => {
+describe("nursing homes' medical partners (养老院+互联网医院)", () => {
+  const PILOT = `{
+    internetHospitalPilotHomes {
+      __typename id inInternetHospitalPilot
+      internetHospital { name isInternetHospital }
+      communityHealthCentre { kind street { id } }
+      followUps { condition scheduledAt completedAt notes resident { id } doctor { hospital { id kind } } }
+      prescriptionRenewals { medication status decidedAt doctor { name } }
+    }
+  }`;
+
   it("links the four pilot homes to internet hospitals of the medical alliance, with follow-ups and renewals", async () => {
-    const body = await query(`{
-      all: nursingHomes(first: 50) { totalCount }
-      pilot: nursingHomes(filter: { inInternetHospitalPilot: true }) {
-        nodes {
-          name beds street { id }
-          internetHospital { name isInternetHospital }
-          communityHealthCentre { kind street { id } }
-          followUps { condition scheduledAt completedAt notes resident { id } doctor { hospital { id kind } } }
-          prescriptionRenewals { medication status decidedAt doctor { name } }
-        }
-      }
-    }`);
+    const body = await query(PILOT);
     expect(body.errors).toBeUndefined();
-    expect(body.data.all.totalCount).toBe(16);
-    const pilot = body.data.pilot.nodes;
-    expect(pilot).toHaveLength(4);
+    const pilot = body.data.internetHospitalPilotHomes;
+    expect(pilot.map((home: any) => home.id)).toEqual(["nh-0001", "nh-0002", "nh-0003", "nh-0004"]);
     const alliance = ["上海市闸北区中心医院", "上海市市北医院", "上海市静安区中心医院"];
     for (const home of pilot) {
+      expect(home.inInternetHospitalPilot).toBe(true);
       expect(alliance).toContain(home.internetHospital.name);
       expect(home.internetHospital.isInternetHospital).toBe(true);
-      expect(home.communityHealthCentre).toEqual({ kind: "COMMUNITY_HEALTH_CENTRE", street: home.street });
+      expect(home.communityHealthCentre.kind).toBe("COMMUNITY_HEALTH_CENTRE");
       expect(home.followUps.length).toBeGreaterThan(0);
       expect(home.followUps.every((f: any) => f.doctor.hospital.kind === "COMMUNITY_HEALTH_CENTRE")).toBe(true);
       expect(home.followUps.every((f: any) => (f.completedAt === null) === (f.notes === null))).toBe(true);
@@ -539,14 +546,37 @@ describe("nursing homes (养老院+互联网医院)", () => {
     }
   });
 
-  it("shows homes outside the pilot without an internet hospital", async () => {
-    const body = await query(`{
-      nursingHomes(filter: { inInternetHospitalPilot: false }) { totalCount nodes { internetHospital { id } inInternetHospitalPilot } }
-    }`);
-    expect(body.data.nursingHomes.totalCount).toBe(12);
-    expect(
-      body.data.nursingHomes.nodes.every((h: any) => h.internetHospital === null && !h.inInternetHospitalPilot),
-    ).toBe(true);
+  it("answers for any home civil affairs names: a partner centre without an internet hospital, or nothing at all", async () => {
+    const body = await query(
+      `query H($representations: [_Any!]!) {
+        _entities(representations: $representations) {
+          ... on NursingHome { id inInternetHospitalPilot internetHospital { id } communityHealthCentre { kind } followUps { id } }
+        }
+      }`,
+      { representations: ["nh-0005", "nh-9999"].map((id) => ({ __typename: "NursingHome", id })) },
+    );
+    expect(body.errors).toBeUndefined();
+    expect(body.data._entities).toEqual([
+      {
+        id: "nh-0005",
+        inInternetHospitalPilot: false,
+        internetHospital: null,
+        communityHealthCentre: { kind: "COMMUNITY_HEALTH_CENTRE" },
+        followUps: [],
+      },
+      {
+        id: "nh-9999",
+        inInternetHospitalPilot: false,
+        internetHospital: null,
+        communityHealthCentre: null,
+        followUps: [],
+      },
+    ]);
+  });
+
+  it("no longer keeps the register of nursing homes: 区民政局 owns it (one data, one source)", async () => {
+    const body = await query("{ nursingHomes(first: 1) { totalCount } }");
+    expect(body.errors?.[0]?.message).toMatch(/Cannot query field "nursingHomes" on type "Query"/);
   });
 });
 
@@ -566,7 +596,7 @@ describe("seed", () => {
     const summary = await health.seed(prisma, service.db, { date: TEST_SEED_DATE, previousDates: [] });
 
     expect(summary).toEqual(before);
-    expect(summary).toMatchObject({ hospitals: 220, nursingHomes: 16 });
+    expect(summary).toMatchObject({ hospitals: 220, nursingHomeCarePartners: 16 });
     expect(summary.appointmentSlots).toBeGreaterThan(3000);
     const after = await prisma.appointmentSlot.findUniqueOrThrow({ where: { id: open.id } });
     expect(after.bookedCount).toBe(open.bookedCount + 1);

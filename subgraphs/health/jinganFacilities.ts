@@ -1,6 +1,7 @@
 /**
  * Reference tables for the health seed: the district's named hospitals, clinic line-ups per kind of institution, and
- * the nursing homes of the "养老院+互联网医院" pilot (seed §6). `seedData.ts` turns these into rows; the streets, their
+ * the medical partners of the district's nursing homes in the "养老院+互联网医院" pilot (seed §6; the homes themselves are
+ * civil affairs' register). `seedData.ts` turns these into rows; the streets, their
  * roads and neighbourhoods come from the district's one reference list (`lib/reference/jinganDivisions.ts`).
  *
  * Names of the large hospitals are the real ones so that residents recognise them; addresses, phone numbers,
@@ -385,132 +386,37 @@ export const SPECIALTIES: Readonly<Record<string, readonly string[]>> = {
   推拿科: ["颈椎病", "腰椎间盘突出", "小儿推拿"],
 };
 
-export interface PilotNursingHome {
-  name: string;
-  streetId: string;
-  address: string;
-  beds: number;
+export interface NursingHomeCarePartnership {
+  /** The home's id in civil affairs' register (区民政局). */
+  nursingHomeId: string;
+  /** The street whose community health centre (社区卫生服务中心) does the home's routine care. */
+  centreStreetId: string;
   /** Index into NAMED_HOSPITALS of the internet hospital serving the home, or null outside the pilot. */
   internetHospital: number | null;
 }
 
 /**
- * The four pilot homes of "养老院+互联网医院" (seed §6), each served by one hospital of the medical alliance,
- * followed by homes that have not joined the pilot yet.
+ * Medical partners of the district's nursing homes (医养结合, catalogue res-0017): the four pilot homes of
+ * "养老院+互联网医院" (seed §6), each served by one hospital of the medical alliance, then homes that have not joined the
+ * pilot yet. The homes themselves (name, address, beds) are civil affairs' register; only their ids are used here.
  */
-export const NURSING_HOMES: readonly PilotNursingHome[] = [
-  {
-    name: "上海市静安区第一社会福利院",
-    streetId: "street-pengpu",
-    address: "静安区共康路505号",
-    beds: 420,
-    internetHospital: 1,
-  },
-  {
-    name: "静安区芷江西路街道敬老院",
-    streetId: "street-zhijiangxilu",
-    address: "静安区柳营路305号",
-    beds: 160,
-    internetHospital: 0,
-  },
-  {
-    name: "静安区曹家渡街道养老院",
-    streetId: "street-caojiadu",
-    address: "静安区康定路1185号",
-    beds: 150,
-    internetHospital: 2,
-  },
-  {
-    name: "静安区大宁路街道颐养院",
-    streetId: "street-daninglu",
-    address: "静安区运城路188号",
-    beds: 240,
-    internetHospital: 0,
-  },
-  {
-    name: "静安区静安寺街道长者照护之家",
-    streetId: "street-jingansi",
-    address: "静安区镇宁路405弄12号",
-    beds: 49,
-    internetHospital: null,
-  },
-  {
-    name: "静安区江宁路街道养老院",
-    streetId: "street-jiangninglu",
-    address: "静安区海防路418号",
-    beds: 120,
-    internetHospital: null,
-  },
-  {
-    name: "静安区石门二路街道敬老院",
-    streetId: "street-shimenerlu",
-    address: "静安区大田路129号",
-    beds: 86,
-    internetHospital: null,
-  },
-  {
-    name: "静安区南京西路街道长者照护之家",
-    streetId: "street-nanjingxilu",
-    address: "静安区吴江路169弄3号",
-    beds: 45,
-    internetHospital: null,
-  },
-  {
-    name: "静安区天目西路街道养老院",
-    streetId: "street-tianmuxilu",
-    address: "静安区大统路238号",
-    beds: 110,
-    internetHospital: null,
-  },
-  {
-    name: "静安区北站街道敬老院",
-    streetId: "street-beizhan",
-    address: "静安区安庆路366号",
-    beds: 98,
-    internetHospital: null,
-  },
-  {
-    name: "静安区宝山路街道养老院",
-    streetId: "street-baoshanlu",
-    address: "静安区青云路233号",
-    beds: 132,
-    internetHospital: null,
-  },
-  {
-    name: "静安区共和新路街道颐养院",
-    streetId: "street-gonghexinlu",
-    address: "静安区谈家桥路58号",
-    beds: 180,
-    internetHospital: null,
-  },
-  {
-    name: "静安区彭浦新村街道敬老院",
-    streetId: "street-pengpuxincun",
-    address: "静安区永和路118弄6号",
-    beds: 210,
-    internetHospital: null,
-  },
-  {
-    name: "静安区临汾路街道养老院",
-    streetId: "street-linfenlu",
-    address: "静安区阳曲路610号",
-    beds: 168,
-    internetHospital: null,
-  },
-  {
-    name: "上海市静安区第二社会福利院",
-    streetId: "street-pengpuxincun",
-    address: "静安区三泉路1040号",
-    beds: 360,
-    internetHospital: null,
-  },
-  {
-    name: "静安区彭浦镇第二敬老院",
-    streetId: "street-pengpu",
-    address: "静安区汶水路210号",
-    beds: 140,
-    internetHospital: null,
-  },
+export const NURSING_HOME_PARTNERS: readonly NursingHomeCarePartnership[] = [
+  { nursingHomeId: "nh-0001", centreStreetId: "street-pengpu", internetHospital: 1 },
+  { nursingHomeId: "nh-0002", centreStreetId: "street-zhijiangxilu", internetHospital: 0 },
+  { nursingHomeId: "nh-0003", centreStreetId: "street-caojiadu", internetHospital: 2 },
+  { nursingHomeId: "nh-0004", centreStreetId: "street-daninglu", internetHospital: 0 },
+  { nursingHomeId: "nh-0005", centreStreetId: "street-jingansi", internetHospital: null },
+  { nursingHomeId: "nh-0006", centreStreetId: "street-jiangninglu", internetHospital: null },
+  { nursingHomeId: "nh-0007", centreStreetId: "street-shimenerlu", internetHospital: null },
+  { nursingHomeId: "nh-0008", centreStreetId: "street-nanjingxilu", internetHospital: null },
+  { nursingHomeId: "nh-0009", centreStreetId: "street-tianmuxilu", internetHospital: null },
+  { nursingHomeId: "nh-0010", centreStreetId: "street-beizhan", internetHospital: null },
+  { nursingHomeId: "nh-0011", centreStreetId: "street-baoshanlu", internetHospital: null },
+  { nursingHomeId: "nh-0012", centreStreetId: "street-gonghexinlu", internetHospital: null },
+  { nursingHomeId: "nh-0013", centreStreetId: "street-pengpuxincun", internetHospital: null },
+  { nursingHomeId: "nh-0014", centreStreetId: "street-linfenlu", internetHospital: null },
+  { nursingHomeId: "nh-0015", centreStreetId: "street-pengpuxincun", internetHospital: null },
+  { nursingHomeId: "nh-0016", centreStreetId: "street-pengpu", internetHospital: null },
 ];
 
 /** Chronic conditions followed up in the pilot (慢病随访) and what a renewal (复诊续方) typically asks for. */

@@ -19,7 +19,10 @@ export function createLoaders(prisma: HealthPrisma) {
     doctorById: loaderById((ids) => prisma.doctor.findMany({ where: { id: { in: [...ids] } } })),
     slotById: loaderById((ids) => prisma.appointmentSlot.findMany({ where: { id: { in: [...ids] } } })),
     appointmentById: loaderById((ids) => prisma.appointment.findMany({ where: { id: { in: [...ids] } } })),
-    nursingHomeById: loaderById((ids) => prisma.nursingHome.findMany({ where: { id: { in: [...ids] } } })),
+    carePartnerByNursingHome: loaderById(
+      (homeIds) => prisma.nursingHomeCarePartner.findMany({ where: { nursingHomeId: { in: [...homeIds] } } }),
+      (partner) => partner.nursingHomeId,
+    ),
 
     clinicsByHospital: loaderByGroup(
       (hospitalIds) => prisma.clinic.findMany({ where: { hospitalId: { in: [...hospitalIds] } }, orderBy: byId }),
@@ -47,10 +50,6 @@ export function createLoaders(prisma: HealthPrisma) {
           orderBy: [{ bookedAt: "desc" }, { id: "asc" }],
         }),
       (appointment) => appointment.residentId,
-    ),
-    nursingHomesByStreet: loaderByGroup(
-      (streetIds) => prisma.nursingHome.findMany({ where: { streetId: { in: [...streetIds] } }, orderBy: byId }),
-      (home) => home.streetId,
     ),
     followUpsByNursingHome: loaderByGroup(
       (homeIds) =>

@@ -1,7 +1,8 @@
 /**
  * Who may call what in the health subgraph, and which appointments, follow-ups and renewals each caller sees.
  * A record's street (for an officer's jurisdiction) is the street of the facility where it happens: the hospital of
- * an appointment's slot, the nursing home of a follow-up or renewal.
+ * an appointment's slot; for a nursing-home follow-up or renewal, the community health centre that cares for the home
+ * (the home itself is civil affairs', and health does not copy its street).
  */
 import type { DepartmentDesk, ResidentRecordRule } from "../kit/actingResident.ts";
 import { isResidentOrOfficerOf, publicField, recordRule, type SubgraphPermissions } from "../kit/shield.ts";
@@ -20,11 +21,18 @@ export const appointmentRecords: ResidentRecordRule<Appointment, HealthContext> 
   },
 };
 
-/** A nursing-home resident's follow-up or prescription renewal: theirs, or 区卫健委 officers' of the home's street. */
+/**
+ * A nursing-home resident's follow-up or prescription renewal: theirs, or 区卫健委 officers' of the street of the
+ * community health centre caring for the home (in the seed, the home's own street).
+ */
 export const nursingCareRecords: ResidentRecordRule<ChronicFollowUp | PrescriptionRenewal, HealthContext> = {
   desk: HEALTH_DESK,
   residentOf: (record) => record.residentId,
-  streetOf: async (record, { loaders }) => (await loaders.nursingHomeById.load(record.nursingHomeId))?.streetId,
+  streetOf: async (record, { loaders }) => {
+    const partner = await loaders.carePartnerByNursingHome.load(record.nursingHomeId);
+    const centreId = partner?.communityHealthCentreId;
+    return centreId ? (await loaders.hospitalById.load(centreId))?.streetId : undefined;
+  },
 };
 
 const desk = isResidentOrOfficerOf(HEALTH_DESK);
@@ -36,8 +44,7 @@ export const permissions: SubgraphPermissions = {
     doctors: publicField,
     appointmentSlots: publicField,
     appointment: desk,
-    nursingHomes: publicField,
-    nursingHome: publicField,
+    internetHospitalPilotHomes: publicField,
   },
   Mutation: {
     bookAppointment: desk,

@@ -35,7 +35,6 @@ import type {
   Hospital,
   HospitalKind,
   HospitalLevel,
-  NursingHome,
   PrescriptionRenewal,
   Prisma,
 } from "./generated/prisma/client.ts";
@@ -69,12 +68,6 @@ interface AppointmentSlotFilter {
   availableOnly?: boolean | null;
 }
 
-interface NursingHomeFilter {
-  streetId?: string | null;
-  inInternetHospitalPilot?: boolean | null;
-  nameContains?: string | null;
-}
-
 export interface HealthResolverOptions {
   /** The current time, for "has this slot started?". Tests pass a fixed clock; the service uses the real one. */
   now?: () => Date;
@@ -106,11 +99,15 @@ export function createResolvers(options: HealthResolverOptions = {}): GraphQLRes
       },
       appointment: byId.argument("appointmentById", appointmentRecords),
 
-      nursingHomes: (_: unknown, args: ListArgs<NursingHomeFilter>, { prisma }: HealthContext) => {
-        const where = nursingHomeWhere(args.filter);
-        return pageOf("nursingHomes", args, prisma.nursingHome, where);
+      // References only: the gateway asks civil affairs, which owns the register, for the homes' names and beds.
+      internetHospitalPilotHomes: async (_: unknown, __: unknown, { prisma }: HealthContext) => {
+        const partners = await prisma.nursingHomeCarePartner.findMany({
+          where: { internetHospitalId: { not: null } },
+          orderBy: { nursingHomeId: "asc" },
+          select: { nursingHomeId: true },
+        });
+        return partners.map((partner) => ({ __typename: "NursingHome", id: partner.nursingHomeId }));
       },
-      nursingHome: byId.argument("nursingHomeById"),
     },
 
     Mutation: {
@@ -187,17 +184,23 @@ export function createResolvers(options: HealthResolverOptions = {}): GraphQLRes
       resident: (appointment: Appointment) => residentRef(appointment.residentId),
     },
 
+    // A nursing home belongs to civil affairs: health is handed its id and answers with the home's medical partners
+    // (none for a home outside any partnership) and its residents' care records.
     NursingHome: {
-      __resolveReference: byId.reference("nursingHomeById"),
-      street: (home: NursingHome) => ({ __typename: "Street", id: home.streetId }),
-      internetHospital: (home: NursingHome, _: unknown, { loaders }: HealthContext) =>
-        home.internetHospitalId ? loaders.hospitalById.load(home.internetHospitalId) : null,
-      inInternetHospitalPilot: (home: NursingHome) => home.internetHospitalId !== null,
-      communityHealthCentre: (home: NursingHome, _: unknown, { loaders }: HealthContext) =>
-        home.communityHealthCentreId ? loaders.hospitalById.load(home.communityHealthCentreId) : null,
-      followUps: async (home: NursingHome, _: unknown, context: HealthContext) =>
+      __resolveReference: (home: Reference) => ({ id: home.id }),
+      internetHospital: async (home: Reference, _: unknown, { loaders }: HealthContext) => {
+        const partner = await loaders.carePartnerByNursingHome.load(home.id);
+        return partner?.internetHospitalId ? loaders.hospitalById.load(partner.internetHospitalId) : null;
+      },
+      inInternetHospitalPilot: async (home: Reference, _: unknown, { loaders }: HealthContext) =>
+        Boolean((await loaders.carePartnerByNursingHome.load(home.id))?.internetHospitalId),
+      communityHealthCentre: async (home: Reference, _: unknown, { loaders }: HealthContext) => {
+        const partner = await loaders.carePartnerByNursingHome.load(home.id);
+        return partner?.communityHealthCentreId ? loaders.hospitalById.load(partner.communityHealthCentreId) : null;
+      },
+      followUps: async (home: Reference, _: unknown, context: HealthContext) =>
         readableRecords(nursingCareRecords, await context.loaders.followUpsByNursingHome.load(home.id), context),
-      prescriptionRenewals: async (home: NursingHome, _: unknown, context: HealthContext) =>
+      prescriptionRenewals: async (home: Reference, _: unknown, context: HealthContext) =>
         readableRecords(nursingCareRecords, await context.loaders.renewalsByNursingHome.load(home.id), context),
     },
 
@@ -217,8 +220,6 @@ export function createResolvers(options: HealthResolverOptions = {}): GraphQLRes
     Street: {
       hospitals: async (street: Reference, { kind }: { kind?: HospitalKind | null }, { loaders }: HealthContext) =>
         ofKind(await loaders.hospitalsByStreet.load(street.id), kind),
-      nursingHomes: (street: Reference, _: unknown, { loaders }: HealthContext) =>
-        loaders.nursingHomesByStreet.load(street.id),
     },
 
     Resident: {
@@ -293,14 +294,5 @@ function slotWhere(
     doctorId: filter?.doctorId ?? undefined,
     startsAt: Object.keys(startsAt).length > 0 ? startsAt : undefined,
     bookedCount: availableOnly ? { lt: prisma.appointmentSlot.fields.capacity } : undefined,
-  };
-}
-
-function nursingHomeWhere(filter: NursingHomeFilter | null | undefined): Prisma.NursingHomeWhereInput {
-  const pilot = filter?.inInternetHospitalPilot;
-  return {
-    streetId: filter?.streetId ?? undefined,
-    internetHospitalId: pilot === true ? { not: null } : pilot === false ? null : undefined,
-    name: nameFilter(filter?.nameContains, "filter.nameContains"),
   };
 }

@@ -27,21 +27,23 @@ export async function seed(prisma: HealthPrisma, _db: SubgraphDatabase, options:
   await inBatches(data.doctors, (batch) => prisma.doctor.createMany({ data: batch, skipDuplicates }));
   await inBatches(data.slots, (batch) => prisma.appointmentSlot.createMany({ data: batch, skipDuplicates }));
   await inBatches(data.appointments, (batch) => prisma.appointment.createMany({ data: batch, skipDuplicates }));
-  await inBatches(data.nursingHomes, (batch) => prisma.nursingHome.createMany({ data: batch, skipDuplicates }));
+  await inBatches(data.carePartners, (batch) =>
+    prisma.nursingHomeCarePartner.createMany({ data: batch, skipDuplicates }),
+  );
   await inBatches(data.followUps, (batch) => prisma.chronicFollowUp.createMany({ data: batch, skipDuplicates }));
   await inBatches(data.renewals, (batch) => prisma.prescriptionRenewal.createMany({ data: batch, skipDuplicates }));
   return countRows(prisma);
 }
 
 export async function countRows(prisma: HealthPrisma): Promise<SeedSummary> {
-  const [hospitals, clinics, doctors, appointmentSlots, appointments, nursingHomes, followUps, renewals] =
+  const [hospitals, clinics, doctors, appointmentSlots, appointments, nursingHomeCarePartners, followUps, renewals] =
     await Promise.all([
       prisma.hospital.count(),
       prisma.clinic.count(),
       prisma.doctor.count(),
       prisma.appointmentSlot.count(),
       prisma.appointment.count(),
-      prisma.nursingHome.count(),
+      prisma.nursingHomeCarePartner.count(),
       prisma.chronicFollowUp.count(),
       prisma.prescriptionRenewal.count(),
     ]);
@@ -51,7 +53,7 @@ export async function countRows(prisma: HealthPrisma): Promise<SeedSummary> {
     doctors,
     appointmentSlots,
     appointments,
-    nursingHomes,
+    nursingHomeCarePartners,
     chronicFollowUps: followUps,
     prescriptionRenewals: renewals,
   };

@@ -33,7 +33,7 @@ import type {
   Hospital,
   HospitalKind,
   HospitalLevel,
-  NursingHome,
+  NursingHomeCarePartner,
   PrescriptionRenewal,
   RenewalStatus,
 } from "./generated/prisma/client.ts";
@@ -46,7 +46,7 @@ import {
   HEALTH_DEPARTMENT_ID,
   INSTITUTIONAL_CLINICS,
   NAMED_HOSPITALS,
-  NURSING_HOMES,
+  NURSING_HOME_PARTNERS,
   OUTPATIENT_BRANDS,
   OUTPATIENT_TYPES,
   SPECIALTIES,
@@ -71,7 +71,8 @@ export interface HealthSeedData {
   doctors: Doctor[];
   slots: AppointmentSlot[];
   appointments: Appointment[];
-  nursingHomes: NursingHome[];
+  /** Each nursing home's medical partners; the homes are civil affairs' register (区民政局). */
+  carePartners: NursingHomeCarePartner[];
   followUps: ChronicFollowUp[];
   renewals: PrescriptionRenewal[];
 }
@@ -248,7 +249,7 @@ export function buildSeedData(options: SeedOptions): HealthSeedData {
     doctors: [],
     slots: [],
     appointments: [],
-    nursingHomes: [],
+    carePartners: [],
     followUps: [],
     renewals: [],
   };
@@ -284,7 +285,7 @@ export function buildSeedData(options: SeedOptions): HealthSeedData {
       }
     });
   }
-  addNursingHomes(data, calendar);
+  addNursingHomeCare(data, calendar);
   return data;
 }
 
@@ -381,14 +382,15 @@ function addAppointments(
 }
 
 /**
- * Nursing homes, and for the four pilot homes a quarter of chronic-disease follow-ups and prescription renewals by
- * the family doctors of the nearest community health centre (seed §6). Residents of the homes are registered
- * residents (ids within the identity service's 60,000, so the register knows their street and jurisdiction applies),
- * a block of 100 per home from resident-050001; some of them also book appointments, as residents do.
+ * Each nursing home's medical partners, and for the four pilot homes a quarter of chronic-disease follow-ups and
+ * prescription renewals by the family doctors of the nearest community health centre (seed §6). The homes are civil
+ * affairs' register (区民政局); health names them by id. Residents of the homes are registered residents (ids within
+ * the identity service's 60,000, so the register knows their street and jurisdiction applies), a block of 100 per
+ * home from resident-050001; some of them also book appointments, as residents do.
  */
 const NURSING_RESIDENTS_FROM = 50_000;
 
-function addNursingHomes(data: HealthSeedData, calendar: SeedCalendar): void {
+function addNursingHomeCare(data: HealthSeedData, calendar: SeedCalendar): void {
   const seedStart = calendar.instant(0, "00:00");
   const [firstMonth, monthsEnd] = calendar.bounds(FOLLOW_UP_WINDOW);
   const months: LocalDate[] = [];
@@ -398,21 +400,18 @@ function addNursingHomes(data: HealthSeedData, calendar: SeedCalendar): void {
   );
   const namedHospitalIds = NAMED_HOSPITALS.map((_, i) => `hosp-${pad(i + 1, 4)}`);
 
-  NURSING_HOMES.forEach((home, index) => {
-    const id = `nh-${pad(index + 1, 4)}`;
+  NURSING_HOME_PARTNERS.forEach((home, index) => {
+    const id = home.nursingHomeId;
     const random = randomFor(id);
-    const centre = centreOf.get(home.streetId);
-    data.nursingHomes.push({
-      id,
-      name: home.name,
-      streetId: home.streetId,
-      address: home.address,
-      phone: phoneIn(streetOf(home.streetId), random),
-      beds: home.beds,
+    // The first draw once made the home's phone number, which is civil affairs' now; it is still drawn so that the
+    // care records below stay the ones seeded before the register moved.
+    random();
+    const centre = centreOf.get(home.centreStreetId);
+    data.carePartners.push({
+      nursingHomeId: id,
       internetHospitalId: home.internetHospital === null ? null : (namedHospitalIds[home.internetHospital] ?? null),
       communityHealthCentreId: centre?.id ?? null,
-      // The district welfare institute (社会福利院) is a real home; the street homes are plausible, not a register.
-      synthetic: !home.name.includes("社会福利院"),
+      synthetic: true,
     });
     if (home.internetHospital === null || !centre) return;
 

@@ -1,6 +1,7 @@
 /**
  * The README's promise, as a new user meets it: `npm start` brings up every subgraph and the gateway with seed
- * data and prints the URLs; the graph answers across departments; Ctrl-C stops everything.
+ * data and prints the URLs; the graph answers across departments; civil affairs, which joins only through the schema
+ * registry, is published with its manifest and served from the registry's supergraph; Ctrl-C stops everything.
  * Runs the real script as a child process, on spare ports and fresh data folders (or a fresh PostgreSQL database).
  */
 import { type ChildProcess, spawn } from "node:child_process";
@@ -9,12 +10,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { subgraphModules } from "../../subgraphs/registry.ts";
+import civilAffairs from "../../subgraphs/civil_affairs/index.ts";
+import { subgraphModules as codeModules } from "../../subgraphs/registry.ts";
 import { createTestDatabase, type TestDatabase, testTier } from "../support/database.ts";
 import { graphql } from "../support/subgraphs.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const GATEWAY_PORT = 4700;
+// Civil affairs is not in subgraphs/registry.ts: npm start finds its folder and department.json.
+const subgraphModules = [...codeModules, civilAffairs];
 
 describe(`npm start (${testTier})`, () => {
   let child: ChildProcess;
@@ -110,6 +114,58 @@ describe(`npm start (${testTier})`, () => {
     });
     expect(wrong.status).toBe(400);
     expect(((await wrong.json()) as { error: string }).error).toBe("invalid_grant");
+  });
+
+  it("publishes civil affairs to the registry with its manifest and serves its nursing homes through the gateway", async () => {
+    expect(output).toMatch(
+      /civil_affairs +published to the registry by 区民政局 \(manifest: DELIVERED; published civil_affairs v1: ACTIVE\)/,
+    );
+    const gateway = `http://127.0.0.1:${GATEWAY_PORT}/graphql`;
+    const { status, body } = await graphql(
+      gateway,
+      `{
+        nursingHomes(first: 20) { totalCount nodes { id name beds availableBeds inInternetHospitalPilot internetHospital { name } } }
+        street(id: "street-pengpu") { nursingHomes { name } }
+      }`,
+    );
+    expect(status).toBe(200);
+    expect(body.errors).toBeUndefined();
+    expect(body.data.nursingHomes.totalCount).toBe(16);
+    // The register from civil affairs, the 养老院+互联网医院 pilot from health, in one answer.
+    const pilot = body.data.nursingHomes.nodes.filter((home: any) => home.inInternetHospitalPilot);
+    expect(pilot).toHaveLength(4);
+    for (const home of pilot) expect(home.internetHospital.name).toMatch(/医院$/);
+    expect(body.data.street.nursingHomes.map((home: any) => home.name)).toContain("上海市静安区第一社会福利院");
+
+    // The seeded civil-affairs officer (created through identity's administration, not its code) reads a subsidy under
+    // the manifest's policy and purpose, with the sensitive household status masked.
+    const login = await fetch(`http://127.0.0.1:${GATEWAY_PORT}/oauth/token`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ grant_type: "password", username: "officer.civil", password: "Officer#2026" }),
+    });
+    expect(login.status).toBe(200);
+    const { access_token } = (await login.json()) as { access_token: string };
+    const subsidy = `{ nursingHome(id: "nh-0001") { name } elderlyCareSubsidy(id: "ecs-000001") { id careLevel householdStatus } }`;
+    const asOfficer = (purpose?: string) =>
+      graphql(gateway, subsidy, undefined, {
+        authorization: `Bearer ${access_token}`,
+        ...(purpose ? { "x-og-purpose": purpose } : {}),
+      });
+    let granted = await asOfficer("civil-affairs-elderly-care");
+    // The policy and purpose reached identity with the manifest; the gateway polls them.
+    for (let i = 0; i < 60 && !granted.body.data?.elderlyCareSubsidy; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      granted = await asOfficer("civil-affairs-elderly-care");
+    }
+    expect(granted.body.errors).toBeUndefined();
+    expect(granted.body.data).toMatchObject({
+      nursingHome: { name: "上海市静安区第一社会福利院" },
+      elderlyCareSubsidy: { id: "ecs-000001", householdStatus: "****" },
+    });
+    const withoutPurpose = await asOfficer();
+    expect(withoutPurpose.body.data.elderlyCareSubsidy).toBeNull();
+    expect(withoutPurpose.body.data.nursingHome).toEqual({ name: "上海市静安区第一社会福利院" });
   });
 
   it("runs the schema registry with the district's subgraphs registered", async () => {

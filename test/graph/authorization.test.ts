@@ -88,10 +88,10 @@ const MATRIX: Array<[coordinate: string, operation: string, allowed: Who[]]> = [
   ],
   ["Query.windowAppointment", '{ windowAppointment(id: "none") { id } }', only("resident", "officer@admin-service")],
   ["Query.appointment", '{ appointment(id: "none") { id } }', only("resident")],
-  ["NursingHome.followUps", "{ nursingHomes(first: 1) { nodes { followUps { id } } } }", only("resident")],
+  ["NursingHome.followUps", "{ internetHospitalPilotHomes { followUps { id } } }", only("resident")],
   [
     "NursingHome.prescriptionRenewals",
-    "{ nursingHomes(first: 1) { nodes { prescriptionRenewals { id } } } }",
+    "{ internetHospitalPilotHomes { prescriptionRenewals { id } } }",
     only("resident"),
   ],
   ["Query.people", "{ people(first: 1) { totalCount } }", only("security_admin", "auditor")],
@@ -182,7 +182,7 @@ describe(`authorization through the district graph (${testTier})`, () => {
   });
 
   it("binds health records to a declared purpose (PIPL art. 28): the purpose opens them for 区卫健委 officers only", async () => {
-    const operation = '{ appointment(id: "none") { id } nursingHomes(first: 1) { nodes { followUps { id } } } }';
+    const operation = '{ appointment(id: "none") { id } internetHospitalPilotHomes { followUps { id } } }';
     expect(deniedCoordinates(await ask("officer@health", operation))).toEqual(
       new Set(["Query.appointment", "NursingHome.followUps"]),
     );
@@ -216,7 +216,7 @@ describe(`authorization through the district graph (${testTier})`, () => {
 
   it("simulates a draft exactly as the gateway enforces it once enabled, within 5 s, with the change in the history", async () => {
     const operation = `{ appointment(id: "none") { id } studentPortrait(id: "none") { id }
-      nursingHomes(first: 1) { nodes { prescriptionRenewals { id } } } }`;
+      internetHospitalPilotHomes { prescriptionRenewals { id } } }`;
     const before = deniedCoordinates(await ask("officer@health", operation));
     expect(before).toEqual(new Set(["Query.appointment", "Query.studentPortrait", "NursingHome.prescriptionRenewals"]));
 
