@@ -85,6 +85,11 @@ export function dockerfileProblems(
   const files = stageFiles(root, dockerfile, final, ignored, problems);
   const workdir = workdirOf(final);
   const inImage = (file: string) => files.has(posix.join(workdir, file));
+  // A path a RUN step of the image writes (the portal's build) need not exist in a fresh clone.
+  const builtInImage = (path: string) => {
+    const inside = `${posix.join(workdir, path)}/`;
+    return [...files].some((file) => file.startsWith(inside));
+  };
   const entrypoint = execForm(final.instructions.filter((i) => i.keyword === "ENTRYPOINT").at(-1)?.args ?? "");
   const command = execForm(final.instructions.filter((i) => i.keyword === "CMD").at(-1)?.args ?? "");
   const required = new Map<string, string>();
@@ -111,8 +116,9 @@ export function dockerfileProblems(
           ? filesUnder(root, path).filter((file) => !TEST_FILE.test(file))
           : [path];
       for (const file of assetFiles) {
-        if (!existsSync(join(root, file))) report(`${label} reads ${file}, which does not exist`);
-        else if (!inImage(file)) report(`the image lacks ${file}, which ${label} reads at run time`);
+        if (!existsSync(join(root, file))) {
+          if (!builtInImage(file)) report(`${label} reads ${file}, which does not exist`);
+        } else if (!inImage(file)) report(`the image lacks ${file}, which ${label} reads at run time`);
       }
     }
     for (const [name, importers] of graph.packages) if (!required.has(name)) required.set(name, importers[0] as string);
@@ -172,6 +178,11 @@ function stageFiles(
       for (const file of filesUnder(root, "subgraphs").filter((f) => /^subgraphs\/[^/]+\/generated\//.test(f))) {
         files.add(posix.join(workdir, file));
       }
+    }
+    if (instruction.keyword === "RUN" && /scripts\/buildPortal\.ts/.test(instruction.args)) {
+      // The portal's build (Vite) writes portal/dist in the image, whether or not a local build exists: its page at
+      // least (docs/portal.md).
+      files.add(posix.join(workdir, "portal/dist/index.html"));
     }
     if (instruction.keyword !== "COPY" && instruction.keyword !== "ADD") continue;
     const { flags, sources, destination } = parseCopy(instruction.args);
