@@ -58,6 +58,7 @@ import { portalRoutes } from "./portal/portalRoutes.ts";
 import { maskError } from "./protection/maskErrors.ts";
 import { ReservedNamesRule } from "./protection/reservedNames.ts";
 import { createTrustedDocumentSource, trustedOperationOf } from "./protection/trustedDocuments.ts";
+import { registryProxyRoutes } from "./registryProxy.ts";
 import { RegistrySupergraph } from "./supergraph/registrySupergraph.ts";
 import { loadSubgraphOwners, ownersPathOf } from "./supergraph/subgraphOwners.ts";
 import { SupergraphFile } from "./supergraph/supergraphFile.ts";
@@ -435,6 +436,8 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       log,
       limit: rateLimiter.oauth,
     }),
+    // The schema registry's app-operations route on this origin, with the caller's own token (docs/registry.md).
+    ...registryProxyRoutes({ registryUrl: config.REGISTRY_URL, log }),
     // The portal's static files on the same origin (docs/portal.md).
     ...portalRoutes({ dir: config.PORTAL_DIR }),
     "/healthz": (_req, res) => sendJson(res, 200, { status: "ok", service: "gateway" }),

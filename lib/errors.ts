@@ -215,6 +215,16 @@ export const errorCodes = {
     description:
       "The registry checked the operations but could not register them at identity (not configured, or identity did not answer); nothing was registered. Register again once identity answers.",
   },
+  REGISTRY_NOT_CONFIGURED: {
+    status: 503,
+    description:
+      "This gateway has no schema registry configured (REGISTRY_URL), so it cannot pass on the registry's routes under /registry/; use the registry's own address, or ask the operator to set REGISTRY_URL.",
+  },
+  REGISTRY_UNAVAILABLE: {
+    status: 502,
+    description:
+      "The schema registry behind the gateway's /registry/ routes did not answer in time; nothing was registered by this request. Send it again shortly.",
+  },
   SUPERGRAPH_NOT_LOADED: { status: 503, description: "The gateway has no valid supergraph loaded yet; retry shortly." },
   NO_GATEWAY_REPLICA: {
     status: 503,

@@ -1,6 +1,7 @@
 /** Schema registry configuration: one zod schema over the environment, every problem reported at once. */
 import { z } from "zod";
 import { parseConfig } from "../lib/config.ts";
+import { publicOriginSchema } from "../lib/publicOrigin.ts";
 
 const keyList = z
   .string()
@@ -23,6 +24,11 @@ export const registryConfigSchema = z.object({
   IDENTITY_URL: z.url().default("http://127.0.0.1:4108"),
   TOKEN_ISSUER: z.string().min(1).default("https://id.jingan.one-graph.local"),
   TOKEN_AUDIENCE: z.string().min(1).default("jingan-one-graph"),
+  /**
+   * The gateway's public origin: people signed in through single sign-on (the portal) hold tokens issued as
+   * `<PUBLIC_ORIGIN>/oidc` for `<PUBLIC_ORIGIN>/graphql`, accepted beside TOKEN_ISSUER's (lib/publicOrigin.ts).
+   */
+  PUBLIC_ORIGIN: publicOriginSchema,
   TOKEN_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
   /**
    * The gateway's envelope public key(s), base64 spki, comma-separated: the supergraph and usage routes answer only

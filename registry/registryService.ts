@@ -30,6 +30,7 @@ import { sendJson } from "../lib/http/graphqlHttp.ts";
 import { parseJsonBody, RequestBodyError, readBody } from "../lib/http/requestBody.ts";
 import { createLogger, type Logger } from "../lib/log.ts";
 import type { Principal } from "../lib/principal.ts";
+import { graphResourceOf, oidcIssuerOf } from "../lib/publicOrigin.ts";
 import { createEnvelopeVerifier, SYSTEM_SCOPES } from "../lib/wire.ts";
 import { composeSupergraph } from "../scripts/composeSupergraph.ts";
 import { publishedCatalogue } from "../subgraphs/catalog/seedData.ts";
@@ -120,6 +121,7 @@ export async function startRegistry(
   /** The API schema of the current supergraph, rebuilt when its revision changes. */
   let apiSchema: { revision: number; schema: ReturnType<typeof apiSchemaOf> } | null = null;
 
+  const jwks = createJwksSource({ url: `${config.IDENTITY_URL}/.well-known/jwks.json`, now: options.now });
   const verifyToken = createTokenVerifier({
     clockToleranceSeconds: config.TOKEN_CLOCK_SKEW_SECONDS,
     issuers: [
@@ -127,7 +129,16 @@ export async function startRegistry(
         issuer: config.TOKEN_ISSUER,
         audience: config.TOKEN_AUDIENCE,
         algorithms: ["ES256"],
-        jwks: createJwksSource({ url: `${config.IDENTITY_URL}/.well-known/jwks.json`, now: options.now }),
+        jwks,
+        toPrincipal: districtPrincipal,
+      },
+      // The same identity service's OpenID Connect provider (single sign-on, e.g. the portal through the gateway's
+      // /registry/ route): the same keys and claims, issued as `<PUBLIC_ORIGIN>/oidc` for `<PUBLIC_ORIGIN>/graphql`.
+      {
+        issuer: oidcIssuerOf(config.PUBLIC_ORIGIN),
+        audience: graphResourceOf(config.PUBLIC_ORIGIN),
+        algorithms: ["ES256"],
+        jwks,
         toPrincipal: districtPrincipal,
       },
     ],

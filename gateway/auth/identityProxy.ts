@@ -42,6 +42,47 @@ const OIDC_FORWARDED = ["cookie", "authorization", "accept", "accept-language"] 
 /** Response headers of the provider's redirects and pages (Set-Cookie separately: it may repeat). */
 const OIDC_PASSED_BACK = ["location", "content-security-policy", "x-frame-options"];
 
+/**
+ * One forwarded request to a service behind the gateway (identity, the schema registry), bounded by `timeoutMs`,
+ * redirects passed back rather than followed; with tracing on, the service's spans join this request's trace
+ * (lib/telemetry/tracing.ts). Throws when the service does not answer in time.
+ */
+export function fetchUpstream(
+  service: string,
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: Buffer; timeoutMs: number },
+): Promise<Response> {
+  const { method, headers, body, timeoutMs } = init;
+  return inClientSpan(`${method} ${service}`, { "http.request.method": method }, headers, () =>
+    fetch(url, {
+      method,
+      headers,
+      body: body === undefined ? undefined : new Uint8Array(body),
+      signal: AbortSignal.timeout(timeoutMs),
+      redirect: "manual",
+    }),
+  );
+}
+
+/**
+ * The request's body, at most `maxBodyBytes`; over it, the answer `tooLarge(message)` with 413 is written in full
+ * before the connection closes (the rest of the upload is read and discarded) and null is returned.
+ */
+export async function bodyWithin(
+  req: IncomingMessage,
+  res: ServerResponse,
+  maxBodyBytes: number,
+  tooLarge: (message: string) => string,
+): Promise<Buffer | null> {
+  try {
+    return await readBody(req, maxBodyBytes);
+  } catch (error) {
+    if (!(error instanceof BodyTooLargeError)) throw error;
+    answerThenClose(req, res, 413, tooLarge(error.message));
+    return null;
+  }
+}
+
 export function identityProxyRoutes(options: IdentityProxyOptions): Record<string, Route> {
   const {
     identityUrl,
@@ -93,19 +134,11 @@ export function identityProxyRoutes(options: IdentityProxyOptions): Record<strin
       }
       let body: Buffer | undefined;
       if (method === "POST") {
-        try {
-          body = await readBody(req, maxBodyBytes);
-        } catch (error) {
-          if (!(error instanceof BodyTooLargeError)) throw error;
-          // Answered in full before the connection closes; the rest of the upload is read and discarded.
-          answerThenClose(
-            req,
-            res,
-            413,
-            JSON.stringify({ error: "invalid_request", error_description: `${error.message}` }),
-          );
-          return;
-        }
+        const read = await bodyWithin(req, res, maxBodyBytes, (message) =>
+          JSON.stringify({ error: "invalid_request", error_description: message }),
+        );
+        if (!read) return;
+        body = read;
       }
       const requestId = String(res.getHeader("x-request-id") ?? randomUUID());
       const url = `${identityUrl}${target}`;
@@ -131,16 +164,7 @@ export function identityProxyRoutes(options: IdentityProxyOptions): Record<strin
       }
       let upstream: Response;
       try {
-        // With tracing on, the identity service's spans join this request's trace (lib/telemetry/tracing.ts).
-        upstream = await inClientSpan(`${method} identity`, { "http.request.method": method }, headers, () =>
-          fetch(url, {
-            method,
-            headers,
-            body: body === undefined ? undefined : new Uint8Array(body),
-            signal: AbortSignal.timeout(timeoutMs),
-            redirect: "manual",
-          }),
-        );
+        upstream = await fetchUpstream("identity", url, { method, headers, body, timeoutMs });
       } catch (error) {
         log.warn({ err: error, path: path ?? OIDC_MOUNT, requestId }, "identity service unreachable");
         res.statusCode = 503;

@@ -17,7 +17,7 @@ export const operations: Record<string, string> = Object.fromEntries(
 
 export interface GraphError {
   message: string;
-  extensions?: { code?: string };
+  extensions?: { code?: string; problems?: OperationProblem[] };
 }
 export interface GraphResult<T> {
   data?: T | null;
@@ -63,4 +63,44 @@ export async function runDocument<T>(
     errors: [{ message: `HTTP ${response.status}` }],
   }))) as GraphResult<T>;
   return body;
+}
+
+/** One operation the schema registry registered for an app (its SHA-256 and name). */
+export interface RegisteredOperation {
+  hash: string;
+  operationName: string | null;
+}
+/** What the registry found wrong with a document (TRUSTED_DOCUMENT_INVALID's `problems`). */
+export interface OperationProblem {
+  index: number;
+  hash: string;
+  message: string;
+}
+
+/**
+ * Registers trusted operations for an app through the schema registry's route on this origin
+ * (`POST /registry/apps/<appId>/operations`, docs/registry.md), with the in-memory bearer: the registry checks each
+ * document against the current supergraph and answers `{registered}` or coded errors (TRUSTED_DOCUMENT_INVALID with
+ * `problems`, FORBIDDEN, REGISTRY_UNAVAILABLE …).
+ */
+export async function registerOperations(
+  appId: string,
+  documents: string[],
+): Promise<GraphResult<{ registered: RegisteredOperation[] }>> {
+  const token = accessToken();
+  if (!token) {
+    await signIn({ silent: true });
+    return new Promise(() => {});
+  }
+  const response = await fetch(`/registry/apps/${encodeURIComponent(appId)}/operations`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body: JSON.stringify({ documents }),
+  });
+  const body = (await response.json().catch(() => null)) as {
+    registered?: RegisteredOperation[];
+    errors?: GraphError[];
+  } | null;
+  if (response.ok && Array.isArray(body?.registered)) return { data: { registered: body.registered } };
+  return { errors: body?.errors ?? [{ message: `HTTP ${response.status}` }] };
 }

@@ -87,6 +87,7 @@ const strings = {
     "Register trusted operations (separate documents with ---)",
   ],
   register: ["登记", "Register"],
+  operationProblems: ["未登记：注册中心发现的问题", "Not registered: what the registry found"],
   explorerHint: [
     "以当前登录身份查询这张图；编辑器和文档都在本地打包，不连接外部网络。",
     "Query the graph as the signed-in person; the editor and docs are bundled, nothing is loaded from elsewhere.",

@@ -1,12 +1,13 @@
 /**
  * Front-end teams and integrators: the service directory (departments, subgraphs and their owners, types, data
  * resources), schema docs per department, app registration with its approval status and credentials, and the app's
- * trusted operations. The explorer is its own section (Explorer.tsx).
+ * trusted operations, registered through the schema registry's route on this origin (POST /registry/apps/<appId>/operations,
+ * docs/registry.md). The explorer is its own section (Explorer.tsx).
  */
 import directory from "virtual:supergraph-directory";
 import { type FormEvent, useId, useState } from "react";
 import { currentClaims } from "../auth.ts";
-import { type GraphError, run } from "../graph.ts";
+import { type GraphError, type OperationProblem, type RegisteredOperation, registerOperations, run } from "../graph.ts";
 import { useT } from "../i18n.tsx";
 import { Errors, Loading, Table, useOperation } from "../ui.tsx";
 
@@ -142,7 +143,8 @@ function AppRegistration() {
   const claims = currentClaims();
   const [errors, setErrors] = useState<GraphError[]>([]);
   const [credentials, setCredentials] = useState<Credentials | null>(null);
-  const [trusted, setTrusted] = useState<Array<{ hash: string; operationName: string | null }>>([]);
+  const [trusted, setTrusted] = useState<RegisteredOperation[]>([]);
+  const [problems, setProblems] = useState<OperationProblem[]>([]);
   const [documents, setDocuments] = useState("query StreetNames {\n  streets {\n    id\n    name\n  }\n}");
 
   async function register(event: FormEvent<HTMLFormElement>) {
@@ -159,23 +161,23 @@ function AppRegistration() {
     setErrors(result.errors ?? []);
     setCredentials(result.data?.requestIntegratorApp ?? null);
     setTrusted([]);
+    setProblems([]);
   }
 
-  async function registerOperations(event: FormEvent<HTMLFormElement>) {
+  async function registerTrusted(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     if (!credentials) return;
-    const result = await run<{ registerTrustedDocuments: Array<{ hash: string; operationName: string | null }> }>(
-      "RegisterTrustedDocuments",
-      {
-        appId: credentials.id,
-        documents: documents
-          .split(/^---$/m)
-          .map((d) => d.trim())
-          .filter(Boolean),
-      },
+    // The schema registry's route on this origin: it checks each document against the current supergraph.
+    const result = await registerOperations(
+      credentials.id,
+      documents
+        .split(/^---$/m)
+        .map((d) => d.trim())
+        .filter(Boolean),
     );
     setErrors(result.errors ?? []);
-    if (result.data?.registerTrustedDocuments) setTrusted(result.data.registerTrustedDocuments);
+    setProblems(result.errors?.flatMap((error) => error.extensions?.problems ?? []) ?? []);
+    if (result.data) setTrusted(result.data.registered);
   }
 
   return (
@@ -210,7 +212,7 @@ function AppRegistration() {
           </dl>
           <p>{t("secretOnce")}</p>
           <h3>{t("trustedOperations")}</h3>
-          <form className="stack" onSubmit={(e) => void registerOperations(e)}>
+          <form className="stack" onSubmit={(e) => void registerTrusted(e)}>
             <label htmlFor={`${id}-documents`}>{t("registerOperations")}</label>
             <textarea
               id={`${id}-documents`}
@@ -220,6 +222,18 @@ function AppRegistration() {
             />
             <button type="submit">{t("register")}</button>
           </form>
+          {problems.length > 0 ? (
+            <Table
+              testId="operation-problems"
+              caption={t("operationProblems")}
+              rows={problems}
+              rowKey={(p) => `${p.index}:${p.message}`}
+              columns={[
+                { header: "#", cell: (p) => p.index },
+                { header: t("description"), cell: (p) => p.message },
+              ]}
+            />
+          ) : null}
           <Table
             testId="trusted-operations"
             caption={t("trustedOperations")}
