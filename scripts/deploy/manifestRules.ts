@@ -7,6 +7,7 @@
 
 import { loadGatewayConfig } from "../../gateway/config.ts";
 import { ConfigError } from "../../lib/config.ts";
+import { DEFAULT_PUBLIC_ORIGIN } from "../../lib/publicOrigin.ts";
 import { loadRegistryConfig } from "../../registry/config.ts";
 import { auditOptionsFromEnvironment } from "../../subgraphs/audit/options.ts";
 import { loadSubgraphConfig } from "../../subgraphs/kit/config.ts";
@@ -431,11 +432,46 @@ function registryProblems(
     if (!ports.some((p) => p.port === REGISTRY_PORT))
       problems.push(`${objectId(service)}: expose port ${REGISTRY_PORT}`);
   }
+  problems.push(...publicOriginProblems(render, containers, environments));
   const gateway = workload(render.objects, "Deployment", "gateway");
   const gatewayContainer = imageContainer(containers, gateway);
   const registryUrl = gatewayContainer ? environments.get(gatewayContainer)?.get("REGISTRY_URL")?.value : undefined;
   if (gateway && !registryUrl) {
     problems.push(`${objectId(gateway)}: set REGISTRY_URL (http://registry:${REGISTRY_PORT}): field usage goes there`);
+  }
+  return problems;
+}
+
+/**
+ * Single sign-on holds only when identity, the gateway and the registry share one PUBLIC_ORIGIN: identity issues as
+ * `<PUBLIC_ORIGIN>/oidc`, the other two accept exactly that issuer. Production serves it over TLS, never at the
+ * development default.
+ */
+function publicOriginProblems(
+  render: Render,
+  containers: Container[],
+  environments: Map<Container, Map<string, EnvValue>>,
+): string[] {
+  const problems: string[] = [];
+  const origins = new Map<string, string | undefined>();
+  for (const name of ["gateway", "identity", "registry"]) {
+    const deployment = workload(render.objects, "Deployment", name);
+    const container = imageContainer(containers, deployment);
+    if (!deployment || !container) continue;
+    const origin = environments.get(container)?.get("PUBLIC_ORIGIN")?.value;
+    origins.set(name, origin);
+    if (!origin) {
+      problems.push(
+        `${objectId(deployment)}: set PUBLIC_ORIGIN (the public-origin ConfigMap): single sign-on needs it`,
+      );
+    } else if (render.production && (!origin.startsWith("https://") || origin === DEFAULT_PUBLIC_ORIGIN)) {
+      problems.push(`${objectId(deployment)}: PUBLIC_ORIGIN ${origin} is not the site's https origin`);
+    }
+  }
+  if (new Set([...origins.values()].filter(Boolean)).size > 1) {
+    problems.push(
+      `gateway, identity and registry name different PUBLIC_ORIGINs: tokens of one would be refused by another`,
+    );
   }
   return problems;
 }
@@ -479,6 +515,12 @@ interface Flow {
 function owner(peer: Peer): string {
   return peer === EXTERNAL ? "outside the namespace" : peer.owner;
 }
+
+/**
+ * Variables holding an address the service names, not one it connects to: PUBLIC_ORIGIN is where browsers reach the
+ * platform (through the ingress), which the services write into tokens and check in them.
+ */
+const ADDRESSES_NOT_CONNECTIONS = new Set(["PUBLIC_ORIGIN"]);
 
 /** What a URL in the environment connects to: pods behind a Service, or the outside. */
 function targetsOf(url: string, render: Render, pods: Pod[]): { peers: Peer[]; port: number } | string {
@@ -554,7 +596,7 @@ function networkProblems(
     const env = environments.get(container);
     if (!pod || !env) continue;
     for (const [name, value] of env) {
-      if (value.value === undefined) continue;
+      if (value.value === undefined || ADDRESSES_NOT_CONNECTIONS.has(name)) continue;
       const urls =
         name === "SUBGRAPH_URLS"
           ? value.value.split(",").map((pair) => pair.split("=").slice(1).join("=").trim())

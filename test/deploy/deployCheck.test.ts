@@ -192,6 +192,41 @@ describe("deploy:check refuses broken manifests", () => {
     }
   });
 
+  it("a public origin missing, left at the development value in production, or different between services", async () => {
+    const missing = await problems({
+      deployDir: brokenDeploy({
+        "base/subgraphs/identity.yaml": replace(
+          "            - configMapRef:\n                name: public-origin\n",
+          "",
+        ),
+      }),
+    });
+    expect(missing).toContain(
+      "production: Deployment/jingan-one-graph/identity: set PUBLIC_ORIGIN (the public-origin ConfigMap): single sign-on needs it",
+    );
+    const development = await problems({
+      deployDir: brokenDeploy({
+        "overlays/production/kustomization.yaml": replace("  - path: public-origin.yaml\n", ""),
+      }),
+    });
+    expect(development).toContain(
+      "production: Deployment/jingan-one-graph/gateway: PUBLIC_ORIGIN http://127.0.0.1:4000 is not the site's https origin",
+    );
+    expect(development.filter((problem) => problem.startsWith("development:"))).toEqual([]);
+    // An explicit variable wins over the ConfigMap (as in Kubernetes): the registry would refuse identity's tokens.
+    const different = await problems({
+      deployDir: brokenDeploy({
+        "base/registry/registry.yaml": replace(
+          /( {10}env:\n)/,
+          "$1            - name: PUBLIC_ORIGIN\n              value: https://elsewhere.jingan.gov.cn\n",
+        ),
+      }),
+    });
+    expect(different).toContain(
+      "production: gateway, identity and registry name different PUBLIC_ORIGINs: tokens of one would be refused by another",
+    );
+  });
+
   it("no registry at all, its key outside a Secret, and gateways that do not know where it is", async () => {
     const missing = await problems({
       deployDir: brokenDeploy({ "base/kustomization.yaml": replace("  - registry/registry.yaml\n", "") }),
