@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import civilAffairs from "../../subgraphs/civil_affairs/index.ts";
 import { subgraphModules as codeModules } from "../../subgraphs/registry.ts";
 import { createTestDatabase, type TestDatabase, testTier } from "../support/database.ts";
+import { departmentEnvironment } from "../support/startEnvironment.ts";
 import { graphql } from "../support/subgraphs.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -36,12 +37,8 @@ describe(`npm start (${testTier})`, () => {
       REGISTRY_PORT: String(GATEWAY_PORT + 80),
       REGISTRY_DATA_DIR: join(dataDir, "registry"),
       LOG_LEVEL: "warn",
+      ...departmentEnvironment(GATEWAY_PORT + 1, dataDir),
     };
-    for (const [i, module] of subgraphModules.entries()) {
-      const prefix = module.name.toUpperCase();
-      env[`${prefix}_PORT`] = String(GATEWAY_PORT + 1 + i);
-      env[`${prefix}_DATA_DIR`] = join(dataDir, module.name);
-    }
     if (database.url) env.DATABASE_URL = database.url;
     child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], { cwd: root, env });
     child.stdout?.on("data", (chunk) => {

@@ -22,7 +22,7 @@ import { fileURLToPath } from "node:url";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ensurePortalBuilt } from "../../scripts/buildPortal.ts";
-import { subgraphModules } from "../../subgraphs/registry.ts";
+import { departmentEnvironment } from "../support/startEnvironment.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const GATEWAY_PORT = 5200;
@@ -54,12 +54,8 @@ describe.skipIf(!existsSync(CHROMIUM))("the portal in a browser (one-command sta
       REGISTRY_PORT: String(GATEWAY_PORT + 20),
       REGISTRY_DATA_DIR: join(dataDir, "registry"),
       LOG_LEVEL: "warn",
+      ...departmentEnvironment(GATEWAY_PORT + 1, dataDir),
     };
-    for (const [i, module] of subgraphModules.entries()) {
-      const prefix = module.name.toUpperCase();
-      env[`${prefix}_PORT`] = String(GATEWAY_PORT + 1 + i);
-      env[`${prefix}_DATA_DIR`] = join(dataDir, module.name);
-    }
     delete env.DATABASE_URL;
     // Built first, so that the build does not compete with the first seeding for the CPU (start.ts then finds it fresh).
     expect(await ensurePortalBuilt(() => {})).not.toBe("failed");
