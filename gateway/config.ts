@@ -343,6 +343,45 @@ export const gatewayConfigSchema = z.object({
     .refine((value) => value === "all" || value.every((name) => /^[a-z][a-z0-9_]*$/.test(name)), {
       message: "SUBGRAPH_BATCHING is `all` or subgraph names separated by commas (e.g. catalog,health)",
     }),
+  /**
+   * The response cache for public data (docs/gateway.md, "Response cache"): `off`, `memory` (this process) or `redis`
+   * (shared through REDIS_URL). Off by default: public data also changes without a mutation through the gateway.
+   */
+  RESPONSE_CACHE: z.enum(["off", "memory", "redis"]).default("off"),
+  /** How long a cached public answer is served, unless RESPONSE_CACHE_TTLS names its subgraph. */
+  RESPONSE_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(30),
+  /** Per-subgraph TTLs, `name=seconds,name=seconds`; 0 never caches that subgraph (e.g. `parking=0`). */
+  RESPONSE_CACHE_TTLS: z
+    .string()
+    .default("")
+    .transform((value, ctx) => {
+      const result: Record<string, number> = {};
+      for (const pair of value
+        .split(",")
+        .map((p) => p.trim())
+        .filter(Boolean)) {
+        const [name, raw] = pair.split("=", 2).map((s) => s.trim());
+        const seconds = Number(raw);
+        if (!name || !raw || !Number.isInteger(seconds) || seconds < 0 || seconds > 86_400) {
+          ctx.addIssue({ code: "custom", message: `"${pair}" is not name=seconds (e.g. catalog=300,parking=0)` });
+          continue;
+        }
+        result[name] = seconds;
+      }
+      return result;
+    }),
+  /** Memory mode: most bytes of cached answers this process keeps (least recently used go first). */
+  RESPONSE_CACHE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1_024)
+    .default(64 * 1024 * 1024),
+  /** Prefix of the response cache's keys in Redis. */
+  RESPONSE_CACHE_KEY_PREFIX: z.string().min(1).max(100).default("og:response-cache:"),
+  /** Redis mode: how long a replica reuses a subgraph's generation (its staleness after a mutation elsewhere). */
+  RESPONSE_CACHE_GENERATION_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
+  /** Redis mode: longest wait for one cache command; past it the fetch goes to the subgraph. */
+  RESPONSE_CACHE_TIMEOUT_MS: z.coerce.number().int().min(5).max(5_000).default(50),
   /** Consecutive failed fetches that open a subgraph's circuit breaker. */
   BREAKER_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
   /** How long an open breaker fails fast before one trial fetch (half-open). */
@@ -408,6 +447,9 @@ export function loadGatewayConfig(env: Record<string, string | undefined>): Gate
   const config = parseConfig(gatewayConfigSchema, env);
   if (config.SUPERGRAPH_SOURCE === "registry" && !config.REGISTRY_URL) {
     throw new ConfigError(["REGISTRY_URL: SUPERGRAPH_SOURCE=registry needs the schema registry's URL."]);
+  }
+  if (config.RESPONSE_CACHE === "redis" && !config.REDIS_URL) {
+    throw new ConfigError(["REDIS_URL: RESPONSE_CACHE=redis keeps the cache in Redis; set REDIS_URL (or use memory)."]);
   }
   if (isProductionMode(config)) {
     // Production starts with nothing a developer's laptop holds: every problem named at once.

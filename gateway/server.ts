@@ -42,6 +42,7 @@ import { createPolicySource } from "./authorization/policySource.ts";
 import { createPurposeSource, declaredPurpose } from "./authorization/purposes.ts";
 import { type GatewayConfig, isProductionMode } from "./config.ts";
 import type { GatewayContext } from "./context.ts";
+import { createResponseCache, type ResponseCacheStats } from "./execution/responseCache.ts";
 import { SubgraphDataSource, type SubgraphFetchStats } from "./execution/subgraphDataSource.ts";
 import { createSubgraphPolicies } from "./execution/subgraphPolicy.ts";
 import { createLimitStore } from "./limits/limitStore.ts";
@@ -73,6 +74,8 @@ export interface GatewayServer {
   log: Logger;
   /** Fetches sent to each subgraph since start (survives supergraph reloads). */
   fetchStats(): Record<string, SubgraphFetchStats>;
+  /** The response cache's counters per subgraph (empty when RESPONSE_CACHE=off). */
+  responseCacheStats(): Record<string, ResponseCacheStats>;
   /** Number of supergraphs loaded so far (1 after start; +1 per accepted reload). */
   supergraphLoads(): number;
   /** Sends the metered usage now instead of at the next USAGE_FLUSH_MS (tests). */
@@ -316,6 +319,8 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
           onOwners: subgraphOwners.set,
         })
       : null;
+  // The response cache for public data (docs/gateway.md, "Response cache"); null when RESPONSE_CACHE=off.
+  const responseCache = await createResponseCache(config, log, (schema) => snapshots.forSchema(schema));
   const gateway = new ApolloGateway({
     supergraphSdl:
       registrySupergraph ??
@@ -339,7 +344,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       const existing = stats.get(name);
       if (existing) Object.assign(dataSource.stats, existing);
       stats.set(name, dataSource.stats);
-      return dataSource;
+      return responseCache ? responseCache.wrap(dataSource) : dataSource;
     },
     logger: {
       debug: (message) => log.debug(String(message)),
@@ -470,6 +475,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     supergraphRevision: registrySupergraph ? () => registrySupergraph.servedRevision() : undefined,
     policyRevision: () => accessPolicies.current().revision,
     purposeRevision: () => purposes.current().revision,
+    responseCache: responseCache ? () => responseCache.stats() : undefined,
   });
   meter.register(metrics.registry);
   rateLimitSource?.register(metrics.registry);
@@ -571,6 +577,8 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     port,
     log,
     fetchStats: () => Object.fromEntries([...stats].map(([name, s]) => [name, { ...s }])),
+    responseCacheStats: () =>
+      Object.fromEntries([...(responseCache?.stats() ?? [])].map(([name, s]) => [name, { ...s }])),
     supergraphLoads: () => snapshots.loaded(),
     flushUsage: () => meter.flush(),
     refreshRateLimits: async () => {
@@ -599,6 +607,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
         // answers still in flight when the grace period ended.
         await audit?.close();
         await rateLimiter.close();
+        await responseCache?.close();
         await fieldUsage?.close();
         await apollo.stop();
         log.info("gateway stopped");

@@ -14,6 +14,7 @@ import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { AuditWriterStats } from "../audit/auditWriter.ts";
+import type { ResponseCacheStats } from "../execution/responseCache.ts";
 import type { SubgraphFetchStats } from "../execution/subgraphDataSource.ts";
 import type { SubgraphPolicies } from "../execution/subgraphPolicy.ts";
 import type { DecisionCount } from "../limits/rateLimiter.ts";
@@ -38,6 +39,8 @@ export interface GatewayMetricsSources {
   /** Revisions of the access policies and of the purpose registry this gateway applies. */
   policyRevision?: () => number;
   purposeRevision?: () => number;
+  /** The response cache's counters per subgraph (absent when RESPONSE_CACHE=off). */
+  responseCache?: () => Iterable<[string, ResponseCacheStats]>;
   /** Distinct operation names kept as label values (default 100). */
   maxOperationNames?: number;
 }
@@ -195,6 +198,28 @@ export function createGatewayMetrics(sources: GatewayMetricsSources): GatewayMet
   );
   perSubgraph("og_gateway_subgraph_batches_total", "Batched requests sent (several fetches in one).", () =>
     fetches().map(([name, s]) => [name, s.batches]),
+  );
+  const cached = () => [...(sources.responseCache?.() ?? [])];
+  new Counter({
+    name: "og_gateway_response_cache_lookups_total",
+    help: "Cacheable public subgraph fetches by outcome: hit (answered from the response cache, no request sent) or miss.",
+    labelNames: ["subgraph", "result"] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [subgraph, s] of cached()) {
+        this.inc({ subgraph, result: "hit" }, s.hits);
+        this.inc({ subgraph, result: "miss" }, s.misses);
+      }
+    },
+  });
+  perSubgraph("og_gateway_response_cache_stores_total", "Public subgraph answers stored in the response cache.", () =>
+    cached().map(([name, s]) => [name, s.stores]),
+  );
+  perSubgraph(
+    "og_gateway_response_cache_invalidations_total",
+    "Invalidations of a subgraph's cached answers (a mutation fetch to it bumps its generation before and after).",
+    () => cached().map(([name, s]) => [name, s.invalidations]),
   );
   perSubgraph("og_gateway_subgraph_retries_total", "Retries of idempotent subgraph fetches.", () =>
     policies().map((p) => [p.name, p.stats.retries]),
