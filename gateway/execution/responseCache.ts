@@ -33,12 +33,10 @@ import type { GatewayGraphQLResponse } from "@apollo/server-gateway-interface";
 import {
   type DocumentNode,
   type FragmentDefinitionNode,
-  type GraphQLCompositeType,
+  type GraphQLNamedType,
+  type GraphQLObjectType,
   type GraphQLSchema,
-  getNamedType,
-  isInterfaceType,
-  isObjectType,
-  isUnionType,
+  type GraphQLUnionType,
   Kind,
   parse,
   type SelectionSetNode,
@@ -188,8 +186,8 @@ export class ResponseCache {
     const response = await send();
     if (response.data && (response.errors === undefined || response.errors.length === 0)) {
       stats.stores += 1;
-      // Not awaited: the answer does not wait for the store.
-      void this.store.set(key, JSON.stringify(response.data), ttlMs);
+      // Awaited (at most one store command's timeout): the next request, on any replica, finds it.
+      await this.store.set(key, JSON.stringify(response.data), ttlMs);
     }
     return response;
   }
@@ -244,7 +242,13 @@ export class ResponseCache {
     }
     let analysis = byQuery.get(query);
     if (!analysis) {
-      analysis = analyseFetch(facts, schema, query);
+      try {
+        analysis = analyseFetch(facts, schema, query);
+      } catch (error) {
+        // A document the analysis cannot read is sent as it is, never cached; the request goes on.
+        this.options.log.warn({ err: error }, "response cache: fetch not analysed, sent uncached");
+        analysis = { ...mutationOrNot(query), cacheable: false };
+      }
       if (byQuery.size >= MAX_ANALYSES) byQuery.clear();
       byQuery.set(query, analysis);
     }
@@ -281,7 +285,7 @@ export function analyseFetch(facts: ResponseCacheFacts, schema: GraphQLSchema, q
   if (!root) return { operation: "query", cacheable: false };
 
   const spreading = new Set<string>();
-  const walk = (selectionSet: SelectionSetNode, parent: GraphQLCompositeType | "_Entity"): boolean => {
+  const walk = (selectionSet: SelectionSetNode, parent: Composite | "_Entity"): boolean => {
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.FIELD) {
         const name = selection.name.value;
@@ -291,26 +295,24 @@ export function analyseFetch(facts: ResponseCacheFacts, schema: GraphQLSchema, q
           if (!selection.selectionSet || !walk(selection.selectionSet, "_Entity")) return false;
           continue;
         }
-        if (isUnionType(parent)) return false;
+        if (!("getFields" in parent)) return false; // a field on a union
         const field = parent.getFields()[name];
         if (!field) return false;
         const coordinate = `${parent.name}.${name}`;
         if (!facts.publicFields.has(coordinate) || facts.classification.has(coordinate)) return false;
         if (selection.selectionSet) {
-          const type = getNamedType(field.type);
-          if (!(isObjectType(type) || isInterfaceType(type) || isUnionType(type))) return false;
-          if (!walk(selection.selectionSet, type)) return false;
+          const type = compositeOf(namedTypeOf(field.type));
+          if (!type || !walk(selection.selectionSet, type)) return false;
         }
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         const typeName = selection.typeCondition?.name.value;
-        const type = typeName ? schema.getType(typeName) : parent === "_Entity" ? undefined : parent;
-        if (!type || !(isObjectType(type) || isInterfaceType(type) || isUnionType(type))) return false;
-        if (!walk(selection.selectionSet, type)) return false;
+        const type = typeName ? compositeOf(schema.getType(typeName)) : parent === "_Entity" ? undefined : parent;
+        if (!type || !walk(selection.selectionSet, type)) return false;
       } else {
         const fragment = fragments.get(selection.name.value);
         if (!fragment || spreading.has(fragment.name.value)) return false;
-        const type = schema.getType(fragment.typeCondition.name.value);
-        if (!type || !(isObjectType(type) || isInterfaceType(type) || isUnionType(type))) return false;
+        const type = compositeOf(schema.getType(fragment.typeCondition.name.value));
+        if (!type) return false;
         spreading.add(fragment.name.value);
         const ok = walk(fragment.selectionSet, type);
         spreading.delete(fragment.name.value);
@@ -320,6 +322,24 @@ export function analyseFetch(facts: ResponseCacheFacts, schema: GraphQLSchema, q
     return true;
   };
   return { operation: "query", cacheable: walk(operation.selectionSet, root) };
+}
+
+/**
+ * Types are read by shape, not with graphql-js's `isObjectType` & co.: Apollo's gateway builds its schema with the
+ * CommonJS copy of graphql-js and this module imports the ES module one, and the predicates refuse "another realm".
+ */
+type Composite = GraphQLObjectType | GraphQLUnionType | (GraphQLNamedType & Pick<GraphQLObjectType, "getFields">);
+
+function namedTypeOf(type: unknown): GraphQLNamedType {
+  let current = type as { ofType?: unknown };
+  while (current.ofType) current = current.ofType as { ofType?: unknown };
+  return current as GraphQLNamedType;
+}
+
+/** The type when it has fields (object, interface) or members (union); undefined for scalars, enums and inputs. */
+function compositeOf(type: GraphQLNamedType | null | undefined): Composite | undefined {
+  // Objects and interfaces have getInterfaces, unions getTypes; scalars, enums and input objects neither.
+  return type && ("getInterfaces" in type || "getTypes" in type) ? (type as Composite) : undefined;
 }
 
 /** JSON with object keys sorted: the same variables (representations) are the same key whatever their order. */

@@ -1,0 +1,330 @@
+/**
+ * The response cache for public data (issue 16, docs/gateway.md "Response cache"), through a real gateway in front of
+ * two small subgraphs that count the requests they receive:
+ * - a repeated public query is answered from the cache: the subgraphs receive no further request;
+ * - a fetch that selects one non-public field (here `Book.price`, which the planner fetches for `@requires`) is never
+ *   cached, while the other subgraph's public `_entities` fetch of the same operation is;
+ * - a mutation to the owning subgraph makes the next read fetch fresh data;
+ * - what a signed-in caller reads is never cached nor served to anyone else — not even public fields, which a
+ *   subgraph may show them more of (a row rule: officers see an internal book);
+ * - with Redis, two gateways share entries and invalidation (OG_TEST_REDIS_URL, as the other Redis tests).
+ *
+ * The subgraphs read the principal from the envelope's payload (unverified: they stand in for a row rule, not for the
+ * kit's envelope guard).
+ */
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import type { IncomingHttpHeaders } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ApolloServer } from "@apollo/server";
+import { startStandaloneServer } from "@apollo/server/standalone";
+import { buildSubgraphSchema } from "@apollo/subgraph";
+import { buildSchema } from "graphql";
+import { gql } from "graphql-tag";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { analyseFetch } from "../../gateway/execution/responseCache.ts";
+import type { GatewayServer } from "../../gateway/server.ts";
+import { ENVELOPE_HEADER } from "../../lib/wire.ts";
+import { composeSupergraph } from "../../scripts/composeSupergraph.ts";
+import { startTestGateway } from "../support/gateway.ts";
+import {
+  districtClaims,
+  es256Keys,
+  publicJwk,
+  signToken,
+  startTestIssuer,
+  type TestIssuer,
+} from "../support/tokens.ts";
+
+const redisUrl = process.env.OG_TEST_REDIS_URL;
+
+const ACCESS_LINK = `
+  extend schema
+    @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@composeDirective", "@external", "@requires"])
+    @link(url: "https://specs.jingan.gov.cn/one-graph/access/v0.1", import: ["@public"])
+    @composeDirective(name: "@public")
+  directive @public on FIELD_DEFINITION | OBJECT | INTERFACE
+`;
+
+const shelfTypeDefs = `
+  ${ACCESS_LINK}
+  type Book @key(fields: "id") {
+    id: ID! @public
+    title: String! @public
+    "Not public."
+    price: Int!
+  }
+  type Query {
+    "Public, but officers see internal books too (a row rule on a public type)."
+    books: [Book!]! @public
+    "Not public: a new answer for every request."
+    note: String!
+  }
+  type Mutation {
+    renameBook(id: ID!, title: String!): Book
+  }
+`;
+
+const reviewsTypeDefs = `
+  ${ACCESS_LINK}
+  type Book @key(fields: "id") {
+    id: ID!
+    price: Int! @external
+    "Public; needs the (non-public) price from the shelf."
+    reviews: [Review!]! @public @requires(fields: "price")
+  }
+  type Review @public {
+    stars: Int!
+  }
+`;
+
+interface Counted {
+  url: string;
+  requests: number;
+  stop(): Promise<unknown>;
+}
+
+/** The principal's kind from the envelope's payload (`v2.<kid>.<payload>.<signature>`). */
+function principalKindOf(headers: IncomingHttpHeaders): string {
+  const envelope = String(headers[ENVELOPE_HEADER] ?? "");
+  const payload = envelope.split(".")[2] ?? "";
+  try {
+    return JSON.parse(Buffer.from(payload, "base64url").toString()).principal.kind;
+  } catch {
+    return "unknown";
+  }
+}
+
+async function serve(typeDefs: string, resolvers: object): Promise<Counted> {
+  const counted = { url: "", requests: 0, stop: async () => {} } as Counted;
+  const server = new ApolloServer<{ kind: string }>({
+    schema: buildSubgraphSchema({ typeDefs: gql(typeDefs), resolvers: resolvers as never }),
+  });
+  const { url } = await startStandaloneServer(server, {
+    listen: { port: 0, host: "127.0.0.1" },
+    context: async ({ req }) => {
+      counted.requests += 1;
+      return { kind: principalKindOf(req.headers) };
+    },
+  });
+  counted.url = url;
+  counted.stop = () => server.stop();
+  return counted;
+}
+
+const books = [
+  { id: "b1", title: "长恨歌", price: 30, internal: false },
+  { id: "b2", title: "繁花", price: 45, internal: false },
+  { id: "b3", title: "内部资料", price: 0, internal: true },
+];
+let notes = 0;
+
+const key = es256Keys();
+let issuer: TestIssuer;
+let shelf: Counted;
+let reviews: Counted;
+let dir: string;
+const gateways: GatewayServer[] = [];
+
+beforeAll(async () => {
+  issuer = await startTestIssuer([publicJwk(key.publicKey, "k1")]);
+  shelf = await serve(shelfTypeDefs, {
+    Query: {
+      books: (_: unknown, __: unknown, { kind }: { kind: string }) =>
+        books.filter((book) => !book.internal || kind === "officer"),
+      note: () => `note ${++notes}`,
+    },
+    Mutation: {
+      renameBook: (_: unknown, { id, title }: { id: string; title: string }) => {
+        const book = books.find((b) => b.id === id);
+        if (book) book.title = title;
+        return book;
+      },
+    },
+    Book: { __resolveReference: (ref: { id: string }) => books.find((b) => b.id === ref.id) },
+  });
+  reviews = await serve(reviewsTypeDefs, {
+    Book: {
+      reviews: (book: { id: string; price: number }) => [{ stars: book.price > 40 ? 5 : 3 }],
+    },
+  });
+  const outcome = composeSupergraph([
+    { name: "shelf", url: shelf.url, typeDefs: gql(shelfTypeDefs) },
+    { name: "reviews", url: reviews.url, typeDefs: gql(reviewsTypeDefs) },
+  ]);
+  if (!outcome.ok) throw new Error(outcome.errors.join("\n"));
+  dir = await mkdtemp(join(tmpdir(), "og-response-cache-"));
+  await writeFile(join(dir, "supergraph.graphql"), outcome.supergraphSdl);
+});
+
+afterAll(async () => {
+  await Promise.all(gateways.map((gateway) => gateway.stop()));
+  await Promise.all([shelf?.stop(), reviews?.stop(), issuer?.stop()]);
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+async function gatewayWith(env: Record<string, string>): Promise<GatewayServer> {
+  const gateway = await startTestGateway({
+    SUPERGRAPH_PATH: join(dir, "supergraph.graphql"),
+    IDENTITY_URL: issuer.url,
+    ...env,
+  });
+  gateways.push(gateway);
+  return gateway;
+}
+
+const officer = (sub: string) => ({
+  authorization: `Bearer ${signToken(districtClaims({ sub, sid: `sess-${sub}` }), key.privateKey, "k1")}`,
+});
+
+async function post(gateway: GatewayServer, query: string, headers: Record<string, string> = {}): Promise<any> {
+  const response = await fetch(gateway.url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify({ query }),
+  });
+  return response.json();
+}
+
+const TITLES = "{ books { id title } }";
+
+describe("the response cache in memory", () => {
+  let gateway: GatewayServer;
+  beforeAll(async () => {
+    gateway = await gatewayWith({ RESPONSE_CACHE: "memory" });
+  });
+
+  it("answers a repeated public query from the cache: the subgraph receives one request", async () => {
+    const before = shelf.requests;
+    const first = await post(gateway, "query Titles { books { id title } }");
+    expect(first.data.books.map((b: { id: string }) => b.id)).toEqual(["b1", "b2"]);
+    for (let i = 0; i < 4; i += 1) {
+      expect(await post(gateway, "query Titles { books { id title } }")).toEqual(first);
+    }
+    expect(shelf.requests - before).toBe(1);
+    expect(gateway.fetchStats().shelf?.fetches).toBe(1);
+    expect(gateway.responseCacheStats().shelf).toMatchObject({ hits: 4, misses: 1, stores: 1 });
+    const metrics = await (await fetch(gateway.url.replace("/graphql", "/metrics"))).text();
+    expect(metrics).toContain('og_gateway_response_cache_lookups_total{subgraph="shelf",result="hit"} 4');
+  });
+
+  it("never caches a fetch that selects a non-public field; the public _entities fetch of the same operation is", async () => {
+    const query = "{ books { id reviews { stars } } }";
+    const shelfBefore = shelf.requests;
+    const reviewsBefore = reviews.requests;
+    const first = await post(gateway, query);
+    expect(first.data.books).toEqual([
+      { id: "b1", reviews: [{ stars: 3 }] },
+      { id: "b2", reviews: [{ stars: 5 }] },
+    ]);
+    expect(await post(gateway, query)).toEqual(first);
+    expect(await post(gateway, query)).toEqual(first);
+    // The shelf fetch selects Book.price (for @requires): sent every time. The reviews fetch: once.
+    expect(shelf.requests - shelfBefore).toBe(3);
+    expect(reviews.requests - reviewsBefore).toBe(1);
+  });
+
+  it("fetches fresh data after a mutation to the owning subgraph", async () => {
+    const before = await post(gateway, TITLES);
+    const requests = shelf.requests;
+    expect(await post(gateway, TITLES)).toEqual(before);
+    expect(shelf.requests).toBe(requests);
+    const renamed = await post(
+      gateway,
+      'mutation { renameBook(id: "b1", title: "长恨歌（新版）") { id } }',
+      officer("o-1"),
+    );
+    expect(renamed.errors).toBeUndefined();
+    const after = await post(gateway, TITLES);
+    expect(after.data.books[0].title).toBe("长恨歌（新版）");
+    expect(gateway.responseCacheStats().shelf?.invalidations).toBeGreaterThan(0);
+    books[0] = { ...books[0], title: "长恨歌" } as (typeof books)[number];
+  });
+
+  it("never caches or shares what a signed-in caller reads, public fields included", async () => {
+    const requests = shelf.requests;
+    const query = "query OfficersFirst { books { id title } }";
+    // An officer sees the internal book (a row rule on a public type): that answer must not reach anyone else.
+    const seen = await post(gateway, query, officer("o-1"));
+    expect(seen.data.books.map((b: { id: string }) => b.id)).toEqual(["b1", "b2", "b3"]);
+    const again = await post(gateway, query, officer("o-2"));
+    expect(again.data.books).toHaveLength(3);
+    expect(shelf.requests - requests).toBe(2);
+    // Anonymous callers get the anonymous view, whatever officers read before.
+    const anonymous = await post(gateway, query);
+    expect(anonymous.data.books.map((b: { id: string }) => b.id)).toEqual(["b1", "b2"]);
+    // Non-public answers differ per request and per principal: never one from another's fetch.
+    const a = await post(gateway, "{ note }", officer("o-1"));
+    const b = await post(gateway, "{ note }", officer("o-2"));
+    const c = await post(gateway, "{ note }", officer("o-1"));
+    expect(new Set([a.data.note, b.data.note, c.data.note]).size).toBe(3);
+  });
+
+  it("still runs every check before execution: an anonymous caller selecting a non-public field is refused", async () => {
+    await post(gateway, TITLES);
+    const refused = await post(gateway, "{ books { id title price } }");
+    expect(refused.errors?.[0]?.extensions?.code).toBe("AUTHENTICATION_REQUIRED");
+  });
+});
+
+describe("the fetch analysis", () => {
+  const schema = buildSchema(`
+    type Query { books: [Book!]!, shelf: Shelf }
+    type Shelf { name: String!, books: [Book!]! }
+    type Book { id: ID!, title: String!, price: Int! }
+  `);
+  const facts = {
+    plannerSdl: "",
+    publicFields: new Set(["Query.books", "Query.shelf", "Shelf.name", "Shelf.books", "Book.id", "Book.title"]),
+    classification: new Map<string, unknown>([["Book.title", {}]]),
+  };
+  const cacheable = (query: string) => analyseFetch(facts, schema, query).cacheable;
+
+  it("reads fields through fragments, _entities and nesting, and refuses what is not public, classified or unknown", () => {
+    expect(cacheable("{ books { id __typename } }")).toBe(true);
+    expect(cacheable("{ shelf { name books { ...F } } } fragment F on Book { id }")).toBe(true);
+    expect(cacheable("query ($r: [_Any!]!) { _entities(representations: $r) { ... on Book { id } } }")).toBe(true);
+    expect(cacheable("query ($r: [_Any!]!) { _entities(representations: $r) { ... on Book { price } } }")).toBe(false);
+    expect(cacheable("{ shelf { books { ...F } } } fragment F on Book { price }")).toBe(false);
+    expect(cacheable("{ books { title } }")).toBe(false); // classified
+    expect(cacheable("{ _service { sdl } }")).toBe(false);
+    expect(analyseFetch(facts, schema, "mutation { x }").operation).toBe("mutation");
+  });
+});
+
+describe.skipIf(!redisUrl)("the response cache in Redis, shared by two gateways", () => {
+  const prefix = `og:test:response-cache:${randomBytes(6).toString("hex")}:`;
+  let a: GatewayServer;
+  let b: GatewayServer;
+  beforeAll(async () => {
+    const env = {
+      RESPONSE_CACHE: "redis",
+      REDIS_URL: redisUrl ?? "",
+      RATE_LIMIT_KEY_PREFIX: `${prefix}limits:`,
+      RESPONSE_CACHE_KEY_PREFIX: prefix,
+      // Every read asks Redis for the generation: no staleness window to wait out in the test.
+      RESPONSE_CACHE_GENERATION_MS: "0",
+    };
+    a = await gatewayWith(env);
+    b = await gatewayWith(env);
+  });
+
+  it("shares entries and invalidation between replicas", async () => {
+    const query = "query Shared { books { title id } }";
+    const first = await post(a, query);
+    const requests = shelf.requests;
+    expect(await post(b, query)).toEqual(first);
+    expect(await post(a, query)).toEqual(first);
+    expect(shelf.requests).toBe(requests);
+    expect(b.fetchStats().shelf?.fetches ?? 0).toBe(0);
+    expect(b.responseCacheStats().shelf).toMatchObject({ hits: 1, misses: 0 });
+
+    const renamed = await post(a, 'mutation { renameBook(id: "b2", title: "繁花（再版）") { id } }', officer("o-1"));
+    expect(renamed.errors).toBeUndefined();
+    const fresh = await post(b, query);
+    expect(fresh.data.books[1].title).toBe("繁花（再版）");
+    expect(shelf.requests).toBe(requests + 2);
+    books[1] = { ...books[1], title: "繁花" } as (typeof books)[number];
+  });
+});
