@@ -356,18 +356,21 @@ export function canonical(value: unknown): unknown {
 }
 
 /** Entries in this process: a Map in recency order, bounded by the stored strings' length. */
-class MemoryStore implements CacheStore {
+export class MemoryStore implements CacheStore {
   private readonly entries = new Map<string, { value: string; expires: number }>();
   private readonly generations = new Map<string, number>();
   private bytes = 0;
 
-  constructor(private readonly maxBytes: number) {}
+  constructor(
+    private readonly maxBytes: number,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   async get(key: string): Promise<string | undefined> {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
     this.entries.delete(key);
-    if (entry.expires <= Date.now()) {
+    if (entry.expires <= this.now()) {
       this.bytes -= entry.value.length;
       return undefined;
     }
@@ -383,7 +386,7 @@ class MemoryStore implements CacheStore {
       this.entries.delete(key);
       this.bytes -= previous.value.length;
     }
-    this.entries.set(key, { value, expires: Date.now() + ttlMs });
+    this.entries.set(key, { value, expires: this.now() + ttlMs });
     this.bytes += value.length;
     for (const [oldest, entry] of this.entries) {
       if (this.bytes <= this.maxBytes) break;

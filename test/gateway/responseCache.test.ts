@@ -13,7 +13,7 @@
  * kit's envelope guard).
  */
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rename, rm, writeFile } from "node:fs/promises";
 import type { IncomingHttpHeaders } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,7 +23,7 @@ import { buildSubgraphSchema } from "@apollo/subgraph";
 import { buildSchema } from "graphql";
 import { gql } from "graphql-tag";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { analyseFetch } from "../../gateway/execution/responseCache.ts";
+import { analyseFetch, MemoryStore } from "../../gateway/execution/responseCache.ts";
 import type { GatewayServer } from "../../gateway/server.ts";
 import { ENVELOPE_HEADER } from "../../lib/wire.ts";
 import { composeSupergraph } from "../../scripts/composeSupergraph.ts";
@@ -265,6 +265,57 @@ describe("the response cache in memory", () => {
     await post(gateway, TITLES);
     const refused = await post(gateway, "{ books { id title price } }");
     expect(refused.errors?.[0]?.extensions?.code).toBe("AUTHENTICATION_REQUIRED");
+  });
+});
+
+describe("a new supergraph", () => {
+  it("starts an empty cache: the first read after a reload goes to the subgraph", async () => {
+    const path = join(dir, "reloading.graphql");
+    const compose = (extra: string) => {
+      const outcome = composeSupergraph([
+        {
+          name: "shelf",
+          url: shelf.url,
+          typeDefs: gql(shelfTypeDefs.replace("type Mutation {", `${extra}\ntype Mutation {`)),
+        },
+        { name: "reviews", url: reviews.url, typeDefs: gql(reviewsTypeDefs) },
+      ]);
+      if (!outcome.ok) throw new Error(outcome.errors.join("\n"));
+      return outcome.supergraphSdl;
+    };
+    await writeFile(path, compose(""));
+    const gateway = await gatewayWith({ RESPONSE_CACHE: "memory", SUPERGRAPH_PATH: path });
+    const query = "query AcrossReloads { books { id } }";
+    await post(gateway, query);
+    const requests = shelf.requests;
+    await post(gateway, query);
+    expect(shelf.requests).toBe(requests);
+    const loads = gateway.supergraphLoads();
+    await writeFile(`${path}.next`, compose('"A type the shelf does not serve yet." type Shelf { name: String }'));
+    await rename(`${path}.next`, path);
+    await expect.poll(() => gateway.supergraphLoads(), { timeout: 10_000 }).toBe(loads + 1);
+    await post(gateway, query);
+    expect(shelf.requests).toBe(requests + 1);
+    await post(gateway, query);
+    expect(shelf.requests).toBe(requests + 1);
+  });
+});
+
+describe("the memory store", () => {
+  it("keeps at most its bytes, dropping the least recently used, and forgets entries at their TTL", async () => {
+    let now = 0;
+    const store = new MemoryStore(1_000, () => now);
+    await store.set("a", "x".repeat(100), 1_000);
+    await store.set("b", "y".repeat(100), 1_000);
+    expect(await store.get("a")).toBeDefined(); // a is now the most recent
+    for (let i = 0; i < 9; i += 1) await store.set(`c${i}`, "z".repeat(100), 1_000);
+    expect(store.size.bytes).toBeLessThanOrEqual(1_000);
+    expect(await store.get("b")).toBeUndefined();
+    expect(await store.get("a")).toBeDefined();
+    await store.set("huge", "h".repeat(200), 1_000); // more than an eighth: not kept
+    expect(await store.get("huge")).toBeUndefined();
+    now = 1_000;
+    expect(await store.get("a")).toBeUndefined();
   });
 });
 
