@@ -119,7 +119,13 @@ export class ResponseCache {
   constructor(private readonly options: ResponseCacheOptions) {
     this.store =
       options.mode === "redis" && options.redis
-        ? new RedisStore(options.redis, options.log)
+        ? new RedisStore(
+            {
+              ...options.redis,
+              maxTtlMs: Math.max(options.defaultTtlMs, ...Object.values(options.ttlsBySubgraph)),
+            },
+            options.log,
+          )
         : new MemoryStore(options.maxBytes);
   }
 
@@ -419,10 +425,12 @@ export class MemoryStore implements CacheStore {
 class RedisStore implements CacheStore {
   private readonly redis: Redis;
   private readonly generations = new Map<string, { value: number; readAt: number }>();
+  /** Subgraphs whose invalidation failed, until when their entries are not used (ms since the epoch). */
+  private readonly blockedUntil = new Map<string, number>();
   private lastWarning = 0;
 
   constructor(
-    private readonly options: NonNullable<ResponseCacheOptions["redis"]>,
+    private readonly options: NonNullable<ResponseCacheOptions["redis"]> & { maxTtlMs: number },
     private readonly log: Logger,
   ) {
     this.redis = new Redis(options.url, {
@@ -468,6 +476,11 @@ class RedisStore implements CacheStore {
   }
 
   async generation(subgraph: string): Promise<number | undefined> {
+    const blocked = this.blockedUntil.get(subgraph);
+    if (blocked !== undefined) {
+      if (Date.now() < blocked) return undefined;
+      this.blockedUntil.delete(subgraph);
+    }
     const known = this.generations.get(subgraph);
     if (known && Date.now() - known.readAt < this.options.generationMs) return known.value;
     try {
@@ -485,8 +498,10 @@ class RedisStore implements CacheStore {
       const value = await this.redis.incr(this.generationKey(subgraph));
       this.generations.set(subgraph, { value, readAt: Date.now() });
     } catch (error) {
-      // This replica forgets its copy, so it reads the counter again; others may serve entries until their TTL.
+      // The entries from before the mutation are still reachable in Redis: this replica neither reads nor stores
+      // that subgraph's entries until the longest TTL has passed; other replicas may serve them until their TTL.
       this.generations.delete(subgraph);
+      this.blockedUntil.set(subgraph, Date.now() + this.options.maxTtlMs);
       this.warn(error);
     }
   }

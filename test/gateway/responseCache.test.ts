@@ -15,6 +15,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rename, rm, writeFile } from "node:fs/promises";
 import type { IncomingHttpHeaders } from "node:http";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ApolloServer } from "@apollo/server";
@@ -265,6 +266,28 @@ describe("the response cache in memory", () => {
     await post(gateway, TITLES);
     const refused = await post(gateway, "{ books { id title price } }");
     expect(refused.errors?.[0]?.extensions?.code).toBe("AUTHENTICATION_REQUIRED");
+  });
+});
+
+describe("the response cache with Redis down", () => {
+  it("answers every request from the subgraph, never with an error", async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", () => resolve()));
+    const { port } = closed.address() as { port: number };
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const gateway = await gatewayWith({
+      RESPONSE_CACHE: "redis",
+      REDIS_URL: `redis://127.0.0.1:${port}`,
+      RATE_LIMIT_FALLBACKS: "requests=open,dailyCost=open,oauth=open",
+    });
+    const requests = shelf.requests;
+    for (let i = 0; i < 3; i += 1) {
+      const answer = await post(gateway, "query RedisDown { books { id } }");
+      expect(answer.errors).toBeUndefined();
+      expect(answer.data.books).toHaveLength(2);
+    }
+    expect(shelf.requests - requests).toBe(3);
+    expect(gateway.responseCacheStats().shelf?.hits ?? 0).toBe(0);
   });
 });
 
