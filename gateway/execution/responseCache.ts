@@ -14,7 +14,8 @@
  * - every field it selects — `_entities` representations' selections included, resolved on the API schema the
  *   request executes against — is `@public` and not `@classified` (never masked, never audited); a field the API
  *   schema does not know makes the fetch uncacheable;
- * - the subgraph's TTL is above 0, and its answer has data and no errors.
+ * - its TTL is above 0: the subgraph's (configuration), lowered by the owners' `@cacheHint(maxAge: seconds)` on
+ *   the selected fields (the smallest wins; `maxAge: 0` is never cached) — and its answer has data and no errors.
  *
  * The key is a SHA-256 of the supergraph's revision (the planner SDL's hash), the subgraph, the subgraph's
  * **generation**, the fetch's query, operation name and canonical variables (the `_entities` representations).
@@ -50,6 +51,8 @@ export type ResponseCacheMode = "off" | "memory" | "redis";
 
 /** What the cache needs to know of the supergraph a request executes against. */
 export interface ResponseCacheFacts {
+  /** The supergraph as loaded: its `@cacheHint`s are read from it. */
+  readonly sdl: string;
   readonly plannerSdl: string;
   readonly publicFields: ReadonlySet<string>;
   readonly classification: ReadonlyMap<string, unknown>;
@@ -93,7 +96,37 @@ interface FetchAnalysis {
   operation: "query" | "mutation" | "subscription" | null;
   /** Every selected field is public and unclassified on this supergraph. */
   cacheable: boolean;
+  /** The smallest `@cacheHint(maxAge)` of the selected fields, in ms; Infinity when none has a hint. */
+  maxAgeMs: number;
 }
+
+/** The owners' cache hints (`@cacheHint(maxAge: seconds)` on field definitions): `Type.field` → ms. */
+export function cacheHintsOf(supergraphSdl: string): Map<string, number> {
+  const hints = new Map<string, number>();
+  for (const definition of parse(supergraphSdl).definitions) {
+    if (
+      definition.kind !== Kind.OBJECT_TYPE_DEFINITION &&
+      definition.kind !== Kind.OBJECT_TYPE_EXTENSION &&
+      definition.kind !== Kind.INTERFACE_TYPE_DEFINITION &&
+      definition.kind !== Kind.INTERFACE_TYPE_EXTENSION
+    ) {
+      continue;
+    }
+    for (const field of definition.fields ?? []) {
+      for (const directive of field.directives ?? []) {
+        if (directive.name.value !== CACHE_HINT_DIRECTIVE) continue;
+        const maxAge = directive.arguments?.find((a) => a.name.value === "maxAge")?.value;
+        // A hint that cannot be read is the strictest one: never cached.
+        const seconds = maxAge?.kind === Kind.INT ? Math.max(0, Number(maxAge.value)) : 0;
+        const coordinate = `${definition.name.value}.${field.name.value}`;
+        hints.set(coordinate, Math.min(hints.get(coordinate) ?? Infinity, seconds * 1000));
+      }
+    }
+  }
+  return hints;
+}
+
+export const CACHE_HINT_DIRECTIVE = "cacheHint";
 
 /** The storage behind the cache: entries and per-subgraph generations. */
 interface CacheStore {
@@ -115,6 +148,7 @@ export class ResponseCache {
   private readonly statsBySubgraph = new Map<string, ResponseCacheStats>();
   private readonly analyses = new WeakMap<ResponseCacheFacts, Map<string, FetchAnalysis>>();
   private readonly revisions = new WeakMap<ResponseCacheFacts, string>();
+  private readonly hints = new WeakMap<ResponseCacheFacts, ReadonlyMap<string, number>>();
 
   constructor(private readonly options: ResponseCacheOptions) {
     this.store =
@@ -165,7 +199,7 @@ export class ResponseCache {
       }
     }
     const context = options.context as Partial<GatewayContext>;
-    const ttlMs = this.options.ttlsBySubgraph[subgraph] ?? this.options.defaultTtlMs;
+    const ttlMs = Math.min(this.options.ttlsBySubgraph[subgraph] ?? this.options.defaultTtlMs, analysis.maxAgeMs);
     if (
       !facts ||
       !analysis.cacheable ||
@@ -240,6 +274,15 @@ export class ResponseCache {
     return `${revision}:${subgraph}:${generation}:${body}`;
   }
 
+  private hintsOf(facts: ResponseCacheFacts): ReadonlyMap<string, number> {
+    let hints = this.hints.get(facts);
+    if (!hints) {
+      hints = cacheHintsOf(facts.sdl);
+      this.hints.set(facts, hints);
+    }
+    return hints;
+  }
+
   private analyse(facts: ResponseCacheFacts, schema: GraphQLSchema, query: string): FetchAnalysis {
     let byQuery = this.analyses.get(facts);
     if (!byQuery) {
@@ -249,11 +292,11 @@ export class ResponseCache {
     let analysis = byQuery.get(query);
     if (!analysis) {
       try {
-        analysis = analyseFetch(facts, schema, query);
+        analysis = analyseFetch(facts, schema, query, this.hintsOf(facts));
       } catch (error) {
         // A document the analysis cannot read is sent as it is, never cached; the request goes on.
         this.options.log.warn({ err: error }, "response cache: fetch not analysed, sent uncached");
-        analysis = { ...mutationOrNot(query), cacheable: false };
+        analysis = mutationOrNot(query);
       }
       if (byQuery.size >= MAX_ANALYSES) byQuery.clear();
       byQuery.set(query, analysis);
@@ -264,7 +307,7 @@ export class ResponseCache {
 
 /** Without the supergraph's facts nothing is cacheable, but a mutation still invalidates. */
 function mutationOrNot(query: string): FetchAnalysis {
-  return { operation: /^\s*mutation\b/.test(query) ? "mutation" : null, cacheable: false };
+  return { operation: /^\s*mutation\b/.test(query) ? "mutation" : null, cacheable: false, maxAgeMs: 0 };
 }
 
 /**
@@ -272,23 +315,29 @@ function mutationOrNot(query: string): FetchAnalysis {
  * `_entities` selects entity types by inline fragments; anything the API schema does not know (`_service`, a field
  * hidden from clients) makes the fetch uncacheable.
  */
-export function analyseFetch(facts: ResponseCacheFacts, schema: GraphQLSchema, query: string): FetchAnalysis {
+export function analyseFetch(
+  facts: Pick<ResponseCacheFacts, "publicFields" | "classification">,
+  schema: GraphQLSchema,
+  query: string,
+  hints: ReadonlyMap<string, number> = new Map(),
+): FetchAnalysis {
   let document: DocumentNode;
   try {
     document = parse(query);
   } catch {
-    return { operation: null, cacheable: false };
+    return { operation: null, cacheable: false, maxAgeMs: 0 };
   }
   const operations = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
   const [operation] = operations;
-  if (!operation || operations.length !== 1) return { operation: null, cacheable: false };
-  if (operation.operation !== "query") return { operation: operation.operation, cacheable: false };
+  if (!operation || operations.length !== 1) return { operation: null, cacheable: false, maxAgeMs: 0 };
+  if (operation.operation !== "query") return { operation: operation.operation, cacheable: false, maxAgeMs: 0 };
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   }
   const root = schema.getQueryType();
-  if (!root) return { operation: "query", cacheable: false };
+  if (!root) return { operation: "query", cacheable: false, maxAgeMs: 0 };
+  let maxAgeMs = Infinity;
 
   const spreading = new Set<string>();
   const walk = (selectionSet: SelectionSetNode, parent: Composite | "_Entity"): boolean => {
@@ -306,6 +355,7 @@ export function analyseFetch(facts: ResponseCacheFacts, schema: GraphQLSchema, q
         if (!field) return false;
         const coordinate = `${parent.name}.${name}`;
         if (!facts.publicFields.has(coordinate) || facts.classification.has(coordinate)) return false;
+        maxAgeMs = Math.min(maxAgeMs, hints.get(coordinate) ?? Infinity);
         if (selection.selectionSet) {
           const type = compositeOf(namedTypeOf(field.type));
           if (!type || !walk(selection.selectionSet, type)) return false;
@@ -327,7 +377,8 @@ export function analyseFetch(facts: ResponseCacheFacts, schema: GraphQLSchema, q
     }
     return true;
   };
-  return { operation: "query", cacheable: walk(operation.selectionSet, root) };
+  const cacheable = walk(operation.selectionSet, root);
+  return { operation: "query", cacheable, maxAgeMs: cacheable ? maxAgeMs : 0 };
 }
 
 /**

@@ -24,7 +24,7 @@ import { buildSubgraphSchema } from "@apollo/subgraph";
 import { buildSchema } from "graphql";
 import { gql } from "graphql-tag";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { analyseFetch, MemoryStore } from "../../gateway/execution/responseCache.ts";
+import { analyseFetch, cacheHintsOf, MemoryStore } from "../../gateway/execution/responseCache.ts";
 import type { GatewayServer } from "../../gateway/server.ts";
 import { ENVELOPE_HEADER } from "../../lib/wire.ts";
 import { composeSupergraph } from "../../scripts/composeSupergraph.ts";
@@ -48,8 +48,17 @@ const ACCESS_LINK = `
   directive @public on FIELD_DEFINITION | OBJECT | INTERFACE
 `;
 
+/** The owners' cache hints: a spec of their own, composed into the supergraph like `@public`. */
+const CACHE_LINK = `
+  extend schema
+    @link(url: "https://specs.jingan.gov.cn/one-graph/cache/v0.1", import: ["@cacheHint"])
+    @composeDirective(name: "@cacheHint")
+  directive @cacheHint(maxAge: Int!) on FIELD_DEFINITION
+`;
+
 const shelfTypeDefs = `
   ${ACCESS_LINK}
+  ${CACHE_LINK}
   type Book @key(fields: "id") {
     id: ID! @public
     title: String! @public
@@ -61,6 +70,10 @@ const shelfTypeDefs = `
     books: [Book!]! @public
     "Not public: a new answer for every request."
     note: String!
+    "Public, live: its owner says never to cache it."
+    stock: Int! @public @cacheHint(maxAge: 0)
+    "Public, with a long hint: the subgraph's TTL still bounds it."
+    shelfName: String! @public @cacheHint(maxAge: 3600)
   }
   type Mutation {
     renameBook(id: ID!, title: String!): Book
@@ -135,6 +148,8 @@ beforeAll(async () => {
       books: (_: unknown, __: unknown, { kind }: { kind: string }) =>
         books.filter((book) => !book.internal || kind === "officer"),
       note: () => `note ${++notes}`,
+      stock: () => ++notes,
+      shelfName: () => "静安书架",
     },
     Mutation: {
       renameBook: (_: unknown, { id, title }: { id: string; title: string }) => {
@@ -262,6 +277,19 @@ describe("the response cache in memory", () => {
     expect(new Set([a.data.note, b.data.note, c.data.note]).size).toBe(3);
   });
 
+  it("follows the owners' cache hints: a field hinted maxAge 0 is never cached, nor is a fetch that selects it", async () => {
+    const requests = shelf.requests;
+    const stock = [];
+    for (let i = 0; i < 3; i += 1) stock.push(await post(gateway, "query Stock { stock }"));
+    expect(new Set(stock.map((answer) => answer.data.stock)).size).toBe(3);
+    await post(gateway, "query Mixed { shelfName books { id } stock }");
+    await post(gateway, "query Mixed { shelfName books { id } stock }");
+    expect(shelf.requests - requests).toBe(5);
+    await post(gateway, "query Named { shelfName }");
+    await post(gateway, "query Named { shelfName }");
+    expect(shelf.requests - requests).toBe(6);
+  });
+
   it("still runs every check before execution: an anonymous caller selecting a non-public field is refused", async () => {
     await post(gateway, TITLES);
     const refused = await post(gateway, "{ books { id title price } }");
@@ -364,6 +392,19 @@ describe("the fetch analysis", () => {
     expect(cacheable("{ books { title } }")).toBe(false); // classified
     expect(cacheable("{ _service { sdl } }")).toBe(false);
     expect(analyseFetch(facts, schema, "mutation { x }").operation).toBe("mutation");
+  });
+
+  it("takes the smallest cache hint of the selected fields", () => {
+    const hints = cacheHintsOf(`
+      type Query { books: [Book!]! @cacheHint(maxAge: 600), shelf: Shelf }
+      type Shelf { name: String! @cacheHint(maxAge: 60), books: [Book!]! }
+      type Book { id: ID! @cacheHint(maxAge: 0) }
+    `);
+    expect(Object.fromEntries(hints)).toEqual({ "Query.books": 600_000, "Shelf.name": 60_000, "Book.id": 0 });
+    expect(analyseFetch(facts, schema, "{ shelf { name } }", hints).maxAgeMs).toBe(60_000);
+    expect(analyseFetch(facts, schema, "{ books { __typename } shelf { name } }", hints).maxAgeMs).toBe(60_000);
+    expect(analyseFetch(facts, schema, "{ shelf { books { id } } }", hints).maxAgeMs).toBe(0);
+    expect(analyseFetch(facts, schema, "{ shelf { __typename } }", hints).maxAgeMs).toBe(Infinity);
   });
 });
 
