@@ -84,6 +84,8 @@ export interface ResponseCacheStats {
   hits: number;
   /** Cacheable fetches sent to the subgraph (not found, expired or invalidated). */
   misses: number;
+  /** Cacheable fetches that waited for an identical miss in flight instead of sending their own. */
+  shared: number;
   /** Answers stored. */
   stores: number;
   /** Generation bumps: mutation fetches to the subgraph (two per mutation: before and after it). */
@@ -149,6 +151,8 @@ export class ResponseCache {
   private readonly analyses = new WeakMap<ResponseCacheFacts, Map<string, FetchAnalysis>>();
   private readonly revisions = new WeakMap<ResponseCacheFacts, string>();
   private readonly hints = new WeakMap<ResponseCacheFacts, ReadonlyMap<string, number>>();
+  /** Misses on their way to the subgraph, by key: resolve with the stored JSON, or undefined when nothing was stored. */
+  private readonly misses = new Map<string, Promise<string | undefined>>();
 
   constructor(private readonly options: ResponseCacheOptions) {
     this.store =
@@ -222,14 +226,32 @@ export class ResponseCache {
       // A fresh object per taker: Apollo's executor merges fetched entities into it in place.
       return { data: JSON.parse(cached) as GatewayGraphQLResponse["data"] };
     }
-    stats.misses += 1;
-    const response = await send();
-    if (response.data && (response.errors === undefined || response.errors.length === 0)) {
-      stats.stores += 1;
-      // Awaited (at most one store command's timeout): the next request, on any replica, finds it.
-      await this.store.set(key, JSON.stringify(response.data), ttlMs);
+    // An identical miss is on its way (another anonymous caller, another client address): wait for its answer
+    // instead of sending the same fetch again — a popular entry expiring does not become a burst of fetches.
+    const leader = this.misses.get(key);
+    if (leader) {
+      stats.shared += 1;
+      const answer = await leader;
+      if (answer !== undefined) return { data: JSON.parse(answer) as GatewayGraphQLResponse["data"] };
+      return send(); // the leader failed or had errors: this fetch tries for itself, as it would have alone
     }
-    return response;
+    stats.misses += 1;
+    let settle: (answer: string | undefined) => void = () => {};
+    this.misses.set(key, new Promise((resolve) => (settle = resolve)));
+    let stored: string | undefined;
+    try {
+      const response = await send();
+      if (response.data && (response.errors === undefined || response.errors.length === 0)) {
+        stored = JSON.stringify(response.data);
+        stats.stores += 1;
+        // Awaited (at most one store command's timeout): the next request, on any replica, finds it.
+        await this.store.set(key, stored, ttlMs);
+      }
+      return response;
+    } finally {
+      this.misses.delete(key);
+      settle(stored);
+    }
   }
 
   /** Resolves once the store answers, or when it could not connect (then fetches go to the subgraphs until it does). */
@@ -249,7 +271,7 @@ export class ResponseCache {
   private statsOf(subgraph: string): ResponseCacheStats {
     let stats = this.statsBySubgraph.get(subgraph);
     if (!stats) {
-      stats = { hits: 0, misses: 0, stores: 0, invalidations: 0 };
+      stats = { hits: 0, misses: 0, shared: 0, stores: 0, invalidations: 0 };
       this.statsBySubgraph.set(subgraph, stats);
     }
     return stats;

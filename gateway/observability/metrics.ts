@@ -202,7 +202,7 @@ export function createGatewayMetrics(sources: GatewayMetricsSources): GatewayMet
   const cached = () => [...(sources.responseCache?.() ?? [])];
   new Counter({
     name: "og_gateway_response_cache_lookups_total",
-    help: "Cacheable public subgraph fetches by outcome: hit (answered from the response cache, no request sent) or miss.",
+    help: "Cacheable public subgraph fetches by outcome: hit (answered from the response cache), shared (waited for an identical miss in flight) or miss (sent).",
     labelNames: ["subgraph", "result"] as const,
     registers: [registry],
     collect() {
@@ -210,6 +210,7 @@ export function createGatewayMetrics(sources: GatewayMetricsSources): GatewayMet
       for (const [subgraph, s] of cached()) {
         this.inc({ subgraph, result: "hit" }, s.hits);
         this.inc({ subgraph, result: "miss" }, s.misses);
+        this.inc({ subgraph, result: "shared" }, s.shared);
       }
     },
   });

@@ -74,6 +74,8 @@ const shelfTypeDefs = `
     stock: Int! @public @cacheHint(maxAge: 0)
     "Public, with a long hint: the subgraph's TTL still bounds it."
     shelfName: String! @public @cacheHint(maxAge: 3600)
+    "Public; answers when the test opens the gate."
+    gated: String! @public
   }
   type Mutation {
     renameBook(id: ID!, title: String!): Book
@@ -133,6 +135,7 @@ const books = [
   { id: "b3", title: "内部资料", price: 0, internal: true },
 ];
 let notes = 0;
+const gate = { arrived: 0, open: Promise.resolve(), release: () => {} };
 
 const key = es256Keys();
 let issuer: TestIssuer;
@@ -150,6 +153,11 @@ beforeAll(async () => {
       note: () => `note ${++notes}`,
       stock: () => ++notes,
       shelfName: () => "静安书架",
+      gated: async () => {
+        gate.arrived += 1;
+        await gate.open;
+        return "opened";
+      },
     },
     Mutation: {
       renameBook: (_: unknown, { id, title }: { id: string; title: string }) => {
@@ -288,6 +296,24 @@ describe("the response cache in memory", () => {
     await post(gateway, "query Named { shelfName }");
     await post(gateway, "query Named { shelfName }");
     expect(shelf.requests - requests).toBe(6);
+  });
+
+  it("sends one fetch for identical misses in flight, whoever asks (anonymous callers at other addresses)", async () => {
+    const proxied = await gatewayWith({ RESPONSE_CACHE: "memory", TRUSTED_PROXIES: "127.0.0.1,::1,::ffff:127.0.0.1" });
+    gate.open = new Promise<void>((resolve) => {
+      gate.release = resolve;
+    });
+    const arrivedBefore = gate.arrived;
+    const answers = ["10.1.0.1", "10.1.0.2", "10.1.0.3"].map((address) =>
+      post(proxied, "query Gated { gated }", { "x-forwarded-for": address }),
+    );
+    // The first caller's fetch is at the subgraph; the other two wait for it in the cache.
+    await expect.poll(() => proxied.responseCacheStats().shelf?.shared ?? 0, { timeout: 10_000 }).toBe(2);
+    expect(gate.arrived - arrivedBefore).toBe(1);
+    gate.release();
+    for (const answer of await Promise.all(answers)) expect(answer.data).toEqual({ gated: "opened" });
+    expect(gate.arrived - arrivedBefore).toBe(1);
+    expect(proxied.fetchStats().shelf?.fetches).toBe(1);
   });
 
   it("still runs every check before execution: an anonymous caller selecting a non-public field is refused", async () => {
