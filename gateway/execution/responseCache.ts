@@ -24,6 +24,8 @@
  * again; a new supergraph is a new revision. With Redis the generations are counters in Redis (INCR), read by each
  * replica at most every `generationMs`: another replica may serve an entry for that long after a mutation.
  *
+ * Identical misses in flight send one fetch: later ones wait for the first one's stored answer.
+ *
  * Memory mode keeps entries in this process (LRU, bounded by bytes); Redis mode keeps them in Redis (shared by every
  * replica, `SET … PX ttl`). A Redis that does not answer within `timeoutMs` is a miss, never an error: the fetch goes
  * to the subgraph, and nothing is stored while the generation cannot be read.
