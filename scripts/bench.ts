@@ -311,12 +311,22 @@ async function measure(gateway: Gateway, operation: Operation, ports: number[], 
   const request = requestOf(gateway.url, operation);
   // Sent alone, one request gives the subgraph requests it costs: the least of three in a row, since requests left
   // in flight by the previous run may still be finishing.
+  // A lone request that fails (e.g. a keep-alive connection the subgraph closed just as the gateway reused it) is
+  // reported and not counted; three failures stop the run.
   let fetchesAlone = Number.POSITIVE_INFINITY;
+  const failures: string[] = [];
   for (let i = 0; i < 3; i += 1) {
     const before = await subgraphRequests(ports);
-    await answer(gateway, operation);
+    try {
+      await answer(gateway, operation);
+    } catch (error) {
+      failures.push(error instanceof Error ? error.message.slice(0, 300) : String(error));
+      continue;
+    }
     fetchesAlone = Math.min(fetchesAlone, (await subgraphRequests(ports)) - before);
   }
+  if (failures.length === 3) throw new Error(failures.join("\n"));
+  for (const failure of failures) console.log(`  (lone request failed, not counted: ${failure})`);
   await autocannon({ ...request, connections, duration: 2 }); // warm-up: JIT, query-plan cache, connections
   const cpuBefore = await cpuMs(gateway.pid);
   const fetchesBefore = await subgraphRequests(ports);
