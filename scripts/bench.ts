@@ -6,7 +6,9 @@
  * Everything runs on this machine: subgraphs on fresh PGlite databases with seed data, both gateways as separate
  * processes (so their CPU can be read from /proc), autocannon as the load generator in this process.
  * Each operation runs BENCH_ROUNDS times per gateway (default 2), alternating which goes first, and is averaged.
- * Environment: BENCH_SECONDS per run (default 5), BENCH_CONNECTIONS (default 10), BENCH_ROUNDS.
+ * Environment: BENCH_SECONDS per run (default 5), BENCH_CONNECTIONS (default 10), BENCH_ROUNDS; BENCH_OPERATIONS
+ * (comma-separated parts of operation names: only those run); BENCH_OURS_NODE_ARGS / BENCH_PLAIN_NODE_ARGS (extra
+ * node options for that gateway, space-separated, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
  */
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -23,6 +25,8 @@ import { envelopeEnv } from "./devKeys.ts";
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
+const only = (process.env.BENCH_OPERATIONS ?? "").split(",").filter(Boolean);
+const nodeArgs = (name: string) => (process.env[name] ?? "").split(" ").filter(Boolean);
 
 export const operations: Array<{ name: string; query: string; headers?: Record<string, string> }> = [
   {
@@ -189,7 +193,7 @@ try {
   );
   const urls = subgraphModules.map((m, i) => `${m.name}=http://127.0.0.1:${ports[i]}/graphql`).join(",");
   const portOf = (name: string) => ports[subgraphModules.findIndex((m) => m.name === name)];
-  const ours = start(["gateway/main.ts"], {
+  const ours = start([...nodeArgs("BENCH_OURS_NODE_ARGS"), "gateway/main.ts"], {
     ...keyEnv,
     PORT: "4490",
     SUBGRAPH_URLS: urls,
@@ -218,7 +222,7 @@ try {
     sdl = sdl.replaceAll(`http://127.0.0.1:${module.defaultPort}/graphql`, `http://127.0.0.1:${ports[i]}/graphql`);
   }
   await import("node:fs/promises").then((fs) => fs.writeFile(plainSupergraph, sdl));
-  const plain = start(["scripts/plainGateway.ts"], {
+  const plain = start([...nodeArgs("BENCH_PLAIN_NODE_ARGS"), "scripts/plainGateway.ts"], {
     ...keyEnv,
     PORT: "4491",
     SUPERGRAPH_PATH: plainSupergraph,
@@ -234,7 +238,8 @@ try {
   const header = ["operation", "gateway", "req/s", "p50 ms", "p99 ms", "CPU ms/req", "fetches/req", "errors"];
   const rows: string[][] = [];
   const summaries: Array<[ours: Measurement, plain: Measurement]> = [];
-  for (const operation of operations) {
+  const selected = operations.filter((o) => only.length === 0 || only.some((part) => o.name.includes(part)));
+  for (const operation of selected) {
     // Alternate which gateway goes first, so neither always meets the warmer (or more tired) subgraphs.
     const oursRuns: Measurement[] = [];
     const plainRuns: Measurement[] = [];
@@ -285,12 +290,20 @@ try {
   // fetches of the same principal shared (every connection here sends the same operation as the same officer).
   console.log("subgraph requests per client request, plain Apollo → ours");
   console.log(`  ${"operation".padEnd(widths[0]!)}  alone (exact)     under load (${connections} connections)`);
-  for (const [i, operation] of operations.entries()) {
+  for (const [i, operation] of selected.entries()) {
     const [a, b] = summaries[i]!;
     const alone = `${b.fetchesAlone.toFixed(0)} → ${a.fetchesAlone.toFixed(0)}`;
     const loaded = `${b.fetchesPerRequest.toFixed(2)} → ${a.fetchesPerRequest.toFixed(2)}`;
     console.log(`  ${operation.name.padEnd(widths[0]!)}  ${alone.padEnd(16)}  ${loaded}`);
   }
+  console.log();
+  // Resident memory of each gateway process after the runs, and its peak (issue 16: memory under load).
+  const rss = async (pid: number) => {
+    const status = await readFile(`/proc/${pid}/status`, "utf8");
+    const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024;
+    return `${kb("VmRSS").toFixed(0)} MB (peak ${kb("VmHWM").toFixed(0)} MB)`;
+  };
+  console.log(`gateway resident memory after the runs: ours ${await rss(ours.pid!)}, plain ${await rss(plain.pid!)}`);
   console.log();
 } finally {
   await stopAll();
