@@ -1,7 +1,7 @@
 /**
- * `tsx scripts/profileSummary.ts <file.cpuprofile> [top] [since-seconds]`: the top functions of a V8 CPU profile
+ * `tsx scripts/profileSummary.ts <file.cpuprofile> [top] [since-seconds] [until-seconds]`: the top functions of a V8 CPU profile
  * (`node --cpu-prof`) by self time and by total time (self + callees, each function counted once per stack), and self
- * time per package or file. `since-seconds` skips the first seconds of the profile (start-up). Issue 16.
+ * time per package or file. `since-seconds` skips the first seconds of the profile (start-up), `until-seconds` the rest after it. Issue 16.
  */
 import { readFileSync } from "node:fs";
 
@@ -17,10 +17,11 @@ interface Profile {
   timeDeltas: number[];
 }
 
-const [file, topArg, sinceArg] = process.argv.slice(2);
+const [file, topArg, sinceArg, untilArg] = process.argv.slice(2);
 if (!file) throw new Error("usage: profileSummary.ts <file.cpuprofile> [top] [since-seconds]");
 const top = Number(topArg ?? 30);
 const since = Number(sinceArg ?? 0) * 1e6;
+const until = Number(untilArg ?? Number.POSITIVE_INFINITY) * 1e6;
 const profile = JSON.parse(readFileSync(file, "utf8")) as Profile;
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const parent = new Map<number, number>();
@@ -50,7 +51,7 @@ let idle = 0;
 for (const [i, sample] of profile.samples.entries()) {
   const delta = profile.timeDeltas[i] ?? 0;
   time += delta;
-  if (time - profile.startTime < since) continue;
+  if (time - profile.startTime < since || time - profile.startTime > until) continue;
   const node = byId.get(sample)!;
   if (node.callFrame.functionName === "(idle)") {
     idle += delta;
