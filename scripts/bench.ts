@@ -193,7 +193,8 @@ try {
   );
   const urls = subgraphModules.map((m, i) => `${m.name}=http://127.0.0.1:${ports[i]}/graphql`).join(",");
   const portOf = (name: string) => ports[subgraphModules.findIndex((m) => m.name === name)];
-  const ours = start([...nodeArgs("BENCH_OURS_NODE_ARGS"), "gateway/main.ts"], {
+  // Our gateway as deployed: the young generation capped (deploy/base/gateway/gateway.yaml NODE_OPTIONS).
+  const ours = start(["--max-semi-space-size=16", ...nodeArgs("BENCH_OURS_NODE_ARGS"), "gateway/main.ts"], {
     ...keyEnv,
     PORT: "4490",
     SUBGRAPH_URLS: urls,

@@ -75,18 +75,25 @@ try {
   const urls = ALL.map((name) => `${name}=http://127.0.0.1:${portOf(name)}/graphql`).join(",");
   const oursPort = base + 90;
   const plainPort = base + 91;
-  const ours = start([...nodeArgs("BENCH_OURS_NODE_ARGS"), process.env.BENCH_OURS_ENTRY ?? "gateway/main.ts"], {
-    ...keyEnv,
-    PORT: String(oursPort),
-    SUBGRAPH_URLS: urls,
-    IDENTITY_URL: `http://127.0.0.1:${portOf("identity")}`,
-    AUDIT_URL: `http://127.0.0.1:${portOf("audit")}`,
-    NODE_ENV: "production",
-    RATE_LIMITS: BENCH_RATE_LIMITS,
-    RATE_LIMITS_SOURCE: "setting",
-    SUBGRAPH_BATCHING: "all",
-    ...(JSON.parse(process.env.BENCH_OURS_ENV ?? "{}") as Record<string, string>),
-  });
+  const ours = start(
+    [
+      "--max-semi-space-size=16",
+      ...nodeArgs("BENCH_OURS_NODE_ARGS"),
+      process.env.BENCH_OURS_ENTRY ?? "gateway/main.ts",
+    ],
+    {
+      ...keyEnv,
+      PORT: String(oursPort),
+      SUBGRAPH_URLS: urls,
+      IDENTITY_URL: `http://127.0.0.1:${portOf("identity")}`,
+      AUDIT_URL: `http://127.0.0.1:${portOf("audit")}`,
+      NODE_ENV: "production",
+      RATE_LIMITS: BENCH_RATE_LIMITS,
+      RATE_LIMITS_SOURCE: "setting",
+      SUBGRAPH_BATCHING: "all",
+      ...(JSON.parse(process.env.BENCH_OURS_ENV ?? "{}") as Record<string, string>),
+    },
+  );
   await waitFor(`http://127.0.0.1:${oursPort}/healthz`, 600_000);
   const login = await fetch(`http://127.0.0.1:${oursPort}/oauth/token`, {
     method: "POST",
