@@ -6,7 +6,8 @@
  * Prints gateway CPU ms per request (user + system from /proc, as `npm run bench`), requests/s, the load average
  * beside each figure, and each gateway's resident memory (now and peak) after the runs.
  * Environment: BENCH_SECONDS (default 8), BENCH_ROUNDS (2), BENCH_CONNECTIONS (1), BENCH_PORT_BASE (4800; other
- * helpers' benchmarks use 4490–4599), BENCH_OURS_NODE_ARGS / BENCH_PLAIN_NODE_ARGS (extra node options, e.g.
+ * helpers' benchmarks use 4490–4599), BENCH_OURS_SEMI_SPACE (16: MB per semi-space, as deployed; empty for V8's
+ * default), BENCH_OURS_NODE_ARGS / BENCH_PLAIN_NODE_ARGS (extra node options, e.g.
  * `--cpu-prof --cpu-prof-dir=/tmp/prof`), BENCH_OURS_ENV (JSON object of extra variables for our gateway),
  * BENCH_OURS_ENTRY (default gateway/main.ts).
  */
@@ -26,6 +27,9 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 1);
 const base = Number(process.env.BENCH_PORT_BASE ?? 4800);
 const nodeArgs = (name: string) => (process.env[name] ?? "").split(" ").filter(Boolean);
+/** Our gateway as deployed (deploy/base/gateway/gateway.yaml NODE_OPTIONS); BENCH_OURS_SEMI_SPACE= (empty) for V8's default. */
+const semiSpaceMb = process.env.BENCH_OURS_SEMI_SPACE ?? "16";
+const semiSpace = semiSpaceMb ? [`--max-semi-space-size=${semiSpaceMb}`] : [];
 
 /** The same operations as scripts/bench.ts. */
 const operations = [
@@ -76,11 +80,7 @@ try {
   const oursPort = base + 90;
   const plainPort = base + 91;
   const ours = start(
-    [
-      "--max-semi-space-size=16",
-      ...nodeArgs("BENCH_OURS_NODE_ARGS"),
-      process.env.BENCH_OURS_ENTRY ?? "gateway/main.ts",
-    ],
+    [...semiSpace, ...nodeArgs("BENCH_OURS_NODE_ARGS"), process.env.BENCH_OURS_ENTRY ?? "gateway/main.ts"],
     {
       ...keyEnv,
       PORT: String(oursPort),
