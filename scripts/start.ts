@@ -203,6 +203,9 @@ try {
     ...process.env,
     ...keyEnv,
     SUBGRAPH_URLS: process.env.SUBGRAPH_URLS ?? subgraphUrls,
+    // The subgraphs of subgraphs/registry.ts are built with the kit, which accepts batched requests; departments
+    // published only to the registry are not batched (docs/gateway.md, "Fewer fetches"; issue 16).
+    SUBGRAPH_BATCHING: process.env.SUBGRAPH_BATCHING ?? subgraphModules.map((m) => m.name).join(","),
     ...(identity && !process.env.IDENTITY_URL ? { IDENTITY_URL: `http://${host}:${portOf(identity)}` } : {}),
     // The gateway's audit writer delivers data-access records here (gateway/audit/auditWriter.ts).
     ...(audit && !process.env.AUDIT_URL ? { AUDIT_URL: `http://${host}:${portOf(audit)}` } : {}),
