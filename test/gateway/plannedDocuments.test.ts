@@ -23,8 +23,8 @@ const schema = buildSchema(`
 function fieldsOf(document: ReturnType<typeof parse>): Map<string, FieldNode> {
   const fields = new Map<string, FieldNode>();
   visit(document, {
-    Field: (node) => {
-      fields.set(node.name.value, node);
+    enter(node) {
+      if (node.kind === Kind.FIELD) fields.set(node.name.value, node);
     },
   });
   return fields;
