@@ -1,10 +1,15 @@
 /** Gateway entry point: `npm run gateway` (and `npm start`, which also starts the subgraphs). */
-import { ConfigError } from "../lib/config.ts";
-import { startTracing } from "../lib/telemetry/tracing.ts";
-import { loadTracingConfig } from "../lib/telemetry/tracingConfig.ts";
-import { loadGatewayConfig } from "./config.ts";
-import { startGateway } from "./server.ts";
+// Memory (issue 16, docs/benchmarks.md "Where the gateway's memory goes"): in production mode the source maps that
+// tsx switches on are switched off before the gateway's modules load, so Node does not keep a parsed source map for
+// each of its ~1,000 modules (about 40 MB); stack traces then name the transpiled lines. Development keeps them.
+// The imports below are dynamic for that reason: static ones would load before this line runs.
+if (process.env.NODE_ENV === "production") process.setSourceMapsEnabled(false);
 
+const { ConfigError } = await import("../lib/config.ts");
+const { startTracing } = await import("../lib/telemetry/tracing.ts");
+const { loadTracingConfig } = await import("../lib/telemetry/tracingConfig.ts");
+const { loadGatewayConfig } = await import("./config.ts");
+const { startGateway } = await import("./server.ts");
 try {
   const config = loadGatewayConfig(process.env);
   // OpenTelemetry from the standard OTEL_* variables; off (no exporter) unless they ask for it (docs/gateway.md).

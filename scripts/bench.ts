@@ -14,7 +14,9 @@
  * - BENCH_CONNECTIONS, comma-separated connection counts, one table each (default 1,10);
  * - BENCH_OPERATIONS, comma-separated parts of operation names to run (default all), e.g. `wide,open-data`;
  * - BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres: the subgraphs on PostgreSQL, in a database
- *   `bench_og_<pid>` created for the run and dropped after it (default: PGlite).
+ *   `bench_og_<pid>` created for the run and dropped after it (default: PGlite);
+ * - BENCH_OURS_NODE_ARGS / BENCH_PLAIN_NODE_ARGS / BENCH_HIVE_NODE_ARGS: extra node options for that gateway,
+ *   space-separated, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
  */
 import { randomBytes } from "node:crypto";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -33,6 +35,8 @@ import { envelopeEnv } from "./devKeys.ts";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
+/** Extra node options for one gateway, space-separated (BENCH_OURS_NODE_ARGS, BENCH_PLAIN_NODE_ARGS, BENCH_HIVE_NODE_ARGS). */
+const nodeArgs = (name: string) => (process.env[name] ?? "").split(" ").filter(Boolean);
 const connectionCounts = (process.env.BENCH_CONNECTIONS ?? "1,10").split(",").map((c) => Number(c.trim()));
 if (connectionCounts.some((c) => !Number.isInteger(c) || c < 1)) {
   throw new Error(`BENCH_CONNECTIONS must be positive integers, comma-separated: ${process.env.BENCH_CONNECTIONS}`);
@@ -332,7 +336,8 @@ try {
   );
   const urls = subgraphModules.map((m, i) => `${m.name}=http://127.0.0.1:${ports[i]}/graphql`).join(",");
   const portOf = (name: string) => ports[subgraphModules.findIndex((m) => m.name === name)];
-  const ours = start(["gateway/main.ts"], {
+  // Our gateway as deployed: the young generation capped (deploy/base/gateway/gateway.yaml NODE_OPTIONS).
+  const ours = start(["--max-semi-space-size=16", ...nodeArgs("BENCH_OURS_NODE_ARGS"), "gateway/main.ts"], {
     ...keyEnv,
     PORT: "4490",
     SUBGRAPH_URLS: urls,
@@ -356,14 +361,14 @@ try {
     sdl = sdl.replaceAll(`http://127.0.0.1:${module.defaultPort}/graphql`, `http://127.0.0.1:${ports[i]}/graphql`);
   }
   await writeFile(peerSupergraph, sdl);
-  const plain = start(["scripts/plainGateway.ts"], {
+  const plain = start([...nodeArgs("BENCH_PLAIN_NODE_ARGS"), "scripts/plainGateway.ts"], {
     ...keyEnv,
     PORT: "4491",
     SUPERGRAPH_PATH: peerSupergraph,
     NODE_ENV: "production",
     PLAIN_GATEWAY_PRINCIPAL: principal,
   });
-  const hive = start(["scripts/hiveGateway.ts"], {
+  const hive = start([...nodeArgs("BENCH_HIVE_NODE_ARGS"), "scripts/hiveGateway.ts"], {
     ...keyEnv,
     PORT: "4492",
     SUPERGRAPH_PATH: peerSupergraph,

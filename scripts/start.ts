@@ -198,10 +198,14 @@ try {
   const identity = subgraphModules.find((m) => m.name === "identity");
   const audit = subgraphModules.find((m) => m.name === "audit");
   await portalBuilt;
-  run("gateway", ["gateway/main.ts"], {
+  // The young generation capped as in deploy/ (docs/benchmarks.md, "Where the gateway's memory goes").
+  run("gateway", ["--max-semi-space-size=16", "gateway/main.ts"], {
     ...process.env,
     ...keyEnv,
     SUBGRAPH_URLS: process.env.SUBGRAPH_URLS ?? subgraphUrls,
+    // The subgraphs of subgraphs/registry.ts are built with the kit, which accepts batched requests; departments
+    // published only to the registry are not batched (docs/gateway.md, "Fewer fetches"; issue 16).
+    SUBGRAPH_BATCHING: process.env.SUBGRAPH_BATCHING ?? subgraphModules.map((m) => m.name).join(","),
     ...(identity && !process.env.IDENTITY_URL ? { IDENTITY_URL: `http://${host}:${portOf(identity)}` } : {}),
     // The gateway's audit writer delivers data-access records here (gateway/audit/auditWriter.ts).
     ...(audit && !process.env.AUDIT_URL ? { AUDIT_URL: `http://${host}:${portOf(audit)}` } : {}),

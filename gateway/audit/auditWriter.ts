@@ -24,6 +24,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { MAX_RECORDS_PER_BATCH } from "../../lib/contracts/auditRecord.ts";
+import { poolFetch } from "../../lib/http/poolFetch.ts";
 import type { Logger } from "../../lib/log.ts";
 import { systemPrincipal } from "../../lib/principal.ts";
 import { ENVELOPE_HEADER, type EnvelopeSigner, requestPath, SYSTEM_SCOPES } from "../../lib/wire.ts";
@@ -62,10 +63,19 @@ export interface AuditWriterOptions {
   closeTimeoutMs?: number;
   /** The system principal's id in the envelope. Default `gateway-audit`. */
   principalId?: string;
-  /** For tests: the fetch to deliver with, and the clock deadlines are measured on (epoch ms). */
-  fetch?: typeof fetch;
+  /**
+   * For tests: the fetch to deliver with (default: `poolFetch`, undici's pooled `request`, lib/http/poolFetch.ts), and
+   * the clock deadlines are measured on (epoch ms).
+   */
+  fetch?: AuditFetch;
   now?: () => number;
 }
+
+/** What a delivery needs of a fetch: the built-in `fetch` and `poolFetch` both fit. */
+export type AuditFetch = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body: Uint8Array; signal: AbortSignal },
+) => Promise<{ ok: boolean; status: number; json(): Promise<unknown>; body: { cancel(): Promise<void> } | null }>;
 
 export interface RecordOptions {
   /** Epoch ms (on the writer's clock) after which the caller stops waiting: the request's deadline. */
@@ -140,7 +150,7 @@ export function createAuditWriter(options: AuditWriterOptions): AuditWriter {
   const now = options.now ?? Date.now;
   const principal = systemPrincipal(options.principalId ?? "gateway-audit", [SYSTEM_SCOPES.auditWrite]);
   const endpoint = new URL(AUDIT_INGEST_PATH, options.url).toString();
-  const doFetch = options.fetch ?? fetch;
+  const doFetch: AuditFetch = options.fetch ?? poolFetch;
   const { log } = options;
   if (!Number.isInteger(batchSize) || batchSize < 1 || !Number.isInteger(maxWaiting) || maxWaiting < 1) {
     throw new Error(`The audit batch size (${batchSize}) and waiting bound (${maxWaiting}) must be positive integers.`);
@@ -197,7 +207,7 @@ export function createAuditWriter(options: AuditWriterOptions): AuditWriter {
             { method: "POST", path: requestPath(endpoint), body },
           ),
         },
-        body: new Uint8Array(body),
+        body,
         signal: AbortSignal.timeout(requestTimeoutMs),
       });
       status = response.status;

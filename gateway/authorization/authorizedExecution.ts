@@ -51,6 +51,7 @@ import type { OperationView } from "../../lib/access/operationView.ts";
 import { codedError } from "../../lib/errors.ts";
 import type { GatewayContext } from "../context.ts";
 import { RESERVED_PREFIX } from "../protection/reservedNames.ts";
+import { PlannedDocuments } from "./plannedDocuments.ts";
 
 const graphqlCjs = createRequire(import.meta.url)("graphql") as typeof import("graphql");
 const {
@@ -105,6 +106,10 @@ export function authorizedExecutor(
   executor: GatewayExecutor,
   options: AuthorizingGatewayOptions = {},
 ): GatewayExecutor {
+  const plannedDocuments = new PlannedDocuments((schema, document, denied, withSubjects) => {
+    const planned = plannedDocument(schema, document, denied, withSubjects);
+    return { document: planned, queryHash: createHash("sha256").update(print(planned)).digest("hex") };
+  });
   return async (requestContext) => {
     const context = requestContext.context as GatewayContext;
     const { authorization, view } = context;
@@ -115,13 +120,13 @@ export function authorizedExecutor(
     const readsClassified = authorization.classified.some((field) => field.decision !== "denied");
     if (authorization.deniedNodes.size === 0 && !readsClassified) return executor(requestContext);
 
-    const planned = plannedDocument(
+    // Remembered per schema, document and decision shape (plannedDocuments.ts): not rebuilt on every request.
+    const { document: planned, queryHash } = plannedDocuments.get(
       requestContext.schema,
       requestContext.document,
       authorization.deniedNodes,
       readsClassified,
     );
-    const queryHash = createHash("sha256").update(print(planned)).digest("hex");
     const partial = await executor({ ...requestContext, document: planned, queryHash } as GatewayGraphQLRequestContext);
     const shaped = shapeToOperation(view, partial, authorization, false);
     if (!options.audit || authorization.classified.length === 0) return shaped.result;

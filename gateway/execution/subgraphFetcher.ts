@@ -1,18 +1,17 @@
 /**
- * The HTTP client for subgraph fetches: `node-fetch` over keep-alive `http`/`https` agents, with the abort signal of
- * the current attempt attached.
+ * The HTTP client for subgraph fetches: undici's `request` over per-origin keep-alive pools (`lib/http/poolFetch.ts`),
+ * with the abort signal of the current attempt attached.
  *
- * **Why not Node's built-in `fetch`.** Measured on this machine (3,000 POSTs of a 2 KB answer, 10 in flight), undici's
- * WHATWG `fetch` costs about 0.2 ms more CPU per request than `node-fetch` on a keep-alive agent; a gateway that
- * makes 7–8 subgraph fetches per operation pays that 7–8 times. `node-fetch` is what Apollo's own data source is
- * built around (it is already in the dependency tree) and honours `AbortSignal`.
+ * **Why not `fetch` or `node-fetch`.** Measured on this machine (`scripts/benchHttpClient.ts`, docs/benchmarks.md
+ * "HTTP client"): client CPU per POST was about 0.25 ms with `node-fetch` on a keep-alive agent (this fetcher until
+ * issue 16), 0.30 ms with Node's built-in WHATWG `fetch` and 0.08 ms with undici's `request` on a pool; a gateway that
+ * makes 7–8 subgraph fetches per operation pays the difference 7–8 times.
  *
- * **Connection reuse.** One keep-alive agent per protocol keeps a pool of connections per subgraph origin: a
- * connection returns to the pool once its response body has been read, and the next fetch to that subgraph reuses it
- * (idle connections close after `KEEP_ALIVE_IDLE_MS`). So the gateway opens about as many connections to a subgraph
- * as it has fetches in flight to it at the busiest moment, not one per fetch — `test/gateway/resilience.test.ts`
- * counts them at the subgraph's socket. An attempt that times out is aborted, which destroys that one connection (its
- * answer may still be on the way) instead of handing it to the next fetch.
+ * **Connection reuse.** One keep-alive pool per subgraph origin: a connection returns to the pool once its response
+ * body has been read, and the next fetch to that subgraph reuses it (idle connections close after 4 s). So the gateway
+ * opens about as many connections to a subgraph as it has fetches in flight to it at the busiest moment, not one per
+ * fetch — `test/gateway/resilience.test.ts` counts them at the subgraph's socket. An attempt that times out is aborted,
+ * which destroys that one connection (its answer may still be on the way) instead of handing it to the next fetch.
  *
  * Apollo's `RemoteGraphQLDataSource` calls `fetcher(url, init)` without a signal, so the signal travels from
  * `SubgraphPolicy.run` to here through `AsyncLocalStorage` (one store per attempt; concurrent fetches never share it).
@@ -26,18 +25,12 @@
  * the subgraph's spans join the request's trace (lib/telemetry/tracing.ts); with it off, nothing is added.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
-import { Agent as HttpAgent } from "node:http";
-import { Agent as HttpsAgent } from "node:https";
 import type { RemoteGraphQLDataSource } from "@apollo/gateway";
-import nodeFetch, { type RequestInit as NodeFetchInit } from "node-fetch";
+import { poolFetch } from "../../lib/http/poolFetch.ts";
 import { inClientSpan } from "../../lib/telemetry/tracing.ts";
 import { type BoundRequest, ENVELOPE_HEADER, requestPath } from "../../lib/wire.ts";
 
 type Fetcher = RemoteGraphQLDataSource["fetcher"];
-
-const KEEP_ALIVE_IDLE_MS = 4_000;
-const httpAgent = new HttpAgent({ keepAlive: true, timeout: KEEP_ALIVE_IDLE_MS });
-const httpsAgent = new HttpsAgent({ keepAlive: true, timeout: KEEP_ALIVE_IDLE_MS });
 
 /** One attempt of one subgraph fetch. */
 export interface FetchAttempt {
@@ -72,15 +65,7 @@ export const subgraphFetcher: Fetcher = async (url, init) => {
     ...attempt.headers,
     [ENVELOPE_HEADER]: attempt.sign({ method, path: requestPath(url), body }),
   };
-  const send = () =>
-    nodeFetch(url, {
-      ...(init as NodeFetchInit),
-      method,
-      headers,
-      body,
-      agent: (parsed: URL) => (parsed.protocol === "https:" ? httpsAgent : httpAgent),
-      signal: attempt.signal as NodeFetchInit["signal"],
-    });
+  const send = () => poolFetch(url, { method, headers, body, signal: attempt.signal });
   const span = `${method} ${attempt.subgraph ?? "subgraph"}`;
   return (await inClientSpan(
     span,

@@ -171,9 +171,11 @@ export class SubgraphPolicy {
         throw error;
       }
     };
-    // The whole call, waits for a half-open trial and backoff delays included, ends by the deadline.
+    // The whole call, waits for a half-open trial and backoff delays included, ends by the deadline. Not aborted on
+    // return: each attempt's own timeout already aborted what it started, and an abort creates a DOMException with its
+    // stack on every fetch (issue 16, docs/benchmarks.md).
     try {
-      return await timeout(left, TimeoutStrategy.Aggressive).execute(({ signal }) =>
+      return await timeout(left, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false }).execute(({ signal }) =>
         retries.execute(() => once(signal), signal),
       );
     } catch (error) {

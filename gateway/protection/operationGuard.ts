@@ -14,14 +14,14 @@
  */
 import type { ApolloServerPlugin } from "@apollo/server";
 import { authorizeOperation } from "../../lib/access/authorize.ts";
-import { buildOperationView } from "../../lib/access/operationView.ts";
 import type { PolicySet } from "../../lib/access/policyRules.ts";
 import { codedError } from "../../lib/errors.ts";
 import type { Principal } from "../../lib/principal.ts";
 import { nonPublicFields } from "../auth/publicFields.ts";
 import type { GatewayContext } from "../context.ts";
-import { checkLimits, measureView, type OperationLimits } from "../limits/operationLimits.ts";
+import { checkLimits, type OperationLimits } from "../limits/operationLimits.ts";
 import type { SupergraphSnapshot } from "../supergraph/supergraphSnapshot.ts";
+import { OperationAnalyses } from "./operationAnalyses.ts";
 import { type SchemaExposureOptions, schemaExposureError } from "./schemaExposure.ts";
 
 export interface OperationGuardOptions {
@@ -47,6 +47,7 @@ const LISTED = 5;
 const nowDate = () => new Date();
 
 export function useOperationGuard(options: OperationGuardOptions): ApolloServerPlugin<GatewayContext> {
+  const analyses = new OperationAnalyses();
   return {
     async requestDidStart() {
       return {
@@ -75,11 +76,11 @@ export function useOperationGuard(options: OperationGuardOptions): ApolloServerP
             });
           }
           contextValue.supergraph = supergraph;
-          const view = buildOperationView({ schema, document, operationName, variables: request.variables });
+          // The view and its measurement depend on the document and variables only: remembered (operationAnalyses.ts).
+          const { view, measurement } = analyses.get({ schema, document, operationName, variables: request.variables });
           contextValue.view = view;
 
           // Limits first: everything after this point is bounded by them.
-          const measurement = measureView(view);
           const violation = checkLimits(measurement, options.limitsFor(contextValue.principal));
           if (violation) {
             throw codedError("OPERATION_LIMIT_EXCEEDED", violation.message, {

@@ -57,7 +57,8 @@ export interface Render {
 }
 
 /** Read by Node libraries (Apollo Server, graphql-js) whatever our code does. */
-const PLATFORM_VARIABLES = new Set(["NODE_ENV"]);
+/** Read by Node itself, not by the services' code. */
+const PLATFORM_VARIABLES = new Set(["NODE_ENV", "NODE_OPTIONS"]);
 /** Variables whose value is a credential: only ever from a Secret. */
 const SENSITIVE = /(^|_)(SECRET|PASSWORD|PRIVATE_KEY|DATABASE_URL)$/;
 /** The services' routes for the probes (gateway/server.ts, subgraphs/kit/service.ts, the legacy platform). */
