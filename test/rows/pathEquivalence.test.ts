@@ -304,29 +304,9 @@ async function probeList(path: Path, principal: Principal): Promise<Observation>
   return { refused: false, partial: true, pairs };
 }
 
-/** One nested path's observation from an `_entities` answer that asked for it (maybe beside other fields). */
-function nestedObservation(
-  path: Path,
-  parents: string[],
-  body: { data?: any; errors?: any[] },
-  field: string = path.field!,
-): Observation {
+async function probeNested(path: Path, parents: string[], principal: Principal): Promise<Observation> {
   const pairs = new Set<Pair>();
   let partial = false;
-  body.data?._entities?.forEach((entity: Record<string, any> | null, index: number) => {
-    const value = entity?.[field];
-    if (!value) return;
-    const nodes: Array<{ id: string }> = path.connection ? value.nodes : Array.isArray(value) ? value : [value];
-    if (path.connection && value.pageInfo.hasNextPage) partial = true;
-    for (const node of nodes) pairs.add(pair(parents[index]!, node.id));
-  });
-  // The field refused to the caller under every parent they see (who may ask, not which rows): judged like a refused
-  // root field (3.), not as an empty list.
-  const refused = pairs.size === 0 && (body.errors ?? []).some((e: any) => e.path?.at(-1) === field);
-  return { refused, partial, pairs };
-}
-
-async function probeNested(path: Path, parents: string[], principal: Principal): Promise<Observation> {
   const body = await ask(
     path.graph,
     `query ($r: [_Any!]!) { _entities(representations: $r) { ... on ${path.parent} { ${selectionOf(path, null)} } } }`,
@@ -334,37 +314,17 @@ async function probeNested(path: Path, parents: string[], principal: Principal):
     principal,
   );
   unexpectedErrors(body, path.label);
-  return nestedObservation(path, parents, body);
-}
-
-/**
- * The nested paths of one parent type in one subgraph, asked in one `_entities` request (each field under an alias),
- * as the gateway itself asks for several fields of the same entities. Each field answers on its own unless an error
- * nulled a whole parent (a refused non-null field): then another field's rows under that parent would go unseen, so
- * the paths are asked one by one instead, exactly as alone.
- */
-async function probeNestedGroup(group: Path[], parents: string[], principal: Principal): Promise<Observation[]> {
-  const [first] = group as [Path, ...Path[]];
-  if (group.length === 1) return [await probeNested(first, parents, principal)];
-  const aliasOf = (i: number) => `p${i}`;
-  const selection = group.map((path, i) => `${aliasOf(i)}: ${selectionOf(path, null)}`).join(" ");
-  const body = await ask(
-    first.graph,
-    `query ($r: [_Any!]!) { _entities(representations: $r) { ... on ${first.parent} { ${selection} } } }`,
-    { r: parents.map((id) => ({ __typename: first.parent, id })) },
-    principal,
-  );
-  unexpectedErrors(body, group.map((path) => path.label).join(", "));
-  const entities: Array<unknown> = body.data?._entities ?? [];
-  const parentNulledByField = (body.errors ?? []).some(
-    (e: any) => Array.isArray(e.path) && e.path.length > 2 && entities[e.path[1]] === null,
-  );
-  if (parentNulledByField || entities.length !== parents.length) {
-    const observations: Observation[] = [];
-    for (const path of group) observations.push(await probeNested(path, parents, principal));
-    return observations;
-  }
-  return group.map((path, i) => nestedObservation(path, parents, body, aliasOf(i)));
+  body.data?._entities?.forEach((entity: Record<string, any> | null, index: number) => {
+    const value = entity?.[path.field!];
+    if (!value) return;
+    const nodes: Array<{ id: string }> = path.connection ? value.nodes : Array.isArray(value) ? value : [value];
+    if (path.connection && value.pageInfo.hasNextPage) partial = true;
+    for (const node of nodes) pairs.add(pair(parents[index]!, node.id));
+  });
+  // The field refused to the caller under every parent they see (who may ask, not which rows): judged like a refused
+  // root field (3.), not as an empty list.
+  const refused = pairs.size === 0 && (body.errors ?? []).some((e: any) => e.path?.at(-1) === path.field);
+  return { refused, partial, pairs };
 }
 
 // ---------------------------------------------------------------- the test
@@ -419,37 +379,16 @@ describe("path equivalence: one row rule per type on every path, for every princ
       observations.set(path.label, byPrincipal);
     };
 
-    // Lists and nested paths first: the rows they show join the candidates probed by id. Nested paths of one parent
-    // type in one subgraph are asked together (probeNestedGroup), at the place of the first of them.
-    const steps: Path[][] = [];
-    const groups = new Map<string, Path[]>();
-    // Root lists go first, so every nested path has the parents they show.
-    for (const path of paths.filter((p) => p.kind === "list")) steps.push([path]);
-    for (const path of paths.filter((p) => p.kind === "nested")) {
-      const key = `${path.graph}\u0000${path.parent}`;
-      const group = groups.get(key);
-      if (group) group.push(path);
-      else {
-        const fresh = [path];
-        groups.set(key, fresh);
-        steps.push(fresh);
-      }
-    }
-    for (const step of steps) {
-      const [first] = step as [Path, ...Path[]];
-      const parents = first.parent ? [...(sample.get(first.parent) ?? [])] : [];
+    // Lists and nested paths first: the rows they show join the candidates probed by id.
+    for (const path of paths.filter((p) => p.kind === "list" || p.kind === "nested")) {
+      const parents = path.parent ? [...(sample.get(path.parent) ?? [])] : [];
       for (const [who, principal] of principals) {
-        const observations =
-          first.kind === "list"
-            ? [await probeList(first, principal)]
-            : await probeNestedGroup(step, parents, principal);
-        step.forEach((path, i) => {
-          const observation = observations[i]!;
-          record(path, who, observation);
-          const ids = sample.get(path.type) ?? new Set<string>();
-          for (const entry of observation.pairs) ids.add(entry.split("\u0000")[1]!);
-          sample.set(path.type, ids);
-        });
+        const observation =
+          path.kind === "list" ? await probeList(path, principal) : await probeNested(path, parents, principal);
+        record(path, who, observation);
+        const ids = sample.get(path.type) ?? new Set<string>();
+        for (const entry of observation.pairs) ids.add(entry.split("\u0000")[1]!);
+        sample.set(path.type, ids);
       }
     }
 
