@@ -138,7 +138,8 @@ describe("every gateway→subgraph path, end to end", () => {
 
   beforeAll(async () => {
     const identityModule = createIdentitySubgraph();
-    identity = await startTestSubgraph(identityModule);
+    // Default options change no data: the registered module's seeded snapshot fits.
+    identity = await startTestSubgraph(identityModule, { snapshot: true });
     audit = await startTestSubgraph(auditModule, { seed: false });
     const outcome = composeSupergraph([
       { name: "identity", url: identity.url, typeDefs: identityModule.typeDefs },

@@ -103,7 +103,8 @@ describe.each([
 
   beforeAll(async () => {
     const identityModule = createIdentitySubgraph();
-    identity = await startTestSubgraph(identityModule);
+    // Default options change no data: the registered module's seeded snapshot fits.
+    identity = await startTestSubgraph(identityModule, { snapshot: true });
     identityBase = identity.url.replace(/\/graphql$/, "");
     issuer = await startTestIssuer([publicJwk(key.publicKey, "k1")]);
     books = await startBooks();

@@ -11,9 +11,13 @@
  * The snapshots live in a folder that `test/support/globalSetup.ts` makes for the run and removes after it, so
  * they can never outlive the code that seeded them. The key holds everything a seed depends on inside one run:
  * the module, its seed and migrations, the seed date and whether to seed at all.
+ *
+ * Both workers often need the same department at the same moment (the longest files, started first, start whole
+ * graphs). The first to miss a snapshot takes the key's lock (`withSnapshotLock`) and seeds it; the other waits for its
+ * snapshot instead of seeding the same rows a second time (once, about 5 s of CPU per department and date).
  */
 import { createHash } from "node:crypto";
-import { readdir, readFile, rename, writeFile } from "node:fs/promises";
+import { open, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { inject } from "vitest";
 import { openSubgraphDatabase } from "../../lib/db/database.ts";
@@ -98,4 +102,62 @@ export async function saveSnapshot(key: string, snapshot: () => Promise<Blob>): 
   const temporary = join(dir, `${key}.${process.pid}.${Date.now()}.partial`);
   await writeFile(temporary, Buffer.from(await (await snapshot()).arrayBuffer()));
   await rename(temporary, join(dir, `${key}.tar`));
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Runs `make` (which seeds and saves the snapshot for `key`) unless another worker of this run is already making it:
+ * then waits until that worker has saved it (or has given up or died) and returns the snapshot for the caller to load.
+ * Returns undefined when the caller made the snapshot itself, or when there is no snapshot folder (made alone).
+ */
+export async function withSnapshotLock(key: string, make: () => Promise<void>): Promise<Blob | undefined> {
+  const dir = snapshotDir();
+  if (!dir) {
+    await make();
+    return undefined;
+  }
+  const lock = join(dir, `${key}.lock`);
+  for (;;) {
+    const ready = await loadSnapshot(key);
+    if (ready) return ready;
+    const handle = await open(lock, "wx").catch((error: NodeJS.ErrnoException) => {
+      if (error.code === "EEXIST") return undefined;
+      throw error;
+    });
+    if (handle) {
+      try {
+        await handle.writeFile(String(process.pid));
+        await handle.close();
+        // Made between our miss and our lock: load it rather than seed again.
+        const made = await loadSnapshot(key);
+        if (made) return made;
+        await make();
+        return undefined;
+      } finally {
+        await rm(lock, { force: true });
+      }
+    }
+    // Another worker holds the lock: wait for its snapshot, or for the lock to go (it failed; then try ourselves).
+    // The holder is a worker process of this run; a lock whose process is gone is removed.
+    for (;;) {
+      await sleep(100);
+      if (await stat(join(dir, `${key}.tar`)).catch(() => undefined)) break;
+      const holder = Number(await readFile(lock, "utf8").catch(() => ""));
+      if (!(await stat(lock).catch(() => undefined))) break;
+      if (holder > 0 && holder !== process.pid && !alive(holder)) {
+        await rm(lock, { force: true });
+        break;
+      }
+    }
+  }
 }

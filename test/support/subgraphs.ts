@@ -11,7 +11,7 @@ import { type SubgraphService, startSubgraph } from "../../subgraphs/kit/service
 import { subgraphModules } from "../../subgraphs/registry.ts";
 import { createTestDatabase } from "./database.ts";
 import { signedHeaders, testEnvelopeKeys } from "./envelope.ts";
-import { loadSnapshot, migratedSnapshot, saveSnapshot, snapshotKey } from "./pgliteSnapshots.ts";
+import { migratedSnapshot, saveSnapshot, snapshotKey, withSnapshotLock } from "./pgliteSnapshots.ts";
 import { seededResidentDirectory } from "./residentRegister.ts";
 
 /** Subgraph name by GraphQL URL, so `graphql()` can sign envelopes for the right audience. */
@@ -41,26 +41,40 @@ export async function startTestSubgraph<TPrisma extends PrismaLike, TLoaders>(
   // PGlite tier: start from this run's seeded snapshot of the department when there is one (pgliteSnapshots.ts).
   const snapshotted = options.snapshot ?? (subgraphModules as readonly unknown[]).includes(module);
   const key = databaseUrl || !snapshotted ? undefined : await snapshotKey(module, seed, seedDate);
-  const snapshot = key ? await loadSnapshot(key) : undefined;
-  const service = await startSubgraph(module, {
-    port: 0,
-    // A snapshot holds this seed date's rows already: seeding again would only rewrite them.
-    seed: seed && !snapshot,
-    seedDate,
-    databaseUrl,
-    // Without a seeded snapshot, PGlite starts from the migrated schema (no initdb, no migrations to run).
-    pgliteSnapshot: snapshot ?? (databaseUrl ? undefined : await migratedSnapshot(module)),
-    logLevel: process.env.OG_TEST_LOG_LEVEL ?? "silent",
-    envelopePublicKeys: [testEnvelopeKeys.publicKey],
-    residentDirectory: options.residentDirectory ?? seededResidentDirectory(),
-  });
-  if (key && !snapshot && service.db.snapshot) await saveSnapshot(key, service.db.snapshot);
-  audienceByUrl.set(service.url, module.name);
+  const start = async (snapshot: Blob | undefined) =>
+    startSubgraph(module, {
+      port: 0,
+      // A snapshot holds this seed date's rows already: seeding again would only rewrite them.
+      seed: seed && !snapshot,
+      seedDate,
+      databaseUrl,
+      // Without a seeded snapshot, PGlite starts from the migrated schema (no initdb, no migrations to run).
+      pgliteSnapshot: snapshot ?? (databaseUrl ? undefined : await migratedSnapshot(module)),
+      logLevel: process.env.OG_TEST_LOG_LEVEL ?? "silent",
+      envelopePublicKeys: [testEnvelopeKeys.publicKey],
+      residentDirectory: options.residentDirectory ?? seededResidentDirectory(),
+    });
+  let service: SubgraphService<TPrisma> | undefined;
+  if (key) {
+    // The first start of this key in the run seeds it and leaves the snapshot; a start in the other worker meanwhile
+    // waits for that snapshot rather than seeding the same rows again (pgliteSnapshots.ts).
+    const made = await withSnapshotLock(key, async () => {
+      const seeded = await start(undefined);
+      service = seeded;
+      if (seeded.db.snapshot) await saveSnapshot(key, seeded.db.snapshot);
+    });
+    if (made) service = await start(made);
+  } else {
+    service = await start(undefined);
+  }
+  const started: SubgraphService<TPrisma> | undefined = service;
+  if (!started) throw new Error(`${module.name} did not start.`);
+  audienceByUrl.set(started.url, module.name);
   return {
-    ...service,
+    ...started,
     stop: async () => {
-      await service.stop();
-      audienceByUrl.delete(service.url);
+      await started.stop();
+      audienceByUrl.delete(started.url);
       await database?.drop();
     },
   };
