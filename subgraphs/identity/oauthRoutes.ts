@@ -464,8 +464,8 @@ export function passwordChecker(
 
   /**
    * One password check as the token and password endpoints make it, paid from the address's hashing budget (an
-   * exhausted address costs no database work): the person, the login gate — whose refusals are recorded and answered
-   * 429 / 423 without checking — then scrypt. Unknown and disabled accounts are checked against a dummy hash, so timing
+   * exhausted address costs no database work): the account's id, status and hash, the login gate — whose refusals are
+   * recorded and answered 429 / 423 without checking — then scrypt, and the person's roles and grants only on success. Unknown and disabled accounts are checked against a dummy hash, so timing
    * tells nothing either.
    */
   function checkPassword(username: string, password: string, clientIp: string, at: Date) {
@@ -474,20 +474,21 @@ export function passwordChecker(
 
   async function gatedCheck(username: string, password: string, clientIp: string, at: Date) {
     const usernameKey = username.trim().toLowerCase().slice(0, AUDIT_USERNAME_LENGTH);
-    const person = (await prisma.person.findUnique({
+    // Only what the gate and the check need: a refused attempt (most of a flood) loads no roles or grants.
+    const account = await prisma.person.findUnique({
       where: { username: username.trim().toLowerCase() },
-      include: PERSON_GRANTS,
-    })) as PersonWithGrants | null;
+      select: { id: true, status: true, passwordHash: true },
+    });
     const audit = (outcome: LoginOutcome) => ({
       id: loginAttemptId(at),
       username: username.slice(0, AUDIT_USERNAME_LENGTH),
       usernameKey,
-      personId: person?.id ?? null,
+      personId: account?.id ?? null,
       clientIp,
       outcome,
       at,
     });
-    const gate = await loginGate(prisma, { usernameKey, personId: person?.id ?? null, clientIp }, at);
+    const gate = await loginGate(prisma, { usernameKey, personId: account?.id ?? null, clientIp }, at);
     if (gate.state !== "open") {
       await prisma.loginAttempt.create({ data: audit(gate.state === "locked" ? "LOCKED" : "THROTTLED") });
       const retryAfter = { "retry-after": String(gate.retryAfterSeconds) };
@@ -506,17 +507,27 @@ export function passwordChecker(
         retryAfter,
       );
     }
-    const passwordMatches = await verifySecret(password, person?.passwordHash ?? null);
-    const outcome: LoginOutcome = !person
+    const passwordMatches = await verifySecret(password, account?.passwordHash ?? null);
+    const outcome: LoginOutcome = !account
       ? "UNKNOWN_USER"
-      : person.status === "DISABLED"
+      : account.status === "DISABLED"
         ? "DISABLED"
         : passwordMatches
           ? "SUCCESS"
           : "BAD_PASSWORD";
-    if (outcome !== "SUCCESS" || !person) {
-      await prisma.loginAttempt.create({ data: audit(outcome) });
-      log.info({ outcome, personId: person?.id ?? null }, "password check refused");
+    // The person with roles and grants, for a success only; the same status is required of it, so an account disabled
+    // between the two reads is refused like any disabled one.
+    const person =
+      outcome === "SUCCESS" && account
+        ? ((await prisma.person.findUnique({
+            where: { id: account.id },
+            include: PERSON_GRANTS,
+          })) as PersonWithGrants | null)
+        : null;
+    if (!person || person.status === "DISABLED") {
+      const refused: LoginOutcome = outcome !== "SUCCESS" ? outcome : person ? "DISABLED" : "UNKNOWN_USER";
+      await prisma.loginAttempt.create({ data: audit(refused) });
+      log.info({ outcome: refused, personId: account?.id ?? null }, "password check refused");
       throw new OAuthError(400, "invalid_grant", WRONG_CREDENTIALS);
     }
     return { person, audit };
