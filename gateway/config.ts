@@ -351,25 +351,7 @@ export const gatewayConfigSchema = z.object({
   /** How long a cached public answer is served, unless RESPONSE_CACHE_TTLS names its subgraph. */
   RESPONSE_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(30),
   /** Per-subgraph TTLs, `name=seconds,name=seconds`; 0 never caches that subgraph (e.g. `parking=0`). */
-  RESPONSE_CACHE_TTLS: z
-    .string()
-    .default("")
-    .transform((value, ctx) => {
-      const result: Record<string, number> = {};
-      for (const pair of value
-        .split(",")
-        .map((p) => p.trim())
-        .filter(Boolean)) {
-        const [name, raw] = pair.split("=", 2).map((s) => s.trim());
-        const seconds = Number(raw);
-        if (!name || !raw || !Number.isInteger(seconds) || seconds < 0 || seconds > 86_400) {
-          ctx.addIssue({ code: "custom", message: `"${pair}" is not name=seconds (e.g. catalog=300,parking=0)` });
-          continue;
-        }
-        result[name] = seconds;
-      }
-      return result;
-    }),
+  RESPONSE_CACHE_TTLS: namedNumbers("catalog=300,parking=0", { unit: "seconds", min: 0, max: 86_400 }),
   /** Memory mode: most bytes of cached answers this process keeps (least recently used go first). */
   RESPONSE_CACHE_MAX_BYTES: z.coerce
     .number()
@@ -413,8 +395,8 @@ export const gatewayConfigSchema = z.object({
     ),
 });
 
-/** `name=number,name=number` into a record; each problem reported. */
-function namedNumbers(example: string) {
+/** `name=number,name=number` into a record of whole numbers in [min, max]; each problem reported. */
+function namedNumbers(example: string, { unit = "milliseconds", min = 1, max = Number.MAX_SAFE_INTEGER } = {}) {
   return z
     .string()
     .default("")
@@ -426,8 +408,8 @@ function namedNumbers(example: string) {
         .filter(Boolean)) {
         const [name, raw] = pair.split("=", 2).map((s) => s.trim());
         const number = Number(raw);
-        if (!name || !raw || !Number.isInteger(number) || number <= 0) {
-          ctx.addIssue({ code: "custom", message: `"${pair}" is not name=milliseconds (e.g. ${example})` });
+        if (!name || !raw || !Number.isInteger(number) || number < min || number > max) {
+          ctx.addIssue({ code: "custom", message: `"${pair}" is not name=${unit} (e.g. ${example})` });
           continue;
         }
         result[name] = number;

@@ -4,15 +4,14 @@
  * mark every field *that subgraph* defines; composition (scripts/composeSupergraph.ts) turns type marks into field
  * marks, so another department's extension of the same type is never public by accident.
  */
-import { Kind, parse } from "graphql";
+import { type FieldDefinitionNode, Kind, parse } from "graphql";
 import type { OperationView } from "../../lib/access/operationView.ts";
 
 export const PUBLIC_DIRECTIVE = "public";
 
-/** `Type.field` coordinates marked @public in a supergraph. */
-export function publicFieldsOf(supergraphSdl: string): Set<string> {
-  const coordinates = new Set<string>();
-  for (const definition of parse(supergraphSdl).definitions) {
+/** Every field definition of the object and interface types (and extensions) in an SDL, with its type's name. */
+export function* fieldDefinitionsOf(sdl: string): Generator<{ typeName: string; field: FieldDefinitionNode }> {
+  for (const definition of parse(sdl).definitions) {
     if (
       definition.kind !== Kind.OBJECT_TYPE_DEFINITION &&
       definition.kind !== Kind.OBJECT_TYPE_EXTENSION &&
@@ -21,11 +20,16 @@ export function publicFieldsOf(supergraphSdl: string): Set<string> {
     ) {
       continue;
     }
-    for (const field of definition.fields ?? []) {
-      if (field.directives?.some((d) => d.name.value === PUBLIC_DIRECTIVE)) {
-        coordinates.add(`${definition.name.value}.${field.name.value}`);
-      }
-    }
+    for (const field of definition.fields ?? []) yield { typeName: definition.name.value, field };
+  }
+}
+
+/** `Type.field` coordinates marked @public in a supergraph. */
+export function publicFieldsOf(supergraphSdl: string): Set<string> {
+  const coordinates = new Set<string>();
+  for (const { typeName, field } of fieldDefinitionsOf(supergraphSdl)) {
+    if (field.directives?.some((d) => d.name.value === PUBLIC_DIRECTIVE))
+      coordinates.add(`${typeName}.${field.name.value}`);
   }
   return coordinates;
 }

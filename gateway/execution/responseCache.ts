@@ -46,6 +46,7 @@ import {
 } from "graphql";
 import { Redis } from "ioredis";
 import type { Logger } from "../../lib/log.ts";
+import { fieldDefinitionsOf } from "../auth/publicFields.ts";
 import type { GatewayConfig } from "../config.ts";
 import type { GatewayContext } from "../context.ts";
 
@@ -107,24 +108,14 @@ interface FetchAnalysis {
 /** The owners' cache hints (`@cacheHint(maxAge: seconds)` on field definitions): `Type.field` → ms. */
 export function cacheHintsOf(supergraphSdl: string): Map<string, number> {
   const hints = new Map<string, number>();
-  for (const definition of parse(supergraphSdl).definitions) {
-    if (
-      definition.kind !== Kind.OBJECT_TYPE_DEFINITION &&
-      definition.kind !== Kind.OBJECT_TYPE_EXTENSION &&
-      definition.kind !== Kind.INTERFACE_TYPE_DEFINITION &&
-      definition.kind !== Kind.INTERFACE_TYPE_EXTENSION
-    ) {
-      continue;
-    }
-    for (const field of definition.fields ?? []) {
-      for (const directive of field.directives ?? []) {
-        if (directive.name.value !== CACHE_HINT_DIRECTIVE) continue;
-        const maxAge = directive.arguments?.find((a) => a.name.value === "maxAge")?.value;
-        // A hint that cannot be read is the strictest one: never cached.
-        const seconds = maxAge?.kind === Kind.INT ? Math.max(0, Number(maxAge.value)) : 0;
-        const coordinate = `${definition.name.value}.${field.name.value}`;
-        hints.set(coordinate, Math.min(hints.get(coordinate) ?? Infinity, seconds * 1000));
-      }
+  for (const { typeName, field } of fieldDefinitionsOf(supergraphSdl)) {
+    for (const directive of field.directives ?? []) {
+      if (directive.name.value !== CACHE_HINT_DIRECTIVE) continue;
+      const maxAge = directive.arguments?.find((a) => a.name.value === "maxAge")?.value;
+      // A hint that cannot be read is the strictest one: never cached.
+      const seconds = maxAge?.kind === Kind.INT ? Math.max(0, Number(maxAge.value)) : 0;
+      const coordinate = `${typeName}.${field.name.value}`;
+      hints.set(coordinate, Math.min(hints.get(coordinate) ?? Infinity, seconds * 1000));
     }
   }
   return hints;
