@@ -3,8 +3,10 @@
  * migrates and seeds it (seconds: 2.5–12 s of CPU per department on these two cores) and leaves a snapshot of the data
  * directory; every later start of that department, in any worker, starts from a copy (about 1 s).
  *
- * Starts that cannot use a seeded snapshot — a module built with options (a test clock, production mode …), whose
- * seed may differ with the same code — still skip the empty cluster's initdb and the migrations (about 1.5 s of the
+ * A module built with options shares its registered module's snapshots when it seeds and prepares with the very same
+ * functions (a test clock changes what the resolvers answer, not the rows: `sharesRegisteredData` in subgraphs.ts).
+ * Starts that cannot use a seeded snapshot — a module whose seed closes over its options (identity's keys, production
+ * mode …), whose rows may differ with the same code — still skip the empty cluster's initdb and the migrations (about 1.5 s of the
  * 2.5 s an empty start costs): they start from the department's migrated snapshot (`migratedSnapshot`), the schema
  * with no rows, made once per run. Migrations do not depend on a module's options, only on its SQL files.
  *

@@ -25,9 +25,11 @@ export async function startTestSubgraph<TPrisma extends PrismaLike, TLoaders>(
     /** The seed's "today" (YYYY-MM-DD); tests that fix the clock pass TEST_SEED_DATE. Default: today in Shanghai. */
     seedDate?: string;
     /**
-     * Start from (and leave) this run's seeded snapshot on the PGlite tier. Default: only for the registered modules,
-     * whose data depends on nothing but their code — a module built with options (production mode, secrets …) may
-     * prepare or seed differently with the same code, so it starts from scratch unless the caller knows better.
+     * Start from (and leave) this run's seeded snapshot on the PGlite tier. Default: for the registered modules, and
+     * for a module built with options (a test clock, a platform URL …) that still seeds and prepares with the
+     * registered module's very functions (`sharesRegisteredData`): their data depend on nothing but their code and the
+     * seed date. A module whose seed or prepare closes over its options (identity's keys and production mode) may
+     * seed differently with the same code, so it starts from scratch unless the caller knows better.
      */
     snapshot?: boolean;
     /** Where residents live (default: the identity seed's register, as identity would answer it). */
@@ -39,7 +41,7 @@ export async function startTestSubgraph<TPrisma extends PrismaLike, TLoaders>(
   const seed = options.seed ?? true;
   const seedDate = options.seedDate ?? shanghaiDate(new Date());
   // PGlite tier: start from this run's seeded snapshot of the department when there is one (pgliteSnapshots.ts).
-  const snapshotted = options.snapshot ?? (subgraphModules as readonly unknown[]).includes(module);
+  const snapshotted = options.snapshot ?? sharesRegisteredData(module);
   const key = databaseUrl || !snapshotted ? undefined : await snapshotKey(module, seed, seedDate);
   const start = async (snapshot: Blob | undefined) =>
     startSubgraph(module, {
@@ -78,6 +80,21 @@ export async function startTestSubgraph<TPrisma extends PrismaLike, TLoaders>(
       await database?.drop();
     },
   };
+}
+
+/**
+ * Whether the module's rows are the registered module's: it is that module, or it was built with options but seeds and
+ * prepares with the same function objects (not copies of their text: a closure over options is a new function).
+ */
+export function sharesRegisteredData<TPrisma extends PrismaLike, TLoaders>(
+  module: SubgraphModule<TPrisma, TLoaders>,
+): boolean {
+  const registered = (subgraphModules as readonly SubgraphModule<PrismaLike, unknown>[]).find(
+    (candidate) => candidate.name === module.name,
+  );
+  if (!registered) return false;
+  if ((registered as unknown) === module) return true;
+  return registered.seed === (module.seed as unknown) && registered.prepare === (module.prepare as unknown);
 }
 
 export interface GraphQLCallOptions {
