@@ -33,7 +33,7 @@ import { seededResidentStreet } from "../../subgraphs/identity/seedData.ts";
 import type { SubgraphService } from "../../subgraphs/kit/service.ts";
 import { createParkingSubgraph } from "../../subgraphs/parking/index.ts";
 import { subgraphModules } from "../../subgraphs/registry.ts";
-import { graphql, startTestSubgraph } from "../support/subgraphs.ts";
+import { graphql, seedAhead, startTestSubgraph } from "../support/subgraphs.ts";
 import {
   ANONYMOUS,
   enterpriseUser,
@@ -334,6 +334,7 @@ describe("path equivalence: one row rule per type on every path, for every princ
     const platform = await startCityParkingPlatform({ port: 0, failureRate: 0, latencyMs: { min: 1, max: 5 } });
     stopPlatform = () => platform.stop();
     services = {};
+    await seedAhead(subgraphModules);
     for (const module of subgraphModules) {
       const served = module.name === "parking" ? createParkingSubgraph({ platform: { url: platform.url } }) : module;
       // Parking's platform option changes only where live availability comes from, not its data: like every other

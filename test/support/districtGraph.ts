@@ -21,7 +21,7 @@ import { createParkingSubgraph } from "../../subgraphs/parking/index.ts";
 import { subgraphModules } from "../../subgraphs/registry.ts";
 import { createTestDatabase } from "./database.ts";
 import { startTestGateway } from "./gateway.ts";
-import { startTestSubgraph } from "./subgraphs.ts";
+import { seedAhead, startTestSubgraph } from "./subgraphs.ts";
 import { es256Keys, nowSeconds, publicJwk, signToken, startTestIssuer } from "./tokens.ts";
 
 export interface DistrictGraph {
@@ -57,6 +57,7 @@ export async function startDistrictGraph(): Promise<DistrictGraph> {
       return identityDirectory.streetsOf(ids);
     },
   };
+  await seedAhead(modules);
   for (const module of modules) {
     // Parking's platform option changes only where live availability comes from, not its data: it may share the
     // registered module's seeded snapshot.

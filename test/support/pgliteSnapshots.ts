@@ -118,6 +118,30 @@ function alive(pid: number): boolean {
 }
 
 /**
+ * Takes the lock of `key` for this process and runs `make` under it, unless another worker holds it: then returns
+ * "busy" at once. Returns "made" when `make` ran, or the snapshot itself when it appeared before the lock was taken.
+ */
+async function underLock(key: string, dir: string, make: () => Promise<void>): Promise<"made" | "busy" | Blob> {
+  const lock = join(dir, `${key}.lock`);
+  const handle = await open(lock, "wx").catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "EEXIST") return undefined;
+    throw error;
+  });
+  if (!handle) return "busy";
+  try {
+    await handle.writeFile(String(process.pid));
+    await handle.close();
+    // Made between our miss and our lock: load it rather than seed again.
+    const made = await loadSnapshot(key);
+    if (made) return made;
+    await make();
+    return "made";
+  } finally {
+    await rm(lock, { force: true });
+  }
+}
+
+/**
  * Runs `make` (which seeds and saves the snapshot for `key`) unless another worker of this run is already making it:
  * then waits until that worker has saved it (or has given up or died) and returns the snapshot for the caller to load.
  * Returns undefined when the caller made the snapshot itself, or when there is no snapshot folder (made alone).
@@ -132,23 +156,9 @@ export async function withSnapshotLock(key: string, make: () => Promise<void>): 
   for (;;) {
     const ready = await loadSnapshot(key);
     if (ready) return ready;
-    const handle = await open(lock, "wx").catch((error: NodeJS.ErrnoException) => {
-      if (error.code === "EEXIST") return undefined;
-      throw error;
-    });
-    if (handle) {
-      try {
-        await handle.writeFile(String(process.pid));
-        await handle.close();
-        // Made between our miss and our lock: load it rather than seed again.
-        const made = await loadSnapshot(key);
-        if (made) return made;
-        await make();
-        return undefined;
-      } finally {
-        await rm(lock, { force: true });
-      }
-    }
+    const outcome = await underLock(key, dir, make);
+    if (outcome === "made") return undefined;
+    if (outcome !== "busy") return outcome;
     // Another worker holds the lock: wait for its snapshot, or for the lock to go (it failed; then try ourselves).
     // The holder is a worker process of this run; a lock whose process is gone is removed.
     for (;;) {
@@ -162,4 +172,16 @@ export async function withSnapshotLock(key: string, make: () => Promise<void>): 
       }
     }
   }
+}
+
+/**
+ * Runs `make` for `key` only if nobody has made its snapshot and no other worker is making it now; never waits.
+ * A graph about to start many departments seeds ahead with it, so that two workers starting graphs at the same moment
+ * seed different departments side by side instead of one seeding while the other waits (`seedAhead` in
+ * subgraphs.ts). Without a snapshot folder there is nothing to share and it does nothing.
+ */
+export async function makeSnapshotIfFree(key: string, make: () => Promise<void>): Promise<void> {
+  const dir = snapshotDir();
+  if (!dir || (await stat(join(dir, `${key}.tar`)).catch(() => undefined))) return;
+  await underLock(key, dir, make);
 }

@@ -9,9 +9,15 @@ import type { ResidentDirectory } from "../../subgraphs/kit/residentDirectory.ts
 import { shanghaiDate } from "../../subgraphs/kit/seedCalendar.ts";
 import { type SubgraphService, startSubgraph } from "../../subgraphs/kit/service.ts";
 import { subgraphModules } from "../../subgraphs/registry.ts";
-import { createTestDatabase } from "./database.ts";
+import { createTestDatabase, testTier } from "./database.ts";
 import { signedHeaders, testEnvelopeKeys } from "./envelope.ts";
-import { migratedSnapshot, saveSnapshot, snapshotKey, withSnapshotLock } from "./pgliteSnapshots.ts";
+import {
+  makeSnapshotIfFree,
+  migratedSnapshot,
+  saveSnapshot,
+  snapshotKey,
+  withSnapshotLock,
+} from "./pgliteSnapshots.ts";
 import { seededResidentDirectory } from "./residentRegister.ts";
 
 /** Subgraph name by GraphQL URL, so `graphql()` can sign envelopes for the right audience. */
@@ -43,19 +49,8 @@ export async function startTestSubgraph<TPrisma extends PrismaLike, TLoaders>(
   // PGlite tier: start from this run's seeded snapshot of the department when there is one (pgliteSnapshots.ts).
   const snapshotted = options.snapshot ?? sharesRegisteredData(module);
   const key = databaseUrl || !snapshotted ? undefined : await snapshotKey(module, seed, seedDate);
-  const start = async (snapshot: Blob | undefined) =>
-    startSubgraph(module, {
-      port: 0,
-      // A snapshot holds this seed date's rows already: seeding again would only rewrite them.
-      seed: seed && !snapshot,
-      seedDate,
-      databaseUrl,
-      // Without a seeded snapshot, PGlite starts from the migrated schema (no initdb, no migrations to run).
-      pgliteSnapshot: snapshot ?? (databaseUrl ? undefined : await migratedSnapshot(module)),
-      logLevel: process.env.OG_TEST_LOG_LEVEL ?? "silent",
-      envelopePublicKeys: [testEnvelopeKeys.publicKey],
-      residentDirectory: options.residentDirectory ?? seededResidentDirectory(),
-    });
+  const start = (snapshot: Blob | undefined) =>
+    startFrom(module, { seed, seedDate, databaseUrl, residentDirectory: options.residentDirectory }, snapshot);
   let service: SubgraphService<TPrisma> | undefined;
   if (key) {
     // The first start of this key in the run seeds it and leaves the snapshot; a start in the other worker meanwhile
@@ -63,7 +58,7 @@ export async function startTestSubgraph<TPrisma extends PrismaLike, TLoaders>(
     const made = await withSnapshotLock(key, async () => {
       const seeded = await start(undefined);
       service = seeded;
-      if (seeded.db.snapshot) await saveSnapshot(key, seeded.db.snapshot);
+      await saveSnapshot(key, seeded.db.snapshot!);
     });
     if (made) service = await start(made);
   } else {
@@ -80,6 +75,51 @@ export async function startTestSubgraph<TPrisma extends PrismaLike, TLoaders>(
       await database?.drop();
     },
   };
+}
+
+/** Starts the module from a seeded snapshot, or else seeds it (when asked) on the migrated schema. */
+async function startFrom<TPrisma extends PrismaLike, TLoaders>(
+  module: SubgraphModule<TPrisma, TLoaders>,
+  options: { seed: boolean; seedDate: string; databaseUrl?: string; residentDirectory?: ResidentDirectory },
+  snapshot: Blob | undefined,
+): Promise<SubgraphService<TPrisma>> {
+  return startSubgraph(module, {
+    port: 0,
+    // A snapshot holds this seed date's rows already: seeding again would only rewrite them.
+    seed: options.seed && !snapshot,
+    seedDate: options.seedDate,
+    databaseUrl: options.databaseUrl,
+    // Without a seeded snapshot, PGlite starts from the migrated schema (no initdb, no migrations to run).
+    pgliteSnapshot: snapshot ?? (options.databaseUrl ? undefined : await migratedSnapshot(module)),
+    logLevel: process.env.OG_TEST_LOG_LEVEL ?? "silent",
+    envelopePublicKeys: [testEnvelopeKeys.publicKey],
+    residentDirectory: options.residentDirectory ?? seededResidentDirectory(),
+  });
+}
+
+/**
+ * Seeds, on the PGlite tier, the snapshots of the departments a graph is about to start, before starting them one by
+ * one: whichever worker locks a department first seeds it, and a worker that finds it locked goes on to the next
+ * (`makeSnapshotIfFree`). The longest files start whole graphs in both workers at the same moment; without this, one
+ * seeds each department while the other waits for it, about half a minute of one core idle at the start of a run.
+ * The starts that follow load the snapshots (and wait for any the other worker is still seeding).
+ */
+export async function seedAhead(
+  modules: readonly SubgraphModule<any, any>[],
+  options: { seedDate?: string } = {},
+): Promise<void> {
+  if (testTier === "postgres") return; // each start seeds its own schema
+  const seedDate = options.seedDate ?? shanghaiDate(new Date());
+  for (const module of modules) {
+    await makeSnapshotIfFree(await snapshotKey(module, true, seedDate), async () => {
+      const seeded = await startFrom(module, { seed: true, seedDate }, undefined);
+      try {
+        await saveSnapshot(await snapshotKey(module, true, seedDate), seeded.db.snapshot!);
+      } finally {
+        await seeded.stop();
+      }
+    });
+  }
 }
 
 /**
