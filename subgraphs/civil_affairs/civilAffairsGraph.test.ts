@@ -40,7 +40,7 @@ const services: Record<string, SubgraphService<any>> = {};
 
 beforeAll(async () => {
   const [identityService, catalogService, auditService, civilService] = await Promise.all([
-    startTestSubgraph(createIdentitySubgraph(), { seedDate: TEST_SEED_DATE }),
+    startTestSubgraph(createIdentitySubgraph(), { seedDate: TEST_SEED_DATE, snapshot: true }),
     startTestSubgraph(catalog, { seedDate: TEST_SEED_DATE }),
     startTestSubgraph(audit, { seedDate: TEST_SEED_DATE }),
     startTestSubgraph(civilAffairs, { seedDate: TEST_SEED_DATE }),

@@ -91,7 +91,7 @@ let catalog: SubgraphService<CatalogPrisma>;
 
 beforeAll(async () => {
   [identity, catalog] = await Promise.all([
-    startTestSubgraph(createIdentitySubgraph(), { seedDate: TEST_SEED_DATE }),
+    startTestSubgraph(createIdentitySubgraph(), { seedDate: TEST_SEED_DATE, snapshot: true }),
     startTestSubgraph(catalogModule, { seedDate: TEST_SEED_DATE }),
   ]);
   // Tokens come from the test issuer; manifests go to the identity and catalog services under test, signed with the

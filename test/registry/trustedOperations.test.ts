@@ -37,7 +37,7 @@ const register = (bearer: string, documents: string[], appId = "app-portal") =>
 const refusal = (answer: { status: number; body: any }) => [answer.status, answer.body?.errors?.[0]?.extensions?.code];
 
 beforeAll(async () => {
-  identity = await startTestSubgraph(createIdentitySubgraph(), { seedDate: TEST_SEED_DATE });
+  identity = await startTestSubgraph(createIdentitySubgraph(), { seedDate: TEST_SEED_DATE, snapshot: true });
   testRegistry = await startTestRegistry({
     operations: createHttpTrustedOperationStore({
       identityUrl: identity.url.replace(/\/graphql$/, ""),
