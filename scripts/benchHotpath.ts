@@ -9,7 +9,8 @@
  * helpers' benchmarks use 4490–4599), BENCH_OURS_SEMI_SPACE (16: MB per semi-space, as deployed; empty for V8's
  * default), BENCH_OURS_NODE_ARGS / BENCH_PLAIN_NODE_ARGS (extra node options, e.g.
  * `--cpu-prof --cpu-prof-dir=/tmp/prof`), BENCH_OURS_ENV (JSON object of extra variables for our gateway),
- * BENCH_OURS_ENTRY (default gateway/main.ts).
+ * BENCH_OURS_ENTRY (default gateway/main.ts), BENCH_BEFORE_ENTRY (another build of ours, e.g. a `git archive` of an
+ * earlier commit, measured in the same run as "before": ratios ours/before share one machine load).
  */
 import { randomBytes } from "node:crypto";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -86,11 +87,11 @@ try {
   const urls = ALL.map((name) => `${name}=http://127.0.0.1:${portOf(name)}/graphql`).join(",");
   const oursPort = base + 90;
   const plainPort = base + 91;
-  const ours = start(
-    [...semiSpace, ...nodeArgs("BENCH_OURS_NODE_ARGS"), process.env.BENCH_OURS_ENTRY ?? "gateway/main.ts"],
-    {
+  const beforePort = base + 92;
+  const startOurs = (entry: string, port: number) =>
+    start([...semiSpace, ...nodeArgs("BENCH_OURS_NODE_ARGS"), entry], {
       ...keyEnv,
-      PORT: String(oursPort),
+      PORT: String(port),
       SUBGRAPH_URLS: urls,
       IDENTITY_URL: `http://127.0.0.1:${portOf("identity")}`,
       AUDIT_URL: `http://127.0.0.1:${portOf("audit")}`,
@@ -99,9 +100,12 @@ try {
       RATE_LIMITS_SOURCE: "setting",
       SUBGRAPH_BATCHING: "all",
       ...(JSON.parse(process.env.BENCH_OURS_ENV ?? "{}") as Record<string, string>),
-    },
-  );
+    });
+  const ours = startOurs(process.env.BENCH_OURS_ENTRY ?? "gateway/main.ts", oursPort);
+  // Another build of ours measured in the same run (a "before"), so before/after ratios share one machine load.
+  const before = process.env.BENCH_BEFORE_ENTRY ? startOurs(process.env.BENCH_BEFORE_ENTRY, beforePort) : null;
   await waitFor(`http://127.0.0.1:${oursPort}/healthz`, 600_000);
+  if (before) await waitFor(`http://127.0.0.1:${beforePort}/healthz`, 600_000);
   const login = await fetch(`http://127.0.0.1:${oursPort}/oauth/token`, {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded" },
@@ -153,15 +157,16 @@ try {
       return { cpu, rps: result.requests.average, errors, load: (loadBefore + loadavg()[0]!) / 2 };
     };
     type Run = Awaited<ReturnType<typeof run>>;
-    const oursRuns: Run[] = [];
-    const plainRuns: Run[] = [];
+    const gateways = [
+      { name: "ours", port: oursPort, pid: ours.pid!, runs: [] as Run[] },
+      ...(before ? [{ name: "before", port: beforePort, pid: before.pid!, runs: [] as Run[] }] : []),
+      { name: "plain", port: plainPort, pid: plain.pid!, runs: [] as Run[] },
+    ];
+    // The order rotates each round, so no gateway always runs first (or right after another).
     for (let round = 0; round < rounds; round += 1) {
-      if (round % 2 === 0) {
-        oursRuns.push(await run(oursPort, ours.pid!));
-        plainRuns.push(await run(plainPort, plain.pid!));
-      } else {
-        plainRuns.push(await run(plainPort, plain.pid!));
-        oursRuns.push(await run(oursPort, ours.pid!));
+      for (let i = 0; i < gateways.length; i += 1) {
+        const gateway = gateways[(round + i) % gateways.length]!;
+        gateway.runs.push(await run(gateway.port, gateway.pid));
       }
     }
     const fmt = (runs: Run[]) =>
@@ -175,9 +180,16 @@ try {
     console.log(
       `${operation.name} (answer ${answerBytes.get(oursPort)} characters through ours, ${answerBytes.get(plainPort)} through plain)`,
     );
-    console.log(`  ours   CPU/req ${mean(oursRuns).toFixed(2)} ms  runs: ${fmt(oursRuns)}`);
-    console.log(`  plain  CPU/req ${mean(plainRuns).toFixed(2)} ms  runs: ${fmt(plainRuns)}`);
-    console.log(`  ours/plain ${(mean(oursRuns) / mean(plainRuns)).toFixed(2)}`);
+    for (const gateway of gateways) {
+      console.log(
+        `  ${gateway.name.padEnd(6)} CPU/req ${mean(gateway.runs).toFixed(2)} ms  runs: ${fmt(gateway.runs)}`,
+      );
+    }
+    const plainMean = mean(gateways.at(-1)!.runs);
+    for (const gateway of gateways.slice(0, -1)) {
+      console.log(`  ${gateway.name}/plain ${(mean(gateway.runs) / plainMean).toFixed(2)}`);
+    }
+    if (before) console.log(`  ours/before ${(mean(gateways[0]!.runs) / mean(gateways[1]!.runs)).toFixed(2)}`);
   }
   const [a, b] = [await memory(ours.pid!), await memory(plain.pid!)];
   console.log(
