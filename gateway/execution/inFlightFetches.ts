@@ -92,3 +92,27 @@ interface Flight<T> {
   rest: string | undefined;
   restOf: () => string;
 }
+
+/**
+ * A deep copy of a JSON value (what a subgraph's answer parses to: plain objects, arrays, strings, numbers, booleans,
+ * null), own keys in their order, `__proto__` kept as an own key as `JSON.parse` made it. The same copy as
+ * `structuredClone` gives for such values, several times cheaper (issue 16: each taker of a shared answer gets one).
+ */
+export function copyJson<T>(value: T): T {
+  if (typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) {
+    const copy: unknown[] = [];
+    for (let index = 0; index < value.length; index += 1) copy.push(copyJson(value[index]));
+    return copy as T;
+  }
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const item = copyJson((value as Record<string, unknown>)[key]);
+    if (key === "__proto__") {
+      Object.defineProperty(copy, key, { value: item, enumerable: true, writable: true, configurable: true });
+    } else {
+      copy[key] = item;
+    }
+  }
+  return copy as T;
+}

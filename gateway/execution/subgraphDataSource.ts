@@ -26,7 +26,7 @@ import type { Logger } from "../../lib/log.ts";
 import { systemPrincipal } from "../../lib/principal.ts";
 import { type EnvelopeClaims, type EnvelopeSigner, REQUEST_ID_HEADER, SYSTEM_SCOPES } from "../../lib/wire.ts";
 import type { GatewayContext } from "../context.ts";
-import { InFlightFetches } from "./inFlightFetches.ts";
+import { copyJson, InFlightFetches } from "./inFlightFetches.ts";
 import { RequestBatcher } from "./requestBatcher.ts";
 import { subgraphFetcher, withAttempt } from "./subgraphFetcher.ts";
 import { type FailureReason, failureReason, type SubgraphPolicy } from "./subgraphPolicy.ts";
@@ -282,13 +282,13 @@ function isObject(value: unknown): boolean {
 
 /**
  * Each taker of a shared answer gets its own data, errors and extensions: Apollo merges fetched entities into its
- * result in place, and two client requests must never write into one object.
+ * result in place, and two client requests must never write into one object. They are parsed JSON (`copyJson`).
  */
 function copyResponse(response: GatewayGraphQLResponse): GatewayGraphQLResponse {
   return {
     ...response,
-    ...(response.data !== undefined ? { data: structuredClone(response.data) } : {}),
-    ...(response.errors !== undefined ? { errors: structuredClone(response.errors) } : {}),
-    ...(response.extensions !== undefined ? { extensions: structuredClone(response.extensions) } : {}),
+    ...(response.data !== undefined ? { data: copyJson(response.data) } : {}),
+    ...(response.errors !== undefined ? { errors: copyJson(response.errors) } : {}),
+    ...(response.extensions !== undefined ? { extensions: copyJson(response.extensions) } : {}),
   };
 }

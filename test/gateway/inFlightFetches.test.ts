@@ -4,7 +4,7 @@
  * it with (issue 16), and the sharing itself is unchanged: same key, one send; different rest, two sends.
  */
 import { describe, expect, it } from "vitest";
-import { InFlightFetches } from "../../gateway/execution/inFlightFetches.ts";
+import { copyJson, InFlightFetches } from "../../gateway/execution/inFlightFetches.ts";
 
 function deferred<T>() {
   let resolve!: (value: T) => void;
@@ -69,5 +69,30 @@ describe("collapsing identical in-flight fetches", () => {
     ]);
     expect(sent).toEqual(["q a", "q b", "p a"]);
     expect(flights.collapsed).toBe(1);
+  });
+});
+
+describe("the copy each taker of a shared answer gets", () => {
+  const answer = JSON.parse(
+    '{"data":{"homes":[{"id":"h1","followUps":[{"notes":"血压 150/95","tags":["bp",null],"resident":{"id":"r1"}}],' +
+      '"n":1.5,"ok":true,"none":null,"__proto__":{"kept":"as a key"},"empty":{},"list":[]}]},"errors":[{"message":"m","path":["a",0]}]}',
+  );
+
+  it("is what structuredClone gives for a parsed answer: same keys in the same order, same values", () => {
+    const copy = copyJson(answer);
+    expect(JSON.stringify(copy)).toBe(JSON.stringify(answer));
+    expect(copy).toStrictEqual(structuredClone(answer));
+    expect(Object.getPrototypeOf(copy.data.homes[0])).toBe(Object.prototype);
+    expect(Object.keys(copy.data.homes[0])).toContain("__proto__");
+  });
+
+  it("shares no object or array with the original", () => {
+    const copy = copyJson(answer);
+    copy.data.homes[0].followUps[0].resident.name = "merged in place";
+    copy.data.homes[0].followUps[0].tags.push("more");
+    copy.errors[0].path.push("x");
+    expect(answer.data.homes[0].followUps[0].resident).toEqual({ id: "r1" });
+    expect(answer.data.homes[0].followUps[0].tags).toEqual(["bp", null]);
+    expect(answer.errors[0].path).toEqual(["a", 0]);
   });
 });
