@@ -9,8 +9,10 @@
  * helpers' benchmarks use 4490–4599), BENCH_OURS_SEMI_SPACE (16: MB per semi-space, as deployed; empty for V8's
  * default), BENCH_OURS_NODE_ARGS / BENCH_PLAIN_NODE_ARGS (extra node options, e.g.
  * `--cpu-prof --cpu-prof-dir=/tmp/prof`), BENCH_OURS_ENV (JSON object of extra variables for our gateway),
- * BENCH_OURS_ENTRY (default gateway/main.ts).
+ * BENCH_OURS_ENTRY (default gateway/main.ts), BENCH_BEFORE_ENTRY (another build of ours, e.g. a `git archive` of an
+ * earlier commit, measured in the same run as "before": ratios ours/before share one machine load).
  */
+import { randomBytes } from "node:crypto";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -64,7 +66,12 @@ async function memory(pid: number): Promise<{ rss: number; peak: number }> {
 const load = () => loadavg()[0]!.toFixed(1);
 
 const dataDir = await mkdtemp(join(tmpdir(), "og-hotpath-"));
-const keyEnv = envelopeEnv(generateEnvelopeKeys());
+const keyEnv = {
+  ...envelopeEnv(generateEnvelopeKeys()),
+  // identity's register of residence, as `npm run bench` and `npm start` configure it: without it the officer reaches
+  // no resident, the follow-ups answer is empty and the masked operation masks and audits no subject.
+  RESIDENT_DIRECTORY_KEY: randomBytes(32).toString("base64url"),
+};
 try {
   await Promise.all(
     STARTED.map((name) => {
@@ -72,6 +79,7 @@ try {
         ...keyEnv,
         PORT: String(portOf(name)),
         DATA_DIR: join(dataDir, name),
+        RESIDENT_DIRECTORY_URL: `http://127.0.0.1:${portOf("identity")}/residents/streets`,
       });
       return waitFor(`http://127.0.0.1:${portOf(name)}/healthz`, 600_000);
     }),
@@ -79,11 +87,11 @@ try {
   const urls = ALL.map((name) => `${name}=http://127.0.0.1:${portOf(name)}/graphql`).join(",");
   const oursPort = base + 90;
   const plainPort = base + 91;
-  const ours = start(
-    [...semiSpace, ...nodeArgs("BENCH_OURS_NODE_ARGS"), process.env.BENCH_OURS_ENTRY ?? "gateway/main.ts"],
-    {
+  const beforePort = base + 92;
+  const startOurs = (entry: string, port: number) =>
+    start([...semiSpace, ...nodeArgs("BENCH_OURS_NODE_ARGS"), entry], {
       ...keyEnv,
-      PORT: String(oursPort),
+      PORT: String(port),
       SUBGRAPH_URLS: urls,
       IDENTITY_URL: `http://127.0.0.1:${portOf("identity")}`,
       AUDIT_URL: `http://127.0.0.1:${portOf("audit")}`,
@@ -92,9 +100,12 @@ try {
       RATE_LIMITS_SOURCE: "setting",
       SUBGRAPH_BATCHING: "all",
       ...(JSON.parse(process.env.BENCH_OURS_ENV ?? "{}") as Record<string, string>),
-    },
-  );
+    });
+  const ours = startOurs(process.env.BENCH_OURS_ENTRY ?? "gateway/main.ts", oursPort);
+  // Another build of ours measured in the same run (a "before"), so before/after ratios share one machine load.
+  const before = process.env.BENCH_BEFORE_ENTRY ? startOurs(process.env.BENCH_BEFORE_ENTRY, beforePort) : null;
   await waitFor(`http://127.0.0.1:${oursPort}/healthz`, 600_000);
+  if (before) await waitFor(`http://127.0.0.1:${beforePort}/healthz`, 600_000);
   const login = await fetch(`http://127.0.0.1:${oursPort}/oauth/token`, {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded" },
@@ -129,11 +140,14 @@ try {
       ...operation.headers,
     };
     const body = JSON.stringify({ query: operation.query });
+    const answerBytes = new Map<number, number>();
     const run = async (port: number, pid: number) => {
       const url = `http://127.0.0.1:${port}/graphql`;
       const check = await fetch(url, { method: "POST", headers, body });
-      const answer = (await check.json()) as { errors?: unknown };
+      const text = await check.text();
+      const answer = JSON.parse(text) as { errors?: unknown };
       if (!check.ok || answer.errors) throw new Error(`${url}: ${check.status} ${JSON.stringify(answer.errors)}`);
+      answerBytes.set(port, text.length);
       await autocannon({ url, method: "POST", headers, body, connections, duration: 2 });
       const before = await cpuMs(pid);
       const loadBefore = loadavg()[0]!;
@@ -143,15 +157,16 @@ try {
       return { cpu, rps: result.requests.average, errors, load: (loadBefore + loadavg()[0]!) / 2 };
     };
     type Run = Awaited<ReturnType<typeof run>>;
-    const oursRuns: Run[] = [];
-    const plainRuns: Run[] = [];
+    const gateways = [
+      { name: "ours", port: oursPort, pid: ours.pid!, runs: [] as Run[] },
+      ...(before ? [{ name: "before", port: beforePort, pid: before.pid!, runs: [] as Run[] }] : []),
+      { name: "plain", port: plainPort, pid: plain.pid!, runs: [] as Run[] },
+    ];
+    // The order rotates each round, so no gateway always runs first (or right after another).
     for (let round = 0; round < rounds; round += 1) {
-      if (round % 2 === 0) {
-        oursRuns.push(await run(oursPort, ours.pid!));
-        plainRuns.push(await run(plainPort, plain.pid!));
-      } else {
-        plainRuns.push(await run(plainPort, plain.pid!));
-        oursRuns.push(await run(oursPort, ours.pid!));
+      for (let i = 0; i < gateways.length; i += 1) {
+        const gateway = gateways[(round + i) % gateways.length]!;
+        gateway.runs.push(await run(gateway.port, gateway.pid));
       }
     }
     const fmt = (runs: Run[]) =>
@@ -162,10 +177,19 @@ try {
         )
         .join("; ");
     const mean = (runs: Run[]) => runs.reduce((s, r) => s + r.cpu, 0) / runs.length;
-    console.log(operation.name);
-    console.log(`  ours   CPU/req ${mean(oursRuns).toFixed(2)} ms  runs: ${fmt(oursRuns)}`);
-    console.log(`  plain  CPU/req ${mean(plainRuns).toFixed(2)} ms  runs: ${fmt(plainRuns)}`);
-    console.log(`  ours/plain ${(mean(oursRuns) / mean(plainRuns)).toFixed(2)}`);
+    console.log(
+      `${operation.name} (answer ${answerBytes.get(oursPort)} characters through ours, ${answerBytes.get(plainPort)} through plain)`,
+    );
+    for (const gateway of gateways) {
+      console.log(
+        `  ${gateway.name.padEnd(6)} CPU/req ${mean(gateway.runs).toFixed(2)} ms  runs: ${fmt(gateway.runs)}`,
+      );
+    }
+    const plainMean = mean(gateways.at(-1)!.runs);
+    for (const gateway of gateways.slice(0, -1)) {
+      console.log(`  ${gateway.name}/plain ${(mean(gateway.runs) / plainMean).toFixed(2)}`);
+    }
+    if (before) console.log(`  ours/before ${(mean(gateways[0]!.runs) / mean(gateways[1]!.runs)).toFixed(2)}`);
   }
   const [a, b] = [await memory(ours.pid!), await memory(plain.pid!)];
   console.log(

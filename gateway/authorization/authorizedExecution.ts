@@ -17,11 +17,11 @@
  *    waiting for it), the answer goes out as a 503 AUDIT_UNAVAILABLE with every classified field withheld (null):
  *    the audit fails closed, it never lets classified data leave unrecorded.
  *
- * Shaping reads the guard's operation view (lib/access/operationView.ts: variables coerced, `@skip`/`@include`
- * applied) and collects each record's fields by GraphQL's CollectFields (a fragment once per collection), memoised
- * per (object type, selection sets): its cost is bounded by the size of the result, not by how often the document
- * spreads its fragments. The subjects come only from the gateway's own `og__subject` selections: clients cannot
- * answer under that name (gateway/protection/reservedNames.ts).
+ * Shaping (shapeToOperation.ts) reads the guard's operation view (lib/access/operationView.ts: variables coerced,
+ * `@skip`/`@include` applied) and collects each record's fields by GraphQL's CollectFields, memoised per (object type,
+ * selection sets): its cost is bounded by the size of the result, not by how often the document spreads its
+ * fragments. The subjects come only from the gateway's own `og__subject` selections: clients cannot answer under that
+ * name (gateway/protection/reservedNames.ts).
  *
  * Operations that touch nothing denied or classified skip all three. An operation the guard did not decide on is
  * refused: the planner's copy of the supergraph has its security features switched off
@@ -29,49 +29,17 @@
  */
 import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
-import type {
-  GatewayExecutionResult,
-  GatewayExecutor,
-  GatewayGraphQLRequestContext,
-  GatewayInterface,
-} from "@apollo/server-gateway-interface";
-import type {
-  DocumentNode,
-  FieldNode,
-  GraphQLField,
-  GraphQLNamedType,
-  GraphQLObjectType,
-  GraphQLOutputType,
-  GraphQLSchema,
-  SelectionSetNode,
-} from "graphql";
-import type { FieldDecision, OperationAuthorization } from "../../lib/access/authorize.ts";
-import { type MaskStrategy, maskValue } from "../../lib/access/classification.ts";
-import type { OperationView } from "../../lib/access/operationView.ts";
+import type { GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface } from "@apollo/server-gateway-interface";
+import type { DocumentNode, FieldNode, GraphQLNamedType, GraphQLSchema, SelectionSetNode } from "graphql";
+import type { OperationAuthorization } from "../../lib/access/authorize.ts";
 import { codedError } from "../../lib/errors.ts";
 import type { GatewayContext } from "../context.ts";
-import { RESERVED_PREFIX } from "../protection/reservedNames.ts";
 import { PlannedDocuments } from "./plannedDocuments.ts";
+import { SUBJECT_ALIAS, SUBJECT_TYPE, shapeToOperation } from "./shapeToOperation.ts";
 
 const graphqlCjs = createRequire(import.meta.url)("graphql") as typeof import("graphql");
-const {
-  getNamedType,
-  GraphQLError,
-  isAbstractType,
-  isLeafType,
-  isListType,
-  isNonNullType,
-  isObjectType,
-  Kind,
-  print,
-  TypeInfo,
-  visit,
-  visitWithTypeInfo,
-} = graphqlCjs;
-
-/** The type whose objects are data subjects, and the alias under which the subject id is fetched. */
-const SUBJECT_TYPE = "Resident";
-const SUBJECT_ALIAS = `${RESERVED_PREFIX}subject`;
+const { getNamedType, isAbstractType, isNonNullType, isObjectType, Kind, print, TypeInfo, visit, visitWithTypeInfo } =
+  graphqlCjs;
 
 /** What was read, for the data-access audit: called once per operation that touched classified data. */
 export interface DataAccess {
@@ -197,197 +165,4 @@ export function plannedDocument(
       },
     }),
   );
-}
-
-/** How one response key of one object type is answered; computed once per (type, selection sets). */
-interface FieldPlan {
-  key: string;
-  nodes: FieldNode[];
-  name: string;
-  field: GraphQLField<unknown, unknown> | undefined;
-  denied: FieldDecision | undefined;
-  mask: MaskStrategy | null;
-  classified: boolean;
-  selectionSets: SelectionSetNode[];
-}
-
-/**
- * Shapes the planner's result back to the client's operation in one walk over the result (no resolvers): fields in
- * the order and under the names the client asked for, `null` plus a FIELD_NOT_AUTHORIZED error for each removed
- * field, GraphQL's non-null propagation, masked values, and the data subjects of classified fields. With `withhold`,
- * every classified field is null (the audit could not confirm the record). A walk rather than graphql-js `execute`
- * because it runs on every operation that reads classified data (docs/benchmarks.md).
- */
-function shapeToOperation(
-  view: OperationView,
-  partial: GatewayExecutionResult,
-  authorization: OperationAuthorization,
-  withhold: boolean,
-): { result: GatewayExecutionResult; subjects: Set<string> } {
-  const { schema, rootType, operation } = view;
-  const denied = authorization.deniedNodes;
-  const masked = authorization.maskedNodes;
-  const classified = new Set(authorization.classified.map((field) => field.coordinate));
-  const subjects = new Set<string>();
-  const errors: InstanceType<typeof GraphQLError>[] = [];
-  if (!rootType) return { result: partial, subjects };
-
-  const appliesTo = (condition: string | undefined, type: GraphQLObjectType) => {
-    if (!condition || condition === type.name) return true;
-    const conditionType = schema.getType(condition);
-    return !!conditionType && isAbstractType(conditionType) && schema.isSubType(conditionType, type);
-  };
-  /** Response key → the field nodes that answer it on this object type (GraphQL's CollectFields). */
-  const collect = (
-    type: GraphQLObjectType,
-    selectionSet: SelectionSetNode,
-    into: Map<string, FieldNode[]>,
-    visitedFragments: Set<string>,
-  ) => {
-    for (const selection of selectionSet.selections) {
-      if (!view.included(selection)) continue;
-      if (selection.kind === Kind.FIELD) {
-        const key = selection.alias?.value ?? selection.name.value;
-        const nodes = into.get(key);
-        if (nodes) nodes.push(selection);
-        else into.set(key, [selection]);
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        if (appliesTo(selection.typeCondition?.name.value, type)) {
-          collect(type, selection.selectionSet, into, visitedFragments);
-        }
-      } else {
-        const name = selection.name.value;
-        if (visitedFragments.has(name)) continue;
-        visitedFragments.add(name);
-        const fragment = view.fragments.get(name);
-        if (fragment && appliesTo(fragment.typeCondition.name.value, type)) {
-          collect(type, fragment.selectionSet, into, visitedFragments);
-        }
-      }
-    }
-  };
-  const setIds = new Map<SelectionSetNode, number>();
-  const idOf = (node: SelectionSetNode) => {
-    let id = setIds.get(node);
-    if (id === undefined) {
-      id = setIds.size;
-      setIds.set(node, id);
-    }
-    return id;
-  };
-  const plans = new Map<string, FieldPlan[]>();
-  const planFor = (type: GraphQLObjectType, selectionSets: SelectionSetNode[]): FieldPlan[] => {
-    const cacheKey = `${type.name}|${selectionSets.map(idOf).join(",")}`;
-    let plan = plans.get(cacheKey);
-    if (plan) return plan;
-    const fields = new Map<string, FieldNode[]>();
-    const visitedFragments = new Set<string>();
-    for (const selectionSet of selectionSets) collect(type, selectionSet, fields, visitedFragments);
-    plan = [];
-    for (const [key, nodes] of fields) {
-      const name = (nodes[0] as FieldNode).name.value;
-      const deniedNode = nodes.find((n) => denied.has(n));
-      const maskedNode = nodes.find((n) => masked.has(n));
-      plan.push({
-        key,
-        nodes,
-        name,
-        field: name.startsWith("__") ? undefined : type.getFields()[name],
-        denied: deniedNode && denied.get(deniedNode),
-        mask: maskedNode ? (masked.get(maskedNode)?.mask ?? null) : null,
-        classified: classified.has(`${type.name}.${name}`),
-        selectionSets: nodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : [])),
-      });
-    }
-    plans.set(cacheKey, plan);
-    return plan;
-  };
-
-  /** An object's fields, or undefined when a non-null field is null (the caller nulls the object: propagation). */
-  const shapeObject = (
-    type: GraphQLObjectType,
-    selectionSets: SelectionSetNode[],
-    source: Record<string, unknown>,
-    path: ReadonlyArray<string | number>,
-  ): Record<string, unknown> | undefined => {
-    const result: Record<string, unknown> = {};
-    for (const plan of planFor(type, selectionSets)) {
-      const { key, name, field } = plan;
-      if (name === "__typename") {
-        result[key] = type.name;
-        continue;
-      }
-      if (name.startsWith("__")) {
-        result[key] = source[key] ?? null; // introspection, answered by the gateway itself
-        continue;
-      }
-      if (!field) continue;
-      const fieldPath = [...path, key];
-      let value: unknown;
-      if (plan.denied) {
-        const decision = plan.denied;
-        errors.push(
-          new GraphQLError(
-            `Not authorized to read ${decision.coordinate}: ${decision.rule} denies it — ${decision.reason}.`,
-            {
-              nodes: plan.nodes,
-              path: fieldPath,
-              extensions: { code: "FIELD_NOT_AUTHORIZED", rule: decision.rule, coordinate: decision.coordinate },
-            },
-          ),
-        );
-        value = null;
-      } else if (withhold && plan.classified) {
-        value = null;
-      } else {
-        value = complete(field.type, plan.selectionSets, source[key], fieldPath, plan.mask);
-        if (value !== null && plan.classified) {
-          const subject = source[SUBJECT_ALIAS];
-          const id = typeof subject === "string" ? subject : (subject as { id?: unknown } | null)?.id;
-          if (typeof id === "string") subjects.add(id);
-        }
-      }
-      if (value === null && isNonNullType(field.type)) return undefined;
-      result[key] = value;
-    }
-    return result;
-  };
-
-  /** A field's value shaped to its type; null where GraphQL's propagation puts it. */
-  const complete = (
-    type: GraphQLOutputType,
-    selectionSets: SelectionSetNode[],
-    raw: unknown,
-    path: ReadonlyArray<string | number>,
-    mask: MaskStrategy | null,
-  ): unknown => {
-    const inner = isNonNullType(type) ? type.ofType : type;
-    if (raw === null || raw === undefined) return null;
-    if (isListType(inner)) {
-      if (!Array.isArray(raw)) return null;
-      const items: unknown[] = [];
-      for (const [index, item] of raw.entries()) {
-        const value = complete(inner.ofType, selectionSets, item, [...path, index], mask);
-        if (value === null && isNonNullType(inner.ofType)) return null;
-        items.push(value);
-      }
-      return items;
-    }
-    if (isLeafType(inner)) return mask ? maskValue(raw, mask) : raw;
-    if (typeof raw !== "object") return null;
-    const record = raw as Record<string, unknown>;
-    const objectType = isAbstractType(inner)
-      ? schema.getType(String(record.__typename ?? ""))
-      : (inner as GraphQLObjectType);
-    if (!objectType || !isObjectType(objectType)) return null;
-    return shapeObject(objectType, selectionSets, record, path) ?? null;
-  };
-
-  const root = (partial.data ?? null) as Record<string, unknown> | null;
-  const data = root ? (shapeObject(rootType, [operation.selectionSet], root, []) ?? null) : null;
-  const allErrors = [...(partial.errors ?? []), ...errors];
-  return {
-    result: { ...partial, data, ...(allErrors.length > 0 ? { errors: allErrors } : {}) },
-    subjects,
-  };
 }

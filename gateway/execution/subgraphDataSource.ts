@@ -26,7 +26,7 @@ import type { Logger } from "../../lib/log.ts";
 import { systemPrincipal } from "../../lib/principal.ts";
 import { type EnvelopeClaims, type EnvelopeSigner, REQUEST_ID_HEADER, SYSTEM_SCOPES } from "../../lib/wire.ts";
 import type { GatewayContext } from "../context.ts";
-import { InFlightFetches } from "./inFlightFetches.ts";
+import { copyJson, InFlightFetches } from "./inFlightFetches.ts";
 import { RequestBatcher } from "./requestBatcher.ts";
 import { subgraphFetcher, withAttempt } from "./subgraphFetcher.ts";
 import { type FailureReason, failureReason, type SubgraphPolicy } from "./subgraphPolicy.ts";
@@ -107,12 +107,16 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
         return await this.sendOne(options, context, claims, deadline, idempotent);
       }
       const before = this.inFlight.collapsed;
-      const answer = this.inFlight.share(collapseKey(claims, options.request), () =>
-        this.batcher
-          ? new Promise<GatewayGraphQLResponse>((resolve, reject) =>
-              this.batcher?.add(options.context, { options, context, claims, deadline, resolve, reject }),
-            )
-          : this.sendOne(options, context, claims, deadline, true),
+      const { request } = options;
+      const answer = this.inFlight.share(
+        collapseKey(claims, request),
+        () => JSON.stringify(request.variables ?? null),
+        () =>
+          this.batcher
+            ? new Promise<GatewayGraphQLResponse>((resolve, reject) =>
+                this.batcher?.add(options.context, { options, context, claims, deadline, resolve, reject }),
+              )
+            : this.sendOne(options, context, claims, deadline, true),
       );
       if (this.inFlight.collapsed > before) this.stats.collapsed += 1;
       return await answer;
@@ -245,7 +249,8 @@ function isIdempotent(options: GraphQLDataSourceProcessOptions<GatewayContext>):
 
 /**
  * What makes two fetches indistinguishable to the subgraph: the envelope's claims except the request id (audience,
- * principal, purpose, case, client address) and the body (query, variables, operation name).
+ * principal, purpose, case, client address) and the body (query, variables, operation name). The variables are the
+ * second part of the key (`InFlightFetches.share`), serialized only when there is a fetch to compare with.
  */
 function collapseKey(claims: EnvelopeClaims, request: GraphQLDataSourceProcessOptions["request"]): string {
   return JSON.stringify([
@@ -255,7 +260,6 @@ function collapseKey(claims: EnvelopeClaims, request: GraphQLDataSourceProcessOp
     claims.caseReference ?? null,
     claims.clientAddress ?? null,
     request.query ?? "",
-    request.variables ?? null,
     request.operationName ?? null,
   ]);
 }
@@ -278,13 +282,13 @@ function isObject(value: unknown): boolean {
 
 /**
  * Each taker of a shared answer gets its own data, errors and extensions: Apollo merges fetched entities into its
- * result in place, and two client requests must never write into one object.
+ * result in place, and two client requests must never write into one object. They are parsed JSON (`copyJson`).
  */
 function copyResponse(response: GatewayGraphQLResponse): GatewayGraphQLResponse {
   return {
     ...response,
-    ...(response.data !== undefined ? { data: structuredClone(response.data) } : {}),
-    ...(response.errors !== undefined ? { errors: structuredClone(response.errors) } : {}),
-    ...(response.extensions !== undefined ? { extensions: structuredClone(response.extensions) } : {}),
+    ...(response.data !== undefined ? { data: copyJson(response.data) } : {}),
+    ...(response.errors !== undefined ? { errors: copyJson(response.errors) } : {}),
+    ...(response.extensions !== undefined ? { extensions: copyJson(response.extensions) } : {}),
   };
 }

@@ -70,25 +70,34 @@ export function maskValue(value: unknown, mask: MaskStrategy): unknown {
   if (value === null || value === undefined) return value ?? null;
   if (Array.isArray(value)) return value.map((item) => maskValue(item, mask));
   if (typeof value !== "string") return null;
-  const chars = [...value];
+  if (mask === "free-text") return "****";
+  // Lengths and cuts count characters (code points), so a character outside the BMP is never split in half. Without
+  // surrogates a code unit is a character and the string is cut as it is (issue 16: no array of characters per value).
+  return SURROGATE.test(value) ? maskCharacters([...value], mask) : maskCharacters(value, mask);
+}
+
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/** `chars`: the value's characters, as a string without surrogates or as an array of code points. */
+function maskCharacters(chars: string | string[], mask: Exclude<MaskStrategy, "free-text">): string {
+  const length = chars.length;
   switch (mask) {
     case "id-card":
       // 310101199001011234 → 310***********1234 (region code and check digits only).
-      return chars.length <= 7 ? "*".repeat(chars.length) : keep(chars, 3, 4);
+      return length <= 7 ? "*".repeat(length) : cut(chars, 0, 3) + "*".repeat(length - 7) + cut(chars, length - 4);
     case "phone":
       // 13812345678 → 138****5678
-      return chars.length <= 7 ? "*".repeat(chars.length) : keep(chars, 3, 4);
+      return length <= 7 ? "*".repeat(length) : cut(chars, 0, 3) + "*".repeat(length - 7) + cut(chars, length - 4);
     case "name":
       // 张伟 → 张*, 欧阳娜娜 → 欧***
-      return chars.length <= 1 ? "*" : chars[0] + "*".repeat(chars.length - 1);
+      return length <= 1 ? "*" : cut(chars, 0, 1) + "*".repeat(length - 1);
     case "address":
       // 上海市静安区临汾路380弄12号 → 上海市静安区****
-      return chars.length <= 6 ? "*".repeat(chars.length) : `${chars.slice(0, 6).join("")}****`;
-    case "free-text":
-      return "****";
+      return length <= 6 ? "*".repeat(length) : `${cut(chars, 0, 6)}****`;
   }
 }
 
-function keep(chars: string[], head: number, tail: number): string {
-  return chars.slice(0, head).join("") + "*".repeat(chars.length - head - tail) + chars.slice(-tail).join("");
+/** Characters `start` to `end` (exclusive; the rest when absent). A module function: no closure per masked value. */
+function cut(chars: string | string[], start: number, end?: number): string {
+  return typeof chars === "string" ? chars.slice(start, end) : chars.slice(start, end).join("");
 }

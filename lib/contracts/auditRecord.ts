@@ -1,14 +1,15 @@
 /**
  * One data-access audit record (数据访问审计记录) as the gateway sends it to POST /audit/records: the one schema both
  * ends import. The gateway's writer (gateway/audit/auditEntry.ts) checks every entry against it when the entry is
- * recorded, so a malformed entry fails its caller at once instead of blocking a batch the service would refuse; the
- * audit service (subgraphs/audit/ingestRoute.ts) validates every batch with it before appending.
+ * recorded, so a malformed entry fails its caller at once instead of blocking a batch the service would refuse (the
+ * plain case by `isPlainlyValidAuditRecord`, which accepts nothing the schema refuses); the audit service
+ * (subgraphs/audit/ingestRoute.ts) validates every batch with the schema before appending.
  *
  * Values are normalised here (lower-case uuid, UTC instant, known keys only) because the chain hash is computed from
  * the normalised record and recomputed later from what the database returns: both must be the same bytes.
  */
 import { z } from "zod";
-import { principalKindSchema } from "./principal.ts";
+import { isPrincipalKind, principalKindSchema } from "./principal.ts";
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
@@ -75,6 +76,59 @@ export const auditRecordSchema = z
     policyVersion: id,
   })
   .strip();
+
+/**
+ * Whether `record` is one the schema certainly accepts, by a check far cheaper than the schema's (issue 16: the
+ * gateway checks every record it builds, one per classified answer). It vouches only for the plain case — a v4 uuid in
+ * lower case, an instant as `Date#toISOString` writes it, text without NUL or any surrogate, every length and count
+ * within the schema's bounds — and says false for anything else, which then goes to `auditRecordSchema` itself. So it
+ * never accepts what the schema refuses (test/audit/auditRecordContract.test.ts holds it to that); the audit service
+ * still validates every batch with the schema.
+ */
+export function isPlainlyValidAuditRecord(record: AuditRecordInput): boolean {
+  const { principal, caseReference, fields, subjectResidentIds } = record;
+  if (typeof record.recordId !== "string" || !UUID_V4.test(record.recordId)) return false;
+  if (!isCanonicalInstant(record.occurredAt)) return false;
+  if (!plainText(record.requestId, 1, 200) || !plainText(record.policyVersion, 1, 200)) return false;
+  if (typeof principal !== "object" || principal === null || !isPrincipalKind(principal.kind)) return false;
+  if (!optionalPlainText(principal.id, 200) || !optionalPlainText(principal.departmentId, 200)) return false;
+  if (!optionalPlainText(record.applicationId, 200) || !optionalPlainText(record.purpose, 200)) return false;
+  if (!optionalPlainText(record.operationName, 200) || !optionalPlainText(caseReference, 64)) return false;
+  if (typeof record.operationHash !== "string" || !SHA256_HEX.test(record.operationHash)) return false;
+  if (!Array.isArray(fields) || fields.length > MAX_FIELDS_PER_RECORD) return false;
+  for (const field of fields) {
+    if (typeof field !== "object" || field === null) return false;
+    if (!plainText(field.coordinate, 3, 300) || !plainText(field.level, 1, 64)) return false;
+    if (!plainText(field.category, 1, 128) || !(ACCESS_DECISIONS as readonly unknown[]).includes(field.decision)) {
+      return false;
+    }
+  }
+  if (!Array.isArray(subjectResidentIds) || subjectResidentIds.length > MAX_SUBJECTS_PER_RECORD) return false;
+  for (const id of subjectResidentIds) if (!plainText(id, 1, 200)) return false;
+  return true;
+}
+
+const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
+/** No NUL and no surrogate at all (a paired one is valid too, but the plain check leaves those to the schema). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is what the contract refuses.
+const PLAIN_TEXT = /^[^\u0000\uD800-\uDFFF]*$/;
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+function plainText(value: unknown, min: number, max: number): boolean {
+  return typeof value === "string" && value.length >= min && value.length <= max && PLAIN_TEXT.test(value);
+}
+
+function optionalPlainText(value: unknown, max: number): boolean {
+  return value === null || value === undefined || plainText(value, 1, max);
+}
+
+/** `2026-12-07T03:33:09.123Z` that names a real instant (a round trip gives it back), years 0000–9999. */
+function isCanonicalInstant(value: unknown): boolean {
+  if (typeof value !== "string" || !INSTANT.test(value)) return false;
+  const time = Date.parse(value);
+  return !Number.isNaN(time) && new Date(time).toISOString() === value;
+}
 
 /** The record as sent over the wire (what the gateway builds). */
 export type AuditRecordInput = z.input<typeof auditRecordSchema>;

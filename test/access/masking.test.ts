@@ -21,6 +21,16 @@ describe("masking strategies", () => {
     expect(maskValue({ number: "13812345678" }, "phone")).toBeNull();
   });
 
+  it("counts characters, not UTF-16 code units: a character outside the BMP is kept or masked whole", () => {
+    expect(maskValue("𠀀𠀁𠀂", "name")).toBe("𠀀**");
+    expect(maskValue("𠀀𠀁𠀂𠀃𠀄𠀅𠀆𠀇", "id-card")).toBe("𠀀𠀁𠀂*𠀄𠀅𠀆𠀇");
+    expect(maskValue("1381234567𠀀", "phone")).toBe("138****567𠀀");
+    expect(maskValue("上海市静安𠀀区临汾路", "address")).toBe("上海市静安𠀀****");
+    expect(maskValue("𠀀𠀁𠀂𠀃𠀄𠀅𠀆", "phone")).toBe("*******");
+    expect(maskValue("", "name")).toBe("*");
+    expect(maskValue("𠀀", "free-text")).toBe("****");
+  });
+
   it("reads field and type marks from a supergraph; an unknown mask hides the whole value", () => {
     const sdl = `
       type Query { r: R }
