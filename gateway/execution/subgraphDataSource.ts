@@ -50,6 +50,8 @@ export const MAX_BATCH = 16;
 /** One fetch waiting for its request's batch to be sent. */
 interface QueuedFetch {
   options: GraphQLDataSourceProcessOptions<GatewayContext>;
+  /** `requestBody(options)` as JSON: this fetch's element of a batched request's array. */
+  body: string;
   context: Partial<GatewayContext>;
   claims: EnvelopeClaims;
   deadline: number;
@@ -107,10 +109,13 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
         return await this.sendOne(options, context, claims, deadline, idempotent);
       }
       const before = this.inFlight.collapsed;
-      const answer = this.inFlight.share(collapseKey(claims, options.request), () =>
+      // The operation as sent in a batch, serialised once: part of the collapsing key and, batched, of the body
+      // (entity fetches carry every representation in their variables, the largest part of the gateway's writes).
+      const body = JSON.stringify(requestBody(options));
+      const answer = this.inFlight.share(collapseKey(claims, body), () =>
         this.batcher
           ? new Promise<GatewayGraphQLResponse>((resolve, reject) =>
-              this.batcher?.add(options.context, { options, context, claims, deadline, resolve, reject }),
+              this.batcher?.add(options.context, { options, body, context, claims, deadline, resolve, reject }),
             )
           : this.sendOne(options, context, claims, deadline, true),
       );
@@ -166,7 +171,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   private sendBatch(entries: QueuedFetch[]): Promise<GatewayGraphQLResponse[]> {
     const [first] = entries as [QueuedFetch, ...QueuedFetch[]];
     const deadline = Math.min(...entries.map((entry) => entry.deadline));
-    const body = JSON.stringify(entries.map((entry) => requestBody(entry.options)));
+    const body = `[${entries.map((entry) => entry.body).join(",")}]`;
     return this.policy.run({ deadline, idempotent: true }, (signal) =>
       withAttempt(this.attemptOf(signal, first.claims), () =>
         this.counted(first.context, async () => {
@@ -247,17 +252,16 @@ function isIdempotent(options: GraphQLDataSourceProcessOptions<GatewayContext>):
  * What makes two fetches indistinguishable to the subgraph: the envelope's claims except the request id (audience,
  * principal, purpose, case, client address) and the body (query, variables, operation name).
  */
-function collapseKey(claims: EnvelopeClaims, request: GraphQLDataSourceProcessOptions["request"]): string {
-  return JSON.stringify([
+function collapseKey(claims: EnvelopeClaims, body: string): string {
+  const caller = JSON.stringify([
     claims.aud,
     claims.principal,
     claims.purpose,
     claims.caseReference ?? null,
     claims.clientAddress ?? null,
-    request.query ?? "",
-    request.variables ?? null,
-    request.operationName ?? null,
   ]);
+  // A JSON array never contains a raw newline, so the two parts cannot run into each other.
+  return `${caller}\n${body}`;
 }
 
 /** One operation of a batched request, as Apollo's data source would have sent it alone. */
