@@ -287,8 +287,28 @@ function isObject(value: unknown): boolean {
 function copyResponse(response: GatewayGraphQLResponse): GatewayGraphQLResponse {
   return {
     ...response,
-    ...(response.data !== undefined ? { data: structuredClone(response.data) } : {}),
-    ...(response.errors !== undefined ? { errors: structuredClone(response.errors) } : {}),
-    ...(response.extensions !== undefined ? { extensions: structuredClone(response.extensions) } : {}),
+    ...(response.data !== undefined ? { data: copyJson(response.data) } : {}),
+    ...(response.errors !== undefined ? { errors: copyJson(response.errors) } : {}),
+    ...(response.extensions !== undefined ? { extensions: copyJson(response.extensions) } : {}),
   };
+}
+
+/**
+ * A deep copy of a value parsed from JSON (objects, arrays, strings, numbers, booleans, null) — what a subgraph's
+ * answer is. About five times cheaper than `structuredClone` on an answer shaped like the wide fan-out's (issue 16:
+ * with `structuredClone`, copies took a quarter of the gateway's CPU on that operation at 10 connections).
+ */
+export function copyJson<T>(value: T): T {
+  if (typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) return value.map(copyJson) as T;
+  const copy: Record<string, unknown> = {};
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    const item = copyJson((value as Record<string, unknown>)[key]);
+    // JSON may name a key `__proto__`: an own property, as JSON.parse makes it, never the prototype.
+    if (key === "__proto__")
+      Object.defineProperty(copy, key, { value: item, enumerable: true, writable: true, configurable: true });
+    else copy[key] = item;
+  }
+  return copy as T;
 }
