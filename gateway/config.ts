@@ -344,6 +344,12 @@ export const gatewayConfigSchema = z.object({
       message: "SUBGRAPH_BATCHING is `all` or subgraph names separated by commas (e.g. catalog,health)",
     }),
   /**
+   * Plan alignment (docs/gateway.md, "Plan alignment"): `on` rewrites Apollo's plans so that parallel branches' later
+   * entity fetches to one batching subgraph (SUBGRAPH_BATCHING) start together and go as one request; `off` runs the
+   * plans as Apollo built them. It never changes an answer; without batching subgraphs it changes nothing.
+   */
+  PLAN_ALIGNMENT: z.enum(["on", "off"]).default("on"),
+  /**
    * The response cache for public data (docs/gateway.md, "Response cache"): `off`, `memory` (this process) or `redis`
    * (shared through REDIS_URL). Off by default: public data also changes without a mutation through the gateway.
    */

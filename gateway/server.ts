@@ -42,6 +42,7 @@ import { createPolicySource } from "./authorization/policySource.ts";
 import { createPurposeSource, declaredPurpose } from "./authorization/purposes.ts";
 import { type GatewayConfig, isProductionMode } from "./config.ts";
 import type { GatewayContext } from "./context.ts";
+import { type AlignedPlansStats, useAlignedPlans } from "./execution/alignedPlanner.ts";
 import { createResponseCache, type ResponseCacheStats } from "./execution/responseCache.ts";
 import { SubgraphDataSource, type SubgraphFetchStats } from "./execution/subgraphDataSource.ts";
 import { createSubgraphPolicies } from "./execution/subgraphPolicy.ts";
@@ -74,6 +75,8 @@ export interface GatewayServer {
   log: Logger;
   /** Fetches sent to each subgraph since start (survives supergraph reloads). */
   fetchStats(): Record<string, SubgraphFetchStats>;
+  /** Plans built and plans changed by plan alignment since start (zeros when PLAN_ALIGNMENT=off). */
+  planStats(): AlignedPlansStats;
   /** The response cache's counters per subgraph (empty when RESPONSE_CACHE=off). */
   responseCacheStats(): Record<string, ResponseCacheStats>;
   /** Number of supergraphs loaded so far (1 after start; +1 per accepted reload). */
@@ -321,6 +324,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       : null;
   // The response cache for public data (docs/gateway.md, "Response cache"); null when RESPONSE_CACHE=off.
   const responseCache = await createResponseCache(config, log, (schema) => snapshots.forSchema(schema));
+  const batches = (name: string) => config.SUBGRAPH_BATCHING === "all" || config.SUBGRAPH_BATCHING.includes(name);
   const gateway = new ApolloGateway({
     supergraphSdl:
       registrySupergraph ??
@@ -339,7 +343,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
         signEnvelope,
         policies.for(name),
         (seconds, ok) => metrics.observeSubgraphFetch(name, seconds, ok),
-        { batching: config.SUBGRAPH_BATCHING === "all" || config.SUBGRAPH_BATCHING.includes(name) },
+        { batching: batches(name) },
       );
       const existing = stats.get(name);
       if (existing) Object.assign(dataSource.stats, existing);
@@ -355,6 +359,8 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   });
 
   gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => snapshots.bind(apiSchema, coreSupergraphSdl));
+  // Before the gateway loads: every planner it builds is wrapped, and its plans are aligned once, before caching.
+  const alignedPlans = config.PLAN_ALIGNMENT === "on" ? useAlignedPlans(gateway, { batches }) : null;
 
   // Field usage per client and hour, for the schema registry's check of breaking changes (docs/registry.md).
   const fieldUsage =
@@ -577,6 +583,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     port,
     log,
     fetchStats: () => Object.fromEntries([...stats].map(([name, s]) => [name, { ...s }])),
+    planStats: () => ({ ...(alignedPlans?.stats ?? { planned: 0, aligned: 0 }) }),
     responseCacheStats: () =>
       Object.fromEntries([...(responseCache?.stats() ?? [])].map(([name, s]) => [name, { ...s }])),
     supergraphLoads: () => snapshots.loaded(),

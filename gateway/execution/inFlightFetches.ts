@@ -11,8 +11,10 @@
  *   started after the answer arrived sends its own request (this is not a cache).
  * - The key comes in two parts, and the second (the variables) is only serialized when there is something to compare
  *   it with: a fetch alone — every fetch at one connection — costs no serialization of its representations.
- * - When the answer had more than one taker, each gets its own copy (`copy`): Apollo's executor merges fetched
- *   entities into its result in place, and two requests must never write into one object.
+ * - When the answer had more than one taker, each gets its own object: Apollo's executor merges fetched entities into
+ *   its result in place, and two requests must never write into one object. The copies (`copy`, one fewer than the
+ *   takers: one taker keeps the original) are all made when the fetch settles, before any taker resumes, so none is
+ *   ever taken from an answer another request has already started to change.
  */
 export class InFlightFetches<T> {
   /** Flights by key prefix; a prefix rarely has more than one flight, so the list is searched. */
@@ -51,9 +53,7 @@ export class InFlightFetches<T> {
       this.flights.set(prefix, list);
       flight = this.start(prefix, list, rest, undefined, send);
     }
-    const value = await flight.promise;
-    // The entry is gone by now, so `sharers` is final: one taker keeps the original, several each get a copy.
-    return flight.sharers > 1 ? this.copy(value) : value;
+    return (await flight.answers).pop() as T;
   }
 
   private start(
@@ -63,16 +63,17 @@ export class InFlightFetches<T> {
     rest: string | undefined,
     send: () => Promise<T>,
   ): Flight<T> {
-    const created: Flight<T> = {
-      sharers: 1,
-      restOf,
-      rest,
-      promise: Promise.resolve() as Promise<unknown> as Promise<T>,
-    };
-    created.promise = send().finally(() => {
+    const created: Flight<T> = { sharers: 1, restOf, rest, answers: Promise.resolve([]) };
+    const settled = send().finally(() => {
       const index = list.indexOf(created);
       if (index >= 0) list.splice(index, 1);
       if (list.length === 0 && this.flights.get(prefix) === list) this.flights.delete(prefix);
+    });
+    // Runs after the entry is gone, so `sharers` is final: the original and one copy for each further taker.
+    created.answers = settled.then((value) => {
+      const answers = [value];
+      for (let i = 1; i < created.sharers; i += 1) answers.push(this.copy(value));
+      return answers;
     });
     list.push(created);
     return created;
@@ -86,8 +87,10 @@ function restOf(flight: Flight<unknown>): string {
 }
 
 interface Flight<T> {
-  promise: Promise<T>;
+  /** Callers waiting for this flight's outcome, the one that sent it included. */
   sharers: number;
+  /** One answer per taker (each takes one), or the shared failure. */
+  answers: Promise<T[]>;
   /** The rest of the key, once some fetch needed to compare with it. */
   rest: string | undefined;
   restOf: () => string;

@@ -50,6 +50,8 @@ export const MAX_BATCH = 16;
 /** One fetch waiting for its request's batch to be sent. */
 interface QueuedFetch {
   options: GraphQLDataSourceProcessOptions<GatewayContext>;
+  /** `requestBody(options)` as JSON: this fetch's element of a batched request's array. */
+  body: string;
   context: Partial<GatewayContext>;
   claims: EnvelopeClaims;
   deadline: number;
@@ -108,15 +110,28 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       }
       const before = this.inFlight.collapsed;
       const { request } = options;
-      const answer = this.inFlight.share(
-        collapseKey(claims, request),
-        () => JSON.stringify(request.variables ?? null),
-        () =>
-          this.batcher
-            ? new Promise<GatewayGraphQLResponse>((resolve, reject) =>
-                this.batcher?.add(options.context, { options, context, claims, deadline, resolve, reject }),
-              )
-            : this.sendOne(options, context, claims, deadline, true),
+      // The operation as sent in a batch, serialised at most once: the second part of the collapsing key (only when a
+      // fetch with the same caller and query is in flight to compare with) and, batched, this entry of the body (entity
+      // fetches carry every representation in their variables, the largest part of the gateway's writes).
+      let body: string | undefined;
+      const bodyOf = () => {
+        body ??= JSON.stringify(requestBody(options));
+        return body;
+      };
+      const answer = this.inFlight.share(collapseKey(claims, request), bodyOf, () =>
+        this.batcher
+          ? new Promise<GatewayGraphQLResponse>((resolve, reject) =>
+              this.batcher?.add(options.context, {
+                options,
+                body: bodyOf(),
+                context,
+                claims,
+                deadline,
+                resolve,
+                reject,
+              }),
+            )
+          : this.sendOne(options, context, claims, deadline, true),
       );
       if (this.inFlight.collapsed > before) this.stats.collapsed += 1;
       return await answer;
@@ -170,7 +185,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   private sendBatch(entries: QueuedFetch[]): Promise<GatewayGraphQLResponse[]> {
     const [first] = entries as [QueuedFetch, ...QueuedFetch[]];
     const deadline = Math.min(...entries.map((entry) => entry.deadline));
-    const body = JSON.stringify(entries.map((entry) => requestBody(entry.options)));
+    const body = `[${entries.map((entry) => entry.body).join(",")}]`;
     return this.policy.run({ deadline, idempotent: true }, (signal) =>
       withAttempt(this.attemptOf(signal, first.claims), () =>
         this.counted(first.context, async () => {
@@ -249,7 +264,7 @@ function isIdempotent(options: GraphQLDataSourceProcessOptions<GatewayContext>):
 
 /**
  * What makes two fetches indistinguishable to the subgraph: the envelope's claims except the request id (audience,
- * principal, purpose, case, client address) and the body (query, variables, operation name). The variables are the
+ * principal, purpose, case, client address) and the body (query, variables, operation name). The body as sent is the
  * second part of the key (`InFlightFetches.share`), serialized only when there is a fetch to compare with.
  */
 function collapseKey(claims: EnvelopeClaims, request: GraphQLDataSourceProcessOptions["request"]): string {

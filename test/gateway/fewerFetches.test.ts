@@ -11,6 +11,7 @@ import { Response } from "node-fetch";
 import pino from "pino";
 import { describe, expect, it } from "vitest";
 import type { GatewayContext } from "../../gateway/context.ts";
+import { copyJson } from "../../gateway/execution/inFlightFetches.ts";
 import { SubgraphDataSource } from "../../gateway/execution/subgraphDataSource.ts";
 import { DEFAULT_RESILIENCE, SubgraphPolicy } from "../../gateway/execution/subgraphPolicy.ts";
 import { ANONYMOUS, type Principal, systemPrincipal } from "../../lib/principal.ts";
@@ -108,6 +109,38 @@ describe("identical in-flight subgraph fetches collapse into one request", () =>
     // Apollo merges entities into fetched data in place: two requests must never hold one object.
     expect(a.data).not.toBe(b.data);
     expect(source.stats).toMatchObject({ fetches: 1, collapsed: 1 });
+  });
+
+  it("gives three takers three separate objects, copied before any of them changes its own", async () => {
+    const { fetcher, sent, sentCount } = recordingFetcher();
+    const source = dataSource(fetcher);
+    // Each taker writes into its answer as soon as it has it, as Apollo's merge does.
+    const taken = () =>
+      source.process(fetchOf(contextOf(OFFICER), STREETS)).then((answer) => {
+        const street = (answer.data as typeof ANSWER.data).streets[0]!;
+        const seen = street.name;
+        street.name = "changed";
+        return { answer, seen };
+      });
+    const answers = Promise.all([taken(), taken(), taken()]);
+    await sentCount(1);
+    sent[0]?.answer(200, ANSWER);
+    const results = await answers;
+    expect(sent).toHaveLength(1);
+    expect(results.map((r) => r.seen)).toEqual(["临汾路街道", "临汾路街道", "临汾路街道"]);
+    expect(new Set(results.map((r) => r.answer.data)).size).toBe(3);
+    expect(source.stats).toMatchObject({ fetches: 1, collapsed: 2 });
+  });
+
+  it("copies a subgraph's JSON exactly, a `__proto__` key as an own property", () => {
+    const parsed = JSON.parse('{"__proto__":{"polluted":true},"list":[1,"二",null,{"deep":[true,false]}],"n":0}');
+    const copy = copyJson(parsed);
+    expect(copy).toEqual(parsed);
+    expect(copy).not.toBe(parsed);
+    expect(copy.list[3]).not.toBe(parsed.list[3]);
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect(Object.hasOwn(copy, "__proto__")).toBe(true);
+    expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
   });
 
   it("sends two requests for two principals, two purposes or two bodies", async () => {

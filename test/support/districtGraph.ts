@@ -32,6 +32,8 @@ export interface DistrictGraph {
    * issued at the moment of the call (iat, nbf, exp are set here).
    */
   token(claims: object): string;
+  /** Another gateway over the same subgraphs, issuer and policies, with `env` overriding its settings; stopped by stop(). */
+  startGateway(env: Record<string, string>): Promise<GatewayServer>;
   stop(): Promise<void>;
 }
 
@@ -82,23 +84,31 @@ export async function startDistrictGraph(): Promise<DistrictGraph> {
   const keys = es256Keys();
   const issuer = await startTestIssuer([publicJwk(keys.publicKey, "test-k1")]);
   // Tokens come from the stand-in issuer (any principal); access policies from the real identity service.
-  const gateway = await startTestGateway({
+  const gatewayEnv = {
     SUPERGRAPH_PATH: path,
     IDENTITY_URL: issuer.url,
     ACCESS_POLICIES_URL: `${subgraphs.identity?.url.replace(/\/graphql$/, "")}/access/policies`,
     PURPOSES_URL: `${subgraphs.identity?.url.replace(/\/graphql$/, "")}/access/purposes`,
     POLICY_POLL_MS: "250",
     AUDIT_URL: subgraphs.audit?.url.replace(/\/graphql$/, "") ?? "",
-  });
+  };
+  const gateway = await startTestGateway(gatewayEnv);
+  const others: GatewayServer[] = [];
   return {
     gateway,
     subgraphs,
+    startGateway: async (env) => {
+      const other = await startTestGateway({ ...gatewayEnv, ...env });
+      others.push(other);
+      return other;
+    },
     // Issued now: claims built when a test file loads would expire while a slow machine still seeds the graph.
     token: (claims) => {
       const now = nowSeconds();
       return signToken({ ...claims, iat: now, nbf: now, exp: now + 300 }, keys.privateKey, "test-k1");
     },
     stop: async () => {
+      for (const other of others) await other.stop();
       await gateway.stop();
       await issuer.stop();
       for (const service of Object.values(subgraphs)) await service.stop().catch(() => {});
