@@ -4,16 +4,18 @@
  * PostgreSQL's 65,535 bind parameters allow.
  *
  * Why not Prisma: seeding is most of the test suite's CPU, and about a third of a seed's CPU went into Prisma building
- * the createMany statements (its query compiler and client), not into the database (docs/data.md, "Seeding").
+ * the createMany statements (its query compiler and client), not into the database (docs/data.md, "How seeds write").
  *
  * What Prisma would write, it writes: `@map`/`@@map` names; the defaults Prisma computes itself (`cuid()`, `uuid()`,
  * `now()`, `@updatedAt`); `DEFAULT` for a field a row leaves out (or `undefined`), so the database's own defaults
- * apply; `Json` as JSON text; lists as PostgreSQL arrays; `DateTime` as its UTC instant (a `@db.Date` column keeps the
- * UTC date, a `timestamp(3)` the UTC wall-clock time); `BigInt`, `Decimal` and numbers in their exact text form.
- * Every value is sent as text and cast to its column's type as the database's catalogue names it, so PGlite and
- * PostgreSQL (the subgraph's own schema) read the same statement the same way.
+ * apply; `Json` as JSON text (`Prisma.JsonNull` is the JSON null; `Prisma.DbNull` and `null` are SQL NULL); lists as
+ * PostgreSQL arrays; `DateTime` as its UTC instant (a `@db.Date` column keeps the UTC date, a `timestamp(3)` the UTC
+ * wall-clock time); `BigInt`, `Decimal` and numbers in their exact text form. Every value is sent as text and cast to
+ * its column's type as the database's catalogue names it, so PGlite and PostgreSQL (the subgraph's own schema) read
+ * the same statement the same way.
  */
 import { randomBytes, randomUUID } from "node:crypto";
+import { objectEnumValues } from "@prisma/client/runtime/client";
 import type { SubgraphDatabase } from "../../lib/db/database.ts";
 import type { PrismaField, PrismaModel } from "./prismaModels.ts";
 
@@ -111,7 +113,9 @@ function parameterText(row: object, field: PrismaField, now: Date): string | nul
         return undefined;
     }
   }
-  if (value === null) return null;
+  // Prisma's null markers for Json fields: DbNull is SQL NULL, JsonNull the JSON value null.
+  if (value === null || value === objectEnumValues.instances.DbNull) return null;
+  if (value === objectEnumValues.instances.JsonNull) return "null";
   if (field.isList) {
     if (!Array.isArray(value)) throw new Error(`${field.name} is a list: give an array.`);
     return arrayLiteral(value.map((element) => (element === null ? null : scalarText(element, field))));

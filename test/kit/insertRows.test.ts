@@ -1,6 +1,7 @@
 import { readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
+import { objectEnumValues } from "@prisma/client/runtime/client";
 import { afterEach, describe, expect, it } from "vitest";
 import { openSubgraphDatabase, type SubgraphDatabase } from "../../lib/db/database.ts";
 import { readMigrations } from "../../lib/db/migrate.ts";
@@ -180,6 +181,17 @@ describe(`insertRows (${testTier})`, () => {
       },
     ]);
     expect(rows[0]!.token).toBe("given");
+    // Prisma's null markers for Json: JsonNull is the JSON value null, DbNull is SQL NULL.
+    await insertRows(db, probe, [
+      probeRow("d", { detail: objectEnumValues.instances.JsonNull }),
+      probeRow("e", { detail: objectEnumValues.instances.DbNull }),
+    ]);
+    expect(
+      await db.query(`SELECT "id", "detail"::text AS detail FROM "probe_row" WHERE "id" IN ('d', 'e') ORDER BY "id"`),
+    ).toEqual([
+      { id: "d", detail: "null" },
+      { id: "e", detail: null },
+    ]);
     expect(rows[1]!.token).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(rows[2]!.token).not.toBe(rows[1]!.token);
     for (const row of rows) {
