@@ -1,7 +1,7 @@
 /**
  * Seeds the catalog: streets, then departments (street offices point at their street), then data resources.
  *
- * Idempotent by construction: every row has a fixed id and `createMany({ skipDuplicates: true })` inserts only what
+ * Idempotent by construction: every row has a fixed id and `insertRows` (ON CONFLICT DO NOTHING) inserts only what
  * is missing, so a second run (or a second replica starting at the same time) changes nothing. One statement per
  * table, never one per row.
  *
@@ -12,7 +12,9 @@
  * from their history: the seed adds each resource's recent refreshes up to the seed date (`buildRefreshHistory`).
  */
 import type { SubgraphDatabase } from "../../lib/db/database.ts";
+import { insertRows } from "../kit/insertRows.ts";
 import type { SeedSummary } from "../kit/module.ts";
+import { readPrismaModels } from "../kit/prismaModels.ts";
 import type { SeedOptions } from "../kit/seedCalendar.ts";
 import type { PrismaClient } from "./generated/prisma/client.ts";
 import {
@@ -24,16 +26,15 @@ import {
   streets,
 } from "./seedData.ts";
 
-export async function seed(prisma: PrismaClient, _db: SubgraphDatabase, options: SeedOptions): Promise<SeedSummary> {
-  await prisma.street.createMany({ data: streets, skipDuplicates: true });
+const models = readPrismaModels(new URL("../../prisma/catalog/schema.prisma", import.meta.url));
+
+export async function seed(prisma: PrismaClient, db: SubgraphDatabase, options: SeedOptions): Promise<SeedSummary> {
+  await insertRows(db, models.get("Street"), streets);
   await syncStreets(prisma);
-  await prisma.department.createMany({ data: departments, skipDuplicates: true });
-  await prisma.dataResource.createMany({ data: buildDataResources(), skipDuplicates: true });
-  await prisma.dataResource.createMany({ data: buildEnterpriseDatasets(), skipDuplicates: true });
-  const history = buildRefreshHistory(options);
-  for (let start = 0; start < history.length; start += 1_000) {
-    await prisma.dataResourceUpdate.createMany({ data: history.slice(start, start + 1_000), skipDuplicates: true });
-  }
+  await insertRows(db, models.get("Department"), departments);
+  await insertRows(db, models.get("DataResource"), buildDataResources());
+  await insertRows(db, models.get("DataResource"), buildEnterpriseDatasets());
+  await insertRows(db, models.get("DataResourceUpdate"), buildRefreshHistory(options));
   const [streetCount, departmentCount, dataResourceCount, updateCount] = await Promise.all([
     prisma.street.count(),
     prisma.department.count(),

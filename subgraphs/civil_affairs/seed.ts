@@ -1,17 +1,21 @@
-/** Writes the civil affairs seed for a seed date; idempotent (`skipDuplicates`), counts read back from the database. */
+/** Writes the civil affairs seed for a seed date; idempotent (`insertRows`), counts read back from the database. */
 import type { SubgraphDatabase } from "../../lib/db/database.ts";
+import { insertRows } from "../kit/insertRows.ts";
 import type { SeedSummary } from "../kit/module.ts";
+import { readPrismaModels } from "../kit/prismaModels.ts";
 import type { SeedOptions } from "../kit/seedCalendar.ts";
 import type { CivilAffairsPrisma } from "./loaders.ts";
 import { buildNursingHomes, buildSubsidies } from "./seedData.ts";
 
+const models = readPrismaModels(new URL("../../prisma/civil_affairs/schema.prisma", import.meta.url));
+
 export async function seed(
   prisma: CivilAffairsPrisma,
-  _db: SubgraphDatabase,
+  db: SubgraphDatabase,
   options: SeedOptions,
 ): Promise<SeedSummary> {
-  await prisma.nursingHome.createMany({ data: buildNursingHomes(options), skipDuplicates: true });
-  await prisma.elderlyCareSubsidy.createMany({ data: buildSubsidies(options), skipDuplicates: true });
+  await insertRows(db, models.get("NursingHome"), buildNursingHomes(options));
+  await insertRows(db, models.get("ElderlyCareSubsidy"), buildSubsidies(options));
   const [nursingHomes, elderlyCareSubsidies] = await Promise.all([
     prisma.nursingHome.count(),
     prisma.elderlyCareSubsidy.count(),

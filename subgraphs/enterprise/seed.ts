@@ -1,52 +1,36 @@
 /**
  * Writes the enterprise seed (`seedData.ts`), then runs each seeded policy's matching once. Idempotent: rows are
- * inserted in batches with `skipDuplicates`, and a policy's seed run has a fixed id, so it runs only when that run
- * is absent — a second seed adds nothing and never overwrites what enterprises and officers did since.
- * Parents go before children for the foreign keys; the counts come back from the database, not from the input.
+ * written with `insertRows` (existing keys skipped), and a policy's seed run has a fixed id, so it runs only when that
+ * run is absent — a second seed adds nothing and never overwrites what enterprises and officers did since. Parents go
+ * before children for the foreign keys; the counts come back from the database, not from the input.
  */
 import type { SubgraphDatabase } from "../../lib/db/database.ts";
+import { insertRows } from "../kit/insertRows.ts";
 import type { SeedSummary } from "../kit/module.ts";
+import { readPrismaModels } from "../kit/prismaModels.ts";
 import type { SeedOptions } from "../kit/seedCalendar.ts";
 import { runBenefitMatching } from "./benefitMatching.ts";
-import type { Prisma } from "./generated/prisma/client.ts";
 import type { EnterprisePrisma } from "./loaders.ts";
 import { buildSeedData, SEEDED_POLICY_ID, seedMatchingAt } from "./seedData.ts";
 
-/** Rows per INSERT: well under PostgreSQL's 65 535 bind parameters for the widest table. */
-const BATCH_SIZE = 1_000;
-
-async function inBatches<T>(rows: T[], insert: (batch: T[]) => Promise<unknown>): Promise<void> {
-  for (let start = 0; start < rows.length; start += BATCH_SIZE) {
-    await insert(rows.slice(start, start + BATCH_SIZE));
-  }
-}
+const models = readPrismaModels(new URL("../../prisma/enterprise/schema.prisma", import.meta.url));
 
 /** The fixed id of a policy's matching run in the seed. */
 export function seedRunId(policyId: string): string {
   return `run-seed-${policyId}`;
 }
 
-export async function seed(
-  prisma: EnterprisePrisma,
-  _db: SubgraphDatabase,
-  options: SeedOptions,
-): Promise<SeedSummary> {
+export async function seed(prisma: EnterprisePrisma, db: SubgraphDatabase, options: SeedOptions): Promise<SeedSummary> {
   const data = buildSeedData(options);
-  const skipDuplicates = true;
-  await inBatches(data.enterprises, (batch) => prisma.enterprise.createMany({ data: batch, skipDuplicates }));
-  await inBatches(data.bundledServices, (batch) => prisma.bundledService.createMany({ data: batch, skipDuplicates }));
-  await inBatches(data.serviceItems, (batch) => prisma.serviceItem.createMany({ data: batch, skipDuplicates }));
-  await inBatches(data.applications, (batch) => prisma.serviceApplication.createMany({ data: batch, skipDuplicates }));
-  await inBatches(data.events, (batch) => prisma.applicationEvent.createMany({ data: batch, skipDuplicates }));
-  await inBatches(data.policies, (batch) =>
-    prisma.benefitPolicy.createMany({
-      data: batch.map((policy) => ({ ...policy, criteria: policy.criteria as Prisma.InputJsonValue })),
-      skipDuplicates,
-    }),
-  );
-  await inBatches(data.windows, (batch) => prisma.serviceWindow.createMany({ data: batch, skipDuplicates }));
-  await inBatches(data.slots, (batch) => prisma.windowSlot.createMany({ data: batch, skipDuplicates }));
-  await inBatches(data.appointments, (batch) => prisma.windowAppointment.createMany({ data: batch, skipDuplicates }));
+  await insertRows(db, models.get("Enterprise"), data.enterprises);
+  await insertRows(db, models.get("BundledService"), data.bundledServices);
+  await insertRows(db, models.get("ServiceItem"), data.serviceItems);
+  await insertRows(db, models.get("ServiceApplication"), data.applications);
+  await insertRows(db, models.get("ApplicationEvent"), data.events);
+  await insertRows(db, models.get("BenefitPolicy"), data.policies);
+  await insertRows(db, models.get("ServiceWindow"), data.windows);
+  await insertRows(db, models.get("WindowSlot"), data.slots);
+  await insertRows(db, models.get("WindowAppointment"), data.appointments);
 
   await runSeededMatching(prisma, options.date);
   return countRows(prisma);

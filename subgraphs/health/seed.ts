@@ -1,37 +1,29 @@
 /**
- * Writes the health seed (`seedData.ts`) for a seed date. Idempotent: rows are inserted in batches with
- * `skipDuplicates`, so a second run adds nothing and never overwrites what residents did since (bookings,
- * cancellations); a later seed date adds the days and months that are new (`SeedCalendar`).
- * Parents go before children for the foreign keys; the counts come back from the database, not from the input.
+ * Writes the health seed (`seedData.ts`) for a seed date. Idempotent: rows are written with `insertRows` (existing keys
+ * skipped), so a second run adds nothing and never overwrites what residents did since (bookings, cancellations); a
+ * later seed date adds the days and months that are new (`SeedCalendar`). Parents go before children for the foreign
+ * keys; the counts come back from the database, not from the input.
  */
 import type { SubgraphDatabase } from "../../lib/db/database.ts";
+import { insertRows } from "../kit/insertRows.ts";
 import type { SeedSummary } from "../kit/module.ts";
+import { readPrismaModels } from "../kit/prismaModels.ts";
 import type { SeedOptions } from "../kit/seedCalendar.ts";
 import type { HealthPrisma } from "./loaders.ts";
 import { buildSeedData } from "./seedData.ts";
 
-/** Rows per INSERT: well under PostgreSQL's 65 535 bind parameters for the widest table. */
-const BATCH_SIZE = 1_000;
+const models = readPrismaModels(new URL("../../prisma/health/schema.prisma", import.meta.url));
 
-async function inBatches<T>(rows: T[], insert: (batch: T[]) => Promise<unknown>): Promise<void> {
-  for (let start = 0; start < rows.length; start += BATCH_SIZE) {
-    await insert(rows.slice(start, start + BATCH_SIZE));
-  }
-}
-
-export async function seed(prisma: HealthPrisma, _db: SubgraphDatabase, options: SeedOptions): Promise<SeedSummary> {
+export async function seed(prisma: HealthPrisma, db: SubgraphDatabase, options: SeedOptions): Promise<SeedSummary> {
   const data = buildSeedData(options);
-  const skipDuplicates = true;
-  await inBatches(data.hospitals, (batch) => prisma.hospital.createMany({ data: batch, skipDuplicates }));
-  await inBatches(data.clinics, (batch) => prisma.clinic.createMany({ data: batch, skipDuplicates }));
-  await inBatches(data.doctors, (batch) => prisma.doctor.createMany({ data: batch, skipDuplicates }));
-  await inBatches(data.slots, (batch) => prisma.appointmentSlot.createMany({ data: batch, skipDuplicates }));
-  await inBatches(data.appointments, (batch) => prisma.appointment.createMany({ data: batch, skipDuplicates }));
-  await inBatches(data.carePartners, (batch) =>
-    prisma.nursingHomeCarePartner.createMany({ data: batch, skipDuplicates }),
-  );
-  await inBatches(data.followUps, (batch) => prisma.chronicFollowUp.createMany({ data: batch, skipDuplicates }));
-  await inBatches(data.renewals, (batch) => prisma.prescriptionRenewal.createMany({ data: batch, skipDuplicates }));
+  await insertRows(db, models.get("Hospital"), data.hospitals);
+  await insertRows(db, models.get("Clinic"), data.clinics);
+  await insertRows(db, models.get("Doctor"), data.doctors);
+  await insertRows(db, models.get("AppointmentSlot"), data.slots);
+  await insertRows(db, models.get("Appointment"), data.appointments);
+  await insertRows(db, models.get("NursingHomeCarePartner"), data.carePartners);
+  await insertRows(db, models.get("ChronicFollowUp"), data.followUps);
+  await insertRows(db, models.get("PrescriptionRenewal"), data.renewals);
   return countRows(prisma);
 }
 

@@ -1,15 +1,17 @@
 /**
- * Writes the identity seed (`seedData.ts`). Idempotent: rows are inserted in batches with `skipDuplicates`, so a
- * second run adds nothing and never overwrites what happened since (new passwords, roles, disabled accounts).
+ * Writes the identity seed (`seedData.ts`). Idempotent: rows are written with `insertRows` (existing keys skipped), so
+ * a second run adds nothing and never overwrites what happened since (new passwords, roles, disabled accounts).
  *
- * The known accounts and applications get their (public, development-only) passwords hashed here, and only when
- * their row does not exist yet: scrypt is deliberately slow, and a re-run must stay fast and change nothing. In
- * production (an explicit SEED=true) they get none: the accounts have no password and the apps are not created.
- * The first signing key is created when there is none.
+ * The known accounts and applications get their (public, development-only) passwords hashed here, and only when their
+ * row does not exist yet: scrypt is deliberately slow, and a re-run must stay fast and change nothing. In production
+ * (an explicit SEED=true) they get none: the accounts have no password and the apps are not created. The first signing
+ * key is created when there is none.
  */
 
 import type { SubgraphDatabase } from "../../lib/db/database.ts";
+import { insertRows } from "../kit/insertRows.ts";
 import type { SeedSummary } from "../kit/module.ts";
+import { readPrismaModels } from "../kit/prismaModels.ts";
 import type { SeedOptions } from "../kit/seedCalendar.ts";
 import { PolicyStore } from "./access/policyStore.ts";
 import { PurposeStore } from "./access/purposeStore.ts";
@@ -28,14 +30,7 @@ import {
 } from "./seedData.ts";
 import type { SigningKeyStore } from "./signingKeys.ts";
 
-/** Rows per INSERT: well under PostgreSQL's 65 535 bind parameters for the widest table. */
-const BATCH_SIZE = 1_000;
-
-async function inBatches<T>(rows: T[], insert: (batch: T[]) => Promise<unknown>): Promise<void> {
-  for (let start = 0; start < rows.length; start += BATCH_SIZE) {
-    await insert(rows.slice(start, start + BATCH_SIZE));
-  }
-}
+const models = readPrismaModels(new URL("../../prisma/identity/schema.prisma", import.meta.url));
 
 export async function seed(
   prisma: IdentityPrisma,
@@ -45,7 +40,6 @@ export async function seed(
   options: SeedOptions & { publishedCredentials?: boolean },
 ): Promise<SeedSummary> {
   const data = buildSeedData(options.date);
-  const skipDuplicates = true;
   const publishedCredentials = options.publishedCredentials ?? true;
 
   const knownIds = KNOWN_ACCOUNTS.map((a) => a.id);
@@ -58,15 +52,14 @@ export async function seed(
     if (!existing.has(account.id)) hashes.set(account.id, await hashSecret(account.password));
   }
 
-  await prisma.role.createMany({ data: data.roles, skipDuplicates });
-  await inBatches(data.people, (batch) =>
-    prisma.person.createMany({
-      data: batch.map((person) => ({ ...person, passwordHash: hashes.get(person.id) ?? null })),
-      skipDuplicates,
-    }),
+  await insertRows(db, models.get("Role"), data.roles);
+  await insertRows(
+    db,
+    models.get("Person"),
+    data.people.map((person) => ({ ...person, passwordHash: hashes.get(person.id) ?? null })),
   );
-  await inBatches(data.personRoles, (batch) => prisma.personRole.createMany({ data: batch, skipDuplicates }));
-  await inBatches(data.memberships, (batch) => prisma.officerMembership.createMany({ data: batch, skipDuplicates }));
+  await insertRows(db, models.get("PersonRole"), data.personRoles);
+  await insertRows(db, models.get("OfficerMembership"), data.memberships);
   if ((await prisma.resident.count()) < RESIDENT_COUNT) await insertResidents(db, options.date);
 
   const existingApps = new Set(
@@ -77,21 +70,18 @@ export async function seed(
   // Apps are only seeded with their published client secrets, so production seeds none.
   for (const app of publishedCredentials ? KNOWN_APPS : []) {
     if (existingApps.has(app.id)) continue;
-    await prisma.integratorApp.createMany({
-      data: [
-        {
-          id: app.id,
-          name: app.name,
-          clientId: app.id,
-          clientSecretHash: await hashSecret(app.secret),
-          allowedScopes: app.allowedScopes,
-          ownerDepartmentId: app.ownerDepartmentId,
-          status: "ACTIVE",
-          createdAt: seedCreatedAt(options.date),
-        },
-      ],
-      skipDuplicates,
-    });
+    await insertRows(db, models.get("IntegratorApp"), [
+      {
+        id: app.id,
+        name: app.name,
+        clientId: app.id,
+        clientSecretHash: await hashSecret(app.secret),
+        allowedScopes: app.allowedScopes,
+        ownerDepartmentId: app.ownerDepartmentId,
+        status: "ACTIVE",
+        createdAt: seedCreatedAt(options.date),
+      },
+    ]);
   }
 
   await keys.ensureActiveKey(prisma, now);
@@ -136,8 +126,8 @@ const RESIDENT_BATCH_SIZE = 10_000;
 
 /**
  * The 60,000 residents go in as JSON expanded by PostgreSQL (json_populate_recordset): several times faster than
- * Prisma's multi-row INSERTs on PGlite, which matters on every test start. ON CONFLICT DO NOTHING keeps it idempotent
- * like `skipDuplicates`; `seed` skips it altogether when every resident is in place.
+ * multi-row INSERTs on PGlite, which matters on every test start. ON CONFLICT DO NOTHING keeps it idempotent
+ * like `insertRows`; `seed` skips it altogether when every resident is in place.
  */
 async function insertResidents(db: SubgraphDatabase, date: string): Promise<void> {
   const residents = buildResidents(date);

@@ -1,30 +1,24 @@
 /**
- * Writes the parking seed (`seedData.ts`) for a seed date. Idempotent: rows are inserted in batches with `skipDuplicates`, so a
- * second run adds nothing and never overwrites what happened since (sessions started or ended).
- * Parents go before children for the foreign keys; the counts come back from the database, not from the input.
- * Live occupancy and charger status are not seeded: they belong to the city platform.
+ * Writes the parking seed (`seedData.ts`) for a seed date. Idempotent: rows are written with `insertRows` (existing
+ * keys skipped), so a second run adds nothing and never overwrites what happened since (sessions started or ended).
+ * Parents go before children for the foreign keys; the counts come back from the database, not from the input. Live
+ * occupancy and charger status are not seeded: they belong to the city platform.
  */
 import type { SubgraphDatabase } from "../../lib/db/database.ts";
+import { insertRows } from "../kit/insertRows.ts";
 import type { SeedSummary } from "../kit/module.ts";
+import { readPrismaModels } from "../kit/prismaModels.ts";
 import type { SeedOptions } from "../kit/seedCalendar.ts";
 import type { ParkingPrisma } from "./loaders.ts";
 import { buildParkingSeedData } from "./seedData.ts";
 
-/** Rows per INSERT: well under PostgreSQL's 65 535 bind parameters for the widest table. */
-const BATCH_SIZE = 1_000;
+const models = readPrismaModels(new URL("../../prisma/parking/schema.prisma", import.meta.url));
 
-async function inBatches<T>(rows: T[], insert: (batch: T[]) => Promise<unknown>): Promise<void> {
-  for (let start = 0; start < rows.length; start += BATCH_SIZE) {
-    await insert(rows.slice(start, start + BATCH_SIZE));
-  }
-}
-
-export async function seed(prisma: ParkingPrisma, _db: SubgraphDatabase, options: SeedOptions): Promise<SeedSummary> {
+export async function seed(prisma: ParkingPrisma, db: SubgraphDatabase, options: SeedOptions): Promise<SeedSummary> {
   const data = buildParkingSeedData(options);
-  const skipDuplicates = true;
-  await inBatches(data.facilities, (batch) => prisma.parkingFacility.createMany({ data: batch, skipDuplicates }));
-  await inBatches(data.stations, (batch) => prisma.chargingStation.createMany({ data: batch, skipDuplicates }));
-  await inBatches(data.sessions, (batch) => prisma.parkingSession.createMany({ data: batch, skipDuplicates }));
+  await insertRows(db, models.get("ParkingFacility"), data.facilities);
+  await insertRows(db, models.get("ChargingStation"), data.stations);
+  await insertRows(db, models.get("ParkingSession"), data.sessions);
   return countRows(prisma);
 }
 

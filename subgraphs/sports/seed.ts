@@ -1,42 +1,34 @@
 /**
- * Writes the sports seed (`seedData.ts`) for a seed date. Idempotent: rows are inserted in batches with
- * `skipDuplicates`, so a second run adds nothing and never overwrites what residents did since (bookings,
- * cancellations, registrations). A later seed date adds the days and seasons that are new; on those days residents
- * may already have booked courts (the service ran on without a restart), so seeded bookings that would overlap a live
- * booking are left out. Parents go before children for the foreign keys; the counts come back from the database.
+ * Writes the sports seed (`seedData.ts`) for a seed date. Idempotent: rows are written with `insertRows` (existing keys
+ * skipped), so a second run adds nothing and never overwrites what residents did since (bookings, cancellations,
+ * registrations). A later seed date adds the days and seasons that are new; on those days residents may already have
+ * booked courts (the service ran on without a restart), so seeded bookings that would overlap a live booking are left
+ * out. Parents go before children for the foreign keys; the counts come back from the database.
  */
 import type { SubgraphDatabase } from "../../lib/db/database.ts";
+import { insertRows } from "../kit/insertRows.ts";
 import type { SeedSummary } from "../kit/module.ts";
+import { readPrismaModels } from "../kit/prismaModels.ts";
 import type { SeedOptions } from "../kit/seedCalendar.ts";
 import type { CourtBooking } from "./generated/prisma/client.ts";
 import type { SportsPrisma } from "./loaders.ts";
 import { buildSeedData } from "./seedData.ts";
 
-/** Rows per INSERT: well under PostgreSQL's 65 535 bind parameters for the widest table. */
-const BATCH_SIZE = 1_000;
+const models = readPrismaModels(new URL("../../prisma/sports/schema.prisma", import.meta.url));
 
-async function inBatches<T>(rows: T[], insert: (batch: T[]) => Promise<unknown>): Promise<void> {
-  for (let start = 0; start < rows.length; start += BATCH_SIZE) {
-    await insert(rows.slice(start, start + BATCH_SIZE));
-  }
-}
-
-export async function seed(prisma: SportsPrisma, _db: SubgraphDatabase, options: SeedOptions): Promise<SeedSummary> {
+export async function seed(prisma: SportsPrisma, db: SubgraphDatabase, options: SeedOptions): Promise<SeedSummary> {
   const data = buildSeedData(options);
   if (options.previousDates.length > 0) {
     data.bookings = await withoutOverlaps(prisma, data.bookings);
   }
-  const skipDuplicates = true;
-  await inBatches(data.fitnessPoints, (batch) => prisma.fitnessPoint.createMany({ data: batch, skipDuplicates }));
-  await inBatches(data.equipment, (batch) => prisma.fitnessEquipment.createMany({ data: batch, skipDuplicates }));
-  await inBatches(data.venues, (batch) => prisma.sportsVenue.createMany({ data: batch, skipDuplicates }));
-  await inBatches(data.courts, (batch) => prisma.sportsCourt.createMany({ data: batch, skipDuplicates }));
-  await inBatches(data.bookings, (batch) => prisma.courtBooking.createMany({ data: batch, skipDuplicates }));
-  await inBatches(data.events, (batch) => prisma.sportsEvent.createMany({ data: batch, skipDuplicates }));
-  await inBatches(data.categories, (batch) => prisma.sportsEventCategory.createMany({ data: batch, skipDuplicates }));
-  await inBatches(data.registrations, (batch) =>
-    prisma.sportsEventRegistration.createMany({ data: batch, skipDuplicates }),
-  );
+  await insertRows(db, models.get("FitnessPoint"), data.fitnessPoints);
+  await insertRows(db, models.get("FitnessEquipment"), data.equipment);
+  await insertRows(db, models.get("SportsVenue"), data.venues);
+  await insertRows(db, models.get("SportsCourt"), data.courts);
+  await insertRows(db, models.get("CourtBooking"), data.bookings);
+  await insertRows(db, models.get("SportsEvent"), data.events);
+  await insertRows(db, models.get("SportsEventCategory"), data.categories);
+  await insertRows(db, models.get("SportsEventRegistration"), data.registrations);
   return countRows(prisma);
 }
 
