@@ -86,12 +86,32 @@ export async function migratedSnapshot<TPrisma extends PrismaLike, TLoaders>(
   }
 }
 
+/**
+ * A snapshot read from its file, as the Blob PGlite's `loadDataDir` takes. PGlite only asks it for `arrayBuffer()`,
+ * which here hands over the bytes read instead of streaming a copy of them out of a `Blob` chunk by chunk and
+ * concatenating the chunks: about a fifth of the CPU of loading a data directory (110 of 590 ms for a 55 MB snapshot),
+ * paid at every start from a snapshot. Nothing else is read from it (its `size` is 0).
+ */
+class SnapshotBytes extends Blob {
+  readonly #bytes: Buffer;
+
+  constructor(bytes: Buffer) {
+    super([]);
+    this.#bytes = bytes;
+  }
+
+  override async arrayBuffer(): Promise<ArrayBuffer> {
+    const bytes = this.#bytes;
+    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  }
+}
+
 /** The snapshot for this key, if an earlier start in this run left one. */
 export async function loadSnapshot(key: string): Promise<Blob | undefined> {
   const dir = snapshotDir();
   if (!dir) return undefined;
   try {
-    return new Blob([await readFile(join(dir, `${key}.tar`))]);
+    return new SnapshotBytes(await readFile(join(dir, `${key}.tar`)));
   } catch {
     return undefined;
   }
