@@ -1,6 +1,7 @@
 /**
  * The operations `npm run bench` measures (scripts/bench.ts), in a module of their own so tests can plan them
- * (test/gateway/planAlignment.test.ts) without starting a benchmark.
+ * (test/gateway/planAlignment.test.ts) and check their answers (test/graph/oneGraph.test.ts) without starting a
+ * benchmark.
  */
 export interface Operation {
   name: string;
@@ -85,3 +86,10 @@ export const operations: Operation[] = [
     }`,
   },
 ];
+
+/** The bench operation whose name starts with `prefix` (tests). */
+export function operationNamed(prefix: string): Operation {
+  const operation = operations.find((candidate) => candidate.name.startsWith(prefix));
+  if (!operation) throw new Error(`No bench operation is named "${prefix}…".`);
+  return operation;
+}

@@ -7,12 +7,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GatewayServer } from "../../gateway/server.ts";
-import { operations } from "../../scripts/benchOperations.ts";
+import { operationNamed } from "../../scripts/benchOperations.ts";
 import { type DistrictGraph, startDistrictGraph } from "../support/districtGraph.ts";
 import { graphql } from "../support/subgraphs.ts";
 import { districtClaims } from "../support/tokens.ts";
 
-const WIDE = operations.find((op) => op.name.startsWith("wide fan-out"))?.query ?? "";
+const WIDE = operationNamed("wide fan-out").query;
 const PLANNED = ["catalog", "health", "education", "culture", "sports", "parking"];
 /** Nothing listens on port 1: fetches to a subgraph sent there fail at once. */
 const DOWN = "http://127.0.0.1:1/graphql";

@@ -17,7 +17,7 @@ import {
   type QueryPlanner,
 } from "../../gateway/execution/planAlignment.ts";
 import { supergraphForPlanner } from "../../lib/access/requirements.ts";
-import { operations } from "../../scripts/benchOperations.ts";
+import { operationNamed, operations } from "../../scripts/benchOperations.ts";
 
 type FetchNode = Extract<PlanNode, { kind: "Fetch" }>;
 
@@ -241,8 +241,7 @@ describe("plan alignment on Apollo's plans for the benchmark's operations (commi
     planner.buildQueryPlan(operationFromDocument(planner.supergraph.apiSchema(), parse(query)));
 
   it("brings the wide fan-out from 11 requests to 7 (16 fetches; the catalog's seven department and street fetches together)", () => {
-    const wide = operations.find((op) => op.name.startsWith("wide fan-out"));
-    if (!wide) throw new Error("no wide fan-out operation in scripts/benchOperations.ts");
+    const wide = operationNamed("wide fan-out");
     const original = planFor(wide.query);
     const aligned = alignPlan(original, all);
     expect(fetchesOf(original.node as PlanNode)).toHaveLength(16);
