@@ -3,11 +3,12 @@ import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
 import { objectEnumValues } from "@prisma/client/runtime/client";
 import { afterEach, describe, expect, it } from "vitest";
-import { openSubgraphDatabase, type SubgraphDatabase } from "../../lib/db/database.ts";
+import { EMBEDDED_START_PARAMS, openSubgraphDatabase, type SubgraphDatabase } from "../../lib/db/database.ts";
 import { readMigrations } from "../../lib/db/migrate.ts";
 import { insertRows, MAX_BIND_PARAMETERS } from "../../subgraphs/kit/insertRows.ts";
 import { parsePrismaModels, readPrismaModels } from "../../subgraphs/kit/prismaModels.ts";
 import { createTestDatabase, type TestDatabase, testTier } from "../support/database.ts";
+import { emptyClusterSnapshot } from "../support/pgliteSnapshots.ts";
 
 /** A model with every kind of column the seeds write, mapped names, and the defaults Prisma computes itself. */
 const PROBE_SCHEMA = `
@@ -263,7 +264,8 @@ describe(`insertRows (${testTier})`, () => {
   // The schema reader is checked against the real thing: each department's migrations, in one PGlite (a schema each).
   it("finds every field of every department's schema as a column of its migrated tables", async () => {
     const prismaDir = fileURLToPath(new URL("../../prisma/", import.meta.url));
-    const pglite = new PGlite();
+    const empty = await emptyClusterSnapshot();
+    const pglite = new PGlite({ startParams: [...EMBEDDED_START_PARAMS], ...(empty ? { loadDataDir: empty } : {}) });
     try {
       for (const department of readdirSync(prismaDir).sort()) {
         const migrations = await readMigrations(`${prismaDir}${department}/migrations`);

@@ -21,8 +21,9 @@
 import { createHash } from "node:crypto";
 import { open, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
 import { inject } from "vitest";
-import { openSubgraphDatabase } from "../../lib/db/database.ts";
+import { EMBEDDED_START_PARAMS, openSubgraphDatabase } from "../../lib/db/database.ts";
 import { migrate, readMigrations } from "../../lib/db/migrate.ts";
 import type { PrismaLike, SubgraphModule } from "../../subgraphs/kit/module.ts";
 import { readSeedLedger } from "../../subgraphs/kit/seedLedger.ts";
@@ -102,8 +103,44 @@ class SnapshotBytes extends Blob {
 
   override async arrayBuffer(): Promise<ArrayBuffer> {
     const bytes = this.#bytes;
+    // A file read whole owns its buffer: hand it over as it is (PGlite only reads it) rather than copying tens of MB.
+    if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) return bytes.buffer as ArrayBuffer;
     return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   }
+}
+
+let emptyCluster: Promise<Buffer | undefined> | undefined;
+
+/**
+ * An empty PGlite cluster, made by initdb once per run (under a lock, like every snapshot here) and kept in memory by
+ * each worker: every new in-memory database of the tests starts from a copy of it (`useEmptyClusterSnapshot` in
+ * setup.ts) instead of running initdb again — about 2.5 s of CPU per database, some 50 s per run.
+ *
+ * It holds only the `postgres` database: template0 and template1 are dropped (after a checkpoint, so their files are
+ * gone from the data directory), which makes every snapshot of the run about 15 MB and 600 files smaller to unpack at
+ * each start. Nothing in a subgraph creates databases; production's embedded databases keep both templates.
+ */
+export function emptyClusterSnapshot(): Promise<Blob | undefined> {
+  emptyCluster ??= (async () => {
+    const dir = snapshotDir();
+    if (!dir) return undefined;
+    const key = "empty-cluster";
+    await withSnapshotLock(key, async () => {
+      const db = new PGlite({ startParams: [...EMBEDDED_START_PARAMS] });
+      try {
+        await db.exec("ALTER DATABASE template0 IS_TEMPLATE false; ALTER DATABASE template1 IS_TEMPLATE false");
+        await db.exec("DROP DATABASE template0");
+        await db.exec("DROP DATABASE template1");
+        await db.exec("CHECKPOINT");
+        const snapshot = await db.dumpDataDir("none");
+        await saveSnapshot(key, async () => snapshot);
+      } finally {
+        await db.close();
+      }
+    });
+    return await readFile(join(dir, `${key}.tar`));
+  })();
+  return emptyCluster.then((bytes) => (bytes ? new SnapshotBytes(bytes) : undefined));
 }
 
 /** The snapshot for this key, if an earlier start in this run left one. */
