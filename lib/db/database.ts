@@ -115,7 +115,11 @@ async function openPglite(options: SubgraphDatabaseOptions): Promise<SubgraphDat
           query: async <Row>(sql: string, params: unknown[] = []) => (await tx.query<Row>(sql, params)).rows,
         }),
       ),
-    snapshot: () => db.dumpDataDir("none"),
+    // After a checkpoint, so the tarball carries the data files and not the log of how they were written.
+    snapshot: async () => {
+      await db.exec("CHECKPOINT");
+      return db.dumpDataDir("none");
+    },
     close: () => db.close(),
   };
 }
