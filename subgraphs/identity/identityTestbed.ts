@@ -163,7 +163,8 @@ export const RESIDENT_PASSWORD = "Resident#2026";
 /** Starts this file's subgraph before its tests and stops it after them; call it once at the top of a test file. */
 export function useIdentitySubgraph(): void {
   beforeAll(async () => {
-    service = await startTestSubgraph(identity, { seedDate: TEST_SEED_DATE });
+    // The three files of the test bed build the same module on the same clock: the first seeds, the others copy it.
+    service = await startTestSubgraph(identity, { seedDate: TEST_SEED_DATE, snapshot: "identity-testbed" });
     prisma = service.prisma;
     base = service.url.replace(/\/graphql$/, "");
   });

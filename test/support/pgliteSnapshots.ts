@@ -55,9 +55,13 @@ export async function snapshotKey<TPrisma extends PrismaLike, TLoaders>(
   module: SubgraphModule<TPrisma, TLoaders>,
   seed: boolean,
   seedDate: string,
+  /** The name of a family of modules whose rows are the same (`snapshot: "name"` in subgraphs.ts); "" for none. */
+  family = "",
 ): Promise<string> {
   const hash = createHash("sha256");
-  hash.update(`${module.name}\0${seed}\0${seedDate}\0${module.seed.toString()}\0${module.prepare?.toString() ?? ""}`);
+  hash.update(
+    `${module.name}\0${seed}\0${seedDate}\0${family}\0${module.seed.toString()}\0${module.prepare?.toString() ?? ""}`,
+  );
   hash.update(await migrationsHash(module.migrationsDir));
   return `${module.name}-${hash.digest("hex").slice(0, 16)}`;
 }

@@ -35,9 +35,11 @@ export async function startTestSubgraph<TPrisma extends PrismaLike, TLoaders>(
      * for a module built with options (a test clock, a platform URL …) that still seeds and prepares with the
      * registered module's very functions (`sharesRegisteredData`): their data depend on nothing but their code and the
      * seed date. A module whose seed or prepare closes over its options (identity's keys and production mode) may
-     * seed differently with the same code, so it starts from scratch unless the caller knows better.
+     * seed differently with the same code, so it starts from scratch unless the caller knows better: `true` shares the
+     * registered module's snapshot, a name shares one snapshot among the starts that pass that name (the same module
+     * options in every file that uses it, e.g. a test bed's).
      */
-    snapshot?: boolean;
+    snapshot?: boolean | string;
     /** Where residents live (default: the identity seed's register, as identity would answer it). */
     residentDirectory?: ResidentDirectory;
   } = {},
@@ -48,7 +50,8 @@ export async function startTestSubgraph<TPrisma extends PrismaLike, TLoaders>(
   const seedDate = options.seedDate ?? shanghaiDate(new Date());
   // PGlite tier: start from this run's seeded snapshot of the department when there is one (pgliteSnapshots.ts).
   const snapshotted = options.snapshot ?? sharesRegisteredData(module);
-  const key = databaseUrl || !snapshotted ? undefined : await snapshotKey(module, seed, seedDate);
+  const family = typeof snapshotted === "string" ? snapshotted : "";
+  const key = databaseUrl || !snapshotted ? undefined : await snapshotKey(module, seed, seedDate, family);
   const start = (snapshot: Blob | undefined) =>
     startFrom(module, { seed, seedDate, databaseUrl, residentDirectory: options.residentDirectory }, snapshot);
   let service: SubgraphService<TPrisma> | undefined;
