@@ -307,13 +307,19 @@ export function bodyStillArriving(req: IncomingMessage): boolean {
 /**
  * Writes the whole answer now (with its length, and `connection: close`), then reads and discards what the client
  * is still sending before ending the connection: closing a socket with unread data resets it, and a reset can
- * destroy the answer before the client read it. Bounded by LINGER_BYTES and LINGER_MS.
+ * destroy the answer before the client read it. Bounded by LINGER_BYTES and LINGER_MS. When the upload has already
+ * arrived in full (a body reader stopped at its last chunk), there is nothing left to wait for and the answer ends at
+ * once: its `end` event has been emitted already and will not come again.
  */
 export function answerThenClose(req: IncomingMessage, res: ServerResponse, status: number, body: string): void {
   res.statusCode = status;
   res.setHeader("content-type", "application/json; charset=utf-8");
   res.setHeader("content-length", Buffer.byteLength(body));
   res.setHeader("connection", "close");
+  if (req.readableEnded || req.destroyed) {
+    res.end(body);
+    return;
+  }
   res.write(body);
   let discarded = 0;
   const finish = () => {
