@@ -39,6 +39,11 @@ export interface SubgraphDatabase {
   exec(sql: string): Promise<void>;
   /** Runs one parameterised statement and returns its rows. */
   query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]>;
+  /**
+   * Loads rows into a table with `COPY <target> FROM '/dev/blob'` from `text` in COPY's text format (PGlite only; absent
+   * on PostgreSQL). Seeds write through it (subgraphs/kit/insertRows.ts): about twice as fast as multi-row INSERTs.
+   */
+  copyFrom?(copyStatement: string, text: string): Promise<void>;
   /** Runs `work` inside one transaction on one connection; rolls back when it throws. */
   transaction<T>(work: (tx: Pick<SubgraphDatabase, "exec" | "query">) => Promise<T>): Promise<T>;
   /** The whole embedded database as a tarball, to start copies from (`loadDataDir`); absent on PostgreSQL. */
@@ -106,6 +111,9 @@ async function openPglite(options: SubgraphDatabaseOptions): Promise<SubgraphDat
       await db.exec(sql);
     },
     query: async <Row>(sql: string, params: unknown[] = []) => (await db.query<Row>(sql, params)).rows,
+    copyFrom: async (copyStatement, text) => {
+      await db.query(copyStatement, [], { blob: new Blob([text]) });
+    },
     transaction: (work) =>
       db.transaction((tx) =>
         work({

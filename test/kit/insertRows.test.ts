@@ -244,6 +244,64 @@ describe(`insertRows (${testTier})`, () => {
     expect(statements).toEqual([4, 4, 2]);
   });
 
+  it.skipIf(testTier === "postgres")(
+    "loads through COPY on PGlite the very rows the INSERTs write, and INSERTs when rows leave out different fields",
+    async () => {
+      const db = await open();
+      await db.exec(PROBE_TABLES);
+      const copies: string[] = [];
+      const copying = {
+        schema: db.schema,
+        query: db.query.bind(db),
+        copyFrom: (statement: string, text: string) => {
+          copies.push(statement);
+          return db.copyFrom!(statement, text);
+        },
+      };
+      const inserting = { schema: db.schema, query: db.query.bind(db) };
+      // Everything COPY's text format must escape, and the text "\N", which is not NULL.
+      const hostile = ["tab\there", "line\nbreak", "carriage\rreturn", "back\\slash", "\\N", "", "NULL", '引号"q'];
+      const rows = (prefix: string) =>
+        hostile.map((label, i) =>
+          probeRow(`${prefix}${i}`, {
+            label,
+            tags: [label, "x"],
+            detail: { label, n: i },
+            token: `t${i}`,
+            ratio: i / 7,
+            day: new Date("2026-12-01T20:00:00.000Z"),
+          }),
+        );
+      expect(await insertRows(copying, probe, rows("copy-"))).toBe(hostile.length);
+      expect(copies).toHaveLength(1);
+      expect(await insertRows(inserting, probe, rows("insert-"))).toBe(hostile.length);
+      // The conflict rule through COPY: existing keys are left alone and not counted.
+      expect(await insertRows(copying, probe, [...rows("copy-"), probeRow("copy-new")])).toBe(1);
+
+      const read = async (prefix: string) =>
+        (
+          await db.query<Record<string, unknown>>(
+            `SELECT "id", "probe_label", "kind"::text AS kind, "count", "big"::text AS big, "ratio", "active", "tags",
+                    "detail"::text AS detail, "at"::text AS at, "at_zoned"::text AS at_zoned, "day"::text AS day, "token"
+             FROM "probe_row" WHERE "id" LIKE $1 || '%' AND "id" <> 'copy-new' ORDER BY "id"`,
+            [prefix],
+          )
+        ).map((row): Record<string, unknown> => ({ ...row, id: String(row.id).slice(prefix.length) }));
+      const copied = await read("copy-");
+      expect(copied.map((row) => row.probe_label)).toEqual(hostile);
+      expect(copied).toEqual(await read("insert-"));
+
+      // A field some rows give and others leave to its DEFAULT: COPY cannot say that per row, so INSERTs write them.
+      copies.length = 0;
+      expect(await insertRows(copying, probe, [probeRow("mixed-a", { active: false }), probeRow("mixed-b")])).toBe(2);
+      expect(copies).toEqual([]);
+      expect(await db.query(`SELECT "id", "active" FROM "probe_row" WHERE "id" LIKE 'mixed-%' ORDER BY "id"`)).toEqual([
+        { id: "mixed-a", active: false },
+        { id: "mixed-b", active: true },
+      ]);
+    },
+  );
+
   it("refuses fields the model does not have, and tables or columns the database does not have", async () => {
     const db = await open();
     await db.exec(PROBE_TABLES);
