@@ -7,7 +7,7 @@ import type { Principal } from "../../lib/principal.ts";
 import { SYSTEM_SCOPES } from "../../lib/wire.ts";
 import { gatewayCaller, signedGet, signedHeaders } from "../../test/support/envelope.ts";
 import { IDENTITY_PROXY } from "../../test/support/identityClient.ts";
-import { TEST_SEED_DATE } from "../../test/support/seedDate.ts";
+import { IDENTITY_SEED_FAMILY, IDENTITY_SEED_INSTANT, TEST_SEED_DATE } from "../../test/support/seedDate.ts";
 import { graphql, startTestSubgraph } from "../../test/support/subgraphs.ts";
 import type { SubgraphService } from "../kit/service.ts";
 import { createIdentitySubgraph } from "./index.ts";
@@ -15,7 +15,7 @@ import type { IdentityPrisma } from "./loaders.ts";
 import { DEFAULT_ISSUER } from "./options.ts";
 
 /** The tests' clock: a fixed start that tests move forward (throttle delays, lockout, key-rotation overlap). */
-export let clock = new Date("2026-12-01T09:00:00+08:00");
+export let clock = IDENTITY_SEED_INSTANT;
 export const advance = (seconds: number) => {
   clock = new Date(clock.getTime() + seconds * 1000);
 };
@@ -164,7 +164,7 @@ export const RESIDENT_PASSWORD = "Resident#2026";
 export function useIdentitySubgraph(): void {
   beforeAll(async () => {
     // The three files of the test bed build the same module on the same clock: the first seeds, the others copy it.
-    service = await startTestSubgraph(identity, { seedDate: TEST_SEED_DATE, snapshot: "identity-testbed" });
+    service = await startTestSubgraph(identity, { seedDate: TEST_SEED_DATE, snapshot: IDENTITY_SEED_FAMILY });
     prisma = service.prisma;
     base = service.url.replace(/\/graphql$/, "");
   });

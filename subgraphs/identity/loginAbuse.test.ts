@@ -10,6 +10,7 @@ import { ANONYMOUS, type Principal, systemPrincipal } from "../../lib/principal.
 import { SYSTEM_SCOPES } from "../../lib/wire.ts";
 import { signedHeaders } from "../../test/support/envelope.ts";
 import { IDENTITY_PROXY, identityClient } from "../../test/support/identityClient.ts";
+import { IDENTITY_SEED_FAMILY, IDENTITY_SEED_INSTANT, TEST_SEED_DATE } from "../../test/support/seedDate.ts";
 import { graphql, startTestSubgraph } from "../../test/support/subgraphs.ts";
 import type { SubgraphService } from "../kit/service.ts";
 import { createHashingBudget } from "./hashingBudget.ts";
@@ -17,7 +18,8 @@ import { createIdentitySubgraph } from "./index.ts";
 import type { IdentityPrisma } from "./loaders.ts";
 import { assessLogin, LOGIN_LIMITS, lockedUntil } from "./loginThrottle.ts";
 
-let clock = new Date("2026-12-03T09:00:00+08:00");
+// The identity family's seed clock: this file starts from the run's shared identity snapshot (seedDate.ts).
+let clock = IDENTITY_SEED_INSTANT;
 const advance = (seconds: number) => {
   clock = new Date(clock.getTime() + seconds * 1000);
 };
@@ -27,7 +29,10 @@ let prisma: IdentityPrisma;
 let client: ReturnType<typeof identityClient>;
 
 beforeAll(async () => {
-  service = await startTestSubgraph(createIdentitySubgraph({ now: () => clock }));
+  service = await startTestSubgraph(createIdentitySubgraph({ now: () => clock }), {
+    seedDate: TEST_SEED_DATE,
+    snapshot: IDENTITY_SEED_FAMILY,
+  });
   prisma = service.prisma;
   client = identityClient(service.url.replace(/\/graphql$/, ""));
 });

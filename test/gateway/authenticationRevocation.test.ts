@@ -21,13 +21,15 @@ import { IDENTITY_PROXY } from "../support/identityClient.ts";
 const asPoller = (url: string) =>
   signedGet("identity", url, { principal: gatewayCaller(SYSTEM_SCOPES.revocationsRead) });
 
+import { IDENTITY_SEED_FAMILY, IDENTITY_SEED_INSTANT, TEST_SEED_DATE } from "../support/seedDate.ts";
 import { startTestSubgraph } from "../support/subgraphs.ts";
 import { TEST_AUDIENCE, TEST_ISSUER } from "../support/tokens.ts";
 
 const TTL = 300;
 const SKEW = 30;
 
-let clock = new Date("2026-12-02T09:00:00+08:00").getTime();
+// The identity family's seed clock: identity starts from the run's shared identity snapshot (seedDate.ts).
+let clock = IDENTITY_SEED_INSTANT.getTime();
 const advanceTo = (issuedAt: number, seconds: number) => {
   clock = issuedAt + seconds * 1000;
 };
@@ -39,6 +41,7 @@ describe("revocation until exp + skew", () => {
   beforeAll(async () => {
     identity = await startTestSubgraph(
       createIdentitySubgraph({ now: () => new Date(clock), accessTokenTtlSeconds: TTL }),
+      { seedDate: TEST_SEED_DATE, snapshot: IDENTITY_SEED_FAMILY },
     );
     base = identity.url.replace(/\/graphql$/, "");
   });

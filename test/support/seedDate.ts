@@ -30,3 +30,12 @@ export function seedDateTime(offset: number, time: string): string {
 export function seedLocal(offset: number, time: string): string {
   return `${seedDay(offset)}T${time}`;
 }
+
+/**
+ * The identity snapshot family (`startTestSubgraph`'s `snapshot` option): identity services built with
+ * `createIdentitySubgraph` and the default keys, seeded for TEST_SEED_DATE while their clock reads
+ * IDENTITY_SEED_INSTANT (the seed stamps the signing key, purposes and policies with the clock). Whichever of its
+ * files starts first seeds it; the others start from that snapshot, so the rows must not depend on who that was.
+ */
+export const IDENTITY_SEED_FAMILY = "identity-testbed";
+export const IDENTITY_SEED_INSTANT = seedInstant(0, "09:00");
