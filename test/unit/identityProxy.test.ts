@@ -3,46 +3,21 @@
  * the identity service is called, through the one body reader (lib/http/requestBody.ts).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { identityProxyRoutes } from "../../gateway/auth/identityProxy.ts";
 import { createLogger } from "../../lib/log.ts";
+import { inMemoryRequest, recordingResponse } from "../support/inMemoryHttp.ts";
 
 async function call(
   route: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>,
   init: { method: string; headers?: Record<string, string>; body?: string },
 ) {
-  const req = Object.assign(new PassThrough(), {
-    method: init.method,
-    url: "/oauth/token",
-    headers: init.headers ?? {},
-  });
+  const req = inMemoryRequest({ method: init.method, url: "/oauth/token", headers: init.headers });
   req.end(init.body ?? "");
-  const answer = { status: 0, headers: {} as Record<string, string>, body: "" };
-  await new Promise<void>((resolve, reject) => {
-    const res = {
-      statusCode: 200,
-      writableEnded: false,
-      headersSent: false,
-      getHeader: () => undefined,
-      setHeader: (name: string, value: unknown) => {
-        answer.headers[name.toLowerCase()] = String(value);
-      },
-      write: (chunk: string | Buffer) => {
-        answer.body += chunk.toString();
-        return true;
-      },
-      end: (chunk?: string | Buffer) => {
-        answer.body += chunk?.toString() ?? "";
-        answer.status = res.statusCode;
-        res.writableEnded = true;
-        resolve();
-      },
-    };
-    // A refused upload is answered, then the connection closes once the rest is read (answerThenClose): `end` may
-    // come after the route has returned.
-    Promise.resolve(route(req as unknown as IncomingMessage, res as unknown as ServerResponse)).catch(reject);
-  });
+  const { res, answer, ended } = recordingResponse();
+  // A refused upload is answered, then the connection closes once the rest is read (answerThenClose): `end` may
+  // come after the route has returned.
+  await Promise.all([ended, route(req, res)]);
   return answer;
 }
 

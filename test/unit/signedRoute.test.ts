@@ -2,8 +2,6 @@
  * The kit's signed route (subgraphs/kit/signedRoute.ts) on in-memory requests: the envelope, its binding to the
  * method, path and body bytes, its scope, and the body reader's limits, each before the handler runs.
  */
-import type { IncomingMessage, ServerResponse } from "node:http";
-import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { createLogger } from "../../lib/log.ts";
 import { createEnvelopeVerifier, SYSTEM_SCOPES, type SystemScope } from "../../lib/wire.ts";
@@ -11,6 +9,7 @@ import { createEnvelopeGuard } from "../../subgraphs/kit/envelopeGuard.ts";
 import { createMemoryNonceStore } from "../../subgraphs/kit/nonceStore.ts";
 import { RouteRefusal, type SignedRequest, signedRoute } from "../../subgraphs/kit/signedRoute.ts";
 import { gatewayCaller, signedHeaders, testEnvelopeKeys } from "../support/envelope.ts";
+import { inMemoryRequest, recordingResponse } from "../support/inMemoryHttp.ts";
 
 const PATH = "/audit/records";
 const envelopes = () =>
@@ -31,36 +30,18 @@ async function call(
   route: ReturnType<typeof signedRoute>,
   init: { method?: string; headers?: Record<string, string>; body?: string },
 ): Promise<Answer> {
-  const req = Object.assign(new PassThrough(), {
-    method: init.method ?? "POST",
-    url: PATH,
-    headers: init.headers ?? {},
-  }) as unknown as IncomingMessage & PassThrough;
+  const req = inMemoryRequest({ method: init.method ?? "POST", url: PATH, headers: init.headers });
   req.end(init.body ?? "");
-  const answer: Answer = { status: 0, headers: {}, body: undefined };
-  let text = "";
-  await new Promise<void>((resolve, reject) => {
-    const res = {
-      statusCode: 200,
-      writableEnded: false,
-      setHeader: (name: string, value: unknown) => {
-        answer.headers[name.toLowerCase()] = String(value);
-      },
-      write: (chunk: string) => {
-        text += chunk;
-        return true;
-      },
-      end: (chunk?: string) => {
-        text += chunk ?? "";
-        answer.status = res.statusCode;
-        res.writableEnded = true;
-        resolve();
-      },
-    };
-    Promise.resolve(route(req, res as unknown as ServerResponse)).then(() => {
-      if (!res.writableEnded) reject(new Error("the route returned without answering"));
-    }, reject);
-  });
+  const { res, answer: recorded, ended } = recordingResponse();
+  await Promise.race([
+    ended,
+    Promise.resolve(route(req, res)).then(async () => {
+      if (!recorded.ended) throw new Error("the route returned without answering");
+      await ended;
+    }),
+  ]);
+  const answer: Answer = { status: recorded.status, headers: recorded.headers, body: undefined };
+  const text = recorded.body;
   answer.body = text ? JSON.parse(text) : undefined;
   return answer;
 }
