@@ -2,74 +2,24 @@
  * `npm run deploy:check` passes on what is committed and fails, naming the problem, on each kind of broken
  * Dockerfile or manifest: every case below copies the real file, breaks one thing, and checks the copy.
  */
-import { execFile } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { promisify } from "node:util";
-import { afterAll, describe, expect, it } from "vitest";
-import { type CheckOptions, checkDeployment, PROJECT_ROOT } from "../../scripts/deploy/check.ts";
+import { describe, expect, it } from "vitest";
+import { type CheckOptions, checkDeployment } from "../../scripts/deploy/check.ts";
+import { brokenCopies, replace } from "../support/brokenDeploy.ts";
 
-const scratch = mkdtempSync(join(tmpdir(), "og-deploy-check-"));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-let copies = 0;
-const nextCopy = () => {
-  copies += 1;
-  return copies;
-};
-
-/** A copy of deploy/ with each file's text changed by its edit (an edit that changes nothing fails the test). */
-function brokenDeploy(edits: Record<string, (text: string) => string>): string {
-  const dir = join(scratch, `deploy-${nextCopy()}`);
-  cpSync(join(PROJECT_ROOT, "deploy"), dir, { recursive: true });
-  for (const [file, edit] of Object.entries(edits)) {
-    const path = join(dir, file);
-    const before = readFileSync(path, "utf8");
-    const after = edit(before);
-    expect(after, `the edit of ${file} changes it`).not.toBe(before);
-    writeFileSync(path, after);
-  }
-  return dir;
-}
-
-/** A copy of one project file (Dockerfile, .dockerignore, package.json) with an edit. */
-function brokenFile(file: string, edit: (text: string) => string): string {
-  const before = readFileSync(join(PROJECT_ROOT, file), "utf8");
-  const after = edit(before);
-  expect(after, `the edit of ${file} changes it`).not.toBe(before);
-  const path = join(scratch, `${nextCopy()}-${file.replace(/^\./, "")}`);
-  writeFileSync(path, after);
-  return path;
-}
+const { brokenDeploy, brokenFile } = brokenCopies();
 
 async function problems(options: CheckOptions): Promise<string[]> {
   return (await checkDeployment(options)).problems;
 }
 
-const replace = (from: string | RegExp, to: string) => (text: string) => text.replace(from, to);
-
+// The command itself (its exit status and output) runs as a process in test/e2e/deployCheck.test.ts.
 describe("deploy:check on what is committed", () => {
   it("finds no problem in the Dockerfile, the base and both overlays", async () => {
     const result = await checkDeployment();
     expect(result.problems).toEqual([]);
     expect(result.renders.map((r) => r.name).sort()).toEqual(["base", "development", "production"]);
-  });
-
-  it("exits non-zero and lists the problems when run as npm run deploy:check on a broken manifest", async () => {
-    const dir = brokenDeploy({
-      "base/gateway/gateway.yaml": replace("minReplicas: 2", "minReplicas: 2\n  replica: 3"),
-    });
-    const run = promisify(execFile)(
-      process.execPath,
-      ["--import", "tsx", "scripts/deployCheck.ts", "--deploy-dir", dir],
-      {
-        cwd: PROJECT_ROOT,
-      },
-    );
-    await expect(run).rejects.toMatchObject({
-      code: 1,
-      stderr: expect.stringContaining("HorizontalPodAutoscaler/jingan-one-graph/gateway: /spec/replica is not a field"),
-    });
   });
 });
 

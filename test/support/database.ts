@@ -13,8 +13,13 @@ export interface TestDatabase {
 
 export const testTier = process.env.OG_TEST_DATABASE_URL ? "postgres" : "pglite";
 
-export async function createTestDatabase(): Promise<TestDatabase> {
-  const adminUrl = process.env.OG_TEST_DATABASE_URL;
+/**
+ * A fresh database on the tier: PostgreSQL when `adminUrl` is set (default OG_TEST_DATABASE_URL), else PGlite (no URL).
+ * End-to-end tests that cover both stores in one run pass the admin URL themselves.
+ */
+export async function createTestDatabase(
+  adminUrl: string | undefined = process.env.OG_TEST_DATABASE_URL,
+): Promise<TestDatabase> {
   if (!adminUrl) return { url: undefined, drop: async () => {} };
   const name = `og_test_${randomBytes(6).toString("hex")}`;
   const admin = new pg.Client({ connectionString: adminUrl });
