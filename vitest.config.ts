@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import CostliestFirstSequencer from "./test/support/sequencer.ts";
 
 /**
  * Two tiers (CONTRIBUTING.md): `npm test` runs unit and integration tests in-process on OS-chosen ports;
@@ -22,6 +23,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Two cores: in-process PGlite databases are CPU heavy, so files run two at a time.
     maxWorkers: 2,
+    // The costliest files first, by what they start, with or without vitest's cache (test/support/sequencer.ts).
+    sequence: { sequencer: CostliestFirstSequencer },
     // Files share a worker's module cache: the gateway, Apollo, Prisma clients and PGlite are imported once per worker
     // instead of once per file (about a third of the run's CPU on these two cores). Tests therefore keep no state in
     // modules they do not own, never mock modules, and stop every server they start.
