@@ -350,6 +350,12 @@ export const gatewayConfigSchema = z.object({
    */
   PLAN_ALIGNMENT: z.enum(["on", "off"]).default("on"),
   /**
+   * Who runs the query plans (docs/gateway.md, "The plan executor"): `own` (gateway/execution/planExecutor.ts: the
+   * plan's fetches as Apollo runs them, shaped in one walk with masking and the audit's subjects) or `apollo` (Apollo
+   * Gateway's executor, then our shaping where fields are masked or denied). The same answers either way.
+   */
+  EXECUTOR: z.enum(["own", "apollo"]).default("own"),
+  /**
    * The response cache for public data (docs/gateway.md, "Response cache"): `off`, `memory` (this process) or `redis`
    * (shared through REDIS_URL). Off by default: public data also changes without a mutation through the gateway.
    */

@@ -43,6 +43,7 @@ import { createPurposeSource, declaredPurpose } from "./authorization/purposes.t
 import { type GatewayConfig, isProductionMode } from "./config.ts";
 import type { GatewayContext } from "./context.ts";
 import { type AlignedPlansStats, useAlignedPlans } from "./execution/alignedPlanner.ts";
+import { PlanExecutor, type PlanExecutorStats } from "./execution/planExecutor.ts";
 import { createResponseCache, type ResponseCacheStats } from "./execution/responseCache.ts";
 import { SubgraphDataSource, type SubgraphFetchStats } from "./execution/subgraphDataSource.ts";
 import { createSubgraphPolicies } from "./execution/subgraphPolicy.ts";
@@ -77,6 +78,8 @@ export interface GatewayServer {
   fetchStats(): Record<string, SubgraphFetchStats>;
   /** Plans built and plans changed by plan alignment since start (zeros when PLAN_ALIGNMENT=off). */
   planStats(): AlignedPlansStats;
+  /** Our plan executor's counters since start: plans it built, operations it ran, and those it left to Apollo's. */
+  executorStats(): PlanExecutorStats;
   /** The response cache's counters per subgraph (empty when RESPONSE_CACHE=off). */
   responseCacheStats(): Record<string, ResponseCacheStats>;
   /** Number of supergraphs loaded so far (1 after start; +1 per accepted reload). */
@@ -361,6 +364,8 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => snapshots.bind(apiSchema, coreSupergraphSdl));
   // Before the gateway loads: every planner it builds is wrapped, and its plans are aligned once, before caching.
   const alignedPlans = config.PLAN_ALIGNMENT === "on" ? useAlignedPlans(gateway, { batches }) : null;
+  // Also before the gateway loads: it keeps each supergraph's planner and schemas as they load.
+  const plans = config.EXECUTOR === "own" ? new PlanExecutor(gateway) : undefined;
 
   // Field usage per client and hour, for the schema registry's check of breaking changes (docs/registry.md).
   const fieldUsage =
@@ -383,6 +388,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const apollo = new ApolloServer<GatewayContext>({
     // Every execution goes through the guard's authorization decision; without one nothing runs.
     gateway: authorizingGateway(gateway, {
+      plans,
       audit: audit
         ? (access) => timedAudit(audit.record(auditEntryOf(access), { deadline: access.context.deadline }))
         : undefined,
@@ -584,6 +590,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     log,
     fetchStats: () => Object.fromEntries([...stats].map(([name, s]) => [name, { ...s }])),
     planStats: () => ({ ...(alignedPlans?.stats ?? { planned: 0, aligned: 0 }) }),
+    executorStats: () => ({ ...(plans?.stats ?? { planned: 0, executed: 0, delegated: 0 }) }),
     responseCacheStats: () =>
       Object.fromEntries([...(responseCache?.stats() ?? [])].map(([name, s]) => [name, { ...s }])),
     supergraphLoads: () => snapshots.loaded(),

@@ -10,7 +10,9 @@
  * default), BENCH_OURS_NODE_ARGS / BENCH_PLAIN_NODE_ARGS (extra node options, e.g.
  * `--cpu-prof --cpu-prof-dir=/tmp/prof`), BENCH_OURS_ENV (JSON object of extra variables for our gateway),
  * BENCH_OURS_ENTRY (default gateway/main.ts), BENCH_BEFORE_ENTRY (another build of ours, e.g. a `git archive` of an
- * earlier commit, measured in the same run as "before": ratios ours/before share one machine load).
+ * earlier commit, measured in the same run as "before": ratios ours/before share one machine load), BENCH_BEFORE_ENV
+ * (JSON object of extra variables for "before": e.g. `BENCH_BEFORE_ENTRY=gateway/main.ts
+ * BENCH_BEFORE_ENV='{"EXECUTOR":"apollo"}'` measures Apollo's executor against ours in one run).
  */
 import { randomBytes } from "node:crypto";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -88,7 +90,7 @@ try {
   const oursPort = base + 90;
   const plainPort = base + 91;
   const beforePort = base + 92;
-  const startOurs = (entry: string, port: number) =>
+  const startOurs = (entry: string, port: number, env: Record<string, string>) =>
     start([...semiSpace, ...nodeArgs("BENCH_OURS_NODE_ARGS"), entry], {
       ...keyEnv,
       PORT: String(port),
@@ -99,11 +101,14 @@ try {
       RATE_LIMITS: BENCH_RATE_LIMITS,
       RATE_LIMITS_SOURCE: "setting",
       SUBGRAPH_BATCHING: "all",
-      ...(JSON.parse(process.env.BENCH_OURS_ENV ?? "{}") as Record<string, string>),
+      ...env,
     });
-  const ours = startOurs(process.env.BENCH_OURS_ENTRY ?? "gateway/main.ts", oursPort);
+  const envOf = (name: string) => JSON.parse(process.env[name] ?? "{}") as Record<string, string>;
+  const ours = startOurs(process.env.BENCH_OURS_ENTRY ?? "gateway/main.ts", oursPort, envOf("BENCH_OURS_ENV"));
   // Another build of ours measured in the same run (a "before"), so before/after ratios share one machine load.
-  const before = process.env.BENCH_BEFORE_ENTRY ? startOurs(process.env.BENCH_BEFORE_ENTRY, beforePort) : null;
+  const before = process.env.BENCH_BEFORE_ENTRY
+    ? startOurs(process.env.BENCH_BEFORE_ENTRY, beforePort, envOf("BENCH_BEFORE_ENV"))
+    : null;
   await waitFor(`http://127.0.0.1:${oursPort}/healthz`, 600_000);
   if (before) await waitFor(`http://127.0.0.1:${beforePort}/healthz`, 600_000);
   const login = await fetch(`http://127.0.0.1:${oursPort}/oauth/token`, {

@@ -23,7 +23,9 @@
  * fragments. The subjects come only from the gateway's own `og__subject` selections: clients cannot answer under that
  * name (gateway/protection/reservedNames.ts).
  *
- * Operations that touch nothing denied or classified skip all three. An operation the guard did not decide on is
+ * With our plan executor (gateway/execution/planExecutor.ts, the default) the planner's result arrives unshaped and
+ * step 2 is the only shaping walk, for every operation; with Apollo's executor (`EXECUTOR=apollo`), operations that
+ * touch nothing denied or classified skip all three. An operation the guard did not decide on is
  * refused: the planner's copy of the supergraph has its security features switched off
  * (lib/access/requirements.ts), so this layer fails closed rather than letting an unchecked operation through.
  */
@@ -33,7 +35,9 @@ import type { GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface } 
 import type { DocumentNode, FieldNode, GraphQLNamedType, GraphQLSchema, SelectionSetNode } from "graphql";
 import type { OperationAuthorization } from "../../lib/access/authorize.ts";
 import { codedError } from "../../lib/errors.ts";
+import { inSpan } from "../../lib/telemetry/tracing.ts";
 import type { GatewayContext } from "../context.ts";
+import type { PlanExecutor } from "../execution/planExecutor.ts";
 import { PlannedDocuments } from "./plannedDocuments.ts";
 import { SUBJECT_ALIAS, SUBJECT_TYPE, shapeToOperation } from "./shapeToOperation.ts";
 
@@ -50,6 +54,11 @@ export interface DataAccess {
 }
 
 export interface AuthorizingGatewayOptions {
+  /**
+   * Our executor of Apollo's plans (gateway/execution/planExecutor.ts): runs the plan and leaves the shaping to one
+   * walk of `shapeToOperation`. Without it, or for a plan it leaves to Apollo, Apollo's executor runs.
+   */
+  plans?: PlanExecutor;
   /**
    * Records a data access and resolves once the record is durable; awaited before the answer leaves. A rejection
    * (audit service unavailable past the deadline, too many answers waiting) withholds the classified fields and
@@ -86,24 +95,34 @@ export function authorizedExecutor(
       return { errors: [codedError("FORBIDDEN", "The operation was not authorized; it was not executed.")] };
     }
     const readsClassified = authorization.classified.some((field) => field.decision !== "denied");
-    if (authorization.deniedNodes.size === 0 && !readsClassified) return executor(requestContext);
+    const untouched = authorization.deniedNodes.size === 0 && !readsClassified;
+    if (untouched && !options.plans) return executor(requestContext);
 
     // Remembered per schema, document and decision shape (plannedDocuments.ts): not rebuilt on every request.
-    const { document: planned, queryHash } = plannedDocuments.get(
-      requestContext.schema,
-      requestContext.document,
-      authorization.deniedNodes,
-      readsClassified,
+    const { document: planned, queryHash } = untouched
+      ? { document: requestContext.document, queryHash: requestContext.queryHash }
+      : plannedDocuments.get(
+          requestContext.schema,
+          requestContext.document,
+          authorization.deniedNodes,
+          readsClassified,
+        );
+    // Our executor answers the plan's data unshaped (`complete`); Apollo's answers it shaped to the planned document.
+    const own = options.plans && (await options.plans.run(requestContext, planned, queryHash));
+    if (!own && untouched) return executor(requestContext);
+    const partial =
+      own ?? (await executor({ ...requestContext, document: planned, queryHash } as GatewayGraphQLRequestContext));
+    const complete = !!own;
+    const shaped = await inSpan("gateway.postprocessing", {}, async () =>
+      shapeToOperation(view, partial, authorization, { complete }),
     );
-    const partial = await executor({ ...requestContext, document: planned, queryHash } as GatewayGraphQLRequestContext);
-    const shaped = shapeToOperation(view, partial, authorization, false);
     if (!options.audit || authorization.classified.length === 0) return shaped.result;
     try {
       await options.audit({ context, requestContext, authorization, subjectResidentIds: [...shaped.subjects] });
       return shaped.result;
     } catch (error) {
       context.log.warn({ reason: (error as Error).message }, "audit record not confirmed; classified fields withheld");
-      const withheld = shapeToOperation(view, partial, authorization, true).result;
+      const withheld = shapeToOperation(view, partial, authorization, { withhold: true, complete }).result;
       const refusal = codedError(
         "AUDIT_UNAVAILABLE",
         "This operation reads classified data, and the audit service did not confirm its record in time; the classified fields were withheld. Retry shortly.",

@@ -14,16 +14,39 @@
  *
  * The subjects come only from the gateway's own `og__subject` selections (`plannedDocument` in authorizedExecution.ts):
  * clients cannot answer under that name (gateway/protection/reservedNames.ts).
+ *
+ * With `complete`, the input is the plan's merged data straight from our plan executor (gateway/execution/planExecutor.ts),
+ * not an answer Apollo already shaped, and the walk also does what Apollo's `computeResponse` did there: a leaf value
+ * that does not fit its type (an unknown enum value, a string for an Int …) becomes null, and each such value and each
+ * null in a non-null position that no other error explains is reported as Apollo reports it — with its message, path
+ * and code INVALID_GRAPHQL, under `extensions.valueCompletion`, and only when no fetch failed.
  */
 import { createRequire } from "node:module";
-import type { FieldNode, GraphQLField, GraphQLObjectType, GraphQLOutputType, SelectionSetNode } from "graphql";
+import type {
+  FieldNode,
+  GraphQLField,
+  GraphQLLeafType,
+  GraphQLObjectType,
+  GraphQLOutputType,
+  SelectionSetNode,
+} from "graphql";
 import type { FieldDecision, OperationAuthorization } from "../../lib/access/authorize.ts";
 import { type MaskStrategy, maskValue } from "../../lib/access/classification.ts";
 import type { OperationView } from "../../lib/access/operationView.ts";
 import { RESERVED_PREFIX } from "../protection/reservedNames.ts";
 
 const graphqlCjs = createRequire(import.meta.url)("graphql") as typeof import("graphql");
-const { GraphQLError, isAbstractType, isLeafType, isListType, isNonNullType, isObjectType, Kind } = graphqlCjs;
+const {
+  GraphQLError,
+  isAbstractType,
+  isEnumType,
+  isLeafType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  isSpecifiedScalarType,
+  Kind,
+} = graphqlCjs;
 
 /** The type whose objects are data subjects, and the alias under which the subject id is fetched. */
 export const SUBJECT_TYPE = "Resident";
@@ -39,6 +62,33 @@ export interface ShapedResult<R> {
 interface ExecutionResultLike {
   data?: Record<string, unknown> | null;
   errors?: ReadonlyArray<unknown>;
+  extensions?: Record<string, unknown>;
+}
+
+export interface ShapeOptions {
+  /** Nulls the classified fields (the audit could not confirm the record). */
+  withhold?: boolean;
+  /** The input is unshaped plan data (our plan executor): validate leaves and report completion errors, as Apollo. */
+  complete?: boolean;
+}
+
+const INTEGER = /^-?(?:0|[1-9][0-9]*)$/;
+
+/** Apollo's `isValidLeafValue` (federation-internals), on graphql-js types. */
+export function isValidLeafValue(type: GraphQLLeafType, value: unknown): boolean {
+  if (!isEnumType(type) && !isSpecifiedScalarType(type)) return true; // a custom scalar takes anything
+  const name = type.name;
+  if (typeof value === "boolean") return name === "Boolean" && !isEnumType(type);
+  if (typeof value === "number" && Number.isFinite(value)) {
+    if (isEnumType(type)) return false;
+    if (name === "Int" || name === "ID") return INTEGER.test(String(value));
+    return name === "Float";
+  }
+  if (typeof value === "string") {
+    if (isEnumType(type)) return type.getValue(value) !== undefined;
+    return name !== "Boolean" && name !== "Int" && name !== "Float";
+  }
+  return false;
 }
 
 /** How one response key of one object type is answered. */
@@ -56,33 +106,35 @@ interface FieldPlan {
   below: Map<GraphQLObjectType, FieldPlan[]> | undefined;
 }
 
-/** A response path as a linked list, turned into an array only for an error. */
-interface Path {
-  prev: Path | undefined;
-  key: string | number;
-}
-
-function pathArray(path: Path | undefined): Array<string | number> {
-  const keys: Array<string | number> = [];
-  for (let at = path; at; at = at.prev) keys.push(at.key);
-  return keys.reverse();
-}
-
 export function shapeToOperation<R extends ExecutionResultLike>(
   view: OperationView,
   partial: R,
   authorization: OperationAuthorization,
-  withhold: boolean,
+  options: ShapeOptions = {},
 ): ShapedResult<R> {
+  const withhold = options.withhold ?? false;
+  const completing = options.complete ?? false;
   const { schema, rootType, operation } = view;
   const denied = authorization.deniedNodes;
   const masked = authorization.maskedNodes;
   const classified = new Set(authorization.classified.map((field) => field.coordinate));
   const subjects = new Set<string>();
   const errors: InstanceType<typeof GraphQLError>[] = [];
+  /** Apollo's `computeResponse` errors (`complete` only). */
+  const completion: InstanceType<typeof GraphQLError>[] = [];
   if (!rootType) return { result: partial, subjects };
-  /** Paths are only needed for the errors of denied fields. */
-  const tracksPaths = denied.size > 0;
+  /** The response path of the value being shaped (keys and list indices), copied only for an error. */
+  const path: Array<string | number> = [];
+  /** Errors so far: a null that follows one of them is explained by it (Apollo's `hasErrors`). */
+  const errorCount = () => errors.length + completion.length;
+  /** What Apollo's messages call the value at the end of `path`. */
+  const describe = (type: { toString(): string }, parent: GraphQLObjectType) => {
+    const last = path[path.length - 1];
+    return typeof last === "string" ? `field ${parent.name}.${last}` : `array element of type ${type} at index ${last}`;
+  };
+  const completionError = (message: string) => {
+    completion.push(new GraphQLError(message, { path: path.slice(), extensions: { code: "INVALID_GRAPHQL" } }));
+  };
 
   const appliesTo = (condition: string | undefined, type: GraphQLObjectType) => {
     if (!condition || condition === type.name) return true;
@@ -174,7 +226,6 @@ export function shapeToOperation<R extends ExecutionResultLike>(
     type: GraphQLObjectType,
     fieldPlans: FieldPlan[],
     source: Record<string, unknown>,
-    path: Path | undefined,
   ): Record<string, unknown> | undefined => {
     const result: Record<string, unknown> = {};
     for (const plan of fieldPlans) {
@@ -187,8 +238,10 @@ export function shapeToOperation<R extends ExecutionResultLike>(
         result[key] = source[key] ?? null;
         continue;
       }
-      const fieldPath = tracksPaths ? { prev: path, key } : undefined;
+      path.push(key);
+      const before = errorCount();
       let value: unknown;
+      let explained = false;
       if (plan.denied) {
         const decision = plan.denied;
         errors.push(
@@ -196,7 +249,7 @@ export function shapeToOperation<R extends ExecutionResultLike>(
             `Not authorized to read ${decision.coordinate}: ${decision.rule} denies it — ${decision.reason}.`,
             {
               nodes: plan.nodes,
-              path: pathArray(fieldPath),
+              path: path.slice(),
               extensions: { code: "FIELD_NOT_AUTHORIZED", rule: decision.rule, coordinate: decision.coordinate },
             },
           ),
@@ -204,22 +257,33 @@ export function shapeToOperation<R extends ExecutionResultLike>(
         value = null;
       } else if (withhold && plan.classified) {
         value = null;
+        explained = true;
       } else {
-        value = complete(field.type, plan, source[key], fieldPath);
+        value = complete(field.type, plan, source[key], type);
         if (value !== null && plan.classified) {
           const subject = source[SUBJECT_ALIAS];
           const id = typeof subject === "string" ? subject : (subject as { id?: unknown } | null)?.id;
           if (typeof id === "string") subjects.add(id);
         }
       }
-      if (value === null && isNonNullType(field.type)) return undefined;
+      if (value === null && isNonNullType(field.type)) {
+        if (completing && !explained && errorCount() === before) {
+          completionError(`Cannot return null for non-nullable ${describe(field.type.ofType, type)}.`);
+        }
+        path.pop();
+        return undefined;
+      }
+      path.pop();
       result[key] = value;
     }
     return result;
   };
 
-  /** A field's value shaped to its type; null where GraphQL's propagation puts it. */
-  const complete = (type: GraphQLOutputType, plan: FieldPlan, raw: unknown, path: Path | undefined): unknown => {
+  /**
+   * A field's value shaped to its type; null where GraphQL's propagation puts it. `parent` is the object type the
+   * field is read on (for completion errors' messages).
+   */
+  const complete = (type: GraphQLOutputType, plan: FieldPlan, raw: unknown, parent: GraphQLObjectType): unknown => {
     const inner = isNonNullType(type) ? type.ofType : type;
     if (raw === null || raw === undefined) return null;
     if (isListType(inner)) {
@@ -227,30 +291,59 @@ export function shapeToOperation<R extends ExecutionResultLike>(
       const itemType = inner.ofType;
       const itemNonNull = isNonNullType(itemType);
       const items: unknown[] = [];
+      let nulled = false;
       for (let index = 0; index < raw.length; index += 1) {
-        const value = complete(itemType, plan, raw[index], tracksPaths ? { prev: path, key: index } : undefined);
-        if (value === null && itemNonNull) return null;
+        path.push(index);
+        const before = errorCount();
+        const value = complete(itemType, plan, raw[index], parent);
+        if (value === null && itemNonNull) {
+          nulled = true;
+          // Apollo completes every element (and reports each); without completion the first null decides.
+          if (!completing) {
+            path.pop();
+            return null;
+          }
+          if (errorCount() === before) {
+            completionError(`Cannot return null for non-nullable ${describe(itemType.ofType, parent)}.`);
+          }
+        }
+        path.pop();
         items.push(value);
       }
-      return items;
+      return nulled ? null : items;
     }
-    if (isLeafType(inner)) return plan.mask ? maskValue(raw, plan.mask) : raw;
+    if (isLeafType(inner)) {
+      if (completing && !isValidLeafValue(inner, raw)) {
+        completionError(`Invalid value found for ${describe(inner, parent)}.`);
+        return null;
+      }
+      return plan.mask ? maskValue(raw, plan.mask) : raw;
+    }
     if (typeof raw !== "object") return null;
     const record = raw as Record<string, unknown>;
     const objectType = isAbstractType(inner)
       ? schema.getType(String(record.__typename ?? ""))
       : (inner as GraphQLObjectType);
-    if (!objectType || !isObjectType(objectType)) return null;
-    return shapeObject(objectType, plansBelow(plan, objectType), record, path) ?? null;
+    if (!objectType || !isObjectType(objectType)) {
+      if (completing) completionError(`Invalid __typename found for object at ${describe(inner, parent)}.`);
+      return null;
+    }
+    return shapeObject(objectType, plansBelow(plan, objectType), record) ?? null;
   };
 
   const root = (partial.data ?? null) as Record<string, unknown> | null;
-  const data = root
-    ? (shapeObject(rootType, planFor(rootType, [operation.selectionSet]), root, undefined) ?? null)
-    : null;
-  const allErrors = [...(partial.errors ?? []), ...errors];
+  const data = root ? (shapeObject(rootType, planFor(rootType, [operation.selectionSet]), root) ?? null) : null;
+  const fetchErrors = partial.errors ?? [];
+  const allErrors = [...fetchErrors, ...errors];
+  // As Apollo: completion errors go under extensions.valueCompletion, and only when no fetch failed.
+  const valueCompletion = completing && fetchErrors.length === 0 && completion.length > 0;
   return {
-    result: { ...partial, data, ...(allErrors.length > 0 ? { errors: allErrors } : {}) },
+    result: {
+      ...partial,
+      data,
+      ...(allErrors.length > 0 ? { errors: allErrors } : {}),
+      ...(valueCompletion ? { extensions: { ...partial.extensions, valueCompletion: completion } } : {}),
+    },
     subjects,
   };
 }

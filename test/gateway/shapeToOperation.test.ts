@@ -13,18 +13,22 @@ import { type MaskStrategy, maskValue } from "../../lib/access/classification.ts
 import { buildOperationView, type OperationView } from "../../lib/access/operationView.ts";
 
 // The CommonJS graphql, as the gateway's executor uses it (one realm for schema and documents).
-const { buildSchema, execute, GraphQLError, parse } = createRequire(import.meta.url)(
-  "graphql",
-) as typeof import("graphql");
+const require = createRequire(import.meta.url);
+const { buildSchema, execute, GraphQLError, parse } = require("graphql") as typeof import("graphql");
+// Apollo's own shaping of a plan's merged data, the oracle of `complete` (our plan executor's input).
+const federation = require("@apollo/federation-internals");
+const { computeResponse } = require("@apollo/gateway/dist/resultShaping");
 
-const schema = buildSchema(`
+const SDL = `
   type Query { homes: [Home!]! home(id: ID!): Home node: Node things: [Thing] residents: [Resident!] }
   interface Node { id: ID! }
   union Thing = Home | Resident
-  type Home implements Node { id: ID! name: String code: String! followUps: [FollowUp!] }
+  enum Level { LOW HIGH }
+  type Home implements Node { id: ID! name: String code: String! level: Level beds: Int followUps: [FollowUp!] }
   type FollowUp { scheduledAt: String! notes: String tags: [String] resident: Resident }
   type Resident implements Node { id: ID! name: String idNumber: String! phones: [String!] }
-`);
+`;
+const schema = buildSchema(SDL);
 
 const alice = { id: "resident-1", name: "张伟", idNumber: "310101199001011234", phones: ["13812345678"] };
 const bob = { id: "resident-2", name: "欧阳娜娜", idNumber: "31010119900101123X", phones: ["13900001111", "12"] };
@@ -166,7 +170,7 @@ function executed(view: OperationView, authorization: OperationAuthorization, wi
 }
 
 function shaped(view: OperationView, authorization: OperationAuthorization, withhold: boolean) {
-  return shapeToOperation(view, { data }, authorization, withhold);
+  return shapeToOperation(view, { data }, authorization, { withhold });
 }
 
 const DECISIONS: Decisions[] = [
@@ -219,9 +223,65 @@ describe("shaping the planner's result to the client's operation", () => {
     expect([...shaped(view, authorization, true).subjects]).toEqual([]);
   });
 
+  it("shapes a plan's unshaped data exactly as Apollo's computeResponse: values, nulls, and its completion errors", () => {
+    const federationSchema = federation.buildSchema(SDL);
+    /** Data a subgraph could send that does not fit the schema: wrong leaf types, an unknown enum value and type. */
+    const broken = {
+      ...data,
+      homes: [
+        { ...data.homes[0], level: "MEDIUM", beds: 12.5 },
+        { ...data.homes[1], code: 42, level: "LOW", beds: "7" },
+      ],
+      home: { ...data.home, level: true, beds: 3 },
+      things: [{ __typename: "Nope", id: "x" }, ...data.things],
+      node: { ...data.node, id: 17 },
+    };
+    const documents = [
+      ...DOCUMENTS,
+      `{ homes { id code level beds } home(id: "h3") { level beds } things { ... on Home { id level } } node { id } }`,
+      `{ homes { followUps { tags } } a: residents { n: name } b: residents { idNumber } }`,
+    ];
+    let compared = 0;
+    for (const source of documents) {
+      const document = parse(source);
+      const view = buildOperationView({ schema, document });
+      const operation = federation.operationFromDocument(federationSchema, document, {});
+      for (const input of [data, broken]) {
+        const apollo = computeResponse({ operation, variables: {}, input, introspectionHandling: () => null });
+        const expected = {
+          data: apollo.data,
+          ...(apollo.errors.length > 0 ? { extensions: { valueCompletion: apollo.errors } } : {}),
+        };
+        const ours = shapeToOperation(view, { data: input }, authorizationOf(view, {}), { complete: true }).result;
+        expect(JSON.stringify(ours), source).toBe(JSON.stringify(expected));
+        compared += apollo.errors.length;
+      }
+    }
+    // Completion errors were compared, not only data: the broken values, and residents[1]'s null idNumber.
+    expect(compared).toBe(8);
+  });
+
+  it("reports no completion error where a fetch failed or a field was denied, as Apollo", () => {
+    const document = parse('{ residents { idNumber } home(id: "h3") { code } }');
+    const view = buildOperationView({ schema, document });
+    const failed = new GraphQLError("identity is unavailable", { path: ["residents"] });
+    const withFetchError = shapeToOperation(view, { data, errors: [failed] }, authorizationOf(view, {}), {
+      complete: true,
+    }).result as { errors?: unknown[]; extensions?: unknown; data: unknown };
+    expect(withFetchError.data).toEqual({ residents: null, home: { code: "C3" } });
+    expect(withFetchError.errors).toEqual([failed]);
+    expect(withFetchError.extensions).toBeUndefined();
+    const denied = shapeToOperation(view, { data }, authorizationOf(view, { denied: ["Home.code"] }), {
+      complete: true,
+    }).result as { errors?: Array<{ extensions: { code: string } }>; extensions?: { valueCompletion: unknown[] } };
+    expect(denied.errors?.map((error) => error.extensions.code)).toEqual(["FIELD_NOT_AUTHORIZED"]);
+    // residents[1].idNumber is null in a non-null position: a completion error; home.code's null is the denial's.
+    expect(denied.extensions?.valueCompletion).toHaveLength(1);
+  });
+
   it("returns the planner's result untouched when the operation has no root type", () => {
     const view = { ...buildOperationView({ schema, document: parse("{ homes { id } }") }), rootType: undefined };
     const partial = { data: { homes: [] } };
-    expect(shapeToOperation(view, partial, authorizationOf(view, {}), false).result).toBe(partial);
+    expect(shapeToOperation(view, partial, authorizationOf(view, {})).result).toBe(partial);
   });
 });
