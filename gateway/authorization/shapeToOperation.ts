@@ -36,17 +36,8 @@ import type { OperationView } from "../../lib/access/operationView.ts";
 import { RESERVED_PREFIX } from "../protection/reservedNames.ts";
 
 const graphqlCjs = createRequire(import.meta.url)("graphql") as typeof import("graphql");
-const {
-  GraphQLError,
-  isAbstractType,
-  isEnumType,
-  isLeafType,
-  isListType,
-  isNonNullType,
-  isObjectType,
-  isSpecifiedScalarType,
-  Kind,
-} = graphqlCjs;
+const { GraphQLError, isAbstractType, isEnumType, isLeafType, isListType, isNonNullType, isObjectType, Kind } =
+  graphqlCjs;
 
 /** The type whose objects are data subjects, and the alias under which the subject id is fetched. */
 export const SUBJECT_TYPE = "Resident";
@@ -73,22 +64,26 @@ export interface ShapeOptions {
 }
 
 const INTEGER = /^-?(?:0|[1-9][0-9]*)$/;
+/** GraphQL's specified scalars: no schema may define its own under these names. */
+const SPECIFIED_SCALARS = new Set(["Int", "Float", "String", "Boolean", "ID"]);
 
-/** Apollo's `isValidLeafValue` (federation-internals), on graphql-js types. */
+/** Apollo's `isValidLeafValue` (federation-internals), on graphql-js types; on every leaf of an answer, so by name. */
 export function isValidLeafValue(type: GraphQLLeafType, value: unknown): boolean {
-  if (!isEnumType(type) && !isSpecifiedScalarType(type)) return true; // a custom scalar takes anything
+  if (isEnumType(type)) return typeof value === "string" && type.getValue(value) !== undefined;
   const name = type.name;
-  if (typeof value === "boolean") return name === "Boolean" && !isEnumType(type);
-  if (typeof value === "number" && Number.isFinite(value)) {
-    if (isEnumType(type)) return false;
-    if (name === "Int" || name === "ID") return INTEGER.test(String(value));
-    return name === "Float";
+  if (!SPECIFIED_SCALARS.has(name)) return true; // a custom scalar takes anything
+  switch (typeof value) {
+    case "string":
+      return name === "String" || name === "ID";
+    case "boolean":
+      return name === "Boolean";
+    case "number":
+      if (!Number.isFinite(value)) return false;
+      if (name === "Int" || name === "ID") return INTEGER.test(String(value));
+      return name === "Float";
+    default:
+      return false;
   }
-  if (typeof value === "string") {
-    if (isEnumType(type)) return type.getValue(value) !== undefined;
-    return name !== "Boolean" && name !== "Int" && name !== "Float";
-  }
-  return false;
 }
 
 /** How one response key of one object type is answered. */

@@ -155,8 +155,10 @@ export class SubgraphPolicy {
       const budget = Math.min(this.timeoutMs, call.deadline - Date.now());
       if (budget < MIN_ATTEMPT_MS) throw new DeadlineExceededError("the request's deadline had passed");
       try {
+        // Aborted when the attempt times out (or the call is), not on return: an attempt returns once its answer is
+        // read whole, leaving nothing to abort, and an abort creates a DOMException with its stack on every fetch.
         return await this.breaker.execute(() =>
-          timeout(budget, TimeoutStrategy.Aggressive)
+          timeout(budget, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false })
             .execute(({ signal }) => attempt(signal), parent)
             .catch((error: unknown) => {
               if (error instanceof TaskCancelledError && !parent.aborted) {
@@ -172,8 +174,7 @@ export class SubgraphPolicy {
       }
     };
     // The whole call, waits for a half-open trial and backoff delays included, ends by the deadline. Not aborted on
-    // return: each attempt's own timeout already aborted what it started, and an abort creates a DOMException with its
-    // stack on every fetch (issue 16, docs/benchmarks.md).
+    // return either (issue 16, docs/benchmarks.md).
     try {
       return await timeout(left, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false }).execute(({ signal }) =>
         retries.execute(() => once(signal), signal),
