@@ -18,7 +18,10 @@
  * sent them, only those the fetch uses); entity representations from the fetch's `requires` and their input and output
  * rewrites; the deep merge of every answer into the result; subgraph errors with their paths rewritten into the
  * client's response and `serviceName` added; a fetch that throws becomes an error of the answer and the rest of the
- * plan goes on. The OpenTelemetry spans keep Apollo's names (`gateway.request`, `gateway.plan`, `gateway.execute`,
+ * plan goes on. One difference, which does not show in the answer: an entity fetch sends each distinct representation
+ * once (Apollo sends one per occurrence: a hundred hospitals' departments were a hundred representations of four
+ * departments); every occurrence still gets its own copy of the answer, and an entity's error is reported at each of
+ * its occurrences, as the subgraph would have reported it for each. The OpenTelemetry spans keep Apollo's names (`gateway.request`, `gateway.plan`, `gateway.execute`,
  * `gateway.fetch`, `gateway.postprocessing`: docs/gateway.md, "Traces").
  *
  * What it leaves to Apollo's executor (`run` answers undefined and the caller falls back): plans with `@defer` or a
@@ -35,6 +38,7 @@ import type { GatewayGraphQLRequestContext } from "@apollo/server-gateway-interf
 import type { DocumentNode, GraphQLError as GraphQLErrorType, GraphQLSchema } from "graphql";
 import { inSpan, startSpan } from "../../lib/telemetry/tracing.ts";
 import type { GatewayContext } from "../context.ts";
+import { copyJson } from "./inFlightFetches.ts";
 import type { PlanNode, QueryPlan, QueryPlanner } from "./planAlignment.ts";
 
 const require = createRequire(import.meta.url);
@@ -102,6 +106,7 @@ interface RunContext {
   /** Coerced, with defaults (the guard's view): what `Condition` nodes read. */
   conditionValues: Readonly<Record<string, unknown>>;
   errors: unknown[];
+  stats: PlanExecutorStats;
 }
 
 export interface PlanExecutorStats {
@@ -111,6 +116,9 @@ export interface PlanExecutorStats {
   executed: number;
   /** Operations left to Apollo's executor (`@defer`, subscriptions, introspection, refused by the planner). */
   delegated: number;
+  /** Entity representations the plans' fetches held, and those sent (each distinct one once per fetch). */
+  representations: number;
+  sentRepresentations: number;
 }
 
 export interface PlanExecutorOptions {
@@ -122,7 +130,13 @@ export class PlanExecutor {
   readonly #gateway: GatewayInternals;
   readonly #states = new WeakMap<GraphQLSchema, SupergraphState>();
   readonly #maxPlans: number;
-  readonly stats: PlanExecutorStats = { planned: 0, executed: 0, delegated: 0 };
+  readonly stats: PlanExecutorStats = {
+    planned: 0,
+    executed: 0,
+    delegated: 0,
+    representations: 0,
+    sentRepresentations: 0,
+  };
 
   /** Install before the gateway loads: a supergraph loaded before is not seen, and its requests go to Apollo's. */
   constructor(gateway: ApolloGateway, options: PlanExecutorOptions = {}) {
@@ -180,6 +194,7 @@ export class PlanExecutor {
       variables: (requestContext.request.variables ?? {}) as Record<string, unknown>,
       conditionValues: context.view?.variables ?? {},
       errors: [],
+      stats: this.stats,
     };
     const data: Record<string, unknown> = Object.create(null);
     const root = cached.plan.node;
@@ -327,21 +342,68 @@ async function executeFetch(run: RunContext, fetch: FetchNode, cursor: Cursor): 
   });
   if (representations.length < 1) return;
   if ("representations" in variables) throw new Error(`Variables cannot contain key "representations"`);
-  const received = await sendOperation(run, fetch, cursor, service.dataSource, { ...variables, representations });
+  // Each distinct entity is asked for once: a hundred hospitals in four departments send four Department
+  // representations, not a hundred (Apollo sends one per occurrence). Every occurrence still gets its own copy of the
+  // answer, so later fetches merge into each position apart, exactly as before.
+  const distinct = distinctRepresentations(representations);
+  run.stats.representations += representations.length;
+  run.stats.sentRepresentations += distinct.sent.length;
+  const received = await sendOperation(
+    run,
+    fetch,
+    cursor,
+    service.dataSource,
+    { ...variables, representations: distinct.sent },
+    distinct.occurrences,
+  );
   if (!received) return;
   const answered = received._entities;
   if (!Array.isArray(answered)) throw new Error(`Expected "data._entities" in response to be an array`);
-  if (answered.length !== representations.length) {
-    throw new Error(`Expected "data._entities" to contain ${representations.length} elements`);
+  if (answered.length !== distinct.sent.length) {
+    throw new Error(`Expected "data._entities" to contain ${distinct.sent.length} elements`);
   }
-  // Apollo's executor loops to entities.length, reading past the answered ones as undefined (merging nothing).
-  for (let i = 0; i < answered.length; i++) {
-    const receivedEntity = answered[i] as Record<string, unknown> | null | undefined;
+  const usesLeft = distinct.occurrences.map((positions) => positions.length);
+  for (let i = 0; i < representations.length; i++) {
+    const at = distinct.sentAs[i] as number;
+    usesLeft[at] = (usesLeft[at] as number) - 1;
+    // The last occurrence takes the answer itself; the others a copy made before anything is merged into it.
+    const answer = answered[at] as Record<string, unknown> | null | undefined;
+    const receivedEntity = usesLeft[at] === 0 ? answer : (copyJson(answer) as typeof answer);
     const existing = entities[representationToEntity[i] as number] as Record<string, unknown> | undefined;
     if (receivedEntity && !receivedEntity.__typename) receivedEntity.__typename = existing?.__typename;
     applyRewrites(schema, fetch.outputRewrites, receivedEntity);
     deepMerge(existing, receivedEntity);
   }
+}
+
+interface DistinctRepresentations {
+  /** Each distinct representation once, in the order first met: what the subgraph is sent. */
+  sent: Record<string, unknown>[];
+  /** For each representation of the plan, its index in `sent`. */
+  sentAs: number[];
+  /** For each index in `sent`, the positions of the plan's representations it stands for. */
+  occurrences: number[][];
+}
+
+export function distinctRepresentations(representations: Record<string, unknown>[]): DistinctRepresentations {
+  const byText = new Map<string, number>();
+  const sent: Record<string, unknown>[] = [];
+  const sentAs: number[] = [];
+  const occurrences: number[][] = [];
+  representations.forEach((representation, position) => {
+    // Built by `selectionOf` from the same `requires` selections, so equal entities serialise to equal text.
+    const text = JSON.stringify(representation);
+    let at = byText.get(text);
+    if (at === undefined) {
+      at = sent.length;
+      byText.set(text, at);
+      sent.push(representation);
+      occurrences.push([]);
+    }
+    sentAs.push(at);
+    (occurrences[at] as number[]).push(position);
+  });
+  return { sent, sentAs, occurrences };
 }
 
 async function sendOperation(
@@ -350,6 +412,8 @@ async function sendOperation(
   cursor: Cursor,
   dataSource: GraphQLDataSource<Record<string, any>>,
   variables: Record<string, unknown>,
+  /** For an entity fetch: the positions of the plan's representations each sent one stands for. */
+  occurrences?: number[][],
 ): Promise<Record<string, unknown> | null | undefined> {
   const response = await dataSource.process({
     // GraphQLDataSourceRequestKind.INCOMING_OPERATION (the enum is not exported from the package's index).
@@ -362,9 +426,33 @@ async function sendOperation(
   } as unknown as GraphQLDataSourceProcessOptions<Record<string, any>>);
   if (response.errors) {
     const pathOf = errorPaths(fetch, cursor);
-    for (const error of response.errors) run.errors.push(downstreamServiceError(error, fetch.serviceName, pathOf));
+    const errors = occurrences ? errorsPerOccurrence(response.errors, occurrences) : response.errors;
+    for (const error of errors) run.errors.push(downstreamServiceError(error, fetch.serviceName, pathOf));
   }
   return response.data as Record<string, unknown> | null | undefined;
+}
+
+type SubgraphError = NonNullable<Awaited<ReturnType<GraphQLDataSource["process"]>>["errors"]>[number];
+
+/**
+ * A subgraph's errors about distinct entities (`["_entities", i, …]`) as Apollo's executor would have had them with
+ * every occurrence sent: one per occurrence, at that occurrence's index, in the order of the indexes; other errors
+ * once, first.
+ */
+export function errorsPerOccurrence(errors: readonly SubgraphError[], occurrences: number[][]): SubgraphError[] {
+  const placed: Array<{ index: number; error: SubgraphError }> = [];
+  for (const error of errors) {
+    const path = error.path;
+    const at = path?.[0] === "_entities" ? path[1] : undefined;
+    const positions = typeof at === "number" ? occurrences[at] : undefined;
+    if (!path || !positions) {
+      placed.push({ index: -1, error });
+      continue;
+    }
+    for (const index of positions)
+      placed.push({ index, error: { ...error, path: ["_entities", index, ...path.slice(2)] } });
+  }
+  return placed.sort((a, b) => a.index - b.index).map(({ error }) => error);
 }
 
 /** An entity's representation: the `requires` selections read from the data merged so far (Apollo's executeSelectionSet). */
