@@ -197,8 +197,10 @@ try {
     if (before) console.log(`  ours/before ${(mean(gateways[0]!.runs) / mean(gateways[1]!.runs)).toFixed(2)}`);
   }
   const [a, b] = [await memory(ours.pid!), await memory(plain.pid!)];
+  const c = before ? await memory(before.pid!) : undefined;
+  const beforeMemory = c ? `, before ${c.rss.toFixed(0)} MB (peak ${c.peak.toFixed(0)})` : "";
   console.log(
-    `\nresident memory after the runs: ours ${a.rss.toFixed(0)} MB (peak ${a.peak.toFixed(0)}), plain ${b.rss.toFixed(0)} MB (peak ${b.peak.toFixed(0)}); load ${load()}\n`,
+    `\nresident memory after the runs: ours ${a.rss.toFixed(0)} MB (peak ${a.peak.toFixed(0)})${beforeMemory}, plain ${b.rss.toFixed(0)} MB (peak ${b.peak.toFixed(0)}); load ${load()}\n`,
   );
 } finally {
   await stopAll();
