@@ -429,6 +429,8 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     formatError: (formatted, error) => maskError(formatted, error, log),
   });
   await apollo.start();
+  // Apollo reports a listener's error in its log and goes on: check here that the executor saw the supergraph load.
+  plans?.assertInstalled();
 
   const readinessPrincipal = systemPrincipal("gateway-readiness", [SYSTEM_SCOPES.readiness]);
   const readiness = createReadinessCheck({

@@ -130,6 +130,8 @@ export class PlanExecutor {
   readonly #gateway: GatewayInternals;
   readonly #states = new WeakMap<GraphQLSchema, SupergraphState>();
   readonly #maxPlans: number;
+  #loaded = 0;
+  #missing: string | undefined;
   readonly stats: PlanExecutorStats = {
     planned: 0,
     executed: 0,
@@ -150,10 +152,11 @@ export class PlanExecutor {
     gateway.onSchemaLoadOrUpdate(({ apiSchema }) => {
       const internals = this.#gateway;
       if (!internals.apiSchema || !internals.supergraphSchema || !internals.queryPlanner || !internals.serviceMap) {
-        throw new Error(
-          "This @apollo/gateway no longer exposes what the plan executor reads; revisit planExecutor.ts.",
-        );
+        // Apollo logs a listener's error and goes on; `assertInstalled` makes the start fail instead.
+        this.#missing = "This @apollo/gateway no longer exposes what the plan executor reads; revisit planExecutor.ts.";
+        return;
       }
+      this.#loaded += 1;
       this.#states.set(apiSchema, {
         apiSchema: internals.apiSchema,
         supergraphSchema: internals.supergraphSchema,
@@ -203,6 +206,13 @@ export class PlanExecutor {
     }
     // A fetch that threw is an error of the answer, as in Apollo's executor (the error masking formats it).
     return run.errors.length > 0 ? { data, errors: run.errors as GraphQLErrorType[] } : { data };
+  }
+
+  /** Throws unless a supergraph has loaded and this executor took it (call after the gateway loaded). */
+  assertInstalled(): void {
+    if (this.#missing) throw new Error(this.#missing);
+    if (this.#loaded === 0)
+      throw new Error("The plan executor saw no supergraph load; install it before the gateway loads.");
   }
 
   #delegate(): undefined {

@@ -4,7 +4,7 @@
  * with every occurrence sent. Through the gateway, against Apollo's executor: test/gateway/planExecution.test.ts.
  */
 import { describe, expect, it } from "vitest";
-import { distinctRepresentations, errorsPerOccurrence } from "../../gateway/execution/planExecutor.ts";
+import { distinctRepresentations, errorsPerOccurrence, PlanExecutor } from "../../gateway/execution/planExecutor.ts";
 
 const street = (id: string) => ({ __typename: "Street", id });
 const department = (id: string) => ({ __typename: "Department", id });
@@ -50,5 +50,33 @@ describe("errors per occurrence", () => {
   it("keeps an error whose path names no sent entity as it is", () => {
     const error = { message: "odd", path: ["_entities", 7] };
     expect(errorsPerOccurrence([error] as never, [[0]])).toEqual([error]);
+  });
+});
+
+describe("installing the executor", () => {
+  /** A stand-in gateway that announces one supergraph load, with or without Apollo's internals the executor reads. */
+  function gatewayWith(internals: Record<string, unknown>) {
+    return {
+      ...internals,
+      onSchemaLoadOrUpdate: (listener: (update: { apiSchema: object }) => void) => {
+        listener({ apiSchema: {} });
+        return () => {};
+      },
+    } as never;
+  }
+
+  it("fails the start when the gateway no longer holds what it reads, instead of leaving every plan to Apollo", () => {
+    const executor = new PlanExecutor(gatewayWith({ serviceMap: {} }));
+    expect(() => executor.assertInstalled()).toThrow(/no longer exposes what the plan executor reads/);
+  });
+
+  it("fails the start when it saw no supergraph load", () => {
+    const executor = new PlanExecutor({ onSchemaLoadOrUpdate: () => () => {} } as never);
+    expect(() => executor.assertInstalled()).toThrow(/saw no supergraph load/);
+  });
+
+  it("is installed once it took a supergraph", () => {
+    const internals = { apiSchema: {}, supergraphSchema: {}, queryPlanner: {}, serviceMap: {} };
+    expect(() => new PlanExecutor(gatewayWith(internals)).assertInstalled()).not.toThrow();
   });
 });
