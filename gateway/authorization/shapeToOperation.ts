@@ -68,7 +68,7 @@ const INTEGER = /^-?(?:0|[1-9][0-9]*)$/;
 const SPECIFIED_SCALARS = new Set(["Int", "Float", "String", "Boolean", "ID"]);
 
 /** Apollo's `isValidLeafValue` (federation-internals), on graphql-js types; on every leaf of an answer, so by name. */
-export function isValidLeafValue(type: GraphQLLeafType, value: unknown): boolean {
+function isValidLeafValue(type: GraphQLLeafType, value: unknown): boolean {
   if (isEnumType(type)) return typeof value === "string" && type.getValue(value) !== undefined;
   const name = type.name;
   if (!SPECIFIED_SCALARS.has(name)) return true; // a custom scalar takes anything

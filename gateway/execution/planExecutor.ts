@@ -503,18 +503,19 @@ function moveIntoCursor(cursor: Cursor, path: ReadonlyArray<string | number>): C
     : undefined;
 }
 
-function flattenResultsAtPath(value: unknown, path: ReadonlyArray<string | number>): unknown {
-  if (path.length === 0) return value;
+function flattenResultsAtPath(value: unknown, path: ReadonlyArray<string | number>, from = 0): unknown {
+  if (from === path.length) return value;
   if (value === undefined || value === null) return value;
-  const [current, ...rest] = path;
-  if (current === "@") return (value as unknown[]).flatMap((element) => flattenResultsAtPath(element, rest));
+  const current = path[from];
+  // Walked by index: a Flatten runs on every request that reaches it, and slicing the path allocated at every step.
+  if (current === "@") return (value as unknown[]).flatMap((element) => flattenResultsAtPath(element, path, from + 1));
   if (typeof current !== "string" || Array.isArray(value)) {
     throw new Error(
       `Unexpected ${Array.isArray(value) ? "array in result" : typeof current} at path element ${current}`,
     );
   }
   const record = value as Record<string, unknown>;
-  return flattenResultsAtPath(Object.hasOwn(record, current) ? record[current] : undefined, rest);
+  return flattenResultsAtPath(Object.hasOwn(record, current) ? record[current] : undefined, path, from + 1);
 }
 
 /** Where a subgraph error belongs in the client's response (Apollo's makeLazyErrorPathGenerator). */
