@@ -1,8 +1,8 @@
 /**
  * `npm run bench`: measures representative operations through three gateways over the same subgraph processes, in
  * the same run: **ours**, a **plain Apollo Gateway** (scripts/plainGateway.ts) and **Hive Gateway with the Rust query
- * planner** (scripts/hiveGateway.ts). It prints requests/s, p50/p99 latency, gateway CPU-ms per request and subgraph
- * fetches per request, with the ratios ours/plain and ours/hive, then each gateway's resident memory.
+ * planner** (scripts/hiveGateway.ts). It prints requests/s, p50/p99 latency, gateway CPU-ms per request, the
+ * subgraphs' CPU-ms per request and subgraph fetches per request, with the ratios ours/plain and ours/hive, then each gateway's resident memory.
  *
  * Everything runs on this machine: subgraphs with seed data (fresh PGlite databases, or one fresh PostgreSQL database
  * with BENCH_DATABASE_URL), the three gateways as separate processes (so their CPU and memory can be read from /proc),
@@ -76,6 +76,8 @@ interface Measurement {
   p50: number;
   p99: number;
   cpuMsPerRequest: number;
+  /** CPU the subgraph processes spent per client request: what a gateway's fetches cost the services behind it. */
+  subgraphCpuMsPerRequest: number;
   fetchesPerRequest: number;
   /** Subgraph requests for one request sent alone before the load (exact: nothing else in flight). */
   fetchesAlone: number;
@@ -132,7 +134,20 @@ async function checkBodies(gateways: Gateway[], operation: Operation): Promise<s
   return compareAnswers(operation, answers as Record<Gateway["name"], Answer>);
 }
 
-async function measure(gateway: Gateway, operation: Operation, ports: number[], connections: number) {
+/** CPU time of the subgraph processes together, in ms. */
+async function subgraphCpuMs(pids: number[]): Promise<number> {
+  let total = 0;
+  for (const pid of pids) total += await cpuMs(pid);
+  return total;
+}
+
+async function measure(
+  gateway: Gateway,
+  operation: Operation,
+  subgraphs: { ports: number[]; pids: number[] },
+  connections: number,
+) {
+  const { ports, pids } = subgraphs;
   const request = requestOf(gateway.url, operation);
   // Sent alone, one request gives the subgraph requests it costs: the least of three in a row, since requests left
   // in flight by the previous run may still be finishing.
@@ -154,9 +169,11 @@ async function measure(gateway: Gateway, operation: Operation, ports: number[], 
   for (const failure of failures) console.log(`  (lone request failed, not counted: ${failure})`);
   await autocannon({ ...request, connections, duration: 2 }); // warm-up: JIT, query-plan cache, connections
   const cpuBefore = await cpuMs(gateway.pid);
+  const subgraphCpuBefore = await subgraphCpuMs(pids);
   const fetchesBefore = await subgraphRequests(ports);
   const result = await autocannon({ ...request, connections, duration: seconds });
   const cpuAfter = await cpuMs(gateway.pid);
+  const subgraphCpuAfter = await subgraphCpuMs(pids);
   const fetchesAfter = await subgraphRequests(ports);
   const requests = Math.max(1, result.requests.total);
   return {
@@ -164,6 +181,7 @@ async function measure(gateway: Gateway, operation: Operation, ports: number[], 
     p50: result.latency.p50,
     p99: result.latency.p99,
     cpuMsPerRequest: (cpuAfter - cpuBefore) / requests,
+    subgraphCpuMsPerRequest: (subgraphCpuAfter - subgraphCpuBefore) / requests,
     fetchesPerRequest: (fetchesAfter - fetchesBefore) / requests,
     fetchesAlone,
     errors: result.errors + result.non2xx,
@@ -177,6 +195,7 @@ function average(runs: Measurement[]): Measurement {
     p50: mean((m) => m.p50),
     p99: mean((m) => m.p99),
     cpuMsPerRequest: mean((m) => m.cpuMsPerRequest),
+    subgraphCpuMsPerRequest: mean((m) => m.subgraphCpuMsPerRequest),
     fetchesPerRequest: mean((m) => m.fetchesPerRequest),
     fetchesAlone: mean((m) => m.fetchesAlone),
     errors: runs.reduce((sum, m) => sum + m.errors, 0),
@@ -239,15 +258,17 @@ try {
   start(["legacy/cityParkingPlatform/main.ts"], { PORT: "4599", FAILURE_RATE: "0" });
   await waitFor("http://127.0.0.1:4599/api/v1/health", START_TIMEOUT_MS);
   console.error(`starting the legacy platform, ${subgraphModules.length} subgraphs and three gateways…`);
+  const subgraphPids: number[] = [];
   await Promise.all(
     subgraphModules.map((module, i) => {
-      start(["scripts/subgraph.ts", module.name], {
+      const child = start(["scripts/subgraph.ts", module.name], {
         ...keyEnv,
         PORT: String(ports[i]),
         ...(database ? { DATABASE_URL: database.url } : { DATA_DIR: join(dataDir, module.name) }),
         CITY_PARKING_PLATFORM_URL: "http://127.0.0.1:4599",
         RESIDENT_DIRECTORY_URL: `http://127.0.0.1:${ports[identityIndex]}/residents/streets`,
       });
+      subgraphPids.push(child.pid!);
       return waitFor(`http://127.0.0.1:${ports[i]}/healthz`, START_TIMEOUT_MS);
     }),
   );
@@ -315,7 +336,17 @@ try {
   console.log();
 
   for (const connections of connectionCounts) {
-    const header = ["operation", "gateway", "req/s", "p50 ms", "p99 ms", "CPU ms/req", "fetches/req", "errors"];
+    const header = [
+      "operation",
+      "gateway",
+      "req/s",
+      "p50 ms",
+      "p99 ms",
+      "CPU ms/req",
+      "subgraph CPU",
+      "fetches/req",
+      "errors",
+    ];
     const rows: string[][] = [];
     const summaries: Array<Record<Gateway["name"], Measurement>> = [];
     for (const [index, operation] of selected.entries()) {
@@ -325,7 +356,7 @@ try {
         // Rotate which gateway goes first, so none always meets the warmer (or more tired) subgraphs.
         const first = (round + index) % gateways.length;
         for (const gateway of [...gateways.slice(first), ...gateways.slice(0, first)]) {
-          runs[gateway.name].push(await measure(gateway, operation, ports, connections));
+          runs[gateway.name].push(await measure(gateway, operation, { ports, pids: subgraphPids }, connections));
         }
       }
       const m = { ours: average(runs.ours), plain: average(runs.plain), hive: average(runs.hive) };
@@ -335,6 +366,7 @@ try {
         x.p50.toFixed(1),
         x.p99.toFixed(1),
         x.cpuMsPerRequest.toFixed(2),
+        x.subgraphCpuMsPerRequest.toFixed(2),
         x.fetchesPerRequest.toFixed(2),
         String(x.errors),
       ];
@@ -343,6 +375,7 @@ try {
         (a.p50 / b.p50).toFixed(2),
         (a.p99 / b.p99).toFixed(2),
         (a.cpuMsPerRequest / b.cpuMsPerRequest).toFixed(2),
+        (a.subgraphCpuMsPerRequest / b.subgraphCpuMsPerRequest).toFixed(2),
         (a.fetchesPerRequest / b.fetchesPerRequest).toFixed(2),
         "",
       ];
