@@ -593,7 +593,14 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     fetchStats: () => Object.fromEntries([...stats].map(([name, s]) => [name, { ...s }])),
     planStats: () => ({ ...(alignedPlans?.stats ?? { planned: 0, aligned: 0 }) }),
     executorStats: () => ({
-      ...(plans?.stats ?? { planned: 0, executed: 0, delegated: 0, representations: 0, sentRepresentations: 0 }),
+      ...(plans?.stats ?? {
+        planned: 0,
+        executed: 0,
+        delegated: 0,
+        representations: 0,
+        sentRepresentations: 0,
+        shared: 0,
+      }),
     }),
     responseCacheStats: () =>
       Object.fromEntries([...(responseCache?.stats() ?? [])].map(([name, s]) => [name, { ...s }])),

@@ -24,22 +24,30 @@
  * name (gateway/protection/reservedNames.ts).
  *
  * With our plan executor (gateway/execution/planExecutor.ts, the default) the planner's result arrives unshaped and
- * step 2 is the only shaping walk, for every operation; with Apollo's executor (`EXECUTOR=apollo`), operations that
+ * step 2 is the only shaping walk, for every operation, and identical query operations of one caller in flight at once
+ * run steps 1–2 once (`InFlightOperations`, below; each still gets its own step 3); with Apollo's executor (`EXECUTOR=apollo`), operations that
  * touch nothing denied or classified skip all three. An operation the guard did not decide on is
  * refused: the planner's copy of the supergraph has its security features switched off
  * (lib/access/requirements.ts), so this layer fails closed rather than letting an unchecked operation through.
  */
 import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
-import type { GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface } from "@apollo/server-gateway-interface";
+import type {
+  GatewayExecutionResult,
+  GatewayExecutor,
+  GatewayGraphQLRequestContext,
+  GatewayInterface,
+} from "@apollo/server-gateway-interface";
 import type { DocumentNode, FieldNode, GraphQLNamedType, GraphQLSchema, SelectionSetNode } from "graphql";
 import type { OperationAuthorization } from "../../lib/access/authorize.ts";
+import type { OperationView } from "../../lib/access/operationView.ts";
 import { codedError } from "../../lib/errors.ts";
 import { startSpan } from "../../lib/telemetry/tracing.ts";
 import type { GatewayContext } from "../context.ts";
+import { InFlightFetches } from "../execution/inFlightFetches.ts";
 import type { PlanExecutor } from "../execution/planExecutor.ts";
 import { PlannedDocuments } from "./plannedDocuments.ts";
-import { SUBJECT_ALIAS, SUBJECT_TYPE, shapeToOperation } from "./shapeToOperation.ts";
+import { type ShapedResult, SUBJECT_ALIAS, SUBJECT_TYPE, shapeToOperation } from "./shapeToOperation.ts";
 
 const graphqlCjs = createRequire(import.meta.url)("graphql") as typeof import("graphql");
 const { getNamedType, isAbstractType, isNonNullType, isObjectType, Kind, print, TypeInfo, visit, visitWithTypeInfo } =
@@ -87,6 +95,7 @@ export function authorizedExecutor(
     const planned = plannedDocument(schema, document, denied, withSubjects);
     return { document: planned, queryHash: createHash("sha256").update(print(planned)).digest("hex") };
   });
+  const operations = new InFlightOperations(options.plans?.stats);
   return async (requestContext) => {
     const context = requestContext.context as GatewayContext;
     const { authorization, view } = context;
@@ -107,16 +116,25 @@ export function authorizedExecutor(
           authorization.deniedNodes,
           readsClassified,
         );
-    // Our executor answers the plan's data unshaped (`complete`); Apollo's answers it shaped to the planned document.
-    const own = options.plans && (await options.plans.run(requestContext, planned, queryHash));
-    if (!own && untouched) return executor(requestContext);
-    const partial =
-      own ?? (await executor({ ...requestContext, document: planned, queryHash } as GatewayGraphQLRequestContext));
-    const complete = !!own;
-    // Shaping is synchronous: a span around it only when tracing is on, and no promise on every request.
-    const endSpan = startSpan("gateway.postprocessing");
-    const shaped = shapeToOperation(view, partial, authorization, { complete });
-    endSpan?.();
+    // Our executor answers the plan's data unshaped (`complete`), shaped here in one walk. An identical operation of
+    // the same caller already in flight is joined instead (see `InFlightOperations`).
+    const ownRun = options.plans
+      ? await operations.run(requestContext, context, authorization, queryHash, () =>
+          runOwn(options.plans as PlanExecutor, requestContext, planned, queryHash),
+        )
+      : undefined;
+    if (!ownRun && untouched) return executor(requestContext);
+    let partial: GatewayExecutionResult;
+    let shaped: ShapedResult<GatewayExecutionResult>;
+    if (ownRun) {
+      ({ partial, shaped } = ownRun);
+    } else {
+      partial = await executor({ ...requestContext, document: planned, queryHash } as GatewayGraphQLRequestContext);
+      const endSpan = startSpan("gateway.postprocessing");
+      shaped = shapeToOperation(view, partial, authorization);
+      endSpan?.();
+    }
+    const complete = !!ownRun;
     if (!options.audit || authorization.classified.length === 0) return shaped.result;
     try {
       await options.audit({ context, requestContext, authorization, subjectResidentIds: [...shaped.subjects] });
@@ -132,6 +150,94 @@ export function authorizedExecutor(
       return { ...withheld, errors: [refusal, ...(withheld.errors ?? [])] };
     }
   };
+}
+
+/** One operation through our executor, shaped in one walk; undefined when the executor leaves it to Apollo's. */
+async function runOwn(
+  plans: PlanExecutor,
+  requestContext: GatewayGraphQLRequestContext,
+  planned: DocumentNode,
+  queryHash: string,
+): Promise<OwnRun | undefined> {
+  const partial = await plans.run(requestContext, planned, queryHash);
+  if (!partial) return undefined;
+  const { view, authorization } = requestContext.context as GatewayContext;
+  // Shaping is synchronous: a span around it only when tracing is on, and no promise on every request.
+  const endSpan = startSpan("gateway.postprocessing");
+  const shaped = shapeToOperation(view as OperationView, partial, authorization as OperationAuthorization, {
+    complete: true,
+  });
+  endSpan?.();
+  return { partial, shaped };
+}
+
+interface OwnRun {
+  partial: GatewayExecutionResult;
+  shaped: ShapedResult<GatewayExecutionResult>;
+}
+
+/**
+ * Identical operations of one caller in flight at once run once (issue 16): the same document, operation name and
+ * variables, planned the same way, against the same API schema, under the same policy revision, for the same
+ * principal, purpose, case and client address — everything the plan's fetches, their envelopes and the authorization
+ * decisions depend on, so the answer could not differ. The first runs its plan and shapes the answer; the others
+ * take that shaped answer instead of repeating the fetches, the merging and the shaping. It is the fetch-level rule
+ * (gateway/execution/inFlightFetches.ts) one level up, and like it never crosses principals and outlives nothing.
+ *
+ * Everything else stays per request: authentication, limits, the cost budget, and the audit record (each request
+ * records its own access, with the subjects the shared answer holds). Only a clean answer is shared: when the first
+ * one's answer holds an error (a subgraph failed, a value did not complete) or it threw, each other request runs its
+ * own plan, so its errors carry its own request id. Mutations are never shared. Each taker gets its own result object; the data inside is shared
+ * and never written after shaping.
+ */
+class InFlightOperations {
+  readonly #flights = new InFlightFetches<OwnRun | undefined>((run) => run);
+  readonly #schemaIds = new WeakMap<GraphQLSchema, number>();
+  #nextSchemaId = 0;
+
+  constructor(private readonly stats?: { shared: number }) {}
+
+  async run(
+    requestContext: GatewayGraphQLRequestContext,
+    context: GatewayContext,
+    authorization: OperationAuthorization,
+    plannedHash: string,
+    own: () => Promise<OwnRun | undefined>,
+  ): Promise<OwnRun | undefined> {
+    const { schema, queryHash, operationName, request, operation } = requestContext;
+    // Two identical mutations are two changes: each runs. (Subscriptions are left to Apollo's executor anyway.)
+    if (operation?.operation !== "query") return own();
+    let schemaId = this.#schemaIds.get(schema);
+    if (schemaId === undefined) {
+      schemaId = this.#nextSchemaId++;
+      this.#schemaIds.set(schema, schemaId);
+    }
+    const prefix = `${schemaId} ${queryHash} ${plannedHash} ${authorization.policyRevision} ${operationName ?? ""}`;
+    // The rest is serialized only when an operation with the same prefix is in flight (InFlightFetches.share).
+    const rest = () =>
+      JSON.stringify([
+        request.variables ?? null,
+        context.principal,
+        context.purpose,
+        context.caseReference,
+        context.clientAddress,
+      ]);
+    let mine = false;
+    const shared = await this.#flights
+      .share(prefix, rest, () => {
+        mine = true;
+        return own();
+      })
+      .catch((error: unknown) => {
+        if (mine) throw error;
+        return undefined;
+      });
+    if (mine) return shared;
+    if (!shared || shared.shaped.result.errors?.length) return own();
+    if (this.stats) this.stats.shared += 1;
+    const { result } = shared.shaped;
+    return { partial: shared.partial, shaped: { ...shared.shaped, result: { ...result } } };
+  }
 }
 
 /**

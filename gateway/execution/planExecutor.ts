@@ -119,6 +119,11 @@ export interface PlanExecutorStats {
   /** Entity representations the plans' fetches held, and those sent (each distinct one once per fetch). */
   representations: number;
   sentRepresentations: number;
+  /**
+   * Operations answered by an identical operation of the same caller in flight instead of running their own plan
+   * (gateway/authorization/authorizedExecution.ts, `InFlightOperations`).
+   */
+  shared: number;
 }
 
 export interface PlanExecutorOptions {
@@ -138,6 +143,7 @@ export class PlanExecutor {
     delegated: 0,
     representations: 0,
     sentRepresentations: 0,
+    shared: 0,
   };
 
   /** Install before the gateway loads: a supergraph loaded before is not seen, and its requests go to Apollo's. */

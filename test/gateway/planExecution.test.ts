@@ -204,3 +204,74 @@ describe("our plan executor against Apollo's", () => {
     }
   });
 });
+
+describe("identical operations in flight (one caller, one document, one set of variables)", () => {
+  const dashboard = operationNamed("street dashboard");
+  const officer = () => ({ authorization: `Bearer ${graph.token(districtClaims())}`, ...dashboard.headers });
+  const many = <T>(n: number, send: () => Promise<T>) => Promise.all(Array.from({ length: n }, send));
+
+  it("run one plan between them, and each is answered as it would be alone", async () => {
+    const headers = officer();
+    const alone = await graphql(graph.gateway.url, dashboard.query, undefined, headers);
+    expect(alone.body.errors).toBeUndefined();
+    const before = graph.gateway.executorStats();
+    const together = await many(8, () => graphql(graph.gateway.url, dashboard.query, undefined, headers));
+    const after = graph.gateway.executorStats();
+    // Eight answers: some from their own plan, the rest from an identical one in flight, none from both.
+    expect(after.shared - before.shared).toBeGreaterThan(0);
+    expect(after.executed - before.executed + (after.shared - before.shared)).toBe(8);
+    for (const answer of together) expect(answer).toEqual(alone);
+  });
+
+  it("never share between callers: each resident's answer is their own", async () => {
+    const query = operationNamed("my street").query;
+    const residents = ["resident-000001", "resident-000002", "resident-000003", "resident-000004"];
+    const headersOf = residents.map((id) => ({ authorization: `Bearer ${graph.token(residentClaims(id))}` }));
+    const alone = [];
+    for (const headers of headersOf) alone.push(await graphql(graph.gateway.url, query, undefined, headers));
+    const before = graph.gateway.executorStats().shared;
+    const together = await Promise.all(
+      headersOf.map((headers) => graphql(graph.gateway.url, query, undefined, headers)),
+    );
+    expect(graph.gateway.executorStats().shared).toBe(before);
+    expect(together).toEqual(alone);
+  });
+
+  it("do not share an answer with errors: each runs its own plan and names its own request id", async () => {
+    const down = await graph.startGateway({ SUBGRAPH_URLS: `catalog=${DOWN}`, SUBGRAPH_RETRIES: "0" });
+    const headers = officer();
+    const answers = await many(4, () => graphql(down.url, dashboard.query, undefined, headers));
+    const ids = answers.map(({ body }) => {
+      expect(body.errors?.length).toBeGreaterThan(0);
+      return /request id ([0-9a-f-]+)/.exec(JSON.stringify(body.errors))?.[1];
+    });
+    expect(ids.every(Boolean)).toBe(true);
+    expect(new Set(ids).size).toBe(4);
+    expect(down.executorStats().shared).toBe(0);
+  });
+
+  it("never share a mutation: two identical registrations are two, the second refused as a duplicate", async () => {
+    const headers = { authorization: `Bearer ${graph.token(residentClaims("resident-000005"))}` };
+    const { body } = await graphql(
+      graph.gateway.url,
+      "{ cultureProgrammes(filter: { availableOnly: true }, first: 1) { nodes { id } } }",
+      undefined,
+      headers,
+    );
+    const programmeId = body.data.cultureProgrammes.nodes[0].id;
+    const before = graph.gateway.executorStats().shared;
+    const register = () =>
+      graphql(
+        graph.gateway.url,
+        "mutation R($programmeId: ID!) { registerForCultureProgramme(input: { programmeId: $programmeId }) { id status } }",
+        { programmeId },
+        headers,
+      );
+    const answers = await Promise.all([register(), register()]);
+    const outcomes = answers
+      .map(({ body: b }) => b.data?.registerForCultureProgramme?.status ?? b.errors?.[0]?.extensions?.code)
+      .sort();
+    expect(outcomes).toEqual(["BOOKING_OVERLAP", "REGISTERED"]);
+    expect(graph.gateway.executorStats().shared).toBe(before);
+  });
+});
