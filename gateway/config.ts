@@ -356,6 +356,13 @@ export const gatewayConfigSchema = z.object({
    */
   EXECUTOR: z.enum(["own", "apollo"]).default("own"),
   /**
+   * How far V8 lets the heap grow past what its last full collection kept, in percent (docs/gateway.md, "Memory"):
+   * 50 lets it reach 1.5× the live set before collecting again. 0 leaves V8's own factor (1.1× to 4×, by how fast it
+   * collects), under which the gateway's heap grew to 2–3× its live set and past 400 MB under load. Applied by
+   * gateway/main.ts when the process starts.
+   */
+  HEAP_GROWTH_PERCENT: z.coerce.number().int().min(0).max(300).default(50),
+  /**
    * The response cache for public data (docs/gateway.md, "Response cache"): `off`, `memory` (this process) or `redis`
    * (shared through REDIS_URL). Off by default: public data also changes without a mutation through the gateway.
    */

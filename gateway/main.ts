@@ -5,6 +5,7 @@
 // The imports below are dynamic for that reason: static ones would load before this line runs.
 if (process.env.NODE_ENV === "production") process.setSourceMapsEnabled(false);
 
+const { setFlagsFromString } = await import("node:v8");
 const { ConfigError } = await import("../lib/config.ts");
 const { startTracing } = await import("../lib/telemetry/tracing.ts");
 const { loadTracingConfig } = await import("../lib/telemetry/tracingConfig.ts");
@@ -12,6 +13,8 @@ const { loadGatewayConfig } = await import("./config.ts");
 const { startGateway } = await import("./server.ts");
 try {
   const config = loadGatewayConfig(process.env);
+  // V8 reads this factor at every full collection (docs/gateway.md, "Memory"); not a NODE_OPTIONS flag, so set here.
+  if (config.HEAP_GROWTH_PERCENT > 0) setFlagsFromString(`--heap-growing-percent=${config.HEAP_GROWTH_PERCENT}`);
   // OpenTelemetry from the standard OTEL_* variables; off (no exporter) unless they ask for it (docs/gateway.md).
   const tracingConfig = loadTracingConfig(process.env, "one-graph-gateway");
   const tracing = startTracing(tracingConfig);
