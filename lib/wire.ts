@@ -27,7 +27,7 @@ import {
   createPublicKey,
   generateKeyPairSync,
   type KeyObject,
-  randomBytes,
+  randomFillSync,
   sign,
   verify,
 } from "node:crypto";
@@ -175,6 +175,24 @@ export function envelopeKeyId(publicKey: KeyObject): string {
     .slice(0, 12);
 }
 
+/**
+ * 128 random bits, base64url: one envelope's nonce. Taken from a pool of 4 KiB filled by the system's CSPRNG, each
+ * byte used once (as Node's own `randomUUID` caches entropy): one `getrandom` call per 256 nonces instead of one per
+ * subgraph fetch (issue 16: about 1 % of the gateway's CPU at one connection).
+ */
+const NONCE_BYTES = 16;
+const noncePool = Buffer.alloc(4096);
+let noncePoolOffset = noncePool.length;
+function nonce(): string {
+  if (noncePoolOffset + NONCE_BYTES > noncePool.length) {
+    randomFillSync(noncePool);
+    noncePoolOffset = 0;
+  }
+  const start = noncePoolOffset;
+  noncePoolOffset += NONCE_BYTES;
+  return noncePool.toString("base64url", start, start + NONCE_BYTES);
+}
+
 /** Signs an envelope for one request; call it once per request sent (a retry is a new request with a new nonce). */
 export type EnvelopeSigner = (claims: EnvelopeClaims, request: BoundRequest) => string;
 
@@ -189,7 +207,7 @@ export function createEnvelopeSigner(privateKeyBase64: string, now: () => number
       aud: claims.aud,
       iat,
       exp: iat + ENVELOPE_TTL_SECONDS,
-      nonce: randomBytes(16).toString("base64url"),
+      nonce: nonce(),
       method: request.method.toUpperCase(),
       path: request.path,
       bodySha256: bodySha256(request.body),

@@ -71,8 +71,9 @@ describe("the identity envelope, from both ends", () => {
         clientAddress: "203.0.113.7",
       },
     });
-    const nonces = new Set(Array.from({ length: 50 }, () => (verify(envelope(), POST_GRAPHQL) as any).envelope.nonce));
-    expect(nonces.size).toBe(50);
+    // 600 nonces: more than two refills of the signer's pool of random bytes (256 nonces each), none repeated.
+    const nonces = new Set(Array.from({ length: 600 }, () => (verify(envelope(), POST_GRAPHQL) as any).envelope.nonce));
+    expect(nonces.size).toBe(600);
     expect(EMPTY_BODY_SHA256).toBe("47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU");
   });
 
