@@ -150,7 +150,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     }
   }
 
-  /** One fetch, one request: Apollo's own sending, under the subgraph's policy, signed by the fetcher. */
+  /** One fetch, one request (`fetchOne`), under the subgraph's policy, signed by the fetcher. */
   private sendOne(
     options: GraphQLDataSourceProcessOptions<GatewayContext>,
     context: Partial<GatewayContext>,
