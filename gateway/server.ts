@@ -43,7 +43,7 @@ import { createPurposeSource, declaredPurpose } from "./authorization/purposes.t
 import { type GatewayConfig, isProductionMode } from "./config.ts";
 import type { GatewayContext } from "./context.ts";
 import { type AlignedPlansStats, useAlignedPlans } from "./execution/alignedPlanner.ts";
-import { PlanExecutor, type PlanExecutorStats } from "./execution/planExecutor.ts";
+import { noExecutorStats, PlanExecutor, type PlanExecutorStats } from "./execution/planExecutor.ts";
 import { createResponseCache, type ResponseCacheStats } from "./execution/responseCache.ts";
 import { SubgraphDataSource, type SubgraphFetchStats } from "./execution/subgraphDataSource.ts";
 import { createSubgraphPolicies } from "./execution/subgraphPolicy.ts";
@@ -592,16 +592,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     log,
     fetchStats: () => Object.fromEntries([...stats].map(([name, s]) => [name, { ...s }])),
     planStats: () => ({ ...(alignedPlans?.stats ?? { planned: 0, aligned: 0 }) }),
-    executorStats: () => ({
-      ...(plans?.stats ?? {
-        planned: 0,
-        executed: 0,
-        delegated: 0,
-        representations: 0,
-        sentRepresentations: 0,
-        shared: 0,
-      }),
-    }),
+    executorStats: () => ({ ...(plans?.stats ?? noExecutorStats()) }),
     responseCacheStats: () =>
       Object.fromEntries([...(responseCache?.stats() ?? [])].map(([name, s]) => [name, { ...s }])),
     supergraphLoads: () => snapshots.loaded(),

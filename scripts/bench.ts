@@ -2,7 +2,8 @@
  * `npm run bench`: measures representative operations through three gateways over the same subgraph processes, in
  * the same run: **ours**, a **plain Apollo Gateway** (scripts/plainGateway.ts) and **Hive Gateway with the Rust query
  * planner** (scripts/hiveGateway.ts). It prints requests/s, p50/p99 latency, gateway CPU-ms per request, the
- * subgraphs' CPU-ms per request and subgraph fetches per request, with the ratios ours/plain and ours/hive, then each gateway's resident memory.
+ * subgraphs' CPU-ms per request and subgraph fetches per request, with the ratios ours/plain and ours/hive, then each
+ * gateway's resident memory.
  *
  * Everything runs on this machine: subgraphs with seed data (fresh PGlite databases, or one fresh PostgreSQL database
  * with BENCH_DATABASE_URL), the three gateways as separate processes (so their CPU and memory can be read from /proc),

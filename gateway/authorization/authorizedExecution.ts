@@ -25,8 +25,8 @@
  *
  * With our plan executor (gateway/execution/planExecutor.ts, the default) the planner's result arrives unshaped and
  * step 2 is the only shaping walk, for every operation, and identical query operations of one caller in flight at once
- * run steps 1–2 once (`InFlightOperations`, below; each still gets its own step 3); with Apollo's executor (`EXECUTOR=apollo`), operations that
- * touch nothing denied or classified skip all three. An operation the guard did not decide on is
+ * run steps 1–2 once (`InFlightOperations`, below; each still gets its own step 3); with Apollo's executor
+ * (`EXECUTOR=apollo`), operations that touch nothing denied or classified skip all three. An operation the guard did not decide on is
  * refused: the planner's copy of the supergraph has its security features switched off
  * (lib/access/requirements.ts), so this layer fails closed rather than letting an unchecked operation through.
  */
@@ -47,7 +47,13 @@ import type { GatewayContext } from "../context.ts";
 import { InFlightFetches } from "../execution/inFlightFetches.ts";
 import type { PlanExecutor } from "../execution/planExecutor.ts";
 import { PlannedDocuments } from "./plannedDocuments.ts";
-import { type ShapedResult, SUBJECT_ALIAS, SUBJECT_TYPE, shapeToOperation } from "./shapeToOperation.ts";
+import {
+  type ShapedResult,
+  type ShapeOptions,
+  SUBJECT_ALIAS,
+  SUBJECT_TYPE,
+  shapeToOperation,
+} from "./shapeToOperation.ts";
 
 const graphqlCjs = createRequire(import.meta.url)("graphql") as typeof import("graphql");
 const { getNamedType, isAbstractType, isNonNullType, isObjectType, Kind, print, TypeInfo, visit, visitWithTypeInfo } =
@@ -120,7 +126,7 @@ export function authorizedExecutor(
     // the same caller already in flight is joined instead (see `InFlightOperations`).
     const ownRun = options.plans
       ? await operations.run(requestContext, context, authorization, queryHash, () =>
-          runOwn(options.plans as PlanExecutor, requestContext, planned, queryHash),
+          runOwn(options.plans as PlanExecutor, requestContext, planned, queryHash, view, authorization),
         )
       : undefined;
     if (!ownRun && untouched) return executor(requestContext);
@@ -130,9 +136,7 @@ export function authorizedExecutor(
       ({ partial, shaped } = ownRun);
     } else {
       partial = await executor({ ...requestContext, document: planned, queryHash } as GatewayGraphQLRequestContext);
-      const endSpan = startSpan("gateway.postprocessing");
-      shaped = shapeToOperation(view, partial, authorization);
-      endSpan?.();
+      shaped = shapeInSpan(view, partial, authorization, {});
     }
     const complete = !!ownRun;
     if (!options.audit || authorization.classified.length === 0) return shaped.result;
@@ -158,17 +162,25 @@ async function runOwn(
   requestContext: GatewayGraphQLRequestContext,
   planned: DocumentNode,
   queryHash: string,
+  view: OperationView,
+  authorization: OperationAuthorization,
 ): Promise<OwnRun | undefined> {
   const partial = await plans.run(requestContext, planned, queryHash);
   if (!partial) return undefined;
-  const { view, authorization } = requestContext.context as GatewayContext;
-  // Shaping is synchronous: a span around it only when tracing is on, and no promise on every request.
+  return { partial, shaped: shapeInSpan(view, partial, authorization, { complete: true }) };
+}
+
+/** Shaping is synchronous: a span around it only when tracing is on, and no promise on every request. */
+function shapeInSpan(
+  view: OperationView,
+  partial: GatewayExecutionResult,
+  authorization: OperationAuthorization,
+  options: ShapeOptions,
+): ShapedResult<GatewayExecutionResult> {
   const endSpan = startSpan("gateway.postprocessing");
-  const shaped = shapeToOperation(view as OperationView, partial, authorization as OperationAuthorization, {
-    complete: true,
-  });
+  const shaped = shapeToOperation(view, partial, authorization, options);
   endSpan?.();
-  return { partial, shaped };
+  return shaped;
 }
 
 interface OwnRun {
@@ -187,8 +199,8 @@ interface OwnRun {
  * Everything else stays per request: authentication, limits, the cost budget, and the audit record (each request
  * records its own access, with the subjects the shared answer holds). Only a clean answer is shared: when the first
  * one's answer holds an error (a subgraph failed, a value did not complete) or it threw, each other request runs its
- * own plan, so its errors carry its own request id. Mutations are never shared. Each taker gets its own result object; the data inside is shared
- * and never written after shaping.
+ * own plan, so its errors carry its own request id. Mutations are never shared. Each taker gets its own result object;
+ * the data inside is shared and never written after shaping.
  */
 class InFlightOperations {
   readonly #flights = new InFlightFetches<OwnRun | undefined>((run) => run);

@@ -126,6 +126,11 @@ export interface PlanExecutorStats {
   shared: number;
 }
 
+/** Every counter at zero: a new executor's, and what a gateway without one reports. */
+export function noExecutorStats(): PlanExecutorStats {
+  return { planned: 0, executed: 0, delegated: 0, representations: 0, sentRepresentations: 0, shared: 0 };
+}
+
 export interface PlanExecutorOptions {
   /** Plans kept per supergraph, least recently used dropped first (default 1,000). */
   maxPlans?: number;
@@ -137,14 +142,7 @@ export class PlanExecutor {
   readonly #maxPlans: number;
   #loaded = 0;
   #missing: string | undefined;
-  readonly stats: PlanExecutorStats = {
-    planned: 0,
-    executed: 0,
-    delegated: 0,
-    representations: 0,
-    sentRepresentations: 0,
-    shared: 0,
-  };
+  readonly stats: PlanExecutorStats = noExecutorStats();
 
   /** Install before the gateway loads: a supergraph loaded before is not seen, and its requests go to Apollo's. */
   constructor(gateway: ApolloGateway, options: PlanExecutorOptions = {}) {
