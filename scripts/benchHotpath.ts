@@ -8,7 +8,7 @@
  * Environment: BENCH_SECONDS (default 8), BENCH_ROUNDS (2), BENCH_CONNECTIONS (1), BENCH_PORT_BASE (4800; other
  * helpers' benchmarks use 4490–4599), BENCH_OURS_SEMI_SPACE (16: MB per semi-space, as deployed; empty for V8's
  * default), BENCH_OURS_NODE_ARGS / BENCH_PLAIN_NODE_ARGS (extra node options, e.g.
- * `--cpu-prof --cpu-prof-dir=/tmp/prof`), BENCH_OURS_ENV (JSON object of extra variables for our gateway),
+ * `--cpu-prof --cpu-prof-dir=/tmp/prof`), BENCH_SUBGRAPH_NODE_ARGS (the same for the four subgraphs), BENCH_OURS_ENV (JSON object of extra variables for our gateway),
  * BENCH_OURS_ENTRY (default gateway/main.ts), BENCH_BEFORE_ENTRY (another build of ours, e.g. a `git archive` of an
  * earlier commit, measured in the same run as "before": ratios ours/before share one machine load), BENCH_BEFORE_ENV
  * (JSON object of extra variables for "before": e.g. `BENCH_BEFORE_ENTRY=gateway/main.ts
@@ -77,7 +77,7 @@ const keyEnv = {
 try {
   await Promise.all(
     STARTED.map((name) => {
-      start(["scripts/subgraph.ts", name], {
+      start([...nodeArgs("BENCH_SUBGRAPH_NODE_ARGS"), "scripts/subgraph.ts", name], {
         ...keyEnv,
         PORT: String(portOf(name)),
         DATA_DIR: join(dataDir, name),

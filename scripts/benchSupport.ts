@@ -23,12 +23,15 @@ export const BENCH_RATE_LIMITS = JSON.stringify({
   oauth: { requests: 1_000_000_000, perSeconds: 60 },
 });
 
-/** Starts `node --import tsx <args>` in the repository with the given environment (warnings and errors shown). */
+/**
+ * Starts `node --import tsx <args>` in the repository with the given environment (warnings and errors shown; standard
+ * output too with BENCH_STDOUT=1, e.g. for `--trace-gc` in BENCH_OURS_NODE_ARGS).
+ */
 export function start(args: string[], env: Record<string, string>): ChildProcess {
   const child = spawn(process.execPath, ["--import", "tsx", ...args], {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: "warn", ...env },
-    stdio: ["ignore", "ignore", "inherit"],
+    stdio: ["ignore", process.env.BENCH_STDOUT ? "inherit" : "ignore", "inherit"],
   });
   children.push(child);
   return child;

@@ -78,22 +78,26 @@ export function maskValue(value: unknown, mask: MaskStrategy): unknown {
 
 const SURROGATE = /[\uD800-\uDFFF]/;
 
+/** `stars(n)`: n asterisks; the usual lengths made once (issue 16: `repeat` was a tenth of a masked read's allocation). */
+const STARS = Array.from({ length: 33 }, (_, n) => "*".repeat(n));
+const stars = (n: number): string => STARS[n] ?? "*".repeat(n);
+
 /** `chars`: the value's characters, as a string without surrogates or as an array of code points. */
 function maskCharacters(chars: string | string[], mask: Exclude<MaskStrategy, "free-text">): string {
   const length = chars.length;
   switch (mask) {
     case "id-card":
       // 310101199001011234 → 310***********1234 (region code and check digits only).
-      return length <= 7 ? "*".repeat(length) : cut(chars, 0, 3) + "*".repeat(length - 7) + cut(chars, length - 4);
+      return length <= 7 ? stars(length) : cut(chars, 0, 3) + stars(length - 7) + cut(chars, length - 4);
     case "phone":
       // 13812345678 → 138****5678
-      return length <= 7 ? "*".repeat(length) : cut(chars, 0, 3) + "*".repeat(length - 7) + cut(chars, length - 4);
+      return length <= 7 ? stars(length) : cut(chars, 0, 3) + stars(length - 7) + cut(chars, length - 4);
     case "name":
       // 张伟 → 张*, 欧阳娜娜 → 欧***
-      return length <= 1 ? "*" : cut(chars, 0, 1) + "*".repeat(length - 1);
+      return length <= 1 ? "*" : cut(chars, 0, 1) + stars(length - 1);
     case "address":
       // 上海市静安区临汾路380弄12号 → 上海市静安区****
-      return length <= 6 ? "*".repeat(length) : `${cut(chars, 0, 6)}****`;
+      return length <= 6 ? stars(length) : `${cut(chars, 0, 6)}****`;
   }
 }
 

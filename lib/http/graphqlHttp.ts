@@ -235,8 +235,12 @@ export function createGraphQLListener<TContext extends BaseContext>(
     if (response.body.kind === "complete") {
       // Request errors (no data) come back capped: identical ones once, at most ten.
       const capped = res.statusCode >= 400 ? capErrorsInBody(response.body.string) : null;
-      if (capped !== null) res.removeHeader("content-length");
-      res.end(capped ?? response.body.string);
+      // Encoded once, its length read off the bytes: `end(string)` measures the string for Content-Length and then
+      // encodes it again, flattening Apollo's `JSON.stringify(…) + "\n"` on the way (issue 16: a large answer's text
+      // was allocated twice more than needed).
+      const bytes = Buffer.from(capped ?? response.body.string, "utf8");
+      res.setHeader("content-length", bytes.length);
+      res.end(bytes);
       return;
     }
     for await (const chunk of response.body.asyncIterator) res.write(chunk);

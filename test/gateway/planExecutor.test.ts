@@ -3,8 +3,15 @@
  * sent once, and a subgraph's error about one is reported at every occurrence, as Apollo's executor would have had it
  * with every occurrence sent. Through the gateway, against Apollo's executor: test/gateway/planExecution.test.ts.
  */
+import { createRequire } from "node:module";
+import { Kind } from "graphql";
 import { describe, expect, it } from "vitest";
-import { distinctRepresentations, errorsPerOccurrence, PlanExecutor } from "../../gateway/execution/planExecutor.ts";
+import {
+  distinctRepresentations,
+  errorsPerOccurrence,
+  PlanExecutor,
+  selectionOf,
+} from "../../gateway/execution/planExecutor.ts";
 
 const street = (id: string) => ({ __typename: "Street", id });
 const department = (id: string) => ({ __typename: "Department", id });
@@ -27,6 +34,73 @@ describe("distinct representations", () => {
       { __typename: "Hospital", id: "h1", street: { id: "s1" } },
     ];
     expect(distinctRepresentations(plan).sentAs).toEqual([0, 1, 0]);
+  });
+});
+
+describe("representations (the requires selections read from the merged data)", () => {
+  // Apollo's `isObjectOfType` is CommonJS and checks the schema's types with its own copy of graphql: build with that one.
+  const { buildSchema } = createRequire(import.meta.url)("graphql") as typeof import("graphql");
+  const schema = buildSchema(`
+    interface Place { id: ID! }
+    type Hospital implements Place { id: ID! street: Street tags: [String!] }
+    type School implements Place { id: ID! }
+    type Street { id: ID! code: String }
+    type Query { places: [Place] }
+  `);
+  const field = (name: string, selections?: unknown[]) => ({ kind: Kind.FIELD, name, selections });
+  const on = (typeCondition: string, selections: unknown[]) => ({
+    kind: Kind.INLINE_FRAGMENT,
+    typeCondition,
+    selections,
+  });
+  type Selections = Parameters<typeof selectionOf>[2];
+  const hospitalKey = [on("Hospital", [field("__typename"), field("id")])] as Selections;
+
+  it("takes the fields the fragment for the entity's type selects, in the selection's order, as a plain object", () => {
+    const entity = { id: "h1", name: "Linfen", __typename: "Hospital" };
+    const representation = selectionOf(schema, entity, hospitalKey);
+    expect(JSON.stringify(representation)).toBe('{"__typename":"Hospital","id":"h1"}');
+    expect(Object.getPrototypeOf(representation)).toBe(Object.prototype);
+    // An entity of another type gives an empty representation (no __typename: it is not sent).
+    expect(selectionOf(schema, { __typename: "School", id: "s1" }, hospitalKey)).toEqual({});
+    expect(selectionOf(schema, null, hospitalKey)).toBeNull();
+  });
+
+  it("reads nested selections and lists, copying lists, and gives null where a selected field is missing", () => {
+    const requires = [
+      field("__typename"),
+      field("id"),
+      field("street", [field("id"), field("code")]),
+      field("tags"),
+    ] as Selections;
+    const tags = ["a", "b"];
+    const entity = { __typename: "Hospital", id: "h1", street: { id: "s1", code: "LF", name: "x" }, tags };
+    const representation = selectionOf(schema, entity, requires)!;
+    expect(representation).toEqual({ __typename: "Hospital", id: "h1", street: { id: "s1", code: "LF" }, tags });
+    expect(representation.tags).not.toBe(tags);
+    // A nested object without a selected field becomes null; the entity itself without one has no representation.
+    expect(selectionOf(schema, { ...entity, street: { id: "s1" } }, requires)).toMatchObject({ street: null });
+    expect(selectionOf(schema, { __typename: "Hospital", street: null, tags }, requires)).toBeNull();
+  });
+
+  it("merges what several fragments and fields select, an interface's fragment included", () => {
+    const requires = [
+      on("Place", [field("__typename"), field("id")]),
+      on("Hospital", [field("street", [field("id")])]),
+      on("Hospital", [field("street", [field("code")])]),
+    ] as Selections;
+    const entity = { __typename: "Hospital", id: "h1", street: { id: "s1", code: "LF" } };
+    expect(selectionOf(schema, entity, requires)).toEqual({
+      __typename: "Hospital",
+      id: "h1",
+      street: { id: "s1", code: "LF" },
+    });
+    // A fragment whose field is missing adds nothing; the others still count.
+    const partial = [
+      on("Hospital", [field("__typename"), field("id")]),
+      on("Hospital", [field("missing")]),
+    ] as Selections;
+    expect(selectionOf(schema, entity, partial)).toEqual({ __typename: "Hospital", id: "h1" });
   });
 });
 
