@@ -1,6 +1,6 @@
 import type { OperationAuthorization } from "../lib/access/authorize.ts";
 import type { OperationView } from "../lib/access/operationView.ts";
-import type { Logger } from "../lib/log.ts";
+import type { RequestLogger } from "../lib/log.ts";
 import type { Principal } from "../lib/principal.ts";
 import type { RateLimitState } from "./limits/rateLimiter.ts";
 import type { RequestUsage } from "./observability/metering.ts";
@@ -20,7 +20,7 @@ export interface GatewayContext {
   clientAddress: string;
   /** Where the caller stands against its request rate (the `RateLimit-*` headers of the answer); null: not counted. */
   rateLimit: RateLimitState | null;
-  log: Logger;
+  log: RequestLogger;
   /** Epoch ms by which the answer is due (arrival + REQUEST_DEADLINE_MS): no subgraph fetch runs past it. */
   deadline: number;
   /**

@@ -16,7 +16,7 @@ import { closeGracefully } from "../lib/http/closeGracefully.ts";
 import { securityHeaders } from "../lib/http/cors.ts";
 import { createGraphQLListener, type Route, sendJson } from "../lib/http/graphqlHttp.ts";
 import { rateLimitPolicy } from "../lib/limits/rateLimitRules.ts";
-import { createLogger, type Logger } from "../lib/log.ts";
+import { createLogger, type Logger, lazyChild } from "../lib/log.ts";
 import { ANONYMOUS, type Principal, systemPrincipal } from "../lib/principal.ts";
 import { graphResourceOf, oidcIssuerOf } from "../lib/publicOrigin.ts";
 import { activeTraceId, annotateActiveSpan, inServerSpan } from "../lib/telemetry/tracing.ts";
@@ -528,7 +528,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
         rateLimit,
         ...declared,
         usage: { fetches: new Map(), cost: 0 },
-        log: log.child({ requestId, traceId: activeTraceId() }),
+        log: lazyChild(log, { requestId, traceId: activeTraceId() }),
         telemetry: requestTelemetry.recordOf(req),
       };
     },

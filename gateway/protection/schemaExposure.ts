@@ -26,8 +26,23 @@ export function mayExploreSchema(principal: Principal, options: SchemaExposureOp
   return options.roles.includes(principal.kind) || principal.roles.some((role) => options.roles.includes(role));
 }
 
-/** Whether the document selects `__schema` or `__type` anywhere (any operation or fragment). */
+/**
+ * Whether the document selects `__schema` or `__type` anywhere (any operation or fragment). Remembered per document:
+ * Apollo Server parses a query text once and hands every later request the same document (issue 16: the walk was a
+ * twentieth of a one-fetch request's allocation).
+ */
 export function selectsIntrospection(document: DocumentNode): boolean {
+  let found = introspecting.get(document);
+  if (found === undefined) {
+    found = walkForIntrospection(document);
+    introspecting.set(document, found);
+  }
+  return found;
+}
+
+const introspecting = new WeakMap<DocumentNode, boolean>();
+
+function walkForIntrospection(document: DocumentNode): boolean {
   let found = false;
   visit(document, {
     [Kind.FIELD]: (node) => {

@@ -2,7 +2,7 @@
 import { Writable } from "node:stream";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
-import { REDACTED_PATHS } from "../../lib/log.ts";
+import { lazyChild, REDACTED_PATHS } from "../../lib/log.ts";
 
 function capture() {
   const lines: string[] = [];
@@ -44,5 +44,30 @@ describe("log redaction", () => {
       expect(line, secret).not.toContain(secret);
     }
     expect(line).toContain("[redacted]");
+  });
+});
+
+describe("a request's logger", () => {
+  it("is made on its first line, carries the request's bindings on every line, and still redacts", () => {
+    const { log, text } = capture();
+    let children = 0;
+    const child = log.child.bind(log);
+    log.child = ((...args: Parameters<typeof child>) => {
+      children += 1;
+      return child(...args);
+    }) as typeof log.child;
+    const requestLog = lazyChild(log, { requestId: "req-1", traceId: "t-1" });
+    expect(children).toBe(0);
+    requestLog.warn({ reason: "audit down", phone: "13812345678" }, "withheld");
+    requestLog.info("second");
+    expect(children).toBe(1);
+    const lines = text()
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatchObject({ requestId: "req-1", traceId: "t-1", reason: "audit down", msg: "withheld" });
+    expect(lines[0]?.phone).toBe("[redacted]");
+    expect(lines[1]).toMatchObject({ requestId: "req-1", msg: "second" });
   });
 });
