@@ -328,6 +328,10 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   // The response cache for public data (docs/gateway.md, "Response cache"); null when RESPONSE_CACHE=off.
   const responseCache = await createResponseCache(config, log, (schema) => snapshots.forSchema(schema));
   const batches = (name: string) => config.SUBGRAPH_BATCHING === "all" || config.SUBGRAPH_BATCHING.includes(name);
+  // Left on, Apollo Gateway probes the cloud metadata endpoints at start and sends the host's CPU, memory and cloud
+  // details to Apollo's servers every hour and at shutdown (OpenTelemetry to usage-reporting.api.apollographql.com).
+  // Nothing about the district's machines goes to a third party: off, with Apollo's own switch, before it is read.
+  process.env.APOLLO_TELEMETRY_DISABLED = "true";
   const gateway = new ApolloGateway({
     supergraphSdl:
       registrySupergraph ??

@@ -66,6 +66,12 @@ describe("request hygiene at the gateway", () => {
       body: JSON.stringify({ query }),
     });
 
+  it("tells Apollo Gateway not to report the host to Apollo's servers", () => {
+    // Read by @apollo/gateway's constructor: without it, an hourly OpenTelemetry export to Apollo (and cloud
+    // metadata probes at start). Both gateways here were started by startGateway.
+    expect(process.env.APOLLO_TELEMETRY_DISABLED).toBe("true");
+  });
+
   describe("security headers", () => {
     const expected = {
       "x-content-type-options": "nosniff",
