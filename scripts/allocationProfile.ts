@@ -78,8 +78,8 @@ socket.close();
 if (out) writeFileSync(out, JSON.stringify(profile));
 
 const short = (frame: CallFrame) =>
-  `${frame.functionName || "(anonymous)"} ${frame.url.replace(/^file:\/\/.*?\/node_modules\//, "").replace(/^file:\/\/.*?\/(gateway|lib|subgraphs)\//, "$1/")}`;
-const ownCode = (frame: CallFrame) => frame.url.startsWith("file://") && !frame.url.includes("/node_modules/");
+  `${frame.functionName || "(anonymous)"} ${frame.url.replace(/^(file:\/\/)?.*?\/node_modules\//, "").replace(/^file:\/\/.*?\/(gateway|lib|subgraphs)\//, "$1/")}`;
+const ownCode = (frame: CallFrame) => /^(file:\/\/)?\//.test(frame.url) && !frame.url.includes("/node_modules/");
 const bySelf = new Map<string, number>();
 const byOwn = new Map<string, number>();
 let total = 0;
