@@ -12,6 +12,8 @@
  * Each operation runs BENCH_ROUNDS times per gateway (default 2), the order of the three rotated each round, averaged.
  * Environment:
  * - BENCH_SECONDS per run (default 5); BENCH_ROUNDS (default 2);
+ * - BENCH_WARMUP_SECONDS (default 3): before any measurement, each operation through each gateway this long, at the
+ *   largest connection count, so that no gateway's first run meets subgraphs still busy from start-up; 0 skips it;
  * - BENCH_CONNECTIONS, comma-separated connection counts, one table each (default 1,10);
  * - BENCH_OPERATIONS, comma-separated parts of operation names to run (default all), e.g. `wide,open-data`;
  * - BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres: the subgraphs on PostgreSQL, in a database
@@ -335,6 +337,24 @@ try {
     console.log(`  ${await checkBodies(gateways, operation)}`);
   }
   console.log();
+
+  // Before any measurement, every operation through every gateway for a moment. Without it the first measured run —
+  // always ours, on the first operation — met subgraphs still busy from start-up (compiling, collecting the seed's
+  // garbage, their databases' first plans), and its figures (the subgraphs' CPU most of all) carried that cost.
+  const warmUpSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
+  if (warmUpSeconds > 0) {
+    console.error(`warming up: each operation through each gateway for ${warmUpSeconds} s…`);
+    for (const operation of selected) {
+      await login();
+      for (const gateway of gateways) {
+        await autocannon({
+          ...requestOf(gateway.url, operation),
+          connections: Math.max(...connectionCounts),
+          duration: warmUpSeconds,
+        });
+      }
+    }
+  }
 
   for (const connections of connectionCounts) {
     const header = [
