@@ -7,7 +7,7 @@ import type { SqlDriverAdapterFactory } from "@prisma/client/runtime/client";
 import type { DocumentNode } from "graphql";
 import type { SubgraphDatabase } from "../../lib/db/database.ts";
 import type { Route } from "../../lib/http/graphqlHttp.ts";
-import type { Logger } from "../../lib/log.ts";
+import type { Logger, RequestLogger } from "../../lib/log.ts";
 import type { Principal } from "../../lib/principal.ts";
 import type { EnvelopeGuard } from "./envelopeGuard.ts";
 import type { ResidentDirectory, ResidentStreets } from "./residentDirectory.ts";
@@ -59,7 +59,8 @@ export interface SubgraphContext<TPrisma = unknown, TLoaders = unknown> {
   caseReference: string | null;
   /** The client's address as the gateway derived and signed it (null on the gateway's own calls). */
   clientAddress: string | null;
-  log: Logger;
+  /** This request's logger (bound to its request and trace ids). */
+  log: RequestLogger;
 }
 
 /** What a module's extra HTTP routes may use (e.g. the identity service's token endpoints). */

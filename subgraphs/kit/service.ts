@@ -21,7 +21,7 @@ import { migrate, readMigrations } from "../../lib/db/migrate.ts";
 import { codedError, isErrorCode } from "../../lib/errors.ts";
 import { closeGracefully } from "../../lib/http/closeGracefully.ts";
 import { createGraphQLListener, type Route, sendJson } from "../../lib/http/graphqlHttp.ts";
-import { createLogger, type Logger } from "../../lib/log.ts";
+import { createLogger, type Logger, lazyChild } from "../../lib/log.ts";
 import { useTracing } from "../../lib/telemetry/apolloTracing.ts";
 import { activeTraceId, inServerSpan, recordSpan } from "../../lib/telemetry/tracing.ts";
 import { acceptRequestId, createEnvelopeVerifier, type Envelope, REQUEST_ID_HEADER } from "../../lib/wire.ts";
@@ -214,7 +214,8 @@ export async function startSubgraph<TPrisma extends PrismaLike, TLoaders>(
           caseReference: envelope.caseReference,
           clientAddress: envelope.clientAddress,
           // The trace id (tracing on) lines this service's log lines up with the request's trace.
-          log: log.child({ requestId: envelope.requestId, traceId: activeTraceId() }),
+          // Made when it first logs (lib/log.ts `lazyChild`): most requests log nothing.
+          log: lazyChild(log, { requestId: envelope.requestId, traceId: activeTraceId() }),
         };
       },
       routes,
