@@ -3,7 +3,8 @@
  * follow-ups masked + audited) through our gateway and a plain Apollo Gateway, with only the four subgraphs they need
  * (catalog, health, identity, audit) — quick enough to run with a profiler and on a loaded machine (issue 16).
  *
- * Prints gateway CPU ms per request (user + system from /proc, as `npm run bench`), requests/s, the load average
+ * Prints gateway CPU ms per request (user + system from /proc, as `npm run bench`; in brackets the part V8's helper
+ * threads spent, mostly the garbage collector's concurrent and parallel work), requests/s, the load average
  * beside each figure, and each gateway's resident memory (now and peak) after the runs.
  * Environment: BENCH_SECONDS (default 8), BENCH_ROUNDS (2), BENCH_CONNECTIONS (1), BENCH_PORT_BASE (4800; other
  * helpers' benchmarks use 4490–4599), BENCH_OURS_SEMI_SPACE (16: MB per semi-space, as deployed; empty for V8's
@@ -23,7 +24,7 @@ import jwt, { type JwtPayload } from "jsonwebtoken";
 import { districtPrincipal } from "../gateway/auth/tokenVerifier.ts";
 import { generateEnvelopeKeys } from "../lib/wire.ts";
 import { subgraphModules } from "../subgraphs/registry.ts";
-import { BENCH_RATE_LIMITS, cpuMs, root, start, stopAll, waitFor } from "./benchSupport.ts";
+import { BENCH_RATE_LIMITS, cpuMs, helperCpuMs, root, start, stopAll, waitFor } from "./benchSupport.ts";
 import { envelopeEnv } from "./devKeys.ts";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
@@ -154,12 +155,13 @@ try {
       if (!check.ok || answer.errors) throw new Error(`${url}: ${check.status} ${JSON.stringify(answer.errors)}`);
       answerBytes.set(port, text.length);
       await autocannon({ url, method: "POST", headers, body, connections, duration: 2 });
-      const before = await cpuMs(pid);
+      const [before, helpersBefore] = [await cpuMs(pid), await helperCpuMs(pid)];
       const loadBefore = loadavg()[0]!;
       const result = await autocannon({ url, method: "POST", headers, body, connections, duration: seconds });
       const cpu = ((await cpuMs(pid)) - before) / result.requests.total;
+      const helpers = ((await helperCpuMs(pid)) - helpersBefore) / result.requests.total;
       const errors = result.errors + result.non2xx;
-      return { cpu, rps: result.requests.average, errors, load: (loadBefore + loadavg()[0]!) / 2 };
+      return { cpu, helpers, rps: result.requests.average, errors, load: (loadBefore + loadavg()[0]!) / 2 };
     };
     type Run = Awaited<ReturnType<typeof run>>;
     const gateways = [
@@ -181,13 +183,14 @@ try {
             `${r.cpu.toFixed(2)} ms (${r.rps.toFixed(0)} req/s, load ${r.load.toFixed(1)}${r.errors ? `, ${r.errors} errors` : ""})`,
         )
         .join("; ");
-    const mean = (runs: Run[]) => runs.reduce((s, r) => s + r.cpu, 0) / runs.length;
+    const mean = (runs: Run[], of: (r: Run) => number = (r) => r.cpu) =>
+      runs.reduce((s, r) => s + of(r), 0) / runs.length;
     console.log(
       `${operation.name} (answer ${answerBytes.get(oursPort)} characters through ours, ${answerBytes.get(plainPort)} through plain)`,
     );
     for (const gateway of gateways) {
       console.log(
-        `  ${gateway.name.padEnd(6)} CPU/req ${mean(gateway.runs).toFixed(2)} ms  runs: ${fmt(gateway.runs)}`,
+        `  ${gateway.name.padEnd(6)} CPU/req ${mean(gateway.runs).toFixed(2)} ms (V8 helper threads ${mean(gateway.runs, (r) => r.helpers).toFixed(2)})  runs: ${fmt(gateway.runs)}`,
       );
     }
     const plainMean = mean(gateways.at(-1)!.runs);

@@ -3,7 +3,7 @@
  * time of a process from /proc.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { LIMITED_KINDS } from "../lib/contracts/principal.ts";
 
@@ -52,6 +52,27 @@ export async function waitFor(url: string, timeoutMs = 180_000): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
+}
+
+/**
+ * User + system CPU milliseconds a process's V8 helper threads (`V8Worker`: concurrent marking, parallel scavenges and
+ * compaction, background compilation) have used so far: the part of `cpuMs` the garbage collector spends off the main
+ * thread, which grows with what a request allocates and what survives.
+ */
+export async function helperCpuMs(pid: number): Promise<number> {
+  let total = 0;
+  for (const task of await readdir(`/proc/${pid}/task`).catch(() => [] as string[])) {
+    try {
+      const [comm, stat] = await Promise.all([
+        readFile(`/proc/${pid}/task/${task}/comm`, "utf8"),
+        readFile(`/proc/${pid}/task/${task}/stat`, "utf8"),
+      ]);
+      if (!comm.startsWith("V8Worker")) continue;
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      total += ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+    } catch {} // the thread ended between the listing and the read
+  }
+  return total;
 }
 
 /** User + system CPU milliseconds a process has used so far. */

@@ -14,8 +14,10 @@
  * The list is read against its contract (lib/contracts/revokedSessions.ts, which the identity service serves with): a
  * payload that does not match is refused whole (`PayloadRefused` to `onError`) and the entries held stay in force.
  */
+
 import { readPayload } from "../../lib/contracts/payload.ts";
 import { revokedSessionsSchema } from "../../lib/contracts/revokedSessions.ts";
+import { poolFetch } from "../../lib/http/poolFetch.ts";
 
 export interface RevocationListOptions {
   url: string;
@@ -54,11 +56,14 @@ export function createRevocationList(options: RevocationListOptions): Revocation
 
   async function refresh() {
     try {
-      const response = await fetch(pollUrl, {
+      const response = await poolFetch(pollUrl, {
         headers: options.headers?.(pollUrl),
         signal: AbortSignal.timeout(timeoutMs),
       });
-      if (!response.ok) throw new Error(`revoked sessions answered HTTP ${response.status}`);
+      if (!response.ok) {
+        await response.body.cancel();
+        throw new Error(`revoked sessions answered HTTP ${response.status}`);
+      }
       const body = await readPayload("revoked-sessions", revokedSessionsSchema, response);
       const at = now();
       const next = new Map<string, number>();

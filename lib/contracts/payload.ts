@@ -38,7 +38,7 @@ export function parsePayload<S extends z.ZodType>(contract: string, schema: S, b
 export async function readPayload<S extends z.ZodType>(
   contract: string,
   schema: S,
-  response: Response,
+  response: { text(): Promise<string> },
 ): Promise<z.output<S>> {
   const text = await response.text();
   let body: unknown;

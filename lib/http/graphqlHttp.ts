@@ -16,6 +16,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from "node:http
 import { type ApolloServer, type BaseContext, HeaderMap } from "@apollo/server";
 import { type ErrorCode, errorBody, errorCodes } from "../errors.ts";
 import type { Logger } from "../log.ts";
+import { directApolloHashes } from "./apolloHashes.ts";
 import { type CorsOptions, corsDecision } from "./cors.ts";
 import { capErrorsInBody } from "./errorCap.ts";
 import { MAX_JSON_DEPTH, parseJsonBody, RequestBodyError, readBody, requireContentType } from "./requestBody.ts";
@@ -89,6 +90,8 @@ export function createGraphQLListener<TContext extends BaseContext>(
   options: GraphQLHttpOptions<TContext>,
 ): RequestListener {
   const { server, log, routes = {}, maxBodyBytes = 1024 * 1024, path = "/graphql", maxBatch = 0 } = options;
+  // Every operation's text is hashed by Apollo; without a module lookup per hash (./apolloHashes.ts).
+  directApolloHashes();
   const prefixes = Object.keys(routes)
     .filter((key) => key.endsWith("/*"))
     .map((key) => ({ prefix: key.slice(0, -1), route: routes[key] as Route }));
