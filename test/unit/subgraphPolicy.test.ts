@@ -188,6 +188,56 @@ describe("the circuit breaker", () => {
   });
 });
 
+describe("the deadline bounds every wait", () => {
+  const hanging = (signal: AbortSignal) =>
+    new Promise<string>((_resolve, reject) => {
+      signal.addEventListener("abort", () => setTimeout(() => reject(signal.reason), 0));
+    });
+
+  it("a call waiting for a half-open trial ends at its deadline, and does not count against the subgraph", async () => {
+    const p = policy({ breakerFailures: 1, breakerOpenMs: 10_000, retries: 0, timeoutMs: 5_000 });
+    await settle(p.run({ ...soon(), idempotent: false }, attempts(refused())));
+    vi.advanceTimersByTime(10_001);
+    // The trial: hangs until its 5 s timeout.
+    const trial = p.run({ ...soon(), idempotent: false }, hanging).catch((error: unknown) => error);
+    const started = Date.now();
+    const waiting = attempts();
+    const outcome = p.run({ deadline: started + 1_000, idempotent: false }, waiting).then(
+      (value) => ({ value, at: Date.now() }),
+      (error: unknown) => ({ error, at: Date.now() }),
+    );
+    await vi.runAllTimersAsync();
+    const waited = await outcome;
+    expect(failureReason((waited as { error: unknown }).error)).toBe("deadline");
+    expect(waited.at - started).toBeLessThan(5_000); // not held until the trial's timeout
+    expect(waiting.calls).toBe(0);
+    expect(failureReason(await trial)).toBe("timeout");
+    expect(p.stats.timeouts).toBe(1); // the trial's only
+  });
+
+  it("does not wait out a backoff past the deadline", async () => {
+    const p = policy({ retries: 2, backoffInitialMs: 5_000, backoffMaxMs: 5_000 });
+    const attempt = attempts(httpError(503), httpError(503));
+    const started = Date.now();
+    const ended = p.run({ deadline: started + 1_000, idempotent: true }, attempt).catch((error: unknown) => ({
+      error,
+      at: Date.now(),
+    }));
+    await vi.runAllTimersAsync();
+    const { error, at } = (await ended) as { error: unknown; at: number };
+    expect(failureReason(error)).toBe("deadline");
+    expect(at - started).toBeLessThanOrEqual(1_000);
+    expect(attempt.calls).toBe(1);
+  });
+
+  it("an attempt ended by the deadline is no fault of the subgraph: the breaker stays closed", async () => {
+    const p = policy({ breakerFailures: 1, retries: 0, timeoutMs: 5_000 });
+    const error = await settle(p.run({ deadline: Date.now() + 500, idempotent: false }, hanging));
+    expect(failureReason(error)).toBe("deadline");
+    expect([p.state, p.stats.timeouts]).toEqual(["closed", 0]);
+  });
+});
+
 describe("fault classification", () => {
   it("counts timeouts, 5xx and network errors as the subgraph's faults; retries only what a retry can fix", () => {
     expect(isSubgraphFault(new SubgraphTimeoutError(10))).toBe(true);
