@@ -14,7 +14,8 @@
  *
  * With `ALLOCATION_SURVIVORS=1` it leaves out what the young generation's collections freed: what remains is what
  * outlived its scavenges and was promoted to the old generation (or is still live), the bytes that make the scavenges
- * copy and the full collections come sooner.
+ * copy and the full collections come sooner. Read it with care: the profiler watches its samples through weak
+ * references, which may keep sampled objects through a scavenge (docs/benchmarks.md, 2026-12-08).
  */
 import { writeFileSync } from "node:fs";
 
