@@ -14,7 +14,6 @@
  * The list is read against its contract (lib/contracts/revokedSessions.ts, which the identity service serves with): a
  * payload that does not match is refused whole (`PayloadRefused` to `onError`) and the entries held stay in force.
  */
-
 import { readPayload } from "../../lib/contracts/payload.ts";
 import { revokedSessionsSchema } from "../../lib/contracts/revokedSessions.ts";
 import { poolFetch } from "../../lib/http/poolFetch.ts";
