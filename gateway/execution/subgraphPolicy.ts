@@ -180,7 +180,17 @@ export class SubgraphPolicy {
             reject(new SubgraphTimeoutError(budget));
           }
         }, budget);
-        attempt(controller.signal).then(
+        let pending: Promise<T>;
+        try {
+          pending = attempt(controller.signal);
+        } catch (error) {
+          // An attempt that throws before it returns a promise: a failure like any other, not a timeout later on.
+          settled = true;
+          clearTimeout(timer);
+          reject(error);
+          return;
+        }
+        pending.then(
           (value) => {
             if (settled) return;
             settled = true;

@@ -230,6 +230,15 @@ describe("the deadline bounds every wait", () => {
     expect(attempt.calls).toBe(1);
   });
 
+  it("an attempt that throws at once fails as itself, and its timer is not left to count a timeout", async () => {
+    const p = policy({ retries: 0, timeoutMs: 300 });
+    const throwing = (_signal: AbortSignal): Promise<string> => {
+      throw httpError(400);
+    };
+    expect(await settle(p.run({ ...soon(), idempotent: false }, throwing))).toMatchObject({ message: "HTTP 400" });
+    expect(p.stats.timeouts).toBe(0);
+  });
+
   it("an attempt ended by the deadline is no fault of the subgraph: the breaker stays closed", async () => {
     const p = policy({ breakerFailures: 1, retries: 0, timeoutMs: 5_000 });
     const error = await settle(p.run({ deadline: Date.now() + 500, idempotent: false }, hanging));
