@@ -46,6 +46,8 @@ export function createFieldUsageRecorder(options: FieldUsageOptions): FieldUsage
   const url = `${registryUrl.replace(/\/$/, "")}/usage`;
   let counts = new Map<string, number>();
   let dropped = 0;
+  /** The current hour's ISO string, made once an hour rather than on every request. */
+  let hourOf = { start: Number.NaN, iso: "" };
   let sending: Promise<void> = Promise.resolve();
 
   const flush = () => {
@@ -84,7 +86,9 @@ export function createFieldUsageRecorder(options: FieldUsageOptions): FieldUsage
 
   return {
     record(principal, coordinates) {
-      const hour = new Date(Math.floor(now() / 3_600_000) * 3_600_000).toISOString();
+      const hourStart = Math.floor(now() / 3_600_000) * 3_600_000;
+      if (hourStart !== hourOf.start) hourOf = { start: hourStart, iso: new Date(hourStart).toISOString() };
+      const hour = hourOf.iso;
       const client = clientOf(principal);
       for (const coordinate of coordinates) {
         const key = `${hour}|${client}|${coordinate}`;
@@ -120,13 +124,31 @@ export function fieldCoordinates(schema: GraphQLSchema, document: DocumentNode):
   return found;
 }
 
-/** Records the coordinates of every operation that passed validation. */
+/**
+ * Records the coordinates of every operation that passed validation. A document's coordinates are worked out once per
+ * schema and parsed document (Apollo Server hands the same parsed document to every request with the same text), not
+ * walked again on every request; entries go when their schema or document is collected.
+ */
 export function useFieldUsage(recorder: FieldUsageRecorder): ApolloServerPlugin<GatewayContext> {
+  const bySchema = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, readonly string[]>>();
+  const coordinatesOf = (schema: GraphQLSchema, document: DocumentNode): readonly string[] => {
+    let documents = bySchema.get(schema);
+    if (!documents) {
+      documents = new WeakMap();
+      bySchema.set(schema, documents);
+    }
+    let coordinates = documents.get(document);
+    if (!coordinates) {
+      coordinates = [...fieldCoordinates(schema, document)];
+      documents.set(document, coordinates);
+    }
+    return coordinates;
+  };
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, contextValue }) {
-          recorder.record(contextValue.principal, fieldCoordinates(schema, document));
+          recorder.record(contextValue.principal, coordinatesOf(schema, document));
         },
       };
     },
