@@ -67,9 +67,7 @@ export async function helperCpuMs(pid: number): Promise<number> {
         readFile(`/proc/${pid}/task/${task}/comm`, "utf8"),
         readFile(`/proc/${pid}/task/${task}/stat`, "utf8"),
       ]);
-      if (!comm.startsWith("V8Worker")) continue;
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      total += ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+      if (comm.startsWith("V8Worker")) total += cpuMsOfStat(stat);
     } catch {} // the thread ended between the listing and the read
   }
   return total;
@@ -77,7 +75,11 @@ export async function helperCpuMs(pid: number): Promise<number> {
 
 /** User + system CPU milliseconds a process has used so far. */
 export async function cpuMs(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+  return cpuMsOfStat(await readFile(`/proc/${pid}/stat`, "utf8"));
+}
+
+/** User + system CPU milliseconds in a `/proc/<pid>/stat` or `/proc/<pid>/task/<tid>/stat` line (utime, stime). */
+function cpuMsOfStat(stat: string): number {
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
 }

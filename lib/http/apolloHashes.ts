@@ -40,10 +40,8 @@ export function directApolloHashes(): string[] {
     const loaded = require.cache[path] as (Module & { require: NodeJS.Require }) | undefined;
     if (!loaded) continue;
     const original = loaded.require.bind(loaded);
-    loaded.require = Object.assign(
-      (id: string) => (id === "crypto" || id === "node:crypto" ? crypto : original(id)),
-      original,
-    ) as NodeJS.Require;
+    loaded.require = ((id: string) =>
+      id === "crypto" || id === "node:crypto" ? crypto : original(id)) as NodeJS.Require;
     patched.add(path);
   }
   return [...patched];
